@@ -1,0 +1,50 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { DbEngine } from './resolve.js';
+
+export interface DatabaseInfo {
+  engine: DbEngine;
+  version: string;
+}
+
+export async function connectMongoose(uri: string, dbName?: string): Promise<Connection> {
+  const connection = mongoose.createConnection(uri, {
+    dbName,
+    autoIndex: false,
+    autoCreate: false,
+    serverSelectionTimeoutMS: 5_000,
+    maxPoolSize: 50,
+  });
+  await connection.asPromise();
+  return connection;
+}
+
+/**
+ * The version the server reports of itself in `buildInfo`. Embedded FerretDB reports the MongoDB
+ * version it is compatible with there (its own version is "unknown" when built as a library).
+ */
+export async function serverVersion(connection: Connection): Promise<string> {
+  const db = connection.db;
+  if (!db) throw new Error('database connection is not open');
+  const info = await db.admin().command({ buildInfo: 1 });
+  return String(info['version']);
+}
+
+/** Pings the server, giving up after `timeoutMs` so a health check never hangs. */
+export async function pingDatabase(connection: Connection, timeoutMs = 1_000): Promise<boolean> {
+  const db = connection.db;
+  if (!db) return false;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([db.admin().ping({ timeoutMS: timeoutMs }).then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Redacts the password of a connection string for logs. */
+export function redactUri(uri: string): string {
+  return uri.replace(/\/\/([^@/]+)@/, (_match, credentials: string) => `//${credentials.split(':')[0]}:***@`);
+}

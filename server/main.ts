@@ -1,0 +1,55 @@
+import { ConfigError, DEV_API_KEY, loadConfig } from './config.js';
+import { bootTally } from './boot.js';
+import { createLogger } from './logger.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  if (config.usingDevCredentials) {
+    logger.warn(
+      `dev mode: using the built-in dev credentials SHOPIFY_API_KEY=${DEV_API_KEY} and its dev secret; set SHOPIFY_API_KEY and SHOPIFY_API_SECRET to use your own`,
+    );
+  }
+
+  const app = await bootTally({ config, logger });
+
+  let stopping = false;
+  const shutdown = async (reason: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`shutting down (${reason})`);
+    const forced = setTimeout(() => {
+      logger.error('shutdown took longer than 20 s; exiting');
+      process.exit(1);
+    }, 20_000);
+    forced.unref();
+    await app.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  // When npm (our parent) is killed with SIGKILL it cannot pass the signal on; we notice that we
+  // were orphaned and shut down, so the database we started goes with us.
+  const parent = process.ppid;
+  if (process.env.npm_lifecycle_event) {
+    setInterval(() => {
+      if (process.ppid !== parent) void shutdown('parent process exited');
+    }, 1_000).unref();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

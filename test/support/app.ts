@@ -1,0 +1,22 @@
+import { bootTally, type RunningApp } from '../../server/boot.js';
+import { loadConfig, type Config } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import { freshDbName, sharedDatabase } from './database.js';
+
+export interface TestApp extends RunningApp {
+  config: Config;
+  dbName: string;
+}
+
+/** Boots the whole app on a free port, in a fresh database of the run's real server. */
+export async function startTestApp(label: string, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
+  const dbName = freshDbName(label);
+  const app = await bootTally({
+    config,
+    logger: createLogger(config.logLevel),
+    database: sharedDatabase(),
+    dbName,
+  });
+  return { ...app, config, dbName };
+}

@@ -1,0 +1,37 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { resolveDatabase, type ResolvedDatabase } from '../../server/db/resolve.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    mongoUri: string;
+    dbEngine: string;
+  }
+}
+
+let database: ResolvedDatabase | undefined;
+let dataDir: string | undefined;
+
+/**
+ * One real database server for the run, found by the same resolver as `npm start`, in a fresh
+ * data directory; each test file then works in a database of its own (test/support/database.ts).
+ */
+export async function setup(project: TestProject): Promise<void> {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'tally-test-'));
+  database = await resolveDatabase({
+    mongodbUri: process.env.MONGODB_URI,
+    dataDir,
+    env: process.env,
+    log: (message) => console.log(`[test database] ${message}`),
+  });
+  console.log(`[test database] ${database.source} at ${database.uri}`);
+  project.provide('mongoUri', database.uri);
+  project.provide('dbEngine', database.engine);
+}
+
+export async function teardown(): Promise<void> {
+  await database?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+}
