@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import type { Connection } from 'mongoose';
 import { pinoHttp } from 'pino-http';
-import type { Config } from './config.js';
-import type { DatabaseInfo } from './db/connection.js';
+import type { AppContext } from './context.js';
 import { healthRouter } from './http/health.js';
-import type { Logger } from './logger.js';
 
-export interface AppDeps {
-  config: Config;
-  connection: Connection;
-  dbInfo: DatabaseInfo;
-  logger: Logger;
-}
-
-/** Builds the Express app from its dependencies; nothing here reads globals. */
-export function createApp(deps: AppDeps): Express {
+/** Builds the Express app from its context; nothing here reads globals. */
+export function createApp(deps: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -32,6 +22,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  // One router per surface. Webhooks verify the HMAC on raw bytes, so no global body parser runs
+  // before them; each router parses its own bodies.
   app.use(healthRouter(deps.connection, deps.dbInfo));
 
   app.use((_req, res) => {

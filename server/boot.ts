@@ -25,6 +25,7 @@ export interface BootOptions {
   /** A database already resolved by the caller (tests share one server between app processes). */
   database?: ResolvedDatabase;
   dbName?: string;
+  clock?: () => Date;
 }
 
 /** Boot order: database -> indexes -> HTTP. Returns a handle that shuts it all down in reverse. */
@@ -46,7 +47,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
     const dbInfo: DatabaseInfo = { engine: database.engine, version: await serverVersion(connection) };
     await ensureIndexes(connection);
 
-    const app = createApp({ config, connection, dbInfo, logger });
+    const app = createApp({ config, connection, dbInfo, logger, clock: options.clock ?? (() => new Date()) });
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.listen(config.port, () => resolve(listening));
       listening.once('error', reject);
