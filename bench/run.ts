@@ -1,0 +1,111 @@
+// `npm run bench`: load, memory and scale figures, each beside a floor measured in the same run
+// on the same machine (the machine is shared and noisy, so only ratios travel).
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEV_API_SECRET } from '../server/config.js';
+import { measureInsertRate, startBenchDatabase, type InsertRate } from './lib/database.js';
+import { round, runLoad, type LoadResult, type PreparedRequest } from './lib/load.js';
+import { appUrlFromLog, rssMb, startServerProcess } from './lib/processes.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SENDERS = [1, 8, 32, 128];
+const REQUESTS_PER_LEVEL = Number(process.env.BENCH_REQUESTS ?? 2000);
+const SHOP = 'bench-shop.myshopify.com';
+
+function signedOrderPaid(baseUrl: string, orderId: number): PreparedRequest {
+  const body = JSON.stringify({
+    id: orderId,
+    admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
+    currency: 'USD',
+    current_subtotal_price: '42.00',
+    current_subtotal_price_set: { shop_money: { amount: '42.00', currency_code: 'USD' }, presentment_money: { amount: '42.00', currency_code: 'USD' } },
+    customer: { id: 7_000_000 + (orderId % 500), tags: '' },
+    line_items: [{ id: orderId * 10, product_id: 1, variant_id: 2, quantity: 1, gift_card: false, price: '42.00', price_set: { shop_money: { amount: '42.00', currency_code: 'USD' } } }],
+    discount_codes: [],
+    financial_status: 'paid',
+  });
+  return {
+    url: `${baseUrl}/webhooks`,
+    method: 'POST',
+    body,
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Shopify-Topic': 'orders/paid',
+      'X-Shopify-Hmac-Sha256': createHmac('sha256', DEV_API_SECRET).update(body).digest('base64'),
+      'X-Shopify-Shop-Domain': SHOP,
+      'X-Shopify-Webhook-Id': randomUUID(),
+      'X-Shopify-Event-Id': randomUUID(),
+      'X-Shopify-Triggered-At': new Date().toISOString(),
+      'X-Shopify-API-Version': '2026-10',
+    },
+  };
+}
+
+interface AckRow {
+  senders: number;
+  floor: LoadResult;
+  app: LoadResult;
+  throughputRatio: number;
+}
+
+async function main(): Promise<void> {
+  const database = await startBenchDatabase();
+  const results: Record<string, unknown> = {
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, engine: database.engine },
+    at: new Date().toISOString(),
+    requestsPerLevel: REQUESTS_PER_LEVEL,
+  };
+  try {
+    const insertRates: InsertRate[] = [];
+    for (const concurrency of [1, 32]) insertRates.push(await measureInsertRate(database.uri, concurrency, 2000));
+    results.rawInsert = insertRates;
+
+    const env = { MONGODB_URI: database.uri, PORT: '0', LOG_LEVEL: 'warn', SHOPIFY_API_SECRET: DEV_API_SECRET };
+    const floor = await startServerProcess(path.join(here, 'floor-server.ts'), env, appUrlFromLog);
+    const app = await startServerProcess(path.join(here, '..', 'server', 'main.ts'), { ...env, LOG_LEVEL: 'info' }, appUrlFromLog);
+    try {
+      const idleRss = await rssMb(app.pid);
+      const rows: AckRow[] = [];
+      let orderId = 1;
+      for (const senders of SENDERS) {
+        const floorResult = await runLoad(senders, REQUESTS_PER_LEVEL, () => signedOrderPaid(floor.url, orderId++));
+        const appResult = await runLoad(senders, REQUESTS_PER_LEVEL, () => signedOrderPaid(app.url, orderId++));
+        rows.push({ senders, floor: floorResult, app: appResult, throughputRatio: round(appResult.throughput / floorResult.throughput, 3) });
+      }
+      results.webhookAck = rows;
+      results.memory = { idleRssMb: idleRss, afterLoadRssMb: await rssMb(app.pid) };
+    } finally {
+      await app.stop();
+      await floor.stop();
+    }
+  } finally {
+    await database.stop();
+  }
+
+  await mkdir(path.join(here, 'results'), { recursive: true });
+  const file = path.join(here, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  printTable(results);
+  console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
+}
+
+function printTable(results: Record<string, unknown>): void {
+  const rows = (results.webhookAck as AckRow[] | undefined) ?? [];
+  console.log('\nwebhook acknowledgement (signed orders/paid), app vs floor');
+  console.log('senders | floor req/s | app req/s | ratio | app p50 ms | app p99 ms | app non-2xx');
+  for (const row of rows) {
+    console.log(
+      [row.senders, row.floor.throughput, row.app.throughput, row.throughputRatio, row.app.p50Ms, row.app.p99Ms, row.app.errors].join(' | '),
+    );
+  }
+  console.log('\nraw single-document inserts:', JSON.stringify(results.rawInsert));
+  console.log('memory:', JSON.stringify(results.memory));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
