@@ -1,11 +1,14 @@
 import type { Connection } from 'mongoose';
+import { jobRunModel } from '../jobs/scheduler.js';
 
 /**
  * Each store file exports a `xxxModel(connection)` function that registers its schema on the
  * connection once and returns the model; every document and index starts with `shop`.
  * `registerModels` lists them all so `ensureIndexes` sees every collection.
  */
-export function registerModels(_connection: Connection): void {}
+export function registerModels(connection: Connection): void {
+  jobRunModel(connection);
+}
 
 /** Creates every collection's indexes; safe to run at each start and from several processes. */
 export async function ensureIndexes(connection: Connection): Promise<void> {

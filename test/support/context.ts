@@ -1,0 +1,19 @@
+import type { Connection } from 'mongoose';
+import { connectMongoose } from '../../server/db/connection.js';
+import { loadConfig } from '../../server/config.js';
+import type { AppContext } from '../../server/context.js';
+import { createLogger } from '../../server/logger.js';
+import { freshDbName, sharedDatabase } from './database.js';
+
+/** An AppContext on a fresh database of the run's real server, with a clock the test controls. */
+export async function testContext(label: string, clock: () => Date = () => new Date()): Promise<AppContext & { connection: Connection }> {
+  const database = sharedDatabase();
+  const connection = await connectMongoose(database.uri, freshDbName(label));
+  return {
+    config: loadConfig({ PORT: '0', LOG_LEVEL: 'silent' }),
+    connection,
+    dbInfo: { engine: database.engine, version: 'test' },
+    logger: createLogger('silent'),
+    clock,
+  };
+}
