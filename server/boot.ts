@@ -1,20 +1,29 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connection } from 'mongoose';
+import { createDevstore } from '../devstore/router.js';
+import type { Devstore } from '../devstore/devstore.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import type { AppContext } from './context.js';
 import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './db/connection.js';
 import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
+import { topicHandlers } from './jobs/handlers/index.js';
+import { startInboxWorker, type InboxWorker } from './jobs/inbox-worker.js';
 import type { Logger } from './logger.js';
 import { ensureIndexes } from './store/index.js';
 
 export interface RunningApp {
   url: string;
   port: number;
+  ctx: AppContext;
   connection: Connection;
   database: ResolvedDatabase;
   dbInfo: DatabaseInfo;
-  /** Stops accepting, finishes in-flight requests and work, closes the database. Idempotent. */
+  worker: InboxWorker;
+  /** The devstore (dev mode only). */
+  devstore: Devstore | undefined;
+  /** Stops accepting, finishes in-flight requests and claimed work, closes the database. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -28,62 +37,84 @@ export interface BootOptions {
   clock?: () => Date;
 }
 
-/** Boot order: database -> indexes -> HTTP. Returns a handle that shuts it all down in reverse. */
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/**
+ * Boot order: database -> indexes -> HTTP port -> worker and routes. The port is bound before the
+ * app is built so that the app's own URL (which the devstore and dev-mode Shopify calls use) is
+ * known even when PORT=0 picks a free one.
+ */
 export async function bootTally(options: BootOptions): Promise<RunningApp> {
-  const { config, logger } = options;
+  const { logger } = options;
   const ownsDatabase = !options.database;
   const database =
     options.database ??
     (await resolveDatabase({
-      mongodbUri: config.mongodbUri,
-      dataDir: config.dataDir,
+      mongodbUri: options.config.mongodbUri,
+      dataDir: options.config.dataDir,
       env: options.env ?? process.env,
       log: (message) => logger.info(message),
     }));
 
   let connection: Connection | undefined;
+  let worker: InboxWorker | undefined;
+  const server = createServer();
   try {
     connection = await connectMongoose(database.uri, options.dbName);
     const dbInfo: DatabaseInfo = { engine: database.engine, version: await serverVersion(connection) };
     await ensureIndexes(connection);
 
-    const app = createApp({ config, connection, dbInfo, logger, clock: options.clock ?? (() => new Date()) });
-    const server: Server = await new Promise((resolve, reject) => {
-      const listening = app.listen(config.port, () => resolve(listening));
-      listening.once('error', reject);
-    });
-    const port = (server.address() as AddressInfo).port;
-    const url = config.appUrl.includes(`:${config.port}`) ? config.appUrl.replace(`:${config.port}`, `:${port}`) : config.appUrl;
+    const port = await listen(server, options.config.port);
+    const config: Config = { ...options.config, port, appUrl: options.config.appUrl.replace(`:${options.config.port}`, `:${port}`) };
+    const ctx: AppContext = { config, connection, dbInfo, logger, clock: options.clock ?? (() => new Date()) };
+    const startedWorker = startInboxWorker(ctx, { handlers: topicHandlers });
+    worker = startedWorker;
+    const dev = config.mode === 'development'
+      ? createDevstore({ appUrl: config.appUrl, apiKey: config.shopifyApiKey, apiSecret: config.shopifyApiSecret, clock: ctx.clock })
+      : undefined;
+    const app = createApp(ctx, { worker: startedWorker, installHooks: [], apiRouters: [], routers: dev ? [dev.router] : [] });
+    server.on('request', app);
 
     logger.info(
       {
         mode: config.mode,
         db: { engine: dbInfo.engine, version: dbInfo.version, uri: redactUri(database.uri), source: database.source },
         port,
-        open: config.mode === 'development' ? [`${url}/devstore`, `${url}/healthz`] : [`${url}/healthz`],
+        open: config.mode === 'development' ? [`${config.appUrl}/devstore`, `${config.appUrl}/healthz`] : [`${config.appUrl}/healthz`],
       },
-      `Tally listening on ${url} (${config.mode}, ${dbInfo.engine} ${dbInfo.version})`,
+      `Tally listening on ${config.appUrl} (${config.mode}, ${dbInfo.engine} ${dbInfo.version})`,
     );
 
     const openConnection = connection;
     let closing: Promise<void> | undefined;
     return {
-      url,
+      url: config.appUrl,
       port,
+      ctx,
       connection: openConnection,
       database,
       dbInfo,
+      worker: startedWorker,
+      devstore: dev?.devstore,
       close: () =>
         (closing ??= (async () => {
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeIdleConnections();
           });
+          await startedWorker.stop();
           await openConnection.close();
           if (ownsDatabase) await database.stop();
         })()),
     };
   } catch (error) {
+    server.close();
+    await worker?.stop();
     await connection?.close();
     if (ownsDatabase) await database.stop();
     throw error;

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { AppContext } from '../context.js';
+import { isDuplicateKey, modelOn } from '../store/model.js';
 
 /** Work that runs once per shop per period (a day, an hour), whatever the number of processes. */
 export interface ScheduledJob {
@@ -37,7 +38,7 @@ const jobRunSchema = new Schema<JobRun>(
 jobRunSchema.index({ shop: 1, job: 1, period: 1 }, { unique: true });
 
 export function jobRunModel(connection: Connection): Model<JobRun> {
-  return (connection.models.JobRun as Model<JobRun> | undefined) ?? connection.model<JobRun>('JobRun', jobRunSchema);
+  return modelOn(connection, 'JobRun', jobRunSchema);
 }
 
 export function periodKey(period: ScheduledJob['period'], now: Date): string {
@@ -47,10 +48,6 @@ export function periodKey(period: ScheduledJob['period'], now: Date): string {
 
 const LEASE_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 5;
-
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'code' in error && error.code === 11000;
-}
 
 /**
  * Claims (shop, job, period) for this process: the first insert wins; a run whose lease expired

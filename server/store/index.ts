@@ -1,5 +1,9 @@
 import type { Connection } from 'mongoose';
 import { jobRunModel } from '../jobs/scheduler.js';
+import { customerModel } from './customers.js';
+import { dataExportModel } from './data-exports.js';
+import { inboxModel } from './inbox.js';
+import { shopModel } from './shops.js';
 
 /**
  * Each store file exports a `xxxModel(connection)` function that registers its schema on the
@@ -7,6 +11,10 @@ import { jobRunModel } from '../jobs/scheduler.js';
  * `registerModels` lists them all so `ensureIndexes` sees every collection.
  */
 export function registerModels(connection: Connection): void {
+  shopModel(connection);
+  inboxModel(connection);
+  customerModel(connection);
+  dataExportModel(connection);
   jobRunModel(connection);
 }
 

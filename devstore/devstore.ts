@@ -1,0 +1,232 @@
+import { orderPayload, orderSubtotalMinor, customerPayload, refundPayload } from './payloads.js';
+import { createShop, newId, type DevCustomer, type DevDiscount, type DevOrder, type DevProduct, type DevShop } from './state.js';
+import { deliver, newEvent, type DeliveryOptions, type DeliveryReport, type WebhookEvent } from './webhooks.js';
+
+export interface DevstoreOptions {
+  appUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  clock?: () => Date;
+}
+
+export interface OrderLineInput {
+  productId?: number;
+  /** A one-off product at this price, when no productId is given. */
+  priceMinor?: number;
+  quantity?: number;
+  giftCard?: boolean;
+  tags?: string[];
+}
+
+export interface OrderInput {
+  customerId: number | null;
+  lines: OrderLineInput[];
+  shippingMinor?: number;
+  taxMinor?: number;
+  tipMinor?: number;
+  presentmentCurrency?: string;
+  presentmentRate?: number;
+  discountCode?: string;
+}
+
+export class CheckoutRefused extends Error {
+  override readonly name = 'CheckoutRefused';
+}
+
+/** Shopify's state for every shop the app talks to in dev mode, and the events it emits. */
+export class Devstore {
+  readonly shops = new Map<string, DevShop>();
+  readonly clock: () => Date;
+
+  constructor(readonly options: DevstoreOptions) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  shop(domain: string): DevShop | undefined {
+    return this.shops.get(domain);
+  }
+
+  ensureShop(domain: string, options: { currency?: string; name?: string; shopifyPlus?: boolean } = {}): DevShop {
+    let shop = this.shops.get(domain);
+    if (!shop) {
+      shop = createShop(domain, options);
+      this.shops.set(domain, shop);
+    }
+    return shop;
+  }
+
+  private need(domain: string): DevShop {
+    const shop = this.shops.get(domain);
+    if (!shop) throw new Error(`devstore has no shop ${domain}`);
+    return shop;
+  }
+
+  addCustomer(domain: string, customer: Partial<DevCustomer> & { id: number }): WebhookEvent {
+    const shop = this.need(domain);
+    const full: DevCustomer = {
+      email: `customer${customer.id}@example.com`,
+      firstName: 'Demo',
+      lastName: `Customer ${customer.id}`,
+      phone: null,
+      tags: [],
+      ...customer,
+    };
+    const topic = shop.customers.has(full.id) ? 'customers/update' : 'customers/create';
+    shop.customers.set(full.id, full);
+    return newEvent(domain, topic, customerPayload(full), this.clock());
+  }
+
+  addProduct(domain: string, product: Omit<DevProduct, 'variantId'> & { variantId?: number }): DevProduct {
+    const full = { variantId: product.id * 10 + 1, ...product };
+    this.need(domain).products.set(full.id, full);
+    return full;
+  }
+
+  createOrder(domain: string, input: OrderInput): DevOrder {
+    const shop = this.need(domain);
+    const lines = input.lines.map((line) => {
+      const product =
+        (line.productId !== undefined ? shop.products.get(line.productId) : undefined) ??
+        this.addProduct(domain, { id: newId(), title: line.giftCard ? 'Gift card' : 'Item', priceMinor: line.priceMinor ?? 1000, tags: line.tags ?? [], giftCard: line.giftCard ?? false });
+      return { id: newId(), product, quantity: line.quantity ?? 1, discountMinor: 0 };
+    });
+    const order: DevOrder = {
+      id: newId(),
+      customerId: input.customerId,
+      currency: shop.currency,
+      presentmentCurrency: input.presentmentCurrency ?? shop.currency,
+      presentmentRate: input.presentmentRate ?? 1,
+      lines,
+      shippingMinor: input.shippingMinor ?? 0,
+      taxMinor: input.taxMinor ?? 0,
+      tipMinor: input.tipMinor ?? 0,
+      discountCodes: [],
+      refunds: [],
+      cancelledAt: null,
+      paidAt: null,
+      createdAt: this.clock(),
+    };
+    if (input.discountCode) this.applyDiscount(shop, order, input.discountCode);
+    shop.orders.set(order.id, order);
+    return order;
+  }
+
+  /** Checks a code as Shopify's checkout does and spreads its amount over the lines. */
+  private applyDiscount(shop: DevShop, order: DevOrder, code: string): void {
+    const now = this.clock();
+    const discount = [...shop.discounts.values()].find((candidate) => candidate.code.toLowerCase() === code.toLowerCase());
+    if (!discount) throw new CheckoutRefused(`Enter a valid discount code (${code} does not exist)`);
+    if (discount.startsAt > now || (discount.endsAt && discount.endsAt <= now)) throw new CheckoutRefused(`${code} is not active`);
+    if (discount.customerIds !== 'all' && (order.customerId === null || !discount.customerIds.includes(order.customerId))) {
+      throw new CheckoutRefused(`${code} is not available to this customer`);
+    }
+    if (discount.usageLimit !== null && discount.usedCount >= discount.usageLimit) throw new CheckoutRefused(`${code} has already been used`);
+    const subtotal = orderSubtotalMinor(order);
+    if (discount.minimumSubtotalMinor !== null && subtotal < discount.minimumSubtotalMinor) throw new CheckoutRefused(`${code} needs a larger order`);
+    const amount = discountAmount(discount, order, subtotal);
+    spread(order, amount);
+    order.discountCodes.push({ code: discount.code, amountMinor: discount.kind === 'free_shipping' ? order.shippingMinor : amount, type: discount.kind === 'free_shipping' ? 'shipping' : 'percentage' in discount.value ? 'percentage' : 'fixed_amount' });
+    if (discount.kind === 'free_shipping') order.shippingMinor = 0;
+    discount.usedCount++;
+  }
+
+  pay(domain: string, orderId: number): WebhookEvent[] {
+    const shop = this.need(domain);
+    const order = this.needOrder(shop, orderId);
+    order.paidAt = this.clock();
+    const payload = orderPayload(shop, order);
+    return [newEvent(domain, 'orders/paid', payload, this.clock()), newEvent(domain, 'orders/updated', payload, this.clock())];
+  }
+
+  /** Refunds `quantity` of each line given (all lines, fully, when none are given). */
+  refund(domain: string, orderId: number, lines?: Array<{ lineId: number; quantity: number }>): WebhookEvent[] {
+    const shop = this.need(domain);
+    const order = this.needOrder(shop, orderId);
+    const chosen = lines ?? order.lines.map((line) => ({ lineId: line.id, quantity: line.quantity }));
+    const refund = {
+      id: newId(),
+      createdAt: this.clock(),
+      lines: chosen.map(({ lineId, quantity }) => {
+        const line = order.lines.find((candidate) => candidate.id === lineId);
+        if (!line) throw new Error(`order ${orderId} has no line ${lineId}`);
+        const net = line.product.priceMinor * line.quantity - line.discountMinor;
+        return { lineId, quantity, subtotalMinor: Math.round((net * quantity) / line.quantity) };
+      }),
+    };
+    order.refunds.push(refund);
+    return [newEvent(domain, 'refunds/create', refundPayload(order, refund), this.clock()), newEvent(domain, 'orders/updated', orderPayload(shop, order), this.clock())];
+  }
+
+  cancel(domain: string, orderId: number): WebhookEvent[] {
+    const shop = this.need(domain);
+    const order = this.needOrder(shop, orderId);
+    order.cancelledAt = this.clock();
+    return [newEvent(domain, 'orders/cancelled', orderPayload(shop, order), this.clock())];
+  }
+
+  /** The devstore checkout: an order with the code applied, paid at once. */
+  checkout(domain: string, input: OrderInput): { order: DevOrder; events: WebhookEvent[] } {
+    const order = this.createOrder(domain, input);
+    return { order, events: this.pay(domain, order.id) };
+  }
+
+  uninstall(domain: string): WebhookEvent[] {
+    const shop = this.need(domain);
+    shop.accessTokens.clear();
+    shop.appInstalled = false;
+    return [newEvent(domain, 'app/uninstalled', { id: 1, name: shop.name, domain: shop.domain, myshopify_domain: shop.domain }, this.clock())];
+  }
+
+  customerDataRequest(domain: string, customerId: number): WebhookEvent {
+    const customer = this.need(domain).customers.get(customerId);
+    return newEvent(domain, 'customers/data_request', {
+      shop_id: 1,
+      shop_domain: domain,
+      orders_requested: [],
+      customer: { id: customerId, email: customer?.email ?? null, phone: customer?.phone ?? null },
+      data_request: { id: newId() },
+    }, this.clock());
+  }
+
+  customerRedact(domain: string, customerId: number): WebhookEvent {
+    const customer = this.need(domain).customers.get(customerId);
+    return newEvent(domain, 'customers/redact', { shop_id: 1, shop_domain: domain, customer: { id: customerId, email: customer?.email ?? null, phone: customer?.phone ?? null }, orders_to_redact: [] }, this.clock());
+  }
+
+  shopRedact(domain: string): WebhookEvent {
+    return newEvent(domain, 'shop/redact', { shop_id: 1, shop_domain: domain }, this.clock());
+  }
+
+  send(events: WebhookEvent[], options?: DeliveryOptions): Promise<DeliveryReport> {
+    return deliver(this.options.appUrl, this.options.apiSecret, events, options);
+  }
+
+  private needOrder(shop: DevShop, orderId: number): DevOrder {
+    const order = shop.orders.get(orderId);
+    if (!order) throw new Error(`${shop.domain} has no order ${orderId}`);
+    return order;
+  }
+}
+
+function discountAmount(discount: DevDiscount, order: DevOrder, subtotal: number): number {
+  const value = discount.value;
+  if ('amountMinor' in value) return Math.min(value.amountMinor, subtotal);
+  if ('percentage' in value) return Math.round(subtotal * value.percentage);
+  if ('freeVariantId' in value) {
+    const line = order.lines.find((candidate) => candidate.product.variantId === value.freeVariantId);
+    return line ? line.product.priceMinor : 0;
+  }
+  return 0;
+}
+
+/** Allocates an order-level discount across lines in proportion to their price, as Shopify does. */
+function spread(order: DevOrder, amount: number): void {
+  const eligible = order.lines.filter((line) => !line.product.giftCard);
+  const total = eligible.reduce((sum, line) => sum + line.product.priceMinor * line.quantity, 0);
+  let left = amount;
+  eligible.forEach((line, index) => {
+    const share = index === eligible.length - 1 ? left : Math.floor((amount * line.product.priceMinor * line.quantity) / Math.max(1, total));
+    line.discountMinor += share;
+    left -= share;
+  });
+}

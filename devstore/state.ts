@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+
+export interface DevCustomer {
+  id: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  phone: string | null;
+  tags: string[];
+}
+
+export interface DevProduct {
+  id: number;
+  variantId: number;
+  title: string;
+  priceMinor: number;
+  tags: string[];
+  giftCard: boolean;
+}
+
+export interface DevDiscount {
+  id: string;
+  code: string;
+  title: string;
+  kind: 'basic' | 'free_shipping';
+  /** Amount off in minor units, or a percentage (0-1), or a free variant. */
+  value: { amountMinor: number } | { percentage: number } | { freeVariantId: number } | { freeShipping: true };
+  customerIds: number[] | 'all';
+  startsAt: Date;
+  endsAt: Date | null;
+  usageLimit: number | null;
+  minimumSubtotalMinor: number | null;
+  usedCount: number;
+}
+
+export interface DevOrder {
+  id: number;
+  customerId: number | null;
+  currency: string;
+  presentmentCurrency: string;
+  /** presentment amount = shop amount * rate (for display only). */
+  presentmentRate: number;
+  lines: Array<{ id: number; product: DevProduct; quantity: number; discountMinor: number }>;
+  shippingMinor: number;
+  taxMinor: number;
+  tipMinor: number;
+  discountCodes: Array<{ code: string; amountMinor: number; type: 'fixed_amount' | 'percentage' | 'shipping' }>;
+  refunds: Array<{ id: number; lines: Array<{ lineId: number; quantity: number; subtotalMinor: number }>; createdAt: Date }>;
+  cancelledAt: Date | null;
+  paidAt: Date | null;
+  createdAt: Date;
+}
+
+export interface DevShop {
+  domain: string;
+  name: string;
+  currency: string;
+  timezone: string;
+  shopifyPlus: boolean;
+  accessTokens: Map<string, string>;
+  customers: Map<number, DevCustomer>;
+  products: Map<number, DevProduct>;
+  orders: Map<number, DevOrder>;
+  discounts: Map<string, DevDiscount>;
+  storeCredit: Map<number, number>;
+  metafields: Map<string, string>;
+  bucket: { available: number; updatedAt: number };
+  /** Faults to inject into the next Admin API answers: '5xx', 'throttled', 'userErrors'. */
+  faults: Array<'5xx' | 'throttled' | 'userErrors'>;
+  appInstalled: boolean;
+}
+
+export const BUCKET_MAXIMUM = 2000;
+export const BUCKET_RESTORE_PER_SECOND = 100;
+
+let nextId = 1000;
+export function newId(): number {
+  nextId += 1;
+  return Date.now() * 1000 + (nextId % 1000);
+}
+
+export function newAccessToken(): string {
+  return `shpat_${randomBytes(16).toString('hex')}`;
+}
+
+export function createShop(domain: string, options: { currency?: string; name?: string; shopifyPlus?: boolean } = {}): DevShop {
+  return {
+    domain,
+    name: options.name ?? domain.replace('.myshopify.com', ''),
+    currency: options.currency ?? 'USD',
+    timezone: 'America/New_York',
+    shopifyPlus: options.shopifyPlus ?? false,
+    accessTokens: new Map(),
+    customers: new Map(),
+    products: new Map(),
+    orders: new Map(),
+    discounts: new Map(),
+    storeCredit: new Map(),
+    metafields: new Map(),
+    bucket: { available: BUCKET_MAXIMUM, updatedAt: 0 },
+    faults: [],
+    appInstalled: false,
+  };
+}

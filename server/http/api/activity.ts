@@ -1,0 +1,83 @@
+import { Router } from 'express';
+import { isValidObjectId } from 'mongoose';
+import type { AppContext } from '../../context.js';
+import { dataExportModel } from '../../store/data-exports.js';
+import { inboxModel, type InboxStatus } from '../../store/inbox.js';
+import { apiLocals } from '../api.js';
+
+const STATUSES: ReadonlySet<string> = new Set<InboxStatus>(['pending', 'processing', 'processed', 'skipped', 'failed']);
+
+function isInboxStatus(value: string): value is InboxStatus {
+  return STATUSES.has(value);
+}
+
+/** Webhook deliveries with their outcome, a retry for failed ones, and data exports to download. */
+export function activityRouter(ctx: AppContext, nudgeWorker: () => void): Router {
+  const router = Router();
+  const inbox = inboxModel(ctx.connection);
+  const exports = dataExportModel(ctx.connection);
+
+  router.get('/webhooks', async (req, res) => {
+    const { shop } = apiLocals(res);
+    const status = typeof req.query.status === 'string' ? req.query.status : undefined;
+    if (status !== undefined && !isInboxStatus(status)) {
+      res.status(422).json({ errors: { status: `must be one of ${[...STATUSES].join(', ')}` } });
+      return;
+    }
+    const deliveries = await inbox
+      .find({ shop, ...(status ? { status } : {}) }, { body: 0 })
+      .sort({ receivedAt: -1 })
+      .limit(100)
+      .lean();
+    res.json({
+      deliveries: deliveries.map((entry) => ({
+        id: String(entry._id),
+        topic: entry.topic,
+        eventId: entry.eventId,
+        status: entry.status,
+        attempts: entry.attempts,
+        outcome: entry.outcome ?? null,
+        lastError: entry.lastError ?? null,
+        receivedAt: entry.receivedAt,
+        finishedAt: entry.finishedAt ?? null,
+      })),
+    });
+  });
+
+  router.post('/webhooks/:id/retry', async (req, res) => {
+    const { shop } = apiLocals(res);
+    if (!isValidObjectId(req.params.id)) {
+      res.status(404).json({ error: 'not_found', message: 'No such delivery' });
+      return;
+    }
+    const retried = await inbox.findOneAndUpdate(
+      { _id: req.params.id, shop, status: 'failed' },
+      { $set: { status: 'pending', attempts: 0, availableAt: ctx.clock() }, $unset: { finishedAt: 1, outcome: 1 } },
+      { new: true, projection: { body: 0 } },
+    );
+    if (!retried) {
+      res.status(409).json({ error: 'not_retryable', message: 'Only a failed delivery of this shop can be retried' });
+      return;
+    }
+    nudgeWorker();
+    res.status(202).json({ id: String(retried._id), status: retried.status });
+  });
+
+  router.get('/exports', async (_req, res) => {
+    const { shop } = apiLocals(res);
+    const list = await exports.find({ shop }, { content: 0 }).sort({ requestedAt: -1 }).limit(100).lean();
+    res.json({ exports: list.map((entry) => ({ id: entry.exportId, customerId: entry.customerId, requestedAt: entry.requestedAt })) });
+  });
+
+  router.get('/exports/:id', async (req, res) => {
+    const { shop } = apiLocals(res);
+    const found = await exports.findOne({ shop, exportId: String(req.params.id) }).lean();
+    if (!found) {
+      res.status(404).json({ error: 'not_found', message: 'No such export' });
+      return;
+    }
+    res.set('Content-Disposition', `attachment; filename="customer-${found.customerId}-${found.exportId}.json"`);
+    res.type('application/json').send(found.content);
+  });
+  return router;
+}

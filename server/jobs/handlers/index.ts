@@ -1,0 +1,9 @@
+import type { TopicHandler } from '../topics.js';
+import { complianceTopicHandlers } from './compliance.js';
+import { lifecycleTopicHandlers } from './lifecycle.js';
+
+/** Every webhook topic the app acts on; a topic without a handler is recorded as skipped. */
+export const topicHandlers: Record<string, TopicHandler> = {
+  ...lifecycleTopicHandlers,
+  ...complianceTopicHandlers,
+};

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../context.js';
+import { inboxModel, type InboxEntry } from '../store/inbox.js';
+import { PermanentFailure, type TopicHandler, type WebhookDelivery } from './topics.js';
+
+export interface InboxWorkerOptions {
+  handlers: Record<string, TopicHandler>;
+  /** How long a claim holds before another worker may take the entry over. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  concurrency?: number;
+  pollMs?: number;
+}
+
+export interface InboxWorker {
+  /** Wakes the worker now (a delivery was just stored). */
+  nudge(): void;
+  /** Processes due entries until none is left; returns how many it handled (tests, bench). */
+  drain(): Promise<number>;
+  /** Stops claiming and waits for claimed work to finish. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+/** Exponential backoff with full jitter: 1 s, 2 s, 4 s ... capped at 10 minutes. */
+export function retryDelayMs(attempt: number): number {
+  const ceiling = Math.min(600_000, 1000 * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/**
+ * Claims due inbox entries with a lease (findOneAndUpdate, so any number of processes can work
+ * one inbox), runs the topic's handler and records the outcome. A handler that throws is retried
+ * with backoff; after `maxAttempts`, or on a PermanentFailure, the entry ends `failed` with its
+ * reason. An entry whose worker died is claimed again once its lease expires.
+ */
+export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): InboxWorker {
+  const inbox = inboxModel(ctx.connection);
+  const owner = randomUUID();
+  const leaseMs = options.leaseMs ?? 60_000;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const concurrency = options.concurrency ?? 8;
+  const pollMs = options.pollMs ?? 250;
+  let stopped = false;
+  let active = 0;
+  let wake: (() => void) | undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  async function claim(): Promise<InboxEntry | null> {
+    const now = ctx.clock();
+    return inbox
+      .findOneAndUpdate(
+        { status: { $in: ['pending', 'processing'] }, availableAt: { $lte: now } },
+        { $set: { status: 'processing', leaseOwner: owner, availableAt: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+        { sort: { availableAt: 1 }, new: true },
+      )
+      .lean();
+  }
+
+  async function finish(entry: InboxEntry, update: Partial<InboxEntry>): Promise<void> {
+    // Only the current lease holder records the outcome; a worker whose lease was taken over stays silent.
+    await inbox.updateOne({ shop: entry.shop, eventId: entry.eventId, leaseOwner: owner, status: 'processing' }, { $set: update, $unset: { leaseOwner: 1 } });
+  }
+
+  async function process(entry: InboxEntry): Promise<void> {
+    const handler = options.handlers[entry.topic];
+    const now = ctx.clock();
+    if (!handler) {
+      await finish(entry, { status: 'skipped', outcome: `no handler for topic ${entry.topic}`, finishedAt: now });
+      return;
+    }
+    const delivery: WebhookDelivery = {
+      shop: entry.shop,
+      topic: entry.topic,
+      eventId: entry.eventId,
+      webhookId: entry.webhookId,
+      apiVersion: entry.apiVersion,
+      triggeredAt: entry.triggeredAt,
+      receivedAt: entry.receivedAt,
+      payload: JSON.parse(entry.body) as unknown,
+    };
+    try {
+      const outcome = await handler(delivery, ctx, now);
+      await finish(entry, {
+        status: outcome.status,
+        outcome: outcome.status === 'skipped' ? outcome.reason : (outcome.detail ?? 'processed'),
+        finishedAt: ctx.clock(),
+      });
+    } catch (error) {
+      const reason = `${entry.topic} for ${entry.shop} (event ${entry.eventId}): ${(error as Error).message}`;
+      const permanent = error instanceof PermanentFailure || entry.attempts >= maxAttempts;
+      ctx.logger.warn({ shop: entry.shop, topic: entry.topic, eventId: entry.eventId, attempt: entry.attempts, permanent, err: error }, 'webhook handler failed');
+      await finish(
+        entry,
+        permanent
+          ? { status: 'failed', lastError: reason, outcome: `failed after ${entry.attempts} attempt(s): ${(error as Error).message}`, finishedAt: ctx.clock() }
+          : { status: 'pending', lastError: reason, availableAt: new Date(ctx.clock().getTime() + retryDelayMs(entry.attempts)) },
+      );
+    }
+  }
+
+  async function fill(): Promise<number> {
+    let started = 0;
+    while (!stopped && active < concurrency) {
+      const entry = await claim();
+      if (!entry) break;
+      started++;
+      active++;
+      const task = process(entry)
+        .catch((error: unknown) => ctx.logger.error({ err: error }, 'inbox worker could not record an outcome'))
+        .finally(() => {
+          active--;
+          inFlight.delete(task);
+          wake?.();
+        });
+      inFlight.add(task);
+    }
+    return started;
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await fill();
+      } catch (error) {
+        ctx.logger.warn({ err: error }, 'inbox worker could not claim work (database unavailable?)');
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  })();
+
+  return {
+    nudge: () => wake?.(),
+    async drain() {
+      let handled = 0;
+      for (;;) {
+        handled += await fill();
+        if (inFlight.size === 0) {
+          const more = await fill();
+          if (more === 0) return handled;
+          handled += more;
+        }
+        await Promise.race(inFlight);
+      }
+    },
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+      await Promise.all(inFlight);
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { Config } from '../config.js';
+
+const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/;
+
+/** A shop's permanent domain as Shopify writes it: `name.myshopify.com`. */
+export function isShopDomain(value: unknown): value is string {
+  return typeof value === 'string' && SHOP_DOMAIN.test(value);
+}
+
+/**
+ * Where the app reaches a shop's Admin API. Production: `https://{shop}` as Shopify documents.
+ * Dev mode: every shop is served by the devstore mounted on the app itself. This is the one
+ * place that knows.
+ */
+export function shopifyOrigin(config: Config, shop: string): string {
+  return config.mode === 'production' ? `https://${shop}` : `${config.appUrl}/devstore/shops/${shop}`;
+}
+
+export const ADMIN_API_VERSION = '2026-10';
