@@ -11,7 +11,10 @@ import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
 import { topicHandlers } from './jobs/handlers/index.js';
 import { startInboxWorker, type InboxWorker } from './jobs/inbox-worker.js';
 import type { Logger } from './logger.js';
+import { customersRouter } from './http/api/customers.js';
+import { programRouter } from './http/api/program.js';
 import { ensureIndexes } from './store/index.js';
+import { ensureDefaultProgram } from './store/programs.js';
 
 export interface RunningApp {
   url: string;
@@ -77,7 +80,12 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
     const dev = config.mode === 'development'
       ? createDevstore({ appUrl: config.appUrl, apiKey: config.shopifyApiKey, apiSecret: config.shopifyApiSecret, clock: ctx.clock })
       : undefined;
-    const app = createApp(ctx, { worker: startedWorker, installHooks: [], apiRouters: [], routers: dev ? [dev.router] : [] });
+    const app = createApp(ctx, {
+      worker: startedWorker,
+      installHooks: [async (hookCtx, installed, now) => ensureDefaultProgram(hookCtx.connection, installed.shop, installed.currency, now)],
+      apiRouters: [programRouter(ctx), customersRouter(ctx)],
+      routers: dev ? [dev.router] : [],
+    });
     server.on('request', app);
 
     logger.info(

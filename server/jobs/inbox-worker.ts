@@ -53,7 +53,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
       .findOneAndUpdate(
         { status: { $in: ['pending', 'processing'] }, availableAt: { $lte: now } },
         { $set: { status: 'processing', leaseOwner: owner, availableAt: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
-        { sort: { availableAt: 1 }, new: true },
+        { sort: { availableAt: 1 }, returnDocument: 'after' },
       )
       .lean();
   }

@@ -3,6 +3,9 @@ import { jobRunModel } from '../jobs/scheduler.js';
 import { customerModel } from './customers.js';
 import { dataExportModel } from './data-exports.js';
 import { inboxModel } from './inbox.js';
+import { accountModel, ledgerEntryModel } from './ledger.js';
+import { orderPointsModel } from './order-points.js';
+import { programModel } from './programs.js';
 import { shopModel } from './shops.js';
 
 /**
@@ -16,6 +19,10 @@ export function registerModels(connection: Connection): void {
   customerModel(connection);
   dataExportModel(connection);
   jobRunModel(connection);
+  programModel(connection);
+  ledgerEntryModel(connection);
+  accountModel(connection);
+  orderPointsModel(connection);
 }
 
 /** Creates every collection's indexes; safe to run at each start and from several processes. */

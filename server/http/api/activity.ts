@@ -53,7 +53,7 @@ export function activityRouter(ctx: AppContext, nudgeWorker: () => void): Router
     const retried = await inbox.findOneAndUpdate(
       { _id: req.params.id, shop, status: 'failed' },
       { $set: { status: 'pending', attempts: 0, availableAt: ctx.clock() }, $unset: { finishedAt: 1, outcome: 1 } },
-      { new: true, projection: { body: 0 } },
+      { returnDocument: 'after', projection: { body: 0 } },
     );
     if (!retried) {
       res.status(409).json({ error: 'not_retryable', message: 'Only a failed delivery of this shop can be retried' });

@@ -1,0 +1,87 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../context.js';
+import { customerModel } from '../../store/customers.js';
+import { applyEntry, balanceOf, ledgerEntryModel } from '../../store/ledger.js';
+import { apiLocals } from '../api.js';
+
+const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id (digits)');
+const adjustment = z.object({
+  points: z.number().int('must be a whole number').refine((points) => points !== 0, 'must not be zero').refine((points) => Math.abs(points) <= 10_000_000, 'is too large'),
+  reason: z.string().trim().min(1, 'is required').max(500),
+  requestKey: z.string().regex(/^[\w-]{8,64}$/).optional(),
+});
+const page = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.iso.datetime().optional(),
+  type: z.enum(['earn', 'bonus', 'reverse', 'release', 'order_edit', 'redeem', 'redeem_refund', 'adjust', 'expire']).optional(),
+});
+
+function fieldErrors(error: z.ZodError): Record<string, string> {
+  return Object.fromEntries(error.issues.map((issue) => [issue.path.join('.') || '(body)', issue.message]));
+}
+
+/** A customer's points, ledger and manual adjustments, for the admin. */
+export function customersRouter(ctx: AppContext): Router {
+  const router = Router();
+  const entries = ledgerEntryModel(ctx.connection);
+
+  router.get('/customers/:customerId', async (req, res) => {
+    const { shop } = apiLocals(res);
+    const id = customerId.safeParse(req.params.customerId);
+    const query = page.safeParse(req.query);
+    if (!id.success || !query.success) {
+      res.status(422).json({ error: 'invalid_request', errors: { ...(id.success ? {} : { customerId: id.error.issues[0]?.message }), ...(query.success ? {} : fieldErrors(query.error)) } });
+      return;
+    }
+    const { limit, before, type } = query.data;
+    const [balance, profile, ledger] = await Promise.all([
+      balanceOf(ctx.connection, shop, id.data),
+      customerModel(ctx.connection).findOne({ shop, customerId: id.data }, { _id: 0, email: 1, firstName: 1, lastName: 1, tags: 1 }).lean(),
+      entries
+        .find({ shop, customerId: id.data, status: 'applied', ...(type ? { type } : {}), ...(before ? { createdAt: { $lt: new Date(before) } } : {}) })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(limit + 1)
+        .lean(),
+    ]);
+    const pageEntries = ledger.slice(0, limit);
+    res.json({
+      customerId: id.data,
+      profile: profile ?? null,
+      points: { balance: balance.available, pending: balance.pending },
+      lifetimeEarned: balance.lifetimeEarned,
+      ledger: pageEntries.map((entry) => ({
+        key: entry.key,
+        type: entry.type,
+        points: entry.appliedAvailable ?? entry.available,
+        pending: entry.appliedPending ?? entry.pending,
+        shortfall: entry.shortfall ?? 0,
+        reason: entry.reason,
+        source: entry.source,
+        staffId: entry.staffId ?? null,
+        createdAt: entry.createdAt,
+      })),
+      nextBefore: ledger.length > limit ? pageEntries[pageEntries.length - 1]?.createdAt.toISOString() ?? null : null,
+    });
+  });
+
+  router.post('/customers/:customerId/adjustments', express.json({ limit: '10kb' }), async (req, res) => {
+    const { shop, staffId } = apiLocals(res);
+    const id = customerId.safeParse(req.params.customerId);
+    const body = adjustment.safeParse(req.body);
+    if (!id.success || !body.success) {
+      res.status(422).json({ error: 'invalid_adjustment', errors: { ...(id.success ? {} : { customerId: id.error.issues[0]?.message }), ...(body.success ? {} : fieldErrors(body.error)) } });
+      return;
+    }
+    const now = ctx.clock();
+    const key = `adjust:${id.data}:${body.data.requestKey ?? `${staffId}:${now.getTime()}:${Math.random().toString(36).slice(2, 10)}`}`;
+    const result = await applyEntry(
+      ctx.connection,
+      { shop, customerId: id.data, key, type: 'adjust', available: body.data.points, pending: 0, reason: body.data.reason, source: 'admin', staffId, guard: 'none' },
+      now,
+    );
+    const balance = await balanceOf(ctx.connection, shop, id.data);
+    res.status(201).json({ key: result.entry.key, points: body.data.points, reason: body.data.reason, staffId, balance: balance.available, pending: balance.pending });
+  });
+  return router;
+}
