@@ -3,8 +3,8 @@ import { jobRunModel } from '../jobs/scheduler.js';
 import { customerModel } from './customers.js';
 import { dataExportModel } from './data-exports.js';
 import { inboxModel } from './inbox.js';
-import { accountModel, ledgerEntryModel } from './ledger.js';
-import { orderPointsModel } from './order-points.js';
+import { ledgerEntryModel } from './ledger.js';
+import { heldReversalModel, orderPointsModel } from './order-points.js';
 import { programModel } from './programs.js';
 import { shopModel } from './shops.js';
 
@@ -21,8 +21,8 @@ export function registerModels(connection: Connection): void {
   jobRunModel(connection);
   programModel(connection);
   ledgerEntryModel(connection);
-  accountModel(connection);
   orderPointsModel(connection);
+  heldReversalModel(connection);
 }
 
 /** Creates every collection's indexes; safe to run at each start and from several processes. */

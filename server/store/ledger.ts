@@ -3,52 +3,49 @@ import { isDuplicateKey, modelOn } from './model.js';
 
 export type EntryType = 'earn' | 'bonus' | 'reverse' | 'release' | 'order_edit' | 'redeem' | 'redeem_refund' | 'adjust' | 'expire';
 
-/** An append-only ledger line. `available`/`pending` are what it asks; `applied*` what it did. */
+/**
+ * One line of a customer's append-only ledger. `seq` numbers the customer's entries 1, 2, 3 …
+ * and each entry carries the balances after it, so the newest entry is the account.
+ */
 export interface LedgerEntry {
   shop: string;
   customerId: string;
+  seq: number;
   key: string;
   type: EntryType;
+  /** Change to the available balance (what was applied; a clamp may take less than asked). */
   available: number;
+  /** Change to the pending balance. */
   pending: number;
-  status: 'recorded' | 'applied' | 'rejected';
-  guard: BalanceGuard;
-  appliedAvailable?: number;
-  appliedPending?: number;
+  balance: number;
+  pendingBalance: number;
+  lifetimeEarned: number;
   /** Points a stop-at-zero reversal could not take because they were spent. */
-  shortfall?: number;
+  shortfall: number;
   orderId?: string;
+  /** For an order edit: the order's eligible amount after it. */
+  eligible?: number;
   reason: string;
   source: string;
   staffId?: string;
   createdAt: Date;
 }
 
-/** The account: balances as the sum of applied entries, and the keys already applied to it. */
-export interface Account {
-  shop: string;
-  customerId: string;
-  available: number;
-  pending: number;
-  lifetimeEarned: number;
-  applied: Array<{ k: string; a: number; p: number }>;
-  lastActivityAt: Date;
-}
-
 const entrySchema = new Schema<LedgerEntry>(
   {
     shop: { type: String, required: true },
     customerId: { type: String, required: true },
+    seq: { type: Number, required: true },
     key: { type: String, required: true },
     type: { type: String, required: true },
     available: { type: Number, required: true },
     pending: { type: Number, required: true },
-    status: { type: String, required: true },
-    guard: { type: String, required: true },
-    appliedAvailable: Number,
-    appliedPending: Number,
-    shortfall: Number,
+    balance: { type: Number, required: true },
+    pendingBalance: { type: Number, required: true },
+    lifetimeEarned: { type: Number, required: true },
+    shortfall: { type: Number, required: true },
     orderId: String,
+    eligible: Number,
     reason: { type: String, required: true },
     source: { type: String, required: true },
     staffId: String,
@@ -56,32 +53,23 @@ const entrySchema = new Schema<LedgerEntry>(
   },
   { collection: 'ledger_entries', versionKey: false },
 );
+// Exactly once: a business key takes effect once per shop.
 entrySchema.index({ shop: 1, key: 1 }, { unique: true });
+// One writer per step of a customer's ledger: two entries racing for the same seq cannot both land.
+entrySchema.index({ shop: 1, customerId: 1, seq: -1 }, { unique: true });
 entrySchema.index({ shop: 1, customerId: 1, createdAt: -1 });
-entrySchema.index({ shop: 1, status: 1, createdAt: 1 });
-
-const accountSchema = new Schema<Account>(
-  {
-    shop: { type: String, required: true },
-    customerId: { type: String, required: true },
-    available: { type: Number, required: true, default: 0 },
-    pending: { type: Number, required: true, default: 0 },
-    lifetimeEarned: { type: Number, required: true, default: 0 },
-    applied: { type: [{ _id: false, k: String, a: Number, p: Number }], default: [] },
-    lastActivityAt: { type: Date, required: true },
-  },
-  { collection: 'accounts', versionKey: false },
-);
-accountSchema.index({ shop: 1, customerId: 1 }, { unique: true });
-accountSchema.index({ shop: 1, lastActivityAt: 1 });
+entrySchema.index({ shop: 1, orderId: 1 });
 
 export function ledgerEntryModel(connection: Connection): Model<LedgerEntry> {
   return modelOn(connection, 'LedgerEntry', entrySchema);
 }
 
-export function accountModel(connection: Connection): Model<Account> {
-  return modelOn(connection, 'Account', accountSchema);
-}
+/**
+ * How an entry meets the balance: `none` applies as asked (a balance may go negative);
+ * `require` applies only if the available balance covers it, else nothing is written (a
+ * redemption); `clamp` takes at most what is available and records the rest as a shortfall.
+ */
+export type BalanceGuard = 'none' | 'require' | 'clamp';
 
 export interface EntryDraft {
   shop: string;
@@ -94,96 +82,15 @@ export interface EntryDraft {
   source: string;
   guard: BalanceGuard;
   orderId?: string;
+  eligible?: number;
   staffId?: string;
 }
 
-/**
- * How an entry meets the balance: `none` applies as asked (a balance may go negative);
- * `require` applies only if the available balance covers it, else the entry is rejected (a
- * redemption); `clamp` takes at most what is available and records the rest as a shortfall.
- */
-export type BalanceGuard = 'none' | 'require' | 'clamp';
-
 export interface ApplyResult {
-  entry: LedgerEntry;
+  entry: LedgerEntry | null;
   /** False when the key had already taken effect (a duplicate or a retry). */
   appliedNow: boolean;
   rejected: boolean;
-}
-
-const EARNING_TYPES: ReadonlySet<EntryType> = new Set(['earn', 'bonus']);
-
-/**
- * Applies a ledger entry so that its key takes effect exactly once, with no transaction:
- * 1. insert the entry (unique on shop+key; a duplicate means "recorded before": go on);
- * 2. update the account in one atomic operation guarded by `applied.k != key`, pushing the key
- *    and the amounts applied with the $inc;
- * 3. mark the entry applied, with the amounts read back from the account.
- * A crash between any two steps is repaired by running the same call again (retries, the
- * inbox lease, the recovery job): step 1 finds the entry, step 2 finds the key, step 3 copies.
- */
-export async function applyEntry(connection: Connection, draft: EntryDraft, now: Date): Promise<ApplyResult> {
-  const entries = ledgerEntryModel(connection);
-  const accounts = accountModel(connection);
-  try {
-    await entries.create({ ...draft, status: 'recorded', createdAt: now });
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-  }
-  const stored = await entries.findOne({ shop: draft.shop, key: draft.key }).lean();
-  if (!stored) throw new Error(`ledger entry ${draft.key} vanished`);
-  if (stored.status !== 'recorded') return { entry: stored, appliedNow: false, rejected: stored.status === 'rejected' };
-
-  const guard = stored.guard;
-  const earned = EARNING_TYPES.has(stored.type) ? Math.max(0, stored.available) + Math.max(0, stored.pending) : 0;
-  let appliedNow = false;
-  for (let attempt = 0; attempt < 20 && !appliedNow; attempt++) {
-    if (await accounts.exists({ shop: stored.shop, customerId: stored.customerId, 'applied.k': stored.key })) break;
-    const account = await accounts.findOne({ shop: stored.shop, customerId: stored.customerId }, { available: 1 }).lean();
-    let available = stored.available;
-    const filter: Record<string, unknown> = { shop: stored.shop, customerId: stored.customerId, 'applied.k': { $ne: stored.key } };
-    let upsert = true;
-    if (guard === 'require' && available < 0) {
-      filter.available = { $gte: -available };
-      upsert = false;
-    } else if (guard === 'clamp' && available < 0) {
-      const current = account?.available ?? 0;
-      available = -Math.min(-available, Math.max(0, current));
-      if (account) {
-        filter.available = current;
-        upsert = false;
-      }
-    }
-    const update = {
-      $inc: { available, pending: stored.pending, lifetimeEarned: earned },
-      $push: { applied: { k: stored.key, a: available, p: stored.pending } },
-      $set: { lastActivityAt: now },
-    };
-    try {
-      const result = await accounts.updateOne(filter, update, { upsert });
-      appliedNow = result.modifiedCount + result.upsertedCount > 0;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
-    if (!appliedNow && guard === 'require') {
-      const holder = await accounts.exists({ shop: stored.shop, customerId: stored.customerId, 'applied.k': stored.key });
-      if (!holder) {
-        await entries.updateOne({ shop: stored.shop, key: stored.key, status: 'recorded' }, { $set: { status: 'rejected' } });
-        const rejected = await entries.findOne({ shop: stored.shop, key: stored.key }).lean();
-        return { entry: rejected ?? stored, appliedNow: false, rejected: true };
-      }
-    }
-  }
-  const account = await accounts.findOne({ shop: stored.shop, customerId: stored.customerId, 'applied.k': stored.key }, { applied: 1 }).lean();
-  const record = account?.applied.find((applied) => applied.k === stored.key);
-  if (!record) throw new Error(`ledger entry ${stored.key} could not be applied (contention)`);
-  const shortfall = stored.available < 0 ? record.a - stored.available : 0;
-  await entries.updateOne(
-    { shop: stored.shop, key: stored.key },
-    { $set: { status: 'applied', appliedAvailable: record.a, appliedPending: record.p, ...(shortfall > 0 ? { shortfall } : {}) } },
-  );
-  const entry = await entries.findOne({ shop: stored.shop, key: stored.key }).lean();
-  return { entry: entry ?? stored, appliedNow, rejected: false };
 }
 
 export interface Balance {
@@ -192,17 +99,69 @@ export interface Balance {
   lifetimeEarned: number;
 }
 
+const EARNING_TYPES: ReadonlySet<EntryType> = new Set(['earn', 'bonus']);
+const MAX_ATTEMPTS = 200;
+
 export async function balanceOf(connection: Connection, shop: string, customerId: string): Promise<Balance> {
-  const account = await accountModel(connection).findOne({ shop, customerId }, { available: 1, pending: 1, lifetimeEarned: 1 }).lean();
-  return { available: account?.available ?? 0, pending: account?.pending ?? 0, lifetimeEarned: account?.lifetimeEarned ?? 0 };
+  const last = await ledgerEntryModel(connection).findOne({ shop, customerId }, { balance: 1, pendingBalance: 1, lifetimeEarned: 1 }).sort({ seq: -1 }).lean();
+  return { available: last?.balance ?? 0, pending: last?.pendingBalance ?? 0, lifetimeEarned: last?.lifetimeEarned ?? 0 };
 }
 
-/** Re-runs entries left `recorded` by a crash (older than `olderThanMs`), so each takes effect. */
-export async function recoverRecordedEntries(connection: Connection, shop: string, now: Date, olderThanMs = 60_000): Promise<number> {
-  const stuck = await ledgerEntryModel(connection)
-    .find({ shop, status: 'recorded', createdAt: { $lt: new Date(now.getTime() - olderThanMs) } })
-    .limit(500)
-    .lean();
-  for (const entry of stuck) await applyEntry(connection, entry, now);
-  return stuck.length;
+/**
+ * Applies a ledger entry so that its key takes effect exactly once, with one atomic write and
+ * no transaction: read the customer's newest entry, compute the next one (seq + 1, balances
+ * after it, the guard against the exact current balance) and insert it. The unique index on the
+ * key turns duplicates and retries into "already applied"; the unique index on the sequence
+ * makes a writer that raced another one read again and retry. A crash leaves either nothing or
+ * the whole entry, so there is nothing to repair.
+ */
+export async function applyEntry(connection: Connection, draft: EntryDraft, now: Date): Promise<ApplyResult> {
+  const entries = ledgerEntryModel(connection);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const existing = await entries.findOne({ shop: draft.shop, key: draft.key }).lean();
+    if (existing) return { entry: existing, appliedNow: false, rejected: false };
+    const last = await entries.findOne({ shop: draft.shop, customerId: draft.customerId }).sort({ seq: -1 }).lean();
+    const balance = last?.balance ?? 0;
+    let available = draft.available;
+    let shortfall = 0;
+    if (draft.guard === 'require' && balance + available < 0) return { entry: null, appliedNow: false, rejected: true };
+    if (draft.guard === 'clamp' && available < 0 && balance + available < 0) {
+      const taken = Math.min(-available, Math.max(0, balance));
+      shortfall = -available - taken;
+      available = -taken;
+    }
+    const earned = EARNING_TYPES.has(draft.type) ? Math.max(0, draft.available) + Math.max(0, draft.pending) : 0;
+    try {
+      const created = await entries.create({
+        shop: draft.shop,
+        customerId: draft.customerId,
+        seq: (last?.seq ?? 0) + 1,
+        key: draft.key,
+        type: draft.type,
+        available,
+        pending: draft.pending,
+        balance: balance + available,
+        pendingBalance: (last?.pendingBalance ?? 0) + draft.pending,
+        lifetimeEarned: (last?.lifetimeEarned ?? 0) + earned,
+        shortfall,
+        orderId: draft.orderId,
+        eligible: draft.eligible,
+        reason: draft.reason,
+        source: draft.source,
+        staffId: draft.staffId,
+        createdAt: now,
+      });
+      return { entry: created.toObject(), appliedNow: true, rejected: false };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      // Another entry took this seq (or this key): wait a moment, read again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 + attempt)));
+    }
+  }
+  throw new Error(`ledger entry ${draft.key} could not be written after ${MAX_ATTEMPTS} attempts (contention)`);
+}
+
+/** The points an order's entries have added (positive) and taken back (negative), by balance. */
+export async function orderEntries(connection: Connection, shop: string, orderId: string): Promise<LedgerEntry[]> {
+  return ledgerEntryModel(connection).find({ shop, orderId }).lean();
 }

@@ -1,32 +1,33 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { modelOn } from './model.js';
+import { isDuplicateKey, modelOn } from './model.js';
 
 /**
- * The per-order record of points awarded and reversed. `earned` is fixed once, when the order is
- * first credited, so retries never recompute it under a changed program; refunds that arrive
- * before the payment wait in `heldRefunds`.
+ * The per-order record: what the order was worth to the program when it was first credited.
+ * Points awarded and reversed are the order's ledger entries (by orderId); this record only
+ * holds what the ledger does not: the eligible amount, the pending window, cash back.
  */
 export interface OrderPoints {
   shop: string;
   orderId: string;
   customerId: string;
-  status: 'held' | 'credited';
-  eligible?: number;
-  earned?: number;
-  cashBack?: number;
+  eligible: number;
+  earned: number;
+  cashBack: number;
   /** Store credit for cash back: claimed ('issuing') before Shopify is called, 'issued' after. */
   cashBackState?: 'issuing' | 'issued';
-  currency?: string;
-  notes?: string[];
-  pendingUntil?: Date | null;
-  released?: boolean;
-  reversed: number;
-  /** Keys of reversals already counted in `reversed`. */
-  reversalKeys: string[];
-  heldRefunds: Array<{ refundId: string; refunded: number }>;
-  cancelled: boolean;
-  creditedAt?: Date;
-  updatedAt: Date;
+  currency: string;
+  notes: string[];
+  pendingUntil: Date | null;
+  creditedAt: Date;
+}
+
+/** A refund or cancellation that arrived before the order was credited. */
+export interface HeldReversal {
+  shop: string;
+  orderId: string;
+  key: string;
+  refunded: number | null;
+  receivedAt: Date;
 }
 
 const orderPointsSchema = new Schema<OrderPoints>(
@@ -34,36 +35,60 @@ const orderPointsSchema = new Schema<OrderPoints>(
     shop: { type: String, required: true },
     orderId: { type: String, required: true },
     customerId: { type: String, required: true },
-    status: { type: String, required: true },
-    eligible: Number,
-    earned: Number,
-    cashBack: Number,
+    eligible: { type: Number, required: true },
+    earned: { type: Number, required: true },
+    cashBack: { type: Number, required: true },
     cashBackState: String,
-    currency: String,
-    notes: { type: [String], default: undefined },
+    currency: { type: String, required: true },
+    notes: { type: [String], default: [] },
     pendingUntil: { type: Date, default: null },
-    released: Boolean,
-    reversed: { type: Number, required: true, default: 0 },
-    reversalKeys: { type: [String], default: [] },
-    heldRefunds: { type: [{ _id: false, refundId: String, refunded: Number }], default: [] },
-    cancelled: { type: Boolean, default: false },
-    creditedAt: Date,
-    updatedAt: { type: Date, required: true },
+    creditedAt: { type: Date, required: true },
   },
   { collection: 'order_points', versionKey: false },
 );
 orderPointsSchema.index({ shop: 1, orderId: 1 }, { unique: true });
 orderPointsSchema.index({ shop: 1, customerId: 1, creditedAt: -1 });
-orderPointsSchema.index({ shop: 1, status: 1, released: 1, pendingUntil: 1 });
+orderPointsSchema.index({ shop: 1, pendingUntil: 1 });
+
+const heldSchema = new Schema<HeldReversal>(
+  {
+    shop: { type: String, required: true },
+    orderId: { type: String, required: true },
+    key: { type: String, required: true },
+    refunded: { type: Number, default: null },
+    receivedAt: { type: Date, required: true },
+  },
+  { collection: 'held_reversals', versionKey: false },
+);
+heldSchema.index({ shop: 1, key: 1 }, { unique: true });
+heldSchema.index({ shop: 1, orderId: 1 });
 
 export function orderPointsModel(connection: Connection): Model<OrderPoints> {
   return modelOn(connection, 'OrderPoints', orderPointsSchema);
 }
 
-/** Counts a reversal in the order's record once, whatever the retries. */
-export async function recordReversal(connection: Connection, shop: string, orderId: string, key: string, points: number, now: Date): Promise<void> {
-  await orderPointsModel(connection).updateOne(
-    { shop, orderId, reversalKeys: { $ne: key } },
-    { $inc: { reversed: points }, $push: { reversalKeys: key }, $set: { updatedAt: now } },
-  );
+export function heldReversalModel(connection: Connection): Model<HeldReversal> {
+  return modelOn(connection, 'HeldReversal', heldSchema);
+}
+
+/** Records an order's worth once: the first insert wins and every later caller reads it. */
+export async function recordOrderOnce(connection: Connection, record: OrderPoints): Promise<OrderPoints> {
+  const orders = orderPointsModel(connection);
+  try {
+    await orders.create(record);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
+  const stored = await orders.findOne({ shop: record.shop, orderId: record.orderId }).lean();
+  if (!stored) throw new Error(`order ${record.orderId} record missing`);
+  return stored;
+}
+
+/** Holds a reversal for an order not credited yet (insert-only, so concurrent ones all land). */
+export async function holdReversal(connection: Connection, held: HeldReversal): Promise<void> {
+  try {
+    await heldReversalModel(connection).create(held);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
 }

@@ -13,7 +13,7 @@ const adjustment = z.object({
 });
 const page = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.iso.datetime().optional(),
+  before: z.coerce.number().int().positive().optional(),
   type: z.enum(['earn', 'bonus', 'reverse', 'release', 'order_edit', 'redeem', 'redeem_refund', 'adjust', 'expire']).optional(),
 });
 
@@ -39,8 +39,8 @@ export function customersRouter(ctx: AppContext): Router {
       balanceOf(ctx.connection, shop, id.data),
       customerModel(ctx.connection).findOne({ shop, customerId: id.data }, { _id: 0, email: 1, firstName: 1, lastName: 1, tags: 1 }).lean(),
       entries
-        .find({ shop, customerId: id.data, status: 'applied', ...(type ? { type } : {}), ...(before ? { createdAt: { $lt: new Date(before) } } : {}) })
-        .sort({ createdAt: -1, _id: -1 })
+        .find({ shop, customerId: id.data, ...(type ? { type } : {}), ...(before ? { seq: { $lt: before } } : {}) })
+        .sort({ seq: -1 })
         .limit(limit + 1)
         .lean(),
     ]);
@@ -53,15 +53,17 @@ export function customersRouter(ctx: AppContext): Router {
       ledger: pageEntries.map((entry) => ({
         key: entry.key,
         type: entry.type,
-        points: entry.appliedAvailable ?? entry.available,
-        pending: entry.appliedPending ?? entry.pending,
-        shortfall: entry.shortfall ?? 0,
+        seq: entry.seq,
+        points: entry.available,
+        pending: entry.pending,
+        balance: entry.balance,
+        shortfall: entry.shortfall,
         reason: entry.reason,
         source: entry.source,
         staffId: entry.staffId ?? null,
         createdAt: entry.createdAt,
       })),
-      nextBefore: ledger.length > limit ? pageEntries[pageEntries.length - 1]?.createdAt.toISOString() ?? null : null,
+      nextBefore: ledger.length > limit ? (pageEntries.at(-1)?.seq ?? null) : null,
     });
   });
 
@@ -75,13 +77,13 @@ export function customersRouter(ctx: AppContext): Router {
     }
     const now = ctx.clock();
     const key = `adjust:${id.data}:${body.data.requestKey ?? `${staffId}:${now.getTime()}:${Math.random().toString(36).slice(2, 10)}`}`;
-    const result = await applyEntry(
+    await applyEntry(
       ctx.connection,
       { shop, customerId: id.data, key, type: 'adjust', available: body.data.points, pending: 0, reason: body.data.reason, source: 'admin', staffId, guard: 'none' },
       now,
     );
     const balance = await balanceOf(ctx.connection, shop, id.data);
-    res.status(201).json({ key: result.entry.key, points: body.data.points, reason: body.data.reason, staffId, balance: balance.available, pending: balance.pending });
+    res.status(201).json({ key, points: body.data.points, reason: body.data.reason, staffId, balance: balance.available, pending: balance.pending });
   });
   return router;
 }

@@ -6,33 +6,26 @@ import {
   eligibleAmount,
   formatAmount,
   parseAmount,
+  pointsForAmount,
   reverseForCancellation,
   reverseForRefund,
   type OrderFacts,
   type Program,
 } from '../../loyalty/index.js';
+import type { AppContext } from '../../context.js';
 import { adminClientFor } from '../../shopify/client.js';
 import { STORE_CREDIT_ACCOUNT_CREDIT, type StoreCreditAccountCreditData } from '../../shopify/operations.js';
-import type { AppContext } from '../../context.js';
 import { customerModel } from '../../store/customers.js';
-import { applyEntry, type EntryDraft } from '../../store/ledger.js';
-import { orderPointsModel, recordReversal, type OrderPoints } from '../../store/order-points.js';
+import { applyEntry, orderEntries, type EntryDraft, type LedgerEntry } from '../../store/ledger.js';
+import { heldReversalModel, holdReversal, orderPointsModel, recordOrderOnce, type OrderPoints } from '../../store/order-points.js';
 import { loadProgram } from '../../store/programs.js';
+import { PermanentFailure, type TopicHandler } from '../topics.js';
 import { parseTags } from './lifecycle.js';
-import { PermanentFailure, type HandlerOutcome, type TopicHandler } from '../topics.js';
 
 const DAY_MS = 86_400_000;
 const numericId = z.union([z.number().int(), z.string().regex(/^\d{1,20}$/)]).transform(String);
-const moneySet = z.object({ shop_money: z.object({ amount: z.string(), currency_code: z.string() }) });
-
-const lineItem = z.object({
-  id: numericId,
-  product_id: numericId.nullish(),
-  quantity: z.number().int().nonnegative(),
-  gift_card: z.boolean().default(false),
-  price_set: moneySet,
-  discount_allocations: z.array(z.object({ amount_set: moneySet })).default([]),
-});
+const moneySet = z.object({ shop_money: z.object({ amount: z.string(), currency_code: z.string().regex(/^[A-Z]{3}$/) }) });
+const refundLine = z.object({ subtotal_set: moneySet, line_item: z.object({ gift_card: z.boolean().default(false) }).nullish() });
 
 const orderPayload = z.object({
   id: numericId,
@@ -40,15 +33,20 @@ const orderPayload = z.object({
   cancelled_at: z.string().nullish(),
   current_subtotal_price_set: moneySet,
   customer: z.object({ id: numericId, tags: z.string().nullish() }).nullish(),
-  line_items: z.array(lineItem),
-  refunds: z.array(z.object({ refund_line_items: z.array(z.object({ subtotal_set: moneySet, line_item: z.object({ gift_card: z.boolean().default(false) }).nullish() })).default([]) })).default([]),
+  line_items: z.array(
+    z.object({
+      id: numericId,
+      product_id: numericId.nullish(),
+      quantity: z.number().int().nonnegative(),
+      gift_card: z.boolean().default(false),
+      price_set: moneySet,
+      discount_allocations: z.array(z.object({ amount_set: moneySet })).default([]),
+    }),
+  ),
+  refunds: z.array(z.object({ refund_line_items: z.array(refundLine).default([]) })).default([]),
 });
 
-const refundPayload = z.object({
-  id: numericId,
-  order_id: numericId,
-  refund_line_items: z.array(z.object({ subtotal_set: moneySet, line_item: z.object({ gift_card: z.boolean().default(false) }).nullish() })),
-});
+const refundPayload = z.object({ id: numericId, order_id: numericId, refund_line_items: z.array(refundLine) });
 
 type OrderPayload = z.infer<typeof orderPayload>;
 
@@ -82,49 +80,66 @@ export function orderFacts(order: OrderPayload): OrderFacts {
 }
 
 /** The refunded part of the eligible amount: refunded line subtotals, gift cards excluded. */
-function refundedEligible(lines: z.infer<typeof refundPayload>['refund_line_items'], currency: string): number {
+function refundedEligible(lines: Array<z.infer<typeof refundLine>>, currency: string): number {
   return lines.filter((line) => !line.line_item?.gift_card).reduce((sum, line) => sum + parseAmount(line.subtotal_set.shop_money.amount, currency).amount, 0);
 }
 
-async function customerTags(ctx: AppContext, shop: string, customerId: string, fromPayload: string | null | undefined): Promise<string[]> {
-  const profile = await customerModel(ctx.connection).findOne({ shop, customerId }, { tags: 1 }).lean();
-  return [...new Set([...parseTags(fromPayload), ...(profile?.tags ?? [])])];
+/** Where an order's points stand, read from its ledger entries (the source of truth). */
+interface OrderState {
+  /** Points the order earned, edits included. */
+  earned: number;
+  /** Points taken back by refunds and cancellation. */
+  reversed: number;
+  /** Points of this order still pending. */
+  pending: number;
+  released: boolean;
+  eligible: number;
+  keys: Set<string>;
 }
 
-function draft(record: OrderPoints, key: string, type: EntryDraft['type'], points: number, pending: boolean, reason: string, guard: EntryDraft['guard']): EntryDraft {
+function orderState(record: OrderPoints, entries: LedgerEntry[]): OrderState {
+  const sum = (types: string[]) => entries.filter((entry) => types.includes(entry.type)).reduce((total, entry) => total + entry.available + entry.pending, 0);
+  const edits = entries.filter((entry) => entry.type === 'order_edit').sort((a, b) => a.seq - b.seq);
   return {
-    shop: record.shop,
-    customerId: record.customerId,
-    key,
-    type,
-    available: pending ? 0 : points,
-    pending: pending ? points : 0,
-    reason,
-    source: `order ${record.orderId}`,
-    orderId: record.orderId,
-    guard,
+    earned: sum(['earn', 'order_edit']),
+    reversed: -sum(['reverse']),
+    pending: entries.reduce((total, entry) => total + entry.pending, 0),
+    released: entries.some((entry) => entry.type === 'release'),
+    eligible: edits.at(-1)?.eligible ?? record.eligible,
+    keys: new Set(entries.map((entry) => entry.key)),
   };
 }
 
-function stillPending(record: OrderPoints, now: Date): boolean {
-  return !record.released && record.pendingUntil !== null && record.pendingUntil !== undefined && record.pendingUntil > now;
+async function stateOf(ctx: AppContext, record: OrderPoints): Promise<OrderState> {
+  return orderState(record, await orderEntries(ctx.connection, record.shop, record.orderId));
 }
 
-/** Takes back `points` of an order once per key: from pending while they are pending, else from available. */
-async function reverse(ctx: AppContext, program: Program, record: OrderPoints, key: string, points: number, reason: string, now: Date): Promise<void> {
-  if (points <= 0) return;
-  const pending = stillPending(record, now);
-  const guard = pending ? 'none' : program.negativeBalance === 'allow' ? 'none' : 'clamp';
-  await applyEntry(ctx.connection, draft(record, key, 'reverse', -points, pending, reason, guard), now);
-  await recordReversal(ctx.connection, record.shop, record.orderId, key, points, now);
+function isPending(record: OrderPoints, state: OrderState, now: Date): boolean {
+  return !state.released && record.pendingUntil !== null && record.pendingUntil > now;
+}
+
+function draft(record: OrderPoints, key: string, type: EntryDraft['type'], points: number, pending: boolean, reason: string, guard: EntryDraft['guard']): EntryDraft {
+  return { shop: record.shop, customerId: record.customerId, key, type, available: pending ? 0 : points, pending: pending ? points : 0, reason, source: `order ${record.orderId}`, orderId: record.orderId, guard };
+}
+
+/** Takes back `points` of an order: from pending while they are pending, else from available under the program's policy. */
+async function reverse(ctx: AppContext, program: Program, record: OrderPoints, state: OrderState, key: string, points: number, reason: string, now: Date): Promise<number> {
+  if (points <= 0 || state.keys.has(key)) return 0;
+  const pending = isPending(record, state, now);
+  const guard = pending || program.negativeBalance === 'allow' ? 'none' : 'clamp';
+  const result = await applyEntry(ctx.connection, draft(record, key, 'reverse', -points, pending, reason, guard), now);
+  return result.appliedNow ? points : 0;
 }
 
 async function applyRefund(ctx: AppContext, program: Program, record: OrderPoints, refundId: string, refunded: number, now: Date): Promise<number> {
-  const key = `reverse:refund:${refundId}`;
-  if (record.reversalKeys.includes(key)) return 0;
-  const points = reverseForRefund(record.earned ?? 0, record.eligible ?? 0, refunded, record.reversed);
-  await reverse(ctx, program, record, key, points, `refund ${refundId}`, now);
-  return points;
+  const state = await stateOf(ctx, record);
+  const points = reverseForRefund(state.earned, state.eligible, refunded, state.reversed);
+  return reverse(ctx, program, record, state, `reverse:refund:${refundId}`, points, `refund ${refundId}`, now);
+}
+
+async function applyCancellation(ctx: AppContext, program: Program, record: OrderPoints, now: Date): Promise<number> {
+  const state = await stateOf(ctx, record);
+  return reverse(ctx, program, record, state, `cancel:order:${record.orderId}`, reverseForCancellation(state.earned, state.reversed), 'order cancelled', now);
 }
 
 async function programFor(ctx: AppContext, shop: string): Promise<Program> {
@@ -133,17 +148,18 @@ async function programFor(ctx: AppContext, shop: string): Promise<Program> {
   return program;
 }
 
+/** Issues an order's cash back as Shopify store credit once: claimed before the call, marked after. */
 async function issueCashBack(ctx: AppContext, record: OrderPoints): Promise<void> {
   const orders = orderPointsModel(ctx.connection);
-  const claimed = await orders.findOneAndUpdate({ shop: record.shop, orderId: record.orderId, cashBack: { $gt: 0 }, cashBackState: { $exists: false } }, { $set: { cashBackState: 'issuing' } });
-  if (!claimed || !record.cashBack || !record.currency) return;
+  const claimed = await orders.updateOne({ shop: record.shop, orderId: record.orderId, cashBackState: { $exists: false } }, { $set: { cashBackState: 'issuing' } });
+  if (claimed.modifiedCount === 0) return;
   try {
     const data = await adminClientFor(ctx)<StoreCreditAccountCreditData>(record.shop, STORE_CREDIT_ACCOUNT_CREDIT, {
       id: `gid://shopify/Customer/${record.customerId}`,
       creditInput: { creditAmount: { amount: formatAmount({ amount: record.cashBack, currency: record.currency }), currencyCode: record.currency } },
     });
     const errors = data.storeCreditAccountCredit.userErrors;
-    if (errors.length > 0) throw new Error(errors.map((error) => error.message).join('; '));
+    if (errors.length > 0) throw new Error(`store credit refused: ${errors.map((error) => error.message).join('; ')}`);
     await orders.updateOne({ shop: record.shop, orderId: record.orderId }, { $set: { cashBackState: 'issued' } });
   } catch (error) {
     await orders.updateOne({ shop: record.shop, orderId: record.orderId }, { $unset: { cashBackState: 1 } });
@@ -151,138 +167,120 @@ async function issueCashBack(ctx: AppContext, record: OrderPoints): Promise<void
   }
 }
 
-/** orders/paid: fix the order's points once, credit them, then apply refunds that came first. */
+async function customerTags(ctx: AppContext, shop: string, customerId: string, fromPayload: string | null | undefined): Promise<string[]> {
+  const profile = await customerModel(ctx.connection).findOne({ shop, customerId }, { tags: 1 }).lean();
+  return [...new Set([...parseTags(fromPayload), ...(profile?.tags ?? [])])];
+}
+
+/** orders/paid: fix the order's worth once, credit it, then apply what arrived before it. */
 const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
   const order = parse(orderPayload, delivery.payload, 'orders/paid');
   const facts = orderFacts(order);
-  if (facts.customerId === null) return { status: 'skipped', reason: 'guest order: no customer to credit' };
+  const customerId = facts.customerId;
+  if (customerId === null) return { status: 'skipped', reason: 'guest order: no customer to credit' };
   const program = await programFor(ctx, delivery.shop);
-  const orders = orderPointsModel(ctx.connection);
   const shop = delivery.shop;
+  const orders = orderPointsModel(ctx.connection);
 
-  let record = await orders.findOne({ shop, orderId: facts.orderId }).lean();
-  if (record?.earned === undefined) {
-    const history = await orders.find({ shop, customerId: facts.customerId, status: 'credited', orderId: { $ne: facts.orderId } }, { earned: 1, creditedAt: 1 }).lean();
+  let record: OrderPoints | null = await orders.findOne({ shop, orderId: facts.orderId }).lean();
+  if (!record) {
+    const history = await orders.find({ shop, customerId, orderId: { $ne: facts.orderId } }, { earned: 1, creditedAt: 1 }).lean();
     const dayStart = new Date(now.toISOString().slice(0, 10));
     const earning = earnForOrder(
       program,
       facts,
       {
-        customerTags: await customerTags(ctx, shop, facts.customerId, order.customer?.tags),
+        customerTags: await customerTags(ctx, shop, customerId, order.customer?.tags),
         paidOrdersBefore: history.length,
-        earnedToday: history.filter((past) => past.creditedAt && past.creditedAt >= dayStart).reduce((sum, past) => sum + (past.earned ?? 0), 0),
+        earnedToday: history.filter((past) => past.creditedAt >= dayStart).reduce((sum, past) => sum + past.earned, 0),
       },
       currencyDecimals(facts.currency),
       now,
     );
-    await orders.updateOne(
-      { shop, orderId: facts.orderId, earned: { $exists: false } },
-      {
-        $set: {
-          customerId: facts.customerId,
-          status: 'credited',
-          eligible: earning.eligible,
-          earned: earning.points,
-          cashBack: earning.cashBack?.amount ?? 0,
-          currency: facts.currency,
-          notes: earning.notes,
-          pendingUntil: program.pendingDays > 0 ? new Date(now.getTime() + program.pendingDays * DAY_MS) : null,
-          released: program.pendingDays === 0,
-          creditedAt: now,
-          updatedAt: now,
-        },
-        $setOnInsert: { reversed: 0, reversalKeys: [], heldRefunds: [], cancelled: false },
-      },
-      { upsert: true },
-    ).catch((error: unknown) => {
-      if (!(typeof error === 'object' && error !== null && 'code' in error && error.code === 11000)) throw error;
+    record = await recordOrderOnce(ctx.connection, {
+      shop,
+      orderId: facts.orderId,
+      customerId,
+      eligible: earning.eligible,
+      earned: earning.points,
+      cashBack: earning.cashBack?.amount ?? 0,
+      currency: facts.currency,
+      notes: earning.notes,
+      pendingUntil: program.pendingDays > 0 ? new Date(now.getTime() + program.pendingDays * DAY_MS) : null,
+      creditedAt: now,
     });
-    record = await orders.findOne({ shop, orderId: facts.orderId }).lean();
   }
-  if (!record || record.earned === undefined) throw new Error(`order ${facts.orderId} record missing after credit`);
 
   if (record.earned > 0) {
-    await applyEntry(ctx.connection, draft(record, `earn:order:${record.orderId}`, 'earn', record.earned, stillPending(record, now), (record.notes ?? []).join('; ') || 'order paid', 'none'), now);
+    const pending = record.pendingUntil !== null && record.pendingUntil > now;
+    await applyEntry(ctx.connection, draft(record, `earn:order:${record.orderId}`, 'earn', record.earned, pending, record.notes.join('; ') || 'order paid', 'none'), now);
   }
-  for (const held of record.heldRefunds) await applyRefund(ctx, program, record, held.refundId, held.refunded, now);
-  if (record.cancelled) {
-    const fresh = (await orders.findOne({ shop, orderId: record.orderId }).lean()) ?? record;
-    await reverse(ctx, program, fresh, `cancel:order:${record.orderId}`, reverseForCancellation(fresh.earned ?? 0, fresh.reversed), 'order cancelled', now);
+  for (const held of await heldReversalModel(ctx.connection).find({ shop, orderId: record.orderId }).sort({ receivedAt: 1 }).lean()) {
+    if (held.refunded === null) await applyCancellation(ctx, program, record, now);
+    else await applyRefund(ctx, program, record, held.key.replace('reverse:refund:', ''), held.refunded, now);
   }
-  if (record.cashBack && record.cashBack > 0) await issueCashBack(ctx, record);
+  if (record.cashBack > 0 && record.cashBackState !== 'issued') await issueCashBack(ctx, record);
   return { status: 'processed', detail: `order ${record.orderId}: ${record.earned} points${record.cashBack ? `, cash back ${record.cashBack}` : ''}` };
 };
 
 /** refunds/create: reverse in proportion to the refunded share; held until the order is credited. */
 const refundsCreate: TopicHandler = async (delivery, ctx, now) => {
   const refund = parse(refundPayload, delivery.payload, 'refunds/create');
-  const orders = orderPointsModel(ctx.connection);
   const shop = delivery.shop;
-  const record = await orders.findOne({ shop, orderId: refund.order_id }).lean();
+  const record = await orderPointsModel(ctx.connection).findOne({ shop, orderId: refund.order_id }).lean();
   const currency = record?.currency ?? refund.refund_line_items[0]?.subtotal_set.shop_money.currency_code ?? 'USD';
   const refunded = refundedEligible(refund.refund_line_items, currency);
-  if (!record || record.earned === undefined) {
-    await orders.updateOne(
-      { shop, orderId: refund.order_id },
-      { $addToSet: { heldRefunds: { refundId: refund.id, refunded } }, $setOnInsert: { customerId: 'unknown', status: 'held', reversed: 0, reversalKeys: [], cancelled: false }, $set: { updatedAt: now } },
-      { upsert: true },
-    );
-    return { status: 'processed', detail: `refund ${refund.id} held until order ${refund.order_id} is paid` };
+  if (!record) {
+    await holdReversal(ctx.connection, { shop, orderId: refund.order_id, key: `reverse:refund:${refund.id}`, refunded, receivedAt: now });
+    // The order may have been credited meanwhile; if so, apply the held refund now.
+    const credited = await orderPointsModel(ctx.connection).findOne({ shop, orderId: refund.order_id }).lean();
+    if (!credited) return { status: 'processed', detail: `refund ${refund.id} held until order ${refund.order_id} is paid` };
+    const points = await applyRefund(ctx, await programFor(ctx, shop), credited, refund.id, refunded, now);
+    return { status: 'processed', detail: `refund ${refund.id}: ${points} points reversed` };
   }
-  const program = await programFor(ctx, shop);
-  const points = await applyRefund(ctx, program, record, refund.id, refunded, now);
+  const points = await applyRefund(ctx, await programFor(ctx, shop), record, refund.id, refunded, now);
   return { status: 'processed', detail: `refund ${refund.id}: ${points} points reversed` };
 };
 
 /** orders/cancelled: reverse what is left of the order's points. */
 const ordersCancelled: TopicHandler = async (delivery, ctx, now) => {
   const order = parse(orderPayload, delivery.payload, 'orders/cancelled');
-  const orders = orderPointsModel(ctx.connection);
   const shop = delivery.shop;
-  const record = await orders.findOne({ shop, orderId: order.id }).lean();
-  if (!record || record.earned === undefined) {
-    if (!order.customer) return { status: 'skipped', reason: 'guest order' };
-    await orders.updateOne(
-      { shop, orderId: order.id },
-      { $set: { cancelled: true, updatedAt: now }, $setOnInsert: { customerId: order.customer.id, status: 'held', reversed: 0, reversalKeys: [], heldRefunds: [] } },
-      { upsert: true },
-    );
-    return { status: 'processed', detail: `cancellation of order ${order.id} held until it is paid` };
+  if (!order.customer) return { status: 'skipped', reason: 'guest order' };
+  let record: OrderPoints | null = await orderPointsModel(ctx.connection).findOne({ shop, orderId: order.id }).lean();
+  if (!record) {
+    await holdReversal(ctx.connection, { shop, orderId: order.id, key: `cancel:order:${order.id}`, refunded: null, receivedAt: now });
+    record = await orderPointsModel(ctx.connection).findOne({ shop, orderId: order.id }).lean();
+    if (!record) return { status: 'processed', detail: `cancellation of order ${order.id} held until it is paid` };
   }
-  await orders.updateOne({ shop, orderId: order.id }, { $set: { cancelled: true, updatedAt: now } });
-  const program = await programFor(ctx, shop);
-  const points = reverseForCancellation(record.earned, record.reversed);
-  await reverse(ctx, program, record, `cancel:order:${order.id}`, points, 'order cancelled', now);
+  const points = await applyCancellation(ctx, await programFor(ctx, shop), record, now);
   return { status: 'processed', detail: `order ${order.id} cancelled: ${points} points reversed` };
 };
 
 /**
  * orders/updated: an edit that changes the eligible amount (refunds aside, which refunds/create
- * handles) adjusts the order's points by the difference.
+ * handles) adjusts the order's base points by the difference. Each Shopify update is its own key.
  */
-const ordersUpdated: TopicHandler = async (delivery, ctx, now): Promise<HandlerOutcome> => {
+const ordersUpdated: TopicHandler = async (delivery, ctx, now) => {
   const order = parse(orderPayload, delivery.payload, 'orders/updated');
-  const orders = orderPointsModel(ctx.connection);
   const shop = delivery.shop;
-  const record = await orders.findOne({ shop, orderId: order.id }).lean();
-  if (!record || record.earned === undefined || record.eligible === undefined || record.cancelled || order.cancelled_at) {
-    return { status: 'skipped', reason: 'order not credited, or cancelled' };
-  }
+  const record = await orderPointsModel(ctx.connection).findOne({ shop, orderId: order.id }).lean();
+  if (!record || order.cancelled_at) return { status: 'skipped', reason: 'order not credited yet, or cancelled' };
+  const state = await stateOf(ctx, record);
+  if (state.keys.has(`cancel:order:${order.id}`)) return { status: 'skipped', reason: 'order cancelled' };
   const facts = orderFacts(order);
   const refunded = order.refunds.reduce((sum, refund) => sum + refundedEligible(refund.refund_line_items, facts.currency), 0);
-  const eligibleBeforeRefunds = eligibleAmount(facts) + refunded;
-  if (eligibleBeforeRefunds === record.eligible) return { status: 'skipped', reason: 'eligible amount unchanged' };
+  const eligibleNow = eligibleAmount(facts) + refunded;
+  if (eligibleNow === state.eligible) return { status: 'skipped', reason: 'eligible amount unchanged' };
   const program = await programFor(ctx, shop);
-  const delta = adjustForOrderUpdate(program, record.earned, eligibleBeforeRefunds, currencyDecimals(facts.currency));
-  // The entry goes first and its key names the change, so a retry after a crash finds it applied
-  // and only the record's update remains.
-  const key = `edit:order:${order.id}:${record.eligible}->${eligibleBeforeRefunds}`;
-  const pending = stillPending(record, now);
+  const decimals = currencyDecimals(facts.currency);
+  const delta = adjustForOrderUpdate(program, pointsForAmount(program, state.eligible, decimals), eligibleNow, decimals);
+  const pending = isPending(record, state, now);
   const guard = delta < 0 && !pending && program.negativeBalance === 'stop_at_zero' ? 'clamp' : 'none';
-  await applyEntry(ctx.connection, draft(record, key, 'order_edit', delta, pending, `order edited: eligible ${record.eligible} → ${eligibleBeforeRefunds}`, guard), now);
-  await orders.updateOne(
-    { shop, orderId: order.id, eligible: record.eligible, earned: record.earned },
-    { $set: { eligible: eligibleBeforeRefunds, earned: record.earned + delta, updatedAt: now } },
+  await applyEntry(
+    ctx.connection,
+    { ...draft(record, `edit:order:${order.id}:${order.updated_at ?? delivery.eventId}`, 'order_edit', delta, pending, `order edited: eligible ${state.eligible} → ${eligibleNow}`, guard), eligible: eligibleNow },
+    now,
   );
   return { status: 'processed', detail: `order ${order.id} edited: ${delta} points` };
 };
