@@ -53,7 +53,7 @@ const customerRedact: TopicHandler = async (delivery, ctx, now) => {
     if (Object.keys(update).length > 0) await model.updateMany({ shop: delivery.shop, customerId: customer.id }, update);
   }
   await ctx.connection.models.InboxEntry?.updateMany(
-    { shop: delivery.shop, customerId: customer.id, status: { $in: ['processed', 'skipped', 'failed'] } },
+    { shop: delivery.shop, customerId: customer.id, $or: [{ status: { $in: ['processed', 'skipped', 'failed'] } }, { eventId: delivery.eventId }] },
     { $set: { body: '{"redacted":true}' } },
   );
   await dataExportModel(ctx.connection).deleteMany({ shop: delivery.shop, customerId: customer.id });
