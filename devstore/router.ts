@@ -24,6 +24,11 @@ const orderSchema = z.object({
 });
 const deliverySchema = z.object({ duplicate: z.number().int().min(1).max(10).optional(), shuffle: z.boolean().optional() });
 
+/** Any *.myshopify.com domain is a shop of the devstore: it is created on first contact, as a new dev store would be. */
+function isDevShopDomain(domain: string): boolean {
+  return shopParam.safeParse(domain).success;
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
@@ -31,7 +36,7 @@ function escapeHtml(text: string): string {
 /** The devstore's HTTP face: Shopify's endpoints per shop, a JSON API for the CLI and tests, a home page. */
 export function devstoreRouter(devstore: Devstore): Router {
   const router = Router();
-  router.use('/devstore/shops/:shop', adminApiRouter({ apiKey: devstore.options.apiKey, apiSecret: devstore.options.apiSecret, clock: devstore.clock, shop: (domain) => devstore.shop(domain) }));
+  router.use('/devstore/shops/:shop', adminApiRouter({ apiKey: devstore.options.apiKey, apiSecret: devstore.options.apiSecret, clock: devstore.clock, shop: (domain) => (isDevShopDomain(domain) ? devstore.ensureShop(domain) : undefined) }));
 
   const api = Router();
   api.use(express.json({ limit: '1mb' }));

@@ -40,7 +40,7 @@ export function createApp(ctx: AppContext, services: AppServices): Express {
   // before them; each router parses its own bodies.
   app.use(healthRouter(ctx.connection, ctx.dbInfo));
   app.use(webhooksRouter(ctx, services.worker.nudge));
-  app.use('/api', apiRouter(ctx, [activityRouter(ctx, services.worker.nudge), ...services.apiRouters], services.installHooks));
+  app.use('/api', apiRouter(ctx, [activityRouter(ctx, () => services.worker.nudge()), ...services.apiRouters], services.installHooks));
   for (const router of services.routers) app.use(router);
 
   app.use((_req, res) => {

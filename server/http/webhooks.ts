@@ -32,7 +32,7 @@ function customerIdOf(topic: string, payload: unknown): string | undefined {
  * Shopify's, then store the delivery in the inbox and only then answer 200. Effects are applied by
  * the inbox worker. `onStored` wakes the local worker so effects follow at once.
  */
-export function webhooksRouter(ctx: AppContext, onStored: () => void = () => {}): Router {
+export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void = () => {}): Router {
   const router = Router();
   const inbox = inboxModel(ctx.connection);
 
@@ -64,7 +64,7 @@ export function webhooksRouter(ctx: AppContext, onStored: () => void = () => {})
     const triggeredAt = triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered) : null;
     const now = ctx.clock();
     try {
-      await inbox.create({
+      const stored = await inbox.create({
         shop,
         eventId: header(req.headers['x-shopify-event-id']) ?? webhookId,
         webhookId,
@@ -78,7 +78,7 @@ export function webhooksRouter(ctx: AppContext, onStored: () => void = () => {})
         attempts: 0,
         availableAt: now,
       });
-      onStored();
+      onStored(String(stored._id));
     } catch (error) {
       if (!isDuplicateKey(error)) {
         req.log.error({ err: error, shop, topic }, 'could not store webhook');

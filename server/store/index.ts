@@ -3,7 +3,7 @@ import { jobRunModel } from '../jobs/scheduler.js';
 import { customerModel } from './customers.js';
 import { dataExportModel } from './data-exports.js';
 import { inboxModel } from './inbox.js';
-import { ledgerEntryModel } from './ledger.js';
+import { ledgerEntryModel, ledgerHeadModel, ledgerKeyModel } from './ledger.js';
 import { heldReversalModel, orderPointsModel } from './order-points.js';
 import { programModel } from './programs.js';
 import { shopModel } from './shops.js';
@@ -21,6 +21,8 @@ export function registerModels(connection: Connection): void {
   jobRunModel(connection);
   programModel(connection);
   ledgerEntryModel(connection);
+  ledgerHeadModel(connection);
+  ledgerKeyModel(connection);
   orderPointsModel(connection);
   heldReversalModel(connection);
 }

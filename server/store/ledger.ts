@@ -8,6 +8,8 @@ export type EntryType = 'earn' | 'bonus' | 'reverse' | 'release' | 'order_edit' 
  * and each entry carries the balances after it, so the newest entry is the account.
  */
 export interface LedgerEntry {
+  /** `${shop}|${customerId}|${seq}`: the ledger is read by _id, the one lookup every engine indexes. */
+  _id: string;
   shop: string;
   customerId: string;
   seq: number;
@@ -20,6 +22,11 @@ export interface LedgerEntry {
   balance: number;
   pendingBalance: number;
   lifetimeEarned: number;
+  /** Paid orders credited so far (punch card). */
+  paidOrders: number;
+  /** The UTC day of this entry and the points earned on it so far (daily cap). */
+  day: string;
+  earnedOnDay: number;
   /** Points a stop-at-zero reversal could not take because they were spent. */
   shortfall: number;
   orderId?: string;
@@ -33,6 +40,7 @@ export interface LedgerEntry {
 
 const entrySchema = new Schema<LedgerEntry>(
   {
+    _id: { type: String, required: true },
     shop: { type: String, required: true },
     customerId: { type: String, required: true },
     seq: { type: Number, required: true },
@@ -43,6 +51,9 @@ const entrySchema = new Schema<LedgerEntry>(
     balance: { type: Number, required: true },
     pendingBalance: { type: Number, required: true },
     lifetimeEarned: { type: Number, required: true },
+    paidOrders: { type: Number, required: true },
+    day: { type: String, required: true },
+    earnedOnDay: { type: Number, required: true },
     shortfall: { type: Number, required: true },
     orderId: String,
     eligible: Number,
@@ -62,6 +73,66 @@ entrySchema.index({ shop: 1, orderId: 1 });
 
 export function ledgerEntryModel(connection: Connection): Model<LedgerEntry> {
   return modelOn(connection, 'LedgerEntry', entrySchema);
+}
+
+/** Hints that make the newest entry and a key's entry cheap to find; each is only ever a hint. */
+interface LedgerHint {
+  _id: string;
+  shop: string;
+  customerId: string;
+  seq: number;
+}
+
+const hintSchema = new Schema<LedgerHint>(
+  { _id: { type: String, required: true }, shop: { type: String, required: true }, customerId: { type: String, required: true }, seq: { type: Number, required: true } },
+  { versionKey: false },
+);
+
+export function ledgerHeadModel(connection: Connection): Model<LedgerHint> {
+  return modelOn(connection, 'LedgerHead', hintSchema.clone().set('collection', 'ledger_heads'));
+}
+
+export function ledgerKeyModel(connection: Connection): Model<LedgerHint> {
+  return modelOn(connection, 'LedgerKey', hintSchema.clone().set('collection', 'ledger_keys'));
+}
+
+const entryId = (shop: string, customerId: string, seq: number) => `${shop}|${customerId}|${seq}`;
+
+/**
+ * The customer's newest entry: from the head hint, step forward by _id while a next entry
+ * exists. The hint may lag (it is written after the entry, without a transaction) but never leads.
+ */
+export async function newestEntry(connection: Connection, shop: string, customerId: string): Promise<LedgerEntry | null> {
+  const entries = ledgerEntryModel(connection);
+  const headId = `${shop}|${customerId}`;
+  const hinted = (await ledgerHeadModel(connection).findById(headId, { seq: 1 }).lean())?.seq ?? 0;
+  let newest = hinted > 0 ? await entries.findById(entryId(shop, customerId, hinted)).lean() : null;
+  let seq = hinted;
+  for (let next = await entries.findById(entryId(shop, customerId, seq + 1)).lean(); next; next = await entries.findById(entryId(shop, customerId, seq + 1)).lean()) {
+    newest = next;
+    seq++;
+  }
+  if (seq > hinted) {
+    await ledgerHeadModel(connection)
+      .updateOne({ _id: headId }, { $max: { seq }, $setOnInsert: { shop, customerId } }, { upsert: true })
+      .catch((error: unknown) => {
+        if (!isDuplicateKey(error)) throw error;
+      });
+  }
+  return newest;
+}
+
+async function rememberKey(connection: Connection, entry: LedgerEntry): Promise<void> {
+  await ledgerKeyModel(connection)
+    .create({ _id: `${entry.shop}|${entry.key}`, shop: entry.shop, customerId: entry.customerId, seq: entry.seq })
+    .catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+    });
+}
+
+async function entryForKey(connection: Connection, shop: string, key: string): Promise<LedgerEntry | null> {
+  const hint = await ledgerKeyModel(connection).findById(`${shop}|${key}`).lean();
+  return hint ? ledgerEntryModel(connection).findById(entryId(shop, hint.customerId, hint.seq)).lean() : null;
 }
 
 /**
@@ -103,7 +174,7 @@ const EARNING_TYPES: ReadonlySet<EntryType> = new Set(['earn', 'bonus']);
 const MAX_ATTEMPTS = 200;
 
 export async function balanceOf(connection: Connection, shop: string, customerId: string): Promise<Balance> {
-  const last = await ledgerEntryModel(connection).findOne({ shop, customerId }, { balance: 1, pendingBalance: 1, lifetimeEarned: 1 }).sort({ seq: -1 }).lean();
+  const last = await newestEntry(connection, shop, customerId);
   return { available: last?.balance ?? 0, pending: last?.pendingBalance ?? 0, lifetimeEarned: last?.lifetimeEarned ?? 0 };
 }
 
@@ -117,10 +188,11 @@ export async function balanceOf(connection: Connection, shop: string, customerId
  */
 export async function applyEntry(connection: Connection, draft: EntryDraft, now: Date): Promise<ApplyResult> {
   const entries = ledgerEntryModel(connection);
+  const day = now.toISOString().slice(0, 10);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const existing = await entries.findOne({ shop: draft.shop, key: draft.key }).lean();
+    const existing = await entryForKey(connection, draft.shop, draft.key);
     if (existing) return { entry: existing, appliedNow: false, rejected: false };
-    const last = await entries.findOne({ shop: draft.shop, customerId: draft.customerId }).sort({ seq: -1 }).lean();
+    const last = await newestEntry(connection, draft.shop, draft.customerId);
     const balance = last?.balance ?? 0;
     let available = draft.available;
     let shortfall = 0;
@@ -131,34 +203,59 @@ export async function applyEntry(connection: Connection, draft: EntryDraft, now:
       available = -taken;
     }
     const earned = EARNING_TYPES.has(draft.type) ? Math.max(0, draft.available) + Math.max(0, draft.pending) : 0;
+    const seq = (last?.seq ?? 0) + 1;
+    const entry: LedgerEntry = {
+      _id: entryId(draft.shop, draft.customerId, seq),
+      shop: draft.shop,
+      customerId: draft.customerId,
+      seq,
+      key: draft.key,
+      type: draft.type,
+      available,
+      pending: draft.pending,
+      balance: balance + available,
+      pendingBalance: (last?.pendingBalance ?? 0) + draft.pending,
+      lifetimeEarned: (last?.lifetimeEarned ?? 0) + earned,
+      paidOrders: (last?.paidOrders ?? 0) + (draft.type === 'earn' ? 1 : 0),
+      day,
+      earnedOnDay: (last?.day === day ? last.earnedOnDay : 0) + earned,
+      shortfall,
+      orderId: draft.orderId,
+      eligible: draft.eligible,
+      reason: draft.reason,
+      source: draft.source,
+      staffId: draft.staffId,
+      createdAt: now,
+    };
     try {
-      const created = await entries.create({
-        shop: draft.shop,
-        customerId: draft.customerId,
-        seq: (last?.seq ?? 0) + 1,
-        key: draft.key,
-        type: draft.type,
-        available,
-        pending: draft.pending,
-        balance: balance + available,
-        pendingBalance: (last?.pendingBalance ?? 0) + draft.pending,
-        lifetimeEarned: (last?.lifetimeEarned ?? 0) + earned,
-        shortfall,
-        orderId: draft.orderId,
-        eligible: draft.eligible,
-        reason: draft.reason,
-        source: draft.source,
-        staffId: draft.staffId,
-        createdAt: now,
-      });
-      return { entry: created.toObject(), appliedNow: true, rejected: false };
+      await entries.create(entry);
+      await rememberKey(connection, entry);
+      return { entry, appliedNow: true, rejected: false };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      // Another entry took this seq (or this key): wait a moment, read again.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 + attempt)));
     }
+    // Either another entry took this seq, or this key was written by a writer that stopped
+    // before remembering it (the unique key index caught it): find out which.
+    const atSeq = await entries.findById(entry._id).lean();
+    if (!atSeq) {
+      const byKey = await entries.findOne({ shop: draft.shop, key: draft.key }).lean();
+      if (byKey) {
+        await rememberKey(connection, byKey);
+        return { entry: byKey, appliedNow: false, rejected: false };
+      }
+    } else if (atSeq.key === draft.key) {
+      await rememberKey(connection, atSeq);
+      return { entry: atSeq, appliedNow: false, rejected: false };
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 + attempt)));
   }
   throw new Error(`ledger entry ${draft.key} could not be written after ${MAX_ATTEMPTS} attempts (contention)`);
+}
+
+/** The customer's standing for earning rules: paid orders so far and points earned today. */
+export async function earningHistory(connection: Connection, shop: string, customerId: string, now: Date): Promise<{ paidOrders: number; earnedToday: number }> {
+  const last = await newestEntry(connection, shop, customerId);
+  return { paidOrders: last?.paidOrders ?? 0, earnedToday: last?.day === now.toISOString().slice(0, 10) ? last.earnedOnDay : 0 };
 }
 
 /** The points an order's entries have added (positive) and taken back (negative), by balance. */

@@ -7,6 +7,8 @@ import { isDuplicateKey, modelOn } from './model.js';
  * holds what the ledger does not: the eligible amount, the pending window, cash back.
  */
 export interface OrderPoints {
+  /** `${shop}|${orderId}`, so an order is found by _id. */
+  _id: string;
   shop: string;
   orderId: string;
   customerId: string;
@@ -32,6 +34,7 @@ export interface HeldReversal {
 
 const orderPointsSchema = new Schema<OrderPoints>(
   {
+    _id: { type: String, required: true },
     shop: { type: String, required: true },
     orderId: { type: String, required: true },
     customerId: { type: String, required: true },
@@ -79,9 +82,17 @@ export async function recordOrderOnce(connection: Connection, record: OrderPoint
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }
-  const stored = await orders.findOne({ shop: record.shop, orderId: record.orderId }).lean();
+  const stored = await orders.findById(record._id).lean();
   if (!stored) throw new Error(`order ${record.orderId} record missing`);
   return stored;
+}
+
+export function orderPointsId(shop: string, orderId: string): string {
+  return `${shop}|${orderId}`;
+}
+
+export async function findOrderPoints(connection: Connection, shop: string, orderId: string): Promise<OrderPoints | null> {
+  return orderPointsModel(connection).findById(orderPointsId(shop, orderId)).lean();
 }
 
 /** Holds a reversal for an order not credited yet (insert-only, so concurrent ones all land). */

@@ -16,8 +16,8 @@ import type { AppContext } from '../../context.js';
 import { adminClientFor } from '../../shopify/client.js';
 import { STORE_CREDIT_ACCOUNT_CREDIT, type StoreCreditAccountCreditData } from '../../shopify/operations.js';
 import { customerModel } from '../../store/customers.js';
-import { applyEntry, orderEntries, type EntryDraft, type LedgerEntry } from '../../store/ledger.js';
-import { heldReversalModel, holdReversal, orderPointsModel, recordOrderOnce, type OrderPoints } from '../../store/order-points.js';
+import { applyEntry, earningHistory, orderEntries, type EntryDraft, type LedgerEntry } from '../../store/ledger.js';
+import { findOrderPoints, heldReversalModel, holdReversal, orderPointsId, orderPointsModel, recordOrderOnce, type OrderPoints } from '../../store/order-points.js';
 import { loadProgram } from '../../store/programs.js';
 import { PermanentFailure, type TopicHandler } from '../topics.js';
 import { parseTags } from './lifecycle.js';
@@ -151,7 +151,7 @@ async function programFor(ctx: AppContext, shop: string): Promise<Program> {
 /** Issues an order's cash back as Shopify store credit once: claimed before the call, marked after. */
 async function issueCashBack(ctx: AppContext, record: OrderPoints): Promise<void> {
   const orders = orderPointsModel(ctx.connection);
-  const claimed = await orders.updateOne({ shop: record.shop, orderId: record.orderId, cashBackState: { $exists: false } }, { $set: { cashBackState: 'issuing' } });
+  const claimed = await orders.updateOne({ _id: record._id, cashBackState: { $exists: false } }, { $set: { cashBackState: 'issuing' } });
   if (claimed.modifiedCount === 0) return;
   try {
     const data = await adminClientFor(ctx)<StoreCreditAccountCreditData>(record.shop, STORE_CREDIT_ACCOUNT_CREDIT, {
@@ -160,9 +160,9 @@ async function issueCashBack(ctx: AppContext, record: OrderPoints): Promise<void
     });
     const errors = data.storeCreditAccountCredit.userErrors;
     if (errors.length > 0) throw new Error(`store credit refused: ${errors.map((error) => error.message).join('; ')}`);
-    await orders.updateOne({ shop: record.shop, orderId: record.orderId }, { $set: { cashBackState: 'issued' } });
+    await orders.updateOne({ _id: record._id }, { $set: { cashBackState: 'issued' } });
   } catch (error) {
-    await orders.updateOne({ shop: record.shop, orderId: record.orderId }, { $unset: { cashBackState: 1 } });
+    await orders.updateOne({ _id: record._id }, { $unset: { cashBackState: 1 } });
     throw error;
   }
 }
@@ -180,24 +180,23 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
   if (customerId === null) return { status: 'skipped', reason: 'guest order: no customer to credit' };
   const program = await programFor(ctx, delivery.shop);
   const shop = delivery.shop;
-  const orders = orderPointsModel(ctx.connection);
 
-  let record: OrderPoints | null = await orders.findOne({ shop, orderId: facts.orderId }).lean();
+  let record: OrderPoints | null = await findOrderPoints(ctx.connection, shop, facts.orderId);
   if (!record) {
-    const history = await orders.find({ shop, customerId, orderId: { $ne: facts.orderId } }, { earned: 1, creditedAt: 1 }).lean();
-    const dayStart = new Date(now.toISOString().slice(0, 10));
+    const history = await earningHistory(ctx.connection, shop, customerId, now);
     const earning = earnForOrder(
       program,
       facts,
       {
         customerTags: await customerTags(ctx, shop, customerId, order.customer?.tags),
-        paidOrdersBefore: history.length,
-        earnedToday: history.filter((past) => past.creditedAt >= dayStart).reduce((sum, past) => sum + past.earned, 0),
+        paidOrdersBefore: history.paidOrders,
+        earnedToday: history.earnedToday,
       },
       currencyDecimals(facts.currency),
       now,
     );
     record = await recordOrderOnce(ctx.connection, {
+      _id: orderPointsId(shop, facts.orderId),
       shop,
       orderId: facts.orderId,
       customerId,
@@ -227,13 +226,13 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
 const refundsCreate: TopicHandler = async (delivery, ctx, now) => {
   const refund = parse(refundPayload, delivery.payload, 'refunds/create');
   const shop = delivery.shop;
-  const record = await orderPointsModel(ctx.connection).findOne({ shop, orderId: refund.order_id }).lean();
+  const record = await findOrderPoints(ctx.connection, shop, refund.order_id);
   const currency = record?.currency ?? refund.refund_line_items[0]?.subtotal_set.shop_money.currency_code ?? 'USD';
   const refunded = refundedEligible(refund.refund_line_items, currency);
   if (!record) {
     await holdReversal(ctx.connection, { shop, orderId: refund.order_id, key: `reverse:refund:${refund.id}`, refunded, receivedAt: now });
     // The order may have been credited meanwhile; if so, apply the held refund now.
-    const credited = await orderPointsModel(ctx.connection).findOne({ shop, orderId: refund.order_id }).lean();
+    const credited = await findOrderPoints(ctx.connection, shop, refund.order_id);
     if (!credited) return { status: 'processed', detail: `refund ${refund.id} held until order ${refund.order_id} is paid` };
     const points = await applyRefund(ctx, await programFor(ctx, shop), credited, refund.id, refunded, now);
     return { status: 'processed', detail: `refund ${refund.id}: ${points} points reversed` };
@@ -247,10 +246,10 @@ const ordersCancelled: TopicHandler = async (delivery, ctx, now) => {
   const order = parse(orderPayload, delivery.payload, 'orders/cancelled');
   const shop = delivery.shop;
   if (!order.customer) return { status: 'skipped', reason: 'guest order' };
-  let record: OrderPoints | null = await orderPointsModel(ctx.connection).findOne({ shop, orderId: order.id }).lean();
+  let record: OrderPoints | null = await findOrderPoints(ctx.connection, shop, order.id);
   if (!record) {
     await holdReversal(ctx.connection, { shop, orderId: order.id, key: `cancel:order:${order.id}`, refunded: null, receivedAt: now });
-    record = await orderPointsModel(ctx.connection).findOne({ shop, orderId: order.id }).lean();
+    record = await findOrderPoints(ctx.connection, shop, order.id);
     if (!record) return { status: 'processed', detail: `cancellation of order ${order.id} held until it is paid` };
   }
   const points = await applyCancellation(ctx, await programFor(ctx, shop), record, now);
@@ -264,7 +263,7 @@ const ordersCancelled: TopicHandler = async (delivery, ctx, now) => {
 const ordersUpdated: TopicHandler = async (delivery, ctx, now) => {
   const order = parse(orderPayload, delivery.payload, 'orders/updated');
   const shop = delivery.shop;
-  const record = await orderPointsModel(ctx.connection).findOne({ shop, orderId: order.id }).lean();
+  const record = await findOrderPoints(ctx.connection, shop, order.id);
   if (!record || order.cancelled_at) return { status: 'skipped', reason: 'order not credited yet, or cancelled' };
   const state = await stateOf(ctx, record);
   if (state.keys.has(`cancel:order:${order.id}`)) return { status: 'skipped', reason: 'order cancelled' };
