@@ -186,7 +186,8 @@ export function adminApiRouter(options: { apiKey: string; apiSecret: string; clo
       res.status(400).json({ error: 'invalid_request', error_description: 'Unsupported grant or subject token type' });
       return;
     }
-    const claims = typeof body.subject_token === 'string' ? verifySessionToken(body.subject_token, options.apiSecret, options.clock()) : undefined;
+    // Session tokens carry wall-clock times, checked against Shopify's own clock, not a test's.
+    const claims = typeof body.subject_token === 'string' ? verifySessionToken(body.subject_token, options.apiSecret, new Date()) : undefined;
     if (!claims || claims.dest !== `https://${shop.domain}` || claims.aud !== options.apiKey) {
       res.status(400).json({ error: 'invalid_subject_token', error_description: 'Session token is invalid' });
       return;

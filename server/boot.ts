@@ -10,11 +10,14 @@ import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './
 import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
 import { topicHandlers } from './jobs/handlers/index.js';
 import { startInboxWorker, type InboxWorker } from './jobs/inbox-worker.js';
+import { pointsJobs } from './jobs/points-jobs.js';
+import { startScheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { customersRouter } from './http/api/customers.js';
 import { programRouter } from './http/api/program.js';
 import { ensureIndexes } from './store/index.js';
 import { ensureDefaultProgram } from './store/programs.js';
+import { installedShops } from './store/shops.js';
 
 export interface RunningApp {
   url: string;
@@ -87,6 +90,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
       routers: dev ? [dev.router] : [],
     });
     server.on('request', app);
+    const scheduler = startScheduler(ctx, pointsJobs, () => installedShops(ctx.connection));
 
     logger.info(
       {
@@ -115,6 +119,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
             server.close(() => resolve());
             server.closeIdleConnections();
           });
+          await scheduler.stop();
           await startedWorker.stop();
           await openConnection.close();
           if (ownsDatabase) await database.stop();

@@ -6,6 +6,7 @@ import { inboxModel } from './inbox.js';
 import { ledgerEntryModel, ledgerHeadModel, ledgerKeyModel } from './ledger.js';
 import { heldReversalModel, orderPointsModel } from './order-points.js';
 import { programModel } from './programs.js';
+import { expiryReminderModel } from './reminders.js';
 import { shopModel } from './shops.js';
 
 /**
@@ -20,6 +21,7 @@ export function registerModels(connection: Connection): void {
   dataExportModel(connection);
   jobRunModel(connection);
   programModel(connection);
+  expiryReminderModel(connection);
   ledgerEntryModel(connection);
   ledgerHeadModel(connection);
   ledgerKeyModel(connection);

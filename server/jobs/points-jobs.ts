@@ -1,0 +1,61 @@
+import type { AppContext } from '../context.js';
+import { expireInactive } from '../loyalty/index.js';
+import { applyEntry, ledgerHeadModel, newestEntry, orderEntries } from '../store/ledger.js';
+import { orderPointsModel } from '../store/order-points.js';
+import { loadProgram } from '../store/programs.js';
+import { recordReminder } from '../store/reminders.js';
+import type { ScheduledJob } from './scheduler.js';
+
+/** Pending points whose return window has closed become available, once per order. */
+export async function releasePendingPoints(ctx: AppContext, shop: string, now: Date): Promise<number> {
+  const due = await orderPointsModel(ctx.connection).find({ shop, pendingUntil: { $ne: null, $lte: now } }).lean();
+  let released = 0;
+  for (const order of due) {
+    const entries = await orderEntries(ctx.connection, shop, order.orderId);
+    if (entries.some((entry) => entry.type === 'release')) continue;
+    const pending = entries.reduce((sum, entry) => sum + entry.pending, 0);
+    if (pending <= 0) continue;
+    const result = await applyEntry(
+      ctx.connection,
+      { shop, customerId: order.customerId, key: `release:order:${order.orderId}`, type: 'release', available: pending, pending: -pending, reason: 'return window closed', source: `order ${order.orderId}`, orderId: order.orderId, guard: 'none' },
+      now,
+    );
+    if (result.appliedNow) released += pending;
+  }
+  return released;
+}
+
+/**
+ * Inactivity expiry: a customer whose last ledger activity is older than the program's period
+ * loses the available balance (key `expire:<customer>:<day>`, so a day's run is idempotent);
+ * a reminder is recorded once per expiry date within the reminder window.
+ */
+export async function expireInactivePoints(ctx: AppContext, shop: string, now: Date): Promise<{ expired: number; reminded: number }> {
+  const program = await loadProgram(ctx.connection, shop);
+  const totals = { expired: 0, reminded: 0 };
+  if (!program || program.expiry.mode !== 'inactivity') return totals;
+  const heads = await ledgerHeadModel(ctx.connection).find({ shop }, { customerId: 1 }).lean();
+  for (const { customerId } of heads) {
+    const newest = await newestEntry(ctx.connection, shop, customerId);
+    if (!newest) continue;
+    const lastActivity = newest.type === 'expire' ? null : newest.createdAt;
+    if (!lastActivity) continue;
+    const decision = expireInactive(program, { available: newest.balance, lastActivityAt: lastActivity }, now);
+    if (decision.action === 'remind') {
+      if (await recordReminder(ctx.connection, { shop, customerId, expiresOn: decision.expiresOn, points: newest.balance, createdAt: now })) totals.reminded++;
+    } else if (decision.action === 'expire') {
+      const result = await applyEntry(
+        ctx.connection,
+        { shop, customerId, key: `expire:${customerId}:${decision.on}`, type: 'expire', available: -decision.points, pending: 0, reason: `no activity for ${program.expiry.days} days`, source: 'expiry', guard: 'clamp' },
+        now,
+      );
+      if (result.appliedNow) totals.expired += decision.points;
+    }
+  }
+  return totals;
+}
+
+export const pointsJobs: ScheduledJob[] = [
+  { name: 'release-pending', period: 'hour', run: async (ctx, shop, now) => void (await releasePendingPoints(ctx, shop, now)) },
+  { name: 'expire-inactive', period: 'day', run: async (ctx, shop, now) => void (await expireInactivePoints(ctx, shop, now)) },
+];
