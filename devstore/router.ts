@@ -95,12 +95,12 @@ export function devstoreRouter(devstore: Devstore): Router {
       .map((shop) => {
         const name = escapeHtml(shop.name);
         const domain = encodeURIComponent(shop.domain);
-        return `<li><strong>${name}</strong> (${escapeHtml(shop.domain)}, ${shop.currency}) — <a href="/devstore/shops/${domain}/admin">Admin</a> · <a href="/devstore/shops/${domain}/storefront">Storefront</a> · ${shop.customers.size} customers, ${shop.orders.size} orders</li>`;
+        return `<li><strong>${name}</strong> (${escapeHtml(shop.domain)}, ${shop.currency}) · ${shop.customers.size} customers, ${shop.orders.size} orders · app ${shop.appInstalled ? 'installed' : 'not installed'}</li>`;
       })
       .join('');
     res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tally devstore</title>
 <style>body{font-family:system-ui,sans-serif;max-width:720px;margin:40px auto;padding:0 16px;color:#303030}li{margin:8px 0}</style></head>
-<body><h1>Tally devstore</h1><p>The local stand-in for Shopify: each shop's admin embeds Tally as Shopify does; its storefront renders Tally's theme extension.</p>
+<body><h1>Tally devstore</h1><p>The local stand-in for Shopify: token exchange, Admin GraphQL with cost-based throttling, signed webhooks and a checkout for the app's discount codes. Drive it with <code>npm run devstore -- help</code> or its JSON API under <code>/devstore/api</code>.</p>
 <ul>${rows || '<li>No shops yet.</li>'}</ul></body></html>`);
   });
   return router;

@@ -1,5 +1,7 @@
 import { ConfigError, DEV_API_KEY, loadConfig } from './config.js';
+import { DEMO_SHOP, seedDemoShop } from '../devstore/demo.js';
 import { bootTally } from './boot.js';
+import { ledgerEntryModel } from './store/ledger.js';
 import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
@@ -21,6 +23,12 @@ async function main(): Promise<void> {
   }
 
   const app = await bootTally({ config, logger });
+  if (app.devstore && !(await ledgerEntryModel(app.connection).exists({ shop: DEMO_SHOP }))) {
+    await seedDemoShop(app.devstore, app.url);
+    logger.info(`demo shop ${DEMO_SHOP} installed with customers and orders: open ${app.url}/devstore`);
+  } else if (app.devstore) {
+    app.devstore.ensureShop(DEMO_SHOP, { name: 'Tally Demo Coffee', currency: 'USD' });
+  }
 
   let stopping = false;
   const shutdown = async (reason: string): Promise<void> => {
