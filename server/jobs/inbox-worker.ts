@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
-import type { UpdateQuery } from 'mongoose';
+import type { Types, UpdateQuery } from 'mongoose';
 import { inboxModel, type InboxEntry, type InboxStatus } from '../store/inbox.js';
 import { PermanentFailure, type TopicHandler, type WebhookDelivery } from './topics.js';
 
@@ -24,6 +24,8 @@ export interface InboxWorker {
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
+
+type StoredEntry = InboxEntry & { _id: Types.ObjectId };
 
 /** Exponential backoff with full jitter: 1 s, 2 s, 4 s ... capped at 10 minutes. */
 export function retryDelayMs(attempt: number): number {
@@ -52,23 +54,23 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   // Deliveries this process stored: claimed by _id, the cheapest lookup on every engine.
   const fresh: string[] = [];
 
-  async function claim(): Promise<InboxEntry | null> {
+  async function claim(): Promise<StoredEntry | null> {
     const now = ctx.clock();
     const update: UpdateQuery<InboxEntry> = { $set: { status: 'processing', leaseOwner: owner, availableAt: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } };
     const due: InboxStatus[] = ['pending', 'processing'];
     for (let id = fresh.shift(); id !== undefined; id = fresh.shift()) {
-      const claimed = await inbox.findOneAndUpdate({ _id: id, status: { $in: due }, availableAt: { $lte: now } }, update, { returnDocument: 'after' }).lean<InboxEntry>();
+      const claimed = await inbox.findOneAndUpdate({ _id: id, status: { $in: due }, availableAt: { $lte: now } }, update, { returnDocument: 'after' }).lean<StoredEntry>();
       if (claimed) return claimed;
     }
-    return inbox.findOneAndUpdate({ status: { $in: due }, availableAt: { $lte: now } }, update, { sort: { availableAt: 1 }, returnDocument: 'after' }).lean<InboxEntry>();
+    return inbox.findOneAndUpdate({ status: { $in: due }, availableAt: { $lte: now } }, update, { sort: { availableAt: 1 }, returnDocument: 'after' }).lean<StoredEntry>();
   }
 
-  async function finish(entry: InboxEntry, update: Partial<InboxEntry>): Promise<void> {
+  async function finish(entry: StoredEntry, update: Partial<InboxEntry>): Promise<void> {
     // Only the current lease holder records the outcome; a worker whose lease was taken over stays silent.
-    await inbox.updateOne({ shop: entry.shop, eventId: entry.eventId, leaseOwner: owner, status: 'processing' }, { $set: update, $unset: { leaseOwner: 1 } });
+    await inbox.updateOne({ _id: entry._id, leaseOwner: owner, status: 'processing' }, { $set: update, $unset: { leaseOwner: 1 } });
   }
 
-  async function process(entry: InboxEntry): Promise<void> {
+  async function process(entry: StoredEntry): Promise<void> {
     const handler = options.handlers[entry.topic];
     const now = ctx.clock();
     if (!handler) {
