@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
-import { expireInactive } from '../loyalty/index.js';
-import { applyEntry, ledgerHeadModel, newestEntry, orderEntries } from '../store/ledger.js';
+import { expireBatches, expireInactive } from '../loyalty/index.js';
+import { applyEntry, ledgerEntryModel, ledgerHeadModel, newestEntry, orderEntries } from '../store/ledger.js';
 import { orderPointsModel } from '../store/order-points.js';
 import { loadProgram } from '../store/programs.js';
 import { recordReminder } from '../store/reminders.js';
@@ -26,18 +26,36 @@ export async function releasePendingPoints(ctx: AppContext, shop: string, now: D
 }
 
 /**
- * Inactivity expiry: a customer whose last ledger activity is older than the program's period
+ * Expiry, by the program's mode. Batch: points expire N days after they were earned, oldest spent
+ * first. Inactivity: a customer whose last ledger activity is older than the program's period
  * loses the available balance (key `expire:<customer>:<day>`, so a day's run is idempotent);
  * a reminder is recorded once per expiry date within the reminder window.
  */
 export async function expireInactivePoints(ctx: AppContext, shop: string, now: Date): Promise<{ expired: number; reminded: number }> {
   const program = await loadProgram(ctx.connection, shop);
   const totals = { expired: 0, reminded: 0 };
-  if (!program || program.expiry.mode !== 'inactivity') return totals;
+  if (!program || program.expiry.mode === 'none') return totals;
   const heads = await ledgerHeadModel(ctx.connection).find({ shop }, { customerId: 1 }).lean();
   for (const { customerId } of heads) {
     const newest = await newestEntry(ctx.connection, shop, customerId);
     if (!newest) continue;
+    if (program.expiry.mode === 'batch') {
+      // Each credit is a batch; spending and earlier expiry count against the oldest batches first.
+      const entries = await ledgerEntryModel(ctx.connection).find({ shop, customerId }, { key: 1, available: 1, createdAt: 1 }).lean();
+      const batches = entries.filter((entry) => entry.available > 0).map((entry) => ({ key: entry.key, points: entry.available, earnedAt: entry.createdAt }));
+      const used = entries.filter((entry) => entry.available < 0).reduce((sum, entry) => sum - entry.available, 0);
+      const expiring = expireBatches(program, batches, used, newest.balance, now);
+      if (expiring > 0) {
+        const day = now.toISOString().slice(0, 10);
+        const result = await applyEntry(
+          ctx.connection,
+          { shop, customerId, key: `expire:${customerId}:${day}`, type: 'expire', available: -expiring, pending: 0, reason: `points earned more than ${program.expiry.days} days ago`, source: 'expiry', guard: 'clamp' },
+          now,
+        );
+        if (result.appliedNow) totals.expired += expiring;
+      }
+      continue;
+    }
     const lastActivity = newest.type === 'expire' ? null : newest.createdAt;
     if (!lastActivity) continue;
     const decision = expireInactive(program, { available: newest.balance, lastActivityAt: lastActivity }, now);

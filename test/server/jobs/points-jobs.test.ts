@@ -62,4 +62,18 @@ describe('scheduled points jobs', () => {
     await expireInactivePoints(app.ctx, shop, later);
     expect((await points(302)).balance).toBe(0);
   });
+
+  it('expires each earned batch N days after it was earned, counting spending against the oldest', async () => {
+    await setProgram({ expiry: { mode: 'batch', days: 60, reminderDaysBefore: 7 } });
+    const start = now;
+    await api(app, shop, '/customers/303/adjustments', { method: 'POST', body: { points: 100, reason: 'first batch' } });
+    now = new Date(start.getTime() + 40 * DAY);
+    await api(app, shop, '/customers/303/adjustments', { method: 'POST', body: { points: 50, reason: 'second batch' } });
+    await api(app, shop, '/customers/303/adjustments', { method: 'POST', body: { points: -30, reason: 'spent' } });
+    now = new Date(start.getTime() + 61 * DAY);
+    await expireInactivePoints(app.ctx, shop, now);
+    await expireInactivePoints(app.ctx, shop, now);
+    expect((await points(303)).balance).toBe(50);
+    await setProgram({ expiry: { mode: 'none', days: 365, reminderDaysBefore: 30 } });
+  });
 });
