@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import type { Types, UpdateQuery } from 'mongoose';
-import { inboxModel, type InboxEntry, type InboxStatus } from '../store/inbox.js';
+import { inboxModel, webhookLogModel, type InboxEntry, type InboxStatus } from '../store/inbox.js';
+import { isDuplicateKey } from '../store/model.js';
 import { PermanentFailure, type TopicHandler, type WebhookDelivery } from './topics.js';
 
 export interface InboxWorkerOptions {
@@ -41,6 +42,7 @@ export function retryDelayMs(attempt: number): number {
  */
 export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): InboxWorker {
   const inbox = inboxModel(ctx.connection);
+  const log = webhookLogModel(ctx.connection);
   const owner = randomUUID();
   const leaseMs = options.leaseMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -66,8 +68,20 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   }
 
   async function finish(entry: StoredEntry, update: Partial<InboxEntry>): Promise<void> {
-    // Only the current lease holder records the outcome; a worker whose lease was taken over stays silent.
-    await inbox.updateOne({ _id: entry._id, leaseOwner: owner, status: 'processing' }, { $set: update, $unset: { leaseOwner: 1 } });
+    if (update.status === 'pending') {
+      // Only the current lease holder records a retry; a worker whose lease was taken over stays silent.
+      await inbox.updateOne({ _id: entry._id, leaseOwner: owner, status: 'processing' }, { $set: update, $unset: { leaseOwner: 1 } });
+      return;
+    }
+    // A finished delivery moves to the log: written there first, then removed from the inbox, so a
+    // crash in between leaves it in both (the log keeps one copy) rather than in neither.
+    // The stored entry is read again: a handler may have changed it (customers/redact scrubs its own body).
+    const current = (await inbox.findById(entry._id).lean<StoredEntry>()) ?? entry;
+    const { leaseOwner: _leaseOwner, ...finished } = { ...current, ...update };
+    await log.create(finished).catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+    });
+    await inbox.deleteOne({ _id: entry._id });
   }
 
   async function process(entry: StoredEntry): Promise<void> {

@@ -4,7 +4,7 @@ import { modelOn } from './model.js';
 export type InboxStatus = 'pending' | 'processing' | 'processed' | 'skipped' | 'failed';
 
 /**
- * One webhook delivery, stored before Shopify is answered. The raw body is kept as received
+ * One webhook delivery, stored in the inbox before Shopify is answered. The raw body is kept as received
  * (the HMAC was computed over it); `availableAt` is when a worker may claim it next: at once,
  * after a retry's backoff, or when a crashed worker's lease runs out.
  */
@@ -56,4 +56,17 @@ inboxSchema.index({ status: 1, availableAt: 1 });
 
 export function inboxModel(connection: Connection): Model<InboxEntry> {
   return modelOn(connection, 'InboxEntry', inboxSchema);
+}
+
+/**
+ * Finished deliveries (processed, skipped, failed) move from the inbox to this log, so the inbox
+ * the workers query holds only work still to do and stays small however many webhooks arrive.
+ */
+export function webhookLogModel(connection: Connection): Model<InboxEntry> {
+  return modelOn(connection, 'WebhookLog', inboxSchema.clone().set('collection', 'webhook_log'));
+}
+
+/** A delivery wherever it is now: still in the inbox, or finished in the log. */
+export async function findDelivery(connection: Connection, shop: string, eventId: string): Promise<InboxEntry | null> {
+  return (await webhookLogModel(connection).findOne({ shop, eventId }).lean()) ?? (await inboxModel(connection).findOne({ shop, eventId }).lean());
 }

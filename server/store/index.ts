@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { jobRunModel } from '../jobs/scheduler.js';
 import { customerModel } from './customers.js';
 import { dataExportModel } from './data-exports.js';
-import { inboxModel } from './inbox.js';
+import { inboxModel, webhookLogModel } from './inbox.js';
 import { ledgerEntryModel, ledgerHeadModel, ledgerKeyModel } from './ledger.js';
 import { heldReversalModel, orderPointsModel } from './order-points.js';
 import { programModel } from './programs.js';
@@ -17,6 +17,7 @@ import { shopModel } from './shops.js';
 export function registerModels(connection: Connection): void {
   shopModel(connection);
   inboxModel(connection);
+  webhookLogModel(connection);
   customerModel(connection);
   dataExportModel(connection);
   jobRunModel(connection);

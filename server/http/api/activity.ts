@@ -2,7 +2,8 @@ import { Router } from 'express';
 import { isValidObjectId } from 'mongoose';
 import type { AppContext } from '../../context.js';
 import { dataExportModel } from '../../store/data-exports.js';
-import { inboxModel, type InboxStatus } from '../../store/inbox.js';
+import { inboxModel, webhookLogModel, type InboxStatus } from '../../store/inbox.js';
+import { isDuplicateKey } from '../../store/model.js';
 import { apiLocals } from '../api.js';
 
 const STATUSES: ReadonlySet<string> = new Set<InboxStatus>(['pending', 'processing', 'processed', 'skipped', 'failed']);
@@ -15,6 +16,7 @@ function isInboxStatus(value: string): value is InboxStatus {
 export function activityRouter(ctx: AppContext, nudgeWorker: () => void): Router {
   const router = Router();
   const inbox = inboxModel(ctx.connection);
+  const log = webhookLogModel(ctx.connection);
   const exports = dataExportModel(ctx.connection);
 
   router.get('/webhooks', async (req, res) => {
@@ -24,11 +26,12 @@ export function activityRouter(ctx: AppContext, nudgeWorker: () => void): Router
       res.status(422).json({ errors: { status: `must be one of ${[...STATUSES].join(', ')}` } });
       return;
     }
-    const deliveries = await inbox
-      .find({ shop, ...(status ? { status } : {}) }, { body: 0 })
-      .sort({ receivedAt: -1 })
-      .limit(100)
-      .lean();
+    const filter = { shop, ...(status ? { status } : {}) };
+    const [waiting, finished] = await Promise.all([
+      inbox.find(filter, { body: 0 }).sort({ receivedAt: -1 }).limit(100).lean(),
+      log.find(filter, { body: 0 }).sort({ receivedAt: -1 }).limit(100).lean(),
+    ]);
+    const deliveries = [...waiting, ...finished].sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime()).slice(0, 100);
     res.json({
       deliveries: deliveries.map((entry) => ({
         id: String(entry._id),
@@ -50,17 +53,19 @@ export function activityRouter(ctx: AppContext, nudgeWorker: () => void): Router
       res.status(404).json({ error: 'not_found', message: 'No such delivery' });
       return;
     }
-    const retried = await inbox.findOneAndUpdate(
-      { _id: req.params.id, shop, status: 'failed' },
-      { $set: { status: 'pending', attempts: 0, availableAt: ctx.clock() }, $unset: { finishedAt: 1, outcome: 1 } },
-      { returnDocument: 'after', projection: { body: 0 } },
-    );
-    if (!retried) {
+    const failed = await log.findOne({ _id: req.params.id, shop, status: 'failed' }).lean();
+    if (!failed) {
       res.status(409).json({ error: 'not_retryable', message: 'Only a failed delivery of this shop can be retried' });
       return;
     }
+    // Back into the inbox first, then out of the log: a crash in between leaves it in both, never lost.
+    const { finishedAt: _finishedAt, outcome: _outcome, ...again } = failed;
+    await inbox.create({ ...again, status: 'pending', attempts: 0, availableAt: ctx.clock() }).catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+    });
+    await log.deleteOne({ _id: failed._id });
     nudgeWorker();
-    res.status(202).json({ id: String(retried._id), status: retried.status });
+    res.status(202).json({ id: String(failed._id), status: 'pending' });
   });
 
   router.get('/exports', async (_req, res) => {

@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { PERSONAL_FIELDS } from '../../store/customers.js';
+import { inboxModel, webhookLogModel } from '../../store/inbox.js';
 import { dataExportModel } from '../../store/data-exports.js';
 import { PermanentFailure, type TopicHandler } from '../topics.js';
 
@@ -52,10 +53,9 @@ const customerRedact: TopicHandler = async (delivery, ctx, now) => {
     if (model.schema.path('redactedAt')) update.$set = { redactedAt: now };
     if (Object.keys(update).length > 0) await model.updateMany({ shop: delivery.shop, customerId: customer.id }, update);
   }
-  await ctx.connection.models.InboxEntry?.updateMany(
-    { shop: delivery.shop, customerId: customer.id, $or: [{ status: { $in: ['processed', 'skipped', 'failed'] } }, { eventId: delivery.eventId }] },
-    { $set: { body: '{"redacted":true}' } },
-  );
+  const redactedBody = { $set: { body: '{"redacted":true}' } };
+  await webhookLogModel(ctx.connection).updateMany({ shop: delivery.shop, customerId: customer.id }, redactedBody);
+  await inboxModel(ctx.connection).updateMany({ shop: delivery.shop, customerId: customer.id, $or: [{ status: 'failed' }, { eventId: delivery.eventId }] }, redactedBody);
   await dataExportModel(ctx.connection).deleteMany({ shop: delivery.shop, customerId: customer.id });
   return { status: 'processed', detail: `customer ${customer.id} redacted` };
 };

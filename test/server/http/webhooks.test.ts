@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inboxModel } from '../../../server/store/inbox.js';
+import { findDelivery, inboxModel, webhookLogModel } from '../../../server/store/inbox.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 
 describe('POST /webhooks', () => {
@@ -32,7 +32,7 @@ describe('POST /webhooks', () => {
     return fetch(`${app.url}/webhooks`, { method: 'POST', headers, body });
   }
 
-  const stored = () => inboxModel(app.connection).countDocuments({});
+  const stored = async () => (await inboxModel(app.connection).countDocuments({})) + (await webhookLogModel(app.connection).countDocuments({}));
 
   it('rejects a missing HMAC with 401 and stores nothing', async () => {
     const before = await stored();
@@ -77,15 +77,17 @@ describe('POST /webhooks', () => {
     const eventId = randomUUID();
     const responses = await Promise.all(Array.from({ length: 5 }, () => post(body, signed(body, { 'X-Shopify-Event-Id': eventId, 'X-Shopify-Topic': 'shop/update' }))));
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(await inboxModel(app.connection).countDocuments({ shop, eventId })).toBe(1);
+    await app.worker.drain();
+    expect((await inboxModel(app.connection).countDocuments({ shop, eventId })) + (await webhookLogModel(app.connection).countDocuments({ shop, eventId }))).toBe(1);
   });
 
-  it('falls back to the webhook id when Shopify sends no event id', async () => {
+  it('falls back to the webhook id when Shopify sends no event id, and records the delivery once', async () => {
     const body = '{"id":9}';
     const webhookId = randomUUID();
     await post(body, signed(body, { 'X-Shopify-Event-Id': undefined, 'X-Shopify-Webhook-Id': webhookId, 'X-Shopify-Topic': 'shop/update' }));
     await post(body, signed(body, { 'X-Shopify-Event-Id': undefined, 'X-Shopify-Webhook-Id': webhookId, 'X-Shopify-Topic': 'shop/update' }));
-    expect(await inboxModel(app.connection).countDocuments({ shop, eventId: webhookId })).toBe(1);
+    await app.worker.drain();
+    expect((await inboxModel(app.connection).countDocuments({ shop, eventId: webhookId })) + (await webhookLogModel(app.connection).countDocuments({ shop, eventId: webhookId }))).toBe(1);
   });
 
   it('acknowledges a topic the app ignores and records it as skipped with a reason', async () => {
@@ -93,7 +95,7 @@ describe('POST /webhooks', () => {
     const eventId = randomUUID();
     expect((await post(body, signed(body, { 'X-Shopify-Event-Id': eventId, 'X-Shopify-Topic': 'products/update' }))).status).toBe(200);
     await app.worker.drain();
-    const entry = await inboxModel(app.connection).findOne({ shop, eventId }).lean();
+    const entry = await findDelivery(app.connection, shop, eventId);
     expect(entry).toMatchObject({ status: 'skipped', outcome: 'no handler for topic products/update' });
   });
 });

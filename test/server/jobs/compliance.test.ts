@@ -51,7 +51,7 @@ describe('compliance topics', () => {
     const profile = await raw('customers').findOne({ shop, customerId: '9002' });
     for (const field of ['email', 'firstName', 'lastName', 'phone', 'birthday', 'addresses']) expect(profile?.[field]).toBeUndefined();
     expect(profile?.redactedAt).toBeInstanceOf(Date);
-    const webhooks = await raw('webhook_inbox').find({ shop, customerId: '9002' }).toArray();
+    const webhooks = [...(await raw('webhook_inbox').find({ shop, customerId: '9002' }).toArray()), ...(await raw('webhook_log').find({ shop, customerId: '9002' }).toArray())];
     expect(webhooks.length).toBeGreaterThan(0);
     for (const webhook of webhooks) expect(String(webhook.body)).not.toContain('ada9002@example.com');
     expect((await balanceOf(app.connection, shop, '9002')).available).toBe(123);

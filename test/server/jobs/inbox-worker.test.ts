@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../server/context.js';
 import { startInboxWorker } from '../../../server/jobs/inbox-worker.js';
 import { PermanentFailure, type TopicHandler } from '../../../server/jobs/topics.js';
-import { inboxModel } from '../../../server/store/inbox.js';
+import { findDelivery, inboxModel, webhookLogModel } from '../../../server/store/inbox.js';
 import { testContext } from '../../support/context.js';
 
 describe('inbox worker', () => {
@@ -13,6 +13,7 @@ describe('inbox worker', () => {
   beforeAll(async () => {
     ctx = await testContext('inbox-worker', () => clock);
     await inboxModel(ctx.connection).createIndexes();
+    await webhookLogModel(ctx.connection).createIndexes();
   });
   afterAll(async () => {
     await ctx.connection.close();
@@ -43,7 +44,7 @@ describe('inbox worker', () => {
     clock = new Date(clock.getTime() + 31_000);
     await live.drain();
     expect(effects).toBe(1);
-    expect(await inboxModel(ctx.connection).findOne({ shop, eventId }).lean()).toMatchObject({ status: 'processed', attempts: 2 });
+    expect(await findDelivery(ctx.connection, shop, eventId)).toMatchObject({ status: 'processed', attempts: 2 });
     await live.drain();
     expect(effects).toBe(1);
     await live.stop();
@@ -56,14 +57,14 @@ describe('inbox worker', () => {
     };
     const worker = startInboxWorker(ctx, { handlers: { 'test/flaky': handler }, maxAttempts: 3, pollMs: 10 });
     await worker.drain();
-    let entry = await inboxModel(ctx.connection).findOne({ shop, eventId }).lean();
+    let entry = await findDelivery(ctx.connection, shop, eventId);
     expect(entry).toMatchObject({ status: 'pending', attempts: 1 });
     expect(entry?.availableAt.getTime()).toBeGreaterThan(clock.getTime());
     for (let round = 0; round < 3; round++) {
       clock = new Date(clock.getTime() + 120_000);
       await worker.drain();
     }
-    entry = await inboxModel(ctx.connection).findOne({ shop, eventId }).lean();
+    entry = await findDelivery(ctx.connection, shop, eventId);
     expect(entry?.status).toBe('failed');
     expect(entry?.attempts).toBe(3);
     expect(entry?.lastError).toContain('test/flaky for worker.myshopify.com');
@@ -75,7 +76,7 @@ describe('inbox worker', () => {
     const eventId = await enqueue('test/bad');
     const worker = startInboxWorker(ctx, { handlers: { 'test/bad': async () => { throw new PermanentFailure('payload has no id'); } }, pollMs: 10 });
     await worker.drain();
-    expect(await inboxModel(ctx.connection).findOne({ shop, eventId }).lean()).toMatchObject({ status: 'failed', attempts: 1, outcome: expect.stringContaining('payload has no id') });
+    expect(await findDelivery(ctx.connection, shop, eventId)).toMatchObject({ status: 'failed', attempts: 1, outcome: expect.stringContaining('payload has no id') });
     await worker.stop();
   });
 });
