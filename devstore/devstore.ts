@@ -157,6 +157,19 @@ export class Devstore {
     return [newEvent(domain, 'refunds/create', refundPayload(order, refund), this.clock()), newEvent(domain, 'orders/updated', orderPayload(shop, order), this.clock())];
   }
 
+  /** An order edit (Shopify's order editing): new quantities for lines, then orders/updated. */
+  edit(domain: string, orderId: number, quantities: Array<{ lineId: number; quantity: number }>): WebhookEvent[] {
+    const shop = this.need(domain);
+    const order = this.needOrder(shop, orderId);
+    for (const { lineId, quantity } of quantities) {
+      const line = order.lines.find((candidate) => candidate.id === lineId);
+      if (!line) throw new Error(`order ${orderId} has no line ${lineId}`);
+      line.discountMinor = Math.round((line.discountMinor * quantity) / Math.max(1, line.quantity));
+      line.quantity = quantity;
+    }
+    return [newEvent(domain, 'orders/updated', orderPayload(shop, order), this.clock())];
+  }
+
   cancel(domain: string, orderId: number): WebhookEvent[] {
     const shop = this.need(domain);
     const order = this.needOrder(shop, orderId);

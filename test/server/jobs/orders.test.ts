@@ -101,6 +101,19 @@ describe('points from orders, through signed webhooks from the devstore', () => 
     await ledgerSumMatchesBalance(id);
   });
 
+  it('adjusts the points when an order edit changes the eligible amount, once per update', async () => {
+    const id = await customer();
+    const order = devstore.createOrder(shop, { customerId: id, lines: [{ priceMinor: 2_000, quantity: 3 }] });
+    await deliverAndDrain(app, devstore.pay(shop, order.id));
+    expect((await view(id)).points.balance).toBe(60);
+    const edit = devstore.edit(shop, order.id, [{ lineId: order.lines[0]!.id, quantity: 1 }]);
+    await deliverAndDrain(app, edit, { duplicate: 2 });
+    const seen = await view(id);
+    expect(seen.points.balance).toBe(20);
+    expect(seen.ledger.map((entry) => entry.type)).toEqual(['order_edit', 'earn']);
+    await ledgerSumMatchesBalance(id);
+  });
+
   it('rounds down and never loses more points than the order earned', async () => {
     const id = await customer();
     const order = devstore.createOrder(shop, { customerId: id, lines: [{ priceMinor: 999 }, { priceMinor: 999 }, { priceMinor: 999 }] });
@@ -151,6 +164,19 @@ describe('points from orders, through signed webhooks from the devstore', () => 
     await ledgerSumMatchesBalance(id);
     const current = (await (await api(app, shop, '/program')).json()) as object;
     expect((await api(app, shop, '/program', { method: 'PUT', body: { ...current, pendingDays: 0 } })).status).toBe(200);
+  });
+
+  it('pays cash back as Shopify store credit, once, beside the points', async () => {
+    const id = await customer();
+    const current = (await (await api(app, shop, '/program')).json()) as { earning: Record<string, unknown> };
+    const cashBack = { ...current, earning: { ...current.earning, cashBack: { enabled: true, percent: 2, insteadOfPoints: false } } };
+    expect((await api(app, shop, '/program', { method: 'PUT', body: cashBack })).status).toBe(200);
+    const order = devstore.createOrder(shop, { customerId: id, lines: [{ priceMinor: 12_345 }] });
+    await deliverAndDrain(app, devstore.pay(shop, order.id), { duplicate: 3 });
+    expect(devstore.shop(shop)!.storeCredit.get(id)).toBe(246);
+    expect((await view(id)).points.balance).toBe(123);
+    const saved = (await (await api(app, shop, '/program')).json()) as { earning: Record<string, unknown> };
+    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...saved, earning: { ...saved.earning, cashBack: { enabled: false, percent: 2, insteadOfPoints: false } } } })).status).toBe(200);
   });
 
   it('records a manual adjustment with the staff member and reason', async () => {
