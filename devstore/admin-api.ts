@@ -9,7 +9,11 @@ const schema = buildSchema(`
   scalar DateTime
   scalar Decimal
   scalar UnsignedInt64
-  type Query { shop: Shop! }
+  type Query { shop: Shop! nodes(ids: [ID!]!): [Node]! }
+  interface Node { id: ID! }
+  type Collection implements Node { id: ID! }
+  type CollectionConnection { nodes: [Collection!]! }
+  type Product implements Node { id: ID! title: String! tags: [String!]! collections(first: Int): CollectionConnection! }
   type Shop { name: String! myshopifyDomain: String! currencyCode: String! ianaTimezone: String! plan: ShopPlan! }
   type ShopPlan { shopifyPlus: Boolean! }
   type UserError { field: [String!] code: String message: String! }
@@ -84,7 +88,7 @@ export function toMinor(amount: string, currency: string): number {
   return Number(whole) * 10 ** decimals + Number((fraction + '000').slice(0, decimals) || '0') * (amount.startsWith('-') ? -1 : 1);
 }
 
-/** Shopify's static cost: 1 per object, 0 per scalar, 10 for a mutation. */
+/** Shopify's static cost: 1 per object, 0 per scalar, 10 for a mutation (lists of ids count once here). */
 function requestedCost(operation: OperationDefinitionNode): number {
   if (operation.operation === 'mutation') return 10;
   const objects = (set: SelectionSetNode | undefined): number =>
@@ -132,6 +136,13 @@ function createDiscount(shop: DevShop, input: DiscountInput, kind: DevDiscount['
 
 function resolvers(shop: DevShop, now: Date): Record<string, unknown> {
   return {
+    nodes: ({ ids }: { ids: string[] }) =>
+      ids.map((gid) => {
+        const product = shop.products.get(gidNumber(gid, 'Product') ?? -1);
+        return product
+          ? { __typename: 'Product', id: gid, title: product.title, tags: product.tags, collections: { nodes: (product.collectionIds ?? []).map((id) => ({ id: `gid://shopify/Collection/${id}` })) } }
+          : null;
+      }),
     shop: { name: shop.name, myshopifyDomain: shop.domain, currencyCode: shop.currency, ianaTimezone: shop.timezone, plan: { shopifyPlus: shop.shopifyPlus } },
     discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: DiscountInput }) => createDiscount(shop, basicCodeDiscount, 'basic', now),
     discountCodeFreeShippingCreate: ({ freeShippingCodeDiscount }: { freeShippingCodeDiscount: DiscountInput }) =>

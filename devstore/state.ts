@@ -15,6 +15,7 @@ export interface DevProduct {
   title: string;
   priceMinor: number;
   tags: string[];
+  collectionIds?: number[];
   giftCard: boolean;
 }
 

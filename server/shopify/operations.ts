@@ -53,3 +53,11 @@ export const METAFIELDS_SET = `mutation MetafieldsSet($metafields: [MetafieldsSe
 export interface MetafieldsSetData {
   metafieldsSet: { metafields: Array<{ namespace: string; key: string; value: string }> | null; userErrors: UserError[] };
 }
+
+/** Tags and collections of the products in an order, for earning multipliers (webhooks carry neither). */
+export const PRODUCTS_FOR_MULTIPLIERS = `query ProductsForMultipliers($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Product { id tags collections(first: 50) { nodes { id } } } }
+}`;
+export interface ProductsForMultipliersData {
+  nodes: Array<{ id: string; tags: string[]; collections: { nodes: Array<{ id: string }> } } | null>;
+}

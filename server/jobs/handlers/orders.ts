@@ -14,7 +14,7 @@ import {
 } from '../../loyalty/index.js';
 import type { AppContext } from '../../context.js';
 import { adminClientFor } from '../../shopify/client.js';
-import { STORE_CREDIT_ACCOUNT_CREDIT, type StoreCreditAccountCreditData } from '../../shopify/operations.js';
+import { PRODUCTS_FOR_MULTIPLIERS, STORE_CREDIT_ACCOUNT_CREDIT, type ProductsForMultipliersData, type StoreCreditAccountCreditData } from '../../shopify/operations.js';
 import { customerModel } from '../../store/customers.js';
 import { applyEntry, earningHistory, orderEntries, type EntryDraft, type LedgerEntry } from '../../store/ledger.js';
 import { findOrderPoints, heldReversalModel, holdReversal, orderPointsId, orderPointsModel, recordOrderOnce, type OrderPoints } from '../../store/order-points.js';
@@ -167,6 +167,25 @@ async function issueCashBack(ctx: AppContext, record: OrderPoints): Promise<void
   }
 }
 
+/**
+ * Order webhooks carry product ids but not their tags or collections: fetch them (one Admin
+ * GraphQL call per order) only when the program has multipliers that need them.
+ */
+async function withProductDetails(ctx: AppContext, shop: string, program: Program, facts: OrderFacts): Promise<OrderFacts> {
+  if (!program.earning.multipliers.some((rule) => rule.match.kind !== 'product')) return facts;
+  const ids = [...new Set(facts.lines.map((line) => line.productId).filter((id): id is string => id !== null))];
+  if (ids.length === 0) return facts;
+  const data = await adminClientFor(ctx)<ProductsForMultipliersData>(shop, PRODUCTS_FOR_MULTIPLIERS, { ids: ids.map((id) => `gid://shopify/Product/${id}`) }, 1 + ids.length * 2);
+  const details = new Map(data.nodes.filter((node) => node !== null).map((node) => [node.id.split('/').pop()!, node]));
+  return {
+    ...facts,
+    lines: facts.lines.map((line) => {
+      const product = line.productId ? details.get(line.productId) : undefined;
+      return product ? { ...line, productTags: product.tags, collectionIds: product.collections.nodes.map((collection) => collection.id.split('/').pop()!) } : line;
+    }),
+  };
+}
+
 async function customerTags(ctx: AppContext, shop: string, customerId: string, fromPayload: string | null | undefined): Promise<string[]> {
   const profile = await customerModel(ctx.connection).findOne({ shop, customerId }, { tags: 1 }).lean();
   return [...new Set([...parseTags(fromPayload), ...(profile?.tags ?? [])])];
@@ -186,7 +205,7 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
     const history = await earningHistory(ctx.connection, shop, customerId, now);
     const earning = earnForOrder(
       program,
-      facts,
+      await withProductDetails(ctx, shop, program, facts),
       {
         customerTags: await customerTags(ctx, shop, customerId, order.customer?.tags),
         paidOrdersBefore: history.paidOrders,

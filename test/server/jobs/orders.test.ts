@@ -179,6 +179,24 @@ describe('points from orders, through signed webhooks from the devstore', () => 
     expect((await api(app, shop, '/program', { method: 'PUT', body: { ...saved, earning: { ...saved.earning, cashBack: { enabled: false, percent: 2, insteadOfPoints: false } } } })).status).toBe(200);
   });
 
+  it('applies multipliers by product tag and collection, read from Shopify for the order\'s products', async () => {
+    const id = await customer();
+    devstore.addProduct(shop, { id: 9101, title: 'Espresso beans', priceMinor: 1_000, tags: ['coffee'], giftCard: false });
+    devstore.addProduct(shop, { id: 9102, title: 'Mug', priceMinor: 1_000, tags: [], collectionIds: [77], giftCard: false });
+    devstore.addProduct(shop, { id: 9103, title: 'Filter', priceMinor: 1_000, tags: [], giftCard: false });
+    const current = (await (await api(app, shop, '/program')).json()) as { earning: Record<string, unknown> };
+    const multipliers = [
+      { id: 'coffee', match: { kind: 'tag', value: 'coffee' }, multiplier: 3 },
+      { id: 'mugs', match: { kind: 'collection', value: '77' }, multiplier: 2 },
+    ];
+    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...current, earning: { ...current.earning, multipliers } } })).status).toBe(200);
+    const order = devstore.createOrder(shop, { customerId: id, lines: [{ productId: 9101 }, { productId: 9102 }, { productId: 9103 }] });
+    await deliverAndDrain(app, devstore.pay(shop, order.id));
+    expect((await view(id)).points.balance).toBe(30 + 20 + 10);
+    const saved = (await (await api(app, shop, '/program')).json()) as { earning: Record<string, unknown> };
+    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...saved, earning: { ...saved.earning, multipliers: [] } } })).status).toBe(200);
+  });
+
   it('records a manual adjustment with the staff member and reason', async () => {
     const id = await customer();
     const response = await api(app, shop, `/customers/${id}/adjustments`, { method: 'POST', body: { points: 25, reason: 'Sorry for the late parcel' }, userId: '4242' });
