@@ -5,7 +5,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEV_API_SECRET } from '../server/config.js';
+import { performance } from 'node:perf_hooks';
+import { MongoClient } from 'mongodb';
+import { signSessionToken } from '../devstore/session-token.js';
+import { DEV_API_KEY, DEV_API_SECRET } from '../server/config.js';
 import { measureInsertRate, startBenchDatabase, type InsertRate } from './lib/database.js';
 import { round, runLoad, type LoadResult, type PreparedRequest } from './lib/load.js';
 import { appUrlFromLog, rssMb, startServerProcess } from './lib/processes.js';
@@ -14,8 +17,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SENDERS = [1, 8, 32, 128];
 const REQUESTS_PER_LEVEL = Number(process.env.BENCH_REQUESTS ?? 2000);
 const SHOP = 'bench-shop.myshopify.com';
+const CREDIT_SHOP = 'bench-credit.myshopify.com';
+const CREDIT_ORDERS = Number(process.env.BENCH_CREDIT_ORDERS ?? 1000);
 
-function signedOrderPaid(baseUrl: string, orderId: number): PreparedRequest {
+function signedOrderPaid(baseUrl: string, orderId: number, shop = SHOP): PreparedRequest {
   const body = JSON.stringify({
     id: orderId,
     admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
@@ -35,7 +40,7 @@ function signedOrderPaid(baseUrl: string, orderId: number): PreparedRequest {
       'Content-Type': 'application/json',
       'X-Shopify-Topic': 'orders/paid',
       'X-Shopify-Hmac-Sha256': createHmac('sha256', DEV_API_SECRET).update(body).digest('base64'),
-      'X-Shopify-Shop-Domain': SHOP,
+      'X-Shopify-Shop-Domain': shop,
       'X-Shopify-Webhook-Id': randomUUID(),
       'X-Shopify-Event-Id': randomUUID(),
       'X-Shopify-Triggered-At': new Date().toISOString(),
@@ -77,6 +82,7 @@ async function main(): Promise<void> {
       }
       results.webhookAck = rows;
       results.memory = { idleRssMb: idleRss, afterLoadRssMb: await rssMb(app.pid) };
+      results.credits = await measureCredits(app.url, database.uri, orderId);
     } finally {
       await app.stop();
       await floor.stop();
@@ -92,6 +98,39 @@ async function main(): Promise<void> {
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
 }
 
+/**
+ * Credits per second with the database in the loop: the shop is installed (token exchange with
+ * the devstore), the inbox is left to drain, then CREDIT_ORDERS paid orders are sent by 32
+ * senders and the clock runs until every one of them has its ledger entry.
+ */
+async function measureCredits(appUrl: string, uri: string, firstOrderId: number): Promise<Record<string, number>> {
+  const token = signSessionToken({ shop: CREDIT_SHOP, apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET });
+  const install = await fetch(`${appUrl}/api/program`, { headers: { Authorization: `Bearer ${token}` } });
+  if (!install.ok) throw new Error(`bench shop install failed: ${install.status}`);
+  const client = await MongoClient.connect(uri);
+  try {
+    const db = client.db('test');
+    while ((await db.collection('webhook_inbox').countDocuments({})) > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    const started = performance.now();
+    let orderId = firstOrderId;
+    const load = await runLoad(32, CREDIT_ORDERS, () => signedOrderPaid(appUrl, orderId++, CREDIT_SHOP));
+    const acknowledged = performance.now();
+    while ((await db.collection('ledger_entries').countDocuments({ shop: CREDIT_SHOP, type: 'earn' })) < CREDIT_ORDERS) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      orders: CREDIT_ORDERS,
+      ackSeconds: round((acknowledged - started) / 1000, 2),
+      lastCreditAfterLastAckSeconds: round((performance.now() - acknowledged) / 1000, 2),
+      creditsPerSecond: round(CREDIT_ORDERS / seconds, 1),
+      ackErrors: load.errors,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
 function printTable(results: Record<string, unknown>): void {
   const rows = (results.webhookAck as AckRow[] | undefined) ?? [];
   console.log('\nwebhook acknowledgement (signed orders/paid), app vs floor');
@@ -103,6 +142,11 @@ function printTable(results: Record<string, unknown>): void {
   }
   console.log('\nraw single-document inserts:', JSON.stringify(results.rawInsert));
   console.log('memory:', JSON.stringify(results.memory));
+  const credits = results.credits as Record<string, number> | undefined;
+  const raw = (results.rawInsert as InsertRate[] | undefined)?.find((rate) => rate.concurrency === 32);
+  if (credits && raw) {
+    console.log(`credits: ${JSON.stringify(credits)}; ratio to raw inserts at 32 writers: ${round(credits.creditsPerSecond! / raw.perSecond, 3)}`);
+  }
 }
 
 main().catch((error: unknown) => {
