@@ -23,12 +23,6 @@ async function main(): Promise<void> {
   }
 
   const app = await bootTally({ config, logger });
-  if (app.devstore && !(await ledgerEntryModel(app.connection).exists({ shop: DEMO_SHOP }))) {
-    await seedDemoShop(app.devstore, app.url);
-    logger.info(`demo shop ${DEMO_SHOP} installed with customers and orders: open ${app.url}/devstore`);
-  } else if (app.devstore) {
-    app.devstore.ensureShop(DEMO_SHOP, { name: 'Tally Demo Coffee', currency: 'USD' });
-  }
 
   let stopping = false;
   const shutdown = async (reason: string): Promise<void> => {
@@ -54,6 +48,18 @@ async function main(): Promise<void> {
     setInterval(() => {
       if (process.ppid !== parent) void shutdown('parent process exited');
     }, 1_000).unref();
+  }
+
+  // The demo shop comes after the signal handlers, so Ctrl-C during seeding still shuts down cleanly.
+  if (app.devstore && !(await ledgerEntryModel(app.connection).exists({ shop: DEMO_SHOP }))) {
+    try {
+      await seedDemoShop(app.devstore, app.url);
+      logger.info(`demo shop ${DEMO_SHOP} installed with customers and orders: open ${app.url}/devstore`);
+    } catch (error) {
+      if (!stopping) logger.error({ err: error }, 'could not create the demo shop');
+    }
+  } else if (app.devstore) {
+    app.devstore.ensureShop(DEMO_SHOP, { name: 'Tally Demo Coffee', currency: 'USD' });
   }
 }
 
