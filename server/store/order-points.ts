@@ -18,6 +18,8 @@ export interface OrderPoints {
   /** Store credit for cash back: claimed ('issuing') before Shopify is called, 'issued' after. */
   cashBackState?: 'issuing' | 'issued';
   currency: string;
+  /** What the customer saw, in their currency: kept for display, never the basis of points. */
+  presentment?: { amount: number; currency: string };
   notes: string[];
   pendingUntil: Date | null;
   creditedAt: Date;
@@ -43,6 +45,7 @@ const orderPointsSchema = new Schema<OrderPoints>(
     cashBack: { type: Number, required: true },
     cashBackState: String,
     currency: { type: String, required: true },
+    presentment: { _id: false, amount: Number, currency: String },
     notes: { type: [String], default: [] },
     pendingUntil: { type: Date, default: null },
     creditedAt: { type: Date, required: true },

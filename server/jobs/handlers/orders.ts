@@ -24,7 +24,8 @@ import { parseTags } from './lifecycle.js';
 
 const DAY_MS = 86_400_000;
 const numericId = z.union([z.number().int(), z.string().regex(/^\d{1,20}$/)]).transform(String);
-const moneySet = z.object({ shop_money: z.object({ amount: z.string(), currency_code: z.string().regex(/^[A-Z]{3}$/) }) });
+const moneyValue = z.object({ amount: z.string(), currency_code: z.string().regex(/^[A-Z]{3}$/) });
+const moneySet = z.object({ shop_money: moneyValue, presentment_money: moneyValue.optional() });
 const refundLine = z.object({ subtotal_set: moneySet, line_item: z.object({ gift_card: z.boolean().default(false) }).nullish() });
 
 const orderPayload = z.object({
@@ -77,6 +78,11 @@ export function orderFacts(order: OrderPayload): OrderFacts {
       collectionIds: [],
     })),
   };
+}
+
+function presentmentOf(order: OrderPayload): { amount: number; currency: string } | undefined {
+  const shown = order.current_subtotal_price_set.presentment_money;
+  return shown ? { amount: parseAmount(shown.amount, shown.currency_code).amount, currency: shown.currency_code } : undefined;
 }
 
 /** The refunded part of the eligible amount: refunded line subtotals, gift cards excluded. */
@@ -223,6 +229,7 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
       earned: earning.points,
       cashBack: earning.cashBack?.amount ?? 0,
       currency: facts.currency,
+      presentment: presentmentOf(order),
       notes: earning.notes,
       pendingUntil: program.pendingDays > 0 ? new Date(now.getTime() + program.pendingDays * DAY_MS) : null,
       creditedAt: now,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devstore } from '../../../devstore/devstore.js';
 import { balanceOf, ledgerEntryModel } from '../../../server/store/ledger.js';
+import { orderPointsModel } from '../../../server/store/order-points.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { api, deliverAndDrain, devstoreOf, installShop } from '../../support/shopify.js';
 
@@ -56,6 +57,15 @@ describe('points from orders, through signed webhooks from the devstore', () => 
     expect(seen.points).toEqual({ balance: 85, pending: 0 });
     expect(seen.ledger.map((entry) => entry.key)).toEqual([`earn:order:${order.id}`]);
     await ledgerSumMatchesBalance(id);
+  });
+
+  it('earns on shop money and keeps the presentment amount for display', async () => {
+    const id = await customer();
+    const order = devstore.createOrder(shop, { customerId: id, lines: [{ priceMinor: 10_000 }], presentmentCurrency: 'EUR', presentmentRate: 0.9 });
+    await deliverAndDrain(app, devstore.pay(shop, order.id));
+    expect((await view(id)).points.balance).toBe(100);
+    const record = await orderPointsModel(app.connection).findOne({ shop, orderId: String(order.id) }).lean();
+    expect(record).toMatchObject({ eligible: 10_000, currency: 'USD', presentment: { amount: 9_000, currency: 'EUR' } });
   });
 
   it('reverses half the points when half the eligible amount is refunded, and the rest on cancellation', async () => {
