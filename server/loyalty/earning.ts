@@ -65,11 +65,104 @@ function lineMultiplier(program: Program, line: OrderFacts['lines'][number]): nu
     .reduce((best, rule) => Math.max(best, rule.multiplier), 1);
 }
 
+/** What an earning rule sees: the program, the order and the customer's history. */
+export interface EarningInput {
+  program: Program;
+  order: OrderFacts;
+  context: EarningContext;
+  decimals: number;
+  now: Date;
+  eligible: number;
+}
+
 /**
- * What a paid order earns under the program: points per currency unit on the eligible amount
- * (rounded down), line multipliers and promotions as bonus, the punch card, caps, cash back.
+ * One earning rule (a strategy, as in Vendure): it takes the earning so far and returns it with
+ * its own part added to `points` (or, for caps, taken away). A shop's earning is the rules
+ * applied in order.
  */
-export function earnForOrder(program: Program, order: OrderFacts, context: EarningContext, decimals: number, now: Date): Earning {
+export interface EarningRule {
+  name: string;
+  apply(earning: Earning, input: EarningInput): Earning;
+}
+
+/** Cash back as store credit, a percentage of the eligible amount; decided first because it may replace points. */
+export const cashBackRule: EarningRule = {
+  name: 'cash back',
+  apply(earning, { program, order, eligible }) {
+    const { cashBack } = program.earning;
+    if (!cashBack.enabled) return earning;
+    return { ...earning, cashBack: { amount: mulDivFloor(eligible, hundredths(cashBack.percent), 10_000), currency: order.currency }, notes: [...earning.notes, `cash back ${cashBack.percent} %`] };
+  },
+};
+
+function earnsPoints(earning: Earning, program: Program): boolean {
+  return !(earning.cashBack && program.earning.cashBack.insteadOfPoints);
+}
+
+/** Points per currency unit on the eligible amount, rounded down. */
+export const basePointsRule: EarningRule = {
+  name: 'points per currency unit',
+  apply(earning, { program, eligible, decimals }) {
+    if (!earnsPoints(earning, program)) return earning;
+    const basePoints = pointsForAmount(program, eligible, decimals);
+    return { ...earning, basePoints, points: earning.points + basePoints };
+  },
+};
+
+/** Multipliers per line (the best product, tag or collection rule for the line) and promotions for the whole order. */
+export const multiplierRule: EarningRule = {
+  name: 'multipliers and promotions',
+  apply(earning, { program, order, decimals, now }) {
+    if (!earnsPoints(earning, program)) return earning;
+    const promotion = activeMultiplier(program, now);
+    let bonusPoints = 0;
+    for (const line of order.lines) {
+      if (line.giftCard) continue;
+      const linePoints = pointsForAmount(program, line.amount, decimals);
+      bonusPoints += mulDivFloor(linePoints, hundredths(Math.max(promotion, lineMultiplier(program, line))), 100) - linePoints;
+    }
+    if (bonusPoints <= 0) return earning;
+    return { ...earning, bonusPoints, points: earning.points + bonusPoints, notes: [...earning.notes, promotion > 1 ? `promotion ×${promotion}` : 'product multiplier'] };
+  },
+};
+
+/** The punch card: every Nth paid order earns a bonus. */
+export const punchCardRule: EarningRule = {
+  name: 'punch card',
+  apply(earning, { program, context }) {
+    const punch = program.earning.punchCard;
+    const nth = context.paidOrdersBefore + 1;
+    if (!punch.enabled || nth % punch.everyNthOrder !== 0) return earning;
+    return { ...earning, punchCardBonus: punch.bonusPoints, points: earning.points + punch.bonusPoints, notes: [...earning.notes, `punch card: order ${nth}`] };
+  },
+};
+
+/** Caps per order and per customer per day, applied to everything the rules before it gave (so it comes last). */
+export const capsRule: EarningRule = {
+  name: 'caps',
+  apply(earning, { program, context }) {
+    const { perOrder, perCustomerPerDay } = program.earning.caps;
+    let points = earning.points;
+    const notes = [...earning.notes];
+    if (perOrder !== null && points > perOrder) {
+      points = perOrder;
+      notes.push('capped per order');
+    }
+    if (perCustomerPerDay !== null && context.earnedToday + points > perCustomerPerDay) {
+      points = Math.max(0, perCustomerPerDay - context.earnedToday);
+      notes.push('capped per day');
+    }
+    return { ...earning, points, notes };
+  },
+};
+
+export const DEFAULT_EARNING_RULES: readonly EarningRule[] = [cashBackRule, basePointsRule, multiplierRule, punchCardRule, capsRule];
+
+/**
+ * What a paid order earns under the program: nothing for a guest, an excluded customer, an order
+ * below the minimum or a program that is off; otherwise the earning rules, in order.
+ */
+export function earnForOrder(program: Program, order: OrderFacts, context: EarningContext, decimals: number, now: Date, rules: readonly EarningRule[] = DEFAULT_EARNING_RULES): Earning {
   const eligible = eligibleAmount(order);
   const none: Earning = { eligible, basePoints: 0, bonusPoints: 0, punchCardBonus: 0, points: 0, cashBack: null, notes: [] };
   if (!program.enabled) return { ...none, notes: ['the program is off'] };
@@ -77,43 +170,8 @@ export function earnForOrder(program: Program, order: OrderFacts, context: Earni
   const excluded = context.customerTags.find((tag) => program.earning.excludedCustomerTags.includes(tag));
   if (excluded) return { ...none, notes: [`customer tagged "${excluded}" is excluded`] };
   if (eligible < program.earning.minimumOrderAmount) return { ...none, notes: ['below the minimum order'] };
-
-  const notes: string[] = [];
-  const cashBack = program.earning.cashBack.enabled
-    ? { amount: mulDivFloor(eligible, hundredths(program.earning.cashBack.percent), 10_000), currency: order.currency }
-    : null;
-  const earnsPoints = !(cashBack && program.earning.cashBack.insteadOfPoints);
-
-  const basePoints = earnsPoints ? pointsForAmount(program, eligible, decimals) : 0;
-  // Multipliers apply per line (the best rule for the line); a promotion applies to the whole order.
-  const promotion = activeMultiplier(program, now);
-  let bonusPoints = 0;
-  if (earnsPoints) {
-    for (const line of order.lines) {
-      if (line.giftCard) continue;
-      const linePoints = pointsForAmount(program, line.amount, decimals);
-      const multiplier = Math.max(promotion, lineMultiplier(program, line));
-      bonusPoints += mulDivFloor(linePoints, hundredths(multiplier), 100) - linePoints;
-    }
-  }
-  if (bonusPoints > 0) notes.push(promotion > 1 ? `promotion ×${promotion}` : 'product multiplier');
-
-  const punch = program.earning.punchCard;
-  const punchCardBonus = punch.enabled && (context.paidOrdersBefore + 1) % punch.everyNthOrder === 0 ? punch.bonusPoints : 0;
-  if (punchCardBonus > 0) notes.push(`punch card: order ${context.paidOrdersBefore + 1}`);
-
-  let points = basePoints + bonusPoints + punchCardBonus;
-  const { perOrder, perCustomerPerDay } = program.earning.caps;
-  if (perOrder !== null && points > perOrder) {
-    points = perOrder;
-    notes.push('capped per order');
-  }
-  if (perCustomerPerDay !== null && context.earnedToday + points > perCustomerPerDay) {
-    points = Math.max(0, perCustomerPerDay - context.earnedToday);
-    notes.push('capped per day');
-  }
-  if (cashBack) notes.push(`cash back ${program.earning.cashBack.percent} %`);
-  return { eligible, basePoints, bonusPoints, punchCardBonus, points, cashBack, notes };
+  const input: EarningInput = { program, order, context, decimals, now, eligible };
+  return rules.reduce((earning, rule) => rule.apply(earning, input), none);
 }
 
 /**

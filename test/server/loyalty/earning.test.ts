@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   applyNegativeBalancePolicy,
+  DEFAULT_EARNING_RULES,
   defaultProgram,
   earnForOrder,
   expireBatches,
@@ -8,6 +9,7 @@ import {
   reverseForCancellation,
   reverseForRefund,
   validateProgram,
+  type EarningRule,
   type OrderFacts,
   type Program,
 } from '../../../server/loyalty/index.js';
@@ -90,6 +92,17 @@ describe('earning rules', () => {
     expect(earnForOrder(capped, order([{ amount: 50_000 }]), history, 2, now).points).toBe(100);
     expect(earnForOrder(capped, order([{ amount: 50_000 }]), { ...history, earnedToday: 120 }, 2, now).points).toBe(30);
     expect(earnForOrder(capped, order([{ amount: 50_000 }]), { ...history, earnedToday: 150 }, 2, now).points).toBe(0);
+  });
+});
+
+describe('earning rules as strategies', () => {
+  it('applies the rules in order, and a rule list can be changed without touching the others', () => {
+    const weekendBonus: EarningRule = { name: 'flat bonus', apply: (earning) => ({ ...earning, bonusPoints: earning.bonusPoints + 7, points: earning.points + 7 }) };
+    const rules = [...DEFAULT_EARNING_RULES.slice(0, -1), weekendBonus, DEFAULT_EARNING_RULES.at(-1)!];
+    const capped = program((p) => (p.earning.caps = { perOrder: 50, perCustomerPerDay: null }));
+    expect(earnForOrder(capped, order([{ amount: 4000 }]), history, 2, now, rules).points).toBe(47);
+    expect(earnForOrder(capped, order([{ amount: 4500 }]), history, 2, now, rules).points).toBe(50);
+    expect(DEFAULT_EARNING_RULES.map((rule) => rule.name)).toEqual(['cash back', 'points per currency unit', 'multipliers and promotions', 'punch card', 'caps']);
   });
 });
 
