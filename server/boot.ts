@@ -15,6 +15,8 @@ import { startScheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { customersRouter } from './http/api/customers.js';
 import { programRouter } from './http/api/program.js';
+import { extensionsRouter } from './http/extensions.js';
+import { proxyRouter } from './http/proxy.js';
 import { ensureIndexes } from './store/index.js';
 import { ensureDefaultProgram } from './store/programs.js';
 import { installedShops } from './store/shops.js';
@@ -87,7 +89,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
       worker: startedWorker,
       installHooks: [async (hookCtx, installed, now) => ensureDefaultProgram(hookCtx.connection, installed.shop, installed.currency, now)],
       apiRouters: [programRouter(ctx), customersRouter(ctx)],
-      routers: dev ? [dev.router] : [],
+      routers: [proxyRouter(ctx), extensionsRouter(ctx), ...(dev ? [dev.router] : [])],
     });
     server.on('request', app);
     const scheduler = startScheduler(ctx, pointsJobs, () => installedShops(ctx.connection));

@@ -14,6 +14,8 @@ export interface Config {
   mongodbUri: string | undefined;
   dataDir: string;
   logLevel: string;
+  /** App-proxy requests a customer may make per minute (an IP may make ten times as many). */
+  proxyRateLimitPerMinute: number;
 }
 
 export const DEV_API_KEY = 'tally-dev-client-id';
@@ -51,6 +53,7 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  PROXY_RATE_LIMIT: z.string().trim().regex(/^[1-9]\d{0,6}$/, 'expected a whole number of requests per minute').transform(Number).optional(),
 });
 
 /** Reads and validates the environment once; every problem is named with its variable. */
@@ -86,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     mongodbUri: vars.MONGODB_URI,
     dataDir: path.resolve(cwd, vars.DATA_DIR ?? '.data'),
     logLevel: vars.LOG_LEVEL ?? 'info',
+    proxyRateLimitPerMinute: vars.PROXY_RATE_LIMIT ?? 120,
   };
 }

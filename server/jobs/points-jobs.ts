@@ -4,6 +4,7 @@ import { applyEntry, ledgerEntryModel, ledgerHeadModel, newestEntry, orderEntrie
 import { orderPointsModel } from '../store/order-points.js';
 import { loadProgram } from '../store/programs.js';
 import { recordReminder } from '../store/reminders.js';
+import { expireUnusedCodes } from '../services/redemption.js';
 import type { ScheduledJob } from './scheduler.js';
 
 /** Pending points whose return window has closed become available, once per order. */
@@ -76,4 +77,5 @@ export async function expireInactivePoints(ctx: AppContext, shop: string, now: D
 export const pointsJobs: ScheduledJob[] = [
   { name: 'release-pending', period: 'hour', run: async (ctx, shop, now) => void (await releasePendingPoints(ctx, shop, now)) },
   { name: 'expire-inactive', period: 'day', run: async (ctx, shop, now) => void (await expireInactivePoints(ctx, shop, now)) },
+  { name: 'expire-reward-codes', period: 'hour', run: async (ctx, shop, now) => void (await expireUnusedCodes(ctx, shop, now)) },
 ];

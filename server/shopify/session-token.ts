@@ -15,13 +15,10 @@ export class InvalidSessionToken extends Error {
 }
 
 type Verify = (token: string) => Promise<SessionTokenClaims>;
+type JwtClaims = Record<string, unknown>;
 
-/**
- * Verifies App Bridge session tokens: @shopify/shopify-api checks the HS256 signature with the
- * app secret, `aud` and `exp`/`nbf` with Shopify's 10 s tolerance; we add what it leaves out:
- * both times must be present and `dest` (and `iss`) must name a shop domain.
- */
-export function sessionTokenVerifier(config: Config): Verify {
+/** Signature (HS256, app secret), `aud` and `exp`/`nbf` within 10 s, by @shopify/shopify-api; both times required. */
+function jwtDecoder(config: Config): (token: string) => Promise<JwtClaims> {
   const shopify = shopifyApi({
     apiKey: config.shopifyApiKey,
     apiSecretKey: config.shopifyApiSecret,
@@ -32,15 +29,28 @@ export function sessionTokenVerifier(config: Config): Verify {
     logger: { level: 0, httpRequests: false, timestamps: false, log: async () => {} },
   });
   return async (token) => {
-    let payload;
+    let payload: JwtClaims;
     try {
-      payload = await shopify.session.decodeSessionToken(token);
+      payload = (await shopify.session.decodeSessionToken(token)) as unknown as JwtClaims;
     } catch (error) {
       throw new InvalidSessionToken((error as Error).message.replace(/'[^']*'/, "'…'"));
     }
     if (typeof payload.exp !== 'number' || typeof payload.nbf !== 'number') {
       throw new InvalidSessionToken('session token must carry exp and nbf');
     }
+    return payload;
+  };
+}
+
+/**
+ * Verifies App Bridge session tokens: @shopify/shopify-api checks the HS256 signature with the
+ * app secret, `aud` and `exp`/`nbf` with Shopify's 10 s tolerance; we add what it leaves out:
+ * both times must be present and `dest` (and `iss`) must name a shop domain.
+ */
+export function sessionTokenVerifier(config: Config): Verify {
+  const decode = jwtDecoder(config);
+  return async (token) => {
+    const payload = await decode(token);
     const dest = typeof payload.dest === 'string' ? payload.dest : '';
     const shop = dest.replace(/^https:\/\//, '');
     if (!dest.startsWith('https://') || !isShopDomain(shop)) {
@@ -53,5 +63,29 @@ export function sessionTokenVerifier(config: Config): Verify {
       throw new InvalidSessionToken('session token has no sub');
     }
     return { shop, userId: payload.sub, sessionId: typeof payload.sid === 'string' ? payload.sid : undefined };
+  };
+}
+
+export interface CheckoutTokenClaims {
+  shop: string;
+  /** The logged-in buyer, when there is one and the app may read customers. */
+  customerId: string | null;
+}
+
+/**
+ * Verifies the session tokens of checkout and customer-account UI extensions: the same HS256
+ * signature, `aud` and times as admin tokens; `dest` names the shop (with or without https://);
+ * `sub`, when present, is the buyer's customer GID.
+ */
+export function checkoutTokenVerifier(config: Config): (token: string) => Promise<CheckoutTokenClaims> {
+  const decode = jwtDecoder(config);
+  return async (token) => {
+    const payload = await decode(token);
+    const shop = typeof payload.dest === 'string' ? payload.dest.replace(/^https:\/\//, '') : '';
+    if (!isShopDomain(shop)) throw new InvalidSessionToken('session token dest is not a shop domain');
+    if (payload.sub === undefined) return { shop, customerId: null };
+    const customer = typeof payload.sub === 'string' ? /^gid:\/\/shopify\/Customer\/(\d{1,20})$/.exec(payload.sub) : null;
+    if (!customer) throw new InvalidSessionToken('session token sub is not a customer');
+    return { shop, customerId: customer[1]! };
   };
 }

@@ -6,6 +6,7 @@ import { inboxModel, webhookLogModel } from './inbox.js';
 import { ledgerEntryModel, ledgerHeadModel, ledgerKeyModel } from './ledger.js';
 import { heldReversalModel, orderPointsModel } from './order-points.js';
 import { programModel } from './programs.js';
+import { redemptionModel } from './redemptions.js';
 import { expiryReminderModel } from './reminders.js';
 import { shopModel } from './shops.js';
 
@@ -28,6 +29,7 @@ export function registerModels(connection: Connection): void {
   ledgerKeyModel(connection);
   orderPointsModel(connection);
   heldReversalModel(connection);
+  redemptionModel(connection);
 }
 
 /** Creates every collection's indexes; safe to run at each start and from several processes. */

@@ -130,7 +130,8 @@ async function rememberKey(connection: Connection, entry: LedgerEntry): Promise<
     });
 }
 
-async function entryForKey(connection: Connection, shop: string, key: string): Promise<LedgerEntry | null> {
+/** The entry a business key produced, if it took effect. */
+export async function entryForKey(connection: Connection, shop: string, key: string): Promise<LedgerEntry | null> {
   const hint = await ledgerKeyModel(connection).findById(`${shop}|${key}`).lean();
   return hint ? ledgerEntryModel(connection).findById(entryId(shop, hint.customerId, hint.seq)).lean() : null;
 }

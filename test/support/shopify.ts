@@ -1,3 +1,4 @@
+import { signAppProxyQuery } from '../../server/shopify/app-proxy.js';
 import { signSessionToken } from '../../devstore/session-token.js';
 import type { WebhookEvent } from '../../devstore/webhooks.js';
 import type { TestApp } from './app.js';
@@ -40,4 +41,34 @@ export async function deliverAndDrain(app: TestApp, events: WebhookEvent[], opti
   const report = await devstoreOf(app).send(events, { ...options, retryDelaysMs: [] });
   if (report.failed > 0) throw new Error(`${report.failed} deliveries were not acknowledged: ${JSON.stringify(report.statuses)}`);
   await app.worker.drain();
+}
+
+/** Calls the app proxy as Shopify forwards a storefront request: signed query, logged-in customer or guest. */
+export async function proxy(
+  app: TestApp,
+  shop: string,
+  path: string,
+  init: { customerId?: string | number | null; method?: string; body?: unknown; timestamp?: number; extra?: Record<string, string> } = {},
+): Promise<Response> {
+  const query = signAppProxyQuery(
+    {
+      shop,
+      logged_in_customer_id: init.customerId === undefined || init.customerId === null ? '' : String(init.customerId),
+      path_prefix: '/apps/loyalty',
+      timestamp: String(init.timestamp ?? Math.floor(Date.now() / 1000)),
+      ...init.extra,
+    },
+    app.config.shopifyApiSecret,
+  );
+  return fetch(`${app.url}/proxy${path}?${query}`, {
+    method: init.method ?? 'GET',
+    headers: init.body !== undefined ? { 'Content-Type': 'application/json' } : {},
+    body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
+  });
+}
+
+/** Grants points through the admin's manual adjustment. */
+export async function grantPoints(app: TestApp, shop: string, customerId: number | string, points: number): Promise<void> {
+  const response = await api(app, shop, `/customers/${customerId}/adjustments`, { method: 'POST', body: { points, reason: 'test grant' } });
+  if (response.status !== 201) throw new Error(`grant failed: ${response.status} ${await response.text()}`);
 }

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { customerModel } from '../../store/customers.js';
 import { applyEntry, balanceOf, ledgerEntryModel } from '../../store/ledger.js';
+import { redemptionView } from '../../services/redemption.js';
+import { customerRedemptions } from '../../store/redemptions.js';
 import { apiLocals } from '../api.js';
+import { fieldErrors, redeemAndRespond } from '../redemptions.js';
 
 const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id (digits)');
 const adjustment = z.object({
@@ -16,10 +19,6 @@ const page = z.object({
   before: z.coerce.number().int().positive().optional(),
   type: z.enum(['earn', 'bonus', 'reverse', 'release', 'order_edit', 'redeem', 'redeem_refund', 'adjust', 'expire']).optional(),
 });
-
-function fieldErrors(error: z.ZodError): Record<string, string> {
-  return Object.fromEntries(error.issues.map((issue) => [issue.path.join('.') || '(body)', issue.message]));
-}
 
 /** A customer's points, ledger and manual adjustments, for the admin. */
 export function customersRouter(ctx: AppContext): Router {
@@ -35,7 +34,7 @@ export function customersRouter(ctx: AppContext): Router {
       return;
     }
     const { limit, before, type } = query.data;
-    const [balance, profile, ledger] = await Promise.all([
+    const [balance, profile, ledger, redemptions] = await Promise.all([
       balanceOf(ctx.connection, shop, id.data),
       customerModel(ctx.connection).findOne({ shop, customerId: id.data }, { _id: 0, email: 1, firstName: 1, lastName: 1, tags: 1 }).lean(),
       entries
@@ -43,6 +42,7 @@ export function customersRouter(ctx: AppContext): Router {
         .sort({ seq: -1 })
         .limit(limit + 1)
         .lean(),
+      customerRedemptions(ctx.connection, shop, id.data),
     ]);
     const pageEntries = ledger.slice(0, limit);
     res.json({
@@ -64,6 +64,7 @@ export function customersRouter(ctx: AppContext): Router {
         createdAt: entry.createdAt,
       })),
       nextBefore: ledger.length > limit ? (pageEntries.at(-1)?.seq ?? null) : null,
+      redemptions: redemptions.map(redemptionView),
     });
   });
 
@@ -84,6 +85,17 @@ export function customersRouter(ctx: AppContext): Router {
     );
     const balance = await balanceOf(ctx.connection, shop, id.data);
     res.status(201).json({ key, points: body.data.points, reason: body.data.reason, staffId, balance: balance.available, pending: balance.pending });
+  });
+
+  /** Staff issue a reward on a customer's behalf (a goodwill gesture, a phone request): same rules as the storefront. */
+  router.post('/customers/:customerId/redemptions', express.json({ limit: '10kb' }), async (req, res) => {
+    const { shop, staffId } = apiLocals(res);
+    const id = customerId.safeParse(req.params.customerId);
+    if (!id.success) {
+      res.status(422).json({ error: 'invalid_redemption', errors: { customerId: id.error.issues[0]?.message } });
+      return;
+    }
+    await redeemAndRespond(ctx, res, req.body, { shop, customerId: id.data, source: 'admin', staffId });
   });
   return router;
 }

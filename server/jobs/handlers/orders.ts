@@ -19,6 +19,7 @@ import { customerModel } from '../../store/customers.js';
 import { applyEntry, earningHistory, orderEntries, type EntryDraft, type LedgerEntry } from '../../store/ledger.js';
 import { findOrderPoints, heldReversalModel, holdReversal, orderPointsId, orderPointsModel, recordOrderOnce, type OrderPoints } from '../../store/order-points.js';
 import { loadProgram } from '../../store/programs.js';
+import { markCodesUsed, returnRewardsOfOrder } from '../../services/redemption.js';
 import { PermanentFailure, type TopicHandler } from '../topics.js';
 import { parseTags } from './lifecycle.js';
 
@@ -45,6 +46,7 @@ const orderPayload = z.object({
     }),
   ),
   refunds: z.array(z.object({ refund_line_items: z.array(refundLine).default([]) })).default([]),
+  discount_codes: z.array(z.object({ code: z.string() })).default([]),
 });
 
 const refundPayload = z.object({ id: numericId, order_id: numericId, refund_line_items: z.array(refundLine) });
@@ -96,6 +98,8 @@ interface OrderState {
   earned: number;
   /** Points taken back by refunds and cancellation. */
   reversed: number;
+  /** Points a stop-at-zero reversal could not take (already spent). */
+  shortfall: number;
   /** Points of this order still pending. */
   pending: number;
   released: boolean;
@@ -109,6 +113,7 @@ function orderState(record: OrderPoints, entries: LedgerEntry[]): OrderState {
   return {
     earned: sum(['earn', 'order_edit']),
     reversed: -sum(['reverse']),
+    shortfall: entries.filter((entry) => entry.type === 'reverse').reduce((total, entry) => total + entry.shortfall, 0),
     pending: entries.reduce((total, entry) => total + entry.pending, 0),
     released: entries.some((entry) => entry.type === 'release'),
     eligible: edits.at(-1)?.eligible ?? record.eligible,
@@ -140,12 +145,18 @@ async function reverse(ctx: AppContext, program: Program, record: OrderPoints, s
 async function applyRefund(ctx: AppContext, program: Program, record: OrderPoints, refundId: string, refunded: number, now: Date): Promise<number> {
   const state = await stateOf(ctx, record);
   const points = reverseForRefund(state.earned, state.eligible, refunded, state.reversed);
-  return reverse(ctx, program, record, state, `reverse:refund:${refundId}`, points, `refund ${refundId}`, now);
+  const reversed = await reverse(ctx, program, record, state, `reverse:refund:${refundId}`, points, `refund ${refundId}`, now);
+  const after = await stateOf(ctx, record);
+  // A refund that takes back the rest of the order's points refunds the order in full.
+  if (after.earned > 0 && after.reversed + after.shortfall >= after.earned) await returnRewardsOfOrder(ctx, program, record.shop, record.orderId, now);
+  return reversed;
 }
 
 async function applyCancellation(ctx: AppContext, program: Program, record: OrderPoints, now: Date): Promise<number> {
   const state = await stateOf(ctx, record);
-  return reverse(ctx, program, record, state, `cancel:order:${record.orderId}`, reverseForCancellation(state.earned, state.reversed), 'order cancelled', now);
+  const reversed = await reverse(ctx, program, record, state, `cancel:order:${record.orderId}`, reverseForCancellation(state.earned, state.reversed), 'order cancelled', now);
+  await returnRewardsOfOrder(ctx, program, record.shop, record.orderId, now);
+  return reversed;
 }
 
 async function programFor(ctx: AppContext, shop: string): Promise<Program> {
@@ -205,6 +216,7 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
   if (customerId === null) return { status: 'skipped', reason: 'guest order: no customer to credit' };
   const program = await programFor(ctx, delivery.shop);
   const shop = delivery.shop;
+  const rewardsUsed = await markCodesUsed(ctx, shop, facts.orderId, order.discount_codes.map((discount) => discount.code), now);
 
   let record: OrderPoints | null = await findOrderPoints(ctx.connection, shop, facts.orderId);
   if (!record) {
@@ -245,7 +257,7 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
     else await applyRefund(ctx, program, record, held.key.replace('reverse:refund:', ''), held.refunded, now);
   }
   if (record.cashBack > 0 && record.cashBackState !== 'issued') await issueCashBack(ctx, record);
-  return { status: 'processed', detail: `order ${record.orderId}: ${record.earned} points${record.cashBack ? `, cash back ${record.cashBack}` : ''}` };
+  return { status: 'processed', detail: `order ${record.orderId}: ${record.earned} points${record.cashBack ? `, cash back ${record.cashBack}` : ''}${rewardsUsed ? `, ${rewardsUsed} reward code(s) used` : ''}` };
 };
 
 /** refunds/create: reverse in proportion to the refunded share; held until the order is credited. */
