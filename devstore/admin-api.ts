@@ -9,7 +9,8 @@ const schema = buildSchema(`
   scalar DateTime
   scalar Decimal
   scalar UnsignedInt64
-  type Query { shop: Shop! nodes(ids: [ID!]!): [Node]! }
+  type Query { shop: Shop! nodes(ids: [ID!]!): [Node]! currentAppInstallation: AppInstallation! }
+  type AppInstallation { id: ID! }
   interface Node { id: ID! }
   type Collection implements Node { id: ID! }
   type CollectionConnection { nodes: [Collection!]! }
@@ -143,6 +144,7 @@ function resolvers(shop: DevShop, now: Date): Record<string, unknown> {
           ? { __typename: 'Product', id: gid, title: product.title, tags: product.tags, collections: { nodes: (product.collectionIds ?? []).map((id) => ({ id: `gid://shopify/Collection/${id}` })) } }
           : null;
       }),
+    currentAppInstallation: { id: `gid://shopify/AppInstallation/${shop.domain.length}${shop.name.length}` },
     shop: { name: shop.name, myshopifyDomain: shop.domain, currencyCode: shop.currency, ianaTimezone: shop.timezone, plan: { shopifyPlus: shop.shopifyPlus } },
     discountCodeBasicCreate: ({ basicCodeDiscount }: { basicCodeDiscount: DiscountInput }) => createDiscount(shop, basicCodeDiscount, 'basic', now),
     discountCodeFreeShippingCreate: ({ freeShippingCodeDiscount }: { freeShippingCodeDiscount: DiscountInput }) =>

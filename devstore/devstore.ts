@@ -7,6 +7,8 @@ export interface DevstoreOptions {
   apiKey: string;
   apiSecret: string;
   clock?: () => Date;
+  /** Where the shops are kept across restarts (npm start); in memory only when absent (tests). */
+  statePath?: string;
 }
 
 export interface OrderLineInput {
@@ -87,7 +89,7 @@ export class Devstore {
     const lines = input.lines.map((line) => {
       const product =
         (line.productId !== undefined ? shop.products.get(line.productId) : undefined) ??
-        this.addProduct(domain, { id: newId(), title: line.giftCard ? 'Gift card' : 'Item', priceMinor: line.priceMinor ?? 1000, tags: line.tags ?? [], giftCard: line.giftCard ?? false });
+        this.addProduct(domain, { id: newId(), title: line.giftCard ? 'Gift card' : 'Item', priceMinor: line.priceMinor ?? 1000, tags: line.tags ?? [], giftCard: line.giftCard ?? false, hidden: true });
       return { id: newId(), product, quantity: line.quantity ?? 1, discountMinor: 0 };
     });
     const order: DevOrder = {

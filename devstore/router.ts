@@ -2,6 +2,8 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { adminApiRouter } from './admin-api.js';
 import { CheckoutRefused, Devstore, type DevstoreOptions } from './devstore.js';
+import { persistShops } from './persist.js';
+import { storefrontRouter, themeAssetsRouter } from './storefront.js';
 import type { WebhookEvent } from './webhooks.js';
 
 const shopParam = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/);
@@ -36,7 +38,11 @@ function escapeHtml(text: string): string {
 /** The devstore's HTTP face: Shopify's endpoints per shop, a JSON API for the CLI and tests, a home page. */
 export function devstoreRouter(devstore: Devstore): Router {
   const router = Router();
+  // The storefront first: it forwards app-proxy bodies untouched, so no other parser may read them.
+  router.use('/devstore/shops/:shop/storefront', storefrontRouter(devstore));
+  router.use(themeAssetsRouter());
   router.use('/devstore/shops/:shop', adminApiRouter({ apiKey: devstore.options.apiKey, apiSecret: devstore.options.apiSecret, clock: devstore.clock, shop: (domain) => (isDevShopDomain(domain) ? devstore.ensureShop(domain) : undefined) }));
+
 
   const api = Router();
   api.use(express.json({ limit: '1mb' }));
@@ -95,7 +101,7 @@ export function devstoreRouter(devstore: Devstore): Router {
       .map((shop) => {
         const name = escapeHtml(shop.name);
         const domain = encodeURIComponent(shop.domain);
-        return `<li><strong>${name}</strong> (${escapeHtml(shop.domain)}, ${shop.currency}) · ${shop.customers.size} customers, ${shop.orders.size} orders · app ${shop.appInstalled ? 'installed' : 'not installed'}</li>`;
+        return `<li><strong>${name}</strong> (${escapeHtml(shop.domain)}, ${shop.currency}) · ${shop.customers.size} customers, ${shop.orders.size} orders · app ${shop.appInstalled ? 'installed' : 'not installed'} · <a href="/devstore/shops/${domain}/admin">Admin (the app embedded)</a> · <a href="/devstore/shops/${domain}/storefront">Online store</a></li>`;
       })
       .join('');
     res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tally devstore</title>
@@ -106,7 +112,8 @@ export function devstoreRouter(devstore: Devstore): Router {
   return router;
 }
 
-export function createDevstore(options: DevstoreOptions): { devstore: Devstore; router: Router } {
+export function createDevstore(options: DevstoreOptions): { devstore: Devstore; router: Router; stop(): void } {
   const devstore = new Devstore(options);
-  return { devstore, router: devstoreRouter(devstore) };
+  const persisted = options.statePath ? persistShops(devstore.shops, options.statePath) : undefined;
+  return { devstore, router: devstoreRouter(devstore), stop: () => persisted?.stop() };
 }

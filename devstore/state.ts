@@ -17,6 +17,8 @@ export interface DevProduct {
   tags: string[];
   collectionIds?: number[];
   giftCard: boolean;
+  /** A one-off product made up for an order (not listed in the storefront). */
+  hidden?: boolean;
 }
 
 export interface DevDiscount {

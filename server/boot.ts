@@ -18,7 +18,8 @@ import { programRouter } from './http/api/program.js';
 import { extensionsRouter } from './http/extensions.js';
 import { proxyRouter } from './http/proxy.js';
 import { ensureIndexes } from './store/index.js';
-import { ensureDefaultProgram } from './store/programs.js';
+import { tryPublishProgram } from './services/storefront-metafield.js';
+import { ensureDefaultProgram, loadProgram } from './store/programs.js';
 import { installedShops } from './store/shops.js';
 
 export interface RunningApp {
@@ -43,6 +44,8 @@ export interface BootOptions {
   database?: ResolvedDatabase;
   dbName?: string;
   clock?: () => Date;
+  /** Keep the devstore's shops in this file across restarts (npm start). */
+  devstoreStatePath?: string;
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -83,11 +86,17 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
     const startedWorker = startInboxWorker(ctx, { handlers: topicHandlers });
     worker = startedWorker;
     const dev = config.mode === 'development'
-      ? createDevstore({ appUrl: config.appUrl, apiKey: config.shopifyApiKey, apiSecret: config.shopifyApiSecret, clock: ctx.clock })
+      ? createDevstore({ appUrl: config.appUrl, apiKey: config.shopifyApiKey, apiSecret: config.shopifyApiSecret, clock: ctx.clock, statePath: options.devstoreStatePath })
       : undefined;
     const app = createApp(ctx, {
       worker: startedWorker,
-      installHooks: [async (hookCtx, installed, now) => ensureDefaultProgram(hookCtx.connection, installed.shop, installed.currency, now)],
+      installHooks: [
+        async (hookCtx, installed, now) => ensureDefaultProgram(hookCtx.connection, installed.shop, installed.currency, now),
+        async (hookCtx, installed) => {
+          const program = await loadProgram(hookCtx.connection, installed.shop);
+          if (program) await tryPublishProgram(hookCtx, installed.shop, program);
+        },
+      ],
       apiRouters: [programRouter(ctx), customersRouter(ctx)],
       routers: [proxyRouter(ctx), extensionsRouter(ctx), ...(dev ? [dev.router] : [])],
     });
@@ -123,6 +132,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
           });
           await scheduler.stop();
           await startedWorker.stop();
+          dev?.stop();
           await openConnection.close();
           if (ownsDatabase) await database.stop();
         })()),

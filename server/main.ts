@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError, DEV_API_KEY, loadConfig } from './config.js';
 import { DEMO_SHOP, seedDemoShop } from '../devstore/demo.js';
 import { bootTally } from './boot.js';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const app = await bootTally({ config, logger });
+  const app = await bootTally({ config, logger, devstoreStatePath: path.join(config.dataDir, 'devstore', 'shops.json') });
 
   let stopping = false;
   const shutdown = async (reason: string): Promise<void> => {
@@ -51,15 +52,13 @@ async function main(): Promise<void> {
   }
 
   // The demo shop comes after the signal handlers, so Ctrl-C during seeding still shuts down cleanly.
-  if (app.devstore && !(await ledgerEntryModel(app.connection).exists({ shop: DEMO_SHOP }))) {
+  if (app.devstore && !(app.devstore.shop(DEMO_SHOP) && (await ledgerEntryModel(app.connection).exists({ shop: DEMO_SHOP })))) {
     try {
       await seedDemoShop(app.devstore, app.url);
       logger.info(`demo shop ${DEMO_SHOP} installed with customers and orders: open ${app.url}/devstore`);
     } catch (error) {
       if (!stopping) logger.error({ err: error }, 'could not create the demo shop');
     }
-  } else if (app.devstore) {
-    app.devstore.ensureShop(DEMO_SHOP, { name: 'Tally Demo Coffee', currency: 'USD' });
   }
 }
 

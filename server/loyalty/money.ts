@@ -50,3 +50,9 @@ export function mulDivFloor(value: number, numerator: number, denominator: numbe
 export function hundredths(rate: number): number {
   return Math.round(rate * 100);
 }
+
+/** Minor units for people to read: "$5", "$12.50", "¥500". */
+export function moneyFormatter(currency: string): (amount: number) => string {
+  const format = new Intl.NumberFormat('en', { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: currencyDecimals(currency) });
+  return (amount) => format.format(amount / 10 ** currencyDecimals(currency));
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { currencyDecimals } from './money.js';
+import { currencyDecimals, moneyFormatter } from './money.js';
 
 const id = z.string().trim().min(1).max(64).regex(/^[\w-]+$/, 'use letters, digits, - and _');
 const points = z.number().int('must be a whole number of points').min(0);
@@ -128,7 +128,7 @@ export function defaultProgram(currency: string): Program {
     negativeBalance: 'allow',
     redemption: { returnPointsOnOrderRefund: false, returnPointsForExpiredCodes: false },
     rewards: [
-      { id: 'five-off', type: 'amount_off', name: `${5} off your order`, pointsCost: 500, amountOff: 5 * unit, enabled: true, minimumOrderAmount: 0, codeExpiresInDays: 90, combinesWith: noCombining },
+      { id: 'five-off', type: 'amount_off', name: `${moneyFormatter(currency)(5 * unit)} off your order`, pointsCost: 500, amountOff: 5 * unit, enabled: true, minimumOrderAmount: 0, codeExpiresInDays: 90, combinesWith: noCombining },
       { id: 'free-shipping', type: 'free_shipping', name: 'Free shipping', pointsCost: 300, enabled: true, minimumOrderAmount: 0, codeExpiresInDays: 90, combinesWith: noCombining },
     ],
     widget: { primaryColor: '#1f6feb', textColor: '#ffffff', position: 'bottom-right', languages: ['en'] },

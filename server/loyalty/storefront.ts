@@ -1,4 +1,4 @@
-import { currencyDecimals } from './money.js';
+import { currencyDecimals, moneyFormatter } from './money.js';
 import type { Program, Reward } from './program.js';
 import { describeValue, quoteRedemption } from './redemption.js';
 
@@ -11,11 +11,6 @@ export interface PublicProgram {
   waysToEarn: Array<{ id: string; text: string }>;
   rewards: Array<{ id: string; type: Reward['type']; name: string; pointsCost: number; value: string; steps?: { min: number; max: number; pointsPerStep: number; amountPerStep: string } }>;
   widget: Program['widget'];
-}
-
-export function moneyFormatter(currency: string): (amount: number) => string {
-  const format = new Intl.NumberFormat('en', { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: currencyDecimals(currency) });
-  return (amount) => format.format(amount / 10 ** currencyDecimals(currency));
 }
 
 export function publicProgram(program: Program, now: Date): PublicProgram {

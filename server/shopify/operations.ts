@@ -61,3 +61,9 @@ export const PRODUCTS_FOR_MULTIPLIERS = `query ProductsForMultipliers($ids: [ID!
 export interface ProductsForMultipliersData {
   nodes: Array<{ id: string; tags: string[]; collections: { nodes: Array<{ id: string }> } } | null>;
 }
+
+/** The app's installation on the shop: owner of the app-data metafields the theme extension reads as `app.metafields`. */
+export const CURRENT_APP_INSTALLATION = `query CurrentAppInstallation { currentAppInstallation { id } }`;
+export interface CurrentAppInstallationData {
+  currentAppInstallation: { id: string };
+}

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { AppContext } from '../../context.js';
 import { validateProgram } from '../../loyalty/index.js';
+import { tryPublishProgram } from '../../services/storefront-metafield.js';
 import { loadProgram, saveProgram } from '../../store/programs.js';
 import { apiLocals } from '../api.js';
 
@@ -37,6 +38,7 @@ export function programRouter(ctx: AppContext): Router {
       res.status(409).json({ error: 'stale_program', message: 'The program was changed by someone else; reload it and apply your change again' });
       return;
     }
+    await tryPublishProgram(ctx, shop, saved.program);
     res.json(saved.program);
   });
   return router;

@@ -1,0 +1,237 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router, type Request, type Response } from 'express';
+import { Liquid } from 'liquidjs';
+import { signAppProxyQuery } from '../server/shopify/app-proxy.js';
+import { CheckoutRefused, type Devstore } from './devstore.js';
+import { formatAmount } from './money.js';
+import type { DevShop } from './state.js';
+
+export const THEME_EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../extensions/tally-theme');
+const SCHEMA = /{%-?\s*schema\s*-?%}([\s\S]*?){%-?\s*endschema\s*-?%}/;
+
+interface Block {
+  source: string;
+  settings: Record<string, unknown>;
+}
+
+/** The theme extension's blocks, schemas stripped and setting defaults read, as Shopify's theme editor would place them. */
+function loadBlocks(): Record<string, Block> {
+  const blocks: Record<string, Block> = {};
+  for (const file of readdirSync(path.join(THEME_EXTENSION_DIR, 'blocks'))) {
+    const text = readFileSync(path.join(THEME_EXTENSION_DIR, 'blocks', file), 'utf8');
+    const schema = JSON.parse(SCHEMA.exec(text)?.[1] ?? '{}') as { settings?: Array<{ id: string; default?: unknown }> };
+    blocks[file.replace(/\.liquid$/, '')] = {
+      source: text.replace(SCHEMA, ''),
+      settings: Object.fromEntries((schema.settings ?? []).map((setting) => [setting.id, setting.default])),
+    };
+  }
+  return blocks;
+}
+
+function loadLocale(language: string): Record<string, unknown> {
+  const file = language === 'en' ? 'en.default.json' : `${language}.json`;
+  return JSON.parse(readFileSync(path.join(THEME_EXTENSION_DIR, 'locales', file), 'utf8')) as Record<string, unknown>;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function cookies(req: Request): Record<string, string> {
+  return Object.fromEntries(
+    (req.headers.cookie ?? '')
+      .split(';')
+      .map((pair) => pair.trim().split('='))
+      .filter((pair) => pair.length === 2)
+      .map(([key, value]) => [key!, decodeURIComponent(value!)]),
+  );
+}
+
+type Cart = Array<{ productId: number; quantity: number }>;
+
+/**
+ * The devstore's online store: a plain theme that renders Tally's theme app extension with
+ * liquidjs (app embed on every page, product, cart and account blocks), a cart with Shopify's
+ * `/discount/CODE` links, a checkout that pays the order (sending its webhooks) and the app proxy:
+ * `/apps/loyalty/*` is forwarded to the app with Shopify's signed query.
+ */
+export function storefrontRouter(devstore: Devstore): Router {
+  const router = Router({ mergeParams: true });
+  const blocks = loadBlocks();
+  const liquid = new Liquid({ root: path.join(THEME_EXTENSION_DIR, 'snippets'), extname: '.liquid', cache: true });
+  const locales = new Map<string, Record<string, unknown>>();
+  liquid.registerFilter('asset_url', (file: string) => `/devstore/theme-assets/${encodeURIComponent(file)}`);
+  liquid.registerFilter('t', function (this: { context: { getSync(path: string[]): unknown } }, key: string, ...args: Array<[string, unknown]>) {
+    const language = String(this.context.getSync(['request', 'locale', 'iso_code']) ?? 'en');
+    const locale = locales.get(language) ?? loadLocale(language);
+    locales.set(language, locale);
+    let text: unknown = locale;
+    for (const part of key.split('.')) text = (text as Record<string, unknown> | undefined)?.[part];
+    let result = typeof text === 'string' ? text : `translation missing: ${language}.${key}`;
+    for (const [name, value] of args) result = result.replaceAll(`{{ ${name} }}`, String(value));
+    return result;
+  });
+
+  const base = (domain: string) => `/devstore/shops/${domain}/storefront`;
+  const shopOf = (req: Request): DevShop | undefined => devstore.shop(String((req.params as Record<string, string>).shop));
+  const customerOf = (req: Request, shop: DevShop) => {
+    const id = Number(cookies(req)[`customer_${shop.domain}`]);
+    return shop.customers.get(id) ?? null;
+  };
+  const cartOf = (req: Request, shop: DevShop): Cart => {
+    try {
+      return (JSON.parse(cookies(req)[`cart_${shop.domain}`] ?? '[]') as Cart).filter((line) => shop.products.has(line.productId));
+    } catch {
+      return [];
+    }
+  };
+  const money = (shop: DevShop, minor: number) => `${formatAmount(minor, shop.currency)} ${shop.currency}`;
+
+  async function page(req: Request, res: Response, shop: DevShop, title: string, body: string, template: string, extra: Record<string, unknown> = {}): Promise<void> {
+    const customer = customerOf(req, shop);
+    const language = typeof req.query.locale === 'string' && ['en', 'fr', 'de', 'es'].includes(req.query.locale) ? req.query.locale : 'en';
+    const programValue = shop.metafields.get('tally.program');
+    const scope = {
+      shop: { name: shop.name, permanent_domain: shop.domain, currency: shop.currency },
+      customer: customer ? { id: customer.id, first_name: customer.firstName, email: customer.email } : null,
+      routes: { root_url: `${base(shop.domain)}/`, account_login_url: `${base(shop.domain)}/account/login`, account_register_url: `${base(shop.domain)}/account/register`, cart_url: `${base(shop.domain)}/cart` },
+      request: { locale: { iso_code: language } },
+      app: { metafields: { tally: { program: programValue ? { value: JSON.parse(programValue) as unknown } : null } } },
+      template,
+      ...extra,
+    };
+    // Shopify's global objects (shop, customer, app, routes…) stay visible inside `render`ed snippets.
+    const render = (name: string) => liquid.parseAndRender(blocks[name]!.source, { block: { settings: blocks[name]!.settings, shopify_attributes: `data-block="${name}"` } }, { globals: scope });
+    const sectionBlock = template === 'product' ? 'product-points' : template === 'cart' ? 'cart-points' : template === 'customers/account' ? 'account-points' : undefined;
+    const [section, embed] = await Promise.all([sectionBlock ? render(sectionBlock) : '', render('launcher')]);
+    const root = base(shop.domain);
+    res.type('html').send(`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)} · ${escapeHtml(shop.name)}</title>
+<style>body{font-family:Georgia,serif;margin:0;color:#222;background:#faf7f2}header{display:flex;gap:16px;align-items:center;padding:16px 24px;background:#3b2f2f;color:#fff}header a{color:#fff}main{max-width:860px;margin:24px auto;padding:0 24px}.products{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:16px}.card{background:#fff;border-radius:8px;padding:16px;box-shadow:0 1px 3px rgba(0,0,0,.1)}button,input,select{font:inherit}.notice{background:#fff3cd;padding:8px 12px;border-radius:6px}</style></head>
+<body><header><strong><a href="${root}">${escapeHtml(shop.name)}</a></strong><a href="${root}/cart">Cart (${cartOf(req, shop).reduce((sum, line) => sum + line.quantity, 0)})</a><a href="${root}/account">${customer ? `Account (${escapeHtml(customer.firstName)})` : 'Sign in'}</a></header>
+<main><h1>${escapeHtml(title)}</h1>${body}${section}</main>${embed}</body></html>`);
+  }
+
+  router.get('/', async (req, res) => {
+    const shop = shopOf(req);
+    if (!shop) return void res.status(404).send('No such shop');
+    const products = [...shop.products.values()].filter((product) => !product.hidden && !product.giftCard);
+    const cards = products.map((product) => `<div class="card"><h3><a href="${base(shop.domain)}/products/${product.id}">${escapeHtml(product.title)}</a></h3><p>${money(shop, product.priceMinor)}</p></div>`).join('');
+    await page(req, res, shop, 'Welcome', `<div class="products">${cards || '<p>No products yet.</p>'}</div>`, 'index');
+  });
+
+  router.get('/products/:productId', async (req, res) => {
+    const shop = shopOf(req);
+    const product = shop?.products.get(Number(req.params.productId));
+    if (!shop || !product) return void res.status(404).send('No such product');
+    const body = `<p class="price">${money(shop, product.priceMinor)}</p><form method="post" action="${base(shop.domain)}/cart/add"><input type="hidden" name="productId" value="${product.id}"><label>Quantity <input name="quantity" type="number" min="1" value="1"></label> <button type="submit">Add to cart</button></form>`;
+    await page(req, res, shop, product.title, body, 'product', { product: { id: product.id, title: product.title, selected_or_first_available_variant: { id: product.variantId, price: product.priceMinor } } });
+  });
+
+  router.post('/cart/add', express.urlencoded({ extended: false }), (req, res) => {
+    const shop = shopOf(req);
+    const productId = Number((req.body as Record<string, string>).productId);
+    if (!shop || !shop.products.has(productId)) return void res.status(404).send('No such product');
+    const cart = cartOf(req, shop);
+    const quantity = Math.max(1, Math.min(99, Number((req.body as Record<string, string>).quantity) || 1));
+    const line = cart.find((candidate) => candidate.productId === productId);
+    if (line) line.quantity += quantity;
+    else cart.push({ productId, quantity });
+    res.cookie(`cart_${shop.domain}`, JSON.stringify(cart), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).redirect(303, `${base(shop.domain)}/cart`);
+  });
+
+  // Shopify's shareable discount link: remembers the code for checkout, then goes on.
+  router.get('/discount/:code', (req, res) => {
+    const shop = shopOf(req);
+    if (!shop) return void res.status(404).send('No such shop');
+    const redirect = typeof req.query.redirect === 'string' && req.query.redirect.startsWith(base(shop.domain)) ? req.query.redirect : base(shop.domain);
+    res.cookie(`discount_${shop.domain}`, String(req.params.code), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).redirect(303, redirect);
+  });
+
+  router.get('/cart', async (req, res) => {
+    const shop = shopOf(req);
+    if (!shop) return void res.status(404).send('No such shop');
+    const cart = cartOf(req, shop);
+    const total = cart.reduce((sum, line) => sum + shop.products.get(line.productId)!.priceMinor * line.quantity, 0);
+    const code = cookies(req)[`discount_${shop.domain}`] ?? '';
+    const rows = cart.map((line) => `<li>${line.quantity} × ${escapeHtml(shop.products.get(line.productId)!.title)}</li>`).join('');
+    const error = typeof req.query.error === 'string' ? `<p class="notice" role="alert">${escapeHtml(req.query.error)}</p>` : '';
+    const body = `${error}<ul>${rows || '<li>Your cart is empty.</li>'}</ul><p>Subtotal: <strong data-cart-total>${money(shop, total)}</strong></p>
+<form method="post" action="${base(shop.domain)}/checkout"><label>Discount code <input name="discountCode" value="${escapeHtml(code)}"></label> <button type="submit" ${cart.length ? '' : 'disabled'}>Check out</button></form>`;
+    await page(req, res, shop, 'Your cart', body, 'cart', { cart: { total_price: total, item_count: cart.length } });
+  });
+
+  router.post('/checkout', express.urlencoded({ extended: false }), async (req, res) => {
+    const shop = shopOf(req);
+    if (!shop) return void res.status(404).send('No such shop');
+    const cart = cartOf(req, shop);
+    const customer = customerOf(req, shop);
+    const code = String((req.body as Record<string, string>).discountCode ?? '').trim();
+    try {
+      const { order, events } = devstore.checkout(shop.domain, { customerId: customer?.id ?? null, lines: cart.map((line) => ({ productId: line.productId, quantity: line.quantity })), ...(code ? { discountCode: code } : {}) });
+      await devstore.send(events);
+      res.clearCookie(`cart_${shop.domain}`, { path: base(shop.domain) }).clearCookie(`discount_${shop.domain}`, { path: base(shop.domain) });
+      const discount = order.discountCodes.map((applied) => `<p>Discount <code>${escapeHtml(applied.code)}</code> applied: −${money(shop, applied.amountMinor)}</p>`).join('');
+      await page(req, res, shop, `Thank you! Order ${order.id} is paid`, `<p data-order-id="${order.id}">Your order is confirmed.</p>${discount}`, 'thank_you');
+    } catch (error) {
+      if (!(error instanceof CheckoutRefused)) throw error;
+      res.redirect(303, `${base(shop.domain)}/cart?error=${encodeURIComponent(error.message)}`);
+    }
+  });
+
+  router.get(['/account', '/account/login', '/account/register'], async (req, res) => {
+    const shop = shopOf(req);
+    if (!shop) return void res.status(404).send('No such shop');
+    const customer = customerOf(req, shop);
+    const options = [...shop.customers.values()].map((candidate) => `<option value="${candidate.id}">${escapeHtml(`${candidate.firstName} ${candidate.lastName} (${candidate.email})`)}</option>`).join('');
+    const body = customer
+      ? `<p>Signed in as ${escapeHtml(customer.email)}. <a href="${base(shop.domain)}/account/logout">Sign out</a></p>`
+      : `<form method="post" action="${base(shop.domain)}/account/login"><label>Sign in as <select name="customerId">${options}</select></label> <button type="submit">Sign in</button></form>`;
+    await page(req, res, shop, customer ? 'Your account' : 'Sign in', body, customer ? 'customers/account' : 'customers/login');
+  });
+
+  router.post('/account/login', express.urlencoded({ extended: false }), (req, res) => {
+    const shop = shopOf(req);
+    const id = Number((req.body as Record<string, string>).customerId);
+    if (!shop || !shop.customers.has(id)) return void res.status(404).send('No such customer');
+    res.cookie(`customer_${shop.domain}`, String(id), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).redirect(303, `${base(shop.domain)}/account`);
+  });
+
+  router.get('/account/logout', (req, res) => {
+    const shop = shopOf(req);
+    if (!shop) return void res.status(404).send('No such shop');
+    res.clearCookie(`customer_${shop.domain}`, { path: base(shop.domain) }).redirect(303, base(shop.domain));
+  });
+
+  // The app proxy, as Shopify runs it: the storefront's session decides logged_in_customer_id.
+  router.all('/apps/loyalty/{*rest}', express.raw({ type: '*/*', limit: '100kb' }), async (req, res) => {
+    const shop = shopOf(req);
+    if (!shop) return void res.status(404).send('No such shop');
+    const rest = ([] as string[]).concat((req.params as Record<string, string | string[]>).rest ?? []).join('/');
+    const extra = Object.fromEntries(Object.entries(req.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    const query = signAppProxyQuery(
+      { ...extra, shop: shop.domain, logged_in_customer_id: String(customerOf(req, shop)?.id ?? ''), path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) },
+      devstore.options.apiSecret,
+    );
+    const forwarded = await fetch(`${devstore.options.appUrl}/proxy/${rest}?${query}`, {
+      method: req.method,
+      headers: { 'Content-Type': String(req.headers['content-type'] ?? 'application/json'), 'X-Forwarded-For': req.ip ?? '' },
+      body: ['GET', 'HEAD'].includes(req.method) || !Buffer.isBuffer(req.body) ? undefined : new Uint8Array(req.body),
+    });
+    for (const header of ['content-type', 'cache-control', 'retry-after']) {
+      const value = forwarded.headers.get(header);
+      if (value) res.set(header, value);
+    }
+    res.status(forwarded.status).send(Buffer.from(await forwarded.arrayBuffer()));
+  });
+  return router;
+}
+
+/** The extension's assets, as Shopify's CDN serves them. */
+export function themeAssetsRouter(): Router {
+  const router = Router();
+  router.use('/devstore/theme-assets', express.static(path.join(THEME_EXTENSION_DIR, 'assets'), { maxAge: '1h', fallthrough: false }));
+  return router;
+}

@@ -1,0 +1,102 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redemptionModel } from '../../server/store/redemptions.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { launchBrowser } from '../support/browser.js';
+import { deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
+
+describe('storefront: the theme extension in the devstore online store', () => {
+  let app: TestApp;
+  let browser: Browser;
+  const shop = 'storefront.myshopify.com';
+  const customer = 7_300_001;
+  let store: string;
+
+  beforeAll(async () => {
+    app = await startTestApp('storefront');
+    const devstore = devstoreOf(app);
+    devstore.ensureShop(shop, { name: 'Bean There' });
+    await installShop(app, shop);
+    devstore.addProduct(shop, { id: 901, title: 'Espresso beans', priceMinor: 1_450, tags: [], giftCard: false });
+    await deliverAndDrain(app, [devstore.addCustomer(shop, { id: customer, firstName: 'Rosa', lastName: 'Parks', email: 'rosa@example.com' })]);
+    await grantPoints(app, shop, customer, 600);
+    store = `${app.url}/devstore/shops/${shop}/storefront`;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  async function openLauncher(page: Page): Promise<void> {
+    await page.click('.tally__button');
+    await page.waitForSelector('.tally__panel:not([hidden]) h3');
+  }
+
+  it('a guest sees "earn N points" on the product without a request, and the program in the launcher after one cacheable request', async () => {
+    const page = await browser.newPage();
+    const proxyCalls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/apps/loyalty/')) proxyCalls.push(request.url());
+    });
+    await page.goto(`${store}/products/901`);
+    expect(await page.textContent('.tally-earn')).toBe('Earn 14 points with this purchase');
+    await page.waitForLoadState('networkidle');
+    expect(proxyCalls).toEqual([]);
+    await openLauncher(page);
+    const panel = await page.textContent('.tally__panel');
+    expect(panel).toContain('Join our rewards program');
+    expect(panel).toContain('1 points per $1 spent');
+    expect(panel).toContain('$5 off your order · 500');
+    expect(await page.getAttribute('.tally__panel a.tally__cta', 'href')).toBe(`/devstore/shops/${shop}/storefront/account/login`);
+    expect(proxyCalls).toHaveLength(1);
+    await page.close();
+  });
+
+  it('a signed-in customer sees the balance, redeems, applies the code at checkout, and the code is used', async () => {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(8_000);
+    await page.goto(`${store}/account`);
+    await page.selectOption('select[name=customerId]', String(customer));
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-tally-account] ul');
+    expect(await page.textContent('[data-tally-account-body]')).toBe('600 points available');
+    await page.waitForFunction(() => document.querySelector('.tally__label')?.textContent === '600 points available');
+
+    await page.goto(`${store}/products/901`);
+    await page.click('button:has-text("Add to cart")');
+    await page.waitForURL(/\/cart$/);
+    expect(await page.textContent('.tally-earn')).toBe("You'll earn 14 points with this order");
+
+    await openLauncher(page);
+    await page.click('[data-reward="five-off"]');
+    await page.waitForSelector('.tally__code code');
+    const code = (await page.textContent('.tally__code code'))!;
+    expect(code).toMatch(/^TALLY-/);
+    expect(await page.textContent('[data-tally-balance]')).toBe('100 points available');
+    await page.click('.tally__code a');
+    await page.waitForURL(/\/cart$/);
+    expect(await page.inputValue('input[name=discountCode]')).toBe(code);
+
+    await page.click('button:has-text("Check out")');
+    await page.waitForSelector('[data-order-id]');
+    expect(await page.textContent('main')).toContain(`Discount ${code} applied: −5.00 USD`);
+    await app.worker.drain();
+
+    expect(await redemptionModel(app.connection).findOne({ shop, code }).lean()).toMatchObject({ status: 'used' });
+    await page.goto(`${store}/account`);
+    await page.waitForSelector('[data-tally-account] ul');
+    expect(await page.textContent('[data-tally-account-body]')).toBe('109 points available');
+    await openLauncher(page);
+    expect(await page.$('.tally__code')).toBeNull();
+    await page.close();
+  });
+
+  it('the launcher speaks the storefront language', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${store}/products/901?locale=fr`);
+    expect(await page.textContent('.tally-earn')).toBe('Gagnez 14 points avec cet achat');
+    expect(await page.textContent('.tally__label')).toBe('Récompenses');
+    await page.close();
+  });
+});
