@@ -2,6 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { adminApiRouter } from './admin-api.js';
 import { CheckoutRefused, Devstore, type DevstoreOptions } from './devstore.js';
+import { adminFrameRouter } from './admin-frame.js';
 import { persistShops } from './persist.js';
 import { storefrontRouter, themeAssetsRouter } from './storefront.js';
 import type { WebhookEvent } from './webhooks.js';
@@ -41,6 +42,7 @@ export function devstoreRouter(devstore: Devstore): Router {
   // The storefront first: it forwards app-proxy bodies untouched, so no other parser may read them.
   router.use('/devstore/shops/:shop/storefront', storefrontRouter(devstore));
   router.use(themeAssetsRouter());
+  router.use(adminFrameRouter(devstore));
   router.use('/devstore/shops/:shop', adminApiRouter({ apiKey: devstore.options.apiKey, apiSecret: devstore.options.apiSecret, clock: devstore.clock, shop: (domain) => (isDevShopDomain(domain) ? devstore.ensureShop(domain) : undefined) }));
 
 

@@ -15,6 +15,7 @@ import { startScheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { customersRouter } from './http/api/customers.js';
 import { programRouter } from './http/api/program.js';
+import { adminUiRouter } from './http/admin-ui.js';
 import { extensionsRouter } from './http/extensions.js';
 import { proxyRouter } from './http/proxy.js';
 import { ensureIndexes } from './store/index.js';
@@ -98,7 +99,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
         },
       ],
       apiRouters: [programRouter(ctx), customersRouter(ctx)],
-      routers: [proxyRouter(ctx), extensionsRouter(ctx), ...(dev ? [dev.router] : [])],
+      routers: [proxyRouter(ctx), extensionsRouter(ctx), adminUiRouter(config), ...(dev ? [dev.router] : [])],
     });
     server.on('request', app);
     const scheduler = startScheduler(ctx, pointsJobs, () => installedShops(ctx.connection));

@@ -51,8 +51,10 @@ export function hundredths(rate: number): number {
   return Math.round(rate * 100);
 }
 
-/** Minor units for people to read: "$5", "$12.50", "¥500". */
+/** Minor units for people to read: "$5", "$12.50", "¥500" (cents shown only when there are some). */
 export function moneyFormatter(currency: string): (amount: number) => string {
-  const format = new Intl.NumberFormat('en', { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: currencyDecimals(currency) });
-  return (amount) => format.format(amount / 10 ** currencyDecimals(currency));
+  const decimals = currencyDecimals(currency);
+  const whole = new Intl.NumberFormat('en', { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: 0 });
+  const exact = new Intl.NumberFormat('en', { style: 'currency', currency, minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  return (amount) => (amount % 10 ** decimals === 0 ? whole : exact).format(amount / 10 ** decimals);
 }

@@ -48,6 +48,8 @@ export const programSchema = z
   .object({
     version: z.number().int().min(1),
     enabled: z.boolean(),
+    /** Set once the merchant has finished the first-run wizard. */
+    onboarded: z.boolean().default(false),
     currency: z.string().regex(/^[A-Z]{3}$/),
     pointsName: z.string().trim().min(1).max(30),
     earning: z.object({
@@ -111,6 +113,7 @@ export function defaultProgram(currency: string): Program {
   return {
     version: 1,
     enabled: true,
+    onboarded: false,
     currency,
     pointsName: 'points',
     earning: {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,8 @@ let dataDir: string | undefined;
  * data directory; each test file then works in a database of its own (test/support/database.ts).
  */
 export async function setup(project: TestProject): Promise<void> {
+  // The admin's browser tests run against the built admin, as npm start serves it.
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'], { stdio: 'inherit' });
   dataDir = await mkdtemp(path.join(tmpdir(), 'tally-test-'));
   database = await resolveDatabase({
     mongodbUri: process.env.MONGODB_URI,

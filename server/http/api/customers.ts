@@ -2,7 +2,8 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { customerModel } from '../../store/customers.js';
-import { applyEntry, balanceOf, ledgerEntryModel } from '../../store/ledger.js';
+import { applyEntry, balanceOf, ledgerEntryModel, ledgerHeadModel } from '../../store/ledger.js';
+import { orderPointsModel } from '../../store/order-points.js';
 import { redemptionView } from '../../services/redemption.js';
 import { customerRedemptions } from '../../store/redemptions.js';
 import { apiLocals } from '../api.js';
@@ -14,6 +15,7 @@ const adjustment = z.object({
   reason: z.string().trim().min(1, 'is required').max(500),
   requestKey: z.string().regex(/^[\w-]{8,64}$/).optional(),
 });
+const search = z.object({ query: z.string().max(200).default(''), limit: z.coerce.number().int().min(1).max(100).default(25) });
 const page = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().optional(),
@@ -24,6 +26,50 @@ const page = z.object({
 export function customersRouter(ctx: AppContext): Router {
   const router = Router();
   const entries = ledgerEntryModel(ctx.connection);
+
+  /** Search by name, email or id: the profile fields Shopify sent, matched case-insensitively as plain text. */
+  router.get('/customers', async (req, res) => {
+    const { shop } = apiLocals(res);
+    const query = search.safeParse(req.query);
+    if (!query.success) {
+      res.status(422).json({ error: 'invalid_request', errors: fieldErrors(query.error) });
+      return;
+    }
+    const text = query.data.query.trim();
+    const pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+    const filter = text === '' ? { shop } : { shop, $or: [{ customerId: text }, { email: pattern }, { firstName: pattern }, { lastName: pattern }] };
+    const profiles = await customerModel(ctx.connection).find(filter, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, redactedAt: 1 }).sort({ updatedAt: -1 }).limit(query.data.limit).lean();
+    const balances = await Promise.all(profiles.map((profile) => balanceOf(ctx.connection, shop, profile.customerId)));
+    res.json({
+      customers: profiles.map((profile, index) => ({
+        customerId: profile.customerId,
+        name: [profile.firstName, profile.lastName].filter(Boolean).join(' ') || null,
+        email: profile.email ?? null,
+        redacted: Boolean(profile.redactedAt),
+        points: { balance: balances[index]!.available, pending: balances[index]!.pending },
+        lifetimeEarned: balances[index]!.lifetimeEarned,
+      })),
+    });
+  });
+
+  /** The shop's recent trade for the program-economics panel: orders and revenue of 30 days, points held. */
+  router.get('/stats', async (_req, res) => {
+    const { shop } = apiLocals(res);
+    const days = 30;
+    const since = new Date(ctx.clock().getTime() - days * 86_400_000);
+    const [orders, heads] = await Promise.all([
+      orderPointsModel(ctx.connection).find({ shop, creditedAt: { $gte: since } }, { eligible: 1 }).lean(),
+      ledgerHeadModel(ctx.connection).find({ shop }, { customerId: 1 }).limit(5_000).lean(),
+    ]);
+    const balances = await Promise.all(heads.map((head) => balanceOf(ctx.connection, shop, head.customerId)));
+    res.json({
+      days,
+      orders: orders.length,
+      revenue: orders.reduce((sum, order) => sum + order.eligible, 0),
+      outstandingPoints: balances.reduce((sum, balance) => sum + Math.max(0, balance.available), 0),
+      customersWithPoints: balances.filter((balance) => balance.available > 0).length,
+    });
+  });
 
   router.get('/customers/:customerId', async (req, res) => {
     const { shop } = apiLocals(res);
