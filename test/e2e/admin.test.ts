@@ -1,0 +1,120 @@
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Program } from '../../server/loyalty/program.js';
+import { balanceOf } from '../../server/store/ledger.js';
+import { loadProgram } from '../../server/store/programs.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { launchBrowser } from '../support/browser.js';
+import { api, deliverAndDrain, devstoreOf, installShop } from '../support/shopify.js';
+
+describe('merchant admin, embedded in the devstore admin frame', () => {
+  let app: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = await startTestApp('admin-ui');
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  async function openAdmin(shop: string): Promise<{ page: Page; frame: FrameLocator }> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${app.url}/devstore/shops/${shop}/admin`);
+    return { page, frame: page.frameLocator('#app') };
+  }
+
+  async function onboarded(shop: string): Promise<void> {
+    await installShop(app, shop);
+    const program = (await (await api(app, shop, '/program')).json()) as Program;
+    const saved = await api(app, shop, '/program', { method: 'PUT', body: { ...program, onboarded: true } });
+    expect(saved.status).toBe(200);
+  }
+
+  it('onboarding with a preset: the coffee shop gives a free drink at 50 points', async () => {
+    const shop = 'admin-onboarding.myshopify.com';
+    devstoreOf(app).ensureShop(shop);
+    const { page, frame } = await openAdmin(shop);
+    await frame.getByRole('heading', { name: 'Set up your loyalty program' }).waitFor();
+    await frame.getByText('Coffee shop: 1 point per $1, a free drink at 50 points').click();
+    await frame.getByRole('button', { name: 'Launch the program' }).click();
+    await expect.poll(() => frame.getByText('Some fields need attention').count()).toBe(1);
+    await frame.getByLabel('Product variant id').fill('44012345');
+    await frame.getByRole('button', { name: 'Launch the program' }).click();
+    await frame.getByRole('tab', { name: 'Customers' }).waitFor();
+
+    const program = await loadProgram(app.connection, shop);
+    expect(program).toMatchObject({ onboarded: true, pointsName: 'Beans', earning: { pointsPerCurrencyUnit: 1 } });
+    expect(program?.rewards).toEqual([expect.objectContaining({ type: 'free_product', pointsCost: 50, variantId: '44012345' })]);
+    await page.close();
+  });
+
+  it('changing the earn rate moves the economics panel before anything is saved, and saving stores it', async () => {
+    const shop = 'admin-economics.myshopify.com';
+    await onboarded(shop);
+    const { page, frame } = await openAdmin(shop);
+    const giveBack = frame.locator('#economics-give-back');
+    // 1 point per $1; the best-value reward is free shipping (300 points for about $4 on a $50 order).
+    await expect.poll(() => giveBack.textContent()).toBe('1.3 %');
+    await frame.getByLabel('Points per 1 USD spent').fill('3');
+    await expect.poll(() => giveBack.textContent()).toBe('4.0 %');
+    await frame.getByLabel('Points per 1 USD spent').fill('30');
+    await expect.poll(() => frame.getByText('Too generous').count()).toBe(1);
+    await frame.getByLabel('Points per 1 USD spent').fill('3');
+    await frame.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(async () => (await loadProgram(app.connection, shop))?.earning.pointsPerCurrencyUnit).toBe(3);
+    await page.close();
+  });
+
+  it('a server field error (422) is shown beside its field', async () => {
+    const shop = 'admin-errors.myshopify.com';
+    await onboarded(shop);
+    const { page, frame } = await openAdmin(shop);
+    await frame.getByLabel('Launcher colour').fill('blue');
+    await frame.getByRole('button', { name: 'Save' }).click();
+    await frame.getByText('a colour such as #1f6feb').waitFor();
+    expect((await loadProgram(app.connection, shop))?.widget.primaryColor).toBe('#1f6feb');
+    await page.close();
+  });
+
+  it('adjusting a customer’s points: search, confirm, and the ledger shows it with the staff member', async () => {
+    const shop = 'admin-customers.myshopify.com';
+    await onboarded(shop);
+    await deliverAndDrain(app, [devstoreOf(app).addCustomer(shop, { id: 7_400_001, firstName: 'Katherine', lastName: 'Johnson', email: 'katherine@example.com' })]);
+    const { page, frame } = await openAdmin(shop);
+    await frame.getByRole('tab', { name: 'Customers' }).click();
+    await frame.getByPlaceholder('Search by name, email or customer id').fill('kather');
+    await frame.getByText('Katherine Johnson').click();
+    await frame.getByLabel('Points', { exact: true }).fill('250');
+    await frame.getByLabel('Reason').fill('Apology for a late parcel');
+    await frame.getByRole('button', { name: 'Adjust points…' }).click();
+    await frame.getByRole('button', { name: 'Confirm adjustment' }).click();
+    await expect.poll(() => frame.locator('#customer-balance').textContent()).toBe('250');
+    await frame.getByText('Apology for a late parcel · by staff 1').waitFor();
+    expect((await balanceOf(app.connection, shop, '7400001')).available).toBe(250);
+    await page.close();
+  });
+
+  it('retrying a failed webhook from the activity page processes it', async () => {
+    const shop = 'admin-activity.myshopify.com';
+    const devstore = devstoreOf(app);
+    devstore.ensureShop(shop);
+    // An order paid before the app was installed fails: the shop has no program yet.
+    devstore.addCustomer(shop, { id: 7_500_001 });
+    const order = devstore.createOrder(shop, { customerId: 7_500_001, lines: [{ priceMinor: 4_200 }] });
+    await deliverAndDrain(app, devstore.pay(shop, order.id).slice(0, 1));
+    await onboarded(shop);
+    const { page, frame } = await openAdmin(shop);
+    await frame.getByRole('tab', { name: 'Activity' }).click();
+    await frame.getByText(/has no program/).waitFor();
+    await frame.getByRole('button', { name: 'Retry the orders/paid delivery' }).click();
+    await app.worker.drain();
+    await expect.poll(async () => (await balanceOf(app.connection, shop, '7500001')).available, { timeout: 10_000 }).toBe(42);
+    await frame.getByRole('button', { name: 'Refresh' }).click();
+    await frame.getByText(`order ${order.id}: 42 points`).waitFor();
+    await page.close();
+  });
+});
