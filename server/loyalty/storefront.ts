@@ -19,7 +19,8 @@ export function publicProgram(program: Program, now: Date): PublicProgram {
   const earning = program.earning;
   const waysToEarn: PublicProgram['waysToEarn'] = [];
   if (!(earning.cashBack.enabled && earning.cashBack.insteadOfPoints) && earning.pointsPerCurrencyUnit > 0) {
-    waysToEarn.push({ id: 'purchase', text: `${earning.pointsPerCurrencyUnit} ${name} per ${money(10 ** currencyDecimals(program.currency))} spent` });
+    const unitName = earning.pointsPerCurrencyUnit === 1 && name === 'points' ? 'point' : name;
+    waysToEarn.push({ id: 'purchase', text: `${earning.pointsPerCurrencyUnit} ${unitName} per ${money(10 ** currencyDecimals(program.currency))} spent` });
   }
   if (earning.cashBack.enabled) waysToEarn.push({ id: 'cash-back', text: `${earning.cashBack.percent}% back as store credit` });
   if (earning.punchCard.enabled) waysToEarn.push({ id: 'punch-card', text: `${earning.punchCard.bonusPoints} bonus ${name} on every ${earning.punchCard.everyNthOrder}th order` });

@@ -7,6 +7,9 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, installShop } from '../support/shopify.js';
 
+/** The browser and the app share a busy machine with other test files: give the page time to react. */
+const POLL = { timeout: 10_000 };
+
 describe('merchant admin, embedded in the devstore admin frame', () => {
   let app: TestApp;
   let browser: Browser;
@@ -41,7 +44,7 @@ describe('merchant admin, embedded in the devstore admin frame', () => {
     await frame.getByRole('heading', { name: 'Set up your loyalty program' }).waitFor();
     await frame.getByText('Coffee shop: 1 point per $1, a free drink at 50 points').click();
     await frame.getByRole('button', { name: 'Launch the program' }).click();
-    await expect.poll(() => frame.getByText('Some fields need attention').count()).toBe(1);
+    await expect.poll(() => frame.getByText('Some fields need attention').count(), POLL).toBe(1);
     await frame.getByLabel('Product variant id').fill('44012345');
     await frame.getByRole('button', { name: 'Launch the program' }).click();
     await frame.getByRole('tab', { name: 'Customers' }).waitFor();
@@ -58,14 +61,14 @@ describe('merchant admin, embedded in the devstore admin frame', () => {
     const { page, frame } = await openAdmin(shop);
     const giveBack = frame.locator('#economics-give-back');
     // 1 point per $1; the best-value reward is free shipping (300 points for about $4 on a $50 order).
-    await expect.poll(() => giveBack.textContent()).toBe('1.3 %');
+    await expect.poll(() => giveBack.textContent(), POLL).toBe('1.3 %');
     await frame.getByLabel('Points per 1 USD spent').fill('3');
-    await expect.poll(() => giveBack.textContent()).toBe('4.0 %');
+    await expect.poll(() => giveBack.textContent(), POLL).toBe('4.0 %');
     await frame.getByLabel('Points per 1 USD spent').fill('30');
-    await expect.poll(() => frame.getByText('Too generous').count()).toBe(1);
+    await expect.poll(() => frame.getByText('Too generous').count(), POLL).toBe(1);
     await frame.getByLabel('Points per 1 USD spent').fill('3');
     await frame.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => (await loadProgram(app.connection, shop))?.earning.pointsPerCurrencyUnit).toBe(3);
+    await expect.poll(async () => (await loadProgram(app.connection, shop))?.earning.pointsPerCurrencyUnit, POLL).toBe(3);
     await page.close();
   });
 
@@ -92,7 +95,7 @@ describe('merchant admin, embedded in the devstore admin frame', () => {
     await frame.getByLabel('Reason').fill('Apology for a late parcel');
     await frame.getByRole('button', { name: 'Adjust points…' }).click();
     await frame.getByRole('button', { name: 'Confirm adjustment' }).click();
-    await expect.poll(() => frame.locator('#customer-balance').textContent()).toBe('250');
+    await expect.poll(() => frame.locator('#customer-balance').textContent(), POLL).toBe('250');
     await frame.getByText('Apology for a late parcel · by staff 1').waitFor();
     expect((await balanceOf(app.connection, shop, '7400001')).available).toBe(250);
     await page.close();

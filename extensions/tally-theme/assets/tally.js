@@ -24,7 +24,9 @@
     return node;
   }
   function load() {
-    loaded = loaded || fetch(proxy + '/customer', { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(function (response) {
+    // The guest view is cacheable; keying the URL by customer keeps a cached guest view from
+    // being shown to the same browser once it signs in.
+    loaded = loaded || fetch(proxy + '/customer?viewer=' + encodeURIComponent(source.dataset.customer || 'guest'), { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(function (response) {
       if (!response.ok) throw new Error(response.status);
       return response.json();
     });
