@@ -1,6 +1,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { shopperView } from '../services/storefront.js';
+import { findOrderPoints } from '../store/order-points.js';
 import { checkoutTokenVerifier, InvalidSessionToken, type CheckoutTokenClaims } from '../shopify/session-token.js';
 import { redeemAndRespond } from './redemptions.js';
 
@@ -34,14 +35,18 @@ export function extensionsRouter(ctx: AppContext): Router {
     }
   });
 
-  router.get('/extensions/customer', async (_req, res) => {
+  /** The shopper's view; with `orderId` (the thank-you page) also what that order earned, once credited. */
+  router.get('/extensions/customer', async (req, res) => {
     const { shop, customerId } = claimsOf(res);
     const view = await shopperView(ctx, shop, customerId, ctx.clock());
     if (!view) {
       res.status(404).json({ error: 'not_installed', message: 'Tally is not installed on this shop' });
       return;
     }
-    res.json(view);
+    const orderId = typeof req.query.orderId === 'string' && /^\d{1,20}$/.test(req.query.orderId) ? req.query.orderId : null;
+    const record = orderId && customerId ? await findOrderPoints(ctx.connection, shop, orderId) : null;
+    const order = record && record.customerId === customerId ? { orderId: record.orderId, points: record.earned, pending: record.pendingUntil !== null && record.pendingUntil > ctx.clock() } : null;
+    res.json({ ...view, order });
   });
 
   router.post('/extensions/redemptions', express.json({ limit: '10kb' }), async (req, res) => {

@@ -1,0 +1,43 @@
+/** @jsxImportSource preact */
+import '@shopify/ui-extensions/preact';
+import type {} from '@shopify/ui-extensions/purchase.checkout.block.render';
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { APP_URL, checkoutRewards, fetchLoyalty, redeemAndApply, type CheckoutApi, type LoyaltyView } from './loyalty.js';
+
+declare const shopify: CheckoutApi;
+
+export default function extension() {
+  render(<RewardsAtCheckout />, document.body);
+}
+
+function RewardsAtCheckout() {
+  const [view, setView] = useState<LoyaltyView | null>(null);
+  const [message, setMessage] = useState<{ tone: 'success' | 'critical'; text: string } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  useEffect(() => {
+    fetchLoyalty(shopify, APP_URL).then(setView, () => setView(null));
+  }, []);
+  if (!view?.points) return null;
+  const redeem = async (rewardId: string) => {
+    setBusy(rewardId);
+    const outcome = await redeemAndApply(shopify, APP_URL, rewardId, `checkout-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`);
+    setBusy(null);
+    setMessage(outcome.ok ? { tone: 'success', text: `${outcome.code} applied. ${outcome.balance} ${view.program.pointsName} left.` } : { tone: 'critical', text: outcome.message });
+    if (outcome.ok) setView({ ...view, points: { ...view.points!, balance: outcome.balance } });
+  };
+  return (
+    <s-stack gap="base">
+      <s-heading>{`You have ${view.points.balance} ${view.program.pointsName}`}</s-heading>
+      {message && <s-banner tone={message.tone}>{message.text}</s-banner>}
+      {checkoutRewards(view).map((reward) => (
+        <s-stack key={reward.id} direction="inline" gap="base" alignItems="center" justifyContent="space-between">
+          <s-text>{`${reward.name} · ${reward.pointsCost}`}</s-text>
+          <s-button disabled={reward.pointsCost > view.points!.balance} loading={busy === reward.id} onClick={() => void redeem(reward.id)}>
+            Redeem
+          </s-button>
+        </s-stack>
+      ))}
+    </s-stack>
+  );
+}

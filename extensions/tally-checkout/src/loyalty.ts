@@ -1,0 +1,60 @@
+/**
+ * The extensions' conversation with Tally's backend, written against the part of Shopify's
+ * `shopify` global it uses, so tests can stand in for Shopify at exactly that boundary.
+ */
+export interface LoyaltyApi {
+  sessionToken: { get(): Promise<string> };
+}
+
+export interface CheckoutApi extends LoyaltyApi {
+  applyDiscountCodeChange(change: { type: 'addDiscountCode'; code: string }): Promise<{ type: 'success' } | { type: 'error'; message: string }>;
+}
+
+export interface LoyaltyView {
+  customerId: string | null;
+  points: { balance: number; pending: number } | null;
+  program: { pointsName: string; rewards: Array<{ id: string; type: string; name: string; pointsCost: number; value: string }> };
+  codes: Array<{ code: string | null; rewardName: string }>;
+  order?: { orderId: string; points: number; pending: boolean } | null;
+}
+
+/** Tally's public URL, fixed when the extension is built (`shopify app deploy` bundles it). */
+export const APP_URL = 'https://tally.example.com';
+
+async function call<T>(api: LoyaltyApi, appUrl: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ ok: boolean; status: number; body: T & { message?: string } }> {
+  const token = await api.sessionToken.get();
+  const response = await fetch(`${appUrl}/extensions${path}`, {
+    method: init.method ?? 'GET',
+    headers: { Authorization: `Bearer ${token}`, ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { ok: response.ok, status: response.status, body: (await response.json()) as T & { message?: string } };
+}
+
+/** The buyer's points and the rewards they can pick; with an order id, what that order earned. */
+export async function fetchLoyalty(api: LoyaltyApi, appUrl: string, orderId?: string): Promise<LoyaltyView> {
+  const answer = await call<LoyaltyView>(api, appUrl, `/customer${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ''}`);
+  if (!answer.ok) throw new Error(answer.body.message ?? `Tally answered ${answer.status}`);
+  return answer.body;
+}
+
+/** Rewards that end in a discount code, which is what a checkout can apply. */
+export function checkoutRewards(view: LoyaltyView): LoyaltyView['program']['rewards'] {
+  return view.program.rewards.filter((reward) => reward.type !== 'store_credit' && reward.type !== 'points_for_money');
+}
+
+export type RedeemOutcome = { ok: true; code: string; balance: number } | { ok: false; message: string };
+
+/** Redeems through Tally (once per request key) and applies the code to this checkout. */
+export async function redeemAndApply(api: CheckoutApi, appUrl: string, rewardId: string, requestKey: string): Promise<RedeemOutcome> {
+  const answer = await call<{ code: string | null; balance: number }>(api, appUrl, '/redemptions', { method: 'POST', body: { rewardId, requestKey } });
+  if (answer.status !== 201 || !answer.body.code) return { ok: false, message: answer.body.message ?? 'The reward could not be redeemed' };
+  const applied = await api.applyDiscountCodeChange({ type: 'addDiscountCode', code: answer.body.code });
+  if (applied.type === 'error') return { ok: false, message: `Your code ${answer.body.code} is saved in your account; it could not be applied here: ${applied.message}` };
+  return { ok: true, code: answer.body.code, balance: answer.body.balance };
+}
+
+/** The numeric id in a Shopify GID such as gid://shopify/OrderIdentity/123. */
+export function gidNumber(gid: string | undefined): string | undefined {
+  return gid ? /\/(\d+)$/.exec(gid)?.[1] : undefined;
+}

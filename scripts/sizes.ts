@@ -1,0 +1,55 @@
+/**
+ * What shoppers and merchants download: the storefront widget (theme extension assets), the
+ * checkout, thank-you and customer-account extension bundles (built here with esbuild as
+ * Shopify CLI would), and the admin's initial JS and CSS (web/dist, from `npm run build`).
+ * `npm run sizes` prints them; test/extensions/bundles.test.ts holds them to their budgets.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface Size {
+  name: string;
+  bytes: number;
+  gzipped: number;
+}
+
+function sizeOf(name: string, content: Uint8Array): Size {
+  return { name, bytes: content.byteLength, gzipped: gzipSync(content, { level: 9 }).byteLength };
+}
+
+async function bundle(name: string, entry: string): Promise<Size> {
+  const result = await build({ entryPoints: [path.join(root, entry)], bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2020', write: false, jsx: 'automatic', logLevel: 'silent' });
+  return sizeOf(name, result.outputFiles[0]!.contents);
+}
+
+export async function measureSizes(): Promise<Size[]> {
+  const assets = path.join(root, 'extensions/tally-theme/assets');
+  const storefront = Buffer.concat(['tally.js', 'tally.css'].map((file) => readFileSync(path.join(assets, file))));
+  const sizes = [
+    { ...sizeOf('storefront widget (tally.js + tally.css)', storefront), gzipped: ['tally.js', 'tally.css'].reduce((sum, file) => sum + gzipSync(readFileSync(path.join(assets, file)), { level: 9 }).byteLength, 0) },
+    await bundle('checkout extension (purchase.checkout.block.render)', 'extensions/tally-checkout/src/Checkout.tsx'),
+    await bundle('thank-you extension (purchase.thank-you.block.render)', 'extensions/tally-checkout/src/ThankYou.tsx'),
+    await bundle('customer-account extension (profile block)', 'extensions/tally-customer-account/src/ProfileBlock.tsx'),
+  ];
+  const dist = path.join(root, 'web/dist/assets');
+  try {
+    const files = readdirSync(dist);
+    for (const extension of ['.js', '.css']) {
+      const content = Buffer.concat(files.filter((file) => file.endsWith(extension)).map((file) => readFileSync(path.join(dist, file))));
+      sizes.push(sizeOf(`admin initial ${extension.slice(1).toUpperCase()}`, content));
+    }
+  } catch {
+    // The admin is measured only once it has been built.
+  }
+  return sizes;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  for (const size of await measureSizes()) console.log(`${size.name.padEnd(56)} ${kb(size.bytes).padStart(10)} ${kb(size.gzipped).padStart(10)} gzipped`);
+}
