@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import { signSessionToken } from '../devstore/session-token.js';
+import { signAppProxyQuery } from '../server/shopify/app-proxy.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../server/config.js';
 import { measureInsertRate, startBenchDatabase, type InsertRate } from './lib/database.js';
-import { round, runLoad, type LoadResult, type PreparedRequest } from './lib/load.js';
+import { percentile, round, runLoad, type LoadResult, type PreparedRequest } from './lib/load.js';
 import { appUrlFromLog, rssMb, startServerProcess } from './lib/processes.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -68,13 +69,17 @@ async function main(): Promise<void> {
     for (const concurrency of [1, 32]) insertRates.push(await measureInsertRate(database.uri, concurrency, 2000));
     results.rawInsert = insertRates;
 
-    const env = { MONGODB_URI: database.uri, PORT: '0', LOG_LEVEL: 'warn', SHOPIFY_API_SECRET: DEV_API_SECRET };
+    const env = { MONGODB_URI: database.uri, PORT: '0', LOG_LEVEL: 'warn', SHOPIFY_API_SECRET: DEV_API_SECRET, PROXY_RATE_LIMIT: '1000000' };
     const floor = await startServerProcess(path.join(here, 'floor-server.ts'), env, appUrlFromLog);
     const app = await startServerProcess(path.join(here, '..', 'server', 'main.ts'), { ...env, LOG_LEVEL: 'info' }, appUrlFromLog);
     try {
       const idleRss = await rssMb(app.pid);
       // Credits first: the acknowledgement levels leave a backlog the worker needs minutes to clear on FerretDB.
       results.credits = await measureCredits(app.url, database.uri, 1);
+      results.paidToVisible = await measurePaidToVisible(app.url, 2_000_000);
+      results.proxyCustomer = await runLoad(32, REQUESTS_PER_LEVEL, (index) => proxyCustomerRequest(app.url, String(7_000_000 + (index % 500))));
+      results.proxyFloor = await runLoad(32, REQUESTS_PER_LEVEL, (index) => signedOrderPaid(floor.url, 3_000_000 + index));
+      results.redemptionContention = await measureRedemptionContention(app.url);
       const rows: AckRow[] = [];
       let orderId = CREDIT_ORDERS + 1;
       for (const senders of SENDERS) {
@@ -132,6 +137,54 @@ async function measureCredits(appUrl: string, uri: string, firstOrderId: number)
   }
 }
 
+function adminHeaders(shop: string): Record<string, string> {
+  return { Authorization: `Bearer ${signSessionToken({ shop, apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET })}`, 'Content-Type': 'application/json' };
+}
+
+function proxyCustomerRequest(appUrl: string, customerId: string, shop = CREDIT_SHOP): PreparedRequest {
+  const query = signAppProxyQuery({ shop, logged_in_customer_id: customerId, path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) }, DEV_API_SECRET);
+  return { url: `${appUrl}/proxy/customer?${query}`, method: 'GET', headers: {} };
+}
+
+/**
+ * "Paid → points visible": one order at a time for a fresh customer, timed from the webhook's
+ * send until the storefront's /proxy/customer shows the points.
+ */
+async function measurePaidToVisible(appUrl: string, firstOrderId: number, orders = 100): Promise<Record<string, number>> {
+  const latencies: number[] = [];
+  for (let index = 0; index < orders; index++) {
+    const orderId = firstOrderId + index;
+    const request = signedOrderPaid(appUrl, orderId, CREDIT_SHOP);
+    const customerId = String((JSON.parse(request.body!) as { customer: { id: number } }).customer.id + 1_000_000 + index);
+    const body = request.body!.replace(/"customer":\{"id":\d+/, `"customer":{"id":${customerId}`);
+    const started = performance.now();
+    const response = await fetch(request.url, { method: 'POST', headers: { ...request.headers, 'X-Shopify-Hmac-Sha256': createHmac('sha256', DEV_API_SECRET).update(body).digest('base64') }, body });
+    if (!response.ok) throw new Error(`paid→visible: webhook answered ${response.status}`);
+    for (;;) {
+      const view = (await (await fetch(proxyCustomerRequest(appUrl, customerId).url)).json()) as { points: { balance: number } | null };
+      if ((view.points?.balance ?? 0) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+  return { orders, p50Ms: round(percentile(latencies, 50), 1), p99Ms: round(percentile(latencies, 99), 1), maxMs: round(latencies.at(-1) ?? 0, 1) };
+}
+
+/** 50 simultaneous redemptions by one customer whose points cover 10: exactly 10 may succeed. */
+async function measureRedemptionContention(appUrl: string): Promise<Record<string, number>> {
+  const customerId = '7999999';
+  const grant = await fetch(`${appUrl}/api/customers/${customerId}/adjustments`, { method: 'POST', headers: adminHeaders(CREDIT_SHOP), body: JSON.stringify({ points: 5_000, reason: 'bench: points for 10 rewards' }) });
+  if (grant.status !== 201) throw new Error(`bench grant failed: ${grant.status}`);
+  const started = performance.now();
+  const load = await runLoad(50, 50, () => {
+    const query = signAppProxyQuery({ shop: CREDIT_SHOP, logged_in_customer_id: customerId, path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) }, DEV_API_SECRET);
+    return { url: `${appUrl}/proxy/redemptions?${query}`, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rewardId: 'five-off' }) };
+  }, (status) => status === 201);
+  const view = (await (await fetch(proxyCustomerRequest(appUrl, customerId).url)).json()) as { points: { balance: number } };
+  return { requests: 50, issued: load.statuses['201'] ?? 0, refusedInsufficient: load.statuses['409'] ?? 0, finalBalance: view.points.balance, seconds: round((performance.now() - started) / 1000, 2), p50Ms: load.p50Ms, p99Ms: load.p99Ms };
+}
+
 function printTable(results: Record<string, unknown>): void {
   const rows = (results.webhookAck as AckRow[] | undefined) ?? [];
   console.log('\nwebhook acknowledgement (signed orders/paid), app vs floor');
@@ -142,6 +195,11 @@ function printTable(results: Record<string, unknown>): void {
     );
   }
   console.log('\nraw single-document inserts:', JSON.stringify(results.rawInsert));
+  console.log('paid → points visible:', JSON.stringify(results.paidToVisible));
+  const proxy = results.proxyCustomer as LoadResult | undefined;
+  const proxyFloor = results.proxyFloor as LoadResult | undefined;
+  if (proxy && proxyFloor) console.log(`/proxy/customer at 32 senders: ${proxy.throughput} req/s (floor ${proxyFloor.throughput}, ratio ${round(proxy.throughput / proxyFloor.throughput, 3)}), p50 ${proxy.p50Ms} ms, p99 ${proxy.p99Ms} ms, non-2xx ${proxy.errors}`);
+  console.log('redemption contention:', JSON.stringify(results.redemptionContention));
   console.log('memory:', JSON.stringify(results.memory));
   const credits = results.credits as Record<string, number> | undefined;
   const raw = (results.rawInsert as InsertRate[] | undefined)?.find((rate) => rate.concurrency === 32);

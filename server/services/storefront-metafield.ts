@@ -5,7 +5,8 @@ import { CURRENT_APP_INSTALLATION, METAFIELDS_SET, type CurrentAppInstallationDa
 
 /**
  * Publishes what the theme needs to show "earn N points" without a request per page view: the
- * earn rate, the points' name and the currency unit, as the app-data metafield `tally.program`
+ * earn rate, the points' name, the currency unit and the launcher's look (set in the admin), as the
+ * app-data metafield `tally.program`
  * (the theme extension reads it as `app.metafields.tally.program`).
  */
 export async function publishProgramToStorefront(ctx: AppContext, shop: string, program: Program): Promise<void> {
@@ -17,6 +18,7 @@ export async function publishProgramToStorefront(ctx: AppContext, shop: string, 
     pointsPerCurrencyUnit: program.earning.pointsPerCurrencyUnit,
     unit: 10 ** currencyDecimals(program.currency),
     pointsName: program.pointsName,
+    widget: { primaryColor: program.widget.primaryColor, textColor: program.widget.textColor, position: program.widget.position },
     version: program.version,
   };
   const data = await admin<MetafieldsSetData>(shop, METAFIELDS_SET, {

@@ -1,9 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Program } from '../../server/loyalty/program.js';
 import { redemptionModel } from '../../server/store/redemptions.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
-import { deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
+import { api, deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 
 describe('storefront: the theme extension in the devstore online store', () => {
   let app: TestApp;
@@ -92,6 +93,17 @@ describe('storefront: the theme extension in the devstore online store', () => {
     expect(await page.textContent('[data-tally-account-body]')).toBe('109 points available');
     await openLauncher(page);
     expect(await page.$('.tally__code')).toBeNull();
+    await page.close();
+  });
+
+  it('the launcher takes the colours and position set in the admin', async () => {
+    const program = (await (await api(app, shop, '/program')).json()) as Program;
+    const saved = await api(app, shop, '/program', { method: 'PUT', body: { ...program, widget: { ...program.widget, primaryColor: '#aa3300', position: 'bottom-left' } } });
+    expect(saved.status).toBe(200);
+    const page = await browser.newPage();
+    await page.goto(`${store}/products/901`);
+    expect(await page.getAttribute('#tally-launcher', 'class')).toContain('tally--bottom-left');
+    expect(await page.$eval('.tally__button', (button) => getComputedStyle(button).backgroundColor)).toBe('rgb(170, 51, 0)');
     await page.close();
   });
 
