@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Devstore } from '../../devstore/devstore.js';
 import { signSessionToken } from '../../devstore/session-token.js';
@@ -9,26 +7,7 @@ import { connectMongoose } from '../../server/db/connection.js';
 import { balanceOf, ledgerEntryModel } from '../../server/store/ledger.js';
 import { inboxModel, webhookLogModel } from '../../server/store/inbox.js';
 import { freshDbName, sharedDatabase } from '../support/database.js';
-
-interface AppProcess {
-  child: ChildProcess;
-  url: string;
-}
-
-async function startProcess(uri: string): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', MONGODB_URI: uri, LOG_LEVEL: 'info', NODE_ENV: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const entry = JSON.parse(line) as { msg?: string; open?: string[] };
-    if (entry.msg?.startsWith('Tally listening') && entry.open?.[0]) {
-      child.stdout!.resume();
-      return { child, url: new URL(entry.open[0]).origin };
-    }
-  }
-  throw new Error('app process exited before listening');
-}
+import { startAppProcess, stopAppProcess, type AppProcess } from '../support/processes.js';
 
 const ORDERS = Number(process.env.SCALE_OUT_ORDERS ?? 1000);
 
@@ -39,13 +18,10 @@ describe('two app processes on one database', () => {
   let processes: AppProcess[] = [];
 
   beforeAll(async () => {
-    processes = await Promise.all([startProcess(uri), startProcess(uri)]);
+    processes = await Promise.all([startAppProcess(uri), startAppProcess(uri)]);
   });
   afterAll(async () => {
-    await Promise.all(processes.map(({ child }) => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    })));
+    await Promise.all(processes.map((process) => stopAppProcess(process)));
   });
 
   it('credits each of 1,000 orders exactly once when deliveries are duplicated, shuffled and split across processes', { timeout: 240_000 }, async () => {
