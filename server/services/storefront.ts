@@ -31,7 +31,9 @@ export async function shopperView(ctx: AppContext, shop: string, customerId: str
     redemptionModel(ctx.connection).find({ shop, customerId, status: 'issued' }).sort({ createdAt: -1 }).limit(20).lean(),
   ]);
   const ids = newest ? Array.from({ length: Math.min(HISTORY_LENGTH, newest.seq) }, (_, index) => `${shop}|${customerId}|${newest.seq - index}`) : [];
-  const recent = ids.length > 0 ? await ledgerEntryModel(ctx.connection).find({ _id: { $in: ids } }).lean() : [];
+  // One lookup per _id rather than `$in`: FerretDB pushes a single _id down to SQLite but scans for `$in`.
+  const entries = ledgerEntryModel(ctx.connection);
+  const recent = (await Promise.all(ids.map((id) => entries.findById(id).lean()))).filter((entry) => entry !== null);
   view.points = { balance: newest?.balance ?? 0, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0 };
   view.codes = unused.filter((redemption) => redemption.expiresAt > now).map(redemptionView);
   view.history = recent

@@ -117,7 +117,8 @@ describe('fuzzing: malformed webhooks, app-proxy queries, admin bodies and token
           else response = await api(app, shop, `/customers/${encodeURIComponent(input.body)}`);
           if (response.status < 300) {
             if (input.kind === 'adjust') adjustmentsAccepted++;
-            if (input.kind === 'customer') expect(input.body === '' || /^\d{1,20}$/.test(input.body), input.body).toBe(true);
+            // '' and '.' name the list itself once the URL is normalised (/api/customers/ and /api/customers/.).
+            if (input.kind === 'customer') expect(input.body === '' || input.body === '.' || /^\d{1,20}$/.test(input.body), input.body).toBe(true);
             await response.body?.cancel();
             return;
           }
