@@ -1,6 +1,6 @@
 // `npm run bench`: load, memory and scale figures, each beside a floor measured in the same run
 // on the same machine (the machine is shared and noisy, so only ratios travel).
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,9 @@ import { signAppProxyQuery } from '../server/shopify/app-proxy.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../server/config.js';
 import { measureInsertRate, startBenchDatabase, type InsertRate } from './lib/database.js';
 import { percentile, round, runLoad, type LoadResult, type PreparedRequest } from './lib/load.js';
+import { signedOrderPaid as signedOrder } from './lib/orders.js';
 import { appUrlFromLog, rssMb, startServerProcess } from './lib/processes.js';
+import { measureScaleOut, measureSoak, type ScaleRow } from './scale-and-soak.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SENDERS = [1, 8, 32, 128];
@@ -22,32 +24,7 @@ const CREDIT_SHOP = 'bench-credit.myshopify.com';
 const CREDIT_ORDERS = Number(process.env.BENCH_CREDIT_ORDERS ?? 1000);
 
 function signedOrderPaid(baseUrl: string, orderId: number, shop = SHOP): PreparedRequest {
-  const body = JSON.stringify({
-    id: orderId,
-    admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
-    currency: 'USD',
-    current_subtotal_price: '42.00',
-    current_subtotal_price_set: { shop_money: { amount: '42.00', currency_code: 'USD' }, presentment_money: { amount: '42.00', currency_code: 'USD' } },
-    customer: { id: 7_000_000 + (orderId % 500), tags: '' },
-    line_items: [{ id: orderId * 10, product_id: 1, variant_id: 2, quantity: 1, gift_card: false, price: '42.00', price_set: { shop_money: { amount: '42.00', currency_code: 'USD' } } }],
-    discount_codes: [],
-    financial_status: 'paid',
-  });
-  return {
-    url: `${baseUrl}/webhooks`,
-    method: 'POST',
-    body,
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Shopify-Topic': 'orders/paid',
-      'X-Shopify-Hmac-Sha256': createHmac('sha256', DEV_API_SECRET).update(body).digest('base64'),
-      'X-Shopify-Shop-Domain': shop,
-      'X-Shopify-Webhook-Id': randomUUID(),
-      'X-Shopify-Event-Id': randomUUID(),
-      'X-Shopify-Triggered-At': new Date().toISOString(),
-      'X-Shopify-API-Version': '2026-10',
-    },
-  };
+  return signedOrder(baseUrl, orderId, shop);
 }
 
 interface AckRow {
@@ -69,29 +46,35 @@ async function main(): Promise<void> {
     for (const concurrency of [1, 32]) insertRates.push(await measureInsertRate(database.uri, concurrency, 2000));
     results.rawInsert = insertRates;
 
-    const env = { MONGODB_URI: database.uri, PORT: '0', LOG_LEVEL: 'warn', SHOPIFY_API_SECRET: DEV_API_SECRET, PROXY_RATE_LIMIT: '1000000' };
-    const floor = await startServerProcess(path.join(here, 'floor-server.ts'), env, appUrlFromLog);
-    const app = await startServerProcess(path.join(here, '..', 'server', 'main.ts'), { ...env, LOG_LEVEL: 'info' }, appUrlFromLog);
-    try {
-      const idleRss = await rssMb(app.pid);
-      // Credits first: the acknowledgement levels leave a backlog the worker needs minutes to clear on FerretDB.
-      results.credits = await measureCredits(app.url, database.uri, 1);
-      results.paidToVisible = await measurePaidToVisible(app.url, 2_000_000);
-      results.proxyCustomer = await runLoad(32, REQUESTS_PER_LEVEL, (index) => proxyCustomerRequest(app.url, String(7_000_000 + (index % 500))));
-      results.proxyFloor = await runLoad(32, REQUESTS_PER_LEVEL, (index) => signedOrderPaid(floor.url, 3_000_000 + index));
-      results.redemptionContention = await measureRedemptionContention(app.url);
-      const rows: AckRow[] = [];
-      let orderId = CREDIT_ORDERS + 1;
-      for (const senders of SENDERS) {
-        const floorResult = await runLoad(senders, REQUESTS_PER_LEVEL, () => signedOrderPaid(floor.url, orderId++));
-        const appResult = await runLoad(senders, REQUESTS_PER_LEVEL, () => signedOrderPaid(app.url, orderId++));
-        rows.push({ senders, floor: floorResult, app: appResult, throughputRatio: round(appResult.throughput / floorResult.throughput, 3) });
+    const only = new Set((process.env.BENCH_ONLY ?? 'ack,scale,soak').split(','));
+    const scratch = path.join(os.tmpdir(), `tally-bench-${process.pid}`);
+    if (only.has('scale')) results.scaleOut = await measureScaleOut(database.uri, [1, 2, 4], Number(process.env.BENCH_SCALE_ORDERS ?? 600), scratch);
+    if (only.has('soak')) results.soak = await measureSoak(database.uri, Number(process.env.BENCH_SOAK_SECONDS ?? 300), Number(process.env.BENCH_SOAK_RATE ?? 8), scratch);
+    if (only.has('ack')) {
+      const env = { MONGODB_URI: database.uri, PORT: '0', LOG_LEVEL: 'warn', SHOPIFY_API_SECRET: DEV_API_SECRET, PROXY_RATE_LIMIT: '1000000', DATA_DIR: path.join(scratch, 'ack') };
+      const floor = await startServerProcess(path.join(here, 'floor-server.ts'), env, appUrlFromLog);
+      const app = await startServerProcess(path.join(here, '..', 'server', 'main.ts'), { ...env, LOG_LEVEL: 'info' }, appUrlFromLog);
+      try {
+        const idleRss = await rssMb(app.pid);
+        // Credits first: the acknowledgement levels leave a backlog the worker needs minutes to clear on FerretDB.
+        results.credits = await measureCredits(app.url, database.uri, 1);
+        results.paidToVisible = await measurePaidToVisible(app.url, 2_000_000);
+        results.proxyCustomer = await runLoad(32, REQUESTS_PER_LEVEL, (index) => proxyCustomerRequest(app.url, String(7_000_000 + (index % 500))));
+        results.proxyFloor = await runLoad(32, REQUESTS_PER_LEVEL, (index) => signedOrderPaid(floor.url, 3_000_000 + index));
+        results.redemptionContention = await measureRedemptionContention(app.url);
+        const rows: AckRow[] = [];
+        let orderId = CREDIT_ORDERS + 1;
+        for (const senders of SENDERS) {
+          const floorResult = await runLoad(senders, REQUESTS_PER_LEVEL, () => signedOrderPaid(floor.url, orderId++));
+          const appResult = await runLoad(senders, REQUESTS_PER_LEVEL, () => signedOrderPaid(app.url, orderId++));
+          rows.push({ senders, floor: floorResult, app: appResult, throughputRatio: round(appResult.throughput / floorResult.throughput, 3) });
+        }
+        results.webhookAck = rows;
+        results.memory = { idleRssMb: idleRss, afterLoadRssMb: await rssMb(app.pid) };
+      } finally {
+        await app.stop();
+        await floor.stop();
       }
-      results.webhookAck = rows;
-      results.memory = { idleRssMb: idleRss, afterLoadRssMb: await rssMb(app.pid) };
-    } finally {
-      await app.stop();
-      await floor.stop();
     }
   } finally {
     await database.stop();
@@ -200,6 +183,12 @@ function printTable(results: Record<string, unknown>): void {
   const proxyFloor = results.proxyFloor as LoadResult | undefined;
   if (proxy && proxyFloor) console.log(`/proxy/customer at 32 senders: ${proxy.throughput} req/s (floor ${proxyFloor.throughput}, ratio ${round(proxy.throughput / proxyFloor.throughput, 3)}), p50 ${proxy.p50Ms} ms, p99 ${proxy.p99Ms} ms, non-2xx ${proxy.errors}`);
   console.log('redemption contention:', JSON.stringify(results.redemptionContention));
+  const scale = results.scaleOut as ScaleRow[] | undefined;
+  if (scale) {
+    console.log('\nscale-out (one database): processes | orders | deliveries | seconds | credits/s | ratio to 1 | exactly once');
+    for (const row of scale) console.log([row.processes, row.orders, row.deliveries, row.seconds, row.creditsPerSecond, row.ratioToOne, row.exactlyOnce].join(' | '));
+  }
+  if (results.soak) console.log('soak:', JSON.stringify(results.soak));
   console.log('memory:', JSON.stringify(results.memory));
   const credits = results.credits as Record<string, number> | undefined;
   const raw = (results.rawInsert as InsertRate[] | undefined)?.find((rate) => rate.concurrency === 32);
