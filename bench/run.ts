@@ -46,25 +46,27 @@ async function main(): Promise<void> {
     for (const concurrency of [1, 32]) insertRates.push(await measureInsertRate(database.uri, concurrency, 2000));
     results.rawInsert = insertRates;
 
-    const only = new Set((process.env.BENCH_ONLY ?? 'ack,scale,soak').split(','));
+    const only = new Set((process.env.BENCH_ONLY ?? 'credits,ack,scale,soak').split(','));
     const scratch = path.join(os.tmpdir(), `tally-bench-${process.pid}`);
     if (only.has('scale')) results.scaleOut = await measureScaleOut(database.uri, [1, 2, 4], Number(process.env.BENCH_SCALE_ORDERS ?? 600), scratch);
     if (only.has('soak')) results.soak = await measureSoak(database.uri, Number(process.env.BENCH_SOAK_SECONDS ?? 300), Number(process.env.BENCH_SOAK_RATE ?? 8), scratch);
-    if (only.has('ack')) {
+    if (only.has('credits') || only.has('ack')) {
       const env = { MONGODB_URI: database.uri, PORT: '0', LOG_LEVEL: 'warn', SHOPIFY_API_SECRET: DEV_API_SECRET, PROXY_RATE_LIMIT: '1000000', DATA_DIR: path.join(scratch, 'ack') };
       const floor = await startServerProcess(path.join(here, 'floor-server.ts'), env, appUrlFromLog);
       const app = await startServerProcess(path.join(here, '..', 'server', 'main.ts'), { ...env, LOG_LEVEL: 'info' }, appUrlFromLog);
       try {
         const idleRss = await rssMb(app.pid);
         // Credits first: the acknowledgement levels leave a backlog the worker needs minutes to clear on FerretDB.
-        results.credits = await measureCredits(app.url, database.uri, 1);
-        results.paidToVisible = await measurePaidToVisible(app.url, 2_000_000);
-        results.proxyCustomer = await runLoad(32, REQUESTS_PER_LEVEL, (index) => proxyCustomerRequest(app.url, String(7_000_000 + (index % 500))));
-        results.proxyFloor = await runLoad(32, REQUESTS_PER_LEVEL, (index) => signedOrderPaid(floor.url, 3_000_000 + index));
-        results.redemptionContention = await measureRedemptionContention(app.url);
+        if (only.has('credits')) {
+          results.credits = await measureCredits(app.url, database.uri, 1);
+          results.paidToVisible = await measurePaidToVisible(app.url, 2_000_000);
+          results.proxyCustomer = await runLoad(32, REQUESTS_PER_LEVEL, (index) => proxyCustomerRequest(app.url, String(7_000_000 + (index % 500))));
+          results.proxyFloor = await runLoad(32, REQUESTS_PER_LEVEL, (index) => signedOrderPaid(floor.url, 3_000_000 + index));
+          results.redemptionContention = await measureRedemptionContention(app.url);
+        }
         const rows: AckRow[] = [];
         let orderId = CREDIT_ORDERS + 1;
-        for (const senders of SENDERS) {
+        for (const senders of only.has('ack') ? SENDERS : []) {
           const floorResult = await runLoad(senders, REQUESTS_PER_LEVEL, () => signedOrderPaid(floor.url, orderId++));
           const appResult = await runLoad(senders, REQUESTS_PER_LEVEL, () => signedOrderPaid(app.url, orderId++));
           rows.push({ senders, floor: floorResult, app: appResult, throughputRatio: round(appResult.throughput / floorResult.throughput, 3) });

@@ -6,6 +6,7 @@ import { apiRouter } from './http/api.js';
 import { activityRouter } from './http/api/activity.js';
 import { healthRouter } from './http/health.js';
 import { webhooksRouter } from './http/webhooks.js';
+import type { AckGate } from './jobs/ack-gate.js';
 import type { InboxWorker } from './jobs/inbox-worker.js';
 import type { InstallHook } from './shopify/install.js';
 
@@ -16,6 +17,8 @@ export interface AppServices {
   apiRouters: Router[];
   /** Routers for other surfaces (app proxy, admin UI, devstore in dev mode), mounted at the root. */
   routers: Router[];
+  /** Shared with the inbox worker so that acknowledgements go first. */
+  ackGate?: AckGate;
 }
 
 /** Builds the Express app from its context and services; nothing here reads globals. */
@@ -39,7 +42,7 @@ export function createApp(ctx: AppContext, services: AppServices): Express {
   // One router per surface. Webhooks verify the HMAC on raw bytes, so no global body parser runs
   // before them; each router parses its own bodies.
   app.use(healthRouter(ctx.connection, ctx.dbInfo));
-  app.use(webhooksRouter(ctx, services.worker.nudge));
+  app.use(webhooksRouter(ctx, services.worker.nudge, services.ackGate));
   app.use('/api', apiRouter(ctx, [activityRouter(ctx, () => services.worker.nudge()), ...services.apiRouters], services.installHooks));
   for (const router of services.routers) app.use(router);
 

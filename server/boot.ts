@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './db/connection.js';
 import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
+import { ackGate } from './jobs/ack-gate.js';
 import { topicHandlers } from './jobs/handlers/index.js';
 import { startInboxWorker, type InboxWorker } from './jobs/inbox-worker.js';
 import { pointsJobs } from './jobs/points-jobs.js';
@@ -84,13 +85,15 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
     const port = await listen(server, options.config.port);
     const config: Config = { ...options.config, port, appUrl: options.config.appUrl.replace(`:${options.config.port}`, `:${port}`) };
     const ctx: AppContext = { config, connection, dbInfo, logger, clock: options.clock ?? (() => new Date()) };
-    const startedWorker = startInboxWorker(ctx, { handlers: topicHandlers });
+    const gate = ackGate();
+    const startedWorker = startInboxWorker(ctx, { handlers: topicHandlers, ackGate: gate });
     worker = startedWorker;
     const dev = config.mode === 'development'
       ? createDevstore({ appUrl: config.appUrl, apiKey: config.shopifyApiKey, apiSecret: config.shopifyApiSecret, clock: ctx.clock, statePath: options.devstoreStatePath })
       : undefined;
     const app = createApp(ctx, {
       worker: startedWorker,
+      ackGate: gate,
       installHooks: [
         async (hookCtx, installed, now) => ensureDefaultProgram(hookCtx.connection, installed.shop, installed.currency, now),
         async (hookCtx, installed) => {

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import type { AppContext } from '../context.js';
+import type { AckGate } from '../jobs/ack-gate.js';
 import { isShopDomain } from '../shopify/shop-domain.js';
 import { inboxModel } from '../store/inbox.js';
 import { isDuplicateKey } from '../store/model.js';
@@ -32,7 +33,7 @@ function customerIdOf(topic: string, payload: unknown): string | undefined {
  * Shopify's, then store the delivery in the inbox and only then answer 200. Effects are applied by
  * the inbox worker. `onStored` wakes the local worker so effects follow at once.
  */
-export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void = () => {}): Router {
+export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void = () => {}, gate?: AckGate): Router {
   const router = Router();
   const inbox = inboxModel(ctx.connection);
 
@@ -63,8 +64,9 @@ export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void =
     const triggered = header(req.headers['x-shopify-triggered-at']);
     const triggeredAt = triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered) : null;
     const now = ctx.clock();
+    const stored = gate?.storing();
     try {
-      const stored = await inbox.create({
+      const entry = await inbox.create({
         shop,
         eventId: header(req.headers['x-shopify-event-id']) ?? webhookId,
         webhookId,
@@ -78,13 +80,15 @@ export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void =
         attempts: 0,
         availableAt: now,
       });
-      onStored(String(stored._id));
+      onStored(String(entry._id));
     } catch (error) {
       if (!isDuplicateKey(error)) {
         req.log.error({ err: error, shop, topic }, 'could not store webhook');
         res.status(503).json({ error: 'unavailable', message: 'The delivery could not be stored; Shopify will retry' });
         return;
       }
+    } finally {
+      stored?.();
     }
     res.status(200).json({ ok: true });
   });

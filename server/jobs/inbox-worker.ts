@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import type { Types, UpdateQuery } from 'mongoose';
 import { inboxModel, webhookLogModel, type InboxEntry, type InboxStatus } from '../store/inbox.js';
 import { isDuplicateKey } from '../store/model.js';
+import type { AckGate } from './ack-gate.js';
 import { PermanentFailure, type TopicHandler, type WebhookDelivery } from './topics.js';
 
 export interface InboxWorkerOptions {
@@ -13,7 +14,12 @@ export interface InboxWorkerOptions {
   concurrency?: number;
   /** How often to sweep the whole inbox for retries, expired leases and other processes' work. */
   pollMs?: number;
+  /** Lets webhook acknowledgements go first: the worker waits for it before starting more work. */
+  ackGate?: AckGate;
 }
+
+/** The longest the worker defers to acknowledgements before starting a piece of work anyway. */
+const ACK_PRIORITY_MAX_WAIT_MS = 100;
 
 export interface InboxWorker {
   /** Hands the worker a delivery this process just stored, so it claims it at once by id. */
@@ -124,6 +130,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   async function fill(): Promise<number> {
     let started = 0;
     while (!stopped && active < concurrency) {
+      await options.ackGate?.clear(ACK_PRIORITY_MAX_WAIT_MS);
       const entry = await claim();
       if (!entry) break;
       started++;
