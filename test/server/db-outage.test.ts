@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSessionToken } from '../../devstore/session-token.js';
-import type { WebhookEvent } from '../../devstore/webhooks.js';
+import { paidOrders } from '../support/orders.js';
 import { bootTally, type RunningApp } from '../../server/boot.js';
 import { loadConfig } from '../../server/config.js';
 import { resolveDatabase, type ResolvedDatabase } from '../../server/db/resolve.js';
@@ -38,16 +38,7 @@ describe('the database stops for 10 s under webhook load', () => {
     const token = signSessionToken({ shop, apiKey: app.ctx.config.shopifyApiKey, apiSecret: app.ctx.config.shopifyApiSecret });
     expect((await fetch(`${app.url}/api/program`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
 
-    const customers = Array.from({ length: 10 }, (_, index) => 6_300_000 + index);
-    for (const id of customers) devstore.addCustomer(shop, { id });
-    const expected = new Map<string, number>();
-    const events: WebhookEvent[] = [];
-    for (let index = 0; index < ORDERS; index++) {
-      const customerId = customers[index % customers.length]!;
-      const priceMinor = 1_500 + (index % 7) * 250;
-      events.push(devstore.pay(shop, devstore.createOrder(shop, { customerId, lines: [{ priceMinor }] }).id)[0]!);
-      expected.set(String(customerId), (expected.get(String(customerId)) ?? 0) + Math.floor(priceMinor / 100));
-    }
+    const { events, expected } = paidOrders(devstore, shop, Array.from({ length: 10 }, (_, index) => 6_300_000 + index), ORDERS, (index) => 1_500 + (index % 7) * 250);
 
     // Shopify keeps retrying what is not acknowledged; here every 250 ms for up to 30 s.
     const stream = devstore.send(events, { concurrency: 4, retryDelaysMs: Array.from({ length: 120 }, () => 250) });

@@ -7,6 +7,7 @@ import { connectMongoose } from '../../server/db/connection.js';
 import { inboxModel } from '../../server/store/inbox.js';
 import { balanceOf, ledgerEntryModel } from '../../server/store/ledger.js';
 import { freshDbName, sharedDatabase } from '../support/database.js';
+import { paidOrders } from '../support/orders.js';
 import { startAppProcess, stopAppProcess, type AppProcess } from '../support/processes.js';
 
 const ORDERS = 300;
@@ -29,16 +30,7 @@ describe('kill -9 during a webhook stream', () => {
 
     const devstore = new Devstore({ appUrl: first.url, apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET });
     devstore.ensureShop(shop);
-    const customers = Array.from({ length: 20 }, (_, index) => 6_200_000 + index);
-    for (const id of customers) devstore.addCustomer(shop, { id });
-    const expected = new Map<string, number>();
-    const events: WebhookEvent[] = [];
-    for (let index = 0; index < ORDERS; index++) {
-      const customerId = customers[index % customers.length]!;
-      const priceMinor = 2_000 + (index % 13) * 101;
-      events.push(devstore.pay(shop, devstore.createOrder(shop, { customerId, lines: [{ priceMinor }] }).id)[0]!);
-      expected.set(String(customerId), (expected.get(String(customerId)) ?? 0) + Math.floor(priceMinor / 100));
-    }
+    const { events, expected } = paidOrders(devstore, shop, Array.from({ length: 20 }, (_, index) => 6_200_000 + index), ORDERS, (index) => 2_000 + (index % 13) * 101);
 
     // Shopify's side of the stream: one delivery at a time per sender, each either acknowledged or not.
     const acknowledged = new Set<WebhookEvent>();
