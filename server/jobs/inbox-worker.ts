@@ -56,6 +56,8 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   const pollMs = options.pollMs ?? 1000;
   let stopped = false;
   let active = 0;
+  // Claims under way: the entry is already ours in the database but not yet in `inFlight`.
+  let claiming = 0;
   let wake: (() => void) | undefined;
   const inFlight = new Set<Promise<void>>();
 
@@ -131,7 +133,13 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
     let started = 0;
     while (!stopped && active < concurrency) {
       await options.ackGate?.clear(ACK_PRIORITY_MAX_WAIT_MS);
-      const entry = await claim();
+      claiming++;
+      let entry: StoredEntry | null;
+      try {
+        entry = await claim();
+      } finally {
+        claiming--;
+      }
       if (!entry) break;
       started++;
       active++;
@@ -174,12 +182,18 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
       let handled = 0;
       for (;;) {
         handled += await fill();
-        if (inFlight.size === 0) {
-          const more = await fill();
-          if (more === 0) return handled;
-          handled += more;
+        if (inFlight.size > 0) {
+          await Promise.race(inFlight);
+          continue;
         }
-        await Promise.race(inFlight);
+        // The background loop may hold a claim it has not started yet: wait for it to show.
+        if (claiming > 0) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          continue;
+        }
+        const more = await fill();
+        if (more === 0 && inFlight.size === 0 && claiming === 0) return handled;
+        handled += more;
       }
     },
     async stop() {
