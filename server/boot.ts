@@ -16,6 +16,7 @@ import { startScheduler } from './jobs/scheduler.js';
 import type { Logger } from './logger.js';
 import { customersRouter } from './http/api/customers.js';
 import { programRouter } from './http/api/program.js';
+import { statsRouter } from './http/api/stats.js';
 import { adminUiRouter } from './http/admin-ui.js';
 import { extensionsRouter } from './http/extensions.js';
 import { proxyRouter } from './http/proxy.js';
@@ -101,7 +102,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
           if (program) await tryPublishProgram(hookCtx, installed.shop, program);
         },
       ],
-      apiRouters: [programRouter(ctx), customersRouter(ctx)],
+      apiRouters: [programRouter(ctx), customersRouter(ctx), statsRouter(ctx)],
       routers: [proxyRouter(ctx), extensionsRouter(ctx), adminUiRouter(config), ...(dev ? [dev.router] : [])],
     });
     server.on('request', app);

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { RedemptionRefused, redeem, redemptionView, type RedeemRequest } from '../services/redemption.js';
+import { RedemptionRefused, redeem, redemptionView, type RedeemRequest, type RefusalCode } from '../services/redemption.js';
 
 /** The body every redemption surface accepts (storefront, checkout, admin). */
 export const redemptionBody = z.object({
@@ -9,6 +9,9 @@ export const redemptionBody = z.object({
   steps: z.number().int('must be a whole number').min(1).max(1000).optional(),
   requestKey: z.string().regex(/^[\w-]{8,64}$/, 'must be 8-64 letters, digits, - or _').optional(),
 });
+
+/** Unknown → 404; not possible as asked → 422; not enough points → 409. */
+const REFUSAL_STATUS: Record<RefusalCode, 404 | 409 | 422> = { unknown_reward: 404, reward_disabled: 422, program_disabled: 422, invalid_steps: 422, insufficient_points: 409 };
 
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   return Object.fromEntries(error.issues.map((issue) => [issue.path.join('.') || '(body)', issue.message]));
@@ -35,6 +38,6 @@ export async function redeemAndRespond(ctx: AppContext, res: Response, body: unk
     res.status(201).json(body);
   } catch (error) {
     if (!(error instanceof RedemptionRefused)) throw error;
-    res.status(error.status).json({ error: error.code, message: error.message });
+    res.status(REFUSAL_STATUS[error.code]).json({ error: error.code, message: error.message });
   }
 }

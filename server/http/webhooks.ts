@@ -64,7 +64,7 @@ export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void =
     const triggered = header(req.headers['x-shopify-triggered-at']);
     const triggeredAt = triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered) : null;
     const now = ctx.clock();
-    const stored = gate?.storing();
+    const storingDone = gate?.storing();
     try {
       const entry = await inbox.create({
         shop,
@@ -88,7 +88,7 @@ export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void =
         return;
       }
     } finally {
-      stored?.();
+      storingDone?.();
     }
     res.status(200).json({ ok: true });
   });

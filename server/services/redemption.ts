@@ -7,7 +7,7 @@ import { adminClientFor } from '../shopify/client.js';
 import { issueReward, type IssueOutcome } from '../shopify/rewards.js';
 import { isDuplicateKey } from '../store/model.js';
 import { loadProgram } from '../store/programs.js';
-import { applyEntry, balanceOf, entryForKey } from '../store/ledger.js';
+import { applyEntry, balanceOf, entryForKey, type ApplyResult } from '../store/ledger.js';
 import { findRedemption, redemptionDocId, redemptionModel, settleRedemption, type Redemption } from '../store/redemptions.js';
 
 export interface RedeemRequest {
@@ -29,14 +29,15 @@ export interface RedeemResult {
   replayed: boolean;
 }
 
+export type RefusalCode = QuoteRefusal['refused'] | 'insufficient_points';
+
+/** A redemption refused before anything was debited; surfaces turn `code` into their answer. */
 export class RedemptionRefused extends Error {
   override readonly name = 'RedemptionRefused';
-  constructor(readonly status: 404 | 409 | 422, readonly code: QuoteRefusal['refused'] | 'insufficient_points', message: string) {
+  constructor(readonly code: RefusalCode, message: string) {
     super(message);
   }
 }
-
-const REFUSAL_STATUS: Record<QuoteRefusal['refused'], 404 | 422> = { unknown_reward: 404, reward_disabled: 422, program_disabled: 422, invalid_steps: 422 };
 /** Shopify calls per redemption before giving the points back (each call also retries transport errors itself). */
 const ISSUE_ATTEMPTS = 3;
 const SETTLE_WAIT_MS = 30_000;
@@ -64,7 +65,7 @@ async function waitUntilSettled(ctx: AppContext, doc: Redemption): Promise<Redem
 }
 
 /** Asks Shopify, retrying refusals with backoff; "code taken" means an earlier attempt of ours got through. */
-async function issueWithRetries(ctx: AppContext, doc: Redemption, currency: string, request: Parameters<typeof issueReward>[1]): Promise<{ outcome: IssueOutcome | null; failure: string; attempts: number }> {
+async function issueWithRetries(ctx: AppContext, doc: Redemption, request: Parameters<typeof issueReward>[1]): Promise<{ outcome: IssueOutcome | null; failure: string; attempts: number }> {
   let failure = '';
   for (let attempt = 1; attempt <= ISSUE_ATTEMPTS; attempt++) {
     try {
@@ -79,7 +80,7 @@ async function issueWithRetries(ctx: AppContext, doc: Redemption, currency: stri
     }
     if (attempt < ISSUE_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt + Math.random() * 100));
   }
-  ctx.logger.warn({ shop: doc.shop, redemption: doc.redemptionId, currency }, `redemption failed on Shopify: ${failure}`);
+  ctx.logger.warn({ shop: doc.shop, redemption: doc.redemptionId }, `redemption failed on Shopify: ${failure}`);
   return { outcome: null, failure, attempts: ISSUE_ATTEMPTS };
 }
 
@@ -93,9 +94,9 @@ async function issueWithRetries(ctx: AppContext, doc: Redemption, currency: stri
 export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<RedeemResult> {
   const now = ctx.clock();
   const program = await loadProgram(ctx.connection, request.shop);
-  if (!program) throw new RedemptionRefused(404, 'unknown_reward', 'This shop has no loyalty program');
+  if (!program) throw new RedemptionRefused('unknown_reward', 'This shop has no loyalty program');
   const quote = quoteRedemption(program, request.rewardId, request.steps);
-  if ('refused' in quote) throw new RedemptionRefused(REFUSAL_STATUS[quote.refused], quote.refused, quote.message);
+  if ('refused' in quote) throw new RedemptionRefused(quote.refused, quote.message);
 
   const isCredit = quote.value.kind === 'store_credit';
   const redemptionId = redemptionIdFor(ctx, request, isCredit ? 'CREDIT' : 'TALLY');
@@ -123,7 +124,7 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
     const earlier = await findRedemption(ctx.connection, request.shop, redemptionId);
     if (!earlier || earlier.customerId !== request.customerId) throw error;
     const settled = await waitUntilSettled(ctx, earlier);
-    if (settled.status === 'rejected') throw new RedemptionRefused(409, 'insufficient_points', 'Not enough points for this reward');
+    if (settled.status === 'rejected') throw new RedemptionRefused('insufficient_points', 'Not enough points for this reward');
     return { redemption: settled, balance: (await balanceOf(ctx.connection, request.shop, request.customerId)).available, replayed: true };
   }
 
@@ -134,10 +135,10 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
   );
   if (debit.rejected) {
     await settleRedemption(ctx.connection, doc, 'pending', { status: 'rejected', failure: 'not enough points', settledAt: now });
-    throw new RedemptionRefused(409, 'insufficient_points', 'Not enough points for this reward');
+    throw new RedemptionRefused('insufficient_points', 'Not enough points for this reward');
   }
 
-  const issued = await issueWithRetries(ctx, doc, program.currency, {
+  const issued = await issueWithRetries(ctx, doc, {
     shop: request.shop,
     customerId: request.customerId,
     code: doc.code,
@@ -152,11 +153,7 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
     await settleRedemption(ctx.connection, doc, 'pending', settled);
     return { redemption: { ...doc, ...settled }, balance: debit.entry?.balance ?? 0, replayed: false };
   }
-  const refund = await applyEntry(
-    ctx.connection,
-    { shop: request.shop, customerId: request.customerId, key: `redeem_refund:${redemptionId}`, type: 'redeem_refund', available: quote.pointsCost, pending: 0, reason: `points returned: Shopify could not issue ${quote.reward.name}`, source: 'shopify failure', guard: 'none' },
-    ctx.clock(),
-  );
+  const refund = await returnPoints(ctx, doc, `redeem_refund:${redemptionId}`, `points returned: Shopify could not issue ${quote.reward.name}`, ctx.clock());
   const settled = { status: 'refunded' as const, attempts: issued.attempts, failure: issued.failure, settledAt: ctx.clock() };
   await settleRedemption(ctx.connection, doc, 'pending', settled);
   return { redemption: { ...doc, ...settled }, balance: refund.entry?.balance ?? 0, replayed: false };
@@ -180,13 +177,13 @@ export function redemptionView(redemption: Redemption) {
   };
 }
 
-async function returnPoints(ctx: AppContext, redemption: Redemption, key: string, points: number, reason: string, now: Date): Promise<boolean> {
-  const result = await applyEntry(
+/** Gives a redemption's points back, once per key. */
+function returnPoints(ctx: AppContext, redemption: Redemption, key: string, reason: string, now: Date): Promise<ApplyResult> {
+  return applyEntry(
     ctx.connection,
-    { shop: redemption.shop, customerId: redemption.customerId, key, type: 'redeem_refund', available: points, pending: 0, reason, source: `reward ${redemption.redemptionId}`, guard: 'none' },
+    { shop: redemption.shop, customerId: redemption.customerId, key, type: 'redeem_refund', available: redemption.pointsSpent, pending: 0, reason, source: `reward ${redemption.redemptionId}`, guard: 'none' },
     now,
   );
-  return result.appliedNow;
 }
 
 /**
@@ -220,7 +217,7 @@ export async function returnRewardsOfOrder(ctx: AppContext, program: Program, sh
   if (!program.redemption.returnPointsOnOrderRefund) return 0;
   let returned = 0;
   for (const redemption of await redemptionModel(ctx.connection).find({ shop, orderId, status: 'used' }).lean()) {
-    if (await returnPoints(ctx, redemption, `redeem_return:${redemption.redemptionId}`, redemption.pointsSpent, `order ${orderId} was refunded`, now)) returned += redemption.pointsSpent;
+    if ((await returnPoints(ctx, redemption, `redeem_return:${redemption.redemptionId}`, `order ${orderId} was refunded`, now)).appliedNow) returned += redemption.pointsSpent;
   }
   return returned;
 }
@@ -241,7 +238,7 @@ export async function expireUnusedCodes(ctx: AppContext, shop: string, now: Date
       expired++;
     }
     if (program.redemption.returnPointsForExpiredCodes) {
-      await returnPoints(ctx, redemption, `redeem_expired:${redemption.redemptionId}`, redemption.pointsSpent, `${redemption.code} expired unused`, now);
+      await returnPoints(ctx, redemption, `redeem_expired:${redemption.redemptionId}`, `${redemption.code} expired unused`, now);
     }
   }
   return expired;

@@ -263,3 +263,16 @@ export async function earningHistory(connection: Connection, shop: string, custo
 export async function orderEntries(connection: Connection, shop: string, orderId: string): Promise<LedgerEntry[]> {
   return ledgerEntryModel(connection).find({ shop, orderId }).lean();
 }
+
+/**
+ * Points the shop's customers hold, in one aggregation: each customer's entries summed (the sum
+ * of a ledger is its balance), negative balances counting as none.
+ */
+export async function pointsHeld(connection: Connection, shop: string): Promise<{ points: number; customers: number }> {
+  const balances = await ledgerEntryModel(connection).aggregate<{ balance: number }>([
+    { $match: { shop } },
+    { $group: { _id: '$customerId', balance: { $sum: '$available' } } },
+    { $match: { balance: { $gt: 0 } } },
+  ]);
+  return { points: balances.reduce((sum, customer) => sum + customer.balance, 0), customers: balances.length };
+}

@@ -2,8 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { customerModel } from '../../store/customers.js';
-import { applyEntry, balanceOf, ledgerEntryModel, ledgerHeadModel } from '../../store/ledger.js';
-import { orderPointsModel } from '../../store/order-points.js';
+import { applyEntry, balanceOf, ledgerEntryModel } from '../../store/ledger.js';
 import { redemptionView } from '../../services/redemption.js';
 import { customerRedemptions } from '../../store/redemptions.js';
 import { apiLocals } from '../api.js';
@@ -49,25 +48,6 @@ export function customersRouter(ctx: AppContext): Router {
         points: { balance: balances[index]!.available, pending: balances[index]!.pending },
         lifetimeEarned: balances[index]!.lifetimeEarned,
       })),
-    });
-  });
-
-  /** The shop's recent trade for the program-economics panel: orders and revenue of 30 days, points held. */
-  router.get('/stats', async (_req, res) => {
-    const { shop } = apiLocals(res);
-    const days = 30;
-    const since = new Date(ctx.clock().getTime() - days * 86_400_000);
-    const [orders, heads] = await Promise.all([
-      orderPointsModel(ctx.connection).find({ shop, creditedAt: { $gte: since } }, { eligible: 1 }).lean(),
-      ledgerHeadModel(ctx.connection).find({ shop }, { customerId: 1 }).limit(5_000).lean(),
-    ]);
-    const balances = await Promise.all(heads.map((head) => balanceOf(ctx.connection, shop, head.customerId)));
-    res.json({
-      days,
-      orders: orders.length,
-      revenue: orders.reduce((sum, order) => sum + order.eligible, 0),
-      outstandingPoints: balances.reduce((sum, balance) => sum + Math.max(0, balance.available), 0),
-      customersWithPoints: balances.filter((balance) => balance.available > 0).length,
     });
   });
 
