@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import { signSessionToken } from '../devstore/session-token.js';
 import { signAppProxyQuery } from '../server/shopify/app-proxy.js';
-import { DEV_API_KEY, DEV_API_SECRET } from '../server/config.js';
+import { DEV_API_KEY, DEV_API_SECRET } from '../server/platform/config.js';
 import { measureInsertRate, startBenchDatabase, type InsertRate } from './lib/database.js';
 import { percentile, round, runLoad, type LoadResult, type PreparedRequest } from './lib/load.js';
 import { signedOrderPaid as signedOrder } from './lib/orders.js';

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { signSessionToken } from '../devstore/session-token.js';
-import { DEV_API_KEY, DEV_API_SECRET } from '../server/config.js';
+import { DEV_API_KEY, DEV_API_SECRET } from '../server/platform/config.js';
 import { round, runLoad } from './lib/load.js';
 import { signedOrderPaid } from './lib/orders.js';
 import { appUrlFromLog, rssMb, startServerProcess, type ServerProcess } from './lib/processes.js';

@@ -1,6 +1,6 @@
 // Builds the embedded FerretDB launcher ahead of time (CI, Docker images); `npm start` and
 // `npm test` also build it on demand.
-import { ensureLauncherBuilt } from '../server/db/ferretdb.js';
+import { ensureLauncherBuilt } from '../server/platform/database/ferretdb.js';
 
 const build = await ensureLauncherBuilt();
 console.log(

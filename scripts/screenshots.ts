@@ -9,9 +9,9 @@ import path from 'node:path';
 import { DEMO_SHOP, seedDemoShop } from '../devstore/demo.js';
 import { signSessionToken } from '../devstore/session-token.js';
 import { bootTally } from '../server/boot.js';
-import { loadConfig } from '../server/config.js';
-import type { Program } from '../server/loyalty/program.js';
-import { createLogger } from '../server/logger.js';
+import { loadConfig } from '../server/platform/config.js';
+import type { Program } from '../server/program/program.js';
+import { createLogger } from '../server/platform/logger.js';
 import { launchBrowser } from '../test/support/browser.js';
 
 const out = path.resolve('docs/screenshots');

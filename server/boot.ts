@@ -1,29 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connection } from 'mongoose';
-import { createDevstore } from '../devstore/router.js';
 import type { Devstore } from '../devstore/devstore.js';
-import { createApp } from './app.js';
-import type { Config } from './config.js';
-import type { AppContext } from './context.js';
-import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './db/connection.js';
-import { resolveDatabase, type ResolvedDatabase } from './db/resolve.js';
-import { ackGate } from './jobs/ack-gate.js';
-import { topicHandlers } from './jobs/handlers/index.js';
-import { startInboxWorker, type InboxWorker } from './jobs/inbox-worker.js';
-import { pointsJobs } from './jobs/points-jobs.js';
-import { startScheduler } from './jobs/scheduler.js';
-import type { Logger } from './logger.js';
-import { customersRouter } from './http/api/customers.js';
-import { programRouter } from './http/api/program.js';
-import { statsRouter } from './http/api/stats.js';
-import { adminUiRouter } from './http/admin-ui.js';
-import { extensionsRouter } from './http/extensions.js';
-import { proxyRouter } from './http/proxy.js';
-import { ensureIndexes } from './store/index.js';
-import { tryPublishProgram } from './services/storefront-metafield.js';
-import { ensureDefaultProgram, loadProgram } from './store/programs.js';
-import { installedShops } from './store/shops.js';
+import { adminUiRouter } from './admin-ui/index.js';
+import { customersRouter } from './customers/index.js';
+import { ackGate, activityRouter, startInboxWorker, webhooksRouter, type InboxWorker } from './inbox/index.js';
+import { ensureIndexes } from './indexes.js';
+import type { Config } from './platform/config.js';
+import type { AppContext } from './platform/context.js';
+import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './platform/database/connection.js';
+import { resolveDatabase, type ResolvedDatabase } from './platform/database/resolve.js';
+import { createApp } from './platform/http-app.js';
+import type { Logger } from './platform/logger.js';
+import { ensureDefaultProgram, loadProgram, programRouter, statsRouter } from './program/index.js';
+import { pointsJobs, startScheduler } from './scheduler/index.js';
+import { apiRouter, installedShops } from './shops/index.js';
+import { extensionsRouter, proxyRouter, tryPublishProgram } from './storefront/index.js';
+import { topicHandlers } from './topic-handlers.js';
 
 export interface RunningApp {
   url: string;
@@ -89,22 +82,32 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
     const gate = ackGate();
     const startedWorker = startInboxWorker(ctx, { handlers: topicHandlers, ackGate: gate });
     worker = startedWorker;
-    const dev = config.mode === 'development'
-      ? createDevstore({ appUrl: config.appUrl, apiKey: config.shopifyApiKey, apiSecret: config.shopifyApiSecret, clock: ctx.clock, statePath: options.devstoreStatePath })
-      : undefined;
-    const app = createApp(ctx, {
-      worker: startedWorker,
-      ackGate: gate,
-      installHooks: [
-        async (hookCtx, installed, now) => ensureDefaultProgram(hookCtx.connection, installed.shop, installed.currency, now),
-        async (hookCtx, installed) => {
-          const program = await loadProgram(hookCtx.connection, installed.shop);
-          if (program) await tryPublishProgram(hookCtx, installed.shop, program);
-        },
-      ],
-      apiRouters: [programRouter(ctx), customersRouter(ctx), statsRouter(ctx)],
-      routers: [proxyRouter(ctx), extensionsRouter(ctx), adminUiRouter(config), ...(dev ? [dev.router] : [])],
-    });
+    // The devstore is loaded only in dev mode, so it is never part of production's import graph.
+    const dev =
+      config.mode === 'development'
+        ? (await import('../devstore/router.js')).createDevstore({
+            appUrl: config.appUrl,
+            apiKey: config.shopifyApiKey,
+            apiSecret: config.shopifyApiSecret,
+            clock: ctx.clock,
+            statePath: options.devstoreStatePath,
+          })
+        : undefined;
+    const installHooks = [
+      async (hookCtx: AppContext, installed: { shop: string; currency: string }, now: Date) => ensureDefaultProgram(hookCtx.connection, installed.shop, installed.currency, now),
+      async (hookCtx: AppContext, installed: { shop: string }) => {
+        const program = await loadProgram(hookCtx.connection, installed.shop);
+        if (program) await tryPublishProgram(hookCtx, installed.shop, program);
+      },
+    ];
+    const app = createApp(ctx, [
+      webhooksRouter(ctx, startedWorker.nudge, gate),
+      apiRouter(ctx, [activityRouter(ctx, () => startedWorker.nudge()), programRouter(ctx), customersRouter(ctx), statsRouter(ctx)], installHooks),
+      proxyRouter(ctx),
+      extensionsRouter(ctx),
+      adminUiRouter(config),
+      ...(dev ? [dev.router] : []),
+    ]);
     server.on('request', app);
     const scheduler = startScheduler(ctx, pointsJobs, () => installedShops(ctx.connection));
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { ConfigError, DEV_API_KEY, loadConfig } from './config.js';
-import { DEMO_SHOP, seedDemoShop } from '../devstore/demo.js';
-import { bootTally } from './boot.js';
-import { ledgerEntryModel } from './store/ledger.js';
-import { createLogger } from './logger.js';
+import { ConfigError, DEV_API_KEY, loadConfig } from './platform/config.js';
+import type { Devstore } from '../devstore/devstore.js';
+import { bootTally, type RunningApp } from './boot.js';
+import { hasLedger } from './ledger/index.js';
+import { createLogger, type Logger } from './platform/logger.js';
 
 async function main(): Promise<void> {
   let config;
@@ -52,12 +52,18 @@ async function main(): Promise<void> {
   }
 
   // The demo shop comes after the signal handlers, so Ctrl-C during seeding still shuts down cleanly.
-  if (app.devstore && !(app.devstore.shop(DEMO_SHOP) && (await ledgerEntryModel(app.connection).exists({ shop: DEMO_SHOP })))) {
+  if (app.devstore) await seedDemoOnce(app.devstore, app, logger, () => stopping);
+}
+
+/** The demo shop, seeded once: its customers and orders arrive as signed webhooks like a real shop's. */
+async function seedDemoOnce(devstore: Devstore, app: RunningApp, logger: Logger, stopping: () => boolean): Promise<void> {
+  const { DEMO_SHOP, seedDemoShop } = await import('../devstore/demo.js');
+  if (!(devstore.shop(DEMO_SHOP) && (await hasLedger(app.connection, DEMO_SHOP)))) {
     try {
-      await seedDemoShop(app.devstore, app.url);
+      await seedDemoShop(devstore, app.url);
       logger.info(`demo shop ${DEMO_SHOP} installed with customers and orders: open ${app.url}/devstore`);
     } catch (error) {
-      if (!stopping) logger.error({ err: error }, 'could not create the demo shop');
+      if (!stopping()) logger.error({ err: error }, 'could not create the demo shop');
     }
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
-import { resolveDatabase, type ResolvedDatabase } from '../../server/db/resolve.js';
+import { resolveDatabase, type ResolvedDatabase } from '../../server/platform/database/resolve.js';
 import { round } from './load.js';
 
 /** A database server for the run, from the same resolver as `npm start`, in a fresh directory. */

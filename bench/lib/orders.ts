@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { DEV_API_SECRET } from '../../server/config.js';
+import { DEV_API_SECRET } from '../../server/platform/config.js';
 import type { PreparedRequest } from './load.js';
 
 /** A signed orders/paid webhook as Shopify sends it: 42.00 USD (42 points) for customer 7,000,000 + orderId % customers. */

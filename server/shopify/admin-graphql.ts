@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../platform/config.js';
 import { ADMIN_API_VERSION, shopifyOrigin } from './shop-domain.js';
 
 export interface ThrottleStatus {

@@ -1,4 +1,7 @@
-/** The Admin GraphQL operations Tally uses; the devstore implements exactly these. */
+/**
+ * The Admin GraphQL operations Tally uses; the devstore implements exactly these, and
+ * test/shopify/admin-operations.test.ts validates each against Shopify's published schema.
+ */
 
 export interface UserError {
   field: string[] | null;
@@ -19,6 +22,17 @@ export const DISCOUNT_CODE_BASIC_CREATE = `mutation DiscountCodeBasicCreate($bas
 }`;
 export interface DiscountCodeBasicCreateData {
   discountCodeBasicCreate: { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
+}
+
+/** A free item: Shopify gives one with a Buy X get Y discount (`discountOnQuantity` is BXGY's value, not a basic discount's). */
+export const DISCOUNT_CODE_BXGY_CREATE = `mutation DiscountCodeBxgyCreate($bxgyCodeDiscount: DiscountCodeBxgyInput!) {
+  discountCodeBxgyCreate(bxgyCodeDiscount: $bxgyCodeDiscount) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}`;
+export interface DiscountCodeBxgyCreateData {
+  discountCodeBxgyCreate: { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
 }
 
 export const DISCOUNT_CODE_FREE_SHIPPING_CREATE = `mutation DiscountCodeFreeShippingCreate($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {
@@ -54,10 +68,39 @@ export interface MetafieldsSetData {
   metafieldsSet: { metafields: Array<{ namespace: string; key: string; value: string }> | null; userErrors: UserError[] };
 }
 
+/** How many of a product's collections PRODUCTS_FOR_MULTIPLIERS reads. */
+export const COLLECTIONS_PER_PRODUCT = 50;
+
 /** Tags and collections of the products in an order, for earning multipliers (webhooks carry neither). */
 export const PRODUCTS_FOR_MULTIPLIERS = `query ProductsForMultipliers($ids: [ID!]!) {
-  nodes(ids: $ids) { ... on Product { id tags collections(first: 50) { nodes { id } } } }
+  nodes(ids: $ids) { ... on Product { id tags collections(first: ${COLLECTIONS_PER_PRODUCT}) { nodes { id } } } }
 }`;
+
+/** Shopify's single-query limit on calculated cost, and its limit on an input array such as `nodes(ids:)`. */
+export const SINGLE_QUERY_MAX_COST = 1000;
+export const MAX_INPUT_IDS = 250;
+
+/**
+ * The requested cost of PRODUCTS_FOR_MULTIPLIERS for `count` ids under Shopify's documented rules:
+ * each listed Product is an object (1), its `collections` connection costs 2 plus one per
+ * collection it may return (`first`), scalars cost nothing.
+ */
+export function productsForMultipliersCost(count: number): number {
+  return count * (1 + 2 + COLLECTIONS_PER_PRODUCT);
+}
+
+/**
+ * Splits product ids into PRODUCTS_FOR_MULTIPLIERS calls that each stay within `budget` (Shopify's
+ * single-query limit by default) and Shopify's 250 ids per input array: call the query once per
+ * batch, passing `productsForMultipliersCost(batch.length)` as the expected cost.
+ */
+export function productBatches(ids: readonly string[], budget = SINGLE_QUERY_MAX_COST): string[][] {
+  const perBatch = Math.min(MAX_INPUT_IDS, Math.floor(budget / productsForMultipliersCost(1)));
+  if (perBatch < 1) throw new RangeError(`a budget of ${budget} cannot pay for one product (${productsForMultipliersCost(1)})`);
+  const batches: string[][] = [];
+  for (let start = 0; start < ids.length; start += perBatch) batches.push(ids.slice(start, start + perBatch));
+  return batches;
+}
 export interface ProductsForMultipliersData {
   nodes: Array<{ id: string; tags: string[]; collections: { nodes: Array<{ id: string }> } } | null>;
 }

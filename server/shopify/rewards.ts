@@ -1,11 +1,14 @@
-import { formatAmount, type Reward } from '../loyalty/index.js';
-import type { RewardValue } from '../loyalty/redemption.js';
+import { formatAmount } from '../platform/money.js';
+import type { Reward } from '../program/index.js';
+import type { RewardValue } from '../redemption/index.js';
 import type { AdminGraphql } from './admin-graphql.js';
 import {
   DISCOUNT_CODE_BASIC_CREATE,
+  DISCOUNT_CODE_BXGY_CREATE,
   DISCOUNT_CODE_FREE_SHIPPING_CREATE,
   STORE_CREDIT_ACCOUNT_CREDIT,
   type DiscountCodeBasicCreateData,
+  type DiscountCodeBxgyCreateData,
   type DiscountCodeFreeShippingCreateData,
   type StoreCreditAccountCreditData,
   type UserError,
@@ -30,7 +33,6 @@ export type IssueOutcome = { issued: true; discountId?: string } | { issued: fal
  * valid from now until the reward's expiry, combining as the merchant chose.
  */
 function codeBasics(issue: RewardIssue): Record<string, unknown> {
-  const minimum = issue.reward.minimumOrderAmount;
   return {
     title: `${issue.reward.name} (loyalty reward ${issue.code})`,
     code: issue.code,
@@ -40,23 +42,41 @@ function codeBasics(issue: RewardIssue): Record<string, unknown> {
     usageLimit: 1,
     appliesOncePerCustomer: true,
     combinesWith: issue.reward.combinesWith,
-    ...(minimum > 0 ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: formatAmount({ amount: minimum, currency: issue.currency }) } } } : {}),
   };
 }
 
-function customerGets(issue: RewardIssue, value: Exclude<RewardValue, { kind: 'free_shipping' | 'store_credit' }>): Record<string, unknown> {
+/** The order minimum of basic and free-shipping codes (a Buy X get Y input has no such field). */
+function minimumRequirement(issue: RewardIssue): Record<string, unknown> {
+  const minimum = issue.reward.minimumOrderAmount;
+  return minimum > 0 ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: formatAmount({ amount: minimum, currency: issue.currency }) } } } : {};
+}
+
+/**
+ * One free unit of the variant, as Shopify's Buy X get Y discount gives it ("spend an amount, get
+ * an item free"): the customer buys at least the smallest amount of the currency of that variant
+ * and gets one of it at 100 % off, once per order.
+ */
+function freeItem(issue: RewardIssue, variantId: string): Record<string, unknown> {
+  const variant = { products: { productVariantsToAdd: [`gid://shopify/ProductVariant/${variantId}`] } };
+  return {
+    ...codeBasics(issue),
+    customerBuys: { value: { amount: formatAmount({ amount: 1, currency: issue.currency }) }, items: variant },
+    customerGets: { value: { discountOnQuantity: { quantity: '1', effect: { percentage: 1 } } }, items: variant },
+    usesPerOrderLimit: 1,
+  };
+}
+
+function customerGets(issue: RewardIssue, value: Extract<RewardValue, { kind: 'amount_off' | 'percentage_off' }>): Record<string, unknown> {
   switch (value.kind) {
     case 'amount_off':
       return { value: { discountAmount: { amount: formatAmount({ amount: value.amount, currency: issue.currency }), appliesOnEachItem: false } }, items: { all: true } };
     case 'percentage_off':
       return { value: { percentage: value.percentage / 100 }, items: { all: true } };
-    case 'free_product':
-      return { value: { discountOnQuantity: { quantity: '1', effect: { percentage: 1 } } }, items: { products: { productVariantsToAdd: [`gid://shopify/ProductVariant/${value.variantId}`] } } };
   }
 }
 
 /**
- * Creates the reward on Shopify: a code discount (basic or free shipping) or a store-credit
+ * Creates the reward on Shopify: a code discount (basic, Buy X get Y or free shipping) or a store-credit
  * transaction. Transport failures and throttling are retried by the client and surface as
  * ShopifyApiError; refusals come back as user errors.
  */
@@ -71,11 +91,18 @@ export async function issueReward(admin: AdminGraphql, issue: RewardIssue): Prom
     return userErrors.length > 0 ? { issued: false, userErrors } : { issued: true };
   }
   if (value.kind === 'free_shipping') {
-    const data = await admin<DiscountCodeFreeShippingCreateData>(issue.shop, DISCOUNT_CODE_FREE_SHIPPING_CREATE, { freeShippingCodeDiscount: codeBasics(issue) });
+    const data = await admin<DiscountCodeFreeShippingCreateData>(issue.shop, DISCOUNT_CODE_FREE_SHIPPING_CREATE, { freeShippingCodeDiscount: { ...codeBasics(issue), ...minimumRequirement(issue) } });
     const result = data.discountCodeFreeShippingCreate;
     return result.userErrors.length > 0 ? { issued: false, userErrors: result.userErrors } : { issued: true, discountId: result.codeDiscountNode?.id };
   }
-  const data = await admin<DiscountCodeBasicCreateData>(issue.shop, DISCOUNT_CODE_BASIC_CREATE, { basicCodeDiscount: { ...codeBasics(issue), customerGets: customerGets(issue, value) } });
+  if (value.kind === 'free_product') {
+    const data = await admin<DiscountCodeBxgyCreateData>(issue.shop, DISCOUNT_CODE_BXGY_CREATE, { bxgyCodeDiscount: freeItem(issue, value.variantId) });
+    const result = data.discountCodeBxgyCreate;
+    return result.userErrors.length > 0 ? { issued: false, userErrors: result.userErrors } : { issued: true, discountId: result.codeDiscountNode?.id };
+  }
+  const data = await admin<DiscountCodeBasicCreateData>(issue.shop, DISCOUNT_CODE_BASIC_CREATE, {
+    basicCodeDiscount: { ...codeBasics(issue), ...minimumRequirement(issue), customerGets: customerGets(issue, value) },
+  });
   const result = data.discountCodeBasicCreate;
   return result.userErrors.length > 0 ? { issued: false, userErrors: result.userErrors } : { issued: true, discountId: result.codeDiscountNode?.id };
 }

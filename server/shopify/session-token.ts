@@ -1,6 +1,6 @@
 import '@shopify/shopify-api/adapters/node';
 import { ApiVersion, shopifyApi } from '@shopify/shopify-api';
-import type { Config } from '../config.js';
+import type { Config } from '../platform/config.js';
 import { isShopDomain } from './shop-domain.js';
 
 export interface SessionTokenClaims {

@@ -1,8 +1,8 @@
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Program } from '../../server/loyalty/program.js';
-import { balanceOf } from '../../server/store/ledger.js';
-import { loadProgram } from '../../server/store/programs.js';
+import type { Program } from '../../server/program/program.js';
+import { balanceOf } from '../../server/ledger/store.js';
+import { loadProgram } from '../../server/program/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, installShop } from '../support/shopify.js';

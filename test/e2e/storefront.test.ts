@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Program } from '../../server/loyalty/program.js';
-import { redemptionModel } from '../../server/store/redemptions.js';
+import type { Program } from '../../server/program/program.js';
+import { redemptionModel } from '../../server/redemption/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';

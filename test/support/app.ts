@@ -1,6 +1,6 @@
 import { bootTally, type RunningApp } from '../../server/boot.js';
-import { loadConfig, type Config } from '../../server/config.js';
-import { createLogger } from '../../server/logger.js';
+import { loadConfig, type Config } from '../../server/platform/config.js';
+import { createLogger } from '../../server/platform/logger.js';
 import { freshDbName, sharedDatabase } from './database.js';
 
 export interface TestApp extends RunningApp {

@@ -1,8 +1,8 @@
 import type { Connection } from 'mongoose';
-import { connectMongoose } from '../../server/db/connection.js';
-import { loadConfig } from '../../server/config.js';
-import type { AppContext } from '../../server/context.js';
-import { createLogger } from '../../server/logger.js';
+import { connectMongoose } from '../../server/platform/database/connection.js';
+import { loadConfig } from '../../server/platform/config.js';
+import type { AppContext } from '../../server/platform/context.js';
+import { createLogger } from '../../server/platform/logger.js';
 import { freshDbName, sharedDatabase } from './database.js';
 
 /** An AppContext on a fresh database of the run's real server, with a clock the test controls. */

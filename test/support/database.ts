@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import type { DbEngine, ResolvedDatabase } from '../../server/db/resolve.js';
+import type { DbEngine, ResolvedDatabase } from '../../server/platform/database/resolve.js';
 
 /** The run's shared database server, as a ResolvedDatabase whose lifecycle the run owns. */
 export function sharedDatabase(): ResolvedDatabase {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { resolveDatabase, type ResolvedDatabase } from '../../server/db/resolve.js';
+import { resolveDatabase, type ResolvedDatabase } from '../../server/platform/database/resolve.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

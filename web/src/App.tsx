@@ -1,6 +1,6 @@
 import { Frame, Page, SkeletonBodyText, Card, Banner, Tabs, Toast } from '@shopify/polaris';
 import { useCallback, useEffect, useState } from 'react';
-import type { Program } from '../../server/loyalty/program.js';
+import type { Program } from '../../server/program/program.js';
 import { api } from './api.js';
 import { t } from './i18n.js';
 import { ActivityPage } from './pages/ActivityPage.js';

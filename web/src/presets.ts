@@ -1,4 +1,4 @@
-import type { Program, Reward } from '../../server/loyalty/program.js';
+import type { Program, Reward } from '../../server/program/program.js';
 
 export interface Preset {
   id: 'coffee' | 'boutique' | 'cashback';

@@ -1,6 +1,6 @@
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, InlineStack, Layout, Modal, Page, ResourceItem, ResourceList, Select, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
 import { useCallback, useEffect, useState } from 'react';
-import type { Program } from '../../../server/loyalty/program.js';
+import type { Program } from '../../../server/program/program.js';
 import { ApiError, api } from '../api.js';
 import type { Notify } from '../App.js';
 import { t } from '../i18n.js';

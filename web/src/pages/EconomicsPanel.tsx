@@ -1,8 +1,8 @@
 import { Banner, BlockStack, Card, InlineGrid, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useEffect, useMemo, useState } from 'react';
-import { programEconomics, type RecentOrders } from '../../../server/loyalty/economics.js';
-import { currencyDecimals, moneyFormatter } from '../../../server/loyalty/money.js';
-import type { Program } from '../../../server/loyalty/program.js';
+import { programEconomics, type RecentOrders } from '../../../server/program/economics.js';
+import { currencyDecimals, moneyFormatter } from '../../../server/platform/money.js';
+import type { Program } from '../../../server/program/program.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 

@@ -1,7 +1,7 @@
 import { Banner, BlockStack, Button, Card, Checkbox, ChoiceList, FormLayout, InlineStack, Layout, Page, Select, Text, TextField } from '@shopify/polaris';
 import { useState } from 'react';
-import { currencyDecimals } from '../../../server/loyalty/money.js';
-import type { Program, Reward } from '../../../server/loyalty/program.js';
+import { currencyDecimals } from '../../../server/platform/money.js';
+import type { Program, Reward } from '../../../server/program/program.js';
 import { ApiError, api } from '../api.js';
 import type { Notify } from '../App.js';
 import { t } from '../i18n.js';

@@ -1,0 +1,1 @@
+export { ADMIN_DIST, adminUiRouter } from './routes.js';

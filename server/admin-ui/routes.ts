@@ -1,0 +1,37 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+import type { Config } from '../platform/config.js';
+import { isShopDomain } from '../shopify/shop-domain.js';
+
+export const ADMIN_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** Shopify's App Bridge script in production; in dev mode the devstore's admin frame provides the same `shopify` global. */
+function appBridgeTag(config: Config): string {
+  return config.mode === 'production'
+    ? '<script src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>'
+    : '<script src="/devstore/app-bridge.js"></script>';
+}
+
+/**
+ * The embedded admin (web/, built by Vite into web/dist) at the app's URL, where Shopify's admin
+ * frames it. Only the admin of the shop named in the URL (and Shopify's admin) may frame it.
+ */
+export function adminUiRouter(config: Config): Router {
+  const router = Router();
+  router.use('/assets', express.static(path.join(ADMIN_DIST, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+  let page: string | undefined;
+  router.get('/', (req, res) => {
+    const index = path.join(ADMIN_DIST, 'index.html');
+    if (!existsSync(index)) {
+      res.status(503).type('text').send('The admin is not built yet: run `npm run build` (npm start and npm test do it for you).');
+      return;
+    }
+    page ??= readFileSync(index, 'utf8').replace('%SHOPIFY_API_KEY%', config.shopifyApiKey).replace('<!--app-bridge-->', appBridgeTag(config));
+    const shop = typeof req.query.shop === 'string' && isShopDomain(req.query.shop) ? req.query.shop : undefined;
+    const ancestors = config.mode === 'production' ? ['https://admin.shopify.com', ...(shop ? [`https://${shop}`] : [])] : ["'self'"];
+    res.set({ 'Content-Security-Policy': `frame-ancestors ${ancestors.join(' ')};`, 'Cache-Control': 'no-cache' }).type('html').send(page);
+  });
+  return router;
+}

@@ -1,0 +1,2 @@
+export { complianceTopicHandlers } from './handlers.js';
+export { dataExportModel, type DataExport } from './store.js';

@@ -1,0 +1,3 @@
+export { customerTopicHandlers, parseTags } from './handlers.js';
+export { customersRouter } from './routes.js';
+export { customerModel, PERSONAL_FIELDS, type CustomerProfile } from './store.js';

@@ -1,0 +1,127 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../platform/context.js';
+import { customerModel } from './store.js';
+import { applyEntry, balanceOf, ledgerEntryModel } from '../ledger/index.js';
+import { redemptionView } from '../redemption/index.js';
+import { customerRedemptions } from '../redemption/index.js';
+import { apiLocals } from '../platform/api-locals.js';
+import { fieldErrors, redeemAndRespond } from '../redemption/index.js';
+
+const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id (digits)');
+const adjustment = z.object({
+  points: z.number().int('must be a whole number').refine((points) => points !== 0, 'must not be zero').refine((points) => Math.abs(points) <= 10_000_000, 'is too large'),
+  reason: z.string().trim().min(1, 'is required').max(500),
+  requestKey: z.string().regex(/^[\w-]{8,64}$/).optional(),
+});
+const search = z.object({ query: z.string().max(200).default(''), limit: z.coerce.number().int().min(1).max(100).default(25) });
+const page = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().positive().optional(),
+  type: z.enum(['earn', 'bonus', 'reverse', 'release', 'order_edit', 'redeem', 'redeem_refund', 'adjust', 'expire']).optional(),
+});
+
+/** A customer's points, ledger and manual adjustments, for the admin. */
+export function customersRouter(ctx: AppContext): Router {
+  const router = Router();
+  const entries = ledgerEntryModel(ctx.connection);
+
+  /** Search by name, email or id: the profile fields Shopify sent, matched case-insensitively as plain text. */
+  router.get('/customers', async (req, res) => {
+    const { shop } = apiLocals(res);
+    const query = search.safeParse(req.query);
+    if (!query.success) {
+      res.status(422).json({ error: 'invalid_request', errors: fieldErrors(query.error) });
+      return;
+    }
+    const text = query.data.query.trim();
+    const pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+    const filter = text === '' ? { shop } : { shop, $or: [{ customerId: text }, { email: pattern }, { firstName: pattern }, { lastName: pattern }] };
+    const profiles = await customerModel(ctx.connection).find(filter, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, redactedAt: 1 }).sort({ updatedAt: -1 }).limit(query.data.limit).lean();
+    const balances = await Promise.all(profiles.map((profile) => balanceOf(ctx.connection, shop, profile.customerId)));
+    res.json({
+      customers: profiles.map((profile, index) => ({
+        customerId: profile.customerId,
+        name: [profile.firstName, profile.lastName].filter(Boolean).join(' ') || null,
+        email: profile.email ?? null,
+        redacted: Boolean(profile.redactedAt),
+        points: { balance: balances[index]!.available, pending: balances[index]!.pending },
+        lifetimeEarned: balances[index]!.lifetimeEarned,
+      })),
+    });
+  });
+
+  router.get('/customers/:customerId', async (req, res) => {
+    const { shop } = apiLocals(res);
+    const id = customerId.safeParse(req.params.customerId);
+    const query = page.safeParse(req.query);
+    if (!id.success || !query.success) {
+      res.status(422).json({ error: 'invalid_request', errors: { ...(id.success ? {} : { customerId: id.error.issues[0]?.message }), ...(query.success ? {} : fieldErrors(query.error)) } });
+      return;
+    }
+    const { limit, before, type } = query.data;
+    const [balance, profile, ledger, redemptions] = await Promise.all([
+      balanceOf(ctx.connection, shop, id.data),
+      customerModel(ctx.connection).findOne({ shop, customerId: id.data }, { _id: 0, email: 1, firstName: 1, lastName: 1, tags: 1 }).lean(),
+      entries
+        .find({ shop, customerId: id.data, ...(type ? { type } : {}), ...(before ? { seq: { $lt: before } } : {}) })
+        .sort({ seq: -1 })
+        .limit(limit + 1)
+        .lean(),
+      customerRedemptions(ctx.connection, shop, id.data),
+    ]);
+    const pageEntries = ledger.slice(0, limit);
+    res.json({
+      customerId: id.data,
+      profile: profile ?? null,
+      points: { balance: balance.available, pending: balance.pending },
+      lifetimeEarned: balance.lifetimeEarned,
+      ledger: pageEntries.map((entry) => ({
+        key: entry.key,
+        type: entry.type,
+        seq: entry.seq,
+        points: entry.available,
+        pending: entry.pending,
+        balance: entry.balance,
+        shortfall: entry.shortfall,
+        reason: entry.reason,
+        source: entry.source,
+        staffId: entry.staffId ?? null,
+        createdAt: entry.createdAt,
+      })),
+      nextBefore: ledger.length > limit ? (pageEntries.at(-1)?.seq ?? null) : null,
+      redemptions: redemptions.map(redemptionView),
+    });
+  });
+
+  router.post('/customers/:customerId/adjustments', express.json({ limit: '10kb' }), async (req, res) => {
+    const { shop, staffId } = apiLocals(res);
+    const id = customerId.safeParse(req.params.customerId);
+    const body = adjustment.safeParse(req.body);
+    if (!id.success || !body.success) {
+      res.status(422).json({ error: 'invalid_adjustment', errors: { ...(id.success ? {} : { customerId: id.error.issues[0]?.message }), ...(body.success ? {} : fieldErrors(body.error)) } });
+      return;
+    }
+    const now = ctx.clock();
+    const key = `adjust:${id.data}:${body.data.requestKey ?? `${staffId}:${now.getTime()}:${Math.random().toString(36).slice(2, 10)}`}`;
+    await applyEntry(
+      ctx.connection,
+      { shop, customerId: id.data, key, type: 'adjust', available: body.data.points, pending: 0, reason: body.data.reason, source: 'admin', staffId, guard: 'none' },
+      now,
+    );
+    const balance = await balanceOf(ctx.connection, shop, id.data);
+    res.status(201).json({ key, points: body.data.points, reason: body.data.reason, staffId, balance: balance.available, pending: balance.pending });
+  });
+
+  /** Staff issue a reward on a customer's behalf (a goodwill gesture, a phone request): same rules as the storefront. */
+  router.post('/customers/:customerId/redemptions', express.json({ limit: '10kb' }), async (req, res) => {
+    const { shop, staffId } = apiLocals(res);
+    const id = customerId.safeParse(req.params.customerId);
+    if (!id.success) {
+      res.status(422).json({ error: 'invalid_redemption', errors: { customerId: id.error.issues[0]?.message } });
+      return;
+    }
+    await redeemAndRespond(ctx, res, req.body, { shop, customerId: id.data, source: 'admin', staffId });
+  });
+  return router;
+}

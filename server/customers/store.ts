@@ -1,0 +1,43 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../platform/models.js';
+
+/** What Shopify told us about a customer (customers/create, customers/update, orders). */
+export interface CustomerProfile {
+  shop: string;
+  customerId: string;
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  phone?: string | null;
+  birthday?: string | null;
+  addresses?: unknown[];
+  tags: string[];
+  updatedAt: Date;
+  redactedAt?: Date;
+}
+
+const customerSchema = new Schema<CustomerProfile>(
+  {
+    shop: { type: String, required: true },
+    customerId: { type: String, required: true },
+    email: String,
+    firstName: String,
+    lastName: String,
+    phone: String,
+    birthday: String,
+    addresses: { type: [Schema.Types.Mixed], default: undefined },
+    tags: { type: [String], default: [] },
+    updatedAt: { type: Date, required: true },
+    redactedAt: Date,
+  },
+  { collection: 'customers', versionKey: false },
+);
+customerSchema.index({ shop: 1, customerId: 1 }, { unique: true });
+customerSchema.index({ shop: 1, email: 1 });
+
+export function customerModel(connection: Connection): Model<CustomerProfile> {
+  return modelOn(connection, 'CustomerProfile', customerSchema);
+}
+
+/** The fields customers/redact erases. */
+export const PERSONAL_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'birthday', 'addresses'] as const;

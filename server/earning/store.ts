@@ -1,0 +1,108 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey, modelOn } from '../platform/models.js';
+
+/**
+ * The per-order record: what the order was worth to the program when it was first credited.
+ * Points awarded and reversed are the order's ledger entries (by orderId); this record only
+ * holds what the ledger does not: the eligible amount, the pending window, cash back.
+ */
+export interface OrderPoints {
+  /** `${shop}|${orderId}`, so an order is found by _id. */
+  _id: string;
+  shop: string;
+  orderId: string;
+  customerId: string;
+  eligible: number;
+  earned: number;
+  cashBack: number;
+  /** Store credit for cash back: claimed ('issuing') before Shopify is called, 'issued' after. */
+  cashBackState?: 'issuing' | 'issued';
+  currency: string;
+  /** What the customer saw, in their currency: kept for display, never the basis of points. */
+  presentment?: { amount: number; currency: string };
+  notes: string[];
+  pendingUntil: Date | null;
+  creditedAt: Date;
+}
+
+/** A refund or cancellation that arrived before the order was credited. */
+export interface HeldReversal {
+  shop: string;
+  orderId: string;
+  key: string;
+  refunded: number | null;
+  receivedAt: Date;
+}
+
+const orderPointsSchema = new Schema<OrderPoints>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    orderId: { type: String, required: true },
+    customerId: { type: String, required: true },
+    eligible: { type: Number, required: true },
+    earned: { type: Number, required: true },
+    cashBack: { type: Number, required: true },
+    cashBackState: String,
+    currency: { type: String, required: true },
+    presentment: { _id: false, amount: Number, currency: String },
+    notes: { type: [String], default: [] },
+    pendingUntil: { type: Date, default: null },
+    creditedAt: { type: Date, required: true },
+  },
+  { collection: 'order_points', versionKey: false },
+);
+orderPointsSchema.index({ shop: 1, orderId: 1 }, { unique: true });
+orderPointsSchema.index({ shop: 1, customerId: 1, creditedAt: -1 });
+orderPointsSchema.index({ shop: 1, pendingUntil: 1 });
+
+const heldSchema = new Schema<HeldReversal>(
+  {
+    shop: { type: String, required: true },
+    orderId: { type: String, required: true },
+    key: { type: String, required: true },
+    refunded: { type: Number, default: null },
+    receivedAt: { type: Date, required: true },
+  },
+  { collection: 'held_reversals', versionKey: false },
+);
+heldSchema.index({ shop: 1, key: 1 }, { unique: true });
+heldSchema.index({ shop: 1, orderId: 1 });
+
+export function orderPointsModel(connection: Connection): Model<OrderPoints> {
+  return modelOn(connection, 'OrderPoints', orderPointsSchema);
+}
+
+export function heldReversalModel(connection: Connection): Model<HeldReversal> {
+  return modelOn(connection, 'HeldReversal', heldSchema);
+}
+
+/** Records an order's worth once: the first insert wins and every later caller reads it. */
+export async function recordOrderOnce(connection: Connection, record: OrderPoints): Promise<OrderPoints> {
+  const orders = orderPointsModel(connection);
+  try {
+    await orders.create(record);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
+  const stored = await orders.findById(record._id).lean();
+  if (!stored) throw new Error(`order ${record.orderId} record missing`);
+  return stored;
+}
+
+export function orderPointsId(shop: string, orderId: string): string {
+  return `${shop}|${orderId}`;
+}
+
+export async function findOrderPoints(connection: Connection, shop: string, orderId: string): Promise<OrderPoints | null> {
+  return orderPointsModel(connection).findById(orderPointsId(shop, orderId)).lean();
+}
+
+/** Holds a reversal for an order not credited yet (insert-only, so concurrent ones all land). */
+export async function holdReversal(connection: Connection, held: HeldReversal): Promise<void> {
+  try {
+    await heldReversalModel(connection).create(held);
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../platform/context.js';
+import type { Types, UpdateQuery } from 'mongoose';
+import { inboxModel, webhookLogModel, type InboxEntry, type InboxStatus } from './store.js';
+import { isDuplicateKey } from '../platform/models.js';
+import type { AckGate } from './ack-gate.js';
+import { PermanentFailure, type TopicHandler, type WebhookDelivery } from './topics.js';
+
+export interface InboxWorkerOptions {
+  handlers: Record<string, TopicHandler>;
+  /** How long a claim holds before another worker may take the entry over. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  concurrency?: number;
+  /** How often to sweep the whole inbox for retries, expired leases and other processes' work. */
+  pollMs?: number;
+  /** Lets webhook acknowledgements go first: the worker waits for it before starting more work. */
+  ackGate?: AckGate;
+}
+
+/** The longest the worker defers to acknowledgements before starting a piece of work anyway. */
+const ACK_PRIORITY_MAX_WAIT_MS = 100;
+
+export interface InboxWorker {
+  /** Hands the worker a delivery this process just stored, so it claims it at once by id. */
+  nudge(id?: string): void;
+  /** Processes due entries until none is left; returns how many it handled (tests, bench). */
+  drain(): Promise<number>;
+  /** Stops claiming and waits for claimed work to finish. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
+type StoredEntry = InboxEntry & { _id: Types.ObjectId };
+
+/** Exponential backoff with full jitter: 1 s, 2 s, 4 s ... capped at 10 minutes. */
+export function retryDelayMs(attempt: number): number {
+  const ceiling = Math.min(600_000, 1000 * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+/**
+ * Claims due inbox entries with a lease (findOneAndUpdate, so any number of processes can work
+ * one inbox), runs the topic's handler and records the outcome. A handler that throws is retried
+ * with backoff; after `maxAttempts`, or on a PermanentFailure, the entry ends `failed` with its
+ * reason. An entry whose worker died is claimed again once its lease expires.
+ */
+export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): InboxWorker {
+  const inbox = inboxModel(ctx.connection);
+  const log = webhookLogModel(ctx.connection);
+  const owner = randomUUID();
+  const leaseMs = options.leaseMs ?? 60_000;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const concurrency = options.concurrency ?? 8;
+  const pollMs = options.pollMs ?? 1000;
+  let stopped = false;
+  let active = 0;
+  // Claims under way: the entry is already ours in the database but not yet in `inFlight`.
+  let claiming = 0;
+  let wake: (() => void) | undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  // Deliveries this process stored: claimed by _id, the cheapest lookup on every engine.
+  const fresh: string[] = [];
+
+  async function claim(): Promise<StoredEntry | null> {
+    const now = ctx.clock();
+    const update: UpdateQuery<InboxEntry> = { $set: { status: 'processing', leaseOwner: owner, availableAt: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } };
+    const due: InboxStatus[] = ['pending', 'processing'];
+    for (let id = fresh.shift(); id !== undefined; id = fresh.shift()) {
+      const claimed = await inbox.findOneAndUpdate({ _id: id, status: { $in: due }, availableAt: { $lte: now } }, update, { returnDocument: 'after' }).lean<StoredEntry>();
+      if (claimed) return claimed;
+    }
+    return inbox.findOneAndUpdate({ status: { $in: due }, availableAt: { $lte: now } }, update, { sort: { availableAt: 1 }, returnDocument: 'after' }).lean<StoredEntry>();
+  }
+
+  async function finish(entry: StoredEntry, update: Partial<InboxEntry>): Promise<void> {
+    if (update.status === 'pending') {
+      // Only the current lease holder records a retry; a worker whose lease was taken over stays silent.
+      await inbox.updateOne({ _id: entry._id, leaseOwner: owner, status: 'processing' }, { $set: update, $unset: { leaseOwner: 1 } });
+      return;
+    }
+    // A finished delivery moves to the log: written there first, then removed from the inbox, so a
+    // crash in between leaves it in both (the log keeps one copy) rather than in neither.
+    // The stored entry is read again: a handler may have changed it (customers/redact scrubs its own body).
+    const current = (await inbox.findById(entry._id).lean<StoredEntry>()) ?? entry;
+    const { leaseOwner: _leaseOwner, ...finished } = { ...current, ...update };
+    await log.create(finished).catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+    });
+    await inbox.deleteOne({ _id: entry._id });
+  }
+
+  async function process(entry: StoredEntry): Promise<void> {
+    const handler = options.handlers[entry.topic];
+    const now = ctx.clock();
+    if (!handler) {
+      await finish(entry, { status: 'skipped', outcome: `no handler for topic ${entry.topic}`, finishedAt: now });
+      return;
+    }
+    const delivery: WebhookDelivery = {
+      shop: entry.shop,
+      topic: entry.topic,
+      eventId: entry.eventId,
+      webhookId: entry.webhookId,
+      apiVersion: entry.apiVersion,
+      triggeredAt: entry.triggeredAt,
+      receivedAt: entry.receivedAt,
+      payload: JSON.parse(entry.body) as unknown,
+    };
+    try {
+      const outcome = await handler(delivery, ctx, now);
+      await finish(entry, {
+        status: outcome.status,
+        outcome: outcome.status === 'skipped' ? outcome.reason : (outcome.detail ?? 'processed'),
+        finishedAt: ctx.clock(),
+      });
+    } catch (error) {
+      const reason = `${entry.topic} for ${entry.shop} (event ${entry.eventId}): ${(error as Error).message}`;
+      const permanent = error instanceof PermanentFailure || entry.attempts >= maxAttempts;
+      ctx.logger.warn({ shop: entry.shop, topic: entry.topic, eventId: entry.eventId, attempt: entry.attempts, permanent, err: error }, 'webhook handler failed');
+      await finish(
+        entry,
+        permanent
+          ? { status: 'failed', lastError: reason, outcome: `failed after ${entry.attempts} attempt(s): ${(error as Error).message}`, finishedAt: ctx.clock() }
+          : { status: 'pending', lastError: reason, availableAt: new Date(ctx.clock().getTime() + retryDelayMs(entry.attempts)) },
+      );
+    }
+  }
+
+  async function fill(): Promise<number> {
+    let started = 0;
+    while (!stopped && active < concurrency) {
+      await options.ackGate?.clear(ACK_PRIORITY_MAX_WAIT_MS);
+      claiming++;
+      let entry: StoredEntry | null;
+      try {
+        entry = await claim();
+      } finally {
+        claiming--;
+      }
+      if (!entry) break;
+      started++;
+      active++;
+      const task = process(entry)
+        .catch((error: unknown) => ctx.logger.error({ err: error }, 'inbox worker could not record an outcome'))
+        .finally(() => {
+          active--;
+          inFlight.delete(task);
+          wake?.();
+        });
+      inFlight.add(task);
+    }
+    return started;
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await fill();
+      } catch (error) {
+        ctx.logger.warn({ err: error }, 'inbox worker could not claim work (database unavailable?)');
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+  })();
+
+  return {
+    nudge: (id?: string) => {
+      if (id) fresh.push(id);
+      wake?.();
+    },
+    async drain() {
+      let handled = 0;
+      for (;;) {
+        handled += await fill();
+        if (inFlight.size > 0) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        // The background loop may hold a claim it has not started yet: wait for it to show.
+        if (claiming > 0) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          continue;
+        }
+        const more = await fill();
+        if (more === 0 && inFlight.size === 0 && claiming === 0) return handled;
+        handled += more;
+      }
+    },
+    async stop() {
+      stopped = true;
+      wake?.();
+      await loop;
+      await Promise.all(inFlight);
+    },
+  };
+}

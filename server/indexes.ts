@@ -1,0 +1,39 @@
+import type { Connection } from 'mongoose';
+import { jobRunModel } from './scheduler/index.js';
+import { customerModel } from './customers/index.js';
+import { dataExportModel } from './compliance/index.js';
+import { inboxModel, webhookLogModel } from './inbox/index.js';
+import { ledgerEntryModel, ledgerHeadModel, ledgerKeyModel } from './ledger/index.js';
+import { heldReversalModel, orderPointsModel } from './earning/index.js';
+import { programModel } from './program/index.js';
+import { redemptionModel } from './redemption/index.js';
+import { expiryReminderModel } from './scheduler/index.js';
+import { shopModel } from './shops/index.js';
+
+/**
+ * Each store file exports a `xxxModel(connection)` function that registers its schema on the
+ * connection once and returns the model; every document and index starts with `shop`.
+ * `registerModels` lists them all so `ensureIndexes` sees every collection.
+ */
+export function registerModels(connection: Connection): void {
+  shopModel(connection);
+  inboxModel(connection);
+  webhookLogModel(connection);
+  customerModel(connection);
+  dataExportModel(connection);
+  jobRunModel(connection);
+  programModel(connection);
+  expiryReminderModel(connection);
+  ledgerEntryModel(connection);
+  ledgerHeadModel(connection);
+  ledgerKeyModel(connection);
+  orderPointsModel(connection);
+  heldReversalModel(connection);
+  redemptionModel(connection);
+}
+
+/** Creates every collection's indexes; safe to run at each start and from several processes. */
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  registerModels(connection);
+  await Promise.all(Object.values(connection.models).map((model) => model.createIndexes()));
+}

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { currencyDecimals, moneyFormatter } from '../platform/money.js';
+
+const id = z.string().trim().min(1).max(64).regex(/^[\w-]+$/, 'use letters, digits, - and _');
+const points = z.number().int('must be a whole number of points').min(0);
+const minor = z.number().int('must be an amount in minor units (whole number)').min(0);
+const rate = z.number().min(0).max(1000).refine((value) => Number.isInteger(Math.round(value * 100)) && Math.abs(value * 100 - Math.round(value * 100)) < 1e-9, 'at most two decimals');
+
+const multiplierSchema = z.object({
+  id,
+  match: z.object({ kind: z.enum(['product', 'collection', 'tag']), value: z.string().trim().min(1).max(255) }),
+  multiplier: z.number().min(1).max(20),
+});
+
+const promotionSchema = z
+  .object({ id, name: z.string().trim().min(1).max(80), multiplier: z.number().min(1).max(20), startsAt: z.iso.datetime(), endsAt: z.iso.datetime() })
+  .refine((promotion) => Date.parse(promotion.endsAt) > Date.parse(promotion.startsAt), { message: 'must end after it starts', path: ['endsAt'] });
+
+const combinesWith = z.object({ orderDiscounts: z.boolean(), productDiscounts: z.boolean(), shippingDiscounts: z.boolean() });
+
+const rewardBase = {
+  id,
+  name: z.string().trim().min(1).max(80),
+  enabled: z.boolean(),
+  minimumOrderAmount: minor,
+  codeExpiresInDays: z.number().int().min(1).max(365),
+  combinesWith,
+};
+
+export const rewardSchema = z.discriminatedUnion('type', [
+  z.object({ ...rewardBase, type: z.literal('amount_off'), pointsCost: points.min(1), amountOff: minor.min(1) }),
+  z.object({ ...rewardBase, type: z.literal('percentage_off'), pointsCost: points.min(1), percentageOff: z.number().int().min(1).max(100) }),
+  z.object({ ...rewardBase, type: z.literal('free_shipping'), pointsCost: points.min(1) }),
+  z.object({ ...rewardBase, type: z.literal('free_product'), pointsCost: points.min(1), variantId: z.string().regex(/^\d{1,20}$/, 'a Shopify variant id') }),
+  z.object({ ...rewardBase, type: z.literal('store_credit'), pointsCost: points.min(1), creditAmount: minor.min(1) }),
+  z.object({
+    ...rewardBase,
+    type: z.literal('points_for_money'),
+    /** Points per step; each step is worth `stepAmount` off. */
+    pointsCost: points.min(1),
+    stepAmount: minor.min(1),
+    minSteps: z.number().int().min(1),
+    maxSteps: z.number().int().min(1).max(1000),
+  }),
+]);
+
+export const programSchema = z
+  .object({
+    version: z.number().int().min(1),
+    enabled: z.boolean(),
+    /** Set once the merchant has finished the first-run wizard. */
+    onboarded: z.boolean().default(false),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    pointsName: z.string().trim().min(1).max(30),
+    earning: z.object({
+      pointsPerCurrencyUnit: rate,
+      minimumOrderAmount: minor,
+      multipliers: z.array(multiplierSchema).max(50),
+      promotions: z.array(promotionSchema).max(20),
+      punchCard: z.object({ enabled: z.boolean(), everyNthOrder: z.number().int().min(2).max(100), bonusPoints: points }),
+      cashBack: z.object({ enabled: z.boolean(), percent: rate.refine((value) => value <= 100, 'at most 100'), insteadOfPoints: z.boolean() }),
+      caps: z.object({ perOrder: points.nullable(), perCustomerPerDay: points.nullable() }),
+      excludedCustomerTags: z.array(z.string().trim().min(1).max(255)).max(50),
+    }),
+    pendingDays: z.number().int().min(0).max(365),
+    expiry: z.object({ mode: z.enum(['none', 'inactivity', 'batch']), days: z.number().int().min(1).max(3650), reminderDaysBefore: z.number().int().min(0).max(365) }),
+    negativeBalance: z.enum(['allow', 'stop_at_zero']),
+    redemption: z.object({ returnPointsOnOrderRefund: z.boolean(), returnPointsForExpiredCodes: z.boolean() }),
+    rewards: z.array(rewardSchema).min(1, 'keep at least one reward').max(50),
+    widget: z.object({
+      primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1f6feb'),
+      textColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #ffffff'),
+      position: z.enum(['bottom-right', 'bottom-left']),
+      languages: z.array(z.enum(['en', 'fr', 'de', 'es'])).min(1),
+    }),
+  })
+  .superRefine((program, issue) => {
+    if (program.expiry.mode !== 'none' && program.expiry.reminderDaysBefore >= program.expiry.days) {
+      issue.addIssue({ code: 'custom', path: ['expiry', 'reminderDaysBefore'], message: 'must be fewer days than the expiry period' });
+    }
+    const ids = new Set<string>();
+    program.rewards.forEach((reward, index) => {
+      if (ids.has(reward.id)) issue.addIssue({ code: 'custom', path: ['rewards', index, 'id'], message: 'reward ids must be unique' });
+      ids.add(reward.id);
+      if (reward.type === 'points_for_money' && reward.maxSteps < reward.minSteps) {
+        issue.addIssue({ code: 'custom', path: ['rewards', index, 'maxSteps'], message: 'must be at least minSteps' });
+      }
+    });
+  });
+
+export type Program = z.infer<typeof programSchema>;
+export type Reward = z.infer<typeof rewardSchema>;
+
+export type ProgramValidation = { ok: true; program: Program } | { ok: false; errors: Record<string, string> };
+
+/** Validates a whole program; errors are keyed by field path ("earning.pointsPerCurrencyUnit"). */
+export function validateProgram(input: unknown): ProgramValidation {
+  const parsed = programSchema.safeParse(input);
+  if (parsed.success) return { ok: true, program: parsed.data };
+  const errors: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.map(String).join('.') || '(program)';
+    errors[path] ??= issue.message;
+  }
+  return { ok: false, errors };
+}
+
+const noCombining = { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true };
+
+/** A new shop's program (CONTRACT.md): 1 point per currency unit, credited when paid, no pending, no expiry. */
+export function defaultProgram(currency: string): Program {
+  const unit = 10 ** currencyDecimals(currency);
+  return {
+    version: 1,
+    enabled: true,
+    onboarded: false,
+    currency,
+    pointsName: 'points',
+    earning: {
+      pointsPerCurrencyUnit: 1,
+      minimumOrderAmount: 0,
+      multipliers: [],
+      promotions: [],
+      punchCard: { enabled: false, everyNthOrder: 10, bonusPoints: 50 },
+      cashBack: { enabled: false, percent: 2, insteadOfPoints: false },
+      caps: { perOrder: null, perCustomerPerDay: null },
+      excludedCustomerTags: [],
+    },
+    pendingDays: 0,
+    expiry: { mode: 'none', days: 365, reminderDaysBefore: 30 },
+    negativeBalance: 'allow',
+    redemption: { returnPointsOnOrderRefund: false, returnPointsForExpiredCodes: false },
+    rewards: [
+      { id: 'five-off', type: 'amount_off', name: `${moneyFormatter(currency)(5 * unit)} off your order`, pointsCost: 500, amountOff: 5 * unit, enabled: true, minimumOrderAmount: 0, codeExpiresInDays: 90, combinesWith: noCombining },
+      { id: 'free-shipping', type: 'free_shipping', name: 'Free shipping', pointsCost: 300, enabled: true, minimumOrderAmount: 0, codeExpiresInDays: 90, combinesWith: noCombining },
+    ],
+    widget: { primaryColor: '#1f6feb', textColor: '#ffffff', position: 'bottom-right', languages: ['en'] },
+  };
+}

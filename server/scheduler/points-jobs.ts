@@ -1,0 +1,81 @@
+import type { AppContext } from '../platform/context.js';
+import { expireBatches, expireInactive } from './expiry.js';
+import { applyEntry, ledgerEntryModel, ledgerHeadModel, newestEntry, orderEntries } from '../ledger/index.js';
+import { orderPointsModel } from '../earning/index.js';
+import { loadProgram } from '../program/index.js';
+import { recordReminder } from './store.js';
+import { expireUnusedCodes } from '../redemption/index.js';
+import type { ScheduledJob } from './scheduler.js';
+
+/** Pending points whose return window has closed become available, once per order. */
+export async function releasePendingPoints(ctx: AppContext, shop: string, now: Date): Promise<number> {
+  const due = await orderPointsModel(ctx.connection).find({ shop, pendingUntil: { $ne: null, $lte: now } }).lean();
+  let released = 0;
+  for (const order of due) {
+    const entries = await orderEntries(ctx.connection, shop, order.orderId);
+    if (entries.some((entry) => entry.type === 'release')) continue;
+    const pending = entries.reduce((sum, entry) => sum + entry.pending, 0);
+    if (pending <= 0) continue;
+    const result = await applyEntry(
+      ctx.connection,
+      { shop, customerId: order.customerId, key: `release:order:${order.orderId}`, type: 'release', available: pending, pending: -pending, reason: 'return window closed', source: `order ${order.orderId}`, orderId: order.orderId, guard: 'none' },
+      now,
+    );
+    if (result.appliedNow) released += pending;
+  }
+  return released;
+}
+
+/**
+ * Expiry, by the program's mode. Batch: points expire N days after they were earned, oldest spent
+ * first. Inactivity: a customer whose last ledger activity is older than the program's period
+ * loses the available balance (key `expire:<customer>:<day>`, so a day's run is idempotent);
+ * a reminder is recorded once per expiry date within the reminder window.
+ */
+export async function expireInactivePoints(ctx: AppContext, shop: string, now: Date): Promise<{ expired: number; reminded: number }> {
+  const program = await loadProgram(ctx.connection, shop);
+  const totals = { expired: 0, reminded: 0 };
+  if (!program || program.expiry.mode === 'none') return totals;
+  const heads = await ledgerHeadModel(ctx.connection).find({ shop }, { customerId: 1 }).lean();
+  for (const { customerId } of heads) {
+    const newest = await newestEntry(ctx.connection, shop, customerId);
+    if (!newest) continue;
+    if (program.expiry.mode === 'batch') {
+      // Each credit is a batch; spending and earlier expiry count against the oldest batches first.
+      const entries = await ledgerEntryModel(ctx.connection).find({ shop, customerId }, { key: 1, available: 1, createdAt: 1 }).lean();
+      const batches = entries.filter((entry) => entry.available > 0).map((entry) => ({ key: entry.key, points: entry.available, earnedAt: entry.createdAt }));
+      const used = entries.filter((entry) => entry.available < 0).reduce((sum, entry) => sum - entry.available, 0);
+      const expiring = expireBatches(program, batches, used, newest.balance, now);
+      if (expiring > 0) {
+        const day = now.toISOString().slice(0, 10);
+        const result = await applyEntry(
+          ctx.connection,
+          { shop, customerId, key: `expire:${customerId}:${day}`, type: 'expire', available: -expiring, pending: 0, reason: `points earned more than ${program.expiry.days} days ago`, source: 'expiry', guard: 'clamp' },
+          now,
+        );
+        if (result.appliedNow) totals.expired += expiring;
+      }
+      continue;
+    }
+    const lastActivity = newest.type === 'expire' ? null : newest.createdAt;
+    if (!lastActivity) continue;
+    const decision = expireInactive(program, { available: newest.balance, lastActivityAt: lastActivity }, now);
+    if (decision.action === 'remind') {
+      if (await recordReminder(ctx.connection, { shop, customerId, expiresOn: decision.expiresOn, points: newest.balance, createdAt: now })) totals.reminded++;
+    } else if (decision.action === 'expire') {
+      const result = await applyEntry(
+        ctx.connection,
+        { shop, customerId, key: `expire:${customerId}:${decision.on}`, type: 'expire', available: -decision.points, pending: 0, reason: `no activity for ${program.expiry.days} days`, source: 'expiry', guard: 'clamp' },
+        now,
+      );
+      if (result.appliedNow) totals.expired += decision.points;
+    }
+  }
+  return totals;
+}
+
+export const pointsJobs: ScheduledJob[] = [
+  { name: 'release-pending', period: 'hour', run: async (ctx, shop, now) => void (await releasePendingPoints(ctx, shop, now)) },
+  { name: 'expire-inactive', period: 'day', run: async (ctx, shop, now) => void (await expireInactivePoints(ctx, shop, now)) },
+  { name: 'expire-reward-codes', period: 'hour', run: async (ctx, shop, now) => void (await expireUnusedCodes(ctx, shop, now)) },
+];

@@ -1,0 +1,121 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { AppContext } from '../platform/context.js';
+import { isDuplicateKey, modelOn } from '../platform/models.js';
+
+/** Work that runs once per shop per period (a day, an hour), whatever the number of processes. */
+export interface ScheduledJob {
+  name: string;
+  period: 'hour' | 'day';
+  run(ctx: AppContext, shop: string, now: Date): Promise<void>;
+}
+
+interface JobRun {
+  shop: string;
+  job: string;
+  period: string;
+  status: 'running' | 'done' | 'failed';
+  leaseUntil: Date;
+  attempts: number;
+  startedAt: Date;
+  finishedAt?: Date;
+  error?: string;
+}
+
+const jobRunSchema = new Schema<JobRun>(
+  {
+    shop: { type: String, required: true },
+    job: { type: String, required: true },
+    period: { type: String, required: true },
+    status: { type: String, required: true },
+    leaseUntil: { type: Date, required: true },
+    attempts: { type: Number, required: true },
+    startedAt: { type: Date, required: true },
+    finishedAt: Date,
+    error: String,
+  },
+  { collection: 'job_runs', versionKey: false },
+);
+jobRunSchema.index({ shop: 1, job: 1, period: 1 }, { unique: true });
+
+export function jobRunModel(connection: Connection): Model<JobRun> {
+  return modelOn(connection, 'JobRun', jobRunSchema);
+}
+
+export function periodKey(period: ScheduledJob['period'], now: Date): string {
+  const iso = now.toISOString();
+  return period === 'day' ? iso.slice(0, 10) : iso.slice(0, 13);
+}
+
+const LEASE_MS = 5 * 60_000;
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Claims (shop, job, period) for this process: the first insert wins; a run whose lease expired
+ * (its process died) or that failed is claimed again, up to MAX_ATTEMPTS.
+ */
+async function claim(runs: Model<JobRun>, shop: string, job: string, period: string, now: Date): Promise<boolean> {
+  const leaseUntil = new Date(now.getTime() + LEASE_MS);
+  try {
+    await runs.create({ shop, job, period, status: 'running', leaseUntil, attempts: 1, startedAt: now });
+    return true;
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
+  const reclaimed = await runs.findOneAndUpdate(
+    {
+      shop,
+      job,
+      period,
+      attempts: { $lt: MAX_ATTEMPTS },
+      $or: [{ status: 'failed' }, { status: 'running', leaseUntil: { $lt: now } }],
+    },
+    { $set: { status: 'running', leaseUntil, startedAt: now }, $inc: { attempts: 1 } },
+  );
+  return reclaimed !== null;
+}
+
+/** Runs every job that is due for every given shop at `now`; returns how many runs it made. */
+export async function runDueJobs(ctx: AppContext, jobs: ScheduledJob[], shops: string[], now: Date): Promise<number> {
+  const runs = jobRunModel(ctx.connection);
+  let made = 0;
+  for (const shop of shops) {
+    for (const job of jobs) {
+      const period = periodKey(job.period, now);
+      if (!(await claim(runs, shop, job.name, period, now))) continue;
+      made++;
+      try {
+        await job.run(ctx, shop, now);
+        await runs.updateOne({ shop, job: job.name, period }, { $set: { status: 'done', finishedAt: ctx.clock() }, $unset: { error: 1 } });
+      } catch (error) {
+        ctx.logger.error({ err: error, shop, job: job.name, period }, 'scheduled job failed');
+        await runs.updateOne({ shop, job: job.name, period }, { $set: { status: 'failed', error: (error as Error).message } });
+      }
+    }
+  }
+  return made;
+}
+
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+/** Ticks every `everyMs`, running due jobs for the shops `listShops` returns. */
+export function startScheduler(ctx: AppContext, jobs: ScheduledJob[], listShops: () => Promise<string[]>, everyMs = 60_000): Scheduler {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const tick = (): void => {
+    running = running
+      .then(async () => (stopped ? 0 : runDueJobs(ctx, jobs, await listShops(), ctx.clock())))
+      .catch((error: unknown) => ctx.logger.error({ err: error }, 'scheduler tick failed'));
+  };
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

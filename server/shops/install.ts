@@ -1,0 +1,60 @@
+import type { AppContext } from '../platform/context.js';
+import { shopModel } from './store.js';
+import { adminGraphqlClient } from '../shopify/admin-graphql.js';
+import { SHOP_QUERY, type ShopQueryData } from '../shopify/operations.js';
+import { exchangeForOfflineToken } from '../shopify/token-exchange.js';
+
+export interface InstalledShop {
+  shop: string;
+  currency: string;
+}
+
+/** Work a new install needs beyond the session, e.g. the shop's default program. Idempotent. */
+export type InstallHook = (ctx: AppContext, installed: InstalledShop, now: Date) => Promise<void>;
+
+/**
+ * Installs a shop on its first valid session token: token exchange for an offline token, the
+ * shop's details from Admin GraphQL, the session stored, then the install hooks. Safe to repeat
+ * (a reinstall after app/uninstalled runs the same path) and deduplicated within a process.
+ */
+export function shopInstaller(ctx: AppContext, hooks: InstallHook[]): (shop: string, sessionToken: string) => Promise<void> {
+  const shops = shopModel(ctx.connection);
+  const running = new Map<string, Promise<void>>();
+
+  async function install(shop: string, sessionToken: string): Promise<void> {
+    const token = await exchangeForOfflineToken(ctx.config, shop, sessionToken);
+    const graphql = adminGraphqlClient({ config: ctx.config, accessToken: async () => token.accessToken });
+    const { shop: details } = await graphql<ShopQueryData>(shop, SHOP_QUERY, {}, 2);
+    const now = ctx.clock();
+    await shops.updateOne(
+      { shop },
+      {
+        $set: {
+          status: 'installed',
+          installedAt: now,
+          accessToken: token.accessToken,
+          scope: token.scope,
+          name: details.name,
+          currency: details.currencyCode,
+          timezone: details.ianaTimezone,
+          shopifyPlus: details.plan.shopifyPlus,
+        },
+        $unset: { uninstalledAt: 1 },
+      },
+      { upsert: true },
+    );
+    for (const hook of hooks) await hook(ctx, { shop, currency: details.currencyCode }, now);
+    ctx.logger.info({ shop }, 'shop installed');
+  }
+
+  return async (shop, sessionToken) => {
+    const installed = await shops.exists({ shop, status: 'installed', accessToken: { $exists: true } });
+    if (installed) return;
+    let pending = running.get(shop);
+    if (!pending) {
+      pending = install(shop, sessionToken).finally(() => running.delete(shop));
+      running.set(shop, pending);
+    }
+    await pending;
+  };
+}

@@ -1,0 +1,61 @@
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { AppContext } from '../platform/context.js';
+import { shopperView } from './shopper-view.js';
+import { findOrderPoints } from '../earning/index.js';
+import { checkoutTokenVerifier, InvalidSessionToken, type CheckoutTokenClaims } from '../shopify/session-token.js';
+import { redeemAndRespond } from '../redemption/index.js';
+
+function claimsOf(res: Response): CheckoutTokenClaims {
+  return res.locals.checkout as CheckoutTokenClaims;
+}
+
+/**
+ * /extensions: the backend of the checkout, thank-you and customer-account UI extensions. They
+ * run in Shopify's sandbox on another origin and call with the extension's session token, so
+ * CORS is open to any origin but nothing is answered without a valid token.
+ */
+export function extensionsRouter(ctx: AppContext): Router {
+  const router = Router();
+  const verify = checkoutTokenVerifier(ctx.config);
+
+  router.use('/extensions', async (req: Request, res: Response, next: NextFunction) => {
+    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Authorization, Content-Type', 'Access-Control-Allow-Methods': 'GET, POST', 'Cache-Control': 'private, no-store' });
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    try {
+      if (!match) throw new InvalidSessionToken('Authorization: Bearer <session token> is required');
+      res.locals.checkout = await verify(match[1]!);
+      next();
+    } catch (error) {
+      if (!(error instanceof InvalidSessionToken)) throw error;
+      res.status(401).json({ error: 'unauthorized', message: `Invalid session token: ${error.message}` });
+    }
+  });
+
+  /** The shopper's view; with `orderId` (the thank-you page) also what that order earned, once credited. */
+  router.get('/extensions/customer', async (req, res) => {
+    const { shop, customerId } = claimsOf(res);
+    const view = await shopperView(ctx, shop, customerId, ctx.clock());
+    if (!view) {
+      res.status(404).json({ error: 'not_installed', message: 'Tally is not installed on this shop' });
+      return;
+    }
+    const orderId = typeof req.query.orderId === 'string' && /^\d{1,20}$/.test(req.query.orderId) ? req.query.orderId : null;
+    const record = orderId && customerId ? await findOrderPoints(ctx.connection, shop, orderId) : null;
+    const order = record && record.customerId === customerId ? { orderId: record.orderId, points: record.earned, pending: record.pendingUntil !== null && record.pendingUntil > ctx.clock() } : null;
+    res.json({ ...view, order });
+  });
+
+  router.post('/extensions/redemptions', express.json({ limit: '10kb' }), async (req, res) => {
+    const { shop, customerId } = claimsOf(res);
+    if (customerId === null) {
+      res.status(401).json({ error: 'login_required', message: 'Log in to redeem points' });
+      return;
+    }
+    await redeemAndRespond(ctx, res, req.body, { shop, customerId, source: 'checkout' });
+  });
+  return router;
+}

@@ -1,0 +1,43 @@
+import type { AppContext } from '../platform/context.js';
+import { publicProgram, type PublicProgram } from './view.js';
+import { ledgerEntryModel, newestEntry } from '../ledger/index.js';
+import { loadProgram } from '../program/index.js';
+import { redemptionModel } from '../redemption/index.js';
+import { redemptionView } from '../redemption/index.js';
+
+const HISTORY_LENGTH = 5;
+
+export interface ShopperView {
+  customerId: string | null;
+  points: { balance: number; pending: number; lifetimeEarned: number } | null;
+  program: PublicProgram;
+  /** Issued codes the customer has not used yet, newest first. */
+  codes: Array<ReturnType<typeof redemptionView>>;
+  history: Array<{ type: string; points: number; pending: number; reason: string; createdAt: Date }>;
+}
+
+/**
+ * What a shopper sees on the storefront, at checkout and in their account: the public program,
+ * and for a logged-in customer the balance, unused codes and recent history. The newest ledger
+ * entries are read by _id (seq N, N-1, …), the one lookup every engine serves without a scan.
+ */
+export async function shopperView(ctx: AppContext, shop: string, customerId: string | null, now: Date): Promise<ShopperView | null> {
+  const program = await loadProgram(ctx.connection, shop);
+  if (!program) return null;
+  const view: ShopperView = { customerId, points: null, program: publicProgram(program, now), codes: [], history: [] };
+  if (customerId === null) return view;
+  const [newest, unused] = await Promise.all([
+    newestEntry(ctx.connection, shop, customerId),
+    redemptionModel(ctx.connection).find({ shop, customerId, status: 'issued' }).sort({ createdAt: -1 }).limit(20).lean(),
+  ]);
+  const ids = newest ? Array.from({ length: Math.min(HISTORY_LENGTH, newest.seq) }, (_, index) => `${shop}|${customerId}|${newest.seq - index}`) : [];
+  // One lookup per _id rather than `$in`: FerretDB pushes a single _id down to SQLite but scans for `$in`.
+  const entries = ledgerEntryModel(ctx.connection);
+  const recent = (await Promise.all(ids.map((id) => entries.findById(id).lean()))).filter((entry) => entry !== null);
+  view.points = { balance: newest?.balance ?? 0, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0 };
+  view.codes = unused.filter((redemption) => redemption.expiresAt > now).map(redemptionView);
+  view.history = recent
+    .sort((a, b) => b.seq - a.seq)
+    .map((entry) => ({ type: entry.type, points: entry.available, pending: entry.pending, reason: entry.reason, createdAt: entry.createdAt }));
+  return view;
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../server/platform/context.js';
+import { startInboxWorker } from '../../server/inbox/worker.js';
+import { PermanentFailure, type TopicHandler } from '../../server/inbox/topics.js';
+import { findDelivery, inboxModel, webhookLogModel } from '../../server/inbox/store.js';
+import { testContext } from '../support/context.js';
+
+describe('inbox worker', () => {
+  let ctx: AppContext;
+  let clock = new Date('2026-11-22T10:00:00Z');
+  const shop = 'worker.myshopify.com';
+  beforeAll(async () => {
+    ctx = await testContext('inbox-worker', () => clock);
+    await inboxModel(ctx.connection).createIndexes();
+    await webhookLogModel(ctx.connection).createIndexes();
+  });
+  afterAll(async () => {
+    await ctx.connection.close();
+  });
+
+  async function enqueue(topic: string): Promise<string> {
+    const eventId = randomUUID();
+    await inboxModel(ctx.connection).create({
+      shop, eventId, webhookId: eventId, topic, apiVersion: '2026-10', triggeredAt: clock, receivedAt: clock, body: '{"id":1}', status: 'pending', attempts: 0, availableAt: clock,
+    });
+    return eventId;
+  }
+
+  it('takes over an entry whose worker died mid-processing once the lease expires, and processes it once', async () => {
+    const eventId = await enqueue('test/crash');
+    let effects = 0;
+    let crashedWorkerStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => (crashedWorkerStarted = resolve));
+    // The first worker claims the entry and never finishes: its process is gone.
+    const dead = startInboxWorker(ctx, { handlers: { 'test/crash': () => { crashedWorkerStarted(); return new Promise(() => {}); } }, leaseMs: 30_000, pollMs: 10 });
+    await started;
+    // It stops claiming (its process is gone) but its claimed handler never finishes.
+    void dead.stop();
+    const live = startInboxWorker(ctx, { handlers: { 'test/crash': async () => { effects++; return { status: 'processed' }; } }, leaseMs: 30_000, pollMs: 10 });
+    await live.drain();
+    expect(effects).toBe(0);
+
+    clock = new Date(clock.getTime() + 31_000);
+    await live.drain();
+    expect(effects).toBe(1);
+    expect(await findDelivery(ctx.connection, shop, eventId)).toMatchObject({ status: 'processed', attempts: 2 });
+    await live.drain();
+    expect(effects).toBe(1);
+    await live.stop();
+  });
+
+  it('retries a failing handler with backoff and ends in a visible failed state with the reason', async () => {
+    const eventId = await enqueue('test/flaky');
+    const handler: TopicHandler = async () => {
+      throw new Error('downstream unavailable');
+    };
+    const worker = startInboxWorker(ctx, { handlers: { 'test/flaky': handler }, maxAttempts: 3, pollMs: 10 });
+    await worker.drain();
+    let entry = await findDelivery(ctx.connection, shop, eventId);
+    expect(entry).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(entry?.availableAt.getTime()).toBeGreaterThan(clock.getTime());
+    for (let round = 0; round < 3; round++) {
+      clock = new Date(clock.getTime() + 120_000);
+      await worker.drain();
+    }
+    entry = await findDelivery(ctx.connection, shop, eventId);
+    expect(entry?.status).toBe('failed');
+    expect(entry?.attempts).toBe(3);
+    expect(entry?.lastError).toContain('test/flaky for worker.myshopify.com');
+    expect(entry?.lastError).toContain('downstream unavailable');
+    await worker.stop();
+  });
+
+  it('fails a delivery at once on a permanent failure, with its reason', async () => {
+    const eventId = await enqueue('test/bad');
+    const worker = startInboxWorker(ctx, { handlers: { 'test/bad': async () => { throw new PermanentFailure('payload has no id'); } }, pollMs: 10 });
+    await worker.drain();
+    expect(await findDelivery(ctx.connection, shop, eventId)).toMatchObject({ status: 'failed', attempts: 1, outcome: expect.stringContaining('payload has no id') });
+    await worker.stop();
+  });
+});

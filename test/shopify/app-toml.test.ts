@@ -1,0 +1,22 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { topicHandlers } from '../../server/topic-handlers.js';
+
+/** Reads the string arrays of a TOML key (the file is ours and flat enough for this). */
+function listOf(toml: string, key: string): string[][] {
+  return [...toml.matchAll(new RegExp(`^${key} = \\[([^\\]]*)\\]`, 'gm'))].map((match) => [...match[1]!.matchAll(/"([^"]+)"/g)].map((item) => item[1]!));
+}
+
+describe('shopify.app.toml', () => {
+  it('subscribes every topic the app handles, compliance topics in their own block, all to /webhooks', async () => {
+    const toml = await readFile('shopify.app.toml', 'utf8');
+    const [topics] = listOf(toml, 'topics');
+    const [compliance] = listOf(toml, 'compliance_topics');
+    expect(new Set([...topics!, ...compliance!])).toEqual(new Set(Object.keys(topicHandlers)));
+    expect(compliance).toEqual(['customers/data_request', 'customers/redact', 'shop/redact']);
+    expect([...toml.matchAll(/^uri = "([^"]+)"/gm)].map((match) => match[1])).toEqual(['/webhooks', '/webhooks']);
+    expect(toml).toMatch(/^api_version = "2026-10"$/m);
+    expect(toml).toMatch(/\[app_proxy\]\nurl = "[^"]+\/proxy"\nprefix = "apps"\nsubpath = "loyalty"/);
+    expect(toml).toMatch(/^embedded = true$/m);
+  });
+});
