@@ -1,7 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { measureSizes } from '../../scripts/sizes.js';
 
 const KB = 1024;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('what shoppers and merchants download stays within budget', () => {
   it('storefront widget ≤ 10 KB gzipped; checkout bundles under Shopify’s 64 KB and our 30 KB; admin initial JS ≤ 350 KB gzipped', async () => {
@@ -14,4 +18,46 @@ describe('what shoppers and merchants download stays within budget', () => {
     // The test run builds the admin first (test/support/global-setup.ts).
     expect(sizes['admin initial JS']!.gzipped).toBeLessThanOrEqual(350 * KB);
   }, 60_000);
+});
+
+function installedVersion(pkg: string): string {
+  return (JSON.parse(readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Every extension toml whose `type` is ui_extension, with its `api_version`. */
+function uiExtensionApiVersions(): Array<{ handle: string; apiVersion: string | undefined }> {
+  return readdirSync(path.join(root, 'extensions'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => {
+      let toml: string;
+      try {
+        toml = readFileSync(path.join(root, 'extensions', entry.name, 'shopify.extension.toml'), 'utf8');
+      } catch {
+        return [];
+      }
+      if (!/^\s*type\s*=\s*"ui_extension"\s*$/m.test(toml)) return [];
+      return [{ handle: entry.name, apiVersion: /^api_version\s*=\s*"([^"]+)"\s*$/m.exec(toml)?.[1] }];
+    });
+}
+
+describe('UI extensions are on the API version their libraries are built for', () => {
+  // Shopify's guide and CLI template pair each API version with @shopify/ui-extensions of the same
+  // year and month (2026-07 ↔ 2026.7.x) and Preact 10 (`preact ^10.10.x`).
+  it('each UI extension’s api_version is the installed @shopify/ui-extensions’ version, and no older than 2026-01', () => {
+    const [year, month] = installedVersion('@shopify/ui-extensions').split('.');
+    const packageApiVersion = `${year}-${month!.padStart(2, '0')}`;
+    const extensions = uiExtensionApiVersions();
+    expect(extensions.map((extension) => extension.handle)).toEqual(expect.arrayContaining(['tally-checkout', 'tally-customer-account']));
+    for (const { handle, apiVersion } of extensions) {
+      expect(apiVersion, handle).toBe(packageApiVersion);
+      expect(apiVersion! >= '2026-01', `${handle} on ${apiVersion} can no longer be deployed`).toBe(true);
+    }
+  });
+
+  it('package.json keeps @shopify/ui-extensions on that version’s patches and Preact on major 10', () => {
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const [year, month] = installedVersion('@shopify/ui-extensions').split('.');
+    expect(manifest.devDependencies['@shopify/ui-extensions']).toMatch(new RegExp(`^(~${year}\\.${month}\\.\\d+|${year}\\.${month}\\.x)$`));
+    expect(installedVersion('preact').split('.')[0]).toBe('10');
+  });
 });

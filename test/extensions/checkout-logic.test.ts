@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CheckoutRefused } from '../../devstore/devstore.js';
 import { signSessionToken } from '../../devstore/session-token.js';
-import { checkoutRewards, fetchLoyalty, gidNumber, redeemAndApply, type CheckoutApi } from '../../extensions/tally-checkout/src/loyalty.js';
+import { CODES_LOCKED_MESSAGE, checkoutRewards, fetchLoyalty, gidNumber, redeemAndApply, type CheckoutApi } from '../../extensions/tally-checkout/src/loyalty.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 
@@ -14,22 +14,32 @@ describe('checkout extension logic against the real backend', () => {
   let app: TestApp;
   const shop = 'checkout-ext.myshopify.com';
   const customer = 7_600_001;
+  const draftBuyer = 7_600_002;
 
   beforeAll(async () => {
     app = await startTestApp('checkout-ext');
     await installShop(app, shop);
-    await deliverAndDrain(app, [devstoreOf(app).addCustomer(shop, { id: customer })]);
+    await deliverAndDrain(app, [devstoreOf(app).addCustomer(shop, { id: customer }), devstoreOf(app).addCustomer(shop, { id: draftBuyer })]);
     await grantPoints(app, shop, customer, 800);
+    await grantPoints(app, shop, draftBuyer, 800);
   });
   afterAll(async () => {
     await app.close();
   });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
 
-  function checkout(sub: string | undefined, secret?: string) {
+  /** A checkout whose cart instructions allow discount codes unless told otherwise (draft orders do not). */
+  function checkout(sub: string | undefined, options: { secret?: string; canUpdateDiscountCodes?: boolean } = {}) {
     const applied: string[] = [];
+    const canUpdateDiscountCodes = options.canUpdateDiscountCodes ?? true;
     const api: CheckoutApi = {
-      sessionToken: { get: async () => signSessionToken({ shop, apiKey: app.config.shopifyApiKey, apiSecret: secret ?? app.config.shopifyApiSecret, claims: { iss: undefined, sid: undefined, dest: shop, sub } }) },
+      sessionToken: { get: async () => signSessionToken({ shop, apiKey: app.config.shopifyApiKey, apiSecret: options.secret ?? app.config.shopifyApiSecret, claims: { iss: undefined, sid: undefined, dest: shop, sub } }) },
+      instructions: { value: { discounts: { canUpdateDiscountCodes } } },
       applyDiscountCodeChange: async (change) => {
+        // As Shopify documents: the change is refused when the instructions forbid discount code changes.
+        if (!canUpdateDiscountCodes) return { type: 'error', message: 'Discount codes cannot be changed in this checkout' };
         try {
           devstoreOf(app).createOrder(shop, { customerId: customer, lines: [{ priceMinor: 1_000 }], discountCode: change.code });
           applied.push(change.code);
@@ -61,7 +71,19 @@ describe('checkout extension logic against the real backend', () => {
 
   it('a guest checkout and a forged token cannot redeem', async () => {
     expect(await redeemAndApply(checkout(undefined).api, app.url, 'free-shipping', 'checkout-test-0003')).toEqual({ ok: false, message: 'Log in to redeem points' });
-    await expect(fetchLoyalty(checkout(`gid://shopify/Customer/${customer}`, 'forged-secret').api, app.url)).rejects.toThrow(/Invalid session token/);
+    await expect(fetchLoyalty(checkout(`gid://shopify/Customer/${customer}`, { secret: 'forged-secret' }).api, app.url)).rejects.toThrow(/Invalid session token/);
+  });
+
+  it('a checkout that refuses discount codes (a draft order’s) is never sent a redemption, so no points are debited', async () => {
+    const { api, applied } = checkout(`gid://shopify/Customer/${draftBuyer}`, { canUpdateDiscountCodes: false });
+    const requests = vi.spyOn(globalThis, 'fetch');
+    const outcome = await redeemAndApply(api, app.url, 'free-shipping', 'checkout-test-draft-0001');
+    expect(outcome).toEqual({ ok: false, message: CODES_LOCKED_MESSAGE });
+    expect(requests.mock.calls.map(([url]) => String(url)).filter((url) => url.includes('/extensions/redemptions'))).toEqual([]);
+    expect(applied).toEqual([]);
+    const view = await fetchLoyalty(checkout(`gid://shopify/Customer/${draftBuyer}`).api, app.url);
+    expect(view.points?.balance).toBe(800);
+    expect(view.codes).toEqual([]);
   });
 
   it('the thank-you page learns what the order earned once it is credited', async () => {

@@ -1,11 +1,11 @@
 /** @jsxImportSource preact */
 import '@shopify/ui-extensions/preact';
-import type {} from '@shopify/ui-extensions/purchase.checkout.block.render';
+import type { Api } from '@shopify/ui-extensions/purchase.checkout.block.render';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { APP_URL, checkoutRewards, fetchLoyalty, redeemAndApply, type CheckoutApi, type LoyaltyView } from './loyalty.js';
+import { APP_URL, checkoutRewards, fetchLoyalty, redeemAndApply, redeemBlockedReason, type LoyaltyView } from './loyalty.js';
 
-declare const shopify: CheckoutApi;
+declare const shopify: Api;
 
 export default function extension() {
   render(<RewardsAtCheckout />, document.body);
@@ -19,6 +19,7 @@ function RewardsAtCheckout() {
     fetchLoyalty(shopify, APP_URL).then(setView, () => setView(null));
   }, []);
   if (!view?.points) return null;
+  const blocked = redeemBlockedReason(shopify);
   const redeem = async (rewardId: string) => {
     setBusy(rewardId);
     const outcome = await redeemAndApply(shopify, APP_URL, rewardId, `checkout-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`);
@@ -29,11 +30,12 @@ function RewardsAtCheckout() {
   return (
     <s-stack gap="base">
       <s-heading>{`You have ${view.points.balance} ${view.program.pointsName}`}</s-heading>
+      {blocked && <s-banner tone="info">{blocked}</s-banner>}
       {message && <s-banner tone={message.tone}>{message.text}</s-banner>}
       {checkoutRewards(view).map((reward) => (
         <s-stack key={reward.id} direction="inline" gap="base" alignItems="center" justifyContent="space-between">
           <s-text>{`${reward.name} · ${reward.pointsCost}`}</s-text>
-          <s-button disabled={reward.pointsCost > view.points!.balance} loading={busy === reward.id} onClick={() => void redeem(reward.id)}>
+          <s-button disabled={blocked !== null || reward.pointsCost > view.points!.balance} loading={busy === reward.id} onClick={() => void redeem(reward.id)}>
             Redeem
           </s-button>
         </s-stack>

@@ -1,11 +1,11 @@
 /** @jsxImportSource preact */
 import '@shopify/ui-extensions/preact';
-import type {} from '@shopify/ui-extensions/purchase.thank-you.block.render';
+import type { Api } from '@shopify/ui-extensions/purchase.thank-you.block.render';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { APP_URL, fetchLoyalty, gidNumber, type LoyaltyApi, type LoyaltyView } from './loyalty.js';
+import { APP_URL, fetchLoyalty, gidNumber, type LoyaltyView } from './loyalty.js';
 
-declare const shopify: LoyaltyApi & { orderConfirmation: { value: { order: { id: string } } } };
+declare const shopify: Api;
 
 export default function extension() {
   render(<PointsEarned />, document.body);

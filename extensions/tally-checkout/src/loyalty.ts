@@ -7,6 +7,8 @@ export interface LoyaltyApi {
 }
 
 export interface CheckoutApi extends LoyaltyApi {
+  /** Cart instructions: draft-order checkouts, for one, refuse discount code changes. */
+  instructions: { value: { discounts: { canUpdateDiscountCodes: boolean } } };
   applyDiscountCodeChange(change: { type: 'addDiscountCode'; code: string }): Promise<{ type: 'success' } | { type: 'error'; message: string }>;
 }
 
@@ -45,8 +47,21 @@ export function checkoutRewards(view: LoyaltyView): LoyaltyView['program']['rewa
 
 export type RedeemOutcome = { ok: true; code: string; balance: number } | { ok: false; message: string };
 
-/** Redeems through Tally (once per request key) and applies the code to this checkout. */
+export const CODES_LOCKED_MESSAGE = 'This checkout doesn’t accept discount codes, so rewards can’t be redeemed here. Your points are untouched.';
+
+/** Why this checkout cannot take a reward's code, or null when it can. */
+export function redeemBlockedReason(api: Pick<CheckoutApi, 'instructions'>): string | null {
+  return api.instructions.value.discounts.canUpdateDiscountCodes ? null : CODES_LOCKED_MESSAGE;
+}
+
+/**
+ * Redeems through Tally (once per request key) and applies the code to this checkout. The cart
+ * instructions are checked first: a redemption debits points, so it must not happen for a code
+ * this checkout would refuse.
+ */
 export async function redeemAndApply(api: CheckoutApi, appUrl: string, rewardId: string, requestKey: string): Promise<RedeemOutcome> {
+  const blocked = redeemBlockedReason(api);
+  if (blocked) return { ok: false, message: blocked };
   const answer = await call<{ code: string | null; balance: number }>(api, appUrl, '/redemptions', { method: 'POST', body: { rewardId, requestKey } });
   if (answer.status !== 201 || !answer.body.code) return { ok: false, message: answer.body.message ?? 'The reward could not be redeemed' };
   const applied = await api.applyDiscountCodeChange({ type: 'addDiscountCode', code: answer.body.code });

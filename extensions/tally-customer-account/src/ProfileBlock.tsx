@@ -1,11 +1,11 @@
 /** @jsxImportSource preact */
 import '@shopify/ui-extensions/preact';
-import type {} from '@shopify/ui-extensions/customer-account.profile.block.render';
+import type { Api } from '@shopify/ui-extensions/customer-account.profile.block.render';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { APP_URL, fetchLoyalty, type LoyaltyApi, type LoyaltyView } from '../../tally-checkout/src/loyalty.js';
+import { APP_URL, fetchLoyalty, type LoyaltyView } from '../../tally-checkout/src/loyalty.js';
 
-declare const shopify: LoyaltyApi;
+declare const shopify: Api;
 
 export default function extension() {
   render(<PointsInAccount />, document.body);
