@@ -1,21 +1,34 @@
 import { moneySet, formatAmount } from './money.js';
 import type { DevCustomer, DevOrder, DevShop } from './state.js';
 
-function customerJson(customer: DevCustomer): object {
+// Since API 2025-01 Shopify's order and customer payloads carry no customer tags (customer.tags_added /
+// customer.tags_removed report them), so none are written here.
+function customerJson(customer: DevCustomer): Record<string, unknown> {
+  const address = { id: customer.id + 1, customer_id: customer.id, first_name: customer.firstName, last_name: customer.lastName, company: null, address1: '1 Demo Street', address2: null, city: 'Ottawa', province: 'Ontario', country: 'Canada', zip: 'K1A 0A1', phone: customer.phone, name: `${customer.firstName} ${customer.lastName}`, province_code: 'ON', country_code: 'CA', country_name: 'Canada', default: true };
   return {
     id: customer.id,
-    email: customer.email,
+    created_at: null,
+    updated_at: null,
     first_name: customer.firstName,
     last_name: customer.lastName,
+    state: 'enabled',
+    note: null,
+    verified_email: true,
+    multipass_identifier: null,
+    tax_exempt: false,
+    email: customer.email,
     phone: customer.phone,
-    tags: customer.tags.join(', '),
+    currency: 'USD',
+    tax_exemptions: [],
     admin_graphql_api_id: `gid://shopify/Customer/${customer.id}`,
-    addresses: [{ address1: '1 Demo Street', city: 'Ottawa', country: 'Canada', zip: 'K1A 0A1' }],
+    default_address: address,
   };
 }
 
+/** customers/create and customers/update, as Shopify's documented example: addresses plus the default one. */
 export function customerPayload(customer: DevCustomer): object {
-  return customerJson(customer);
+  const json = customerJson(customer);
+  return { ...json, addresses: [json.default_address] };
 }
 
 /** Subtotal after discounts, in shop money, as Shopify's current_subtotal_price (excludes shipping, taxes, tips). */
@@ -26,6 +39,10 @@ export function orderSubtotalMinor(order: DevOrder): number {
 
 function refundedMinor(order: DevOrder): number {
   return order.refunds.reduce((sum, refund) => sum + refund.lines.reduce((inner, line) => inner + line.subtotalMinor, 0), 0);
+}
+
+function refundedQuantity(order: DevOrder, lineId: number): number {
+  return order.refunds.reduce((sum, refund) => sum + refund.lines.filter((line) => line.lineId === lineId).reduce((inner, line) => inner + line.quantity, 0), 0);
 }
 
 /** An order as Shopify's REST webhooks send it (orders/paid, orders/updated, orders/cancelled). */
@@ -42,6 +59,9 @@ export function orderPayload(shop: DevShop, order: DevOrder): object {
     admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
     name: `#${order.id % 100000}`,
     email: customer?.email ?? null,
+    test: order.test ?? false,
+    taxes_included: order.taxesIncluded ?? false,
+    tags: '',
     created_at: order.createdAt.toISOString(),
     updated_at: new Date().toISOString(),
     processed_at: order.createdAt.toISOString(),
@@ -71,6 +91,8 @@ export function orderPayload(shop: DevShop, order: DevOrder): object {
       variant_id: line.product.variantId,
       title: line.product.title,
       quantity: line.quantity,
+      current_quantity: Math.max(0, line.quantity - refundedQuantity(order, line.id)),
+      fulfillable_quantity: Math.max(0, line.quantity - refundedQuantity(order, line.id)),
       gift_card: line.product.giftCard,
       price: formatAmount(line.product.priceMinor, c),
       price_set: money(line.product.priceMinor),
@@ -87,33 +109,77 @@ export function orderPayload(shop: DevShop, order: DevOrder): object {
   };
 }
 
-/** refunds/create, with refund_line_items carrying the refunded subtotal of each line. */
+/**
+ * refunds/create as Shopify's documented example: refund_line_items carry `subtotal` and `total_tax` as
+ * numbers beside the `_set` strings; an amount-only refund has no lines, an order adjustment for the
+ * difference and a refund transaction.
+ */
 export function refundPayload(order: DevOrder, refund: DevOrder['refunds'][number]): object {
   const c = order.currency;
   const money = (minor: number) => moneySet(minor, c, { minor: Math.round(minor * order.presentmentRate), currency: order.presentmentCurrency });
-  const total = refund.lines.reduce((sum, line) => sum + line.subtotalMinor, 0);
+  const linesTotal = refund.lines.reduce((sum, line) => sum + line.subtotalMinor, 0);
+  const shipping = refund.shippingMinor ?? 0;
+  const total = (refund.lines.length > 0 ? linesTotal : (refund.amountMinor ?? 0)) + shipping;
+  const adjustments = [
+    ...(refund.lines.length === 0 && (refund.amountMinor ?? 0) > 0 ? [{ kind: 'refund_discrepancy', reason: 'Refund discrepancy', minor: -(refund.amountMinor ?? 0) }] : []),
+    ...(shipping > 0 ? [{ kind: 'shipping_refund', reason: 'Shipping refund', minor: -shipping }] : []),
+  ];
   return {
     id: refund.id,
     order_id: order.id,
-    admin_graphql_api_id: `gid://shopify/Refund/${refund.id}`,
     created_at: refund.createdAt.toISOString(),
-    processed_at: refund.createdAt.toISOString(),
     note: null,
-    restock: true,
+    user_id: null,
+    processed_at: refund.createdAt.toISOString(),
+    duties: [],
+    total_duties_set: money(0),
+    return: null,
+    refund_shipping_lines: [],
+    restock: refund.lines.length > 0,
+    admin_graphql_api_id: `gid://shopify/Refund/${refund.id}`,
+    order_adjustments: adjustments.map((adjustment, index) => ({
+      id: refund.id * 10 + 5 + index,
+      order_id: order.id,
+      refund_id: refund.id,
+      amount: formatAmount(adjustment.minor, c),
+      tax_amount: formatAmount(0, c),
+      kind: adjustment.kind,
+      reason: adjustment.reason,
+      amount_set: money(adjustment.minor),
+      tax_amount_set: money(0),
+    })),
     refund_line_items: refund.lines.map((line, index) => {
       const orderLine = order.lines.find((candidate) => candidate.id === line.lineId);
       return {
         id: refund.id * 10 + index,
-        line_item_id: line.lineId,
         quantity: line.quantity,
+        line_item_id: line.lineId,
+        location_id: null,
         restock_type: 'return',
-        subtotal: formatAmount(line.subtotalMinor, c),
+        subtotal: Number(formatAmount(line.subtotalMinor, c)),
+        total_tax: 0,
         subtotal_set: money(line.subtotalMinor),
-        total_tax: '0.00',
-        line_item: orderLine ? { id: orderLine.id, product_id: orderLine.product.id, variant_id: orderLine.product.variantId, quantity: orderLine.quantity, gift_card: orderLine.product.giftCard, price: formatAmount(orderLine.product.priceMinor, c) } : null,
+        total_tax_set: money(0),
+        line_item: orderLine
+          ? {
+              id: orderLine.id,
+              variant_id: orderLine.product.variantId,
+              title: orderLine.product.title,
+              quantity: orderLine.quantity,
+              product_id: orderLine.product.id,
+              gift_card: orderLine.product.giftCard,
+              name: orderLine.product.title,
+              price: formatAmount(orderLine.product.priceMinor, c),
+              total_discount: formatAmount(orderLine.discountMinor, c),
+              price_set: money(orderLine.product.priceMinor),
+              total_discount_set: money(orderLine.discountMinor),
+              admin_graphql_api_id: `gid://shopify/LineItem/${orderLine.id}`,
+            }
+          : null,
       };
     }),
-    transactions: [{ id: refund.id + 1, kind: 'refund', status: 'success', amount: formatAmount(total, c), currency: c }],
-    order_adjustments: [],
+    transactions: total > 0
+      ? [{ id: refund.id + 1, order_id: order.id, kind: 'refund', gateway: order.test ? 'bogus' : 'shopify_payments', status: 'success', message: null, created_at: refund.createdAt.toISOString(), test: order.test ?? false, parent_id: null, processed_at: refund.createdAt.toISOString(), source_name: 'web', amount: formatAmount(total, c), currency: c, admin_graphql_api_id: `gid://shopify/OrderTransaction/${refund.id + 1}` }]
+      : [],
   };
 }

@@ -48,7 +48,11 @@ export interface DevOrder {
   taxMinor: number;
   tipMinor: number;
   discountCodes: Array<{ code: string; amountMinor: number; type: 'fixed_amount' | 'percentage' | 'shipping' }>;
-  refunds: Array<{ id: number; lines: Array<{ lineId: number; quantity: number; subtotalMinor: number }>; createdAt: Date }>;
+  /** A refund with no lines and `amountMinor` is Shopify's amount-only refund (an order adjustment and a transaction). */
+  refunds: Array<{ id: number; lines: Array<{ lineId: number; quantity: number; subtotalMinor: number }>; amountMinor?: number; shippingMinor?: number; createdAt: Date }>;
+  /** Shopify's `test` flag (bogus gateway / test mode) and `taxes_included` (prices include tax). */
+  test?: boolean;
+  taxesIncluded?: boolean;
   cancelledAt: Date | null;
   paidAt: Date | null;
   createdAt: Date;

@@ -1,9 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request, type Response } from 'express';
 import { Liquid } from 'liquidjs';
-import { signAppProxyQuery } from '../server/shopify/app-proxy.js';
 import { CheckoutRefused, type Devstore } from './devstore.js';
 import { formatAmount } from './money.js';
 import type { DevShop } from './state.js';
@@ -47,6 +47,23 @@ function cookies(req: Request): Record<string, string> {
       .filter((pair) => pair.length === 2)
       .map(([key, value]) => [key!, decodeURIComponent(value!)]),
   );
+}
+
+/**
+ * Signs an app-proxy query as Shopify does, written here from Shopify's documented algorithm rather than
+ * taken from the app: hex HMAC-SHA256 (key = client secret) over the parameters sorted by key, each written
+ * `key=value` with repeated values joined by `,`, concatenated with no separator.
+ */
+export function shopifyAppProxyQuery(params: Array<[string, string]>, secret: string): string {
+  const grouped = new Map<string, string[]>();
+  for (const [key, value] of params) grouped.set(key, [...(grouped.get(key) ?? []), value]);
+  const message = [...grouped.keys()]
+    .sort()
+    .map((key) => `${key}=${grouped.get(key)!.join(',')}`)
+    .join('');
+  const query = new URLSearchParams(params);
+  query.append('signature', createHmac('sha256', secret).update(message).digest('hex'));
+  return query.toString();
 }
 
 type Cart = Array<{ productId: number; quantity: number }>;
@@ -210,9 +227,14 @@ export function storefrontRouter(devstore: Devstore): Router {
     const shop = shopOf(req);
     if (!shop) return void res.status(404).send('No such shop');
     const rest = ([] as string[]).concat((req.params as Record<string, string | string[]>).rest ?? []).join('/');
-    const extra = Object.fromEntries(Object.entries(req.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-    const query = signAppProxyQuery(
-      { ...extra, shop: shop.domain, logged_in_customer_id: String(customerOf(req, shop)?.id ?? ''), path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) },
+    // Every value of a repeated parameter is forwarded (and signed) as Shopify does; Shopify sets its own
+    // parameters, so a shopper cannot supply them.
+    const own = new Set(['shop', 'logged_in_customer_id', 'path_prefix', 'timestamp', 'signature']);
+    const extra = Object.entries(req.query).flatMap(([key, value]) =>
+      own.has(key) ? [] : ([] as unknown[]).concat(value).filter((item): item is string => typeof item === 'string').map((item): [string, string] => [key, item]),
+    );
+    const query = shopifyAppProxyQuery(
+      [...extra, ['shop', shop.domain], ['logged_in_customer_id', String(customerOf(req, shop)?.id ?? '')], ['path_prefix', '/apps/loyalty'], ['timestamp', String(Math.floor(Date.now() / 1000))]],
       devstore.options.apiSecret,
     );
     const forwarded = await fetch(`${devstore.options.appUrl}/proxy/${rest}?${query}`, {
