@@ -1,9 +1,11 @@
 import type { Connection } from 'mongoose';
+import { aggregateWatermarkModel, changedDayModel, ledgerDayModel } from './accounting/index.js';
+import { orderDayModel, paidOrderModel } from './analytics/index.js';
 import { jobRunModel } from './scheduler/index.js';
 import { customerModel } from './customers/index.js';
 import { dataExportModel } from './compliance/index.js';
 import { inboxModel, webhookLogModel } from './inbox/index.js';
-import { ledgerEntryModel, ledgerHeadModel, ledgerKeyModel } from './ledger/index.js';
+import { ledgerDayIndexModel, ledgerEntryModel } from './ledger/index.js';
 import { heldReversalModel, orderPointsModel } from './earning/index.js';
 import { programModel } from './program/index.js';
 import { redemptionModel } from './redemption/index.js';
@@ -25,11 +27,11 @@ export function registerModels(connection: Connection): void {
   programModel(connection);
   expiryReminderModel(connection);
   ledgerEntryModel(connection);
-  ledgerHeadModel(connection);
-  ledgerKeyModel(connection);
+  ledgerDayIndexModel(connection);
   orderPointsModel(connection);
   heldReversalModel(connection);
   redemptionModel(connection);
+  [ledgerDayModel, aggregateWatermarkModel, changedDayModel, paidOrderModel, orderDayModel].forEach((model) => model(connection));
 }
 
 /** Creates every collection's indexes; safe to run at each start and from several processes. */

@@ -1,3 +1,6 @@
+export { reconcileCashBack } from './cash-back.js';
 export { orderTopicHandlers } from './handlers.js';
+export { noteAttribute, orderFacts, parseOrder } from './order-payload.js';
+export * from './reversal.js';
 export * from './rules.js';
-export { findOrderPoints, heldReversalModel, orderPointsModel, type OrderPoints } from './store.js';
+export { cashBackEffectModel, eligibleSince, findOrderPoints, heldReversalModel, ordersDueForRelease, orderPointsModel, type OrderPoints } from './store.js';

@@ -8,9 +8,12 @@ export interface OrderFacts {
   currency: string;
   /** The order's current subtotal after discounts, without shipping, taxes and tips. */
   subtotal: number;
+  /** Tax a tax-inclusive shop's subtotal includes (0 elsewhere): not part of the eligible amount. */
+  includedTax: number;
   lines: Array<{
     lineId: string;
     productId: string | null;
+    variantId?: string | null;
     /** The line's subtotal after its discounts. */
     amount: number;
     giftCard: boolean;
@@ -40,10 +43,10 @@ export interface Earning {
   notes: string[];
 }
 
-/** The eligible amount of an order: its current subtotal minus gift-card lines. */
+/** The eligible amount of an order: its current subtotal minus gift-card lines and any tax it includes. */
 export function eligibleAmount(order: OrderFacts): number {
   const giftCards = order.lines.filter((line) => line.giftCard).reduce((sum, line) => sum + line.amount, 0);
-  return Math.max(0, order.subtotal - giftCards);
+  return Math.max(0, order.subtotal - giftCards - order.includedTax);
 }
 
 /** Points for an amount at the program's rate, rounded down: exact integer arithmetic. */
@@ -174,32 +177,3 @@ export function earnForOrder(program: Program, order: OrderFacts, context: Earni
   return rules.reduce((earning, rule) => rule.apply(earning, input), none);
 }
 
-/**
- * Points a refund takes back: the order's points in proportion to the refunded share of the
- * eligible amount, rounded down, and never more than what is left of the order's points.
- */
-export function reverseForRefund(earned: number, eligible: number, refunded: number, alreadyReversed: number): number {
-  if (earned <= 0 || eligible <= 0 || refunded <= 0) return 0;
-  const proportional = mulDivFloor(earned, Math.min(refunded, eligible), eligible);
-  return Math.max(0, Math.min(proportional, earned - alreadyReversed));
-}
-
-/** A cancellation (or full refund) takes back whatever is left of the order's points. */
-export function reverseForCancellation(earned: number, alreadyReversed: number): number {
-  return Math.max(0, earned - alreadyReversed);
-}
-
-/** How the points of an edited order change when its eligible amount changes (orders/updated). */
-export function adjustForOrderUpdate(program: Program, earned: number, newEligible: number, decimals: number): number {
-  return pointsForAmount(program, newEligible, decimals) - earned;
-}
-
-/**
- * When a reversal exceeds the available balance (points were spent): with `allow`, the balance
- * goes negative; with `stop_at_zero`, only what is available is taken and the rest is a shortfall.
- */
-export function applyNegativeBalancePolicy(policy: Program['negativeBalance'], available: number, reversal: number): { taken: number; shortfall: number } {
-  if (policy === 'allow' || reversal <= available) return { taken: reversal, shortfall: 0 };
-  const taken = Math.max(0, available);
-  return { taken, shortfall: reversal - taken };
-}

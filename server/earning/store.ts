@@ -1,5 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { effectSchema, type Effect } from '../platform/atomic.js';
 import { isDuplicateKey, modelOn } from '../platform/models.js';
+import type { RefundFacts } from './order-payload.js';
 
 /**
  * The per-order record: what the order was worth to the program when it was first credited.
@@ -13,6 +15,9 @@ export interface OrderPoints {
   orderId: string;
   customerId: string;
   eligible: number;
+  /** What the order was paid in shop money, less shipping and tips: refunds by amount are a share of it. */
+  paidTotal: number;
+  taxesIncluded: boolean;
   earned: number;
   cashBack: number;
   /** Store credit for cash back: claimed ('issuing') before Shopify is called, 'issued' after. */
@@ -30,7 +35,9 @@ export interface HeldReversal {
   shop: string;
   orderId: string;
   key: string;
-  refunded: number | null;
+  /** The refund's id, or null for a cancellation. */
+  refundId: string | null;
+  refund: RefundFacts | null;
   receivedAt: Date;
 }
 
@@ -41,6 +48,8 @@ const orderPointsSchema = new Schema<OrderPoints>(
     orderId: { type: String, required: true },
     customerId: { type: String, required: true },
     eligible: { type: Number, required: true },
+    paidTotal: { type: Number, default: 0 },
+    taxesIncluded: { type: Boolean, default: false },
     earned: { type: Number, required: true },
     cashBack: { type: Number, required: true },
     cashBackState: String,
@@ -61,7 +70,8 @@ const heldSchema = new Schema<HeldReversal>(
     shop: { type: String, required: true },
     orderId: { type: String, required: true },
     key: { type: String, required: true },
-    refunded: { type: Number, default: null },
+    refundId: { type: String, default: null },
+    refund: { type: Schema.Types.Mixed, default: null },
     receivedAt: { type: Date, required: true },
   },
   { collection: 'held_reversals', versionKey: false },
@@ -82,6 +92,7 @@ export async function recordOrderOnce(connection: Connection, record: OrderPoint
   const orders = orderPointsModel(connection);
   try {
     await orders.create(record);
+    return record;
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }
@@ -105,4 +116,28 @@ export async function holdReversal(connection: Connection, held: HeldReversal): 
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }
+}
+
+export async function heldReversalsOf(connection: Connection, shop: string, orderId: string): Promise<HeldReversal[]> {
+  return heldReversalModel(connection).find({ shop, orderId }).sort({ receivedAt: 1 }).lean();
+}
+
+/** Orders whose pending window has closed by `now` (the release job). */
+export async function ordersDueForRelease(connection: Connection, shop: string, now: Date): Promise<OrderPoints[]> {
+  return orderPointsModel(connection).find({ shop, pendingUntil: { $ne: null, $lte: now } }).lean();
+}
+
+/** Eligible amounts of the orders credited since `since` (the economics panel's recent orders). */
+export async function eligibleSince(connection: Connection, shop: string, since: Date): Promise<number[]> {
+  return (await orderPointsModel(connection).find({ shop, creditedAt: { $gte: since } }, { eligible: 1 }).lean()).map((order) => order.eligible);
+}
+
+/** Records the order's cash back as issued (or not), for display; the effect claim is what makes it once. */
+export async function setCashBackState(connection: Connection, id: string, state: OrderPoints['cashBackState']): Promise<void> {
+  await orderPointsModel(connection).updateOne({ _id: id }, { $set: { cashBackState: state } });
+}
+
+/** Cash back paid as Shopify store credit, one claim per order (platform/atomic.ts). */
+export function cashBackEffectModel(connection: Connection): Model<Effect> {
+  return modelOn(connection, 'CashBackEffect', effectSchema().set('collection', 'cash_back_effects'));
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../platform/context.js';
 import type { Types, UpdateQuery } from 'mongoose';
 import { inboxModel, webhookLogModel, type InboxEntry, type InboxStatus } from './store.js';
+import { parseJsonLosslessly } from '../platform/json.js';
 import { isDuplicateKey } from '../platform/models.js';
 import type { AckGate } from './ack-gate.js';
 import { PermanentFailure, type TopicHandler, type WebhookDelivery } from './topics.js';
@@ -107,7 +108,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
       apiVersion: entry.apiVersion,
       triggeredAt: entry.triggeredAt,
       receivedAt: entry.receivedAt,
-      payload: JSON.parse(entry.body) as unknown,
+      payload: parseJsonLosslessly(entry.body),
     };
     try {
       const outcome = await handler(delivery, ctx, now);

@@ -1,1 +1,4 @@
+export { nextEntry, takeWithinBalance, type EntryChange, type RunningTotals } from './balance.js';
+export { ledgerKeys } from './keys.js';
 export * from './store.js';
+export * from './reads.js';

@@ -1,7 +1,8 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKey, modelOn } from '../platform/models.js';
+import { nextEntry, type BalanceGuard, type EntryType } from './balance.js';
 
-export type EntryType = 'earn' | 'bonus' | 'reverse' | 'release' | 'order_edit' | 'redeem' | 'redeem_refund' | 'adjust' | 'expire';
+export type { BalanceGuard, EntryType } from './balance.js';
 
 /**
  * One line of a customer's append-only ledger. `seq` numbers the customer's entries 1, 2, 3 …
@@ -75,73 +76,17 @@ export function ledgerEntryModel(connection: Connection): Model<LedgerEntry> {
   return modelOn(connection, 'LedgerEntry', entrySchema);
 }
 
-/** Hints that make the newest entry and a key's entry cheap to find; each is only ever a hint. */
-interface LedgerHint {
-  _id: string;
-  shop: string;
-  customerId: string;
-  seq: number;
-}
-
-const hintSchema = new Schema<LedgerHint>(
-  { _id: { type: String, required: true }, shop: { type: String, required: true }, customerId: { type: String, required: true }, seq: { type: Number, required: true } },
-  { versionKey: false },
-);
-
-export function ledgerHeadModel(connection: Connection): Model<LedgerHint> {
-  return modelOn(connection, 'LedgerHead', hintSchema.clone().set('collection', 'ledger_heads'));
-}
-
-export function ledgerKeyModel(connection: Connection): Model<LedgerHint> {
-  return modelOn(connection, 'LedgerKey', hintSchema.clone().set('collection', 'ledger_keys'));
-}
-
 const entryId = (shop: string, customerId: string, seq: number) => `${shop}|${customerId}|${seq}`;
 
-/**
- * The customer's newest entry: from the head hint, step forward by _id while a next entry
- * exists. The hint may lag (it is written after the entry, without a transaction) but never leads.
- */
+/** The customer's newest entry: one query on the (shop, customerId, seq) index. */
 export async function newestEntry(connection: Connection, shop: string, customerId: string): Promise<LedgerEntry | null> {
-  const entries = ledgerEntryModel(connection);
-  const headId = `${shop}|${customerId}`;
-  const hinted = (await ledgerHeadModel(connection).findById(headId, { seq: 1 }).lean())?.seq ?? 0;
-  let newest = hinted > 0 ? await entries.findById(entryId(shop, customerId, hinted)).lean() : null;
-  let seq = hinted;
-  for (let next = await entries.findById(entryId(shop, customerId, seq + 1)).lean(); next; next = await entries.findById(entryId(shop, customerId, seq + 1)).lean()) {
-    newest = next;
-    seq++;
-  }
-  if (seq > hinted) {
-    await ledgerHeadModel(connection)
-      .updateOne({ _id: headId }, { $max: { seq }, $setOnInsert: { shop, customerId } }, { upsert: true })
-      .catch((error: unknown) => {
-        if (!isDuplicateKey(error)) throw error;
-      });
-  }
-  return newest;
-}
-
-async function rememberKey(connection: Connection, entry: LedgerEntry): Promise<void> {
-  await ledgerKeyModel(connection)
-    .create({ _id: `${entry.shop}|${entry.key}`, shop: entry.shop, customerId: entry.customerId, seq: entry.seq })
-    .catch((error: unknown) => {
-      if (!isDuplicateKey(error)) throw error;
-    });
+  return ledgerEntryModel(connection).findOne({ shop, customerId }).sort({ seq: -1 }).lean();
 }
 
 /** The entry a business key produced, if it took effect. */
 export async function entryForKey(connection: Connection, shop: string, key: string): Promise<LedgerEntry | null> {
-  const hint = await ledgerKeyModel(connection).findById(`${shop}|${key}`).lean();
-  return hint ? ledgerEntryModel(connection).findById(entryId(shop, hint.customerId, hint.seq)).lean() : null;
+  return ledgerEntryModel(connection).findOne({ shop, key }).lean();
 }
-
-/**
- * How an entry meets the balance: `none` applies as asked (a balance may go negative);
- * `require` applies only if the available balance covers it, else nothing is written (a
- * redemption); `clamp` takes at most what is available and records the rest as a shortfall.
- */
-export type BalanceGuard = 'none' | 'require' | 'clamp';
 
 export interface EntryDraft {
   shop: string;
@@ -171,7 +116,6 @@ export interface Balance {
   lifetimeEarned: number;
 }
 
-const EARNING_TYPES: ReadonlySet<EntryType> = new Set(['earn', 'bonus']);
 const MAX_ATTEMPTS = 200;
 
 export async function balanceOf(connection: Connection, shop: string, customerId: string): Promise<Balance> {
@@ -185,42 +129,29 @@ export async function balanceOf(connection: Connection, shop: string, customerId
  * after it, the guard against the exact current balance) and insert it. The unique index on the
  * key turns duplicates and retries into "already applied"; the unique index on the sequence
  * makes a writer that raced another one read again and retry. A crash leaves either nothing or
- * the whole entry, so there is nothing to repair.
+ * the whole entry, so there is nothing to repair. A caller that has just read the newest entry
+ * passes it as `newest` and saves that read on the first attempt.
  */
-export async function applyEntry(connection: Connection, draft: EntryDraft, now: Date): Promise<ApplyResult> {
+export async function applyEntry(connection: Connection, draft: EntryDraft, now: Date, newest?: LedgerEntry | null): Promise<ApplyResult> {
   const entries = ledgerEntryModel(connection);
-  const day = now.toISOString().slice(0, 10);
+  let last = newest === undefined ? await newestEntry(connection, draft.shop, draft.customerId) : newest;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const existing = await entryForKey(connection, draft.shop, draft.key);
-    if (existing) return { entry: existing, appliedNow: false, rejected: false };
-    const last = await newestEntry(connection, draft.shop, draft.customerId);
-    const balance = last?.balance ?? 0;
-    let available = draft.available;
-    let shortfall = 0;
-    if (draft.guard === 'require' && balance + available < 0) return { entry: null, appliedNow: false, rejected: true };
-    if (draft.guard === 'clamp' && available < 0 && balance + available < 0) {
-      const taken = Math.min(-available, Math.max(0, balance));
-      shortfall = -available - taken;
-      available = -taken;
+    if (attempt > 0) last = await newestEntry(connection, draft.shop, draft.customerId);
+    const next = nextEntry(last, draft, now);
+    if (next.refused) {
+      const existing = await entryForKey(connection, draft.shop, draft.key);
+      return existing ? { entry: existing, appliedNow: false, rejected: false } : { entry: null, appliedNow: false, rejected: true };
     }
-    const earned = EARNING_TYPES.has(draft.type) ? Math.max(0, draft.available) + Math.max(0, draft.pending) : 0;
-    const seq = (last?.seq ?? 0) + 1;
     const entry: LedgerEntry = {
-      _id: entryId(draft.shop, draft.customerId, seq),
+      _id: entryId(draft.shop, draft.customerId, next.totals.seq),
       shop: draft.shop,
       customerId: draft.customerId,
-      seq,
+      ...next.totals,
       key: draft.key,
       type: draft.type,
-      available,
+      available: next.available,
       pending: draft.pending,
-      balance: balance + available,
-      pendingBalance: (last?.pendingBalance ?? 0) + draft.pending,
-      lifetimeEarned: (last?.lifetimeEarned ?? 0) + earned,
-      paidOrders: (last?.paidOrders ?? 0) + (draft.type === 'earn' ? 1 : 0),
-      day,
-      earnedOnDay: (last?.day === day ? last.earnedOnDay : 0) + earned,
-      shortfall,
+      shortfall: next.shortfall,
       orderId: draft.orderId,
       eligible: draft.eligible,
       reason: draft.reason,
@@ -230,27 +161,27 @@ export async function applyEntry(connection: Connection, draft: EntryDraft, now:
     };
     try {
       await entries.create(entry);
-      await rememberKey(connection, entry);
       return { entry, appliedNow: true, rejected: false };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    // Either another entry took this seq, or this key was written by a writer that stopped
-    // before remembering it (the unique key index caught it): find out which.
-    const atSeq = await entries.findById(entry._id).lean();
-    if (!atSeq) {
-      const byKey = await entries.findOne({ shop: draft.shop, key: draft.key }).lean();
-      if (byKey) {
-        await rememberKey(connection, byKey);
-        return { entry: byKey, appliedNow: false, rejected: false };
-      }
-    } else if (atSeq.key === draft.key) {
-      await rememberKey(connection, atSeq);
-      return { entry: atSeq, appliedNow: false, rejected: false };
-    }
+    // Either another entry took this seq, or this key has taken effect already: find out which.
+    const existing = await entryForKey(connection, draft.shop, draft.key);
+    if (existing) return { entry: existing, appliedNow: false, rejected: false };
     await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 + attempt)));
   }
   throw new Error(`ledger entry ${draft.key} could not be written after ${MAX_ATTEMPTS} attempts (contention)`);
+}
+
+/** The customers of a shop that have a ledger ($group with $count: the accumulators FerretDB 1.24 has). */
+export async function customersWithLedger(connection: Connection, shop: string): Promise<string[]> {
+  const groups = await ledgerEntryModel(connection).aggregate<{ _id: string }>([{ $match: { shop } }, { $group: { _id: '$customerId', entries: { $count: {} } } }]);
+  return groups.map((group) => group._id);
+}
+
+/** A customer's entries, oldest first, with the fields expiry by batch needs. */
+export async function customerMovements(connection: Connection, shop: string, customerId: string): Promise<Array<Pick<LedgerEntry, 'key' | 'available' | 'createdAt'>>> {
+  return ledgerEntryModel(connection).find({ shop, customerId }, { _id: 0, key: 1, available: 1, createdAt: 1 }).sort({ seq: 1 }).lean();
 }
 
 /** Whether the shop has any ledger entry yet (the demo shop is seeded once). */
@@ -258,10 +189,9 @@ export async function hasLedger(connection: Connection, shop: string): Promise<b
   return (await ledgerEntryModel(connection).exists({ shop })) !== null;
 }
 
-/** The customer's standing for earning rules: paid orders so far and points earned today. */
-export async function earningHistory(connection: Connection, shop: string, customerId: string, now: Date): Promise<{ paidOrders: number; earnedToday: number }> {
-  const last = await newestEntry(connection, shop, customerId);
-  return { paidOrders: last?.paidOrders ?? 0, earnedToday: last?.day === now.toISOString().slice(0, 10) ? last.earnedOnDay : 0 };
+/** The customer's standing for earning rules, from their newest entry: paid orders so far and points earned today. */
+export function earningHistoryOf(newest: LedgerEntry | null, now: Date): { paidOrders: number; earnedToday: number } {
+  return { paidOrders: newest?.paidOrders ?? 0, earnedToday: newest?.day === now.toISOString().slice(0, 10) ? newest.earnedOnDay : 0 };
 }
 
 /** The points an order's entries have added (positive) and taken back (negative), by balance. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  applyNegativeBalancePolicy,
   DEFAULT_EARNING_RULES,
   earnForOrder,
   reverseForCancellation,
@@ -9,6 +8,7 @@ import {
   type OrderFacts,
 } from '../../server/earning/index.js';
 import { defaultProgram, validateProgram, type Program } from '../../server/program/index.js';
+import { takeWithinBalance } from '../../server/ledger/index.js';
 import { expireBatches, expireInactive } from '../../server/scheduler/index.js';
 
 const now = new Date('2026-11-22T12:00:00Z');
@@ -16,7 +16,7 @@ const history = { customerTags: [], paidOrdersBefore: 0, earnedToday: 0 };
 
 function order(lines: Array<Partial<OrderFacts['lines'][number]> & { amount: number }>, currency = 'USD'): OrderFacts {
   const full = lines.map((line, index) => ({ lineId: String(index), productId: null, giftCard: false, productTags: [], collectionIds: [], ...line }));
-  return { orderId: '1', customerId: '7', currency, subtotal: full.reduce((sum, line) => sum + line.amount, 0), lines: full };
+  return { orderId: '1', customerId: '7', currency, subtotal: full.reduce((sum, line) => sum + line.amount, 0), includedTax: 0, lines: full };
 }
 
 function program(change: (program: Program) => void = () => {}, currency = 'USD'): Program {
@@ -116,8 +116,8 @@ describe('reversals', () => {
   });
 
   it('allows a negative balance or stops at zero and records the shortfall, by merchant setting', () => {
-    expect(applyNegativeBalancePolicy('allow', 10, 40)).toEqual({ taken: 40, shortfall: 0 });
-    expect(applyNegativeBalancePolicy('stop_at_zero', 10, 40)).toEqual({ taken: 10, shortfall: 30 });
+    expect(takeWithinBalance('allow', 10, 40)).toEqual({ taken: 40, shortfall: 0 });
+    expect(takeWithinBalance('stop_at_zero', 10, 40)).toEqual({ taken: 10, shortfall: 30 });
   });
 });
 

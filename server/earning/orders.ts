@@ -1,0 +1,202 @@
+import { applyEntry, earningHistoryOf, ledgerKeys, newestEntry, orderEntries, type EntryDraft, type LedgerEntry } from '../ledger/index.js';
+import type { AppContext } from '../platform/context.js';
+import { currencyDecimals } from '../platform/money.js';
+import type { Program } from '../program/index.js';
+import { issueCashBack } from './cash-back.js';
+import { paidTotal, presentmentOf, refundedEligible, refundFacts, type OrderPayload, type RefundFacts } from './order-payload.js';
+import { adjustForOrderUpdate, reverseForCancellation, reverseForRefund } from './reversal.js';
+import { earnForOrder, eligibleAmount, pointsForAmount, type OrderFacts } from './rules.js';
+import { findOrderPoints, heldReversalsOf, holdReversal, orderPointsId, recordOrderOnce, type OrderPoints } from './store.js';
+
+const DAY_MS = 86_400_000;
+
+/** What the rest of the app adds to an order's earning: product details, tags, rewards used. */
+export interface OrderCollaborators {
+  withProductDetails(facts: OrderFacts): Promise<OrderFacts>;
+  customerTags(customerId: string): Promise<string[]>;
+  /** Reward codes the order used; returns how many were ours. */
+  markCodesUsed(codes: string[]): Promise<number>;
+  /** An order fully refunded or cancelled gives its rewards' points back (if the merchant says so). */
+  returnRewards(): Promise<number>;
+}
+
+/** Where an order's points stand, read from its ledger entries (the source of truth). */
+interface OrderState {
+  /** Points the order earned, edits included. */
+  earned: number;
+  /** Points taken back by refunds and cancellation. */
+  reversed: number;
+  /** Points a stop-at-zero reversal could not take (already spent). */
+  shortfall: number;
+  released: boolean;
+  eligible: number;
+  keys: Set<string>;
+}
+
+function orderState(record: OrderPoints, entries: LedgerEntry[]): OrderState {
+  const sum = (types: string[]) => entries.filter((entry) => types.includes(entry.type)).reduce((total, entry) => total + entry.available + entry.pending, 0);
+  const edits = entries.filter((entry) => entry.type === 'order_edit').sort((a, b) => a.seq - b.seq);
+  return {
+    earned: sum(['earn', 'order_edit']),
+    reversed: -sum(['reverse']),
+    shortfall: entries.filter((entry) => entry.type === 'reverse').reduce((total, entry) => total + entry.shortfall, 0),
+    released: entries.some((entry) => entry.type === 'release'),
+    eligible: edits.at(-1)?.eligible ?? record.eligible,
+    keys: new Set(entries.map((entry) => entry.key)),
+  };
+}
+
+/** Thrown while an order's credit is half written (recorded, entry not yet in): the inbox retries. */
+export class OrderCreditInProgress extends Error {
+  override readonly name = 'OrderCreditInProgress';
+}
+
+async function stateOf(ctx: AppContext, record: OrderPoints): Promise<OrderState> {
+  const state = orderState(record, await orderEntries(ctx.connection, record.shop, record.orderId));
+  // The order is recorded but its credit is not written yet (another worker is on it, or it
+  // crashed in between and its delivery will be retried): reversing now would reverse nothing.
+  if (record.earned > 0 && !state.keys.has(ledgerKeys.orderEarned(record.orderId))) throw new OrderCreditInProgress(`order ${record.orderId} is being credited`);
+  return state;
+}
+
+function isPending(record: OrderPoints, state: OrderState, now: Date): boolean {
+  return !state.released && record.pendingUntil !== null && record.pendingUntil > now;
+}
+
+function draft(record: OrderPoints, key: string, type: EntryDraft['type'], points: number, pending: boolean, reason: string, guard: EntryDraft['guard']): EntryDraft {
+  return { shop: record.shop, customerId: record.customerId, key, type, available: pending ? 0 : points, pending: pending ? points : 0, reason, source: `order ${record.orderId}`, orderId: record.orderId, guard };
+}
+
+/** Takes back `points` of an order: from pending while they are pending, else from available under the program's policy. */
+async function reverse(ctx: AppContext, program: Program, record: OrderPoints, state: OrderState, key: string, points: number, reason: string, now: Date): Promise<number> {
+  if (points <= 0 || state.keys.has(key)) return 0;
+  const pending = isPending(record, state, now);
+  const guard = pending || program.negativeBalance === 'allow' ? 'none' : 'clamp';
+  const result = await applyEntry(ctx.connection, draft(record, key, 'reverse', -points, pending, reason, guard), now);
+  return result.appliedNow ? points : 0;
+}
+
+async function applyRefund(ctx: AppContext, program: Program, record: OrderPoints, refundId: string, refund: RefundFacts, returnRewards: () => Promise<number>, now: Date): Promise<number> {
+  const state = await stateOf(ctx, record);
+  const refunded = refundedEligible(refund, state.eligible, record.paidTotal);
+  const points = reverseForRefund(state.earned, state.eligible, refunded, state.reversed);
+  const reversed = await reverse(ctx, program, record, state, ledgerKeys.refundReversed(refundId), points, `refund ${refundId}`, now);
+  const after = state.reversed + reversed;
+  // A refund that takes back the rest of the order's points refunds the order in full.
+  if (state.earned > 0 && after + state.shortfall >= state.earned) await returnRewards();
+  return reversed;
+}
+
+async function applyCancellation(ctx: AppContext, program: Program, record: OrderPoints, returnRewards: () => Promise<number>, now: Date): Promise<number> {
+  const state = await stateOf(ctx, record);
+  const reversed = await reverse(ctx, program, record, state, ledgerKeys.orderCancelled(record.orderId), reverseForCancellation(state.earned, state.reversed), 'order cancelled', now);
+  await returnRewards();
+  return reversed;
+}
+
+export interface CreditOutcome {
+  record: OrderPoints;
+  rewardsUsed: number;
+}
+
+/**
+ * orders/paid: fixes the order's worth once (the first record wins), credits it under its key,
+ * applies the refunds and cancellation that arrived before it, and pays cash back once.
+ */
+export async function creditPaidOrder(ctx: AppContext, program: Program, shop: string, order: OrderPayload, facts: OrderFacts & { customerId: string }, with_: OrderCollaborators, now: Date): Promise<CreditOutcome> {
+  const rewardsUsed = order.discount_codes.length > 0 ? await with_.markCodesUsed(order.discount_codes.map((discount) => discount.code)) : 0;
+  let record = await findOrderPoints(ctx.connection, shop, facts.orderId);
+  let newest: LedgerEntry | null | undefined;
+  if (!record) {
+    newest = await newestEntry(ctx.connection, shop, facts.customerId);
+    const history = earningHistoryOf(newest, now);
+    const needsTags = program.earning.excludedCustomerTags.length > 0;
+    const earning = earnForOrder(
+      program,
+      await with_.withProductDetails(facts),
+      { customerTags: needsTags ? await with_.customerTags(facts.customerId) : [], paidOrdersBefore: history.paidOrders, earnedToday: history.earnedToday },
+      currencyDecimals(facts.currency),
+      now,
+    );
+    record = await recordOrderOnce(ctx.connection, {
+      _id: orderPointsId(shop, facts.orderId),
+      shop,
+      orderId: facts.orderId,
+      customerId: facts.customerId,
+      eligible: earning.eligible,
+      paidTotal: paidTotal(order, facts.currency),
+      taxesIncluded: order.taxes_included,
+      earned: earning.points,
+      cashBack: earning.cashBack?.amount ?? 0,
+      currency: facts.currency,
+      presentment: presentmentOf(order),
+      notes: earning.notes,
+      pendingUntil: program.pendingDays > 0 ? new Date(now.getTime() + program.pendingDays * DAY_MS) : null,
+      creditedAt: now,
+    });
+  }
+  if (record.earned > 0) {
+    const pending = record.pendingUntil !== null && record.pendingUntil > now;
+    const reason = record.notes.join('; ') || 'order paid';
+    await applyEntry(ctx.connection, draft(record, ledgerKeys.orderEarned(record.orderId), 'earn', record.earned, pending, reason, 'none'), now, record.customerId === facts.customerId ? newest : undefined);
+  }
+  for (const held of await heldReversalsOf(ctx.connection, shop, record.orderId)) {
+    if (held.refundId === null || held.refund === null) await applyCancellation(ctx, program, record, with_.returnRewards, now);
+    else await applyRefund(ctx, program, record, held.refundId, held.refund, with_.returnRewards, now);
+  }
+  if (record.cashBack > 0) await issueCashBack(ctx, record, now);
+  return { record, rewardsUsed };
+}
+
+/** refunds/create: reverses in proportion to the refunded share; held until the order is credited. */
+export async function reverseRefund(ctx: AppContext, program: Program, shop: string, orderId: string, refundId: string, refund: RefundFacts, returnRewards: () => Promise<number>, now: Date): Promise<number | 'held'> {
+  let record = await findOrderPoints(ctx.connection, shop, orderId);
+  if (!record) {
+    await holdReversal(ctx.connection, { shop, orderId, key: ledgerKeys.refundReversed(refundId), refundId, refund, receivedAt: now });
+    // The order may have been credited meanwhile; if so, apply the held refund now.
+    record = await findOrderPoints(ctx.connection, shop, orderId);
+    if (!record) return 'held';
+  }
+  return applyRefund(ctx, program, record, refundId, refund, returnRewards, now);
+}
+
+/** orders/cancelled: reverses what is left of the order's points; held until the order is credited. */
+export async function reverseCancellation(ctx: AppContext, program: Program, shop: string, orderId: string, returnRewards: () => Promise<number>, now: Date): Promise<number | 'held'> {
+  let record = await findOrderPoints(ctx.connection, shop, orderId);
+  if (!record) {
+    await holdReversal(ctx.connection, { shop, orderId, key: ledgerKeys.orderCancelled(orderId), refundId: null, refund: null, receivedAt: now });
+    record = await findOrderPoints(ctx.connection, shop, orderId);
+    if (!record) return 'held';
+  }
+  return applyCancellation(ctx, program, record, returnRewards, now);
+}
+
+export type EditOutcome = { applied: true; delta: number } | { applied: false; reason: string };
+
+/**
+ * orders/updated: an edit that changes the eligible amount (refunds aside, which refunds/create
+ * handles) adjusts the order's base points by the difference. Each Shopify update is its own key.
+ */
+export async function adjustForEdit(ctx: AppContext, program: Program, shop: string, order: OrderPayload, facts: OrderFacts, version: string, now: Date): Promise<EditOutcome> {
+  const record = await findOrderPoints(ctx.connection, shop, facts.orderId);
+  if (!record || order.cancelled_at) return { applied: false, reason: 'order not credited yet, or cancelled' };
+  const state = await stateOf(ctx, record);
+  if (state.keys.has(ledgerKeys.orderCancelled(facts.orderId))) return { applied: false, reason: 'order cancelled' };
+  // The current subtotal no longer counts refunded lines; add them back to see what the edit changed.
+  const refunded = order.refunds.reduce((sum, refund) => {
+    const lines = refundFacts(refund, facts.currency, order.taxes_included);
+    return sum + (lines.kind === 'lines' ? lines.refunded : 0);
+  }, 0);
+  const eligibleNow = eligibleAmount(facts) + refunded;
+  if (eligibleNow === state.eligible) return { applied: false, reason: 'eligible amount unchanged' };
+  const decimals = currencyDecimals(facts.currency);
+  const delta = adjustForOrderUpdate(program, pointsForAmount(program, state.eligible, decimals), eligibleNow, decimals);
+  const pending = isPending(record, state, now);
+  const guard = delta < 0 && !pending && program.negativeBalance === 'stop_at_zero' ? 'clamp' : 'none';
+  await applyEntry(
+    ctx.connection,
+    { ...draft(record, ledgerKeys.orderEdited(facts.orderId, version), 'order_edit', delta, pending, `order edited: eligible ${state.eligible} → ${eligibleNow}`, guard), eligible: eligibleNow },
+    now,
+  );
+  return { applied: true, delta };
+}
