@@ -110,3 +110,9 @@ export const CURRENT_APP_INSTALLATION = `query CurrentAppInstallation { currentA
 export interface CurrentAppInstallationData {
   currentAppInstallation: { id: string };
 }
+
+/** A customer's tags: webhooks carry none since API 2025-01 (customers/tags.ts keeps them current). */
+export const CUSTOMER_TAGS = `query CustomerTags($id: ID!) { customer(id: $id) { id tags } }`;
+export interface CustomerTagsData {
+  customer: { id: string; tags: string[] } | null;
+}
