@@ -12,7 +12,13 @@ export interface CustomerProfile {
   birthday?: string | null;
   addresses?: unknown[];
   tags: string[];
+  /** Each tag's last tags_added/removed event (customers/tags.ts); tags are the present ones. */
+  tagMarks?: Record<string, { present: boolean; at: string }>;
+  /** When the app last learnt the customer's tags (an event or a read from Shopify). */
+  tagsKnownAt?: Date;
   updatedAt: Date;
+  /** The profile's `updated_at` in Shopify when it was stored; an update older than this is ignored. */
+  shopifyUpdatedAt?: Date | null;
   redactedAt?: Date;
 }
 
@@ -27,7 +33,10 @@ const customerSchema = new Schema<CustomerProfile>(
     birthday: String,
     addresses: { type: [Schema.Types.Mixed], default: undefined },
     tags: { type: [String], default: [] },
+    tagMarks: { type: Schema.Types.Mixed },
+    tagsKnownAt: Date,
     updatedAt: { type: Date, required: true },
+    shopifyUpdatedAt: { type: Date, default: undefined },
     redactedAt: Date,
   },
   { collection: 'customers', versionKey: false },

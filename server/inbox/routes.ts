@@ -3,39 +3,65 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import type { AppContext } from '../platform/context.js';
 import type { AckGate } from './ack-gate.js';
 import { isShopDomain } from '../shopify/shop-domain.js';
-import { inboxModel } from './store.js';
+import { isInstalled } from '../shops/index.js';
+import { parseExact, stringifyExact, type JsonValue } from './exact-json.js';
+import { inboxModel, isStored, markEventSeen, seenEventModel, webhookLogModel } from './store.js';
+import { checkPayload, COMPLIANCE_TOPICS } from './webhook-payloads.js';
 import { isDuplicateKey } from '../platform/models.js';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
+
+function ignoreDuplicate(error: unknown): undefined {
+  if (!isDuplicateKey(error)) throw error;
+  return undefined;
+}
 
 function header(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' && value.length > 0 && value.length <= 256 ? value : undefined;
 }
 
-/** Shopify's signature: base64 HMAC-SHA256 of the raw body with the app secret. */
-export function validWebhookHmac(secret: string, rawBody: Buffer, given: string | undefined): boolean {
-  if (!given) return false;
-  const expected = createHmac('sha256', secret).update(rawBody).digest();
-  const received = Buffer.from(given, 'base64');
-  return received.length === expected.length && timingSafeEqual(received, expected);
-}
+const CANONICAL_HMAC = /^[A-Za-z0-9+/]{43}=$/;
 
-/** The customer a payload is about: `customer.id` on orders, `id` on customers/* topics. */
-function customerIdOf(topic: string, payload: unknown): string | undefined {
-  if (typeof payload !== 'object' || payload === null) return undefined;
-  const record = payload as { id?: unknown; customer?: { id?: unknown } | null };
-  const id = topic.startsWith('customers/') && !('customer' in record) ? record.id : record.customer?.id;
-  return typeof id === 'number' || (typeof id === 'string' && /^\d{1,20}$/.test(id)) ? String(id) : undefined;
+/**
+ * Shopify's signature: base64 HMAC-SHA256 of the raw body with the app secret. Only the canonical
+ * encoding is accepted (44 characters that decode to 32 bytes and encode back identically): Node's
+ * decoder skips unknown characters and ignores trailing bits, so several spellings decode alike.
+ */
+export function validWebhookHmac(secret: string, rawBody: Buffer, given: string | undefined): boolean {
+  if (!given || !CANONICAL_HMAC.test(given)) return false;
+  const received = Buffer.from(given, 'base64');
+  if (received.length !== 32 || received.toString('base64') !== given) return false;
+  const expected = createHmac('sha256', secret).update(rawBody).digest();
+  return timingSafeEqual(received, expected);
 }
 
 /**
- * POST /webhooks: verify the HMAC on the raw bytes, check the body is JSON and the headers are
- * Shopify's, then store the delivery in the inbox and only then answer 200. Effects are applied by
- * the inbox worker. `onStored` wakes the local worker so effects follow at once.
+ * Why a fitting delivery is recorded as skipped instead of stored for its handler, if it is: only
+ * compliance topics are acted on for a shop that is not installed (never installed, or uninstalled),
+ * and shop/redact only once the shop is uninstalled.
+ */
+async function skipReason(ctx: AppContext, topic: string, shop: string): Promise<string | undefined> {
+  const compliance = COMPLIANCE_TOPICS.has(topic);
+  if (compliance && topic !== 'shop/redact') return undefined;
+  const installed = await isInstalled(ctx.connection, shop);
+  if (!compliance && !installed) return `${shop} is not installed: only compliance topics are acted on`;
+  // Acknowledged, not refused: Shopify would retry a 4xx for days, and sends shop/redact again 48 hours after a real uninstall.
+  if (topic === 'shop/redact' && installed) return `${shop} is still installed: shop/redact is only acted on after app/uninstalled`;
+  return undefined;
+}
+
+/**
+ * POST /webhooks: verify the HMAC on the raw bytes, check the body is JSON, the headers are
+ * Shopify's and the payload fits its topic and shop, then store the delivery in the inbox (without
+ * the personal fields no handler reads) and only then answer 200. An event already received (still
+ * in the inbox, or seen within `SEEN_EVENT_RETENTION_MS`) is acknowledged and not stored again.
+ * Effects are applied by the inbox worker. `onStored` wakes the local worker so effects follow at once.
  */
 export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void = () => {}, gate?: AckGate): Router {
   const router = Router();
   const inbox = inboxModel(ctx.connection);
+  const log = webhookLogModel(ctx.connection);
+  seenEventModel(ctx.connection);
 
   router.post('/webhooks', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -43,10 +69,9 @@ export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void =
       res.status(401).json({ error: 'invalid_hmac', message: 'X-Shopify-Hmac-Sha256 is missing or does not match the body' });
       return;
     }
-    const text = raw.toString('utf8');
-    let payload: unknown;
+    let payload: JsonValue;
     try {
-      payload = JSON.parse(text);
+      payload = parseExact(raw.toString('utf8'));
     } catch {
       res.status(400).json({ error: 'invalid_json', message: 'The webhook body is not JSON' });
       return;
@@ -61,32 +86,48 @@ export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void =
       });
       return;
     }
+    const verdict = checkPayload(topic, shop, payload);
+    if (!verdict.fits) {
+      res.status(400).json({ error: verdict.error, message: verdict.message });
+      return;
+    }
     const triggered = header(req.headers['x-shopify-triggered-at']);
     const triggeredAt = triggered && !Number.isNaN(Date.parse(triggered)) ? new Date(triggered) : null;
+    const eventId = header(req.headers['x-shopify-event-id']) ?? webhookId;
+    const apiVersion = header(req.headers['x-shopify-api-version']) ?? 'unknown';
     const now = ctx.clock();
     const storingDone = gate?.storing();
     try {
-      const entry = await inbox.create({
-        shop,
-        eventId: header(req.headers['x-shopify-event-id']) ?? webhookId,
-        webhookId,
-        topic,
-        apiVersion: header(req.headers['x-shopify-api-version']) ?? 'unknown',
-        triggeredAt,
-        receivedAt: now,
-        customerId: customerIdOf(topic, payload),
-        body: text,
-        status: 'pending',
-        attempts: 0,
-        availableAt: now,
-      });
-      onStored(String(entry._id));
-    } catch (error) {
-      if (!isDuplicateKey(error)) {
-        req.log.error({ err: error, shop, topic }, 'could not store webhook');
-        res.status(503).json({ error: 'unavailable', message: 'The delivery could not be stored; Shopify will retry' });
-        return;
+      const skipped = await skipReason(ctx, topic, shop);
+      if (skipped) {
+        // Recorded with its outcome but without the body: a shop that is not installed gets no personal data stored.
+        await log
+          .create({ shop, eventId, webhookId, topic, apiVersion, triggeredAt, receivedAt: now, body: '{}', status: 'skipped', attempts: 0, availableAt: now, outcome: skipped, finishedAt: now })
+          .catch(ignoreDuplicate);
+      } else if ((await markEventSeen(ctx.connection, shop, eventId, now)) || !(await isStored(ctx.connection, shop, eventId))) {
+        // A seen event that is stored nowhere was seen by an attempt that failed before storing it: store it now.
+        const entry = await inbox
+          .create({
+            shop,
+            eventId,
+            webhookId,
+            topic,
+            apiVersion,
+            triggeredAt,
+            receivedAt: now,
+            customerId: verdict.customerId,
+            body: stringifyExact(verdict.stored),
+            status: 'pending',
+            attempts: 0,
+            availableAt: now,
+          })
+          .catch(ignoreDuplicate);
+        if (entry) onStored(String(entry._id));
       }
+    } catch (error) {
+      req.log.error({ err: error, shop, topic }, 'could not store webhook');
+      res.status(503).json({ error: 'unavailable', message: 'The delivery could not be stored; Shopify will retry' });
+      return;
     } finally {
       storingDone?.();
     }

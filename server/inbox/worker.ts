@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../platform/context.js';
-import type { Types, UpdateQuery } from 'mongoose';
-import { inboxModel, webhookLogModel, type InboxEntry, type InboxStatus } from './store.js';
+import type { Types } from 'mongoose';
+import { acquireLease } from '../platform/atomic.js';
+import { inboxClaimModel, inboxModel, webhookLogModel, type InboxEntry, type InboxStatus } from './store.js';
 import { parseJsonLosslessly } from '../platform/json.js';
 import { isDuplicateKey } from '../platform/models.js';
 import type { AckGate } from './ack-gate.js';
@@ -24,7 +25,7 @@ const ACK_PRIORITY_MAX_WAIT_MS = 100;
 
 export interface InboxWorker {
   /** Hands the worker a delivery this process just stored, so it claims it at once by id. */
-  nudge(id?: string): void;
+  nudge(stored?: string | (InboxEntry & { _id: Types.ObjectId })): void;
   /** Processes due entries until none is left; returns how many it handled (tests, bench). */
   drain(): Promise<number>;
   /** Stops claiming and waits for claimed work to finish. */
@@ -42,10 +43,12 @@ export function retryDelayMs(attempt: number): number {
 }
 
 /**
- * Claims due inbox entries with a lease (findOneAndUpdate, so any number of processes can work
- * one inbox), runs the topic's handler and records the outcome. A handler that throws is retried
- * with backoff; after `maxAttempts`, or on a PermanentFailure, the entry ends `failed` with its
- * reason. An entry whose worker died is claimed again once its lease expires.
+ * Claims due inbox entries, runs the topic's handler and records the outcome; any number of
+ * processes can work one inbox. A claim is a lease inserted under the key (entry, attempt): the
+ * attempt after the stored one is won by exactly one worker (a unique insert), who then moves the
+ * entry's own lease forward; an entry whose worker died is claimed again once that lease expires.
+ * A handler that throws is retried with backoff; after `maxAttempts`, or on a PermanentFailure,
+ * the entry ends `failed` with its reason.
  */
 export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): InboxWorker {
   const inbox = inboxModel(ctx.connection);
@@ -63,29 +66,49 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   const inFlight = new Set<Promise<void>>();
 
   // Deliveries this process stored: claimed by _id, the cheapest lookup on every engine.
-  const fresh: string[] = [];
+  const fresh: Array<string | StoredEntry> = [];
+
+  const claims = inboxClaimModel(ctx.connection);
+
+  /** Takes attempt `attempts + 1` of a due entry; null when another worker has it. */
+  async function take(entry: StoredEntry, now: Date): Promise<StoredEntry | null> {
+    const attempts = entry.attempts + 1;
+    const lease = await acquireLease(claims, { shop: entry.shop, key: `${String(entry._id)}#${attempts}`, owner, now, ttlMs: leaseMs });
+    if (!lease) return null;
+    const taken = { ...entry, status: 'processing' as const, leaseOwner: owner, attempts, availableAt: new Date(now.getTime() + leaseMs) };
+    // Only the claim's winner writes the entry, so a plain update by _id is enough.
+    await inbox.updateOne({ _id: entry._id }, { $set: { status: taken.status, leaseOwner: owner, attempts, availableAt: taken.availableAt } });
+    return taken;
+  }
+
+  const due: InboxStatus[] = ['pending', 'processing'];
+  const isDue = (entry: StoredEntry, now: Date) => due.includes(entry.status) && entry.availableAt <= now;
 
   async function claim(): Promise<StoredEntry | null> {
     const now = ctx.clock();
-    const update: UpdateQuery<InboxEntry> = { $set: { status: 'processing', leaseOwner: owner, availableAt: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } };
-    const due: InboxStatus[] = ['pending', 'processing'];
-    for (let id = fresh.shift(); id !== undefined; id = fresh.shift()) {
-      const claimed = await inbox.findOneAndUpdate({ _id: id, status: { $in: due }, availableAt: { $lte: now } }, update, { returnDocument: 'after' }).lean<StoredEntry>();
-      if (claimed) return claimed;
+    for (let next = fresh.shift(); next !== undefined; next = fresh.shift()) {
+      // An entry stored by this process as already ours (the receipt is its first claim) needs no claim.
+      if (typeof next !== 'string') return next;
+      const stored = await inbox.findById(next).lean<StoredEntry>();
+      const taken = stored && isDue(stored, now) ? await take(stored, now) : null;
+      if (taken) return taken;
     }
-    return inbox.findOneAndUpdate({ status: { $in: due }, availableAt: { $lte: now } }, update, { sort: { availableAt: 1 }, returnDocument: 'after' }).lean<StoredEntry>();
+    for (const candidate of await inbox.find({ status: { $in: due }, availableAt: { $lte: now } }).sort({ availableAt: 1 }).limit(concurrency).lean<StoredEntry[]>()) {
+      const taken = await take(candidate, now);
+      if (taken) return taken;
+    }
+    return null;
   }
 
-  async function finish(entry: StoredEntry, update: Partial<InboxEntry>): Promise<void> {
+  async function finish(entry: StoredEntry, update: Partial<InboxEntry>, rewritten = false): Promise<void> {
     if (update.status === 'pending') {
-      // Only the current lease holder records a retry; a worker whose lease was taken over stays silent.
-      await inbox.updateOne({ _id: entry._id, leaseOwner: owner, status: 'processing' }, { $set: update, $unset: { leaseOwner: 1 } });
+      await inbox.updateOne({ _id: entry._id, leaseOwner: owner }, { $set: update, $unset: { leaseOwner: 1 } });
       return;
     }
     // A finished delivery moves to the log: written there first, then removed from the inbox, so a
-    // crash in between leaves it in both (the log keeps one copy) rather than in neither.
-    // The stored entry is read again: a handler may have changed it (customers/redact scrubs its own body).
-    const current = (await inbox.findById(entry._id).lean<StoredEntry>()) ?? entry;
+    // crash in between leaves it in both (the log keeps one copy) rather than in neither. A handler
+    // that rewrote its own delivery (customers/redact scrubs it) has it read again first.
+    const current = rewritten ? ((await inbox.findById(entry._id).lean<StoredEntry>()) ?? entry) : entry;
     const { leaseOwner: _leaseOwner, ...finished } = { ...current, ...update };
     await log.create(finished).catch((error: unknown) => {
       if (!isDuplicateKey(error)) throw error;
@@ -112,11 +135,11 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
     };
     try {
       const outcome = await handler(delivery, ctx, now);
-      await finish(entry, {
-        status: outcome.status,
-        outcome: outcome.status === 'skipped' ? outcome.reason : (outcome.detail ?? 'processed'),
-        finishedAt: ctx.clock(),
-      });
+      await finish(
+        entry,
+        { status: outcome.status, outcome: outcome.status === 'skipped' ? outcome.reason : (outcome.detail ?? 'processed'), finishedAt: ctx.clock() },
+        outcome.rewroteDelivery === true,
+      );
     } catch (error) {
       const reason = `${entry.topic} for ${entry.shop} (event ${entry.eventId}): ${(error as Error).message}`;
       const permanent = error instanceof PermanentFailure || entry.attempts >= maxAttempts;
@@ -175,8 +198,8 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   })();
 
   return {
-    nudge: (id?: string) => {
-      if (id) fresh.push(id);
+    nudge: (stored?: string | StoredEntry) => {
+      if (stored) fresh.push(stored);
       wake?.();
     },
     async drain() {

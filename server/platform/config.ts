@@ -6,6 +6,8 @@ export type Mode = 'development' | 'production';
 export interface Config {
   mode: Mode;
   port: number;
+  /** The interface the HTTP server binds to; undefined = every interface (production's default). */
+  host: string | undefined;
   appUrl: string;
   shopifyApiKey: string;
   shopifyApiSecret: string;
@@ -16,6 +18,8 @@ export interface Config {
   logLevel: string;
   /** App-proxy requests a customer may make per minute (an IP may make ten times as many). */
   proxyRateLimitPerMinute: number;
+  /** TOKEN_ENCRYPTION_KEY's keys (the first seals, all open); empty in dev mode without it (a key file in DATA_DIR is used). */
+  tokenEncryptionKeys: Buffer[];
 }
 
 export const DEV_API_KEY = 'tally-dev-client-id';
@@ -34,8 +38,18 @@ const optionalText = z
   .transform((value) => (value === '' ? undefined : value))
   .optional();
 
+function isBase64Key(value: string): boolean {
+  const key = Buffer.from(value, 'base64');
+  return key.length === 32 && key.toString('base64') === value;
+}
+
 const envSchema = z.object({
-  NODE_ENV: optionalText,
+  NODE_ENV: z.enum(['production', 'development', 'test'], { message: 'expected production, development or test (or unset for development)' }).optional(),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z.:-]+$/, 'expected an address or host name to bind to, such as 127.0.0.1 or 0.0.0.0')
+    .optional(),
   PORT: z
     .string()
     .trim()
@@ -54,6 +68,11 @@ const envSchema = z.object({
   DATA_DIR: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   PROXY_RATE_LIMIT: z.string().trim().regex(/^[1-9]\d{0,6}$/, 'expected a whole number of requests per minute').transform(Number).optional(),
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .transform((value) => value.split(',').map((key) => key.trim()))
+    .refine((keys) => keys.every(isBase64Key), 'expected 32 random bytes in base64 (openssl rand -base64 32), several separated by commas when rotating')
+    .optional(),
 });
 
 /** Reads and validates the environment once; every problem is named with its variable. */
@@ -65,23 +84,31 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const vars = parsed.data;
+  // NODE_ENV=test runs as development: the tests drive the devstore.
   const mode: Mode = vars.NODE_ENV === 'production' ? 'production' : 'development';
 
+  const problems: string[] = [];
   if (mode === 'production') {
-    const missing: string[] = [];
-    if (!vars.SHOPIFY_API_KEY) missing.push('SHOPIFY_API_KEY: the app\'s client id from the Partner Dashboard is required in production');
-    if (!vars.SHOPIFY_API_SECRET) missing.push('SHOPIFY_API_SECRET: the app\'s client secret is required in production');
-    if (vars.SHOPIFY_API_SECRET === DEV_API_SECRET) missing.push('SHOPIFY_API_SECRET: the dev secret cannot be used in production');
-    if (!vars.SHOPIFY_APP_URL) missing.push('SHOPIFY_APP_URL: the app\'s public https URL is required in production');
-    if (!vars.MONGODB_URI) missing.push('MONGODB_URI: production needs an external MongoDB (replica set or Atlas); the embedded database is for dev only');
-    if (missing.length > 0) throw new ConfigError(missing);
+    if (!vars.SHOPIFY_API_KEY) problems.push('SHOPIFY_API_KEY: the app\'s client id from the Partner Dashboard is required in production');
+    if (vars.SHOPIFY_API_KEY === DEV_API_KEY) problems.push('SHOPIFY_API_KEY: the dev client id cannot be used in production');
+    if (!vars.SHOPIFY_API_SECRET) problems.push('SHOPIFY_API_SECRET: the app\'s client secret is required in production');
+    if (vars.SHOPIFY_API_SECRET === DEV_API_SECRET) problems.push('SHOPIFY_API_SECRET: the dev secret cannot be used in production');
+    if (!vars.SHOPIFY_APP_URL) problems.push('SHOPIFY_APP_URL: the app\'s public https URL is required in production');
+    else if (!vars.SHOPIFY_APP_URL.startsWith('https://')) problems.push('SHOPIFY_APP_URL: production requires an https URL (Shopify calls the app only over https)');
+    if (!vars.MONGODB_URI) problems.push('MONGODB_URI: production needs an external MongoDB (replica set or Atlas); the embedded database is for dev only');
+    if (!vars.TOKEN_ENCRYPTION_KEY) problems.push('TOKEN_ENCRYPTION_KEY: production needs the key that encrypts offline access tokens (32 random bytes in base64: openssl rand -base64 32)');
+  } else if (vars.SHOPIFY_API_SECRET && vars.SHOPIFY_API_SECRET !== DEV_API_SECRET) {
+    // Dev mode runs the devstore, which signs session tokens and webhooks with this secret for any shop.
+    problems.push('SHOPIFY_API_SECRET: dev mode runs the devstore, which mints session tokens with this secret; leave it unset in dev mode, or set NODE_ENV=production');
   }
+  if (problems.length > 0) throw new ConfigError(problems);
 
   const port = vars.PORT ?? 3000;
   const usingDevCredentials = !vars.SHOPIFY_API_KEY || !vars.SHOPIFY_API_SECRET;
   return {
     mode,
     port,
+    host: vars.HOST ?? (mode === 'development' ? '127.0.0.1' : undefined),
     appUrl: (vars.SHOPIFY_APP_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     shopifyApiKey: vars.SHOPIFY_API_KEY ?? DEV_API_KEY,
     shopifyApiSecret: vars.SHOPIFY_API_SECRET ?? DEV_API_SECRET,
@@ -90,5 +117,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     dataDir: path.resolve(cwd, vars.DATA_DIR ?? '.data'),
     logLevel: vars.LOG_LEVEL ?? 'info',
     proxyRateLimitPerMinute: vars.PROXY_RATE_LIMIT ?? 120,
+    tokenEncryptionKeys: (vars.TOKEN_ENCRYPTION_KEY ?? []).map((key) => Buffer.from(key, 'base64')),
   };
 }

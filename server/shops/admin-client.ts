@@ -8,7 +8,7 @@ const clients = new WeakMap<AppContext, AdminGraphql>();
 export function adminClientFor(ctx: AppContext): AdminGraphql {
   let client = clients.get(ctx);
   if (!client) {
-    client = adminGraphqlClient({ config: ctx.config, accessToken: (shop) => offlineAccessToken(ctx.connection, shop) });
+    client = adminGraphqlClient({ config: ctx.config, accessToken: (shop) => offlineAccessToken(ctx, shop) });
     clients.set(ctx, client);
   }
   return client;

@@ -2,4 +2,5 @@ export { adminClientFor } from './admin-client.js';
 export { apiRouter } from './admin-api.js';
 export { shopTopicHandlers } from './handlers.js';
 export { shopInstaller, type InstalledShop, type InstallHook } from './install.js';
-export { installedShops, markUninstalled, offlineAccessToken, shopModel, type Shop } from './store.js';
+export { hasOfflineToken, installedShops, isInstalled, markUninstalled, offlineAccessToken, shopModel, type Shop } from './store.js';
+export { tokenCipher, tokenCipherFor, tokenKeyId, TokenDecryptionError, type TokenCipher } from './token-cipher.js';

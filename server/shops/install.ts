@@ -1,5 +1,5 @@
 import type { AppContext } from '../platform/context.js';
-import { shopModel } from './store.js';
+import { hasOfflineToken, saveInstall } from './store.js';
 import { adminGraphqlClient } from '../shopify/admin-graphql.js';
 import { SHOP_QUERY, type ShopQueryData } from '../shopify/operations.js';
 import { exchangeForOfflineToken } from '../shopify/token-exchange.js';
@@ -18,7 +18,6 @@ export type InstallHook = (ctx: AppContext, installed: InstalledShop, now: Date)
  * (a reinstall after app/uninstalled runs the same path) and deduplicated within a process.
  */
 export function shopInstaller(ctx: AppContext, hooks: InstallHook[]): (shop: string, sessionToken: string) => Promise<void> {
-  const shops = shopModel(ctx.connection);
   const running = new Map<string, Promise<void>>();
 
   async function install(shop: string, sessionToken: string): Promise<void> {
@@ -26,30 +25,13 @@ export function shopInstaller(ctx: AppContext, hooks: InstallHook[]): (shop: str
     const graphql = adminGraphqlClient({ config: ctx.config, accessToken: async () => token.accessToken });
     const { shop: details } = await graphql<ShopQueryData>(shop, SHOP_QUERY, {}, 2);
     const now = ctx.clock();
-    await shops.updateOne(
-      { shop },
-      {
-        $set: {
-          status: 'installed',
-          installedAt: now,
-          accessToken: token.accessToken,
-          scope: token.scope,
-          name: details.name,
-          currency: details.currencyCode,
-          timezone: details.ianaTimezone,
-          shopifyPlus: details.plan.shopifyPlus,
-        },
-        $unset: { uninstalledAt: 1 },
-      },
-      { upsert: true },
-    );
+    await saveInstall(ctx, shop, token, { name: details.name, currency: details.currencyCode, timezone: details.ianaTimezone, shopifyPlus: details.plan.shopifyPlus }, now);
     for (const hook of hooks) await hook(ctx, { shop, currency: details.currencyCode }, now);
     ctx.logger.info({ shop }, 'shop installed');
   }
 
   return async (shop, sessionToken) => {
-    const installed = await shops.exists({ shop, status: 'installed', accessToken: { $exists: true } });
-    if (installed) return;
+    if (await hasOfflineToken(ctx, shop)) return;
     let pending = running.get(shop);
     if (!pending) {
       pending = install(shop, sessionToken).finally(() => running.delete(shop));

@@ -1,13 +1,20 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { AppContext } from '../platform/context.js';
 import { modelOn } from '../platform/models.js';
+import { TokenDecryptionError, tokenCipherFor } from './token-cipher.js';
 
-/** A shop that installed the app, with its offline session (Shopify's offline access token). */
+/**
+ * A shop that installed the app, with its offline session. The offline access token is stored only
+ * sealed (`encryptedAccessToken`, see token-cipher.ts); `accessToken` is the plain field of
+ * installs made before encryption, removed at the shop's next install.
+ */
 export interface Shop {
   shop: string;
   name?: string;
   currency?: string;
   timezone?: string;
   shopifyPlus?: boolean;
+  encryptedAccessToken?: string;
   accessToken?: string;
   scope?: string;
   installedAt?: Date;
@@ -22,6 +29,7 @@ const shopSchema = new Schema<Shop>(
     currency: String,
     timezone: String,
     shopifyPlus: Boolean,
+    encryptedAccessToken: String,
     accessToken: String,
     scope: String,
     installedAt: Date,
@@ -42,17 +50,57 @@ export async function installedShops(connection: Connection): Promise<string[]> 
   return shops.map((entry) => entry.shop);
 }
 
-export async function offlineAccessToken(connection: Connection, shop: string): Promise<string> {
-  const found = await shopModel(connection).findOne({ shop, status: 'installed' }, { accessToken: 1 }).lean();
-  if (!found?.accessToken) throw new Error(`${shop} has no offline access token (not installed)`);
-  return found.accessToken;
+export async function isInstalled(connection: Connection, shop: string): Promise<boolean> {
+  return Boolean(await shopModel(connection).exists({ shop, status: 'installed' }));
+}
+
+type TokenContext = Pick<AppContext, 'connection' | 'config'>;
+
+/** Stores the offline session of a (re)install, its token sealed. */
+export async function saveInstall(ctx: TokenContext, shop: string, session: { accessToken: string; scope: string }, details: Pick<Shop, 'name' | 'currency' | 'timezone' | 'shopifyPlus'>, now: Date): Promise<void> {
+  await shopModel(ctx.connection).updateOne(
+    { shop },
+    {
+      $set: { status: 'installed', installedAt: now, encryptedAccessToken: tokenCipherFor(ctx.config).seal(shop, session.accessToken), scope: session.scope, ...details },
+      $unset: { uninstalledAt: 1, accessToken: 1 },
+    },
+    { upsert: true },
+  );
+}
+
+/** The token of an installed shop, or undefined when there is none that opens with the configured keys. */
+async function openToken(ctx: TokenContext, shop: string): Promise<string | undefined> {
+  const shops = shopModel(ctx.connection);
+  const found = await shops.findOne({ shop, status: 'installed' }, { encryptedAccessToken: 1 }).lean();
+  if (!found?.encryptedAccessToken) return undefined;
+  const cipher = tokenCipherFor(ctx.config);
+  try {
+    const { token, stale } = cipher.open(shop, found.encryptedAccessToken);
+    // Sealed with an older key: seal it again with the current one, so that key can be retired.
+    if (stale) await shops.updateOne({ shop, encryptedAccessToken: found.encryptedAccessToken }, { $set: { encryptedAccessToken: cipher.seal(shop, token) } });
+    return token;
+  } catch (error) {
+    if (error instanceof TokenDecryptionError) return undefined;
+    throw error;
+  }
+}
+
+/** Whether the shop is installed with a token this process can open (otherwise the next session token installs it again). */
+export async function hasOfflineToken(ctx: TokenContext, shop: string): Promise<boolean> {
+  return (await openToken(ctx, shop)) !== undefined;
+}
+
+export async function offlineAccessToken(ctx: TokenContext, shop: string): Promise<string> {
+  const token = await openToken(ctx, shop);
+  if (token === undefined) throw new Error(`${shop} has no offline access token this app can open (not installed, or sealed with a key no longer configured)`);
+  return token;
 }
 
 /** Forgets the offline token of an install made at or before `uninstalledAt`; false when none matched. */
 export async function markUninstalled(connection: Connection, shop: string, uninstalledAt: Date, now: Date): Promise<boolean> {
   const result = await shopModel(connection).updateOne(
     { shop, status: 'installed', installedAt: { $lte: uninstalledAt } },
-    { $set: { status: 'uninstalled', uninstalledAt: now }, $unset: { accessToken: 1, scope: 1 } },
+    { $set: { status: 'uninstalled', uninstalledAt: now }, $unset: { encryptedAccessToken: 1, accessToken: 1, scope: 1 } },
   );
   return result.matchedCount > 0;
 }

@@ -2,12 +2,15 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findDelivery, inboxModel, webhookLogModel } from '../../server/inbox/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { installShop } from '../support/shopify.js';
 
 describe('POST /webhooks', () => {
   let app: TestApp;
   const shop = 'hooks.myshopify.com';
   beforeAll(async () => {
     app = await startTestApp('webhooks');
+    // Webhooks of a shop that is not installed are recorded as skipped (issue 14, item 11).
+    await installShop(app, shop);
   });
   afterAll(async () => {
     await app.close();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../server/platform/context.js';
 import { startInboxWorker } from '../../server/inbox/worker.js';
 import { PermanentFailure, type TopicHandler } from '../../server/inbox/topics.js';
-import { findDelivery, inboxModel, webhookLogModel } from '../../server/inbox/store.js';
+import { findDelivery, inboxClaimModel, inboxModel, webhookLogModel } from '../../server/inbox/store.js';
 import { testContext } from '../support/context.js';
 
 describe('inbox worker', () => {
@@ -14,6 +14,7 @@ describe('inbox worker', () => {
     ctx = await testContext('inbox-worker', () => clock);
     await inboxModel(ctx.connection).createIndexes();
     await webhookLogModel(ctx.connection).createIndexes();
+    await inboxClaimModel(ctx.connection).createIndexes();
   });
   afterAll(async () => {
     await ctx.connection.close();

@@ -28,7 +28,8 @@ describe('config', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const names = (error as ConfigError).problems.map((problem) => problem.split(':')[0]);
-    expect(names).toEqual(['SHOPIFY_API_KEY', 'SHOPIFY_API_SECRET', 'SHOPIFY_APP_URL', 'MONGODB_URI']);
+    // TOKEN_ENCRYPTION_KEY: production encrypts offline tokens at rest (issue 14, item 3).
+    expect(names).toEqual(['SHOPIFY_API_KEY', 'SHOPIFY_API_SECRET', 'SHOPIFY_APP_URL', 'MONGODB_URI', 'TOKEN_ENCRYPTION_KEY']);
   });
 
   it('starts in production when every required variable is given', () => {
@@ -38,6 +39,7 @@ describe('config', () => {
       SHOPIFY_API_SECRET: 'secret',
       SHOPIFY_APP_URL: 'https://tally.example.com/',
       MONGODB_URI: 'mongodb://db.example.com:27017/tally?replicaSet=rs0',
+      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
     });
     expect(config).toMatchObject({ mode: 'production', appUrl: 'https://tally.example.com', usingDevCredentials: false });
   });

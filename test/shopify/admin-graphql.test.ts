@@ -20,7 +20,7 @@ describe('Admin GraphQL client against the devstore', () => {
   function client(sleeps: number[]) {
     return adminGraphqlClient({
       config: app.config,
-      accessToken: (name) => offlineAccessToken(app.connection, name),
+      accessToken: (name) => offlineAccessToken(app.ctx, name),
       baseDelayMs: 10,
       sleep: async (ms) => {
         sleeps.push(ms);

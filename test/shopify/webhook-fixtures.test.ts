@@ -83,7 +83,7 @@ describe("Shopify's documented webhook payloads through POST /webhooks", () => {
   it.each(TOPICS)('acknowledges %s with 200 and ends processed or skipped with a reason', async (topic) => {
     const shop = `fixture-${topic.replace(/[/._]/g, '-')}.myshopify.com`;
     await installShop(app, shop);
-    const { status, eventId } = await deliver(shop, topic, fixture(topic));
+    const { status, eventId } = await deliver(shop, topic, fixture(topic).replaceAll('{shop}.myshopify.com', shop));
     expect(status).toBe(200);
     await app.worker.drain();
     const entry = await delivery(shop, eventId);

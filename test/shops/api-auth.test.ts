@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { programModel } from '../../server/program/store.js';
-import { shopModel } from '../../server/shops/store.js';
+import { offlineAccessToken, shopModel } from '../../server/shops/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, devstoreOf, installShop, sessionToken } from '../support/shopify.js';
 
@@ -31,8 +31,12 @@ describe('admin API session tokens and install', () => {
 
     const stored = await shopModel(app.connection).findOne({ shop: shopA }).lean();
     expect(stored).toMatchObject({ status: 'installed', currency: 'EUR', name: 'Alpha' });
-    expect(stored?.accessToken).toMatch(/^shpat_/);
-    expect(devstoreOf(app).shop(shopA)?.accessTokens.has(stored!.accessToken!)).toBe(true);
+    // Stored sealed, never in plain text (issue 14, item 3): it opens to the token the devstore issued.
+    expect(stored?.accessToken).toBeUndefined();
+    const token = await offlineAccessToken(app.ctx, shopA);
+    expect(token).toMatch(/^shpat_/);
+    expect(stored?.encryptedAccessToken).not.toContain(token);
+    expect(devstoreOf(app).shop(shopA)?.accessTokens.has(token)).toBe(true);
   });
 
   it('installs once when the first requests of a shop arrive together', async () => {
@@ -91,7 +95,7 @@ describe('admin API session tokens and install', () => {
     await app.worker.drain();
     const uninstalled = await shopModel(app.connection).findOne({ shop: 'delta.myshopify.com' }).lean();
     expect(uninstalled).toMatchObject({ status: 'uninstalled' });
-    expect(uninstalled?.accessToken).toBeUndefined();
+    expect(uninstalled?.encryptedAccessToken).toBeUndefined();
 
     const back = await api(app, 'delta.myshopify.com', '/customers/42');
     expect(back.status).toBe(200);
