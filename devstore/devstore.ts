@@ -1,3 +1,5 @@
+import { cartLinesDiscountsGenerateRun, type CartInput } from '../extensions/tally-discount/src/run.js';
+import { currencyDecimals, formatAmount } from './money.js';
 import { orderPayload, orderSubtotalMinor, customerPayload, refundPayload } from './payloads.js';
 import { createShop, newId, type DevCustomer, type DevDiscount, type DevOrder, type DevProduct, type DevShop } from './state.js';
 import { deliver, newEvent, type DeliveryOptions, type DeliveryReport, type WebhookEvent } from './webhooks.js';
@@ -29,6 +31,23 @@ export interface OrderInput {
   presentmentCurrency?: string;
   presentmentRate?: number;
   discountCode?: string;
+  /** Cart attributes (`/cart/update.js`); they reach the order as `note_attributes`. */
+  attributes?: Record<string, string>;
+}
+
+/** An automatic discount a Discount Function gave the cart, in shop money. */
+export interface FunctionDiscount {
+  title: string;
+  amountMinor: number;
+  excludedLineIds: number[];
+}
+
+/**
+ * Where metafieldsSet keeps a value: per owner, except the app installation's app-data
+ * metafields, which the storefront reads as `app.metafields.<namespace>.<key>`.
+ */
+export function metafieldKey(ownerId: string, namespace: string, key: string): string {
+  return ownerId.startsWith('gid://shopify/AppInstallation/') ? `${namespace}.${key}` : `${ownerId}/${namespace}.${key}`;
 }
 
 export class CheckoutRefused extends Error {
@@ -93,6 +112,7 @@ export class Devstore {
       return { id: newId(), product, quantity: line.quantity ?? 1, discountMinor: 0 };
     });
     const order: DevOrder = {
+      ...(input.attributes ? { noteAttributes: Object.entries(input.attributes).map(([name, value]) => ({ name, value })) } : {}),
       id: newId(),
       customerId: input.customerId,
       currency: shop.currency,
@@ -109,8 +129,64 @@ export class Devstore {
       createdAt: this.clock(),
     };
     if (input.discountCode) this.applyDiscount(shop, order, input.discountCode);
+    const automatic = this.functionDiscount(shop, order, input.attributes ?? {});
+    if (automatic) {
+      spread(order, automatic.amountMinor, new Set(automatic.excludedLineIds));
+      order.appDiscounts = [{ title: automatic.title, amountMinor: automatic.amountMinor }];
+    }
     shop.orders.set(order.id, order);
     return order;
+  }
+
+  /**
+   * Runs Tally's Discount Function (extensions/tally-discount) on a cart as Shopify's checkout
+   * would, with the input its query selects: the `_tally_hold` attribute, the buyer's `$app:tally`
+   * holds metafield as the app last wrote it, the lines after code discounts, the shop's date.
+   * The app's automatic discount has the ORDER class.
+   */
+  private functionDiscount(shop: DevShop, order: DevOrder, attributes: Record<string, string>): FunctionDiscount | null {
+    const rate = order.presentmentRate;
+    const currency = order.presentmentCurrency;
+    const inCart = (minor: number) => formatAmount(Math.round(minor * rate), currency);
+    const lineNet = (line: DevOrder['lines'][number]) => line.product.priceMinor * line.quantity - line.discountMinor;
+    const holds = order.customerId === null ? undefined : shop.metafields.get(metafieldKey(`gid://shopify/Customer/${order.customerId}`, '$app:tally', 'holds'));
+    const input: CartInput = {
+      cart: {
+        holdAttribute: attributes._tally_hold === undefined ? null : { value: attributes._tally_hold },
+        buyerIdentity: order.customerId === null ? null : { customer: { holds: holds === undefined ? null : { value: holds } } },
+        cost: { subtotalAmount: { amount: inCart(order.lines.reduce((sum, line) => sum + lineNet(line), 0)), currencyCode: currency } },
+        lines: order.lines.map((line) => ({
+          id: `gid://shopify/CartLine/${line.id}`,
+          cost: { subtotalAmount: { amount: inCart(lineNet(line)), currencyCode: currency } },
+          merchandise: { __typename: 'ProductVariant', product: { isGiftCard: line.product.giftCard } },
+        })),
+      },
+      discount: { discountClasses: ['ORDER'] },
+      presentmentCurrencyRate: String(rate),
+      shop: { localTime: { date: new Intl.DateTimeFormat('en-CA', { timeZone: shop.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.clock()) } },
+    };
+    const candidate = cartLinesDiscountsGenerateRun(input).operations[0]?.orderDiscountsAdd.candidates[0];
+    if (!candidate) return null;
+    const [whole = '0', fraction = ''] = candidate.value.fixedAmount.amount.split('.');
+    const decimals = currencyDecimals(currency);
+    const cartMinor = Number(whole) * 10 ** decimals + Number(fraction.padEnd(decimals, '0').slice(0, decimals) || '0');
+    const excluded = new Set(candidate.targets.flatMap((target) => target.orderSubtotal.excludedCartLineIds));
+    return {
+      title: candidate.message ?? 'Discount',
+      amountMinor: Math.round(cartMinor / rate),
+      excludedLineIds: order.lines.filter((line) => excluded.has(`gid://shopify/CartLine/${line.id}`)).map((line) => line.id),
+    };
+  }
+
+  /** The cart page's view of checkout: the automatic discount the function would give, nothing stored. */
+  previewFunctionDiscount(domain: string, input: { customerId: number | null; lines: Array<{ productId: number; quantity: number }>; attributes: Record<string, string> }): FunctionDiscount | null {
+    const shop = this.need(domain);
+    const lines = input.lines.flatMap((line) => {
+      const product = shop.products.get(line.productId);
+      return product ? [{ id: line.productId, product, quantity: line.quantity, discountMinor: 0 }] : [];
+    });
+    const draft: DevOrder = { id: 0, customerId: input.customerId, currency: shop.currency, presentmentCurrency: shop.currency, presentmentRate: 1, lines, shippingMinor: 0, taxMinor: 0, tipMinor: 0, discountCodes: [], refunds: [], cancelledAt: null, paidAt: null, createdAt: this.clock() };
+    return this.functionDiscount(shop, draft, input.attributes);
   }
 
   /** Checks a code as Shopify's checkout does and spreads its amount over the lines. */
@@ -235,8 +311,8 @@ function discountAmount(discount: DevDiscount, order: DevOrder, subtotal: number
 }
 
 /** Allocates an order-level discount across lines in proportion to their price, as Shopify does. */
-function spread(order: DevOrder, amount: number): void {
-  const eligible = order.lines.filter((line) => !line.product.giftCard);
+function spread(order: DevOrder, amount: number, excluded: ReadonlySet<number> = new Set()): void {
+  const eligible = order.lines.filter((line) => !line.product.giftCard && !excluded.has(line.id));
   const total = eligible.reduce((sum, line) => sum + line.product.priceMinor * line.quantity, 0);
   let left = amount;
   eligible.forEach((line, index) => {

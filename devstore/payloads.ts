@@ -82,6 +82,7 @@ export function orderPayload(shop: DevShop, order: DevOrder): object {
     total_tax_set: money(order.taxMinor),
     total_tip_received: formatAmount(order.tipMinor, c),
     total_shipping_price_set: money(order.shippingMinor),
+    note_attributes: order.noteAttributes ?? [],
     discount_codes: order.discountCodes.map((discount) => ({ code: discount.code, amount: formatAmount(discount.amountMinor, c), type: discount.type })),
     customer: customer ? customerJson(customer) : null,
     line_items: order.lines.map((line) => ({

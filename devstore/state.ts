@@ -48,6 +48,9 @@ export interface DevOrder {
   taxMinor: number;
   tipMinor: number;
   discountCodes: Array<{ code: string; amountMinor: number; type: 'fixed_amount' | 'percentage' | 'shipping' }>;
+  /** Automatic discounts a Discount Function gave at checkout, and the cart attributes (Shopify's note_attributes). */
+  appDiscounts?: Array<{ title: string; amountMinor: number }>;
+  noteAttributes?: Array<{ name: string; value: string }>;
   /** A refund with no lines and `amountMinor` is Shopify's amount-only refund (an order adjustment and a transaction). */
   refunds: Array<{ id: number; lines: Array<{ lineId: number; quantity: number; subtotalMinor: number }>; amountMinor?: number; shippingMinor?: number; createdAt: Date }>;
   /** Shopify's `test` flag (bogus gateway / test mode) and `taxes_included` (prices include tax). */

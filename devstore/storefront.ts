@@ -104,6 +104,14 @@ export function storefrontRouter(devstore: Devstore): Router {
       return [];
     }
   };
+  // Cart attributes (Shopify's Ajax Cart API `/cart/update.js`), kept beside the cart.
+  const attributesOf = (req: Request, shop: DevShop): Record<string, string> => {
+    try {
+      return JSON.parse(cookies(req)[`cart_attributes_${shop.domain}`] ?? '{}') as Record<string, string>;
+    } catch {
+      return {};
+    }
+  };
   const money = (shop: DevShop, minor: number) => `${formatAmount(minor, shop.currency)} ${shop.currency}`;
 
   async function page(req: Request, res: Response, shop: DevShop, title: string, body: string, template: string, extra: Record<string, unknown> = {}): Promise<void> {
@@ -167,17 +175,34 @@ export function storefrontRouter(devstore: Devstore): Router {
     res.cookie(`discount_${shop.domain}`, String(req.params.code), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).redirect(303, redirect);
   });
 
+  router.post('/cart/update.js', express.json({ limit: '10kb' }), express.urlencoded({ extended: true, limit: '10kb' }), (req, res) => {
+    const shop = shopOf(req);
+    if (!shop) return void res.status(404).json({ status: 404, message: 'Not Found' });
+    const given = (req.body as { attributes?: unknown }).attributes;
+    const attributes = attributesOf(req, shop);
+    for (const [name, value] of Object.entries(typeof given === 'object' && given !== null ? given : {})) {
+      if (typeof value === 'string' && value !== '') attributes[name] = value;
+      else delete attributes[name];
+    }
+    const cart = cartOf(req, shop);
+    const total = cart.reduce((sum, line) => sum + shop.products.get(line.productId)!.priceMinor * line.quantity, 0);
+    res.cookie(`cart_attributes_${shop.domain}`, JSON.stringify(attributes), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).json({ attributes, item_count: cart.reduce((sum, line) => sum + line.quantity, 0), total_price: total, currency: shop.currency });
+  });
+
   router.get('/cart', async (req, res) => {
     const shop = shopOf(req);
     if (!shop) return void res.status(404).send('No such shop');
     const cart = cartOf(req, shop);
     const total = cart.reduce((sum, line) => sum + shop.products.get(line.productId)!.priceMinor * line.quantity, 0);
+    const attributes = attributesOf(req, shop);
+    const automatic = cart.length ? devstore.previewFunctionDiscount(shop.domain, { customerId: customerOf(req, shop)?.id ?? null, lines: cart, attributes }) : null;
+    const discountLine = automatic ? `<p data-cart-discount>${escapeHtml(automatic.title)}: −${money(shop, automatic.amountMinor)} at checkout</p>` : '';
     const code = cookies(req)[`discount_${shop.domain}`] ?? '';
     const rows = cart.map((line) => `<li>${line.quantity} × ${escapeHtml(shop.products.get(line.productId)!.title)}</li>`).join('');
     const error = typeof req.query.error === 'string' ? `<p class="notice" role="alert">${escapeHtml(req.query.error)}</p>` : '';
-    const body = `${error}<ul>${rows || '<li>Your cart is empty.</li>'}</ul><p>Subtotal: <strong data-cart-total>${money(shop, total)}</strong></p>
+    const body = `${error}<ul>${rows || '<li>Your cart is empty.</li>'}</ul><p>Subtotal: <strong data-cart-total>${money(shop, total)}</strong></p>${discountLine}
 <form method="post" action="${base(shop.domain)}/checkout"><label>Discount code <input name="discountCode" value="${escapeHtml(code)}"></label> <button type="submit" ${cart.length ? '' : 'disabled'}>Check out</button></form>`;
-    await page(req, res, shop, 'Your cart', body, 'cart', { cart: { total_price: total, item_count: cart.length } });
+    await page(req, res, shop, 'Your cart', body, 'cart', { cart: { total_price: total, item_count: cart.length, attributes } });
   });
 
   router.post('/checkout', express.urlencoded({ extended: false }), async (req, res) => {
@@ -187,10 +212,14 @@ export function storefrontRouter(devstore: Devstore): Router {
     const customer = customerOf(req, shop);
     const code = String((req.body as Record<string, string>).discountCode ?? '').trim();
     try {
-      const { order, events } = devstore.checkout(shop.domain, { customerId: customer?.id ?? null, lines: cart.map((line) => ({ productId: line.productId, quantity: line.quantity })), ...(code ? { discountCode: code } : {}) });
+      const attributes = attributesOf(req, shop);
+      const { order, events } = devstore.checkout(shop.domain, { customerId: customer?.id ?? null, lines: cart.map((line) => ({ productId: line.productId, quantity: line.quantity })), ...(code ? { discountCode: code } : {}), ...(Object.keys(attributes).length ? { attributes } : {}) });
       await devstore.send(events);
-      res.clearCookie(`cart_${shop.domain}`, { path: base(shop.domain) }).clearCookie(`discount_${shop.domain}`, { path: base(shop.domain) });
-      const discount = order.discountCodes.map((applied) => `<p>Discount <code>${escapeHtml(applied.code)}</code> applied: −${money(shop, applied.amountMinor)}</p>`).join('');
+      res.clearCookie(`cart_${shop.domain}`, { path: base(shop.domain) }).clearCookie(`discount_${shop.domain}`, { path: base(shop.domain) }).clearCookie(`cart_attributes_${shop.domain}`, { path: base(shop.domain) });
+      const discount = [
+        ...order.discountCodes.map((applied) => `<p>Discount <code>${escapeHtml(applied.code)}</code> applied: −${money(shop, applied.amountMinor)}</p>`),
+        ...(order.appDiscounts ?? []).map((applied) => `<p data-order-discount>${escapeHtml(applied.title)}: −${money(shop, applied.amountMinor)}</p>`),
+      ].join('');
       await page(req, res, shop, `Thank you! Order ${order.id} is paid`, `<p data-order-id="${order.id}">Your order is confirmed.</p>${discount}`, 'thank_you');
     } catch (error) {
       if (!(error instanceof CheckoutRefused)) throw error;
