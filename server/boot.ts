@@ -2,9 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connection } from 'mongoose';
 import type { Devstore } from '../devstore/devstore.js';
+import { accountingJobs, accountingRouter } from './accounting/index.js';
 import { adminUiRouter } from './admin-ui/index.js';
+import { analyticsJobs, analyticsRouter } from './analytics/index.js';
 import { customersRouter } from './customers/index.js';
-import { ackGate, activityRouter, startInboxWorker, webhooksRouter, type InboxWorker } from './inbox/index.js';
+import { ackGate, activityRouter, inboxJobs, startInboxWorker, webhooksRouter, type InboxWorker } from './inbox/index.js';
 import { ensureIndexes } from './indexes.js';
 import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
@@ -16,6 +18,7 @@ import { ensureDefaultProgram, loadProgram, programRouter, statsRouter } from '.
 import { pointsJobs, startScheduler } from './scheduler/index.js';
 import { apiRouter, installedShops } from './shops/index.js';
 import { extensionsRouter, proxyRouter, tryPublishProgram } from './storefront/index.js';
+import { tierJobs, tiersRouter } from './tiers/index.js';
 import { topicHandlers } from './topic-handlers.js';
 
 export interface RunningApp {
@@ -44,10 +47,10 @@ export interface BootOptions {
   devstoreStatePath?: string;
 }
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, host: string | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve((server.address() as AddressInfo).port));
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 }
 
@@ -76,7 +79,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
     const dbInfo: DatabaseInfo = { engine: database.engine, version: await serverVersion(connection) };
     await ensureIndexes(connection);
 
-    const port = await listen(server, options.config.port);
+    const port = await listen(server, options.config.port, options.config.host);
     const config: Config = { ...options.config, port, appUrl: options.config.appUrl.replace(`:${options.config.port}`, `:${port}`) };
     const ctx: AppContext = { config, connection, dbInfo, logger, clock: options.clock ?? (() => new Date()) };
     const gate = ackGate();
@@ -102,14 +105,14 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
     ];
     const app = createApp(ctx, [
       webhooksRouter(ctx, startedWorker.nudge, gate),
-      apiRouter(ctx, [activityRouter(ctx, () => startedWorker.nudge()), programRouter(ctx), customersRouter(ctx), statsRouter(ctx)], installHooks),
+      apiRouter(ctx, [activityRouter(ctx, () => startedWorker.nudge()), programRouter(ctx), customersRouter(ctx), statsRouter(ctx), tiersRouter(ctx), accountingRouter(ctx), analyticsRouter(ctx)], installHooks),
       proxyRouter(ctx),
       extensionsRouter(ctx),
       adminUiRouter(config),
       ...(dev ? [dev.router] : []),
     ]);
     server.on('request', app);
-    const scheduler = startScheduler(ctx, pointsJobs, () => installedShops(ctx.connection));
+    const scheduler = startScheduler(ctx, [...pointsJobs, ...inboxJobs, ...tierJobs, ...accountingJobs, ...analyticsJobs], () => installedShops(ctx.connection));
 
     logger.info(
       {

@@ -4,13 +4,14 @@ import { orderDayModel, paidOrderModel } from './analytics/index.js';
 import { jobRunModel } from './scheduler/index.js';
 import { customerModel } from './customers/index.js';
 import { dataExportModel } from './compliance/index.js';
-import { inboxModel, webhookLogModel } from './inbox/index.js';
+import { inboxClaimModel, inboxModel, seenEventModel, webhookLogModel } from './inbox/index.js';
 import { ledgerDayIndexModel, ledgerEntryModel } from './ledger/index.js';
-import { heldReversalModel, orderPointsModel } from './earning/index.js';
+import { cashBackEffectModel, heldReversalModel, orderPointsModel } from './earning/index.js';
 import { programModel } from './program/index.js';
-import { redemptionModel } from './redemption/index.js';
+import { holdModel, holdOutcomeModel, redemptionModel } from './redemption/index.js';
 import { expiryReminderModel } from './scheduler/index.js';
 import { shopModel } from './shops/index.js';
+import { tierChangeModel, tierEventModel, tierStateModel } from './tiers/index.js';
 
 /**
  * Each store file exports a `xxxModel(connection)` function that registers its schema on the
@@ -20,6 +21,8 @@ import { shopModel } from './shops/index.js';
 export function registerModels(connection: Connection): void {
   shopModel(connection);
   inboxModel(connection);
+  inboxClaimModel(connection);
+  seenEventModel(connection);
   webhookLogModel(connection);
   customerModel(connection);
   dataExportModel(connection);
@@ -30,7 +33,11 @@ export function registerModels(connection: Connection): void {
   ledgerDayIndexModel(connection);
   orderPointsModel(connection);
   heldReversalModel(connection);
+  cashBackEffectModel(connection);
   redemptionModel(connection);
+  holdModel(connection);
+  holdOutcomeModel(connection);
+  [tierEventModel, tierChangeModel, tierStateModel].forEach((model) => model(connection));
   [ledgerDayModel, aggregateWatermarkModel, changedDayModel, paidOrderModel, orderDayModel].forEach((model) => model(connection));
 }
 

@@ -2,8 +2,10 @@ import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { PERSONAL_FIELDS } from '../customers/index.js';
 import { inboxModel, webhookLogModel } from '../inbox/index.js';
-import { dataExportModel } from './store.js';
+import { dataExportChunkModel, dataExportModel } from './store.js';
 import { PermanentFailure, type TopicHandler } from '../inbox/index.js';
+import { writeExport } from './export.js';
+import { withoutPersonalFields } from './scrub.js';
 
 const customerRequest = z.object({
   customer: z.object({ id: z.union([z.number(), z.string()]).transform(String) }),
@@ -18,30 +20,26 @@ function parseRequest(payload: unknown): z.infer<typeof customerRequest> {
 
 /** Collections that hold documents about a customer: those with a `customerId` path. */
 function customerCollections(connection: Connection): string[] {
-  return Object.keys(connection.models).filter((name) => connection.models[name]?.schema.path('customerId') && name !== 'DataExport');
+  return Object.keys(connection.models)
+    .filter((name) => connection.models[name]?.schema.path('customerId') && name !== 'DataExport')
+    .sort();
 }
 
-/** customers/data_request: everything stored about the customer, as one downloadable export. */
+/** customers/data_request: everything stored about the customer, as a downloadable export written in chunks. */
 const dataRequest: TopicHandler = async (delivery, ctx, now) => {
   const request = parseRequest(delivery.payload);
-  const customerId = request.customer.id;
   const requestId = request.data_request?.id ?? delivery.eventId;
-  const content: Record<string, unknown[]> = {};
-  for (const name of customerCollections(ctx.connection)) {
-    content[name] = await ctx.connection.models[name]!.find({ shop: delivery.shop, customerId }, { _id: 0 }).lean();
-  }
-  const exports = dataExportModel(ctx.connection);
-  await exports.updateOne(
-    { shop: delivery.shop, exportId: `request-${requestId}` },
-    { $setOnInsert: { customerId, requestId, requestedAt: now, content: JSON.stringify({ shop: delivery.shop, customerId, generatedAt: now, data: content }) } },
-    { upsert: true },
+  const written = await writeExport(
+    ctx.connection,
+    { shop: delivery.shop, customerId: request.customer.id, exportId: `request-${requestId}`, requestId, collections: customerCollections(ctx.connection) },
+    now,
   );
-  return { status: 'processed', detail: `export request-${requestId} ready (${Object.values(content).reduce((sum, docs) => sum + docs.length, 0)} documents)` };
+  return { status: 'processed', detail: `export ${written.exportId} ready (${written.documents} documents in ${written.chunks} chunks)` };
 };
 
 /**
  * customers/redact: erase the customer's personal fields everywhere (profile, webhook bodies that
- * named them, exports) while ledger entries and totals stay, anonymous, for the shop's accounts.
+ * named them, deliveries still waiting in the inbox, exports) while ledger entries and totals stay, anonymous, for the shop's accounts.
  */
 const customerRedact: TopicHandler = async (delivery, ctx, now) => {
   const { customer } = parseRequest(delivery.payload);
@@ -55,13 +53,22 @@ const customerRedact: TopicHandler = async (delivery, ctx, now) => {
   }
   const redactedBody = { $set: { body: '{"redacted":true}' } };
   await webhookLogModel(ctx.connection).updateMany({ shop: delivery.shop, customerId: customer.id }, redactedBody);
-  await inboxModel(ctx.connection).updateMany({ shop: delivery.shop, customerId: customer.id, $or: [{ status: 'failed' }, { eventId: delivery.eventId }] }, redactedBody);
-  await dataExportModel(ctx.connection).deleteMany({ shop: delivery.shop, customerId: customer.id });
-  return { status: 'processed', detail: `customer ${customer.id} redacted` };
+  const inbox = inboxModel(ctx.connection);
+  await inbox.updateMany({ shop: delivery.shop, customerId: customer.id, $or: [{ status: 'failed' }, { eventId: delivery.eventId }] }, redactedBody);
+  // Deliveries still to process keep what their handler needs (ids, amounts), nothing personal.
+  const waiting = await inbox.find({ shop: delivery.shop, customerId: customer.id, status: { $in: ['pending', 'processing'] }, eventId: { $ne: delivery.eventId } }, { body: 1 }).lean();
+  for (const entry of waiting) {
+    const scrubbed = withoutPersonalFields(entry.body);
+    if (scrubbed !== entry.body) await inbox.updateOne({ _id: entry._id }, { $set: { body: scrubbed } });
+  }
+  await removeExportsOf(ctx.connection, delivery.shop, customer.id);
+  return { status: 'processed', detail: `customer ${customer.id} redacted`, rewroteDelivery: true };
 };
 
 /** shop/redact: every document of the shop, in every collection, is deleted. */
 const shopRedact: TopicHandler = async (delivery, ctx) => {
+  // Every model must be registered to be found below; chunks are written only when an export is.
+  dataExportChunkModel(ctx.connection);
   let deleted = 0;
   for (const model of Object.values(ctx.connection.models)) {
     if (model.modelName === 'InboxEntry') continue;
@@ -71,6 +78,14 @@ const shopRedact: TopicHandler = async (delivery, ctx) => {
   await ctx.connection.models.InboxEntry?.deleteMany({ shop: delivery.shop, eventId: { $ne: delivery.eventId } });
   return { status: 'processed', detail: `${deleted} documents of ${delivery.shop} deleted` };
 };
+
+async function removeExportsOf(connection: Connection, shop: string, customerId: string): Promise<void> {
+  const exports = dataExportModel(connection);
+  for (const found of await exports.find({ shop, customerId }, { exportId: 1 }).lean()) {
+    await exports.deleteOne({ _id: found._id });
+    await dataExportChunkModel(connection).deleteMany({ shop, exportId: found.exportId });
+  }
+}
 
 export const complianceTopicHandlers: Record<string, TopicHandler> = {
   'customers/data_request': dataRequest,

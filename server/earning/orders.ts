@@ -11,13 +11,30 @@ import { findOrderPoints, heldReversalsOf, holdReversal, orderPointsId, recordOr
 const DAY_MS = 86_400_000;
 
 /** What the rest of the app adds to an order's earning: product details, tags, rewards used. */
-export interface OrderCollaborators {
+export interface OrderCollaborators extends ReversalHooks {
   withProductDetails(facts: OrderFacts): Promise<OrderFacts>;
   customerTags(customerId: string): Promise<string[]>;
   /** Reward codes the order used; returns how many were ours. */
   markCodesUsed(codes: string[]): Promise<number>;
-  /** An order fully refunded or cancelled gives its rewards' points back (if the merchant says so). */
+  /** The tier and membership multiplier the customer holds now (1, with no database call, without tiers). */
+  tierMultiplier(customerId: string): Promise<number>;
+  /** Tells the tiers what the order counted for, once it is credited. */
+  orderCredited(record: OrderPoints): Promise<void>;
+}
+
+/** What reversals tell the rest of the app: rewards to give back, and what the tiers stop counting. */
+export interface ReversalHooks {
   returnRewards(): Promise<number>;
+  orderReversed(reversal: OrderReversal): Promise<void>;
+}
+
+/** What a reversal takes back from an order, for the tiers: its points, its money and, when it ends the order, the order itself. */
+export interface OrderReversal {
+  record: OrderPoints;
+  key: string;
+  points: number;
+  spend: number;
+  endsOrder: boolean;
 }
 
 /** Where an order's points stand, read from its ledger entries (the source of truth). */
@@ -76,21 +93,25 @@ async function reverse(ctx: AppContext, program: Program, record: OrderPoints, s
   return result.appliedNow ? points : 0;
 }
 
-async function applyRefund(ctx: AppContext, program: Program, record: OrderPoints, refundId: string, refund: RefundFacts, returnRewards: () => Promise<number>, now: Date): Promise<number> {
+async function applyRefund(ctx: AppContext, program: Program, record: OrderPoints, refundId: string, refund: RefundFacts, hooks: ReversalHooks, now: Date): Promise<number> {
   const state = await stateOf(ctx, record);
+  const key = ledgerKeys.refundReversed(refundId);
   const refunded = refundedEligible(refund, state.eligible, record.paidTotal);
   const points = reverseForRefund(state.earned, state.eligible, refunded, state.reversed);
-  const reversed = await reverse(ctx, program, record, state, ledgerKeys.refundReversed(refundId), points, `refund ${refundId}`, now);
-  const after = state.reversed + reversed;
+  const reversed = await reverse(ctx, program, record, state, key, points, `refund ${refundId}`, now);
   // A refund that takes back the rest of the order's points refunds the order in full.
-  if (state.earned > 0 && after + state.shortfall >= state.earned) await returnRewards();
+  const full = state.earned > 0 && state.reversed + reversed + state.shortfall >= state.earned;
+  if (full) await hooks.returnRewards();
+  await hooks.orderReversed({ record, key, points: reversed, spend: Math.min(refunded, state.eligible), endsOrder: full });
   return reversed;
 }
 
-async function applyCancellation(ctx: AppContext, program: Program, record: OrderPoints, returnRewards: () => Promise<number>, now: Date): Promise<number> {
+async function applyCancellation(ctx: AppContext, program: Program, record: OrderPoints, hooks: ReversalHooks, now: Date): Promise<number> {
   const state = await stateOf(ctx, record);
-  const reversed = await reverse(ctx, program, record, state, ledgerKeys.orderCancelled(record.orderId), reverseForCancellation(state.earned, state.reversed), 'order cancelled', now);
-  await returnRewards();
+  const key = ledgerKeys.orderCancelled(record.orderId);
+  const reversed = await reverse(ctx, program, record, state, key, reverseForCancellation(state.earned, state.reversed), 'order cancelled', now);
+  await hooks.returnRewards();
+  await hooks.orderReversed({ record, key, points: reversed, spend: state.eligible, endsOrder: true });
   return reversed;
 }
 
@@ -105,51 +126,56 @@ export interface CreditOutcome {
  */
 export async function creditPaidOrder(ctx: AppContext, program: Program, shop: string, order: OrderPayload, facts: OrderFacts & { customerId: string }, with_: OrderCollaborators, now: Date): Promise<CreditOutcome> {
   const rewardsUsed = order.discount_codes.length > 0 ? await with_.markCodesUsed(order.discount_codes.map((discount) => discount.code)) : 0;
-  let record = await findOrderPoints(ctx.connection, shop, facts.orderId);
-  let newest: LedgerEntry | null | undefined;
-  if (!record) {
-    newest = await newestEntry(ctx.connection, shop, facts.customerId);
-    const history = earningHistoryOf(newest, now);
-    const needsTags = program.earning.excludedCustomerTags.length > 0;
-    const earning = earnForOrder(
-      program,
-      await with_.withProductDetails(facts),
-      { customerTags: needsTags ? await with_.customerTags(facts.customerId) : [], paidOrdersBefore: history.paidOrders, earnedToday: history.earnedToday },
-      currencyDecimals(facts.currency),
-      now,
-    );
-    record = await recordOrderOnce(ctx.connection, {
-      _id: orderPointsId(shop, facts.orderId),
-      shop,
-      orderId: facts.orderId,
-      customerId: facts.customerId,
-      eligible: earning.eligible,
-      paidTotal: paidTotal(order, facts.currency),
-      taxesIncluded: order.taxes_included,
-      earned: earning.points,
-      cashBack: earning.cashBack?.amount ?? 0,
-      currency: facts.currency,
-      presentment: presentmentOf(order),
-      notes: earning.notes,
-      pendingUntil: program.pendingDays > 0 ? new Date(now.getTime() + program.pendingDays * DAY_MS) : null,
-      creditedAt: now,
-    });
-  }
+  // No lookup first: the common delivery is the first, and the record's unique insert settles
+  // duplicates (a retry computes again and reads the record the first delivery wrote).
+  const newest = await newestEntry(ctx.connection, shop, facts.customerId);
+  const history = earningHistoryOf(newest, now);
+  const needsTags = program.earning.excludedCustomerTags.length > 0;
+  const earning = earnForOrder(
+    program,
+    await with_.withProductDetails(facts),
+    {
+      customerTags: needsTags ? await with_.customerTags(facts.customerId) : [],
+      paidOrdersBefore: history.paidOrders,
+      earnedToday: history.earnedToday,
+      tierMultiplier: await with_.tierMultiplier(facts.customerId),
+    },
+    currencyDecimals(facts.currency),
+    now,
+  );
+  const candidate: OrderPoints = {
+    _id: orderPointsId(shop, facts.orderId),
+    shop,
+    orderId: facts.orderId,
+    customerId: facts.customerId,
+    eligible: earning.eligible,
+    paidTotal: paidTotal(order, facts.currency),
+    taxesIncluded: order.taxes_included,
+    earned: earning.points,
+    cashBack: earning.cashBack?.amount ?? 0,
+    currency: facts.currency,
+    presentment: presentmentOf(order),
+    notes: earning.notes,
+    pendingUntil: program.pendingDays > 0 ? new Date(now.getTime() + program.pendingDays * DAY_MS) : null,
+    creditedAt: now,
+  };
+  const record = await recordOrderOnce(ctx.connection, candidate);
   if (record.earned > 0) {
     const pending = record.pendingUntil !== null && record.pendingUntil > now;
     const reason = record.notes.join('; ') || 'order paid';
-    await applyEntry(ctx.connection, draft(record, ledgerKeys.orderEarned(record.orderId), 'earn', record.earned, pending, reason, 'none'), now, record.customerId === facts.customerId ? newest : undefined);
+    await applyEntry(ctx.connection, draft(record, ledgerKeys.orderEarned(record.orderId), 'earn', record.earned, pending, reason, 'none'), now, record === candidate ? newest : undefined);
   }
   for (const held of await heldReversalsOf(ctx.connection, shop, record.orderId)) {
-    if (held.refundId === null || held.refund === null) await applyCancellation(ctx, program, record, with_.returnRewards, now);
-    else await applyRefund(ctx, program, record, held.refundId, held.refund, with_.returnRewards, now);
+    if (held.refundId === null || held.refund === null) await applyCancellation(ctx, program, record, with_, now);
+    else await applyRefund(ctx, program, record, held.refundId, held.refund, with_, now);
   }
+  await with_.orderCredited(record);
   if (record.cashBack > 0) await issueCashBack(ctx, record, now);
   return { record, rewardsUsed };
 }
 
 /** refunds/create: reverses in proportion to the refunded share; held until the order is credited. */
-export async function reverseRefund(ctx: AppContext, program: Program, shop: string, orderId: string, refundId: string, refund: RefundFacts, returnRewards: () => Promise<number>, now: Date): Promise<number | 'held'> {
+export async function reverseRefund(ctx: AppContext, program: Program, shop: string, orderId: string, refundId: string, refund: RefundFacts, hooks: ReversalHooks, now: Date): Promise<number | 'held'> {
   let record = await findOrderPoints(ctx.connection, shop, orderId);
   if (!record) {
     await holdReversal(ctx.connection, { shop, orderId, key: ledgerKeys.refundReversed(refundId), refundId, refund, receivedAt: now });
@@ -157,18 +183,18 @@ export async function reverseRefund(ctx: AppContext, program: Program, shop: str
     record = await findOrderPoints(ctx.connection, shop, orderId);
     if (!record) return 'held';
   }
-  return applyRefund(ctx, program, record, refundId, refund, returnRewards, now);
+  return applyRefund(ctx, program, record, refundId, refund, hooks, now);
 }
 
 /** orders/cancelled: reverses what is left of the order's points; held until the order is credited. */
-export async function reverseCancellation(ctx: AppContext, program: Program, shop: string, orderId: string, returnRewards: () => Promise<number>, now: Date): Promise<number | 'held'> {
+export async function reverseCancellation(ctx: AppContext, program: Program, shop: string, orderId: string, hooks: ReversalHooks, now: Date): Promise<number | 'held'> {
   let record = await findOrderPoints(ctx.connection, shop, orderId);
   if (!record) {
     await holdReversal(ctx.connection, { shop, orderId, key: ledgerKeys.orderCancelled(orderId), refundId: null, refund: null, receivedAt: now });
     record = await findOrderPoints(ctx.connection, shop, orderId);
     if (!record) return 'held';
   }
-  return applyCancellation(ctx, program, record, returnRewards, now);
+  return applyCancellation(ctx, program, record, hooks, now);
 }
 
 export type EditOutcome = { applied: true; delta: number } | { applied: false; reason: string };

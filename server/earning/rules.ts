@@ -29,6 +29,8 @@ export interface EarningContext {
   paidOrdersBefore: number;
   /** Points already earned by this customer today (daily cap). */
   earnedToday: number;
+  /** The VIP tier and membership multiplier the customer holds as the order is paid (1 without tiers). */
+  tierMultiplier?: number;
 }
 
 export interface Earning {
@@ -140,6 +142,17 @@ export const punchCardRule: EarningRule = {
   },
 };
 
+/** The customer's tier (and paid membership) multiplies everything earned so far, rounded down; caps still apply after it. */
+export const tierMultiplierRule: EarningRule = {
+  name: 'tier multiplier',
+  apply(earning, { context }) {
+    const multiplier = context.tierMultiplier ?? 1;
+    if (multiplier === 1 || earning.points === 0) return earning;
+    const points = mulDivFloor(earning.points, Math.round(multiplier * 10_000), 10_000);
+    return { ...earning, points, notes: [...earning.notes, `tier ×${multiplier}`] };
+  },
+};
+
 /** Caps per order and per customer per day, applied to everything the rules before it gave (so it comes last). */
 export const capsRule: EarningRule = {
   name: 'caps',
@@ -159,7 +172,7 @@ export const capsRule: EarningRule = {
   },
 };
 
-export const DEFAULT_EARNING_RULES: readonly EarningRule[] = [cashBackRule, basePointsRule, multiplierRule, punchCardRule, capsRule];
+export const DEFAULT_EARNING_RULES: readonly EarningRule[] = [cashBackRule, basePointsRule, multiplierRule, punchCardRule, tierMultiplierRule, capsRule];
 
 /**
  * What a paid order earns under the program: nothing for a guest, an excluded customer, an order

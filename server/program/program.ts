@@ -44,6 +44,66 @@ export const rewardSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+/** Tiers and paid membership (CONTRACT.md, docs/tiers.md); a program without tiers earns as before. */
+const earnMultiplier = rate.refine((value) => value >= 1 && value <= 20, 'between 1 and 20');
+const noPerks = { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 };
+const perksSchema = z.object({
+  /** Rewards cost this share less for holders, in percent of their points. */
+  rewardDiscountPercent: z.number().int().min(0).max(90),
+  freeShipping: z.boolean(),
+  birthdayBonus: points,
+});
+export const tierSchema = z.object({
+  id,
+  name: z.string().trim().min(1).max(40),
+  threshold: z.number().int('must be a whole number').min(0),
+  earnMultiplier,
+  /** Bonus points credited once when a customer first reaches the tier. */
+  entryReward: points.default(0),
+  perks: perksSchema.default(noPerks),
+});
+export const tiersSchema = z
+  .array(tierSchema)
+  .max(10)
+  .superRefine((tiers, issue) => {
+    if (tiers.length > 0 && !tiers.some((tier) => tier.threshold === 0)) issue.addIssue({ code: 'custom', path: [], message: 'the lowest tier must have threshold 0' });
+    const ids = new Set<string>();
+    const thresholds = new Set<number>();
+    tiers.forEach((tier, index) => {
+      if (ids.has(tier.id)) issue.addIssue({ code: 'custom', path: [index, 'id'], message: 'tier ids must be unique' });
+      if (thresholds.has(tier.threshold)) issue.addIssue({ code: 'custom', path: [index, 'threshold'], message: 'two tiers cannot share a threshold' });
+      ids.add(tier.id);
+      thresholds.add(tier.threshold);
+    });
+  });
+export const tierRulesSchema = z.object({
+  metric: z.enum(['points', 'spend', 'orders']),
+  period: z.enum(['lifetime', 'calendar_year', 'rolling_12_months']),
+  downgrade: z.enum(['immediate', 'end_of_period']),
+  /** Days a customer keeps a tier after falling below it. */
+  graceDays: z.number().int().min(0).max(365).default(0),
+});
+export const membershipSchema = z
+  .object({
+    enabled: z.boolean(),
+    variantId: z.string().trim().regex(/^(\d{1,20})?$/, 'a Shopify variant id'),
+    days: z.number().int().min(1).max(3650),
+    earnMultiplier,
+    /** How membership and tier multipliers meet: the higher one, or both multiplied. */
+    combine: z.enum(['highest', 'product']).default('highest'),
+    perks: perksSchema.default(noPerks),
+  })
+  .refine((membership) => !membership.enabled || membership.variantId !== '', { message: 'choose the variant that sells the membership', path: ['variantId'] });
+
+/** No tiers and no membership: what a program has until the merchant adds them. */
+export function defaultTierSettings(): Pick<Program, 'tiers' | 'tierRules' | 'membership'> {
+  return {
+    tiers: [],
+    tierRules: { metric: 'spend', period: 'lifetime', downgrade: 'immediate', graceDays: 0 },
+    membership: { enabled: false, variantId: '', days: 365, earnMultiplier: 1, combine: 'highest', perks: { ...noPerks } },
+  };
+}
+
 export const programSchema = z
   .object({
     version: z.number().int().min(1),
@@ -61,6 +121,8 @@ export const programSchema = z
       cashBack: z.object({ enabled: z.boolean(), percent: rate.refine((value) => value <= 100, 'at most 100'), insteadOfPoints: z.boolean() }),
       caps: z.object({ perOrder: points.nullable(), perCustomerPerDay: points.nullable() }),
       excludedCustomerTags: z.array(z.string().trim().min(1).max(255)).max(50),
+      /** Shopify's test orders (`test: true`) earn only when the merchant turns this on. */
+      testOrders: z.boolean().default(false),
     }),
     pendingDays: z.number().int().min(0).max(365),
     expiry: z.object({ mode: z.enum(['none', 'inactivity', 'batch']), days: z.number().int().min(1).max(3650), reminderDaysBefore: z.number().int().min(0).max(365) }),
@@ -73,6 +135,9 @@ export const programSchema = z
       position: z.enum(['bottom-right', 'bottom-left']),
       languages: z.array(z.enum(['en', 'fr', 'de', 'es'])).min(1),
     }),
+    tiers: tiersSchema.default(() => defaultTierSettings().tiers),
+    tierRules: tierRulesSchema.default(() => defaultTierSettings().tierRules),
+    membership: membershipSchema.default(() => defaultTierSettings().membership),
   })
   .superRefine((program, issue) => {
     if (program.expiry.mode !== 'none' && program.expiry.reminderDaysBefore >= program.expiry.days) {
@@ -125,6 +190,7 @@ export function defaultProgram(currency: string): Program {
       cashBack: { enabled: false, percent: 2, insteadOfPoints: false },
       caps: { perOrder: null, perCustomerPerDay: null },
       excludedCustomerTags: [],
+      testOrders: false,
     },
     pendingDays: 0,
     expiry: { mode: 'none', days: 365, reminderDaysBefore: 30 },
@@ -135,5 +201,6 @@ export function defaultProgram(currency: string): Program {
       { id: 'free-shipping', type: 'free_shipping', name: 'Free shipping', pointsCost: 300, enabled: true, minimumOrderAmount: 0, codeExpiresInDays: 90, combinesWith: noCombining },
     ],
     widget: { primaryColor: '#1f6feb', textColor: '#ffffff', position: 'bottom-right', languages: ['en'] },
+    ...defaultTierSettings(),
   };
 }

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { AppContext } from '../platform/context.js';
-import { isDuplicateKey, modelOn } from '../platform/models.js';
+import { insertOnce } from '../platform/atomic.js';
+import { modelOn } from '../platform/models.js';
 
 /** Work that runs once per shop per period (a day, an hour), whatever the number of processes. */
 export interface ScheduledJob {
@@ -9,13 +10,14 @@ export interface ScheduledJob {
   run(ctx: AppContext, shop: string, now: Date): Promise<void>;
 }
 
+/** One attempt at a job's run for a period; attempts are inserted, never taken over by an update. */
 interface JobRun {
   shop: string;
   job: string;
   period: string;
+  attempt: number;
   status: 'running' | 'done' | 'failed';
   leaseUntil: Date;
-  attempts: number;
   startedAt: Date;
   finishedAt?: Date;
   error?: string;
@@ -27,15 +29,15 @@ const jobRunSchema = new Schema<JobRun>(
     job: { type: String, required: true },
     period: { type: String, required: true },
     status: { type: String, required: true },
+    attempt: { type: Number, required: true },
     leaseUntil: { type: Date, required: true },
-    attempts: { type: Number, required: true },
     startedAt: { type: Date, required: true },
     finishedAt: Date,
     error: String,
   },
-  { collection: 'job_runs', versionKey: false },
+  { collection: 'job_attempts', versionKey: false },
 );
-jobRunSchema.index({ shop: 1, job: 1, period: 1 }, { unique: true });
+jobRunSchema.index({ shop: 1, job: 1, period: 1, attempt: -1 }, { unique: true });
 
 export function jobRunModel(connection: Connection): Model<JobRun> {
   return modelOn(connection, 'JobRun', jobRunSchema);
@@ -50,28 +52,19 @@ const LEASE_MS = 5 * 60_000;
 const MAX_ATTEMPTS = 5;
 
 /**
- * Claims (shop, job, period) for this process: the first insert wins; a run whose lease expired
- * (its process died) or that failed is claimed again, up to MAX_ATTEMPTS.
+ * Claims (shop, job, period) for this process: each attempt is a unique insert, so of several
+ * processes exactly one gets attempt 1; a run whose lease expired (its process died) or that
+ * failed is claimed again as the next attempt, up to MAX_ATTEMPTS.
  */
-async function claim(runs: Model<JobRun>, shop: string, job: string, period: string, now: Date): Promise<boolean> {
-  const leaseUntil = new Date(now.getTime() + LEASE_MS);
-  try {
-    await runs.create({ shop, job, period, status: 'running', leaseUntil, attempts: 1, startedAt: now });
-    return true;
-  } catch (error) {
-    if (!isDuplicateKey(error)) throw error;
-  }
-  const reclaimed = await runs.findOneAndUpdate(
-    {
-      shop,
-      job,
-      period,
-      attempts: { $lt: MAX_ATTEMPTS },
-      $or: [{ status: 'failed' }, { status: 'running', leaseUntil: { $lt: now } }],
-    },
-    { $set: { status: 'running', leaseUntil, startedAt: now }, $inc: { attempts: 1 } },
-  );
-  return reclaimed !== null;
+async function claim(runs: Model<JobRun>, shop: string, job: string, period: string, now: Date): Promise<JobRun | null> {
+  const attemptRun = (attempt: number): JobRun => ({ shop, job, period, attempt, status: 'running', leaseUntil: new Date(now.getTime() + LEASE_MS), startedAt: now });
+  const first = attemptRun(1);
+  if (await insertOnce(runs, first)) return first;
+  const latest = await runs.findOne({ shop, job, period }).sort({ attempt: -1 }).lean();
+  if (!latest || latest.status === 'done' || latest.attempt >= MAX_ATTEMPTS) return null;
+  if (latest.status === 'running' && latest.leaseUntil >= now) return null;
+  const next = attemptRun(latest.attempt + 1);
+  return (await insertOnce(runs, next)) ? next : null;
 }
 
 /** Runs every job that is due for every given shop at `now`; returns how many runs it made. */
@@ -81,14 +74,17 @@ export async function runDueJobs(ctx: AppContext, jobs: ScheduledJob[], shops: s
   for (const shop of shops) {
     for (const job of jobs) {
       const period = periodKey(job.period, now);
-      if (!(await claim(runs, shop, job.name, period, now))) continue;
+      const run = await claim(runs, shop, job.name, period, now);
+      if (!run) continue;
       made++;
+      // Only this attempt's holder writes its document: a plain update is enough.
+      const mine = { shop, job: job.name, period, attempt: run.attempt };
       try {
         await job.run(ctx, shop, now);
-        await runs.updateOne({ shop, job: job.name, period }, { $set: { status: 'done', finishedAt: ctx.clock() }, $unset: { error: 1 } });
+        await runs.updateOne(mine, { $set: { status: 'done', finishedAt: ctx.clock() } });
       } catch (error) {
         ctx.logger.error({ err: error, shop, job: job.name, period }, 'scheduled job failed');
-        await runs.updateOne({ shop, job: job.name, period }, { $set: { status: 'failed', error: (error as Error).message } });
+        await runs.updateOne(mine, { $set: { status: 'failed', error: (error as Error).message } });
       }
     }
   }

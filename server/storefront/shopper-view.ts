@@ -4,10 +4,11 @@ import { ledgerEntryModel, newestEntry } from '../ledger/index.js';
 import { loadProgram } from '../program/index.js';
 import { redemptionModel } from '../redemption/index.js';
 import { redemptionView } from '../redemption/index.js';
+import { shopperTierView, type ShopperTierView } from '../tiers/index.js';
 
 const HISTORY_LENGTH = 5;
 
-export interface ShopperView {
+export interface ShopperView extends ShopperTierView {
   customerId: string | null;
   points: { balance: number; pending: number; lifetimeEarned: number } | null;
   program: PublicProgram;
@@ -24,7 +25,7 @@ export interface ShopperView {
 export async function shopperView(ctx: AppContext, shop: string, customerId: string | null, now: Date): Promise<ShopperView | null> {
   const program = await loadProgram(ctx.connection, shop);
   if (!program) return null;
-  const view: ShopperView = { customerId, points: null, program: publicProgram(program, now), codes: [], history: [] };
+  const view: ShopperView = { customerId, points: null, program: publicProgram(program, now), codes: [], history: [], ...(await shopperTierView(ctx, program, shop, customerId, now)) };
   if (customerId === null) return view;
   const [newest, unused] = await Promise.all([
     newestEntry(ctx.connection, shop, customerId),

@@ -66,11 +66,13 @@ describe('compliance topics', () => {
     await installShop(app, other);
     await deliverAndDrain(app, [devstore.addCustomer(other, { id: 1 })]);
     await customerWithOrder(9003);
+    // Shopify sends shop/redact 48 hours after the uninstall; for an installed shop it is skipped.
+    await deliverAndDrain(app, devstore.uninstall(shop));
     await deliverAndDrain(app, [devstore.shopRedact(shop)]);
-    for (const collection of ['customers', 'ledger_entries', 'order_points', 'programs', 'shops', 'data_exports']) {
+    for (const collection of ['customers', 'ledger_entries', 'order_points', 'program_versions', 'shops', 'data_exports']) {
       expect({ collection, count: await raw(collection).countDocuments({ shop }) }).toEqual({ collection, count: 0 });
     }
     expect(await raw('customers').countDocuments({ shop: other })).toBe(1);
-    expect(await raw('programs').countDocuments({ shop: other })).toBe(1);
+    expect(await raw('program_versions').countDocuments({ shop: other })).toBe(1);
   });
 });

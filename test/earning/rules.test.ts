@@ -99,7 +99,16 @@ describe('earning rules as strategies', () => {
     const capped = program((p) => (p.earning.caps = { perOrder: 50, perCustomerPerDay: null }));
     expect(earnForOrder(capped, order([{ amount: 4000 }]), history, 2, now, rules).points).toBe(47);
     expect(earnForOrder(capped, order([{ amount: 4500 }]), history, 2, now, rules).points).toBe(50);
-    expect(DEFAULT_EARNING_RULES.map((rule) => rule.name)).toEqual(['cash back', 'points per currency unit', 'multipliers and promotions', 'punch card', 'caps']);
+    expect(DEFAULT_EARNING_RULES.map((rule) => rule.name)).toEqual(['cash back', 'points per currency unit', 'multipliers and promotions', 'punch card', 'tier multiplier', 'caps']);
+  });
+});
+
+describe('tier multiplier', () => {
+  it('multiplies what the order earns by the tier held when it is paid, rounding down, before the caps', () => {
+    expect(earnForOrder(program(), order([{ amount: 3333 }]), { ...history, tierMultiplier: 1.5 }, 2, now).points).toBe(49);
+    const capped = program((p) => (p.earning.caps = { perOrder: 40, perCustomerPerDay: null }));
+    expect(earnForOrder(capped, order([{ amount: 3333 }]), { ...history, tierMultiplier: 1.5 }, 2, now).points).toBe(40);
+    expect(earnForOrder(program(), order([{ amount: 3333 }]), history, 2, now).points).toBe(33);
   });
 });
 

@@ -43,7 +43,7 @@ describe('scheduled jobs', () => {
     const start = new Date('2026-11-22T08:00:00Z');
     await jobRunModel(ctx.connection).create({
       shop: 'c.myshopify.com', job: 'crashy', period: '2026-11-22', status: 'running',
-      leaseUntil: new Date(start.getTime() + 60_000), attempts: 1, startedAt: start,
+      leaseUntil: new Date(start.getTime() + 60_000), attempt: 1, startedAt: start,
     });
     await runDueJobs(ctx, [job], ['c.myshopify.com'], new Date(start.getTime() + 30_000));
     expect(calls).toEqual([]);
@@ -55,11 +55,11 @@ describe('scheduled jobs', () => {
     const calls: string[] = [];
     const now = new Date('2026-11-22T09:00:00Z');
     await runDueJobs(ctx, [countingJob('flaky', calls, true)], ['d.myshopify.com'], now);
-    const failed = await jobRunModel(ctx.connection).findOne({ shop: 'd.myshopify.com', job: 'flaky' }).lean();
-    expect(failed).toMatchObject({ status: 'failed', error: 'boom', attempts: 1 });
+    const failed = await jobRunModel(ctx.connection).findOne({ shop: 'd.myshopify.com', job: 'flaky' }).sort({ attempt: -1 }).lean();
+    expect(failed).toMatchObject({ status: 'failed', error: 'boom', attempt: 1 });
 
     await runDueJobs(ctx, [countingJob('flaky', calls)], ['d.myshopify.com'], new Date(now.getTime() + 60_000));
-    const done = await jobRunModel(ctx.connection).findOne({ shop: 'd.myshopify.com', job: 'flaky' }).lean();
-    expect(done).toMatchObject({ status: 'done', attempts: 2 });
+    const done = await jobRunModel(ctx.connection).findOne({ shop: 'd.myshopify.com', job: 'flaky' }).sort({ attempt: -1 }).lean();
+    expect(done).toMatchObject({ status: 'done', attempt: 2 });
   });
 });

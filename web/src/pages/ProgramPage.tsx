@@ -7,6 +7,7 @@ import type { Notify } from '../App.js';
 import { t } from '../i18n.js';
 import { EconomicsPanel } from './EconomicsPanel.js';
 import { MoneyField, NumberField } from './fields.js';
+import { TierEditor } from './tiers/TierEditor.js';
 
 type Earning = Program['earning'];
 const REWARD_TYPES: Array<Reward['type']> = ['amount_off', 'percentage_off', 'free_shipping', 'free_product', 'store_credit', 'points_for_money'];
@@ -182,6 +183,7 @@ export function ProgramPage({ program, onSaved, notify }: { program: Program; on
                 onRemove={() => setDraft({ ...draft, rewards: draft.rewards.filter((_, at) => at !== index) })} />
             ))}
             <Button onClick={() => setDraft({ ...draft, rewards: [...draft.rewards, retype({ ...draft.rewards[0]!, id: `reward-${Date.now().toString(36)}`, name: 'New reward' }, 'amount_off', unit)] })}>{t('rewards.add')}</Button>
+            <TierEditor program={draft} errors={errors} onChange={(tiers) => setDraft({ ...draft, ...tiers })} />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">{t('settings.title')}</Text>

@@ -1,0 +1,205 @@
+import type { AppContext } from '../platform/context.js';
+import { applyEntry } from '../ledger/index.js';
+import { loadProgram, type Program } from '../program/index.js';
+import { earningMultiplierAt, hasTiersOrMembership, standingAt, tierRank, tierSettingsOf, type TierSettings, type TierStanding } from './rules.js';
+import { eventsOf, insertChange, newestChange, readState, recordEventOnce, writeState, type QualifyingKind, type StoredQualifyingEvent } from './store.js';
+
+const MAX_ATTEMPTS = 50;
+
+/** The ledger key of a tier's entry reward: once per customer and tier, whatever happens later. */
+export const tierEntryKey = (customerId: string, tierId: string) => `tier_entry:${customerId}:${tierId}`;
+
+async function programOf(ctx: AppContext, shop: string, given: Program | undefined): Promise<Program | null> {
+  return given ?? (await loadProgram(ctx.connection, shop));
+}
+
+/**
+ * Re-evaluates a customer and records a tier change when the tier held differs from the last one
+ * recorded. Each change takes the next step of the customer's sequence with a unique insert; a
+ * writer that lost the step, or that just wrote one, reads again, so the newest change always
+ * ends on what the customer's events give (the loop stops when they agree).
+ */
+export async function evaluateCustomer(ctx: AppContext, program: Program, shop: string, customerId: string, now: Date, reason: string): Promise<TierStanding> {
+  const settings = tierSettingsOf(program);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const state = await readState(ctx.connection, shop, customerId);
+    const newest = await newestChange(ctx.connection, shop, customerId, state?.seq ?? 0);
+    const standing = standingAt(settings, await eventsOf(ctx.connection, shop, customerId), now);
+    const target = standing.tier;
+    const current = newest?.toTierId ?? null;
+    if ((target?.id ?? null) === current) {
+      await writeState(ctx.connection, {
+        shop,
+        customerId,
+        seq: newest?.seq ?? 0,
+        tierId: target?.id ?? null,
+        tierName: target?.name ?? null,
+        value: standing.value,
+        next: standing.next ? { id: standing.next.tier.id, name: standing.next.tier.name, remaining: standing.next.remaining } : null,
+        retention: standing.retention ? { id: standing.retention.tier.id, name: standing.retention.tier.name, remaining: standing.retention.remaining, by: standing.retention.by } : null,
+        membershipUntil: standing.membership.until,
+        validUntil: standing.validUntil,
+        programVersion: program.version,
+        evaluatedAt: now,
+      });
+      if (target && target.entryReward > 0 && target.threshold > 0 && newest?.direction === 'up') await grantEntryReward(ctx, shop, customerId, target.id, target.name, target.entryReward, now);
+      return standing;
+    }
+    const from = tierRank(settings, current);
+    const to = tierRank(settings, target?.id ?? null);
+    await insertChange(ctx.connection, {
+      shop,
+      customerId,
+      seq: (newest?.seq ?? 0) + 1,
+      fromTierId: current,
+      fromName: newest?.toName ?? null,
+      toTierId: target?.id ?? null,
+      toName: target?.name ?? null,
+      direction: to > from ? 'up' : to < from ? 'down' : 'same',
+      reason,
+      at: now,
+    });
+  }
+  throw new Error(`the tier of customer ${customerId} of ${shop} could not be recorded after ${MAX_ATTEMPTS} attempts (contention)`);
+}
+
+async function grantEntryReward(ctx: AppContext, shop: string, customerId: string, tierId: string, name: string, points: number, now: Date): Promise<void> {
+  await applyEntry(ctx.connection, { shop, customerId, key: tierEntryKey(customerId, tierId), type: 'bonus', available: points, pending: 0, reason: `reached ${name}`, source: 'tiers', guard: 'none' }, now);
+}
+
+/**
+ * Records the event and re-evaluates the customer; a program without tiers or membership records
+ * nothing, so its orders cost no extra database round trip (docs/tiers.md: enabling tiers later).
+ */
+async function recordAndEvaluate(ctx: AppContext, program: Program | null, event: Omit<StoredQualifyingEvent, '_id' | 'recordedAt'>, now: Date): Promise<TierStanding | null> {
+  if (!program || !hasTiersOrMembership(tierSettingsOf(program))) return null;
+  await recordEventOnce(ctx.connection, { ...event, recordedAt: now });
+  return evaluateCustomer(ctx, program, event.shop, event.customerId, now, `${event.kind} ${event.orderId ?? event.key}`);
+}
+
+export interface QualifyingOrder {
+  shop: string;
+  customerId: string;
+  orderId: string;
+  /** Points the order earned (as credited). */
+  points: number;
+  /** The order's eligible amount, in the shop's minor units. */
+  spend: number;
+  /** Variant ids of the order's lines (the membership variant buys a membership). */
+  lineVariantIds: string[];
+  paidAt: Date;
+  /** The shop's program when the caller has it; read otherwise. */
+  program?: Program;
+}
+
+/** A paid order counts once (key `order:<id>`); the customer is re-evaluated after it. Idempotent. */
+export async function recordQualifyingOrder(ctx: AppContext, order: QualifyingOrder): Promise<TierStanding | null> {
+  const program = await programOf(ctx, order.shop, order.program);
+  const membership = program ? tierSettingsOf(program).membership : null;
+  const buysMembership = Boolean(membership?.enabled && membership.variantId !== '' && order.lineVariantIds.includes(membership.variantId));
+  return recordAndEvaluate(
+    ctx,
+    program,
+    {
+      shop: order.shop,
+      customerId: order.customerId,
+      key: `order:${order.orderId}`,
+      kind: 'order',
+      at: order.paidAt,
+      points: order.points,
+      spend: order.spend,
+      orders: 1,
+      orderId: order.orderId,
+      memberDays: buysMembership && membership ? membership.days : 0,
+      endsMembership: false,
+    },
+    order.paidAt,
+  );
+}
+
+export interface QualifyingReversal {
+  shop: string;
+  customerId: string;
+  orderId: string;
+  /** The reversal's own business key (the ledger's, e.g. `reverse:refund:<id>` or `cancel:order:<id>`). */
+  reversalKey: string;
+  /** What the reversal takes back, as positive amounts. */
+  points: number;
+  spend: number;
+  /** 1 when the whole order is taken back (cancellation, full refund), else 0. */
+  orders: number;
+  /** Variant ids of the refunded lines: the membership variant among them ends the membership. */
+  lineVariantIds: string[];
+  reversedAt: Date;
+  program?: Program;
+}
+
+/** A refund or cancellation counts once (under its own key) and is re-evaluated like an order. */
+export async function recordQualifyingReversal(ctx: AppContext, reversal: QualifyingReversal): Promise<TierStanding | null> {
+  const program = await programOf(ctx, reversal.shop, reversal.program);
+  const membership = program ? tierSettingsOf(program).membership : null;
+  const endsMembership = reversal.orders > 0 || Boolean(membership && membership.variantId !== '' && reversal.lineVariantIds.includes(membership.variantId));
+  return recordAndEvaluate(
+    ctx,
+    program,
+    {
+      shop: reversal.shop,
+      customerId: reversal.customerId,
+      key: `reversal:${reversal.reversalKey}`,
+      kind: 'reversal',
+      at: reversal.reversedAt,
+      points: -Math.abs(reversal.points),
+      spend: -Math.abs(reversal.spend),
+      orders: -Math.abs(reversal.orders),
+      orderId: reversal.orderId,
+      memberDays: 0,
+      endsMembership,
+    },
+    reversal.reversedAt,
+  );
+}
+
+export interface QualifyingAdjustment {
+  shop: string;
+  customerId: string;
+  /** The adjustment's ledger key. */
+  adjustmentKey: string;
+  points: number;
+  spend?: number;
+  orders?: number;
+  at: Date;
+  program?: Program;
+}
+
+/** A merchant adjustment marked as counting towards tiers (signed amounts). */
+export async function recordQualifyingAdjustment(ctx: AppContext, adjustment: QualifyingAdjustment): Promise<TierStanding | null> {
+  const program = await programOf(ctx, adjustment.shop, adjustment.program);
+  const kind: QualifyingKind = 'adjustment';
+  return recordAndEvaluate(
+    ctx,
+    program,
+    {
+      shop: adjustment.shop,
+      customerId: adjustment.customerId,
+      key: `adjustment:${adjustment.adjustmentKey}`,
+      kind,
+      at: adjustment.at,
+      points: adjustment.points,
+      spend: adjustment.spend ?? 0,
+      orders: adjustment.orders ?? 0,
+      memberDays: 0,
+      endsMembership: false,
+    },
+    adjustment.at,
+  );
+}
+
+/**
+ * The earning multiplier of an order paid at `now` (the tier and membership held before it).
+ * A program with neither tiers nor membership answers 1 without touching the database.
+ */
+export async function earningMultiplierFor(ctx: AppContext, input: { shop: string; customerId: string; program: Program; now: Date; orderId?: string }): Promise<number> {
+  const settings: TierSettings = tierSettingsOf(input.program);
+  if (!hasTiersOrMembership(settings)) return 1;
+  return earningMultiplierAt(settings, await eventsOf(ctx.connection, input.shop, input.customerId), input.now, input.orderId);
+}

@@ -1,0 +1,218 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey, modelOn } from '../platform/models.js';
+import type { QualifyingEvent } from './rules.js';
+
+export type QualifyingKind = 'order' | 'reversal' | 'adjustment';
+
+/** A qualifying event as stored: inserted once under its business key, never changed. */
+export interface StoredQualifyingEvent extends QualifyingEvent {
+  /** `${shop}|${key}`: the unique _id makes each event count once. */
+  _id: string;
+  shop: string;
+  customerId: string;
+  kind: QualifyingKind;
+  recordedAt: Date;
+}
+
+/** A tier change: ledger-like, numbered per customer, each written once. */
+export interface TierChange {
+  /** `${shop}|${customerId}|${seq}`: two writers racing for the same step cannot both land. */
+  _id: string;
+  shop: string;
+  customerId: string;
+  seq: number;
+  key: string;
+  fromTierId: string | null;
+  fromName: string | null;
+  toTierId: string | null;
+  toName: string | null;
+  direction: 'up' | 'down' | 'same';
+  reason: string;
+  at: Date;
+}
+
+/**
+ * The customer's standing as last evaluated, read by _id. A hint like the ledger's head: it may
+ * lag behind the newest change (it is written after it, without a transaction), never lead.
+ */
+export interface TierState {
+  _id: string;
+  shop: string;
+  customerId: string;
+  seq: number;
+  tierId: string | null;
+  tierName: string | null;
+  value: number;
+  next: { id: string; name: string; remaining: number } | null;
+  retention: { id: string; name: string; remaining: number; by: Date } | null;
+  membershipUntil: Date | null;
+  /** The standing holds until then unless something new happens; null for ever. */
+  validUntil: Date | null;
+  programVersion: number;
+  evaluatedAt: Date;
+  /** The tier last written to the Shopify customer (tag and metafield), and the tag it used. */
+  syncedTierId?: string | null;
+  syncedTag?: string | null;
+  needsSync: boolean;
+}
+
+const eventSchema = new Schema<StoredQualifyingEvent>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    customerId: { type: String, required: true },
+    key: { type: String, required: true },
+    kind: { type: String, required: true },
+    at: { type: Date, required: true },
+    points: { type: Number, required: true },
+    spend: { type: Number, required: true },
+    orders: { type: Number, required: true },
+    orderId: String,
+    memberDays: { type: Number, required: true },
+    endsMembership: { type: Boolean, required: true },
+    recordedAt: { type: Date, required: true },
+  },
+  { collection: 'tier_qualifying', versionKey: false },
+);
+eventSchema.index({ shop: 1, customerId: 1, at: 1 });
+
+const changeSchema = new Schema<TierChange>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    customerId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    key: { type: String, required: true },
+    fromTierId: { type: String, default: null },
+    fromName: { type: String, default: null },
+    toTierId: { type: String, default: null },
+    toName: { type: String, default: null },
+    direction: { type: String, required: true },
+    reason: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'tier_changes', versionKey: false },
+);
+changeSchema.index({ shop: 1, key: 1 }, { unique: true });
+changeSchema.index({ shop: 1, customerId: 1, seq: -1 });
+
+const stateSchema = new Schema<TierState>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    customerId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    tierId: { type: String, default: null },
+    tierName: { type: String, default: null },
+    value: { type: Number, required: true },
+    next: { type: Schema.Types.Mixed, default: null },
+    retention: { type: Schema.Types.Mixed, default: null },
+    membershipUntil: { type: Date, default: null },
+    validUntil: { type: Date, default: null },
+    programVersion: { type: Number, required: true },
+    evaluatedAt: { type: Date, required: true },
+    syncedTierId: { type: String },
+    syncedTag: { type: String },
+    needsSync: { type: Boolean, required: true },
+  },
+  { collection: 'tier_states', versionKey: false, minimize: false },
+);
+stateSchema.index({ shop: 1, validUntil: 1 });
+stateSchema.index({ shop: 1, needsSync: 1 });
+
+export function tierEventModel(connection: Connection): Model<StoredQualifyingEvent> {
+  return modelOn(connection, 'TierQualifying', eventSchema);
+}
+
+export function tierChangeModel(connection: Connection): Model<TierChange> {
+  return modelOn(connection, 'TierChange', changeSchema);
+}
+
+export function tierStateModel(connection: Connection): Model<TierState> {
+  return modelOn(connection, 'TierState', stateSchema);
+}
+
+export const stateId = (shop: string, customerId: string) => `${shop}|${customerId}`;
+const changeId = (shop: string, customerId: string, seq: number) => `${shop}|${customerId}|${seq}`;
+
+/** The key of a customer's Nth tier change, unique per shop. */
+export const tierChangeKey = (customerId: string, seq: number) => `tier:${customerId}:${seq}`;
+
+/** Records a qualifying event once; false when its key was already recorded. */
+export async function recordEventOnce(connection: Connection, event: Omit<StoredQualifyingEvent, '_id'>): Promise<boolean> {
+  try {
+    await tierEventModel(connection).create({ ...event, _id: `${event.shop}|${event.key}` });
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+export async function eventsOf(connection: Connection, shop: string, customerId: string): Promise<StoredQualifyingEvent[]> {
+  return tierEventModel(connection).find({ shop, customerId }).sort({ at: 1 }).lean();
+}
+
+export async function eventsOfShop(connection: Connection, shop: string): Promise<StoredQualifyingEvent[]> {
+  return tierEventModel(connection).find({ shop }).lean();
+}
+
+export async function readState(connection: Connection, shop: string, customerId: string): Promise<TierState | null> {
+  return tierStateModel(connection).findById(stateId(shop, customerId)).lean();
+}
+
+/** The newest change, stepping forward by _id from the state's hint. */
+export async function newestChange(connection: Connection, shop: string, customerId: string, hintSeq: number): Promise<TierChange | null> {
+  const changes = tierChangeModel(connection);
+  let newest = hintSeq > 0 ? await changes.findById(changeId(shop, customerId, hintSeq)).lean() : null;
+  for (let seq = hintSeq + 1; ; seq++) {
+    const next = await changes.findById(changeId(shop, customerId, seq)).lean();
+    if (!next) return newest;
+    newest = next;
+  }
+}
+
+/** Inserts the change at `seq`; false when another writer took that step first. */
+export async function insertChange(connection: Connection, change: Omit<TierChange, '_id' | 'key'>): Promise<boolean> {
+  try {
+    await tierChangeModel(connection).create({ ...change, _id: changeId(change.shop, change.customerId, change.seq), key: tierChangeKey(change.customerId, change.seq) });
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+export async function changesOf(connection: Connection, shop: string, customerId: string, limit = 50): Promise<TierChange[]> {
+  return tierChangeModel(connection).find({ shop, customerId }).sort({ seq: -1 }).limit(limit).lean();
+}
+
+type StateFields = Omit<TierState, '_id' | 'syncedTierId' | 'syncedTag' | 'needsSync'>;
+
+/** Writes the evaluated standing; a tier that differs from what Shopify has is marked for syncing. */
+export async function writeState(connection: Connection, state: StateFields): Promise<void> {
+  const states = tierStateModel(connection);
+  const id = stateId(state.shop, state.customerId);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const synced = (await states.findById(id, { syncedTierId: 1 }).lean())?.syncedTierId;
+    try {
+      await states.updateOne({ _id: id }, { $set: { ...state, needsSync: synced === undefined ? state.tierId !== null : synced !== state.tierId } }, { upsert: true });
+      return;
+    } catch (error) {
+      // Two first writes raced on the upsert: the second one updates.
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+}
+
+/** States the job must look at: stale standings, another program version, or a tier Shopify does not have yet. */
+export async function statesToRevisit(connection: Connection, shop: string, programVersion: number, now: Date): Promise<TierState[]> {
+  return tierStateModel(connection)
+    .find({ shop, $or: [{ validUntil: { $lte: now } }, { programVersion: { $ne: programVersion } }, { needsSync: true }] })
+    .lean();
+}
+
+/** Marks the state synced to `tierId` unless it has moved on meanwhile (then the next run syncs again). */
+export async function markSynced(connection: Connection, shop: string, customerId: string, tierId: string | null, tag: string | null): Promise<void> {
+  await tierStateModel(connection).updateOne({ _id: stateId(shop, customerId), tierId }, { $set: { syncedTierId: tierId, syncedTag: tag, needsSync: false } });
+}
