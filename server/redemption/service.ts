@@ -4,7 +4,7 @@ import type { Program } from '../program/index.js';
 import { codeExpiresAt, discountCode, quoteRedemption, type QuoteRefusal } from './quote.js';
 import { ShopifyApiError } from '../shopify/admin-graphql.js';
 import { adminClientFor } from '../shops/index.js';
-import { issueReward, type IssueOutcome } from '../shopify/rewards.js';
+import { issueReward, type IssueOutcome } from './issue.js';
 import { isDuplicateKey } from '../platform/models.js';
 import { loadProgram } from '../program/index.js';
 import { applyEntry, balanceOf, entryForKey, type ApplyResult } from '../ledger/index.js';
@@ -54,14 +54,15 @@ function redemptionIdFor(ctx: AppContext, request: RedeemRequest, prefix: string
   return discountCode(prefix, bytes);
 }
 
-async function waitUntilSettled(ctx: AppContext, doc: Redemption): Promise<Redemption> {
+/** The redemption once it left `pending`; null when it was refused (a refused one is deleted). */
+async function waitUntilSettled(ctx: AppContext, doc: Redemption): Promise<Redemption | null> {
   const deadline = Date.now() + SETTLE_WAIT_MS;
   let current: Redemption | null = doc;
   while (current?.status === 'pending' && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     current = await redemptionModel(ctx.connection).findById(doc._id).lean();
   }
-  return current ?? doc;
+  return current;
 }
 
 /** Asks Shopify, retrying refusals with backoff; "code taken" means an earlier attempt of ours got through. */
@@ -90,6 +91,7 @@ async function issueWithRetries(ctx: AppContext, doc: Redemption, request: Param
  * 2. debit the points with one guarded ledger insert: it lands only if the balance covers it;
  * 3. create the discount or store credit on Shopify, retried with backoff;
  * 4. mark it issued, or give the points back with a compensating entry and mark it refunded.
+ * A redemption the balance does not cover is deleted again: refusals are answered, not stored.
  */
 export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<RedeemResult> {
   const now = ctx.clock();
@@ -122,9 +124,9 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
     const earlier = await findRedemption(ctx.connection, request.shop, redemptionId);
-    if (!earlier || earlier.customerId !== request.customerId) throw error;
-    const settled = await waitUntilSettled(ctx, earlier);
-    if (settled.status === 'rejected') throw new RedemptionRefused('insufficient_points', 'Not enough points for this reward');
+    if (earlier && earlier.customerId !== request.customerId) throw error;
+    const settled = earlier && (await waitUntilSettled(ctx, earlier));
+    if (!settled || settled.status === 'rejected') throw new RedemptionRefused('insufficient_points', 'Not enough points for this reward');
     return { redemption: settled, balance: (await balanceOf(ctx.connection, request.shop, request.customerId)).available, replayed: true };
   }
 
@@ -134,7 +136,8 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
     now,
   );
   if (debit.rejected) {
-    await settleRedemption(ctx.connection, doc, 'pending', { status: 'rejected', failure: 'not enough points', settledAt: now });
+    // A refusal leaves no trace: stored, a script's refused attempts would crowd out real redemptions.
+    await redemptionModel(ctx.connection).deleteOne({ _id: doc._id, status: 'pending' });
     throw new RedemptionRefused('insufficient_points', 'Not enough points for this reward');
   }
 

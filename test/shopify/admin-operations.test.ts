@@ -19,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { adminSchema, missingScopes, scopeRequirements } from '../../devstore/shopify-schema.js';
 import * as operations from '../../server/shopify/operations.js';
 import { ADMIN_API_VERSION } from '../../server/shopify/shop-domain.js';
-import { issueReward, type RewardIssue } from '../../server/shopify/rewards.js';
+import { issueReward, type RewardIssue } from '../../server/redemption/issue.js';
 import { rewardSchema } from '../../server/program/index.js';
 import type { RewardValue } from '../../server/redemption/index.js';
 import type { AdminGraphql } from '../../server/shopify/admin-graphql.js';

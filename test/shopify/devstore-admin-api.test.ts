@@ -4,7 +4,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminApiRouter } from '../../devstore/admin-api.js';
 import { BUCKET_MAXIMUM, createShop, type DevShop } from '../../devstore/state.js';
-import { issueReward } from '../../server/shopify/rewards.js';
+import { issueReward } from '../../server/redemption/issue.js';
 import { rewardSchema } from '../../server/program/index.js';
 import {
   CURRENT_APP_INSTALLATION,

@@ -15,7 +15,6 @@ import {
   type TierSettings,
 } from '../../server/tiers/index.js';
 
-const DAY = 86_400_000;
 const perks = { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 };
 const tiers: Tier[] = [
   { id: 'bronze', name: 'Bronze', threshold: 0, earnMultiplier: 1, entryReward: 0, perks },

@@ -1,7 +1,7 @@
 import { formatAmount } from '../platform/money.js';
 import type { Reward } from '../program/index.js';
-import type { RewardValue } from '../redemption/index.js';
-import type { AdminGraphql } from './admin-graphql.js';
+import type { RewardValue } from './quote.js';
+import type { AdminGraphql } from '../shopify/admin-graphql.js';
 import {
   DISCOUNT_CODE_BASIC_CREATE,
   DISCOUNT_CODE_BXGY_CREATE,
@@ -12,7 +12,7 @@ import {
   type DiscountCodeFreeShippingCreateData,
   type StoreCreditAccountCreditData,
   type UserError,
-} from './operations.js';
+} from '../shopify/operations.js';
 
 export interface RewardIssue {
   shop: string;
