@@ -14,6 +14,7 @@ import { measureInsertRate, startBenchDatabase, type InsertRate } from './lib/da
 import { percentile, round, runLoad, type LoadResult, type PreparedRequest } from './lib/load.js';
 import { signedOrderPaid as signedOrder } from './lib/orders.js';
 import { appUrlFromLog, rssMb, startServerProcess } from './lib/processes.js';
+import { measureRoundTrips } from './round-trips.js';
 import { measureScaleOut, measureSoak, type ScaleRow } from './scale-and-soak.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
     for (const concurrency of [1, 32]) insertRates.push(await measureInsertRate(database.uri, concurrency, 2000));
     results.rawInsert = insertRates;
 
-    const only = new Set((process.env.BENCH_ONLY ?? 'credits,ack,scale,soak').split(','));
+    const only = new Set((process.env.BENCH_ONLY ?? 'roundtrips,growth,credits,ack,scale,soak').split(','));
+    if (only.has('roundtrips') || only.has('growth')) results.roundTrips = await measureRoundTrips(database, only.has('growth'));
     const scratch = path.join(os.tmpdir(), `tally-bench-${process.pid}`);
     if (only.has('scale')) results.scaleOut = await measureScaleOut(database.uri, [1, 2, 4], Number(process.env.BENCH_SCALE_ORDERS ?? 600), scratch);
     if (only.has('soak')) results.soak = await measureSoak(database.uri, Number(process.env.BENCH_SOAK_SECONDS ?? 300), Number(process.env.BENCH_SOAK_RATE ?? 8), scratch);
@@ -178,6 +180,10 @@ function printTable(results: Record<string, unknown>): void {
     console.log(
       [row.senders, row.floor.throughput, row.app.throughput, row.throughputRatio, row.app.p50Ms, row.app.p99Ms, row.app.errors].join(' | '),
     );
+  }
+  if (results.roundTrips) {
+    console.log('\ndatabase round trips (driver command monitoring):');
+    for (const [name, value] of Object.entries(results.roundTrips as Record<string, unknown>)) console.log(`${name}: ${JSON.stringify(value)}`);
   }
   console.log('\nraw single-document inserts:', JSON.stringify(results.rawInsert));
   console.log('paid → points visible:', JSON.stringify(results.paidToVisible));

@@ -45,6 +45,8 @@ export interface BootOptions {
   clock?: () => Date;
   /** Keep the devstore's shops in this file across restarts (npm start). */
   devstoreStatePath?: string;
+  /** Sees every command the app sends the database (the bench counts round trips with it). */
+  onDatabaseCommand?: (command: { commandName: string; collection: string }) => void;
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<number> {
@@ -75,7 +77,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
   let worker: InboxWorker | undefined;
   const server = createServer();
   try {
-    connection = await connectMongoose(database.uri, options.dbName);
+    connection = await connectMongoose(database.uri, options.dbName, options.onDatabaseCommand);
     const dbInfo: DatabaseInfo = { engine: database.engine, version: await serverVersion(connection) };
     await ensureIndexes(connection);
 
@@ -104,7 +106,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
       },
     ];
     const app = createApp(ctx, [
-      webhooksRouter(ctx, startedWorker.nudge, gate),
+      webhooksRouter(ctx, startedWorker, gate),
       apiRouter(ctx, [activityRouter(ctx, () => startedWorker.nudge()), programRouter(ctx), customersRouter(ctx), statsRouter(ctx), tiersRouter(ctx), accountingRouter(ctx), analyticsRouter(ctx)], installHooks),
       proxyRouter(ctx),
       extensionsRouter(ctx),

@@ -4,7 +4,7 @@ import { orderDayModel, paidOrderModel } from './analytics/index.js';
 import { jobRunModel } from './scheduler/index.js';
 import { customerModel } from './customers/index.js';
 import { dataExportModel } from './compliance/index.js';
-import { inboxClaimModel, inboxModel, seenEventModel, webhookLogModel } from './inbox/index.js';
+import { inboxClaimModel, inboxModel, webhookLogModel } from './inbox/index.js';
 import { ledgerDayIndexModel, ledgerEntryModel } from './ledger/index.js';
 import { cashBackEffectModel, heldReversalModel, orderPointsModel } from './earning/index.js';
 import { programModel } from './program/index.js';
@@ -22,7 +22,6 @@ export function registerModels(connection: Connection): void {
   shopModel(connection);
   inboxModel(connection);
   inboxClaimModel(connection);
-  seenEventModel(connection);
   webhookLogModel(connection);
   customerModel(connection);
   dataExportModel(connection);

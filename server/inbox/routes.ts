@@ -5,7 +5,8 @@ import type { AckGate } from './ack-gate.js';
 import { isShopDomain } from '../shopify/shop-domain.js';
 import { isInstalled } from '../shops/index.js';
 import { parseExact, stringifyExact, type JsonValue } from './exact-json.js';
-import { inboxModel, isStored, markEventSeen, seenEventModel, webhookLogModel } from './store.js';
+import { inboxModel, webhookLogModel } from './store.js';
+import type { InboxWorker } from './worker.js';
 import { checkPayload, COMPLIANCE_TOPICS } from './webhook-payloads.js';
 import { isDuplicateKey } from '../platform/models.js';
 
@@ -55,13 +56,12 @@ async function skipReason(ctx: AppContext, topic: string, shop: string): Promise
  * Shopify's and the payload fits its topic and shop, then store the delivery in the inbox (without
  * the personal fields no handler reads) and only then answer 200. An event already received (still
  * in the inbox, or seen within `SEEN_EVENT_RETENTION_MS`) is acknowledged and not stored again.
- * Effects are applied by the inbox worker. `onStored` wakes the local worker so effects follow at once.
+ * Effects are applied by the inbox worker. The local worker is handed the stored delivery, so effects follow at once.
  */
-export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void = () => {}, gate?: AckGate): Router {
+export function webhooksRouter(ctx: AppContext, worker: Pick<InboxWorker, 'nudge' | 'firstClaim'>, gate?: AckGate): Router {
   const router = Router();
   const inbox = inboxModel(ctx.connection);
   const log = webhookLogModel(ctx.connection);
-  seenEventModel(ctx.connection);
 
   router.post('/webhooks', express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -104,8 +104,10 @@ export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void =
         await log
           .create({ shop, eventId, webhookId, topic, apiVersion, triggeredAt, receivedAt: now, body: '{}', status: 'skipped', attempts: 0, availableAt: now, outcome: skipped, finishedAt: now })
           .catch(ignoreDuplicate);
-      } else if ((await markEventSeen(ctx.connection, shop, eventId, now)) || !(await isStored(ctx.connection, shop, eventId))) {
-        // A seen event that is stored nowhere was seen by an attempt that failed before storing it: store it now.
+      } else {
+        // Stored as already claimed by this process's worker (its first attempt), which takes it at
+        // once without another read; the unique (shop, event id) turns a duplicate or a replay within
+        // the replay horizon into "already have it".
         const entry = await inbox
           .create({
             shop,
@@ -117,12 +119,10 @@ export function webhooksRouter(ctx: AppContext, onStored: (id: string) => void =
             receivedAt: now,
             customerId: verdict.customerId,
             body: stringifyExact(verdict.stored),
-            status: 'pending',
-            attempts: 0,
-            availableAt: now,
+            ...worker.firstClaim(now),
           })
           .catch(ignoreDuplicate);
-        if (entry) onStored(String(entry._id));
+        if (entry) worker.nudge(entry.toObject());
       }
     } catch (error) {
       req.log.error({ err: error, shop, topic }, 'could not store webhook');

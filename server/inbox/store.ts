@@ -18,6 +18,8 @@ export interface InboxEntry {
   apiVersion: string;
   triggeredAt: Date | null;
   receivedAt: Date;
+  /** Manual retries from the activity page: each starts a new round of attempts. */
+  retries?: number;
   /** The customer the payload names, so customers/redact can scrub the stored body. */
   customerId?: string;
   body: string;
@@ -43,6 +45,7 @@ const inboxSchema = new Schema<InboxEntry>(
     body: { type: String, required: true },
     status: { type: String, required: true },
     attempts: { type: Number, required: true },
+    retries: Number,
     availableAt: { type: Date, required: true },
     leaseOwner: String,
     outcome: String,
@@ -74,66 +77,30 @@ export async function findDelivery(connection: Connection, shop: string, eventId
 }
 
 /**
- * Whether a delivery of this event is stored. The inbox is read before the log: the worker writes a
- * finished delivery to the log before it deletes it from the inbox, so one of the two reads finds it.
+ * How long a delivery stays in the inbox after it finished, so that a replay of its event id is
+ * recognised by the inbox's unique (shop, event id): Shopify retries a failed delivery 8 times over
+ * 4 hours and sends compliance requests within 48 hours; a week also covers redeliveries asked for
+ * by hand. After that `moveFinished` takes it to the log.
  */
-export async function isStored(connection: Connection, shop: string, eventId: string): Promise<boolean> {
-  return Boolean((await inboxModel(connection).exists({ shop, eventId })) ?? (await webhookLogModel(connection).exists({ shop, eventId })));
-}
+export const REPLAY_HORIZON_MS = 7 * 86_400_000;
+const FINISHED: InboxStatus[] = ['processed', 'skipped', 'failed'];
 
-/**
- * An event id the app received, kept after its delivery left the inbox so that a replay is
- * recognised: one small document per event, `_id` = `${shop}|${eventId}`, inserted under the unique
- * `_id` (atomic on every engine we run). Old ones are removed by `forgetSeenEventsBefore`.
- */
-export interface SeenEvent {
-  _id: string;
-  shop: string;
-  eventId: string;
-  seenAt: Date;
-}
-
-/**
- * How long event ids are kept: Shopify retries a failed delivery 8 times over 4 hours and sends
- * compliance requests within 48 hours; a week also covers redeliveries asked for by hand.
- */
-export const SEEN_EVENT_RETENTION_MS = 7 * 86_400_000;
-
-const seenEventSchema = new Schema<SeenEvent>(
-  {
-    _id: { type: String, required: true },
-    shop: { type: String, required: true },
-    eventId: { type: String, required: true },
-    seenAt: { type: Date, required: true },
-  },
-  { collection: 'webhook_seen_events', versionKey: false },
-);
-// The clean-up job's query is across shops, by age.
-seenEventSchema.index({ seenAt: 1 });
-seenEventSchema.index({ shop: 1 });
-
-export function seenEventModel(connection: Connection): Model<SeenEvent> {
-  return modelOn(connection, 'SeenEvent', seenEventSchema);
-}
-
-export function seenEventKey(shop: string, eventId: string): string {
-  return `${shop}|${eventId}`;
-}
-
-/** Records the event as received; false when it already was (a duplicate or a replay). */
-export async function markEventSeen(connection: Connection, shop: string, eventId: string, now: Date): Promise<boolean> {
-  try {
-    await seenEventModel(connection).create({ _id: seenEventKey(shop, eventId), shop, eventId, seenAt: now });
-    return true;
-  } catch (error) {
-    if (isDuplicateKey(error)) return false;
-    throw error;
-  }
-}
-
-/** Forgets the shop's event ids received before `cutoff` (a daily job; `SEEN_EVENT_RETENTION_MS` says how far back to keep). */
-export async function forgetSeenEventsBefore(connection: Connection, shop: string, cutoff: Date): Promise<number> {
-  return (await seenEventModel(connection).deleteMany({ shop, seenAt: { $lt: cutoff } })).deletedCount;
+/** Moves deliveries finished before the replay horizon from the inbox to the log, a batch at a time. */
+export async function moveFinished(connection: Connection, now: Date, batch = 500): Promise<number> {
+  const inbox = inboxModel(connection);
+  const done = await inbox
+    .find({ status: { $in: FINISHED }, finishedAt: { $lt: new Date(now.getTime() - REPLAY_HORIZON_MS) } })
+    .limit(batch)
+    .lean();
+  if (done.length === 0) return 0;
+  // Into the log first, then out of the inbox: a crash in between leaves a delivery in both, never in neither.
+  await webhookLogModel(connection)
+    .insertMany(done, { ordered: false })
+    .catch((error: unknown) => {
+      if (!isDuplicateKey(error) && !(typeof error === 'object' && error !== null && 'writeErrors' in error)) throw error;
+    });
+  await inbox.deleteMany({ _id: { $in: done.map((entry) => entry._id) } });
+  return done.length;
 }
 
 /** Workers' claims on inbox entries, one per (entry, attempt) (platform/atomic.ts leases). */

@@ -13,8 +13,7 @@ export interface WebhookDelivery {
   payload: unknown;
 }
 
-/** `rewroteDelivery`: the handler changed its own stored delivery (a redaction), so it is read again before it is logged. */
-export type HandlerOutcome = ({ status: 'processed'; detail?: string } | { status: 'skipped'; reason: string }) & { rewroteDelivery?: boolean };
+export type HandlerOutcome = { status: 'processed'; detail?: string } | { status: 'skipped'; reason: string };
 
 /**
  * Turns a delivery into domain input and applies its effects. Must be idempotent: the worker may

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../platform/context.js';
 import type { Types } from 'mongoose';
 import { acquireLease } from '../platform/atomic.js';
-import { inboxClaimModel, inboxModel, webhookLogModel, type InboxEntry, type InboxStatus } from './store.js';
+import { inboxClaimModel, inboxModel, moveFinished, type InboxEntry, type InboxStatus } from './store.js';
 import { parseJsonLosslessly } from '../platform/json.js';
-import { isDuplicateKey } from '../platform/models.js';
 import type { AckGate } from './ack-gate.js';
 import { PermanentFailure, type TopicHandler, type WebhookDelivery } from './topics.js';
 
@@ -20,11 +19,16 @@ export interface InboxWorkerOptions {
   ackGate?: AckGate;
 }
 
+/** How often a worker moves deliveries past the replay horizon from the inbox to the log. */
+const MOVE_EVERY_MS = 60_000;
+
 /** The longest the worker defers to acknowledgements before starting a piece of work anyway. */
 const ACK_PRIORITY_MAX_WAIT_MS = 100;
 
 export interface InboxWorker {
-  /** Hands the worker a delivery this process just stored, so it claims it at once by id. */
+  /** The fields of a delivery stored as this worker's first attempt (the receipt is its claim). */
+  firstClaim(now: Date): Pick<InboxEntry, 'status' | 'attempts' | 'leaseOwner' | 'availableAt'>;
+  /** Hands the worker a delivery this process just stored (or its id, to be claimed). */
   nudge(stored?: string | (InboxEntry & { _id: Types.ObjectId })): void;
   /** Processes due entries until none is left; returns how many it handled (tests, bench). */
   drain(): Promise<number>;
@@ -52,7 +56,6 @@ export function retryDelayMs(attempt: number): number {
  */
 export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): InboxWorker {
   const inbox = inboxModel(ctx.connection);
-  const log = webhookLogModel(ctx.connection);
   const owner = randomUUID();
   const leaseMs = options.leaseMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -73,7 +76,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   /** Takes attempt `attempts + 1` of a due entry; null when another worker has it. */
   async function take(entry: StoredEntry, now: Date): Promise<StoredEntry | null> {
     const attempts = entry.attempts + 1;
-    const lease = await acquireLease(claims, { shop: entry.shop, key: `${String(entry._id)}#${attempts}`, owner, now, ttlMs: leaseMs });
+    const lease = await acquireLease(claims, { shop: entry.shop, key: `${String(entry._id)}#${entry.retries ?? 0}.${attempts}`, owner, now, ttlMs: leaseMs });
     if (!lease) return null;
     const taken = { ...entry, status: 'processing' as const, leaseOwner: owner, attempts, availableAt: new Date(now.getTime() + leaseMs) };
     // Only the claim's winner writes the entry, so a plain update by _id is enough.
@@ -84,7 +87,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   const due: InboxStatus[] = ['pending', 'processing'];
   const isDue = (entry: StoredEntry, now: Date) => due.includes(entry.status) && entry.availableAt <= now;
 
-  async function claim(): Promise<StoredEntry | null> {
+  async function claim(sweep: boolean): Promise<StoredEntry | null> {
     const now = ctx.clock();
     for (let next = fresh.shift(); next !== undefined; next = fresh.shift()) {
       // An entry stored by this process as already ours (the receipt is its first claim) needs no claim.
@@ -93,6 +96,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
       const taken = stored && isDue(stored, now) ? await take(stored, now) : null;
       if (taken) return taken;
     }
+    if (!sweep) return null;
     for (const candidate of await inbox.find({ status: { $in: due }, availableAt: { $lte: now } }).sort({ availableAt: 1 }).limit(concurrency).lean<StoredEntry[]>()) {
       const taken = await take(candidate, now);
       if (taken) return taken;
@@ -100,20 +104,13 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
     return null;
   }
 
-  async function finish(entry: StoredEntry, update: Partial<InboxEntry>, rewritten = false): Promise<void> {
-    if (update.status === 'pending') {
-      await inbox.updateOne({ _id: entry._id, leaseOwner: owner }, { $set: update, $unset: { leaseOwner: 1 } });
-      return;
-    }
-    // A finished delivery moves to the log: written there first, then removed from the inbox, so a
-    // crash in between leaves it in both (the log keeps one copy) rather than in neither. A handler
-    // that rewrote its own delivery (customers/redact scrubs it) has it read again first.
-    const current = rewritten ? ((await inbox.findById(entry._id).lean<StoredEntry>()) ?? entry) : entry;
-    const { leaseOwner: _leaseOwner, ...finished } = { ...current, ...update };
-    await log.create(finished).catch((error: unknown) => {
-      if (!isDuplicateKey(error)) throw error;
-    });
-    await inbox.deleteOne({ _id: entry._id });
+  /**
+   * Records the outcome on the entry itself: a finished delivery stays in the inbox for the replay
+   * horizon (its unique (shop, event id) turns a replay into "already have it"), then `moveFinished`
+   * takes it to the log. Only the claim's holder writes here.
+   */
+  async function finish(entry: StoredEntry, update: Partial<InboxEntry>): Promise<void> {
+    await inbox.updateOne({ _id: entry._id }, { $set: update, $unset: { leaseOwner: 1 } });
   }
 
   async function process(entry: StoredEntry): Promise<void> {
@@ -135,11 +132,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
     };
     try {
       const outcome = await handler(delivery, ctx, now);
-      await finish(
-        entry,
-        { status: outcome.status, outcome: outcome.status === 'skipped' ? outcome.reason : (outcome.detail ?? 'processed'), finishedAt: ctx.clock() },
-        outcome.rewroteDelivery === true,
-      );
+      await finish(entry, { status: outcome.status, outcome: outcome.status === 'skipped' ? outcome.reason : (outcome.detail ?? 'processed'), finishedAt: ctx.clock() });
     } catch (error) {
       const reason = `${entry.topic} for ${entry.shop} (event ${entry.eventId}): ${(error as Error).message}`;
       const permanent = error instanceof PermanentFailure || entry.attempts >= maxAttempts;
@@ -153,14 +146,15 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
     }
   }
 
-  async function fill(): Promise<number> {
+  /** Starts claimed work up to the concurrency; a sweep also looks for work this process did not store. */
+  async function fill(sweep: boolean): Promise<number> {
     let started = 0;
     while (!stopped && active < concurrency) {
       await options.ackGate?.clear(ACK_PRIORITY_MAX_WAIT_MS);
       claiming++;
       let entry: StoredEntry | null;
       try {
-        entry = await claim();
+        entry = await claim(sweep);
       } finally {
         claiming--;
       }
@@ -179,15 +173,26 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
     return started;
   }
 
+  let sweepDue = true;
+  let movedAt = 0;
   const loop = (async () => {
     while (!stopped) {
       try {
-        await fill();
+        const sweep = sweepDue;
+        sweepDue = false;
+        await fill(sweep);
+        if (sweep && ctx.clock().getTime() - movedAt >= MOVE_EVERY_MS) {
+          movedAt = ctx.clock().getTime();
+          await moveFinished(ctx.connection, ctx.clock());
+        }
       } catch (error) {
         ctx.logger.warn({ err: error }, 'inbox worker could not claim work (database unavailable?)');
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
+        const timer = setTimeout(() => {
+          sweepDue = true;
+          resolve();
+        }, pollMs);
         wake = () => {
           clearTimeout(timer);
           resolve();
@@ -198,6 +203,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   })();
 
   return {
+    firstClaim: (now: Date) => ({ status: 'processing', attempts: 1, leaseOwner: owner, availableAt: new Date(now.getTime() + leaseMs) }),
     nudge: (stored?: string | StoredEntry) => {
       if (stored) fresh.push(stored);
       wake?.();
@@ -205,7 +211,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
     async drain() {
       let handled = 0;
       for (;;) {
-        handled += await fill();
+        handled += await fill(true);
         if (inFlight.size > 0) {
           await Promise.race(inFlight);
           continue;
@@ -215,7 +221,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
           await new Promise((resolve) => setTimeout(resolve, 10));
           continue;
         }
-        const more = await fill();
+        const more = await fill(true);
         if (more === 0 && inFlight.size === 0 && claiming === 0) return handled;
         handled += more;
       }

@@ -50,8 +50,26 @@ export async function installedShops(connection: Connection): Promise<string[]> 
   return shops.map((entry) => entry.shop);
 }
 
+/**
+ * Every webhook asks whether its shop is installed: a process remembers a yes for a few seconds
+ * (an uninstall through this process forgets it at once; another process's within INSTALLED_CACHE_MS).
+ */
+const INSTALLED_CACHE_MS = 10_000;
+const installedUntil = new WeakMap<Connection, Map<string, number>>();
+
+function installedCache(connection: Connection): Map<string, number> {
+  let shops = installedUntil.get(connection);
+  if (!shops) installedUntil.set(connection, (shops = new Map()));
+  return shops;
+}
+
 export async function isInstalled(connection: Connection, shop: string): Promise<boolean> {
-  return Boolean(await shopModel(connection).exists({ shop, status: 'installed' }));
+  const cache = installedCache(connection);
+  if ((cache.get(shop) ?? 0) > Date.now()) return true;
+  const installed = Boolean(await shopModel(connection).exists({ shop, status: 'installed' }));
+  if (installed) cache.set(shop, Date.now() + INSTALLED_CACHE_MS);
+  else cache.delete(shop);
+  return installed;
 }
 
 type TokenContext = Pick<AppContext, 'connection' | 'config'>;
@@ -98,6 +116,7 @@ export async function offlineAccessToken(ctx: TokenContext, shop: string): Promi
 
 /** Forgets the offline token of an install made at or before `uninstalledAt`; false when none matched. */
 export async function markUninstalled(connection: Connection, shop: string, uninstalledAt: Date, now: Date): Promise<boolean> {
+  installedCache(connection).delete(shop);
   const result = await shopModel(connection).updateOne(
     { shop, status: 'installed', installedAt: { $lte: uninstalledAt } },
     { $set: { status: 'uninstalled', uninstalledAt: now }, $unset: { encryptedAccessToken: 1, accessToken: 1, scope: 1 } },

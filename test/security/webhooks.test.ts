@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKED_TOPICS, forgetSeenEventsBefore, seenEventModel } from '../../server/inbox/index.js';
+import { CHECKED_TOPICS, moveFinished, REPLAY_HORIZON_MS } from '../../server/inbox/index.js';
 import { topicHandlers } from '../../server/topic-handlers.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { devstoreOf, grantPoints, installShop } from '../support/shopify.js';
@@ -199,24 +199,15 @@ describe('webhook security', () => {
       expect((await stored('5202'))?.email).toBe('newer@example.com');
     });
 
-    it('stores a delivery whose event was seen by an attempt that failed before storing it', async () => {
-      const eventId = randomUUID();
-      await seenEventModel(app.connection).create({ _id: `${installed}|${eventId}`, shop: installed, eventId, seenAt: new Date() });
-      expect((await deliver(installed, 'customers/update', profile(5203, 'kept@example.com', null), { eventId })).status).toBe(200);
+    it('keeps a finished delivery in the inbox for the replay horizon, then moves it to the log once', async () => {
+      const first = await deliver(installed, 'customers/update', profile(5203, 'kept@example.com', null));
       await app.worker.drain();
-      expect(await storedCopies(installed, eventId)).toEqual([expect.objectContaining({ status: 'processed' })]);
-      expect((await stored('5203'))?.email).toBe('kept@example.com');
-    });
-
-    it('forgets seen events received before a cutoff and keeps the later ones', async () => {
-      const seen = seenEventModel(app.connection);
-      const shop = 'sec-seen.myshopify.com';
-      await seen.create([
-        { _id: `${shop}|old`, shop, eventId: 'old', seenAt: new Date('2026-01-01T00:00:00Z') },
-        { _id: `${shop}|new`, shop, eventId: 'new', seenAt: new Date('2026-01-09T00:00:00Z') },
-      ]);
-      expect(await forgetSeenEventsBefore(app.connection, shop, new Date('2026-01-02T00:00:00Z'))).toBeGreaterThanOrEqual(1);
-      expect((await seen.find({ shop }).lean()).map((entry) => entry.eventId)).toEqual(['new']);
+      const copies = async (collection: string) => db().collection(collection).countDocuments({ shop: installed, eventId: first.eventId });
+      await moveFinished(app.connection, new Date(Date.now() + REPLAY_HORIZON_MS - 60_000));
+      expect({ inbox: await copies('webhook_inbox'), log: await copies('webhook_log') }).toEqual({ inbox: 1, log: 0 });
+      await moveFinished(app.connection, new Date(Date.now() + REPLAY_HORIZON_MS + 60_000));
+      await moveFinished(app.connection, new Date(Date.now() + REPLAY_HORIZON_MS + 120_000));
+      expect({ inbox: await copies('webhook_inbox'), log: await copies('webhook_log') }).toEqual({ inbox: 0, log: 1 });
     });
   });
 

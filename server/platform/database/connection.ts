@@ -6,14 +6,21 @@ export interface DatabaseInfo {
   version: string;
 }
 
-export async function connectMongoose(uri: string, dbName?: string): Promise<Connection> {
+export async function connectMongoose(uri: string, dbName?: string, onCommand?: (command: { commandName: string; collection: string }) => void): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     dbName,
     autoIndex: false,
     autoCreate: false,
     serverSelectionTimeoutMS: 5_000,
     maxPoolSize: 50,
+    monitorCommands: onCommand !== undefined,
   });
+  if (onCommand) {
+    connection.getClient().on('commandStarted', (event) => {
+      const target = event.command[event.commandName];
+      onCommand({ commandName: event.commandName, collection: typeof target === 'string' ? target : '' });
+    });
+  }
   await connection.asPromise();
   return connection;
 }

@@ -1,0 +1,167 @@
+// Database round trips per credited order, per storefront view and per redemption, counted with the
+// driver's command monitoring on an app booted in this process; and how credits/s and the shopper
+// view's p99 change when the ledger holds 1,000 vs 100,000 entries.
+import { createHmac, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { MongoClient } from 'mongodb';
+import { signSessionToken } from '../devstore/session-token.js';
+import { bootTally, type RunningApp } from '../server/boot.js';
+import { DEV_API_KEY, DEV_API_SECRET, loadConfig } from '../server/platform/config.js';
+import type { ResolvedDatabase } from '../server/platform/database/resolve.js';
+import { createLogger } from '../server/platform/logger.js';
+import { signAppProxyQuery } from '../server/shopify/app-proxy.js';
+import { percentile, round } from './lib/load.js';
+
+const SHOP = 'bench-trips.myshopify.com';
+
+interface Counter {
+  total: number;
+  byCommand: Map<string, number>;
+}
+
+function orderPaidBody(orderId: number, customerId: number): string {
+  return JSON.stringify({
+    id: orderId,
+    admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
+    currency: 'USD',
+    test: false,
+    financial_status: 'paid',
+    current_subtotal_price_set: { shop_money: { amount: '42.00', currency_code: 'USD' }, presentment_money: { amount: '42.00', currency_code: 'USD' } },
+    current_total_price_set: { shop_money: { amount: '42.00', currency_code: 'USD' } },
+    customer: { id: customerId },
+    line_items: [{ id: orderId * 10, product_id: 1, variant_id: 2, quantity: 1, current_quantity: 1, gift_card: false, price_set: { shop_money: { amount: '42.00', currency_code: 'USD' } } }],
+    discount_codes: [],
+  });
+}
+
+async function sendOrderPaid(app: RunningApp, orderId: number, customerId: number): Promise<string> {
+  const body = orderPaidBody(orderId, customerId);
+  const eventId = randomUUID();
+  const response = await fetch(`${app.url}/webhooks`, {
+    method: 'POST',
+    body,
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Shopify-Topic': 'orders/paid',
+      'X-Shopify-Hmac-Sha256': createHmac('sha256', DEV_API_SECRET).update(body).digest('base64'),
+      'X-Shopify-Shop-Domain': SHOP,
+      'X-Shopify-Webhook-Id': randomUUID(),
+      'X-Shopify-Event-Id': eventId,
+      'X-Shopify-Triggered-At': new Date().toISOString(),
+      'X-Shopify-API-Version': '2026-10',
+    },
+  });
+  if (response.status !== 200) throw new Error(`orders/paid answered ${response.status}`);
+  return eventId;
+}
+
+/**
+ * Waits for a delivery to finish by watching it through a client of its own, whose commands are
+ * not the app's (drain() would add its own sweeps to the count).
+ */
+async function finished(watcher: MongoClient, dbName: string, eventId: string): Promise<void> {
+  const inbox = watcher.db(dbName).collection('webhook_inbox');
+  for (;;) {
+    const entry = await inbox.findOne({ eventId }, { projection: { status: 1 } });
+    if (entry && ['processed', 'skipped', 'failed'].includes(String(entry.status))) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function proxyUrl(app: RunningApp, path: string, customerId: number): string {
+  const query = signAppProxyQuery({ shop: SHOP, logged_in_customer_id: String(customerId), path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) }, DEV_API_SECRET);
+  return `${app.url}/proxy/${path}?${query}`;
+}
+
+/** Commands the app sends while `work` runs, averaged over `times` runs, with the busiest commands. */
+async function count(counter: Counter, times: number, work: (index: number) => Promise<void>): Promise<{ perOperation: number; breakdown: Record<string, number> }> {
+  counter.total = 0;
+  counter.byCommand.clear();
+  for (let index = 0; index < times; index++) await work(index);
+  const breakdown = Object.fromEntries([...counter.byCommand.entries()].sort((a, b) => b[1] - a[1]).map(([name, value]) => [name, round(value / times, 2)]));
+  return { perOperation: round(counter.total / times, 2), breakdown };
+}
+
+async function fillLedger(app: RunningApp, entries: number): Promise<void> {
+  const collection = app.connection.getClient().db(app.connection.name).collection<{ _id: string; shop: string }>('ledger_entries');
+  const existing = await collection.countDocuments({ shop: SHOP });
+  const now = new Date();
+  for (let start = existing; start < entries; start += 1000) {
+    const batch = Array.from({ length: Math.min(1000, entries - start) }, (_, offset) => {
+      const index = start + offset;
+      const customerId = `9${String(index % 5000).padStart(6, '0')}`;
+      const seq = Math.floor(index / 5000) + 1;
+      return {
+        _id: `${SHOP}|${customerId}|${seq}`, shop: SHOP, customerId, seq, key: `fill:${index}`, type: 'adjust', available: 1, pending: 0, balance: seq, pendingBalance: 0,
+        lifetimeEarned: 0, paidOrders: 0, day: now.toISOString().slice(0, 10), earnedOnDay: 0, shortfall: 0, reason: 'bench fill', source: 'bench', createdAt: now,
+      };
+    });
+    await collection.insertMany(batch, { ordered: false });
+  }
+}
+
+/** Credits per second (8 orders in flight) and /proxy/customer p99 (sequential) at the ledger's current size. */
+async function growthPoint(app: RunningApp, entries: number, firstOrderId: number): Promise<Record<string, number>> {
+  await fillLedger(app, entries);
+  const orders = 200;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let index = next++; index < orders; index = next++) await sendOrderPaid(app, firstOrderId + index, 8_000_000 + (index % 100));
+    }),
+  );
+  await app.worker.drain();
+  const creditsPerSecond = orders / ((performance.now() - started) / 1000);
+  const latencies: number[] = [];
+  for (let index = 0; index < 100; index++) {
+    const began = performance.now();
+    const response = await fetch(proxyUrl(app, 'customer', 8_000_000 + (index % 100)));
+    await response.arrayBuffer();
+    latencies.push(performance.now() - began);
+  }
+  latencies.sort((a, b) => a - b);
+  return { ledgerEntries: await app.connection.collection('ledger_entries').countDocuments({}), creditsPerSecond: round(creditsPerSecond, 1), proxyCustomerP50Ms: round(percentile(latencies, 50), 1), proxyCustomerP99Ms: round(percentile(latencies, 99), 1) };
+}
+
+export async function measureRoundTrips(database: ResolvedDatabase, growth: boolean): Promise<Record<string, unknown>> {
+  const counter: Counter = { total: 0, byCommand: new Map() };
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', PROXY_RATE_LIMIT: '1000000' });
+  const app = await bootTally({
+    config,
+    logger: createLogger(config.logLevel),
+    database,
+    dbName: `bench_trips_${Date.now()}`,
+    onDatabaseCommand: ({ commandName, collection }) => {
+      counter.total++;
+      const name = `${commandName} ${collection}`.trim();
+      counter.byCommand.set(name, (counter.byCommand.get(name) ?? 0) + 1);
+    },
+  });
+  try {
+    const token = signSessionToken({ shop: SHOP, apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET });
+    const install = await fetch(`${app.url}/api/program`, { headers: { Authorization: `Bearer ${token}` } });
+    if (!install.ok) throw new Error(`bench shop install failed: ${install.status}`);
+    // Warm-up: pools, the program cache, the shop's first customers.
+    for (let index = 0; index < 5; index++) await sendOrderPaid(app, 1 + index, 7_000_000 + index);
+    await app.worker.drain();
+
+    const watcher = await MongoClient.connect(database.uri);
+    const perOrder = await count(counter, 50, async (index) => {
+      await finished(watcher, app.connection.name, await sendOrderPaid(app, 1000 + index, 7_100_000 + (index % 4)));
+    }).finally(() => watcher.close());
+    const perView = await count(counter, 20, async (index) => {
+      await (await fetch(proxyUrl(app, 'customer', 7_100_000 + (index % 10)))).arrayBuffer();
+    });
+    // Each of the four customers holds about 520 points: enough for one 500-point reward.
+    const perRedemption = await count(counter, 4, async (index) => {
+      const response = await fetch(proxyUrl(app, 'redemptions', 7_100_000 + index), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rewardId: 'five-off', requestKey: `bench-${index}-${randomUUID()}` }) });
+      if (response.status !== 201) throw new Error(`redemption answered ${response.status}: ${await response.text()}`);
+    });
+    const result: Record<string, unknown> = { perCreditedOrder: perOrder, perStorefrontView: perView, perRedemption };
+    if (growth) result.growth = [await growthPoint(app, 1_000, 100_000), await growthPoint(app, 100_000, 200_000)];
+    return result;
+  } finally {
+    await app.close();
+  }
+}
