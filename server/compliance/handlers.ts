@@ -54,7 +54,8 @@ const customerRedact: TopicHandler = async (delivery, ctx, now) => {
   const redactedBody = { $set: { body: '{"redacted":true}' } };
   await webhookLogModel(ctx.connection).updateMany({ shop: delivery.shop, customerId: customer.id }, redactedBody);
   const inbox = inboxModel(ctx.connection);
-  await inbox.updateMany({ shop: delivery.shop, customerId: customer.id, $or: [{ status: 'failed' }, { eventId: delivery.eventId }] }, redactedBody);
+  // Finished deliveries (wherever the worker keeps them) need no body any more.
+  await inbox.updateMany({ shop: delivery.shop, customerId: customer.id, $or: [{ status: { $nin: ['pending', 'processing'] } }, { eventId: delivery.eventId }] }, redactedBody);
   // Deliveries still to process keep what their handler needs (ids, amounts), nothing personal.
   const waiting = await inbox.find({ shop: delivery.shop, customerId: customer.id, status: { $in: ['pending', 'processing'] }, eventId: { $ne: delivery.eventId } }, { body: 1 }).lean();
   for (const entry of waiting) {
@@ -62,7 +63,7 @@ const customerRedact: TopicHandler = async (delivery, ctx, now) => {
     if (scrubbed !== entry.body) await inbox.updateOne({ _id: entry._id }, { $set: { body: scrubbed } });
   }
   await removeExportsOf(ctx.connection, delivery.shop, customer.id);
-  return { status: 'processed', detail: `customer ${customer.id} redacted`, rewroteDelivery: true };
+  return { status: 'processed', detail: `customer ${customer.id} redacted` };
 };
 
 /** shop/redact: every document of the shop, in every collection, is deleted. */

@@ -1,2 +1,4 @@
 export { complianceTopicHandlers } from './handlers.js';
-export { dataExportModel, type DataExport } from './store.js';
+export { DEFAULT_EXPORT_OPTIONS, streamExport, writeExport, type ExportOptions, type ExportRequest } from './export.js';
+export { DEFAULT_RETENTION, EXPIRED_BODY, expireExports, expireWebhookLog, type RetentionPolicy } from './retention.js';
+export { dataExportChunkModel, dataExportModel, type DataExport } from './store.js';

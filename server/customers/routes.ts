@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { customerModel } from './store.js';
-import { applyEntry, balanceOf, ledgerEntryModel } from '../ledger/index.js';
+import { applyEntry, balanceOf, customerLedgerPage } from '../ledger/index.js';
 import { redemptionView } from '../redemption/index.js';
 import { customerRedemptions } from '../redemption/index.js';
 import { apiLocals } from '../platform/api-locals.js';
@@ -21,10 +21,12 @@ const page = z.object({
   type: z.enum(['earn', 'bonus', 'reverse', 'release', 'order_edit', 'redeem', 'redeem_refund', 'adjust', 'expire']).optional(),
 });
 
+/** The longest a read of a growing collection may take in a request (MongoDB; FerretDB ignores it). */
+const READ_MAX_MS = 5_000;
+
 /** A customer's points, ledger and manual adjustments, for the admin. */
 export function customersRouter(ctx: AppContext): Router {
   const router = Router();
-  const entries = ledgerEntryModel(ctx.connection);
 
   /** Search by name, email or id: the profile fields Shopify sent, matched case-insensitively as plain text. */
   router.get('/customers', async (req, res) => {
@@ -37,7 +39,7 @@ export function customersRouter(ctx: AppContext): Router {
     const text = query.data.query.trim();
     const pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
     const filter = text === '' ? { shop } : { shop, $or: [{ customerId: text }, { email: pattern }, { firstName: pattern }, { lastName: pattern }] };
-    const profiles = await customerModel(ctx.connection).find(filter, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, redactedAt: 1 }).sort({ updatedAt: -1 }).limit(query.data.limit).lean();
+    const profiles = await customerModel(ctx.connection).find(filter, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, redactedAt: 1 }).sort({ updatedAt: -1 }).limit(query.data.limit).maxTimeMS(READ_MAX_MS).lean();
     const balances = await Promise.all(profiles.map((profile) => balanceOf(ctx.connection, shop, profile.customerId)));
     res.json({
       customers: profiles.map((profile, index) => ({
@@ -60,23 +62,23 @@ export function customersRouter(ctx: AppContext): Router {
       return;
     }
     const { limit, before, type } = query.data;
-    const [balance, profile, ledger, redemptions] = await Promise.all([
-      balanceOf(ctx.connection, shop, id.data),
+    const [ledger, profile, redemptions] = await Promise.all([
+      customerLedgerPage(ctx.connection, shop, id.data, { limit, before, type, maxTimeMS: READ_MAX_MS }),
       customerModel(ctx.connection).findOne({ shop, customerId: id.data }, { _id: 0, email: 1, firstName: 1, lastName: 1, tags: 1 }).lean(),
-      entries
-        .find({ shop, customerId: id.data, ...(type ? { type } : {}), ...(before ? { seq: { $lt: before } } : {}) })
-        .sort({ seq: -1 })
-        .limit(limit + 1)
-        .lean(),
       customerRedemptions(ctx.connection, shop, id.data),
     ]);
-    const pageEntries = ledger.slice(0, limit);
+    // The first page starts with the newest entry, which carries the balances: no second read.
+    const newest = ledger.entries[0];
+    const balance =
+      before !== undefined || type !== undefined
+        ? await balanceOf(ctx.connection, shop, id.data)
+        : { available: newest?.balance ?? 0, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0 };
     res.json({
       customerId: id.data,
       profile: profile ?? null,
       points: { balance: balance.available, pending: balance.pending },
       lifetimeEarned: balance.lifetimeEarned,
-      ledger: pageEntries.map((entry) => ({
+      ledger: ledger.entries.map((entry) => ({
         key: entry.key,
         type: entry.type,
         seq: entry.seq,
@@ -89,7 +91,7 @@ export function customersRouter(ctx: AppContext): Router {
         staffId: entry.staffId ?? null,
         createdAt: entry.createdAt,
       })),
-      nextBefore: ledger.length > limit ? (pageEntries.at(-1)?.seq ?? null) : null,
+      nextBefore: ledger.nextBefore,
       redemptions: redemptions.map(redemptionView),
     });
   });

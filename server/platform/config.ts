@@ -18,6 +18,8 @@ export interface Config {
   logLevel: string;
   /** App-proxy requests a customer may make per minute (an IP may make ten times as many). */
   proxyRateLimitPerMinute: number;
+  /** Proxies in front of the app whose X-Forwarded-For is trusted (the load balancer); 0 trusts none. */
+  trustProxyHops: number;
   /** TOKEN_ENCRYPTION_KEY's keys (the first seals, all open); empty in dev mode without it (a key file in DATA_DIR is used). */
   tokenEncryptionKeys: Buffer[];
 }
@@ -68,6 +70,7 @@ const envSchema = z.object({
   DATA_DIR: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   PROXY_RATE_LIMIT: z.string().trim().regex(/^[1-9]\d{0,6}$/, 'expected a whole number of requests per minute').transform(Number).optional(),
+  TRUST_PROXY_HOPS: z.string().trim().regex(/^\d{1,2}$/, 'expected the number of proxies in front of the app (0, 1, 2 ...)').transform(Number).optional(),
   TOKEN_ENCRYPTION_KEY: z
     .string()
     .transform((value) => value.split(',').map((key) => key.trim()))
@@ -117,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     dataDir: path.resolve(cwd, vars.DATA_DIR ?? '.data'),
     logLevel: vars.LOG_LEVEL ?? 'info',
     proxyRateLimitPerMinute: vars.PROXY_RATE_LIMIT ?? 120,
+    trustProxyHops: vars.TRUST_PROXY_HOPS ?? 0,
     tokenEncryptionKeys: (vars.TOKEN_ENCRYPTION_KEY ?? []).map((key) => Buffer.from(key, 'base64')),
   };
 }

@@ -7,8 +7,8 @@ import { adminClientFor } from '../shops/index.js';
 import { issueReward, type IssueOutcome } from './issue.js';
 import { isDuplicateKey } from '../platform/models.js';
 import { loadProgram } from '../program/index.js';
-import { applyEntry, balanceOf, entryForKey, type ApplyResult } from '../ledger/index.js';
-import { findRedemption, redemptionDocId, redemptionModel, settleRedemption, type Redemption } from './store.js';
+import { applyEntry, balanceOf, ledgerKeys, type ApplyResult } from '../ledger/index.js';
+import { decideOutcome, findRedemption, redemptionDocId, redemptionModel, settleRedemption, type Redemption } from './store.js';
 
 export interface RedeemRequest {
   shop: string;
@@ -132,7 +132,7 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
 
   const debit = await applyEntry(
     ctx.connection,
-    { shop: request.shop, customerId: request.customerId, key: `redeem:${redemptionId}`, type: 'redeem', available: -quote.pointsCost, pending: 0, reason: `redeemed ${quote.reward.name}`, source: request.source, staffId: request.staffId, guard: 'require' },
+    { shop: request.shop, customerId: request.customerId, key: ledgerKeys.rewardRedeemed(redemptionId), type: 'redeem', available: -quote.pointsCost, pending: 0, reason: `redeemed ${quote.reward.name}`, source: request.source, staffId: request.staffId, guard: 'require' },
     now,
   );
   if (debit.rejected) {
@@ -153,12 +153,12 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
   });
   if (issued.outcome?.issued) {
     const settled = { status: 'issued' as const, attempts: issued.attempts, settledAt: ctx.clock(), ...(issued.outcome.discountId ? { discountId: issued.outcome.discountId } : {}) };
-    await settleRedemption(ctx.connection, doc, 'pending', settled);
+    await settleRedemption(ctx.connection, doc, settled);
     return { redemption: { ...doc, ...settled }, balance: debit.entry?.balance ?? 0, replayed: false };
   }
-  const refund = await returnPoints(ctx, doc, `redeem_refund:${redemptionId}`, `points returned: Shopify could not issue ${quote.reward.name}`, ctx.clock());
+  const refund = await returnPoints(ctx, doc, ledgerKeys.rewardNotIssued(redemptionId), `points returned: Shopify could not issue ${quote.reward.name}`, ctx.clock());
   const settled = { status: 'refunded' as const, attempts: issued.attempts, failure: issued.failure, settledAt: ctx.clock() };
-  await settleRedemption(ctx.connection, doc, 'pending', settled);
+  await settleRedemption(ctx.connection, doc, settled);
   return { redemption: { ...doc, ...settled }, balance: refund.entry?.balance ?? 0, replayed: false };
 }
 
@@ -190,21 +190,23 @@ function returnPoints(ctx: AppContext, redemption: Redemption, key: string, reas
 }
 
 /**
- * orders/paid lists the codes the order used: each of ours becomes `used`. A code already marked
- * expired (its window closed while the order was on its way) is used too; if its points had been
- * returned at expiry, they are taken back, since the reward was spent after all.
+ * orders/paid lists the codes the order used: each of ours becomes `used`, unless another order
+ * used it first. A code that expired first (its window closed while the order was on its way) is
+ * used after all: if the merchant returns the points of expired codes, they are taken back.
  */
 export async function markCodesUsed(ctx: AppContext, shop: string, orderId: string, codes: string[], now: Date): Promise<number> {
   let marked = 0;
   for (const code of codes) {
     const redemption = await findRedemption(ctx.connection, shop, code);
     if (!redemption?.code || (redemption.status !== 'issued' && redemption.status !== 'expired')) continue;
-    if (!(await settleRedemption(ctx.connection, redemption, redemption.status, { status: 'used', orderId, settledAt: now }))) continue;
+    const outcome = await decideOutcome(ctx.connection, redemption, 'used', orderId, now);
+    if (outcome.outcome === 'used' && outcome.orderId !== orderId) continue;
+    await settleRedemption(ctx.connection, redemption, { status: 'used', orderId, settledAt: now });
     marked++;
-    if (redemption.status === 'expired' && (await entryForKey(ctx.connection, shop, `redeem_expired:${redemption.redemptionId}`))) {
+    if (outcome.outcome === 'expired' && (await loadProgram(ctx.connection, shop))?.redemption.returnPointsForExpiredCodes) {
       await applyEntry(
         ctx.connection,
-        { shop, customerId: redemption.customerId, key: `redeem_used_after_expiry:${redemption.redemptionId}`, type: 'redeem', available: -redemption.pointsSpent, pending: 0, reason: `${redemption.code} was used by order ${orderId} after it expired`, source: `order ${orderId}`, orderId, guard: 'none' },
+        { shop, customerId: redemption.customerId, key: ledgerKeys.rewardUsedAfterExpiry(redemption.redemptionId), type: 'redeem', available: -redemption.pointsSpent, pending: 0, reason: `${redemption.code} was used by order ${orderId} after it expired`, source: `order ${orderId}`, orderId, guard: 'none' },
         now,
       );
     }
@@ -220,7 +222,7 @@ export async function returnRewardsOfOrder(ctx: AppContext, program: Program, sh
   if (!program.redemption.returnPointsOnOrderRefund) return 0;
   let returned = 0;
   for (const redemption of await redemptionModel(ctx.connection).find({ shop, orderId, status: 'used' }).lean()) {
-    if ((await returnPoints(ctx, redemption, `redeem_return:${redemption.redemptionId}`, `order ${orderId} was refunded`, now)).appliedNow) returned += redemption.pointsSpent;
+    if ((await returnPoints(ctx, redemption, ledgerKeys.rewardReturnedOnRefund(redemption.redemptionId), `order ${orderId} was refunded`, now)).appliedNow) returned += redemption.pointsSpent;
   }
   return returned;
 }
@@ -236,12 +238,14 @@ export async function expireUnusedCodes(ctx: AppContext, shop: string, now: Date
   let expired = 0;
   const recent = new Date(now.getTime() - 7 * 86_400_000);
   for (const redemption of await redemptionModel(ctx.connection).find({ shop, status: { $in: ['issued', 'expired'] }, code: { $exists: true }, expiresAt: { $lte: now, $gte: recent } }).lean()) {
+    const outcome = await decideOutcome(ctx.connection, redemption, 'expired', null, now);
+    if (outcome.outcome !== 'expired') continue;
     if (redemption.status === 'issued') {
-      if (!(await settleRedemption(ctx.connection, redemption, 'issued', { status: 'expired', settledAt: now }))) continue;
+      await settleRedemption(ctx.connection, redemption, { status: 'expired', settledAt: now });
       expired++;
     }
     if (program.redemption.returnPointsForExpiredCodes) {
-      await returnPoints(ctx, redemption, `redeem_expired:${redemption.redemptionId}`, `${redemption.code} expired unused`, now);
+      await returnPoints(ctx, redemption, ledgerKeys.rewardExpiredUnused(redemption.redemptionId), `${redemption.code} expired unused`, now);
     }
   }
   return expired;

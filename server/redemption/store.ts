@@ -1,4 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
+import { insertOnce } from '../platform/atomic.js';
 import type { RewardValue } from './quote.js';
 import { isDuplicateKey, modelOn } from '../platform/models.js';
 
@@ -76,10 +77,50 @@ export async function customerRedemptions(connection: Connection, shop: string, 
   return redemptionModel(connection).find({ shop, customerId }).sort({ createdAt: -1 }).limit(limit).lean();
 }
 
-/** Moves a redemption from one status to the next; false when it was not in `from`. */
-export async function settleRedemption(connection: Connection, doc: Redemption, from: RedemptionStatus, to: Partial<Redemption> & { status: RedemptionStatus }): Promise<boolean> {
-  const result = await redemptionModel(connection).updateOne({ _id: doc._id, status: from }, { $set: to });
-  return result.modifiedCount === 1;
+/**
+ * Records a redemption's status for display and queries. Only the caller that owns the move writes
+ * it (the request that created the redemption, or the winner of its outcome below), so a plain
+ * update is enough.
+ */
+export async function settleRedemption(connection: Connection, doc: Redemption, to: Partial<Redemption> & { status: RedemptionStatus }): Promise<void> {
+  await redemptionModel(connection).updateOne({ _id: doc._id }, { $set: to });
+}
+
+/**
+ * What became of an issued code, decided once: used by an order, or expired unused. The first
+ * insert under the redemption's _id wins (a guarded status update would let both win on FerretDB).
+ */
+export interface RedemptionOutcome {
+  _id: string;
+  shop: string;
+  outcome: 'used' | 'expired';
+  orderId: string | null;
+  decidedAt: Date;
+}
+
+const redemptionOutcomeSchema = new Schema<RedemptionOutcome>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    outcome: { type: String, required: true },
+    orderId: { type: String, default: null },
+    decidedAt: { type: Date, required: true },
+  },
+  { collection: 'redemption_outcomes', versionKey: false },
+);
+redemptionOutcomeSchema.index({ shop: 1 });
+
+export function redemptionOutcomeModel(connection: Connection): Model<RedemptionOutcome> {
+  return modelOn(connection, 'RedemptionOutcome', redemptionOutcomeSchema);
+}
+
+/** Decides the code's outcome if it is still open; returns the outcome that stands (this one or an earlier). */
+export async function decideOutcome(connection: Connection, doc: Redemption, outcome: RedemptionOutcome['outcome'], orderId: string | null, now: Date): Promise<RedemptionOutcome> {
+  const candidate: RedemptionOutcome = { _id: doc._id, shop: doc.shop, outcome, orderId, decidedAt: now };
+  if (await insertOnce(redemptionOutcomeModel(connection), candidate)) return candidate;
+  const standing = await redemptionOutcomeModel(connection).findById(doc._id).lean();
+  if (!standing) throw new Error(`the outcome of ${doc._id} could not be read`);
+  return standing;
 }
 
 /**

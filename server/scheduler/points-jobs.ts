@@ -1,11 +1,12 @@
 import type { AppContext } from '../platform/context.js';
 import { expireBatches, expireInactive } from './expiry.js';
-import { applyEntry, ledgerEntryModel, ledgerHeadModel, newestEntry, orderEntries } from '../ledger/index.js';
+import { applyEntry, customerMovements, customersWithLedger, ledgerKeys, newestEntry, orderEntries } from '../ledger/index.js';
 import { orderPointsModel } from '../earning/index.js';
 import { loadProgram } from '../program/index.js';
 import { recordReminder } from './store.js';
-import { expireUnusedCodes } from '../redemption/index.js';
+import { expireUnusedCodes, releaseExpiredHolds } from '../redemption/index.js';
 import type { ScheduledJob } from './scheduler.js';
+import { expireExports, expireWebhookLog } from '../compliance/index.js';
 
 /** Pending points whose return window has closed become available, once per order. */
 export async function releasePendingPoints(ctx: AppContext, shop: string, now: Date): Promise<number> {
@@ -18,7 +19,7 @@ export async function releasePendingPoints(ctx: AppContext, shop: string, now: D
     if (pending <= 0) continue;
     const result = await applyEntry(
       ctx.connection,
-      { shop, customerId: order.customerId, key: `release:order:${order.orderId}`, type: 'release', available: pending, pending: -pending, reason: 'return window closed', source: `order ${order.orderId}`, orderId: order.orderId, guard: 'none' },
+      { shop, customerId: order.customerId, key: ledgerKeys.pendingReleased(order.orderId), type: 'release', available: pending, pending: -pending, reason: 'return window closed', source: `order ${order.orderId}`, orderId: order.orderId, guard: 'none' },
       now,
     );
     if (result.appliedNow) released += pending;
@@ -36,13 +37,12 @@ export async function expireInactivePoints(ctx: AppContext, shop: string, now: D
   const program = await loadProgram(ctx.connection, shop);
   const totals = { expired: 0, reminded: 0 };
   if (!program || program.expiry.mode === 'none') return totals;
-  const heads = await ledgerHeadModel(ctx.connection).find({ shop }, { customerId: 1 }).lean();
-  for (const { customerId } of heads) {
+  for (const customerId of await customersWithLedger(ctx.connection, shop)) {
     const newest = await newestEntry(ctx.connection, shop, customerId);
     if (!newest) continue;
     if (program.expiry.mode === 'batch') {
       // Each credit is a batch; spending and earlier expiry count against the oldest batches first.
-      const entries = await ledgerEntryModel(ctx.connection).find({ shop, customerId }, { key: 1, available: 1, createdAt: 1 }).lean();
+      const entries = await customerMovements(ctx.connection, shop, customerId);
       const batches = entries.filter((entry) => entry.available > 0).map((entry) => ({ key: entry.key, points: entry.available, earnedAt: entry.createdAt }));
       const used = entries.filter((entry) => entry.available < 0).reduce((sum, entry) => sum - entry.available, 0);
       const expiring = expireBatches(program, batches, used, newest.balance, now);
@@ -50,7 +50,7 @@ export async function expireInactivePoints(ctx: AppContext, shop: string, now: D
         const day = now.toISOString().slice(0, 10);
         const result = await applyEntry(
           ctx.connection,
-          { shop, customerId, key: `expire:${customerId}:${day}`, type: 'expire', available: -expiring, pending: 0, reason: `points earned more than ${program.expiry.days} days ago`, source: 'expiry', guard: 'clamp' },
+          { shop, customerId, key: ledgerKeys.pointsExpired(customerId, day), type: 'expire', available: -expiring, pending: 0, reason: `points earned more than ${program.expiry.days} days ago`, source: 'expiry', guard: 'clamp' },
           now,
         );
         if (result.appliedNow) totals.expired += expiring;
@@ -65,7 +65,7 @@ export async function expireInactivePoints(ctx: AppContext, shop: string, now: D
     } else if (decision.action === 'expire') {
       const result = await applyEntry(
         ctx.connection,
-        { shop, customerId, key: `expire:${customerId}:${decision.on}`, type: 'expire', available: -decision.points, pending: 0, reason: `no activity for ${program.expiry.days} days`, source: 'expiry', guard: 'clamp' },
+        { shop, customerId, key: ledgerKeys.pointsExpired(customerId, decision.on), type: 'expire', available: -decision.points, pending: 0, reason: `no activity for ${program.expiry.days} days`, source: 'expiry', guard: 'clamp' },
         now,
       );
       if (result.appliedNow) totals.expired += decision.points;
@@ -77,5 +77,8 @@ export async function expireInactivePoints(ctx: AppContext, shop: string, now: D
 export const pointsJobs: ScheduledJob[] = [
   { name: 'release-pending', period: 'hour', run: async (ctx, shop, now) => void (await releasePendingPoints(ctx, shop, now)) },
   { name: 'expire-inactive', period: 'day', run: async (ctx, shop, now) => void (await expireInactivePoints(ctx, shop, now)) },
+  { name: 'retention-webhook-log', period: 'day', run: async (ctx, shop, now) => void (await expireWebhookLog(ctx.connection, shop, now)) },
+  { name: 'retention-exports', period: 'day', run: async (ctx, shop, now) => void (await expireExports(ctx.connection, shop, now)) },
   { name: 'expire-reward-codes', period: 'hour', run: async (ctx, shop, now) => void (await expireUnusedCodes(ctx, shop, now)) },
+  { name: 'release-expired-holds', period: 'hour', run: async (ctx, shop, now) => void (await releaseExpiredHolds(ctx, shop, now)) },
 ];

@@ -4,6 +4,7 @@ import { shopperView } from './shopper-view.js';
 import { findOrderPoints } from '../earning/index.js';
 import { checkoutTokenVerifier, InvalidSessionToken, type CheckoutTokenClaims } from '../shopify/session-token.js';
 import { redeemAndRespond } from '../redemption/index.js';
+import { rateLimiter } from '../platform/rate-limit.js';
 
 function claimsOf(res: Response): CheckoutTokenClaims {
   return res.locals.checkout as CheckoutTokenClaims;
@@ -13,10 +14,18 @@ function claimsOf(res: Response): CheckoutTokenClaims {
  * /extensions: the backend of the checkout, thank-you and customer-account UI extensions. They
  * run in Shopify's sandbox on another origin and call with the extension's session token, so
  * CORS is open to any origin but nothing is answered without a valid token.
+ *
+ * Limits: per address (the caller reaches the app directly, so through the operator's proxies
+ * only), and per token subject: the buyer, or all of a shop's anonymous buyers together.
  */
 export function extensionsRouter(ctx: AppContext): Router {
   const router = Router();
   const verify = checkoutTokenVerifier(ctx.config);
+  const limit = ctx.config.proxyRateLimitPerMinute;
+  const perIp = rateLimiter(limit * 10);
+  const perBuyer = rateLimiter(limit);
+  const anonymousPerShop = rateLimiter(limit * 50);
+  const tooMany = (res: Response) => res.set('Retry-After', '60').status(429).json({ error: 'rate_limited', message: 'Too many requests; try again in a minute' });
 
   router.use('/extensions', async (req: Request, res: Response, next: NextFunction) => {
     res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Authorization, Content-Type', 'Access-Control-Allow-Methods': 'GET, POST', 'Cache-Control': 'private, no-store' });
@@ -24,10 +33,20 @@ export function extensionsRouter(ctx: AppContext): Router {
       res.status(204).end();
       return;
     }
+    const at = ctx.clock().getTime();
+    if (!perIp(req.ip ?? 'unknown', at)) {
+      tooMany(res);
+      return;
+    }
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     try {
       if (!match) throw new InvalidSessionToken('Authorization: Bearer <session token> is required');
-      res.locals.checkout = await verify(match[1]!);
+      const claims = await verify(match[1]!);
+      if (!(claims.customerId === null ? anonymousPerShop(claims.shop, at) : perBuyer(`${claims.shop}|${claims.customerId}`, at))) {
+        tooMany(res);
+        return;
+      }
+      res.locals.checkout = claims;
       next();
     } catch (error) {
       if (!(error instanceof InvalidSessionToken)) throw error;

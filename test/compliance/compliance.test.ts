@@ -26,6 +26,8 @@ describe('compliance topics', () => {
 
   async function customerWithOrder(id: number): Promise<void> {
     await deliverAndDrain(app, [devstore.addCustomer(shop, { id, email: `ada${id}@example.com`, firstName: 'Ada', lastName: 'Lovelace', tags: ['vip'] })]);
+    // Customer payloads carry no tags since API 2025-01: they arrive as customer.tags_added.
+    await deliverAndDrain(app, [devstore.tagCustomer(shop, id, ['vip'])]);
     const order = devstore.createOrder(shop, { customerId: id, lines: [{ priceMinor: 12_300 }] });
     await deliverAndDrain(app, devstore.pay(shop, order.id));
   }
