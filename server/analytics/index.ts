@@ -1,0 +1,6 @@
+export { churnRiskOf, customerInsight, ticketOf, type ChurnRisk, type CustomerInsight } from './insight.js';
+export { analyticsJobs } from './jobs.js';
+export { analyticsReport, summarizeOrders, type Analytics, type OrderDay, type PaidOrderFact } from './metrics.js';
+export { analyticsRouter } from './routes.js';
+export { analyticsFor, insightFor, recordPaidOrder, type PaidOrderInput } from './service.js';
+export { orderDayModel, paidOrderModel } from './store.js';

@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../platform/context.js';
+import { apiLocals } from '../platform/api-locals.js';
+import { parseDayRange } from '../accounting/index.js';
+import { analyticsCsv } from './metrics.js';
+import { analyticsFor, insightFor } from './service.js';
+
+const interval = z.object({ interval: z.enum(['day', 'week']).optional() });
+const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id (digits)');
+
+/** GET /api/analytics (JSON or `?format=csv`) and GET /api/customers/{id}/insight. */
+export function analyticsRouter(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/analytics', async (req, res) => {
+    const { shop } = apiLocals(res);
+    const now = ctx.clock();
+    const query = parseDayRange(req.query, now);
+    const grouping = interval.safeParse(req.query);
+    if (!query.ok || !grouping.success) {
+      res.status(422).json({ error: 'invalid_request', errors: { ...(query.ok ? {} : query.errors), ...(grouping.success ? {} : { interval: 'day or week' }) } });
+      return;
+    }
+    const analytics = await analyticsFor(ctx, shop, query.range, now, grouping.data.interval);
+    if (!analytics) {
+      res.status(404).json({ error: 'not_found', message: 'This shop has no program yet' });
+      return;
+    }
+    if (query.format === 'csv') {
+      res.type('text/csv').attachment(`loyalty-analytics-${query.range.from}-to-${query.range.to}.csv`).send(analyticsCsv(analytics));
+      return;
+    }
+    res.json(analytics);
+  });
+
+  router.get('/customers/:customerId/insight', async (req, res) => {
+    const { shop } = apiLocals(res);
+    const id = customerId.safeParse(req.params.customerId);
+    if (!id.success) {
+      res.status(422).json({ error: 'invalid_request', errors: { customerId: id.error.issues[0]?.message } });
+      return;
+    }
+    const insight = await insightFor(ctx, shop, id.data, ctx.clock());
+    if (!insight) {
+      res.status(404).json({ error: 'not_found', message: 'This shop has no program yet' });
+      return;
+    }
+    res.json(insight);
+  });
+  return router;
+}

@@ -1,0 +1,99 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey, modelOn } from '../platform/models.js';
+import { replaceById } from '../accounting/index.js';
+import type { OrderDay, PaidOrderFact } from './metrics.js';
+
+/** Every paid order the app saw, members' or not: written once, by order id. */
+export interface PaidOrder extends PaidOrderFact {
+  /** `${shop}|${orderId}` */
+  _id: string;
+  shop: string;
+  orderId: string;
+  currency: string;
+  paidAt: Date;
+}
+
+const paidOrderSchema = new Schema<PaidOrder>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    orderId: { type: String, required: true },
+    customerId: { type: String, default: null },
+    member: { type: Boolean, required: true },
+    amount: { type: Number, required: true },
+    currency: { type: String, required: true },
+    cashBack: { type: Number, required: true },
+    paidAt: { type: Date, required: true },
+    day: { type: String, required: true },
+  },
+  { collection: 'paid_orders', versionKey: false },
+);
+paidOrderSchema.index({ shop: 1, day: 1 });
+paidOrderSchema.index({ shop: 1, customerId: 1, paidAt: -1 });
+
+export function paidOrderModel(connection: Connection): Model<PaidOrder> {
+  return modelOn(connection, 'PaidOrder', paidOrderSchema);
+}
+
+/** One UTC day of paid orders, summed; rewritten whole by each recompute. */
+interface StoredOrderDay extends OrderDay {
+  _id: string;
+  shop: string;
+  computedAt: Date;
+}
+
+const orderDaySchema = new Schema<StoredOrderDay>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    day: { type: String, required: true },
+    memberOrders: { type: Number, required: true },
+    memberRevenue: { type: Number, required: true },
+    nonMemberOrders: { type: Number, required: true },
+    nonMemberRevenue: { type: Number, required: true },
+    guestOrders: { type: Number, required: true },
+    cashBack: { type: Number, required: true },
+    memberBuyers: { type: [String], default: [] },
+    nonMemberBuyers: { type: [String], default: [] },
+    computedAt: { type: Date, required: true },
+  },
+  { collection: 'order_days', versionKey: false },
+);
+orderDaySchema.index({ shop: 1, day: 1 }, { unique: true });
+
+export function orderDayModel(connection: Connection): Model<StoredOrderDay> {
+  return modelOn(connection, 'OrderDay', orderDaySchema);
+}
+
+/** Inserts the order once; false when it was already recorded. */
+export async function insertPaidOrder(connection: Connection, order: PaidOrder): Promise<boolean> {
+  try {
+    await paidOrderModel(connection).create(order);
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+export async function paidOrdersOfDays(connection: Connection, shop: string, from: string, to: string): Promise<PaidOrderFact[]> {
+  return paidOrderModel(connection).find({ shop, day: { $gte: from, $lte: to } }, { _id: 0, customerId: 1, member: 1, amount: 1, cashBack: 1, day: 1 }).lean<PaidOrderFact[]>();
+}
+
+export async function firstOrderDay(connection: Connection, shop: string): Promise<string | null> {
+  return (await paidOrderModel(connection).findOne({ shop }, { _id: 0, day: 1 }).sort({ day: 1 }).lean<{ day: string }>())?.day ?? null;
+}
+
+export async function customerPaidOrders(connection: Connection, shop: string, customerId: string): Promise<PaidOrder[]> {
+  return paidOrderModel(connection).find({ shop, customerId }).sort({ paidAt: 1 }).lean<PaidOrder[]>();
+}
+
+export async function writeOrderDays(connection: Connection, shop: string, from: string, to: string, days: OrderDay[], now: Date): Promise<void> {
+  const model = orderDayModel(connection);
+  for (const day of days) await replaceById(model, { ...day, _id: `${shop}|${day.day}`, shop, computedAt: now });
+  await model.deleteMany({ shop, day: { $gte: from, $lte: to, $nin: days.map((day) => day.day) } });
+}
+
+export async function orderDaysOf(connection: Connection, shop: string, from: string, to: string): Promise<OrderDay[]> {
+  return orderDayModel(connection).find({ shop, day: { $gte: from, $lte: to } }, { _id: 0, shop: 0, computedAt: 0 }).lean<OrderDay[]>();
+}

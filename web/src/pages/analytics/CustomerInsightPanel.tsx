@@ -1,0 +1,44 @@
+import { Badge, BlockStack, Card, InlineGrid, InlineStack, SkeletonBodyText, Text } from '@shopify/polaris';
+import { useEffect, useState } from 'react';
+import type { CustomerInsight } from '../../../../server/analytics/insight.js';
+import { moneyFormatter } from '../../../../server/platform/money.js';
+import { api } from '../../api.js';
+import { t } from '../../i18n.js';
+
+type InsightBody = Omit<CustomerInsight, 'firstOrderAt' | 'lastOrderAt' | 'goodwill'> & {
+  lastOrderAt: string | null;
+  goodwill: { points: number; value: number; adjustments: Array<{ points: number; reason: string; ticket: string | null; createdAt: string }> };
+};
+
+const RISK_TONE = { low: 'success', medium: 'attention', high: 'critical', unknown: undefined } as const;
+
+/** A customer's orders, churn risk and support goodwill, for the customer page. */
+export function CustomerInsightPanel({ customerId, currency }: { customerId: string; currency: string }) {
+  const [insight, setInsight] = useState<InsightBody | null>(null);
+  useEffect(() => {
+    api<InsightBody>(`/customers/${customerId}/insight`).then(setInsight, () => setInsight(null));
+  }, [customerId]);
+  const money = moneyFormatter(currency);
+  if (!insight) return <Card><SkeletonBodyText lines={4} /></Card>;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">{t('insight.title')}</Text>
+        <InlineGrid columns={2} gap="300">
+          <BlockStack><Text as="p" tone="subdued" variant="bodySm">{t('insight.orders')}</Text><Text as="p" fontWeight="semibold">{insight.orders}</Text></BlockStack>
+          <BlockStack><Text as="p" tone="subdued" variant="bodySm">{t('insight.lifetimeValue')}</Text><Text as="p" fontWeight="semibold">{money(insight.lifetimeValue)}</Text></BlockStack>
+          <BlockStack><Text as="p" tone="subdued" variant="bodySm">{t('insight.lastOrder')}</Text><Text as="p" fontWeight="semibold">{insight.lastOrderAt ? new Date(insight.lastOrderAt).toLocaleDateString() : '—'}</Text></BlockStack>
+          <BlockStack><Text as="p" tone="subdued" variant="bodySm">{t('insight.interval')}</Text><Text as="p" fontWeight="semibold">{insight.usualIntervalDays === null ? '—' : t('insight.days', { days: insight.usualIntervalDays })}</Text></BlockStack>
+        </InlineGrid>
+        <Text as="p">{t('insight.churnRisk')} <Badge tone={RISK_TONE[insight.churnRisk]}>{t(`insight.risk.${insight.churnRisk}`)}</Badge></Text>
+        <Text as="p" tone="subdued" variant="bodySm">{t('insight.goodwill', { points: insight.goodwill.points, value: money(insight.goodwill.value) })}</Text>
+        {insight.goodwill.adjustments.map((adjustment) => (
+          <InlineStack key={adjustment.createdAt + adjustment.reason} gap="200" blockAlign="center">
+            <Text as="span" variant="bodySm">+{adjustment.points} · {adjustment.reason}</Text>
+            {adjustment.ticket && <Badge>{adjustment.ticket}</Badge>}
+          </InlineStack>
+        ))}
+      </BlockStack>
+    </Card>
+  );
+}
