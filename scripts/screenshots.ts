@@ -28,14 +28,15 @@ try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.setDefaultTimeout(15_000);
   const frame = page.frameLocator('#app');
-  const shot = async (name: string) => {
-    await page.waitForTimeout(400);
-    await page.screenshot({ path: path.join(out, `${name}.png`), fullPage: false });
+  const shot = async (name: string, target: typeof page = page) => {
+    await target.waitForTimeout(400);
+    await target.screenshot({ path: path.join(out, `${name}.png`), fullPage: false });
     console.log(`docs/screenshots/${name}.png`);
   };
 
   await page.goto(admin);
   await frame.getByRole('heading', { name: 'Set up your loyalty program' }).waitFor();
+  await frame.locator('#economics-verdict').waitFor();
   await shot('admin-onboarding');
 
   const token = signSessionToken({ shop: DEMO_SHOP, apiKey: config.shopifyApiKey, apiSecret: config.shopifyApiSecret });
@@ -43,18 +44,41 @@ try {
   const program = (await (await fetch(`${app.url}/api/program`, { headers })).json()) as Program;
   await fetch(`${app.url}/api/program`, { method: 'PUT', headers, body: JSON.stringify({ ...program, onboarded: true }) });
 
-  await page.goto(admin);
-  await frame.locator('#economics-give-back').waitFor();
-  await shot('admin-program');
-  await frame.getByRole('tab', { name: 'Customers' }).click();
-  await frame.getByText('Ada Lovelace').waitFor();
-  await shot('admin-customers');
-  await frame.getByText('Ada Lovelace').click();
-  await frame.locator('#customer-balance').waitFor();
-  await shot('admin-customer');
-  await frame.getByRole('tab', { name: 'Activity' }).click();
-  await frame.getByText('Webhook deliveries').waitFor();
-  await shot('admin-activity');
+  // Every admin page, on a desktop and on a 390 px phone, each opened at its own URL.
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  phone.setDefaultTimeout(15_000);
+  const pages: Array<{ name: string; hash: string; ready: (target: typeof frame) => Promise<void> }> = [
+    { name: 'admin-home', hash: '#/', ready: (target) => target.locator('#home-held').waitFor() },
+    { name: 'admin-program', hash: '#/program', ready: (target) => target.locator('#economics-give-back').waitFor() },
+    { name: 'admin-customers', hash: '#/customers', ready: (target) => target.getByText('Ada Lovelace').waitFor() },
+    { name: 'admin-customer', hash: '#/customers/7001001', ready: (target) => target.locator('#customer-balance').waitFor() },
+    { name: 'admin-activity', hash: '#/activity', ready: (target) => target.getByText('Webhook deliveries').waitFor() },
+    { name: 'admin-analytics', hash: '#/analytics', ready: (target) => target.getByRole('heading', { name: 'Analytics' }).first().waitFor() },
+  ];
+  for (const [target, suffix] of [[page, ''], [phone, '-phone']] as const) {
+    for (const entry of pages) {
+      // A change of hash alone would not reload the frame: start from a blank page each time.
+      await target.goto('about:blank');
+      await target.goto(`${admin}${entry.hash}`);
+      await entry.ready(target.frameLocator('#app'));
+      await shot(`${entry.name}${suffix}`, target);
+    }
+  }
+  // The economics panel sits below the form on a phone: photograph it there too.
+  await phone.goto('about:blank');
+  await phone.goto(`${admin}#/program`);
+  await phone.frameLocator('#app').locator('#economics-verdict').scrollIntoViewIfNeeded();
+  await shot('admin-program-economics-phone', phone);
+  // The save bar and the resource picker are drawn by the admin around the app.
+  await page.goto('about:blank');
+  await page.goto(`${admin}#/program`);
+  await frame.getByLabel('Type').last().selectOption('free_product');
+  await frame.getByRole('button', { name: 'Choose product: Product given away' }).click();
+  await page.getByRole('dialog').getByText('House blend, 250 g').waitFor();
+  await shot('admin-resource-picker');
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('region', { name: 'Unsaved changes' }).getByRole('button', { name: 'Discard' }).click();
+  await phone.close();
 
   await page.goto(`${store}/products/801`);
   await page.click('.tally__button');

@@ -1,4 +1,4 @@
-import { currencyDecimals, moneyFormatter } from '../platform/money.js';
+import { currencyDecimals } from '../platform/money.js';
 import type { Program, Reward } from './program.js';
 
 /** The shop's recent trade, which turns a program into money. Amounts in minor units. */
@@ -11,36 +11,71 @@ export interface RecentOrders {
   outstandingPoints: number;
 }
 
+/** Where the give-back rate sits against what loyalty programs usually return (1–5 % of spend). */
+export type Band = 'none' | 'below' | 'within' | 'above' | 'far_above';
+
+export type Verdict = 'off' | 'incomplete' | 'too_stingy' | 'slow_first_reward' | 'balanced' | 'generous' | 'too_generous';
+
+/** A fact behind the verdict, for the admin to put in words; `values` fill its placeholders. */
+export type Finding =
+  | { code: 'program_off' }
+  | { code: 'reward_without_cost'; values: { reward: string } }
+  | { code: 'reward_without_value'; values: { reward: string } }
+  | { code: 'no_reward' }
+  | { code: 'earning_incomplete' }
+  | { code: 'below_minimum_order'; values: { minimum: number } }
+  | { code: 'band'; values: { band: Band; rate: number } }
+  | { code: 'first_reward'; values: { orders: number } }
+  | { code: 'first_reward_slow'; values: { orders: number; averageOrder: number } }
+  | { code: 'punch_card'; values: { bonusPoints: number; everyNthOrder: number } }
+  | { code: 'cash_back'; values: { rate: number } }
+  | { code: 'multipliers_extra' }
+  | { code: 'product_price_assumed'; values: { reward: string } };
+
 export interface Economics {
-  /** Money value of one point at the best-value reward, in minor units (fractional). */
+  /** Money value of one point at the best-value reward, in minor units (fractional; 0 when no reward can be valued). */
   pointValue: number;
-  /** Share of spend returned to customers once their points are redeemed (0.02 = 2 %). */
+  /** Points an average order earns, punch card bonus included (averaged over its cycle). */
+  pointsPerOrder: number;
+  /** Share of spend returned to customers once their points are redeemed, cash back included (0.02 = 2 %). */
   giveBackRate: number;
+  band: Band;
   /** Cost of the program per 100 units of revenue, in minor units. */
   costPer100: number;
   averageOrder: number;
-  /** Orders of average size before the cheapest reward; null when the program earns nothing. */
+  /** Orders of average size before the cheapest reward; null when the program earns no points or has no reward. */
   ordersToFirstReward: number | null;
   /** What the shop's last `days` of orders would cost under this program, in minor units. */
   projectedCost: number;
   /** What the points customers already hold are worth, in minor units. */
   liability: number;
-  verdict: 'too_generous' | 'too_stingy' | 'balanced';
-  reasons: string[];
+  /** Whether the program earns points at all (cash back instead of points earns none). */
+  earnsPoints: boolean;
+  verdict: Verdict;
+  findings: Finding[];
 }
 
-/** Peers' programs return 1-5 % of spend; outside this band merchants lose margin or customers lose interest. */
-const GENEROUS_ABOVE = 0.1;
-const STINGY_BELOW = 0.005;
+/** Loyalty programs usually return 1–5 % of spend; above 10 % they eat the margin, below 1 % few notice. */
+export const BAND = { low: 0.01, high: 0.05, ceiling: 0.1 } as const;
 const MAX_ORDERS_TO_FIRST_REWARD = 10;
 /** A free-shipping reward is worth roughly one shipping charge; without the shop's figures we assume 8 % of an order. */
 const SHIPPING_SHARE_OF_ORDER = 0.08;
+/** A free product whose price is unknown is valued at a tenth of an average order. */
+const UNKNOWN_PRODUCT_SHARE_OF_ORDER = 0.1;
 
-/** The money a reward is worth to a customer with an average order, in minor units. */
-function rewardValue(reward: Reward, averageOrder: number): number {
+/** Prices the admin knows (from the resource picker) by variant id, in minor units. */
+export type VariantPrices = Readonly<Record<string, number>>;
+
+function positive(value: number): boolean {
+  return Number.isFinite(value) && value > 0;
+}
+
+/** The money a reward is worth to a customer with an average order, in minor units; NaN when a field is unset. */
+function rewardValue(reward: Reward, averageOrder: number, prices: VariantPrices): number {
   switch (reward.type) {
     case 'amount_off':
-      return reward.amountOff;
+      // A discount cannot take more than the order.
+      return Math.min(reward.amountOff, averageOrder);
     case 'store_credit':
       return reward.creditAmount;
     case 'points_for_money':
@@ -50,56 +85,101 @@ function rewardValue(reward: Reward, averageOrder: number): number {
     case 'free_shipping':
       return averageOrder * SHIPPING_SHARE_OF_ORDER;
     case 'free_product':
-      // The product's price is in Shopify, not in the program; value it as a tenth of an order.
-      return averageOrder / 10;
+      return prices[reward.variantId] ?? averageOrder * UNKNOWN_PRODUCT_SHARE_OF_ORDER;
   }
 }
 
+export function bandOf(rate: number): Band {
+  if (rate <= 0) return 'none';
+  if (rate < BAND.low) return 'below';
+  if (rate <= BAND.high) return 'within';
+  if (rate <= BAND.ceiling) return 'above';
+  return 'far_above';
+}
+
+/** Points an order of `amount` earns under the base rate, the minimum order and the per-order cap (rounded down, as earning does). */
+function basePoints(earning: Program['earning'], amount: number, unit: number): number {
+  if (amount < earning.minimumOrderAmount) return 0;
+  const points = Math.floor((amount * earning.pointsPerCurrencyUnit) / unit);
+  return earning.caps.perOrder === null ? points : Math.min(points, earning.caps.perOrder);
+}
+
 /**
- * What a program costs, before it costs anything: the give-back rate (points earned per unit of
- * spend × money per point at the best-value reward, plus cash back), cost per 100 of revenue,
- * orders to the first reward, the cost of the recent orders under it and the liability of the
- * points already held. The verdict explains itself in `reasons`.
+ * What a program costs, before it costs anything: the give-back rate (points an average order
+ * earns, punch card included, × money per point at the best-value reward, plus cash back), cost
+ * per 100 of revenue, orders to the first reward, the cost of the recent orders under it and the
+ * liability of the points already held. The verdict follows the band the rate falls in, so the
+ * two never disagree; `findings` say why, for the admin to put in words.
  */
-export function programEconomics(program: Program, recent: RecentOrders, fallbackAverageOrder: number): Economics {
+export function programEconomics(program: Program, recent: RecentOrders, fallbackAverageOrder: number, prices: VariantPrices = {}): Economics {
   const unit = 10 ** currencyDecimals(program.currency);
-  const money = moneyFormatter(program.currency);
-  const averageOrder = recent.orders > 0 ? recent.revenue / recent.orders : fallbackAverageOrder;
-  const rewards = program.rewards.filter((reward) => reward.enabled);
-  const pointValue = rewards.reduce((best, reward) => Math.max(best, rewardValue(reward, averageOrder) / reward.pointsCost), 0);
+  const averageOrder = recent.orders > 0 && recent.revenue > 0 ? recent.revenue / recent.orders : fallbackAverageOrder;
   const earning = program.earning;
+  const findings: Finding[] = [];
+
+  const enabledRewards = program.rewards.filter((reward) => reward.enabled);
+  const valued: Array<{ reward: Reward; value: number }> = [];
+  for (const reward of enabledRewards) {
+    const value = rewardValue(reward, averageOrder, prices);
+    if (!positive(reward.pointsCost)) findings.push({ code: 'reward_without_cost', values: { reward: reward.name } });
+    else if (!positive(value)) findings.push({ code: 'reward_without_value', values: { reward: reward.name } });
+    else {
+      valued.push({ reward, value });
+      if (reward.type === 'free_product' && prices[reward.variantId] === undefined) findings.push({ code: 'product_price_assumed', values: { reward: reward.name } });
+    }
+  }
+  const pointValue = valued.reduce((best, { reward, value }) => Math.max(best, value / reward.pointsCost), 0);
+
   const earnsPoints = !(earning.cashBack.enabled && earning.cashBack.insteadOfPoints);
-  const pointsPerMinor = earnsPoints ? earning.pointsPerCurrencyUnit / unit : 0;
-  const cashBackRate = earning.cashBack.enabled ? earning.cashBack.percent / 100 : 0;
-  const giveBackRate = program.enabled ? pointsPerMinor * pointValue + cashBackRate : 0;
-  const cheapest = rewards.reduce((min, reward) => Math.min(min, reward.pointsCost), Infinity);
-  const pointsPerOrder = averageOrder * pointsPerMinor;
+  const earningComplete = Number.isFinite(earning.pointsPerCurrencyUnit) && earning.pointsPerCurrencyUnit >= 0 && Number.isFinite(earning.minimumOrderAmount);
+  const punchCard = earning.punchCard.enabled && positive(earning.punchCard.everyNthOrder) && positive(earning.punchCard.bonusPoints) ? earning.punchCard.bonusPoints / earning.punchCard.everyNthOrder : 0;
+  const base = earnsPoints && earningComplete ? basePoints(earning, averageOrder, unit) : 0;
+  const pointsPerOrder = earnsPoints ? base + punchCard : 0;
+  const cashBackRate = earning.cashBack.enabled && positive(earning.cashBack.percent) ? earning.cashBack.percent / 100 : 0;
+  const pointsRate = averageOrder > 0 ? (pointsPerOrder * pointValue) / averageOrder : 0;
+  const giveBackRate = program.enabled ? pointsRate + cashBackRate : 0;
+  // Banded as shown (to a tenth of a percent), so "5.0 %" is never called above a band that ends at 5 %.
+  const band = bandOf(Math.round(giveBackRate * 1000) / 1000);
+
+  const cheapest = valued.reduce((min, { reward }) => Math.min(min, reward.pointsCost), Infinity);
   const ordersToFirstReward = pointsPerOrder > 0 && Number.isFinite(cheapest) ? Math.ceil(cheapest / pointsPerOrder) : null;
 
-  const reasons: string[] = [];
-  let verdict: Economics['verdict'] = 'balanced';
-  const percent = (rate: number) => `${(rate * 100).toFixed(1)} %`;
-  if (giveBackRate > GENEROUS_ABOVE) {
-    verdict = 'too_generous';
-    reasons.push(`Customers get back ${percent(giveBackRate)} of what they spend; most loyalty programs return 1–5 %, and above 10 % the program eats into your margin.`);
-  } else if (program.enabled && (giveBackRate < STINGY_BELOW || (ordersToFirstReward !== null && ordersToFirstReward > MAX_ORDERS_TO_FIRST_REWARD))) {
-    verdict = 'too_stingy';
-    if (giveBackRate < STINGY_BELOW) reasons.push(`Customers get back only ${percent(giveBackRate)} of what they spend; below 0.5 % few will notice the program.`);
-    if (ordersToFirstReward !== null && ordersToFirstReward > MAX_ORDERS_TO_FIRST_REWARD) {
-      reasons.push(`A customer needs ${ordersToFirstReward} average orders (${money(Math.round(averageOrder))} each) for the cheapest reward; more than ${MAX_ORDERS_TO_FIRST_REWARD} and most give up before their first one.`);
-    }
+  if (earnsPoints && !earningComplete) findings.push({ code: 'earning_incomplete' });
+  if (earnsPoints && earningComplete && averageOrder < earning.minimumOrderAmount) findings.push({ code: 'below_minimum_order', values: { minimum: earning.minimumOrderAmount } });
+  if (earnsPoints && valued.length === 0) findings.push({ code: 'no_reward' });
+  if (punchCard > 0 && earnsPoints) findings.push({ code: 'punch_card', values: { bonusPoints: earning.punchCard.bonusPoints, everyNthOrder: earning.punchCard.everyNthOrder } });
+  if (cashBackRate > 0) findings.push({ code: 'cash_back', values: { rate: cashBackRate } });
+  if (earnsPoints && (earning.multipliers.length > 0 || earning.promotions.length > 0)) findings.push({ code: 'multipliers_extra' });
+
+  let verdict: Verdict;
+  const incomplete = (earnsPoints && (!earningComplete || valued.length === 0)) || findings.some((finding) => finding.code === 'reward_without_cost' || finding.code === 'reward_without_value');
+  if (!program.enabled) {
+    verdict = 'off';
+    findings.unshift({ code: 'program_off' });
+  } else if (incomplete) {
+    verdict = 'incomplete';
   } else {
-    reasons.push(`Customers get back ${percent(giveBackRate)} of what they spend, within the usual 1–5 % band${ordersToFirstReward ? `, and reach a first reward after ${ordersToFirstReward} average orders` : ''}.`);
+    findings.unshift({ code: 'band', values: { band, rate: giveBackRate } });
+    const slow = ordersToFirstReward !== null && ordersToFirstReward > MAX_ORDERS_TO_FIRST_REWARD;
+    if (ordersToFirstReward !== null) findings.splice(1, 0, slow ? { code: 'first_reward_slow', values: { orders: ordersToFirstReward, averageOrder } } : { code: 'first_reward', values: { orders: ordersToFirstReward } });
+    if (band === 'far_above') verdict = 'too_generous';
+    else if (band === 'above') verdict = 'generous';
+    else if (band === 'none' || band === 'below') verdict = 'too_stingy';
+    else verdict = slow ? 'slow_first_reward' : 'balanced';
   }
+
   return {
     pointValue,
+    pointsPerOrder,
     giveBackRate,
+    band,
     costPer100: giveBackRate * 100 * unit,
     averageOrder,
     ordersToFirstReward,
     projectedCost: recent.revenue * giveBackRate,
-    liability: recent.outstandingPoints * pointValue,
+    liability: Math.max(0, recent.outstandingPoints) * pointValue,
+    earnsPoints,
     verdict,
-    reasons,
+    findings,
   };
 }

@@ -1,36 +1,44 @@
 import { Frame, Page, SkeletonBodyText, Card, Banner, Tabs, Toast } from '@shopify/polaris';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { Program } from '../../server/program/program.js';
 import { api } from './api.js';
 import { t } from './i18n.js';
 import { ActivityPage } from './pages/ActivityPage.js';
-import { CustomersPage } from './pages/CustomersPage.js';
+import { CustomersPage, CustomerView } from './pages/CustomersPage.js';
+import { HomePage } from './pages/HomePage.js';
 import { Onboarding } from './pages/Onboarding.js';
 import { ProgramPage } from './pages/ProgramPage.js';
+import { useRoute, type Route } from './routes.js';
+
+// Charts and the accounting table load only when the merchant opens Analytics, outside the initial bundle.
+const AnalyticsPage = lazy(() => import('./pages/analytics/AnalyticsPage.js'));
 
 export type Notify = (message: string, error?: boolean) => void;
 
 const TABS = [
+  { id: 'home', content: t('nav.home') },
   { id: 'program', content: t('nav.program') },
   { id: 'customers', content: t('nav.customers') },
   { id: 'activity', content: t('nav.activity') },
-];
+  { id: 'analytics', content: t('nav.analytics') },
+] as const;
+
+/** The tab a route belongs to: a customer's page is under Customers. */
+function tabOf(route: Route): number {
+  const page = route.page === 'customer' ? 'customers' : route.page;
+  return TABS.findIndex((tab) => tab.id === page);
+}
 
 export function App() {
   const [program, setProgram] = useState<Program | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [tab, setTab] = useState(() => Math.max(0, TABS.findIndex((candidate) => `#${candidate.id}` === window.location.hash)));
+  const { route, navigate } = useRoute();
   const [toast, setToast] = useState<{ message: string; error: boolean } | null>(null);
   const notify = useCallback<Notify>((message, error = false) => setToast({ message, error }), []);
 
   useEffect(() => {
     api<Program>('/program').then(setProgram, (error: Error) => setLoadError(error.message));
   }, []);
-
-  const selectTab = (index: number) => {
-    setTab(index);
-    window.location.hash = TABS[index]!.id;
-  };
 
   let content;
   if (loadError) {
@@ -54,10 +62,20 @@ export function App() {
   } else {
     content = (
       <>
-        <Tabs tabs={TABS} selected={tab} onSelect={selectTab} />
-        {tab === 0 && <ProgramPage program={program} onSaved={setProgram} notify={notify} />}
-        {tab === 1 && <CustomersPage program={program} notify={notify} />}
-        {tab === 2 && <ActivityPage notify={notify} />}
+        {/* Polaris ignores a click on the selected tab; on a customer's page the Customers tab still goes back to the list. */}
+        <div onClickCapture={(event) => { if (route.page === 'customer' && event.target instanceof Element && event.target.closest('#customers')) navigate({ page: 'customers' }); }}>
+          <Tabs tabs={TABS.map((tab) => ({ ...tab }))} selected={tabOf(route)} onSelect={(index) => navigate({ page: TABS[index]!.id })} />
+        </div>
+        {route.page === 'home' && <HomePage program={program} navigate={navigate} />}
+        {route.page === 'program' && <ProgramPage program={program} onSaved={setProgram} notify={notify} />}
+        {route.page === 'customers' && <CustomersPage onOpen={(customerId) => navigate({ page: 'customer', customerId })} />}
+        {route.page === 'customer' && <CustomerView key={route.customerId} customerId={route.customerId} program={program} onBack={() => navigate({ page: 'customers' })} notify={notify} />}
+        {route.page === 'activity' && <ActivityPage notify={notify} />}
+        {route.page === 'analytics' && (
+          <Suspense fallback={<Page title={t('nav.analytics')}><Card><SkeletonBodyText lines={8} /></Card></Page>}>
+            <AnalyticsPage notify={notify} />
+          </Suspense>
+        )}
       </>
     );
   }

@@ -1,4 +1,5 @@
 import { idToken } from './app-bridge.js';
+import { requestFailure } from './errors.js';
 
 export class ApiError extends Error {
   constructor(message: string, readonly status: number, readonly errors: Record<string, string>) {
@@ -14,14 +15,14 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
   const body = (await response.json().catch(() => ({}))) as { message?: string; errors?: Record<string, string> } & T;
-  if (!response.ok) throw new ApiError(body.message ?? `The request failed (${response.status})`, response.status, body.errors ?? {});
+  if (!response.ok) throw new ApiError(body.message ?? requestFailure(response.status), response.status, body.errors ?? {});
   return body;
 }
 
 /** Downloads an authenticated file (a data export) through a blob URL. */
 export async function download(path: string, filename: string): Promise<void> {
   const response = await fetch(`/api${path}`, { headers: { Authorization: `Bearer ${await idToken()}` } });
-  if (!response.ok) throw new ApiError(`The download failed (${response.status})`, response.status, {});
+  if (!response.ok) throw new ApiError(requestFailure(response.status), response.status, {});
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
   link.href = url;

@@ -3,8 +3,11 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Program } from '../../../server/program/program.js';
 import { ApiError, api } from '../api.js';
 import type { Notify } from '../App.js';
+import { currentStaffId } from '../app-bridge.js';
+import { humanErrors } from '../errors.js';
 import { t } from '../i18n.js';
-import { NumberField } from './fields.js';
+import { CustomerInsightPanel } from './analytics/CustomerInsightPanel.js';
+import { NumberField, TextInput } from './fields.js';
 
 interface CustomerRow {
   customerId: string;
@@ -24,27 +27,51 @@ interface CustomerDetail {
 }
 
 const LEDGER_TYPES = ['earn', 'bonus', 'reverse', 'release', 'order_edit', 'redeem', 'redeem_refund', 'adjust', 'expire'] as const;
-const STATUS_TONE: Record<string, 'success' | 'info' | 'attention' | 'critical' | undefined> = { issued: 'success', used: 'info', pending: 'attention', refunded: 'critical', expired: undefined, rejected: 'critical' };
+const STATUS_TONE: Record<string, 'success' | 'info' | 'attention' | 'critical' | undefined> = { issued: 'success', used: 'info', pending: 'attention', refunded: 'critical', expired: undefined };
 
-function CustomerView({ customerId, program, onBack, notify }: { customerId: string; program: Program; onBack(): void; notify: Notify }) {
+/** Why the adjust button cannot be pressed yet, or null when it can. */
+function adjustBlocker(points: number, reason: string): string | null {
+  if (!Number.isFinite(points)) return t('customer.needPoints');
+  if (points === 0) return t('customer.needNonZero');
+  if (reason.trim() === '') return t('customer.needReason');
+  return null;
+}
+
+function requestKey(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export function CustomerView({ customerId, program, onBack, notify }: { customerId: string; program: Program; onBack(): void; notify: Notify }) {
   const [detail, setDetail] = useState<CustomerDetail | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
   const [type, setType] = useState('');
   const [points, setPoints] = useState(Number.NaN);
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [confirming, setConfirming] = useState(false);
-  const [rewardId, setRewardId] = useState(program.rewards[0]?.id ?? '');
+  const rewards = program.rewards.filter((reward) => reward.enabled);
+  const [rewardId, setRewardId] = useState(rewards[0]?.id ?? '');
   const [busy, setBusy] = useState(false);
+  const [me, setMe] = useState<string | null>(null);
 
+  useEffect(() => {
+    currentStaffId().then(setMe, () => setMe(null));
+  }, []);
   const load = useCallback(() => {
-    api<CustomerDetail>(`/customers/${customerId}?limit=100${type ? `&type=${type}` : ''}`).then(setDetail, (error: Error) => notify(error.message, true));
-  }, [customerId, type, notify]);
+    api<CustomerDetail>(`/customers/${customerId}?limit=100${type ? `&type=${type}` : ''}`).then(
+      (body) => {
+        setDetail(body);
+        setLoadError(null);
+      },
+      (error: Error) => setLoadError(error.message),
+    );
+  }, [customerId, type]);
   useEffect(load, [load]);
 
   const adjust = async () => {
     setBusy(true);
     try {
-      await api(`/customers/${customerId}/adjustments`, { method: 'POST', body: { points, reason, requestKey: `adj-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}` } });
+      await api(`/customers/${customerId}/adjustments`, { method: 'POST', body: { points, reason, requestKey: requestKey('adj') } });
       setConfirming(false);
       setPoints(Number.NaN);
       setReason('');
@@ -53,36 +80,46 @@ function CustomerView({ customerId, program, onBack, notify }: { customerId: str
       load();
     } catch (error) {
       setConfirming(false);
-      if (error instanceof ApiError) setErrors(error.errors);
+      if (error instanceof ApiError) setErrors(humanErrors(error.errors));
       notify(error instanceof Error ? error.message : String(error), true);
     } finally {
       setBusy(false);
     }
   };
 
+  const reward = rewards.find((candidate) => candidate.id === rewardId);
+  const balance = detail?.points.balance ?? 0;
+  const shortBy = reward ? reward.pointsCost - balance : 0;
   const issue = async () => {
     setBusy(true);
     try {
-      const issued = await api<{ code: string | null }>(`/customers/${customerId}/redemptions`, { method: 'POST', body: { rewardId, requestKey: `staff-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}` } });
+      const issued = await api<{ code: string | null }>(`/customers/${customerId}/redemptions`, { method: 'POST', body: { rewardId, requestKey: requestKey('staff') } });
       notify(t('customer.rewardIssued', { code: issued.code ?? t('customer.storeCredit') }));
-      load();
     } catch (error) {
-      notify(error instanceof Error ? error.message : String(error), true);
+      notify(error instanceof ApiError && error.status === 409 ? t('customer.notEnoughPoints') : error instanceof Error ? error.message : String(error), true);
     } finally {
       setBusy(false);
+      load();
     }
   };
 
+  const title = detail ? [detail.profile?.firstName, detail.profile?.lastName].filter(Boolean).join(' ') || t('customer.title', { id: customerId }) : t('customer.title', { id: customerId });
+  const backAction = { content: t('nav.customers'), onAction: onBack };
   if (!detail) {
     return (
-      <Page backAction={{ content: t('nav.customers'), onAction: onBack }} title={t('customer.title', { id: customerId })}>
-        <Card><SkeletonBodyText lines={8} /></Card>
+      <Page backAction={backAction} title={title}>
+        {loadError ? <Banner tone="critical" title={t('customer.loadFailed')}><p>{loadError}</p></Banner> : <Card><SkeletonBodyText lines={8} /></Card>}
       </Page>
     );
   }
-  const name = [detail.profile?.firstName, detail.profile?.lastName].filter(Boolean).join(' ') || t('customer.title', { id: customerId });
+  const blocker = adjustBlocker(points, reason);
+  const after = Number.isFinite(points) ? balance + points : balance;
+  const belowZero = after < 0;
+  const staff = (staffId: string) => (staffId === me ? t('ledger.byYou') : t('ledger.by', { staff: staffId }));
+  // A refused staff redemption spent nothing: it is no reward of this customer's.
+  const redemptions = detail.redemptions.filter((redemption) => redemption.status !== 'rejected');
   return (
-    <Page backAction={{ content: t('nav.customers'), onAction: onBack }} title={name} subtitle={detail.profile?.email ?? undefined}>
+    <Page backAction={backAction} title={title} subtitle={detail.profile?.email ?? undefined}>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -105,7 +142,7 @@ function CustomerView({ customerId, program, onBack, notify }: { customerId: str
                   <DataTable
                     columnContentTypes={['text', 'text', 'numeric', 'numeric', 'text']}
                     headings={[t('ledger.date'), t('ledger.type'), t('ledger.points'), t('ledger.balance'), t('ledger.reason')]}
-                    rows={detail.ledger.map((entry) => [new Date(entry.createdAt).toLocaleString(), t(`ledgerType.${entry.type as (typeof LEDGER_TYPES)[number]}`), `${entry.points + entry.pending > 0 ? '+' : ''}${entry.points + entry.pending}${entry.pending ? ` (${t('customer.pending').toLowerCase()})` : ''}`, entry.balance, `${entry.reason}${entry.staffId ? ` · ${t('ledger.by', { staff: entry.staffId })}` : ''}`])}
+                    rows={detail.ledger.map((entry) => [new Date(entry.createdAt).toLocaleString(), t(`ledgerType.${entry.type as (typeof LEDGER_TYPES)[number]}`), `${entry.points + entry.pending > 0 ? '+' : ''}${entry.points + entry.pending}${entry.pending ? ` (${t('customer.pending').toLowerCase()})` : ''}`, entry.balance, `${entry.reason}${entry.staffId ? ` · ${staff(entry.staffId)}` : ''}`])}
                   />
                 )}
               </BlockStack>
@@ -114,27 +151,39 @@ function CustomerView({ customerId, program, onBack, notify }: { customerId: str
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
+            <CustomerInsightPanel customerId={customerId} currency={program.currency} />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">{t('customer.adjust')}</Text>
                 <FormLayout>
-                  <NumberField label={t('customer.adjustPoints')} helpText={t('customer.adjustHelp')} value={points} onChange={setPoints} error={errors.points} />
-                  <TextField label={t('customer.reason')} value={reason} onChange={setReason} error={errors.reason} autoComplete="off" multiline={2} />
-                  <Button variant="primary" onClick={() => setConfirming(true)} disabled={!Number.isFinite(points) || points === 0 || reason.trim() === ''}>{t('customer.adjustButton')}</Button>
+                  <NumberField label={t('customer.adjustPoints')} integer helpText={t('customer.adjustHelp')} value={points} onChange={setPoints} error={errors.points} />
+                  <TextInput label={t('customer.reason')} value={reason} onChange={setReason} error={errors.reason} multiline={2} />
+                  {belowZero && <Banner tone="warning"><p id="adjust-below-zero">{t('customer.belowZero', { balance, after })}</p></Banner>}
+                  <BlockStack gap="100">
+                    <InlineStack>
+                      <Button variant="primary" onClick={() => setConfirming(true)} disabled={blocker !== null}>{t('customer.adjustButton')}</Button>
+                    </InlineStack>
+                    {blocker && <Text as="p" tone="subdued" variant="bodySm" id="adjust-blocker">{blocker}</Text>}
+                  </BlockStack>
                 </FormLayout>
               </BlockStack>
             </Card>
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">{t('customer.rewards')}</Text>
-                <InlineStack gap="200" blockAlign="end">
-                  <Select label={t('customer.issueReward')} options={program.rewards.filter((reward) => reward.enabled).map((reward) => ({ label: `${reward.name} (${reward.pointsCost})`, value: reward.id }))} value={rewardId} onChange={setRewardId} />
-                  <Button onClick={issue} loading={busy}>{t('customer.issue')}</Button>
-                </InlineStack>
-                {detail.redemptions.length === 0 ? (
+                {rewards.length > 0 && (
+                  <BlockStack gap="100">
+                    <InlineStack gap="200" blockAlign="end">
+                      <Select label={t('customer.issueReward')} options={rewards.map((candidate) => ({ label: t('customer.rewardOption', { name: candidate.name, points: candidate.pointsCost }), value: candidate.id }))} value={rewardId} onChange={setRewardId} />
+                      <Button onClick={() => void issue()} loading={busy} disabled={shortBy > 0}>{t('customer.issue')}</Button>
+                    </InlineStack>
+                    {shortBy > 0 && <Text as="p" tone="subdued" variant="bodySm" id="issue-blocker">{t('customer.shortBy', { points: shortBy })}</Text>}
+                  </BlockStack>
+                )}
+                {redemptions.length === 0 ? (
                   <Text as="p" tone="subdued">{t('customer.noRewards')}</Text>
                 ) : (
-                  detail.redemptions.map((redemption) => (
+                  redemptions.map((redemption) => (
                     <InlineStack key={redemption.id} align="space-between">
                       <BlockStack>
                         <Text as="span" fontWeight="semibold">{redemption.code ?? t('customer.storeCredit')}</Text>
@@ -149,21 +198,23 @@ function CustomerView({ customerId, program, onBack, notify }: { customerId: str
           </BlockStack>
         </Layout.Section>
       </Layout>
-      <Modal open={confirming} onClose={() => setConfirming(false)} title={t('customer.confirmTitle')} primaryAction={{ content: t('customer.confirm'), onAction: adjust, loading: busy }} secondaryActions={[{ content: t('form.cancel'), onAction: () => setConfirming(false) }]}>
+      <Modal open={confirming} onClose={() => setConfirming(false)} title={t('customer.confirmTitle')} primaryAction={{ content: t('customer.confirm'), onAction: adjust, loading: busy, destructive: belowZero }} secondaryActions={[{ content: t('form.cancel'), onAction: () => setConfirming(false) }]}>
         <Modal.Section>
-          <Text as="p">{t('customer.confirmText', { points: points > 0 ? `+${points}` : String(points), name, reason })}</Text>
+          <BlockStack gap="200">
+            <Text as="p">{t('customer.confirmText', { points: points > 0 ? `+${points}` : String(points), name: title, reason })}</Text>
+            {belowZero && <Banner tone="warning"><p>{t('customer.belowZero', { balance, after })}</p></Banner>}
+          </BlockStack>
         </Modal.Section>
       </Modal>
     </Page>
   );
 }
 
-/** Customers: search by name, email or id; a customer's page has the ledger, rewards and adjustments. */
-export function CustomersPage({ program, notify }: { program: Program; notify: Notify }) {
+/** Customers: search by name, email or id; each customer opens at their own URL. */
+export function CustomersPage({ onOpen }: { onOpen(customerId: string): void }) {
   const [query, setQuery] = useState('');
   const [rows, setRows] = useState<CustomerRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
 
   useEffect(() => {
     const timer = setTimeout(() => {
@@ -172,7 +223,6 @@ export function CustomersPage({ program, notify }: { program: Program; notify: N
     return () => clearTimeout(timer);
   }, [query]);
 
-  if (selected) return <CustomerView customerId={selected} program={program} onBack={() => setSelected(null)} notify={notify} />;
   return (
     <Page title={t('customers.title')}>
       <BlockStack gap="400">
@@ -185,7 +235,7 @@ export function CustomersPage({ program, notify }: { program: Program; notify: N
             filterControl={<TextField label={t('customers.search')} labelHidden placeholder={t('customers.search')} value={query} onChange={setQuery} clearButton onClearButtonClick={() => setQuery('')} autoComplete="off" />}
             emptyState={rows !== null && query === '' ? <EmptyState heading={t('customers.emptyHeading')} image=""><p>{t('customers.emptyText')}</p></EmptyState> : undefined}
             renderItem={(row) => (
-              <ResourceItem id={row.customerId} onClick={() => setSelected(row.customerId)} accessibilityLabel={t('customers.open', { name: row.name ?? row.customerId })}>
+              <ResourceItem id={row.customerId} onClick={() => onOpen(row.customerId)} accessibilityLabel={t('customers.open', { name: row.name ?? row.customerId })}>
                 <InlineStack align="space-between">
                   <BlockStack>
                     <Text as="span" fontWeight="semibold">{row.name ?? t('customer.title', { id: row.customerId })}</Text>

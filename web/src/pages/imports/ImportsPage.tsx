@@ -1,0 +1,117 @@
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, DropZone, InlineStack, Page, ProgressBar, Select, Text } from '@shopify/polaris';
+import { useEffect, useState } from 'react';
+import { api } from '../../api.js';
+
+interface RowError {
+  row: number;
+  column: string;
+  message: string;
+}
+interface Change {
+  row: number;
+  customerId: string;
+  email: string | null;
+  balanceBefore: number;
+  points: number;
+  balanceAfter: number;
+  tier: string | null;
+}
+interface ImportStatus {
+  id: string;
+  dryRun: boolean;
+  status: 'running' | 'done' | 'failed';
+  message: string | null;
+  processed: number;
+  total: number;
+  errors: RowError[];
+  errorCount: number;
+  summary: { customers: number; customersChanged: number; pointsAdded: number; pointsRemoved: number };
+  changes: Change[];
+}
+
+const FORMATS = [
+  { label: 'Smile.io export', value: 'smile' },
+  { label: 'LoyaltyLion export', value: 'loyaltylion' },
+  { label: 'Yotpo export', value: 'yotpo' },
+  { label: 'Other CSV (email or customer id, balance, lifetime points, tier, history)', value: 'generic' },
+];
+const POLL_MS = 1000;
+
+/** Switching from another app: upload its export, preview the changes, import with a progress bar, fix rows by line. */
+export default function ImportsPage() {
+  const [format, setFormat] = useState('smile');
+  const [file, setFile] = useState<{ name: string; text: string } | null>(null);
+  const [dryRun, setDryRun] = useState(true);
+  const [current, setCurrent] = useState<ImportStatus | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!current || current.status !== 'running') return;
+    const timer = setTimeout(() => {
+      api<ImportStatus>(`/imports/${current.id}`).then(setCurrent, (failure: Error) => setError(failure.message));
+    }, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [current]);
+
+  const start = async (asDryRun: boolean) => {
+    if (!file) return;
+    setError(null);
+    try {
+      const { id } = await api<{ id: string }>('/imports', { method: 'POST', body: { format, csv: file.text, dryRun: asDryRun } });
+      setCurrent(await api<ImportStatus>(`/imports/${id}`));
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  };
+
+  const percent = current && current.total > 0 ? Math.round((100 * current.processed) / current.total) : 0;
+  return (
+    <Page title="Import from another app" subtitle="Balances, lifetime points, tiers and history. Importing the same file again changes nothing.">
+      <BlockStack gap="400">
+        {error && <Banner tone="critical" onDismiss={() => setError(null)}>{error}</Banner>}
+        <Card>
+          <BlockStack gap="300">
+            <Select label="The file comes from" options={FORMATS} value={format} onChange={setFormat} />
+            <DropZone accept=".csv,text/csv" allowMultiple={false} onDrop={(files: File[]) => { const [dropped] = files; if (dropped) void dropped.text().then((text) => setFile({ name: dropped.name, text })); }}>
+              {file ? <Text as="p" alignment="center">{file.name}</Text> : <DropZone.FileUpload actionHint="A CSV export" />}
+            </DropZone>
+            <Checkbox label="Preview first (dry run): show what would change without changing anything" checked={dryRun} onChange={setDryRun} />
+            <InlineStack gap="200">
+              <Button variant="primary" disabled={!file || current?.status === 'running'} onClick={() => void start(dryRun)}>{dryRun ? 'Preview import' : 'Import'}</Button>
+              {current?.dryRun && current.status === 'done' && <Button onClick={() => void start(false)}>Import these changes</Button>}
+            </InlineStack>
+          </BlockStack>
+        </Card>
+        {current && (
+          <Card>
+            <BlockStack gap="300">
+              <InlineStack gap="200" blockAlign="center">
+                <Text as="h2" variant="headingMd">{current.dryRun ? 'Preview' : 'Import'}</Text>
+                <Badge tone={current.status === 'done' ? 'success' : current.status === 'failed' ? 'critical' : 'info'}>{current.status}</Badge>
+              </InlineStack>
+              <ProgressBar progress={percent} tone={current.status === 'failed' ? 'critical' : 'primary'} />
+              <Text as="p">{`${current.processed} of ${current.total} rows`}</Text>
+              {current.message && <Banner tone="critical">{current.message}</Banner>}
+              <Text as="p">
+                {`${current.summary.customersChanged} of ${current.summary.customers} customers ${current.dryRun ? 'would change' : 'changed'}: +${current.summary.pointsAdded} / −${current.summary.pointsRemoved} points`}
+              </Text>
+              {current.errorCount > 0 && (
+                <BlockStack gap="200">
+                  <Text as="h3" variant="headingSm">{`${current.errorCount} rows to fix in the file`}</Text>
+                  <DataTable columnContentTypes={['numeric', 'text', 'text']} headings={['Line', 'Column', 'What to fix']} rows={current.errors.map((row) => [row.row, row.column, row.message])} />
+                </BlockStack>
+              )}
+              {current.changes.length > 0 && (
+                <DataTable
+                  columnContentTypes={['numeric', 'text', 'numeric', 'numeric', 'numeric', 'text']}
+                  headings={['Line', 'Customer', 'Balance now', 'Change', 'Balance after', 'Tier']}
+                  rows={current.changes.map((change) => [change.row, change.email ?? change.customerId, change.balanceBefore, change.points, change.balanceAfter, change.tier ?? ''])}
+                />
+              )}
+            </BlockStack>
+          </Card>
+        )}
+      </BlockStack>
+    </Page>
+  );
+}
