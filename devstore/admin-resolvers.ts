@@ -1,6 +1,7 @@
 import { metafieldKey } from './devstore.js';
 import { currencyDecimals, formatAmount } from './money.js';
 import type { DevDiscount, DevShop } from './state.js';
+import { customerSearchRootValue } from './admin-customer-search.js';
 
 interface UserErrorShape {
   field: string[] | null;
@@ -159,6 +160,7 @@ export function adminRootValue(shop: DevShop, options: ResolverOptions): Record<
       ? { codeDiscountNode: null, userErrors: [injected('INTERNAL_ERROR')] }
       : createDiscount(shop, args[INPUT_NAME[kind]] ?? {}, kind, options.now);
   return {
+    ...customerSearchRootValue(shop),
     shop: () => ({
       name: shop.name,
       myshopifyDomain: shop.domain,

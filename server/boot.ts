@@ -1,12 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Devstore } from '../devstore/devstore.js';
 import { accountingJobs, accountingRouter } from './accounting/index.js';
 import { adminUiRouter } from './admin-ui/index.js';
 import { analyticsJobs, analyticsRouter } from './analytics/index.js';
 import { customersRouter } from './customers/index.js';
-import { ackGate, activityRouter, inboxJobs, startInboxWorker, webhooksRouter, type InboxWorker } from './inbox/index.js';
+import { ackGate, activityRouter, inboxJobs, startInboxWorker, webhooksRouter, type AckGate, type InboxWorker } from './inbox/index.js';
+import { engagementAdminRouter, engagementJobs, engagementProxyRouter, reviewsRouter } from './engagement/index.js';
+import { apiKeysRouter, headlessRouter, openApiRouter } from './headless/index.js';
+import { drainImports, importJobs, importsRouter } from './imports/index.js';
+import { referralAdminRouter, referralJobs, referralProxyRouter } from './referrals/index.js';
 import { ensureIndexes } from './indexes.js';
 import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
@@ -56,6 +61,50 @@ function listen(server: Server, port: number, host: string | undefined): Promise
   });
 }
 
+/** Work a new install needs: the shop's default program, published to the storefront metafield. */
+const installHooks = [
+  async (hookCtx: AppContext, installed: { shop: string; currency: string }, now: Date) => ensureDefaultProgram(hookCtx.connection, installed.shop, installed.currency, now),
+  async (hookCtx: AppContext, installed: { shop: string }) => {
+    const program = await loadProgram(hookCtx.connection, installed.shop);
+    if (program) await tryPublishProgram(hookCtx, installed.shop, program);
+  },
+];
+
+/**
+ * Every HTTP surface of the app (webhooks, the admin API, the app proxy, extensions, the headless
+ * API and its OpenAPI document), in the order they are mounted; the admin UI and the devstore come
+ * after them. The OpenAPI test walks exactly this list.
+ */
+export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate): Router[] {
+  return [
+    openApiRouter(ctx.config.appUrl),
+    webhooksRouter(ctx, worker, gate),
+    apiRouter(
+      ctx,
+      [
+        activityRouter(ctx, () => worker.nudge()),
+        programRouter(ctx),
+        customersRouter(ctx),
+        statsRouter(ctx),
+        tiersRouter(ctx),
+        engagementAdminRouter(ctx),
+        referralAdminRouter(ctx),
+        accountingRouter(ctx),
+        analyticsRouter(ctx),
+        importsRouter(ctx),
+        apiKeysRouter(ctx),
+      ],
+      installHooks,
+    ),
+    proxyRouter(ctx),
+    engagementProxyRouter(ctx),
+    referralProxyRouter(ctx),
+    reviewsRouter(ctx),
+    extensionsRouter(ctx),
+    headlessRouter(ctx),
+  ];
+}
+
 /**
  * Boot order: database -> indexes -> HTTP port -> worker and routes. The port is bound before the
  * app is built so that the app's own URL (which the devstore and dev-mode Shopify calls use) is
@@ -98,23 +147,9 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
             statePath: options.devstoreStatePath,
           })
         : undefined;
-    const installHooks = [
-      async (hookCtx: AppContext, installed: { shop: string; currency: string }, now: Date) => ensureDefaultProgram(hookCtx.connection, installed.shop, installed.currency, now),
-      async (hookCtx: AppContext, installed: { shop: string }) => {
-        const program = await loadProgram(hookCtx.connection, installed.shop);
-        if (program) await tryPublishProgram(hookCtx, installed.shop, program);
-      },
-    ];
-    const app = createApp(ctx, [
-      webhooksRouter(ctx, startedWorker, gate),
-      apiRouter(ctx, [activityRouter(ctx, () => startedWorker.nudge()), programRouter(ctx), customersRouter(ctx), statsRouter(ctx), tiersRouter(ctx), accountingRouter(ctx), analyticsRouter(ctx)], installHooks),
-      proxyRouter(ctx),
-      extensionsRouter(ctx),
-      adminUiRouter(config),
-      ...(dev ? [dev.router] : []),
-    ]);
+    const app = createApp(ctx, [...apiSurfaces(ctx, startedWorker, gate), adminUiRouter(config), ...(dev ? [dev.router] : [])]);
     server.on('request', app);
-    const scheduler = startScheduler(ctx, [...pointsJobs, ...inboxJobs, ...tierJobs, ...accountingJobs, ...analyticsJobs], () => installedShops(ctx.connection));
+    const scheduler = startScheduler(ctx, [...pointsJobs, ...inboxJobs, ...tierJobs, ...engagementJobs, ...referralJobs, ...importJobs, ...accountingJobs, ...analyticsJobs], () => installedShops(ctx.connection));
 
     logger.info(
       {
@@ -145,6 +180,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
           });
           await scheduler.stop();
           await startedWorker.stop();
+          await drainImports(ctx);
           dev?.stop();
           await openConnection.close();
           if (ownsDatabase) await database.stop();

@@ -3,13 +3,17 @@ import { aggregateWatermarkModel, changedDayModel, ledgerDayModel } from './acco
 import { orderDayModel, paidOrderModel } from './analytics/index.js';
 import { jobRunModel } from './scheduler/index.js';
 import { customerModel } from './customers/index.js';
-import { dataExportModel } from './compliance/index.js';
+import { dataExportChunkModel, dataExportModel } from './compliance/index.js';
 import { inboxClaimModel, inboxModel, webhookLogModel } from './inbox/index.js';
 import { ledgerDayIndexModel, ledgerEntryModel } from './ledger/index.js';
 import { cashBackEffectModel, heldReversalModel, orderPointsModel } from './earning/index.js';
-import { programModel } from './program/index.js';
-import { holdModel, holdOutcomeModel, redemptionModel } from './redemption/index.js';
+import { heldPointsSnapshotModel, programModel } from './program/index.js';
+import { holdModel, holdOutcomeModel, redemptionModel, redemptionOutcomeModel } from './redemption/index.js';
 import { expiryReminderModel } from './scheduler/index.js';
+import { engagementModels } from './engagement/index.js';
+import { apiKeyModel } from './headless/index.js';
+import { importModels } from './imports/index.js';
+import { referralModels } from './referrals/index.js';
 import { shopModel } from './shops/index.js';
 import { tierChangeModel, tierEventModel, tierStateModel } from './tiers/index.js';
 
@@ -25,8 +29,10 @@ export function registerModels(connection: Connection): void {
   webhookLogModel(connection);
   customerModel(connection);
   dataExportModel(connection);
+  dataExportChunkModel(connection);
   jobRunModel(connection);
   programModel(connection);
+  heldPointsSnapshotModel(connection);
   expiryReminderModel(connection);
   ledgerEntryModel(connection);
   ledgerDayIndexModel(connection);
@@ -36,7 +42,8 @@ export function registerModels(connection: Connection): void {
   redemptionModel(connection);
   holdModel(connection);
   holdOutcomeModel(connection);
-  [tierEventModel, tierChangeModel, tierStateModel].forEach((model) => model(connection));
+  redemptionOutcomeModel(connection);
+  [tierEventModel, tierChangeModel, tierStateModel, apiKeyModel, ...engagementModels, ...referralModels, ...importModels].forEach((model) => model(connection));
   [ledgerDayModel, aggregateWatermarkModel, changedDayModel, paidOrderModel, orderDayModel].forEach((model) => model(connection));
 }
 

@@ -3,12 +3,15 @@ import { PermanentFailure, type TopicHandler, type WebhookDelivery } from '../in
 import type { AppContext } from '../platform/context.js';
 import { loadProgram, type Program } from '../program/index.js';
 import { holdIdFromNoteAttributes, markCodesUsed, returnHeldPointsForOrder, returnRewardsOfOrder, settleHoldForOrder } from '../redemption/index.js';
+import { recordPaidOrder } from '../analytics/index.js';
+import { recordPaidOrder as recordOrderForAwards } from '../engagement/index.js';
+import { referralOrderPaid, referralOrderReversed } from '../referrals/index.js';
 import { adminClientFor } from '../shops/index.js';
 import { earningMultiplierFor, recordQualifyingOrder, recordQualifyingReversal } from '../tiers/index.js';
 import { PRODUCTS_FOR_MULTIPLIERS, productBatches, productsForMultipliersCost, type ProductsForMultipliersData } from '../shopify/operations.js';
-import { notEarningReason, orderFacts, parseOrder, parseRefund, refundFacts } from './order-payload.js';
+import { notEarningReason, orderFacts, parseOrder, parseRefund, refundFacts, type OrderPayload } from './order-payload.js';
 import { adjustForEdit, creditPaidOrder, reverseCancellation, reverseRefund, type OrderCollaborators, type ReversalHooks } from './orders.js';
-import type { OrderFacts } from './rules.js';
+import { eligibleAmount, type OrderFacts } from './rules.js';
 import { findOrderPoints } from './store.js';
 
 async function programFor(ctx: AppContext, shop: string): Promise<Program> {
@@ -43,11 +46,12 @@ function reversalHooks(ctx: AppContext, shop: string, program: Program, orderId:
     returnRewards: () => returnRewards(ctx, program, shop, orderId, now),
     orderReversed: async ({ record, key, points, spend, endsOrder }) => {
       await recordQualifyingReversal(ctx, { shop, customerId: record.customerId, orderId, reversalKey: key, points, spend, orders: endsOrder ? 1 : 0, lineVariantIds: [], reversedAt: now, program });
+      if (endsOrder) await referralOrderReversed(ctx, program, { shop, orderId }, now);
     },
   };
 }
 
-function collaborators(ctx: AppContext, shop: string, program: Program, facts: OrderFacts, now: Date): OrderCollaborators {
+function collaborators(ctx: AppContext, shop: string, program: Program, order: OrderPayload, facts: OrderFacts, now: Date): OrderCollaborators {
   const lineVariantIds = facts.lines.map((line) => line.variantId).filter((id): id is string => typeof id === 'string');
   return {
     ...reversalHooks(ctx, shop, program, facts.orderId, now),
@@ -55,8 +59,10 @@ function collaborators(ctx: AppContext, shop: string, program: Program, facts: O
     customerTags: (customerId) => customerTagsFor(ctx, shop, customerId),
     markCodesUsed: (codes) => markCodesUsed(ctx, shop, facts.orderId, codes, now),
     tierMultiplier: (customerId) => earningMultiplierFor(ctx, { shop, customerId, program, now, orderId: facts.orderId }),
-    orderCredited: async (record) => {
+    orderCredited: async (record, paidOrders) => {
       await recordQualifyingOrder(ctx, { shop, customerId: record.customerId, orderId: record.orderId, points: record.earned, spend: record.eligible, lineVariantIds, paidAt: record.creditedAt, program });
+      if (paidOrders !== null) await recordOrderForAwards(ctx, program, { shop, customerId: record.customerId, orderId: record.orderId, paidAt: record.creditedAt, paidOrders }, now);
+      await referralOrderPaid(ctx, program, { shop, orderId: record.orderId, customerId: record.customerId, noteAttributes: order.note_attributes, discountCodes: order.discount_codes.map((discount) => discount.code), paidAt: now }, now);
     },
   };
 }
@@ -73,15 +79,21 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
   const order = parseOrder(delivery.payload, 'orders/paid');
   const facts = orderFacts(order);
   const customerId = facts.customerId;
-  if (customerId === null) return { status: 'skipped', reason: 'guest order: no customer to credit' };
   const program = await programFor(ctx, delivery.shop);
+  const forAnalytics = { shop: delivery.shop, orderId: facts.orderId, currency: facts.currency, paidAt: now };
+  if (customerId === null) {
+    // Guests earn nothing, but their orders are the non-member revenue analytics compares against.
+    if (!notEarningReason(order, program.earning.testOrders)) await recordPaidOrder(ctx, { ...forAnalytics, customerId: null, amount: eligibleAmount(facts) });
+    return { status: 'skipped', reason: 'guest order: no customer to credit' };
+  }
   // Points held for this checkout were spent on its discount, whatever the order earns.
   const holdId = holdIdFromNoteAttributes(order.note_attributes);
   const hold = holdId ? await settleHoldForOrder(ctx, { shop: delivery.shop, orderId: facts.orderId, customerId, holdId, now }) : null;
   const holdNote = hold ? (hold.settled ? `, ${hold.points} held points spent` : `, hold not settled: ${hold.reason ?? 'unknown'}`) : '';
   const notEarning = notEarningReason(order, program.earning.testOrders);
   if (notEarning) return { status: 'skipped', reason: `${notEarning}${holdNote}` };
-  const { record, rewardsUsed } = await creditPaidOrder(ctx, program, delivery.shop, order, { ...facts, customerId }, collaborators(ctx, delivery.shop, program, facts, now), now);
+  const { record, rewardsUsed } = await creditPaidOrder(ctx, program, delivery.shop, order, { ...facts, customerId }, collaborators(ctx, delivery.shop, program, order, facts, now), now);
+  await recordPaidOrder(ctx, { ...forAnalytics, customerId, amount: record.eligible, cashBack: record.cashBack, ...(record.earned > 0 ? { member: true } : {}) });
   return {
     status: 'processed',
     detail: `order ${record.orderId}: ${record.earned} points${record.cashBack ? `, cash back ${record.cashBack}` : ''}${rewardsUsed ? `, ${rewardsUsed} reward code(s) used` : ''}${holdNote}`,

@@ -18,8 +18,8 @@ export interface OrderCollaborators extends ReversalHooks {
   markCodesUsed(codes: string[]): Promise<number>;
   /** The tier and membership multiplier the customer holds now (1, with no database call, without tiers). */
   tierMultiplier(customerId: string): Promise<number>;
-  /** Tells the tiers what the order counted for, once it is credited. */
-  orderCredited(record: OrderPoints): Promise<void>;
+  /** Tells tiers, badges and referrals what the order counted for, once it is credited; `paidOrders` is the customer's count after it (null when it earned nothing). */
+  orderCredited(record: OrderPoints, paidOrders: number | null): Promise<void>;
 }
 
 /** What reversals tell the rest of the app: rewards to give back, and what the tiers stop counting. */
@@ -160,16 +160,18 @@ export async function creditPaidOrder(ctx: AppContext, program: Program, shop: s
     creditedAt: now,
   };
   const record = await recordOrderOnce(ctx.connection, candidate);
+  let paidOrders: number | null = null;
   if (record.earned > 0) {
     const pending = record.pendingUntil !== null && record.pendingUntil > now;
     const reason = record.notes.join('; ') || 'order paid';
-    await applyEntry(ctx.connection, draft(record, ledgerKeys.orderEarned(record.orderId), 'earn', record.earned, pending, reason, 'none'), now, record === candidate ? newest : undefined);
+    const credited = await applyEntry(ctx.connection, draft(record, ledgerKeys.orderEarned(record.orderId), 'earn', record.earned, pending, reason, 'none'), now, record === candidate ? newest : undefined);
+    paidOrders = credited.entry?.paidOrders ?? null;
   }
   for (const held of await heldReversalsOf(ctx.connection, shop, record.orderId)) {
     if (held.refundId === null || held.refund === null) await applyCancellation(ctx, program, record, with_, now);
     else await applyRefund(ctx, program, record, held.refundId, held.refund, with_, now);
   }
-  await with_.orderCredited(record);
+  await with_.orderCredited(record, paidOrders);
   if (record.cashBack > 0) await issueCashBack(ctx, record, now);
   return { record, rewardsUsed };
 }

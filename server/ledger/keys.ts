@@ -21,4 +21,22 @@ export const ledgerKeys = {
   staffAdjustment: (customerId: string, requestKey: string) => `adjust:${customerId}:${requestKey}`,
   holdPlaced: (holdId: string) => `hold:${holdId}`,
   holdReleased: (holdId: string) => `release:hold:${holdId}`,
+  /** Every key an import writes for a customer starts so: what imports credited is their sum. */
+  importedPrefix: (customerId: string) => `import:${customerId}:`,
+  /** One history line of an imported file, by its content and its place among identical lines. */
+  importedHistory: (customerId: string, lineHash: string) => `import:${customerId}:history:${lineHash}`,
+  /** The step of what imports credited a customer from `from` to a file's balance `to`; `step` counts earlier steps. */
+  importedBalance: (customerId: string, step: number, from: number, to: number) => `import:${customerId}:balance:${step}:${from}:${to}`,
+  /** An action (sign-up, birthday, newsletter, a social follow, a review) rewarded once in its period. */
+  actionRewarded: (customerId: string, action: string, period: string) => `action:${customerId}:${action}:${period}`,
+  surveyAnswered: (customerId: string, survey: string, period: string) => `survey:${customerId}:${survey}:${period}`,
+  /** A referral is keyed by its friend: one referral credit per friend, whoever referred them. */
+  referralCredited: (friendId: string) => `referral:${friendId}`,
+  referralReversed: (friendId: string) => `referral_reverse:${friendId}`,
+  badgeAwarded: (customerId: string, badgeId: string) => `badge:${customerId}:${badgeId}`,
+  challengeCompleted: (customerId: string, challengeId: string) => `challenge:${customerId}:${challengeId}`,
+  pointsDonated: (customerId: string, requestKey: string) => `donate:${customerId}:${requestKey}`,
+  /** A transfer's two entries, both named by the sender's request key: the debit first, then the credit. */
+  transferSent: (senderId: string, requestKey: string) => `transfer_out:${senderId}:${requestKey}`,
+  transferReceived: (senderId: string, requestKey: string) => `transfer_in:${senderId}:${requestKey}`,
 } as const;

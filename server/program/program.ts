@@ -104,6 +104,71 @@ export function defaultTierSettings(): Pick<Program, 'tiers' | 'tierRules' | 'me
   };
 }
 
+/**
+ * Referrals and engagement (docs/engagement.md): ways to earn beyond orders, surveys, badges,
+ * challenges, causes and transfers. Sign-up and badge points are off by default so a program saved
+ * before these existed credits exactly what it did.
+ */
+const toggled = { enabled: z.boolean(), points };
+const milestone = z.enum(['first_order', 'orders', 'review', 'referral']);
+export const engagementSchemas = {
+  referrals: z.object({
+    enabled: z.boolean(),
+    referrerPoints: points,
+    friendDiscount: z.object({ kind: z.enum(['percentage_off', 'amount_off']), value: z.number().int().min(1) }),
+    /** Referrals credited to one referrer per calendar month (UTC); null for no cap. */
+    monthlyCap: z.number().int().min(1).max(1000).nullable(),
+  }),
+  actions: z.object({
+    signup: z.object(toggled),
+    birthday: z.object(toggled),
+    newsletter: z.object(toggled),
+    /** Honour-based: each listed network rewards once. */
+    socialFollow: z.object({ ...toggled, networks: z.array(z.string().trim().regex(/^[a-z0-9_]{1,30}$/, 'lower-case letters, digits and _')).max(10) }),
+    review: z.object({ ...toggled, perMonth: z.number().int().min(1).max(100) }),
+  }),
+  surveys: z.object({ nps: z.object({ ...toggled, periodDays: z.number().int().min(1).max(3650) }) }),
+  badges: z.array(z.object({ id, name: z.string().trim().min(1).max(60), milestone, count: z.number().int().min(1).max(1000), points })).max(30),
+  challenges: z
+    .array(z.object({ id, name: z.string().trim().min(1).max(80), orders: z.number().int().min(1).max(100), points, startsAt: z.iso.datetime(), endsAt: z.iso.datetime() }))
+    .max(20)
+    .superRefine((challenges, issue) => challenges.forEach((challenge, index) => Date.parse(challenge.endsAt) <= Date.parse(challenge.startsAt) && issue.addIssue({ code: 'custom', path: [index, 'endsAt'], message: 'must end after it starts' }))),
+  /** `moneyPer1000Points`: what the merchant gives the cause for 1,000 points, in minor units. */
+  causes: z.array(z.object({ id, name: z.string().trim().min(1).max(80), description: z.string().trim().max(500), enabled: z.boolean(), moneyPer1000Points: minor })).max(20),
+  transfers: z.object({ enabled: z.boolean(), minPoints: points.min(1), maxPerTransfer: points.min(1), maxPerMonth: points.min(1) }),
+};
+export function defaultEngagementSettings(): Pick<Program, keyof typeof engagementSchemas> {
+  return {
+    referrals: { enabled: true, referrerPoints: 500, friendDiscount: { kind: 'percentage_off', value: 10 }, monthlyCap: 10 },
+    actions: {
+      signup: { enabled: false, points: 0 },
+      birthday: { enabled: true, points: 100 },
+      newsletter: { enabled: true, points: 50 },
+      socialFollow: { enabled: true, points: 25, networks: ['instagram', 'facebook', 'tiktok'] },
+      review: { enabled: true, points: 50, perMonth: 5 },
+    },
+    surveys: { nps: { enabled: true, points: 25, periodDays: 90 } },
+    badges: [
+      { id: 'first-order', name: 'First order', milestone: 'first_order', count: 1, points: 0 },
+      { id: 'five-orders', name: 'Five orders', milestone: 'orders', count: 5, points: 0 },
+      { id: 'reviewer', name: 'Reviewer', milestone: 'review', count: 1, points: 0 },
+      { id: 'ambassador', name: 'Ambassador', milestone: 'referral', count: 1, points: 0 },
+    ],
+    challenges: [],
+    causes: [],
+    transfers: { enabled: true, minPoints: 1, maxPerTransfer: 10_000, maxPerMonth: 50_000 },
+  };
+}
+const engagementProgramFields = {
+  referrals: engagementSchemas.referrals.default(() => defaultEngagementSettings().referrals),
+  actions: engagementSchemas.actions.default(() => defaultEngagementSettings().actions),
+  surveys: engagementSchemas.surveys.default(() => defaultEngagementSettings().surveys),
+  badges: engagementSchemas.badges.default(() => defaultEngagementSettings().badges),
+  challenges: engagementSchemas.challenges.default(() => defaultEngagementSettings().challenges),
+  causes: engagementSchemas.causes.default(() => defaultEngagementSettings().causes),
+  transfers: engagementSchemas.transfers.default(() => defaultEngagementSettings().transfers),
+};
+
 export const programSchema = z
   .object({
     version: z.number().int().min(1),
@@ -138,6 +203,7 @@ export const programSchema = z
     tiers: tiersSchema.default(() => defaultTierSettings().tiers),
     tierRules: tierRulesSchema.default(() => defaultTierSettings().tierRules),
     membership: membershipSchema.default(() => defaultTierSettings().membership),
+    ...engagementProgramFields,
   })
   .superRefine((program, issue) => {
     if (program.expiry.mode !== 'none' && program.expiry.reminderDaysBefore >= program.expiry.days) {
@@ -202,5 +268,6 @@ export function defaultProgram(currency: string): Program {
     ],
     widget: { primaryColor: '#1f6feb', textColor: '#ffffff', position: 'bottom-right', languages: ['en'] },
     ...defaultTierSettings(),
+    ...defaultEngagementSettings(),
   };
 }

@@ -1,0 +1,13 @@
+export { actionsView, creditBirthdays, creditReview, creditSignUp, rewardAction, type ActionOutcome, type ShopperAction } from './actions.js';
+export { awardsView, evaluateAwards, recordPaidOrder, recordReferralMilestone } from './badges.js';
+export { causesCsv, causeTotals, donatePoints } from './donations.js';
+export { signUpOnCustomerCreate } from './handlers.js';
+export { engagementJobs } from './jobs.js';
+export { appProxyGuard, proxyRequest } from './proxy-auth.js';
+export { EngagementRefused, REFUSAL_STATUS, type RefusalCode } from './refusals.js';
+export { engagementAdminRouter, engagementProxyRouter, reviewSigningSecret, reviewsRouter, signReview } from './routes.js';
+export * from './rules.js';
+export { engagementSettingsOf, type EngagementSettings } from './settings.js';
+export { engagementModels, milestonesOf } from './store.js';
+export { answerNps, npsReport } from './surveys.js';
+export { completeTransfers, transferPoints, type TransferFaults, type TransferOutcome, type TransferRequest } from './transfers.js';

@@ -1,0 +1,5 @@
+import type { ScheduledJob } from '../scheduler/index.js';
+import { runShopImports } from './runner.js';
+
+/** Resumes imports whose process stopped (a crash, a deploy) once an hour per shop. */
+export const importJobs: ScheduledJob[] = [{ name: 'imports.resume', period: 'hour', run: (ctx, shop) => runShopImports(ctx, shop) }];

@@ -1,0 +1,43 @@
+import type { AdminGraphql } from '../shopify/admin-graphql.js';
+
+/**
+ * Shopify customers by email, for rows that name a customer the app has not seen: one query per
+ * batch of addresses joined with OR in Shopify's search syntax. Validated against the published
+ * 2026-10 schema in test/imports/shopify-customers.test.ts; the devstore answers it
+ * (devstore/admin-customer-search.ts).
+ */
+export const CUSTOMERS_BY_EMAIL = `query CustomersByEmail($query: String!, $first: Int!) {
+  customers(first: $first, query: $query) {
+    nodes { id defaultEmailAddress { emailAddress } }
+  }
+}`;
+export interface CustomersByEmailData {
+  customers: { nodes: Array<{ id: string; defaultEmailAddress: { emailAddress: string | null } | null }> };
+}
+
+/** Addresses per query: 25 quoted terms stay well inside Shopify's search length and a page of 50 results. */
+export const EMAILS_PER_QUERY = 25;
+
+export function emailSearchQuery(emails: string[]): string {
+  return emails.map((email) => `email:"${email.replace(/["\\]/g, '')}"`).join(' OR ');
+}
+
+export type EmailLookup = (shop: string, emails: string[]) => Promise<Map<string, string>>;
+
+/** Customer ids (digits) by lowercased email, in batches; an address Shopify does not know is absent. */
+export function shopifyEmailLookup(admin: AdminGraphql): EmailLookup {
+  return async (shop, emails) => {
+    const found = new Map<string, string>();
+    for (let start = 0; start < emails.length; start += EMAILS_PER_QUERY) {
+      const batch = emails.slice(start, start + EMAILS_PER_QUERY);
+      const data = await admin<CustomersByEmailData>(shop, CUSTOMERS_BY_EMAIL, { query: emailSearchQuery(batch), first: batch.length * 2 }, 2 + batch.length * 2);
+      const wanted = new Set(batch);
+      for (const node of data.customers.nodes) {
+        const email = node.defaultEmailAddress?.emailAddress?.toLowerCase();
+        const id = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(node.id)?.[1];
+        if (email && id && wanted.has(email) && !found.has(email)) found.set(email, id);
+      }
+    }
+    return found;
+  };
+}
