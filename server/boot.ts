@@ -17,6 +17,7 @@ import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './platform/database/connection.js';
 import { resolveDatabase, type ResolvedDatabase } from './platform/database/resolve.js';
+import { engineNotice, watchCollectionSizes } from './platform/engine-notice.js';
 import { createApp } from './platform/http-app.js';
 import type { Logger } from './platform/logger.js';
 import { ensureDefaultProgram, loadProgram, programRouter, statsRouter } from './program/index.js';
@@ -160,6 +161,9 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
       },
       `Tally listening on ${config.appUrl} (${config.mode}, ${dbInfo.engine} ${dbInfo.version})`,
     );
+    const notice = engineNotice(dbInfo);
+    if (notice) logger.warn(notice);
+    const stopWatchingSizes = watchCollectionSizes(connection, dbInfo, logger);
 
     const openConnection = connection;
     let closing: Promise<void> | undefined;
@@ -178,6 +182,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
             server.close(() => resolve());
             server.closeIdleConnections();
           });
+          stopWatchingSizes();
           await scheduler.stop();
           await startedWorker.stop();
           await drainImports(ctx);

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import { pingDatabase, type DatabaseInfo } from './database/connection.js';
+import { engineNotice } from './engine-notice.js';
 
 /** GET /healthz: 200 with the engine and the server's own version while the database answers. */
 export function healthRouter(connection: Connection, dbInfo: DatabaseInfo): Router {
@@ -8,6 +9,9 @@ export function healthRouter(connection: Connection, dbInfo: DatabaseInfo): Rout
   router.get('/healthz', async (_req, res) => {
     const up = await pingDatabase(connection);
     res.set('Cache-Control', 'no-store');
+    // A header, so the body keeps the contract's exact shape.
+    const notice = engineNotice(dbInfo);
+    if (notice) res.set('X-Tally-Database-Notice', notice);
     if (up) {
       res.json({ status: 'ok', db: { engine: dbInfo.engine, version: dbInfo.version } });
     } else {

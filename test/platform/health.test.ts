@@ -45,6 +45,10 @@ describe('GET /healthz', () => {
       status: 'ok',
       db: { engine: database.engine, version: String(buildInfo.version) },
     });
+    // The embedded engine is named a development engine beside the contract's body.
+    const notice = response.headers.get('x-tally-database-notice');
+    if (database.engine === 'ferretdb') expect(notice).toContain('development and demo engine');
+    else expect(notice).toBeNull();
   });
 
   it.skipIf(process.env.MONGODB_URI)('answers 503 while the database is down and 200 again once it is back, without a restart', async () => {
