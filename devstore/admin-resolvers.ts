@@ -172,7 +172,14 @@ export function adminRootValue(shop: DevShop, options: ResolverOptions): Record<
     customer: ({ id }: { id: string }) => {
       const customerId = gidNumber(id, 'Customer');
       const customer = customerId === undefined ? undefined : shop.customers.get(customerId);
-      return customer ? { id, tags: customer.tags } : null;
+      if (!customer || customerId === undefined) return null;
+      const credits = shop.storeCreditTransactions?.get(customerId) ?? [];
+      const transactions = (args: { first?: number; reverse?: boolean }) => {
+        const ordered = args.reverse ? [...credits].reverse() : credits;
+        return { nodes: ordered.slice(0, args.first ?? 50).map((credit) => ({ __typename: 'StoreCreditAccountCreditTransaction', amount: { amount: formatAmount(credit.amountMinor, shop.currency), currencyCode: shop.currency }, createdAt: credit.createdAt })) };
+      };
+      const accounts = shop.storeCredit.has(customerId) ? [{ id: `gid://shopify/StoreCreditAccount/${customerId}`, transactions }] : [];
+      return { id, tags: customer.tags, storeCreditAccounts: { nodes: accounts } };
     },
     nodes: ({ ids }: { ids: string[] }) =>
       ids.map((gid) => {
@@ -221,6 +228,8 @@ export function adminRootValue(shop: DevShop, options: ResolverOptions): Record<
         );
       const balance = (shop.storeCredit.get(customerId) ?? 0) + minor;
       shop.storeCredit.set(customerId, balance);
+      shop.storeCreditTransactions ??= new Map();
+      shop.storeCreditTransactions.set(customerId, [...(shop.storeCreditTransactions.get(customerId) ?? []), { amountMinor: minor, createdAt: options.now.toISOString() }]);
       return {
         storeCreditAccountTransaction: {
           amount: { amount: formatAmount(minor, currencyCode), currencyCode },

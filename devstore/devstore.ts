@@ -50,6 +50,16 @@ export function metafieldKey(ownerId: string, namespace: string, key: string): s
   return ownerId.startsWith('gid://shopify/AppInstallation/') ? `${namespace}.${key}` : `${ownerId}/${namespace}.${key}`;
 }
 
+/** A cart priced as Shopify's cart and checkout show it, in shop money (minor units). */
+export interface CartQuote {
+  subtotalMinor: number;
+  code: { code: string; amountMinor: number } | null;
+  /** Why the code given does not apply, in Shopify's words. */
+  codeError: string | null;
+  automatic: FunctionDiscount | null;
+  totalMinor: number;
+}
+
 export class CheckoutRefused extends Error {
   override readonly name = 'CheckoutRefused';
 }
@@ -178,19 +188,37 @@ export class Devstore {
     };
   }
 
-  /** The cart page's view of checkout: the automatic discount the function would give, nothing stored. */
-  previewFunctionDiscount(domain: string, input: { customerId: number | null; lines: Array<{ productId: number; quantity: number }>; attributes: Record<string, string> }): FunctionDiscount | null {
+  /**
+   * The cart and checkout pages' view of the order to be: the code's discount (or why it is refused)
+   * and the automatic discount the function would give on top, as Shopify's cart shows them. Nothing is stored.
+   */
+  quoteCart(domain: string, input: { customerId: number | null; lines: Array<{ productId: number; quantity: number }>; discountCode?: string; attributes: Record<string, string> }): CartQuote {
     const shop = this.need(domain);
     const lines = input.lines.flatMap((line) => {
       const product = shop.products.get(line.productId);
       return product ? [{ id: line.productId, product, quantity: line.quantity, discountMinor: 0 }] : [];
     });
     const draft: DevOrder = { id: 0, customerId: input.customerId, currency: shop.currency, presentmentCurrency: shop.currency, presentmentRate: 1, lines, shippingMinor: 0, taxMinor: 0, tipMinor: 0, discountCodes: [], refunds: [], cancelledAt: null, paidAt: null, createdAt: this.clock() };
-    return this.functionDiscount(shop, draft, input.attributes);
+    const subtotalMinor = orderSubtotalMinor(draft);
+    let code: CartQuote['code'] = null;
+    let codeError: string | null = null;
+    if (input.discountCode) {
+      try {
+        const { discount, amount } = this.priceCode(shop, draft, input.discountCode);
+        spread(draft, amount);
+        code = { code: discount.code, amountMinor: amount };
+      } catch (error) {
+        if (!(error instanceof CheckoutRefused)) throw error;
+        codeError = error.message;
+      }
+    }
+    const automatic = this.functionDiscount(shop, draft, input.attributes);
+    const totalMinor = subtotalMinor - (code?.amountMinor ?? 0) - (automatic?.amountMinor ?? 0);
+    return { subtotalMinor, code, codeError, automatic, totalMinor };
   }
 
-  /** Checks a code as Shopify's checkout does and spreads its amount over the lines. */
-  private applyDiscount(shop: DevShop, order: DevOrder, code: string): void {
+  /** Checks a code as Shopify's checkout does and says what it takes off this order. */
+  private priceCode(shop: DevShop, order: DevOrder, code: string): { discount: DevDiscount; amount: number } {
     const now = this.clock();
     const discount = [...shop.discounts.values()].find((candidate) => candidate.code.toLowerCase() === code.toLowerCase());
     if (!discount) throw new CheckoutRefused(`Enter a valid discount code (${code} does not exist)`);
@@ -201,7 +229,12 @@ export class Devstore {
     if (discount.usageLimit !== null && discount.usedCount >= discount.usageLimit) throw new CheckoutRefused(`${code} has already been used`);
     const subtotal = orderSubtotalMinor(order);
     if (discount.minimumSubtotalMinor !== null && subtotal < discount.minimumSubtotalMinor) throw new CheckoutRefused(`${code} needs a larger order`);
-    const amount = discountAmount(discount, order, subtotal);
+    return { discount, amount: discount.kind === 'free_shipping' ? 0 : discountAmount(discount, order, subtotal) };
+  }
+
+  /** Applies a code to the order: its amount spread over the lines, and one use counted. */
+  private applyDiscount(shop: DevShop, order: DevOrder, code: string): void {
+    const { discount, amount } = this.priceCode(shop, order, code);
     spread(order, amount);
     order.discountCodes.push({ code: discount.code, amountMinor: discount.kind === 'free_shipping' ? order.shippingMinor : amount, type: discount.kind === 'free_shipping' ? 'shipping' : 'percentage' in discount.value ? 'percentage' : 'fixed_amount' });
     if (discount.kind === 'free_shipping') order.shippingMinor = 0;
@@ -231,6 +264,15 @@ export class Devstore {
         return { lineId, quantity, subtotalMinor: Math.round((net * quantity) / line.quantity) };
       }),
     };
+    order.refunds.push(refund);
+    return [newEvent(domain, 'refunds/create', refundPayload(order, refund), this.clock()), newEvent(domain, 'orders/updated', orderPayload(shop, order), this.clock())];
+  }
+
+  /** Shopify's amount-only refund: money back with no lines (an order adjustment and a refund transaction). */
+  refundAmount(domain: string, orderId: number, amountMinor: number): WebhookEvent[] {
+    const shop = this.need(domain);
+    const order = this.needOrder(shop, orderId);
+    const refund = { id: newId(), createdAt: this.clock(), lines: [], amountMinor };
     order.refunds.push(refund);
     return [newEvent(domain, 'refunds/create', refundPayload(order, refund), this.clock()), newEvent(domain, 'orders/updated', orderPayload(shop, order), this.clock())];
   }
@@ -282,6 +324,13 @@ export class Devstore {
   customerRedact(domain: string, customerId: number): WebhookEvent {
     const customer = this.need(domain).customers.get(customerId);
     return newEvent(domain, 'customers/redact', { shop_id: 1, shop_domain: domain, customer: { id: customerId, email: customer?.email ?? null, phone: customer?.phone ?? null }, orders_to_redact: [] }, this.clock());
+  }
+
+  /** Tags a customer as the admin would: Shopify announces it with customer.tags_added (customer payloads carry no tags). */
+  tagCustomer(domain: string, customerId: number, tags: string[]): WebhookEvent {
+    const customer = this.need(domain).customers.get(customerId);
+    if (customer) customer.tags = [...new Set([...(customer.tags ?? []), ...tags])];
+    return newEvent(domain, 'customer.tags_added', { customerId: `gid://shopify/Customer/${customerId}`, tags, occurredAt: this.clock().toISOString() }, this.clock());
   }
 
   shopRedact(domain: string): WebhookEvent {

@@ -3,9 +3,11 @@ import { z } from 'zod';
 import { adminApiRouter } from './admin-api.js';
 import { CheckoutRefused, Devstore, type DevstoreOptions } from './devstore.js';
 import { adminFrameRouter } from './admin-frame.js';
+import { checkoutExtensionsRouter } from './checkout-extensions.js';
 import { persistShops } from './persist.js';
 import { storefrontRouter, themeAssetsRouter } from './storefront.js';
 import type { WebhookEvent } from './webhooks.js';
+import { orderPayload } from './payloads.js';
 
 const shopParam = z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/);
 const lineSchema = z.object({
@@ -42,6 +44,7 @@ export function devstoreRouter(devstore: Devstore): Router {
   // The storefront first: it forwards app-proxy bodies untouched, so no other parser may read them.
   router.use('/devstore/shops/:shop/storefront', storefrontRouter(devstore));
   router.use(themeAssetsRouter());
+  router.use(checkoutExtensionsRouter());
   router.use(adminFrameRouter(devstore));
   router.use('/devstore/shops/:shop', adminApiRouter({ apiKey: devstore.options.apiKey, apiSecret: devstore.options.apiSecret, clock: devstore.clock, shop: (domain) => (isDevShopDomain(domain) ? devstore.ensureShop(domain) : undefined) }));
 
@@ -73,9 +76,35 @@ export function devstoreRouter(devstore: Devstore): Router {
     return { events: devstore.pay(shop, order.id), result: { orderId: order.id, lineIds: order.lines.map((line) => line.id) } };
   }));
   api.post('/shops/:shop/orders/:orderId/refunds', act((shop, body, req) => {
-    const lines = z.object({ lines: z.array(z.object({ lineId: z.number().int(), quantity: z.number().int().positive() })).optional() }).parse(body ?? {}).lines;
-    return { events: devstore.refund(shop, Number(req.params.orderId), lines) };
+    const refund = z
+      .object({ lines: z.array(z.object({ lineId: z.number().int(), quantity: z.number().int().positive() })).optional(), amountMinor: z.number().int().positive().optional() })
+      .refine((given) => !(given.lines && given.amountMinor), 'give lines or amountMinor, not both')
+      .parse(body ?? {});
+    const orderId = Number(req.params.orderId);
+    return { events: refund.amountMinor ? devstore.refundAmount(shop, orderId, refund.amountMinor) : devstore.refund(shop, orderId, refund.lines) };
   }));
+  // The shop's orders, newest first, as the CLI lists them.
+  api.get('/shops/:shop/orders', (req, res) => {
+    const shop = devstore.shop(String(req.params.shop));
+    if (!shop) return void res.status(404).json({ error: 'no such shop' });
+    const orders = [...shop.orders.values()]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .map((order) => {
+        const payload = orderPayload(shop, order) as { name: string; current_subtotal_price: string };
+        return {
+          orderId: order.id,
+          name: payload.name,
+          customerId: order.customerId,
+          currency: order.currency,
+          subtotal: payload.current_subtotal_price,
+          status: order.cancelledAt ? 'cancelled' : order.paidAt ? 'paid' : 'pending',
+          refunds: order.refunds.length,
+          lines: order.lines.map((line) => ({ lineId: line.id, title: line.product.title, quantity: line.quantity })),
+          createdAt: order.createdAt.toISOString(),
+        };
+      });
+    res.json({ orders });
+  });
   api.post('/shops/:shop/orders/:orderId/cancel', act((shop, _body, req) => ({ events: devstore.cancel(shop, Number(req.params.orderId)) })));
   api.post('/shops/:shop/checkout', act((shop, body) => {
     const { order, events } = devstore.checkout(shop, orderSchema.parse(body));
@@ -108,7 +137,7 @@ export function devstoreRouter(devstore: Devstore): Router {
       .join('');
     res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tally devstore</title>
 <style>body{font-family:system-ui,sans-serif;max-width:720px;margin:40px auto;padding:0 16px;color:#303030}li{margin:8px 0}</style></head>
-<body><h1>Tally devstore</h1><p>The local stand-in for Shopify: token exchange, Admin GraphQL with cost-based throttling, signed webhooks and a checkout for the app's discount codes. Drive it with <code>npm run devstore -- help</code> or its JSON API under <code>/devstore/api</code>.</p>
+<body><h1>Tally devstore</h1><p>The local stand-in for Shopify: token exchange, Admin GraphQL with cost-based throttling, signed webhooks, an online store with Tally's theme extension, and a checkout and thank-you page with Tally's checkout extensions. Drive it with <code>npm run devstore -- help</code> (orders, refunds, cancellations) or its JSON API under <code>/devstore/api</code>.</p>
 <ul>${rows || '<li>No shops yet.</li>'}</ul></body></html>`);
   });
   return router;

@@ -73,6 +73,8 @@ export interface DevShop {
   orders: Map<number, DevOrder>;
   discounts: Map<string, DevDiscount>;
   storeCredit: Map<number, number>;
+  /** Each customer's store credit transactions, newest last (minor units, ISO time). */
+  storeCreditTransactions?: Map<number, Array<{ amountMinor: number; createdAt: string }>>;
   metafields: Map<string, string>;
   bucket: { available: number; updatedAt: number };
   /** Faults to inject into the next Admin API answers: '5xx', 'throttled', 'userErrors'. */

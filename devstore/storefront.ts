@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request, type Response } from 'express';
 import { Liquid } from 'liquidjs';
-import { CheckoutRefused, type Devstore } from './devstore.js';
+import type { Devstore } from './devstore.js';
+import { escapeHtml, mountCheckout, summaryHtml, type Cart, type StorefrontSession } from './checkout.js';
 import { formatAmount } from './money.js';
 import type { DevShop } from './state.js';
 
@@ -35,10 +36,6 @@ function loadLocale(language: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(THEME_EXTENSION_DIR, 'locales', file), 'utf8')) as Record<string, unknown>;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
 function cookies(req: Request): Record<string, string> {
   return Object.fromEntries(
     (req.headers.cookie ?? '')
@@ -66,12 +63,10 @@ export function shopifyAppProxyQuery(params: Array<[string, string]>, secret: st
   return query.toString();
 }
 
-type Cart = Array<{ productId: number; quantity: number }>;
-
 /**
  * The devstore's online store: a plain theme that renders Tally's theme app extension with
  * liquidjs (app embed on every page, product, cart and account blocks), a cart with Shopify's
- * `/discount/CODE` links, a checkout that pays the order (sending its webhooks) and the app proxy:
+ * `/discount/CODE` links, a checkout with Tally's checkout UI extensions (checkout.ts) and the app proxy:
  * `/apps/loyalty/*` is forwarded to the app with Shopify's signed query.
  */
 export function storefrontRouter(devstore: Devstore): Router {
@@ -113,6 +108,18 @@ export function storefrontRouter(devstore: Devstore): Router {
     }
   };
   const money = (shop: DevShop, minor: number) => `${formatAmount(minor, shop.currency)} ${shop.currency}`;
+  const discountCodeOf = (req: Request, shop: DevShop) => cookies(req)[`discount_${shop.domain}`] ?? '';
+  const session: StorefrontSession = {
+    base,
+    shopOf,
+    customerOf,
+    cartOf,
+    attributesOf,
+    discountCodeOf,
+    money,
+    clearCart: (res, shop) => res.clearCookie(`cart_${shop.domain}`, { path: base(shop.domain) }).clearCookie(`discount_${shop.domain}`, { path: base(shop.domain) }).clearCookie(`cart_attributes_${shop.domain}`, { path: base(shop.domain) }),
+  };
+  const quoteOf = (req: Request, shop: DevShop) => devstore.quoteCart(shop.domain, { customerId: customerOf(req, shop)?.id ?? null, lines: cartOf(req, shop), discountCode: discountCodeOf(req, shop) || undefined, attributes: attributesOf(req, shop) });
 
   async function page(req: Request, res: Response, shop: DevShop, title: string, body: string, template: string, extra: Record<string, unknown> = {}): Promise<void> {
     const customer = customerOf(req, shop);
@@ -185,47 +192,35 @@ export function storefrontRouter(devstore: Devstore): Router {
       else delete attributes[name];
     }
     const cart = cartOf(req, shop);
-    const total = cart.reduce((sum, line) => sum + shop.products.get(line.productId)!.priceMinor * line.quantity, 0);
-    res.cookie(`cart_attributes_${shop.domain}`, JSON.stringify(attributes), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).json({ attributes, item_count: cart.reduce((sum, line) => sum + line.quantity, 0), total_price: total, currency: shop.currency });
+    const quote = devstore.quoteCart(shop.domain, { customerId: customerOf(req, shop)?.id ?? null, lines: cart, discountCode: discountCodeOf(req, shop) || undefined, attributes });
+    res.cookie(`cart_attributes_${shop.domain}`, JSON.stringify(attributes), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).json({ attributes, item_count: cart.reduce((sum, line) => sum + line.quantity, 0), items_subtotal_price: quote.subtotalMinor, total_price: quote.totalMinor, currency: shop.currency });
   });
 
+  // Shopify's cart: a code from a /discount link or typed here is priced in the cart, and
+  // `cart.total_price` (what the theme's estimate reads) is after it and the automatic discount.
   router.get('/cart', async (req, res) => {
     const shop = shopOf(req);
     if (!shop) return void res.status(404).send('No such shop');
     const cart = cartOf(req, shop);
-    const total = cart.reduce((sum, line) => sum + shop.products.get(line.productId)!.priceMinor * line.quantity, 0);
-    const attributes = attributesOf(req, shop);
-    const automatic = cart.length ? devstore.previewFunctionDiscount(shop.domain, { customerId: customerOf(req, shop)?.id ?? null, lines: cart, attributes }) : null;
-    const discountLine = automatic ? `<p data-cart-discount>${escapeHtml(automatic.title)}: −${money(shop, automatic.amountMinor)} at checkout</p>` : '';
-    const code = cookies(req)[`discount_${shop.domain}`] ?? '';
-    const rows = cart.map((line) => `<li>${line.quantity} × ${escapeHtml(shop.products.get(line.productId)!.title)}</li>`).join('');
-    const error = typeof req.query.error === 'string' ? `<p class="notice" role="alert">${escapeHtml(req.query.error)}</p>` : '';
-    const body = `${error}<ul>${rows || '<li>Your cart is empty.</li>'}</ul><p>Subtotal: <strong data-cart-total>${money(shop, total)}</strong></p>${discountLine}
-<form method="post" action="${base(shop.domain)}/checkout"><label>Discount code <input name="discountCode" value="${escapeHtml(code)}"></label> <button type="submit" ${cart.length ? '' : 'disabled'}>Check out</button></form>`;
-    await page(req, res, shop, 'Your cart', body, 'cart', { cart: { total_price: total, item_count: cart.length, attributes } });
+    const quote = quoteOf(req, shop);
+    const code = discountCodeOf(req, shop);
+    const notice = quote.codeError ?? (typeof req.query.error === 'string' ? req.query.error : null);
+    const summary = cart.length ? summaryHtml(session, shop, cart, quote, true) : '<p>Your cart is empty.</p>';
+    const body = `${notice ? `<p class="notice" role="alert">${escapeHtml(notice)}</p>` : ''}<div data-cart>${summary}</div>
+<form method="post" action="${base(shop.domain)}/checkout"><label>Discount code <input name="discountCode" value="${escapeHtml(code)}"></label> <button type="submit" formaction="${base(shop.domain)}/cart/discount">Apply</button> <button type="submit" ${cart.length ? '' : 'disabled'}>Check out</button></form>`;
+    const itemCount = cart.reduce((sum, line) => sum + line.quantity, 0);
+    await page(req, res, shop, 'Your cart', body, 'cart', { cart: { total_price: quote.totalMinor, items_subtotal_price: quote.subtotalMinor, item_count: itemCount, attributes: attributesOf(req, shop) } });
   });
 
-  router.post('/checkout', express.urlencoded({ extended: false }), async (req, res) => {
+  router.post('/cart/discount', express.urlencoded({ extended: false }), (req, res) => {
     const shop = shopOf(req);
     if (!shop) return void res.status(404).send('No such shop');
-    const cart = cartOf(req, shop);
-    const customer = customerOf(req, shop);
     const code = String((req.body as Record<string, string>).discountCode ?? '').trim();
-    try {
-      const attributes = attributesOf(req, shop);
-      const { order, events } = devstore.checkout(shop.domain, { customerId: customer?.id ?? null, lines: cart.map((line) => ({ productId: line.productId, quantity: line.quantity })), ...(code ? { discountCode: code } : {}), ...(Object.keys(attributes).length ? { attributes } : {}) });
-      await devstore.send(events);
-      res.clearCookie(`cart_${shop.domain}`, { path: base(shop.domain) }).clearCookie(`discount_${shop.domain}`, { path: base(shop.domain) }).clearCookie(`cart_attributes_${shop.domain}`, { path: base(shop.domain) });
-      const discount = [
-        ...order.discountCodes.map((applied) => `<p>Discount <code>${escapeHtml(applied.code)}</code> applied: −${money(shop, applied.amountMinor)}</p>`),
-        ...(order.appDiscounts ?? []).map((applied) => `<p data-order-discount>${escapeHtml(applied.title)}: −${money(shop, applied.amountMinor)}</p>`),
-      ].join('');
-      await page(req, res, shop, `Thank you! Order ${order.id} is paid`, `<p data-order-id="${order.id}">Your order is confirmed.</p>${discount}`, 'thank_you');
-    } catch (error) {
-      if (!(error instanceof CheckoutRefused)) throw error;
-      res.redirect(303, `${base(shop.domain)}/cart?error=${encodeURIComponent(error.message)}`);
-    }
+    const options = { path: base(shop.domain), httpOnly: true, sameSite: 'lax' } as const;
+    (code ? res.cookie(`discount_${shop.domain}`, code, options) : res.clearCookie(`discount_${shop.domain}`, options)).redirect(303, `${base(shop.domain)}/cart`);
   });
+
+  mountCheckout(router, devstore, session);
 
   router.get(['/account', '/account/login', '/account/register'], async (req, res) => {
     const shop = shopOf(req);

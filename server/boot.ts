@@ -4,7 +4,7 @@ import type { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Devstore } from '../devstore/devstore.js';
 import { accountingJobs, accountingRouter } from './accounting/index.js';
-import { adminUiRouter } from './admin-ui/index.js';
+import { adminUiRouter, faviconRouter } from './admin-ui/index.js';
 import { analyticsJobs, analyticsRouter } from './analytics/index.js';
 import { customersRouter } from './customers/index.js';
 import { ackGate, activityRouter, inboxJobs, startInboxWorker, webhooksRouter, type AckGate, type InboxWorker } from './inbox/index.js';
@@ -12,6 +12,7 @@ import { engagementAdminRouter, engagementJobs, engagementProxyRouter, reviewsRo
 import { apiKeysRouter, headlessRouter, openApiRouter } from './headless/index.js';
 import { drainImports, importJobs, importsRouter } from './imports/index.js';
 import { referralAdminRouter, referralJobs, referralProxyRouter } from './referrals/index.js';
+import { earningJobs } from './earning/index.js';
 import { ensureIndexes } from './indexes.js';
 import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
@@ -148,9 +149,9 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
             statePath: options.devstoreStatePath,
           })
         : undefined;
-    const app = createApp(ctx, [...apiSurfaces(ctx, startedWorker, gate), adminUiRouter(config), ...(dev ? [dev.router] : [])]);
+    const app = createApp(ctx, [...apiSurfaces(ctx, startedWorker, gate), adminUiRouter(config), faviconRouter(), ...(dev ? [dev.router] : [])]);
     server.on('request', app);
-    const scheduler = startScheduler(ctx, [...pointsJobs, ...inboxJobs, ...tierJobs, ...engagementJobs, ...referralJobs, ...importJobs, ...accountingJobs, ...analyticsJobs], () => installedShops(ctx.connection));
+    const scheduler = startScheduler(ctx, [...pointsJobs, ...earningJobs, ...inboxJobs, ...tierJobs, ...engagementJobs, ...referralJobs, ...importJobs, ...accountingJobs, ...analyticsJobs], () => installedShops(ctx.connection));
 
     logger.info(
       {

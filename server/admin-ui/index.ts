@@ -1,1 +1,2 @@
 export { ADMIN_DIST, adminUiRouter } from './routes.js';
+export { faviconRouter } from './favicon.js';

@@ -1,8 +1,8 @@
 import { abandonEffect, claimEffect, completeEffect, listStaleEffects, takeOverEffect, type Effect } from '../platform/atomic.js';
 import type { AppContext } from '../platform/context.js';
-import { formatAmount } from '../platform/money.js';
+import { formatAmount, parseAmount } from '../platform/money.js';
 import { adminClientFor } from '../shops/index.js';
-import { STORE_CREDIT_ACCOUNT_CREDIT, type StoreCreditAccountCreditData } from '../shopify/operations.js';
+import { STORE_CREDIT_ACCOUNT_CREDIT, STORE_CREDIT_RECENT, type StoreCreditAccountCreditData, type StoreCreditRecentData } from '../shopify/operations.js';
 import { cashBackEffectModel, setCashBackState, type OrderPoints } from './store.js';
 
 const cashBackKey = (orderId: string) => `cash_back:order:${orderId}`;
@@ -32,7 +32,7 @@ async function creditStoreCredit(ctx: AppContext, shop: string, effect: Effect):
  */
 export async function issueCashBack(ctx: AppContext, record: OrderPoints, now: Date): Promise<void> {
   const effects = cashBackEffectModel(ctx.connection);
-  const claim = await claimEffect(effects, { shop: record.shop, key: cashBackKey(record.orderId), intent: { customerId: record.customerId, amount: record.cashBack, currency: record.currency, orderId: record.orderId }, now });
+  const claim = await claimEffect(effects, { shop: record.shop, key: cashBackKey(record.orderId), intent: { customerId: record.customerId, amount: record.cashBack, currency: record.currency, orderId: record.orderId, firstClaimedAt: now.toISOString() }, now });
   if (!claim) return;
   await setCashBackState(ctx.connection, record._id, 'issuing');
   try {
@@ -50,7 +50,24 @@ export async function issueCashBack(ctx: AppContext, record: OrderPoints, now: D
  * on Shopify's side, so the reconciler looks for a credit of the same amount on the customer's
  * account since the claim was made before crediting again (see docs/ledger.md).
  */
-export async function reconcileCashBack(ctx: AppContext, shop: string, now: Date, alreadyCredited: (effect: Effect) => Promise<boolean>): Promise<number> {
+/**
+ * Whether Shopify holds a credit of the claim's amount made since the claim: the trace a credit
+ * that succeeded before a crash leaves (store credit takes no idempotency key). Two equal cash
+ * backs to one customer within the same minutes would look alike; docs/ledger.md says so.
+ */
+export async function creditSinceClaim(ctx: AppContext, shop: string, effect: Effect): Promise<boolean> {
+  const { customerId, amount, currency, firstClaimedAt } = effect.intent;
+  const data = await adminClientFor(ctx)<StoreCreditRecentData>(shop, STORE_CREDIT_RECENT, { id: `gid://shopify/Customer/${String(customerId)}` }, 60);
+  // Since the first claim: a takeover's own claim time is later than a credit its crashed holder made.
+  const since = Date.parse(typeof firstClaimedAt === 'string' ? firstClaimedAt : effect.claimedAt.toISOString()) - 60_000;
+  return (data.customer?.storeCreditAccounts.nodes ?? []).some((account) =>
+    account.transactions.nodes.some(
+      (credit) => credit.amount.currencyCode === currency && parseAmount(credit.amount.amount, String(currency)).amount === Number(amount) && Date.parse(credit.createdAt) >= since,
+    ),
+  );
+}
+
+export async function reconcileCashBack(ctx: AppContext, shop: string, now: Date, alreadyCredited: (effect: Effect) => Promise<boolean> = (effect) => creditSinceClaim(ctx, shop, effect)): Promise<number> {
   const effects = cashBackEffectModel(ctx.connection);
   let settled = 0;
   for (const stale of await listStaleEffects(effects, shop, new Date(now.getTime() - CASH_BACK_STALE_MS))) {
@@ -68,3 +85,6 @@ export async function reconcileCashBack(ctx: AppContext, shop: string, now: Date
   }
   return settled;
 }
+
+/** Hourly: cash back claims whose holder crashed are settled (found on Shopify, or credited once). */
+export const earningJobs = [{ name: 'reconcile-cash-back', period: 'hour' as const, run: async (ctx: AppContext, shop: string, now: Date) => void (await reconcileCashBack(ctx, shop, now)) }];

@@ -1,4 +1,4 @@
-export { reconcileCashBack } from './cash-back.js';
+export { CASH_BACK_STALE_MS, earningJobs, reconcileCashBack } from './cash-back.js';
 export { orderTopicHandlers } from './handlers.js';
 export { noteAttribute, orderFacts, parseOrder } from './order-payload.js';
 export * from './reversal.js';

@@ -72,7 +72,8 @@ export function createApp(ctx: AppContext, routers: Router[]): Express {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => ['/healthz', '/webhooks'].includes(pathOf(req.url ?? '')) },
+      // Health checks, webhooks (the inbox records each) and static files would drown the requests that matter.
+      autoLogging: { ignore: (req) => ['/healthz', '/webhooks', '/favicon.ico', '/favicon.svg'].includes(pathOf(req.url ?? '')) || /^\/(assets|devstore\/(theme-assets|checkout-extensions))\//.test(pathOf(req.url ?? '')) },
     }),
   );
   app.use((req, _res, next) => {

@@ -116,3 +116,11 @@ export const CUSTOMER_TAGS = `query CustomerTags($id: ID!) { customer(id: $id) {
 export interface CustomerTagsData {
   customer: { id: string; tags: string[] } | null;
 }
+
+/** The newest credits on a customer's store credit accounts: how cash back finds a credit it made before a crash. */
+export const STORE_CREDIT_RECENT = `query StoreCreditRecent($id: ID!) {
+  customer(id: $id) { storeCreditAccounts(first: 5) { nodes { id transactions(first: 50, reverse: true) { nodes { amount { amount currencyCode } createdAt } } } } }
+}`;
+export interface StoreCreditRecentData {
+  customer: { storeCreditAccounts: { nodes: Array<{ id: string; transactions: { nodes: Array<{ amount: { amount: string; currencyCode: string }; createdAt: string }> } }> } } | null;
+}

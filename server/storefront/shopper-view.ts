@@ -1,5 +1,5 @@
 import type { AppContext } from '../platform/context.js';
-import { publicProgram, type PublicProgram } from './view.js';
+import { describeEntry, publicProgram, type EntryDescription, type PublicProgram } from './view.js';
 import { ledgerEntryModel, newestEntry } from '../ledger/index.js';
 import { loadProgram } from '../program/index.js';
 import { redemptionModel } from '../redemption/index.js';
@@ -14,7 +14,8 @@ export interface ShopperView extends ShopperTierView {
   program: PublicProgram;
   /** Issued codes the customer has not used yet, newest first. */
   codes: Array<ReturnType<typeof redemptionView>>;
-  history: Array<{ type: string; points: number; pending: number; reason: string; createdAt: Date }>;
+  /** `reason` is the ledger's English note; `description` is what the storefront words in the shopper's language. */
+  history: Array<{ type: string; points: number; pending: number; reason: string; description: EntryDescription; createdAt: Date }>;
 }
 
 /**
@@ -39,6 +40,6 @@ export async function shopperView(ctx: AppContext, shop: string, customerId: str
   view.codes = unused.filter((redemption) => redemption.expiresAt > now).map(redemptionView);
   view.history = recent
     .sort((a, b) => b.seq - a.seq)
-    .map((entry) => ({ type: entry.type, points: entry.available, pending: entry.pending, reason: entry.reason, createdAt: entry.createdAt }));
+    .map((entry) => ({ type: entry.type, points: entry.available, pending: entry.pending, reason: entry.reason, description: describeEntry(entry), createdAt: entry.createdAt }));
   return view;
 }

@@ -1,6 +1,20 @@
 import { currencyDecimals, moneyFormatter } from '../platform/money.js';
+import type { LedgerEntry } from '../ledger/index.js';
 import type { Program, Reward } from '../program/index.js';
 import { describeValue, quoteRedemption } from '../redemption/index.js';
+
+/**
+ * A way to earn: `text` is the English sentence (for tools and logs); `kind` and its figures let the
+ * storefront write it in the shopper's language with the program's points name. Money is in minor units.
+ */
+export type WayToEarn = { id: string; text: string } & (
+  | { kind: 'purchase'; points: number; amountMinor: number }
+  | { kind: 'cash_back'; percent: number }
+  | { kind: 'punch_card'; points: number; every: number }
+  | { kind: 'promotion'; title: string; multiplier: number; until: string }
+  | { kind: 'multiplier'; multiplier: number; match: 'product' | 'collection' | 'tag'; tag: string | null }
+  | { kind: 'minimum'; amountMinor: number }
+);
 
 /** What any visitor may see of a program: safe to cache and to show to guests. */
 export interface PublicProgram {
@@ -8,7 +22,7 @@ export interface PublicProgram {
   pointsName: string;
   currency: string;
   pointsPerCurrencyUnit: number;
-  waysToEarn: Array<{ id: string; text: string }>;
+  waysToEarn: WayToEarn[];
   rewards: Array<{ id: string; type: Reward['type']; name: string; pointsCost: number; value: string; steps?: { min: number; max: number; pointsPerStep: number; amountPerStep: string } }>;
   widget: Program['widget'];
 }
@@ -17,20 +31,29 @@ export function publicProgram(program: Program, now: Date): PublicProgram {
   const money = moneyFormatter(program.currency);
   const name = program.pointsName;
   const earning = program.earning;
-  const waysToEarn: PublicProgram['waysToEarn'] = [];
+  const waysToEarn: WayToEarn[] = [];
   if (!(earning.cashBack.enabled && earning.cashBack.insteadOfPoints) && earning.pointsPerCurrencyUnit > 0) {
     const unitName = earning.pointsPerCurrencyUnit === 1 && name === 'points' ? 'point' : name;
-    waysToEarn.push({ id: 'purchase', text: `${earning.pointsPerCurrencyUnit} ${unitName} per ${money(10 ** currencyDecimals(program.currency))} spent` });
+    const unit = 10 ** currencyDecimals(program.currency);
+    waysToEarn.push({ id: 'purchase', kind: 'purchase', points: earning.pointsPerCurrencyUnit, amountMinor: unit, text: `${earning.pointsPerCurrencyUnit} ${unitName} per ${money(unit)} spent` });
   }
-  if (earning.cashBack.enabled) waysToEarn.push({ id: 'cash-back', text: `${earning.cashBack.percent}% back as store credit` });
-  if (earning.punchCard.enabled) waysToEarn.push({ id: 'punch-card', text: `${earning.punchCard.bonusPoints} bonus ${name} on every ${earning.punchCard.everyNthOrder}th order` });
+  if (earning.cashBack.enabled) waysToEarn.push({ id: 'cash-back', kind: 'cash_back', percent: earning.cashBack.percent, text: `${earning.cashBack.percent}% back as store credit` });
+  if (earning.punchCard.enabled) {
+    const { bonusPoints, everyNthOrder } = earning.punchCard;
+    waysToEarn.push({ id: 'punch-card', kind: 'punch_card', points: bonusPoints, every: everyNthOrder, text: `${bonusPoints} bonus ${name} on every ${everyNthOrder}th order` });
+  }
   for (const promotion of earning.promotions) {
     if (Date.parse(promotion.startsAt) <= now.getTime() && now.getTime() < Date.parse(promotion.endsAt)) {
-      waysToEarn.push({ id: `promotion-${promotion.id}`, text: `${promotion.name}: ${promotion.multiplier}× ${name} until ${promotion.endsAt.slice(0, 10)}` });
+      const until = promotion.endsAt.slice(0, 10);
+      waysToEarn.push({ id: `promotion-${promotion.id}`, kind: 'promotion', title: promotion.name, multiplier: promotion.multiplier, until, text: `${promotion.name}: ${promotion.multiplier}× ${name} until ${until}` });
     }
   }
-  for (const rule of earning.multipliers) waysToEarn.push({ id: `multiplier-${rule.id}`, text: `${rule.multiplier}× ${name} on ${rule.match.kind} ${rule.match.value}` });
-  if (earning.minimumOrderAmount > 0) waysToEarn.push({ id: 'minimum', text: `On orders of ${money(earning.minimumOrderAmount)} or more` });
+  // Product and collection rules name Shopify ids, which mean nothing to a shopper: only a tag is shown.
+  for (const rule of earning.multipliers) {
+    const tag = rule.match.kind === 'tag' ? rule.match.value : null;
+    waysToEarn.push({ id: `multiplier-${rule.id}`, kind: 'multiplier', multiplier: rule.multiplier, match: rule.match.kind, tag, text: `${rule.multiplier}× ${name} on ${tag === null ? `selected ${rule.match.kind}s` : `${tag} items`}` });
+  }
+  if (earning.minimumOrderAmount > 0) waysToEarn.push({ id: 'minimum', kind: 'minimum', amountMinor: earning.minimumOrderAmount, text: `On orders of ${money(earning.minimumOrderAmount)} or more` });
 
   const rewards: PublicProgram['rewards'] = [];
   for (const reward of program.rewards) {
@@ -46,4 +69,50 @@ export function publicProgram(program: Program, now: Date): PublicProgram {
     });
   }
   return { enabled: program.enabled, pointsName: name, currency: program.currency, pointsPerCurrencyUnit: earning.pointsPerCurrencyUnit, waysToEarn, rewards, widget: program.widget };
+}
+
+/**
+ * A history line as the storefront words it in the shopper's language: a raw order id is never
+ * shown. `note` is the merchant's own words (a staff adjustment's reason).
+ */
+export type EntryDescription =
+  | { kind: 'order' | 'refund' | 'cancel' | 'edit' | 'release' }
+  | { kind: 'redeem'; reward: string | null }
+  | { kind: 'tier'; tier: string }
+  | { kind: 'reward_returned' | 'hold' | 'hold_release' | 'expire' }
+  | { kind: 'adjust' | 'other'; note: string };
+
+type DescribedEntry = Pick<LedgerEntry, 'type' | 'reason' | 'source' | 'orderId'>;
+
+/** How a ledger entry reads to the shopper, from what the entry holds. */
+export function describeEntry(entry: DescribedEntry): EntryDescription {
+  switch (entry.type) {
+    case 'earn':
+      return { kind: 'order' };
+    case 'reverse':
+      return { kind: entry.reason === 'order cancelled' ? 'cancel' : 'refund' };
+    case 'order_edit':
+      return { kind: 'edit' };
+    case 'release':
+      return { kind: 'release' };
+    case 'redeem': {
+      if (entry.orderId !== undefined) return { kind: 'redeem', reward: null };
+      const reward = /^redeemed (.+)$/.exec(entry.reason)?.[1];
+      return { kind: 'redeem', reward: reward ?? null };
+    }
+    case 'redeem_refund':
+      return { kind: 'reward_returned' };
+    case 'hold':
+      return { kind: 'hold' };
+    case 'hold_release':
+      return { kind: 'hold_release' };
+    case 'expire':
+      return { kind: 'expire' };
+    case 'adjust':
+      return { kind: 'adjust', note: entry.reason };
+    case 'bonus': {
+      const tier = entry.source === 'tiers' ? /^reached (.+)$/.exec(entry.reason)?.[1] : undefined;
+      return tier === undefined ? { kind: 'other', note: entry.reason } : { kind: 'tier', tier };
+    }
+  }
 }

@@ -61,6 +61,7 @@ describe('checkout redemption without codes, in the browser: slider → hold →
     await page.screenshot({ path: 'docs/screenshots/checkout-holds-cart.png' });
 
     await page.click('button:has-text("Check out")');
+    await page.click('button:has-text("Pay now")');
     await page.waitForSelector('[data-order-id]');
     expect(await page.textContent('[data-order-discount]')).toBe('500 points redeemed: −5.00 USD');
     const orderId = (await page.getAttribute('[data-order-id]', 'data-order-id'))!;

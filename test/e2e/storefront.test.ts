@@ -47,8 +47,8 @@ describe('storefront: the theme extension in the devstore online store', () => {
     await openLauncher(page);
     const panel = await page.textContent('.tally__panel');
     expect(panel).toContain('Join our rewards program');
-    expect(panel).toContain('1 point per $1 spent');
-    expect(panel).toContain('$5 off your order · 500');
+    expect(await page.textContent('[data-way=purchase]')).toBe('Earn points on every order: 1 per $1 spent');
+    expect(await page.textContent('.tally__reward')).toBe('$5 off your order500 points');
     expect(await page.getAttribute('.tally__panel a.tally__cta', 'href')).toBe(`/devstore/shops/${shop}/storefront/account/login`);
     expect(proxyCalls).toHaveLength(1);
     await page.close();
@@ -74,6 +74,7 @@ describe('storefront: the theme extension in the devstore online store', () => {
 
     await openLauncher(page);
     await page.click('[data-reward="five-off"]');
+    await page.click('[data-confirm="five-off"]');
     await page.waitForSelector('.tally__code code');
     const code = (await page.textContent('.tally__code code'))!;
     expect(code).toMatch(/^TALLY-/);
@@ -83,6 +84,7 @@ describe('storefront: the theme extension in the devstore online store', () => {
     expect(await page.inputValue('input[name=discountCode]')).toBe(code);
 
     await page.click('button:has-text("Check out")');
+    await page.click('button:has-text("Pay now")');
     await page.waitForSelector('[data-order-id]');
     expect(await page.textContent('main')).toContain(`Discount ${code} applied: −5.00 USD`);
     await app.worker.drain();
@@ -107,7 +109,9 @@ describe('storefront: the theme extension in the devstore online store', () => {
     await page.close();
   });
 
-  it('the launcher speaks the storefront language', async () => {
+  it('the launcher speaks the storefront language when the merchant offers it', async () => {
+    const program = (await (await api(app, shop, '/program')).json()) as Program;
+    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...program, widget: { ...program.widget, languages: ['en', 'fr'] } } })).status).toBe(200);
     const page = await browser.newPage();
     await page.goto(`${store}/products/901?locale=fr`);
     expect(await page.textContent('.tally-earn')).toBe('Gagnez 14 points avec cet achat');

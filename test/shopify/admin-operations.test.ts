@@ -72,6 +72,7 @@ describe(`the app's Admin GraphQL operations against Shopify's published ${ADMIN
       'PRODUCTS_FOR_MULTIPLIERS',
       'SHOP_QUERY',
       'STORE_CREDIT_ACCOUNT_CREDIT',
+      'STORE_CREDIT_RECENT',
     ]);
   });
 
