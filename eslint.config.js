@@ -26,7 +26,18 @@ const otherCapabilityInternals = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'web/dist/**', 'dist/**', 'extensions/*/dist/**', 'extensions/*/generated/**', 'bench/results/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'web/dist/**',
+      'dist/**',
+      'extensions/*/dist/**',
+      'extensions/*/generated/**',
+      'bench/results/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -39,7 +50,10 @@ export default tseslint.config(
     files: [CAPABILITY_FILES],
     ignores: [PLATFORM_FILES, SHOPIFY_FILES],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [otherCapabilityInternals, { group: ['../../devstore/**'], message: 'The devstore is loaded by boot.ts in dev mode only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [otherCapabilityInternals, { group: ['../../devstore/**'], message: 'The devstore is loaded by boot.ts in dev mode only.' }] },
+      ],
     },
   },
   {
@@ -51,13 +65,19 @@ export default tseslint.config(
   {
     files: ['server/platform/*/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../**'], message: 'platform/ uses no capability and not the Shopify adapter.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../../**'], message: 'platform/ uses no capability and not the Shopify adapter.' }] },
+      ],
     },
   },
   {
     files: [SHOPIFY_FILES],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../*/**', '!../platform/**'], message: 'shopify/ is the adapter: it uses platform/ and no capability.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['../*/**', '!../platform/**'], message: 'shopify/ is the adapter: it uses platform/ and no capability.' }] },
+      ],
     },
   },
   {
@@ -67,7 +87,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['./*/*', '!./*/index.js', '!./platform/**', '!./shopify/**'], message: 'The composition root uses capabilities through their index.ts.' },
+            {
+              group: ['./*/*', '!./*/index.js', '!./platform/**', '!./shopify/**'],
+              message: 'The composition root uses capabilities through their index.ts.',
+            },
             { group: ['../devstore/**'], allowTypeImports: true, message: 'The devstore is imported dynamically, in dev mode only.' },
           ],
         },
@@ -79,7 +102,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: INFRASTRUCTURE.filter((name) => !name.includes('*')), patterns: [{ group: ['@shopify/*'], message: 'Domain files import no infrastructure.' }, otherCapabilityInternals] },
+        {
+          paths: INFRASTRUCTURE.filter((name) => !name.includes('*')),
+          patterns: [{ group: ['@shopify/*'], message: 'Domain files import no infrastructure.' }, otherCapabilityInternals],
+        },
       ],
     },
   },

@@ -26,10 +26,23 @@ function orderPaidBody(orderId: number, customerId: number): string {
     currency: 'USD',
     test: false,
     financial_status: 'paid',
-    current_subtotal_price_set: { shop_money: { amount: '42.00', currency_code: 'USD' }, presentment_money: { amount: '42.00', currency_code: 'USD' } },
+    current_subtotal_price_set: {
+      shop_money: { amount: '42.00', currency_code: 'USD' },
+      presentment_money: { amount: '42.00', currency_code: 'USD' },
+    },
     current_total_price_set: { shop_money: { amount: '42.00', currency_code: 'USD' } },
     customer: { id: customerId },
-    line_items: [{ id: orderId * 10, product_id: 1, variant_id: 2, quantity: 1, current_quantity: 1, gift_card: false, price_set: { shop_money: { amount: '42.00', currency_code: 'USD' } } }],
+    line_items: [
+      {
+        id: orderId * 10,
+        product_id: 1,
+        variant_id: 2,
+        quantity: 1,
+        current_quantity: 1,
+        gift_card: false,
+        price_set: { shop_money: { amount: '42.00', currency_code: 'USD' } },
+      },
+    ],
     discount_codes: [],
   });
 }
@@ -69,16 +82,25 @@ async function finished(watcher: MongoClient, dbName: string, eventId: string): 
 }
 
 function proxyUrl(app: RunningApp, path: string, customerId: number): string {
-  const query = signAppProxyQuery({ shop: SHOP, logged_in_customer_id: String(customerId), path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) }, DEV_API_SECRET);
+  const query = signAppProxyQuery(
+    { shop: SHOP, logged_in_customer_id: String(customerId), path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) },
+    DEV_API_SECRET,
+  );
   return `${app.url}/proxy/${path}?${query}`;
 }
 
 /** Commands the app sends while `work` runs, averaged over `times` runs, with the busiest commands. */
-async function count(counter: Counter, times: number, work: (index: number) => Promise<void>): Promise<{ perOperation: number; breakdown: Record<string, number> }> {
+async function count(
+  counter: Counter,
+  times: number,
+  work: (index: number) => Promise<void>,
+): Promise<{ perOperation: number; breakdown: Record<string, number> }> {
   counter.total = 0;
   counter.byCommand.clear();
   for (let index = 0; index < times; index++) await work(index);
-  const breakdown = Object.fromEntries([...counter.byCommand.entries()].sort((a, b) => b[1] - a[1]).map(([name, value]) => [name, round(value / times, 2)]));
+  const breakdown = Object.fromEntries(
+    [...counter.byCommand.entries()].sort((a, b) => b[1] - a[1]).map(([name, value]) => [name, round(value / times, 2)]),
+  );
   return { perOperation: round(counter.total / times, 2), breakdown };
 }
 
@@ -92,8 +114,24 @@ async function fillLedger(app: RunningApp, entries: number): Promise<void> {
       const customerId = `9${String(index % 5000).padStart(6, '0')}`;
       const seq = Math.floor(index / 5000) + 1;
       return {
-        _id: `${SHOP}|${customerId}|${seq}`, shop: SHOP, customerId, seq, key: `fill:${index}`, type: 'adjust', available: 1, pending: 0, balance: seq, pendingBalance: 0,
-        lifetimeEarned: 0, paidOrders: 0, day: now.toISOString().slice(0, 10), earnedOnDay: 0, shortfall: 0, reason: 'bench fill', source: 'bench', createdAt: now,
+        _id: `${SHOP}|${customerId}|${seq}`,
+        shop: SHOP,
+        customerId,
+        seq,
+        key: `fill:${index}`,
+        type: 'adjust',
+        available: 1,
+        pending: 0,
+        balance: seq,
+        pendingBalance: 0,
+        lifetimeEarned: 0,
+        paidOrders: 0,
+        day: now.toISOString().slice(0, 10),
+        earnedOnDay: 0,
+        shortfall: 0,
+        reason: 'bench fill',
+        source: 'bench',
+        createdAt: now,
       };
     });
     await collection.insertMany(batch, { ordered: false });
@@ -121,7 +159,12 @@ async function growthPoint(app: RunningApp, entries: number, firstOrderId: numbe
     latencies.push(performance.now() - began);
   }
   latencies.sort((a, b) => a - b);
-  return { ledgerEntries: await app.connection.collection('ledger_entries').countDocuments({}), creditsPerSecond: round(creditsPerSecond, 1), proxyCustomerP50Ms: round(percentile(latencies, 50), 1), proxyCustomerP99Ms: round(percentile(latencies, 99), 1) };
+  return {
+    ledgerEntries: await app.connection.collection('ledger_entries').countDocuments({}),
+    creditsPerSecond: round(creditsPerSecond, 1),
+    proxyCustomerP50Ms: round(percentile(latencies, 50), 1),
+    proxyCustomerP99Ms: round(percentile(latencies, 99), 1),
+  };
 }
 
 export async function measureRoundTrips(database: ResolvedDatabase, growth: boolean): Promise<Record<string, unknown>> {
@@ -155,7 +198,11 @@ export async function measureRoundTrips(database: ResolvedDatabase, growth: bool
     });
     // Each of the four customers holds about 520 points: enough for one 500-point reward.
     const perRedemption = await count(counter, 4, async (index) => {
-      const response = await fetch(proxyUrl(app, 'redemptions', 7_100_000 + index), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rewardId: 'five-off', requestKey: `bench-${index}-${randomUUID()}` }) });
+      const response = await fetch(proxyUrl(app, 'redemptions', 7_100_000 + index), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ rewardId: 'five-off', requestKey: `bench-${index}-${randomUUID()}` }),
+      });
       if (response.status !== 201) throw new Error(`redemption answered ${response.status}: ${await response.text()}`);
     });
     const result: Record<string, unknown> = { perCreditedOrder: perOrder, perStorefrontView: perView, perRedemption };

@@ -38,7 +38,13 @@ interface AckRow {
 async function main(): Promise<void> {
   const database = await startBenchDatabase();
   const results: Record<string, unknown> = {
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), node: process.version, engine: database.engine },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memoryGb: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      engine: database.engine,
+    },
     at: new Date().toISOString(),
     requestsPerLevel: REQUESTS_PER_LEVEL,
   };
@@ -51,9 +57,22 @@ async function main(): Promise<void> {
     if (only.has('roundtrips') || only.has('growth')) results.roundTrips = await measureRoundTrips(database, only.has('growth'));
     const scratch = path.join(os.tmpdir(), `tally-bench-${process.pid}`);
     if (only.has('scale')) results.scaleOut = await measureScaleOut(database.uri, [1, 2, 4], Number(process.env.BENCH_SCALE_ORDERS ?? 600), scratch);
-    if (only.has('soak')) results.soak = await measureSoak(database.uri, Number(process.env.BENCH_SOAK_SECONDS ?? 300), Number(process.env.BENCH_SOAK_RATE ?? 8), scratch);
+    if (only.has('soak'))
+      results.soak = await measureSoak(
+        database.uri,
+        Number(process.env.BENCH_SOAK_SECONDS ?? 300),
+        Number(process.env.BENCH_SOAK_RATE ?? 8),
+        scratch,
+      );
     if (only.has('credits') || only.has('ack')) {
-      const env = { MONGODB_URI: database.uri, PORT: '0', LOG_LEVEL: 'warn', SHOPIFY_API_SECRET: DEV_API_SECRET, PROXY_RATE_LIMIT: '1000000', DATA_DIR: path.join(scratch, 'ack') };
+      const env = {
+        MONGODB_URI: database.uri,
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        SHOPIFY_API_SECRET: DEV_API_SECRET,
+        PROXY_RATE_LIMIT: '1000000',
+        DATA_DIR: path.join(scratch, 'ack'),
+      };
       const floor = await startServerProcess(path.join(here, 'floor-server.ts'), env, appUrlFromLog);
       const app = await startServerProcess(path.join(here, '..', 'server', 'main.ts'), { ...env, LOG_LEVEL: 'info' }, appUrlFromLog);
       try {
@@ -125,11 +144,17 @@ async function measureCredits(appUrl: string, uri: string, firstOrderId: number)
 }
 
 function adminHeaders(shop: string): Record<string, string> {
-  return { Authorization: `Bearer ${signSessionToken({ shop, apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET })}`, 'Content-Type': 'application/json' };
+  return {
+    Authorization: `Bearer ${signSessionToken({ shop, apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET })}`,
+    'Content-Type': 'application/json',
+  };
 }
 
 function proxyCustomerRequest(appUrl: string, customerId: string, shop = CREDIT_SHOP): PreparedRequest {
-  const query = signAppProxyQuery({ shop, logged_in_customer_id: customerId, path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) }, DEV_API_SECRET);
+  const query = signAppProxyQuery(
+    { shop, logged_in_customer_id: customerId, path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) },
+    DEV_API_SECRET,
+  );
   return { url: `${appUrl}/proxy/customer?${query}`, method: 'GET', headers: {} };
 }
 
@@ -145,7 +170,11 @@ async function measurePaidToVisible(appUrl: string, firstOrderId: number, orders
     const customerId = String((JSON.parse(request.body!) as { customer: { id: number } }).customer.id + 1_000_000 + index);
     const body = request.body!.replace(/"customer":\{"id":\d+/, `"customer":{"id":${customerId}`);
     const started = performance.now();
-    const response = await fetch(request.url, { method: 'POST', headers: { ...request.headers, 'X-Shopify-Hmac-Sha256': createHmac('sha256', DEV_API_SECRET).update(body).digest('base64') }, body });
+    const response = await fetch(request.url, {
+      method: 'POST',
+      headers: { ...request.headers, 'X-Shopify-Hmac-Sha256': createHmac('sha256', DEV_API_SECRET).update(body).digest('base64') },
+      body,
+    });
     if (!response.ok) throw new Error(`paid→visible: webhook answered ${response.status}`);
     for (;;) {
       const view = (await (await fetch(proxyCustomerRequest(appUrl, customerId).url)).json()) as { points: { balance: number } | null };
@@ -161,15 +190,40 @@ async function measurePaidToVisible(appUrl: string, firstOrderId: number, orders
 /** 50 simultaneous redemptions by one customer whose points cover 10: exactly 10 may succeed. */
 async function measureRedemptionContention(appUrl: string): Promise<Record<string, number>> {
   const customerId = '7999999';
-  const grant = await fetch(`${appUrl}/api/customers/${customerId}/adjustments`, { method: 'POST', headers: adminHeaders(CREDIT_SHOP), body: JSON.stringify({ points: 5_000, reason: 'bench: points for 10 rewards' }) });
+  const grant = await fetch(`${appUrl}/api/customers/${customerId}/adjustments`, {
+    method: 'POST',
+    headers: adminHeaders(CREDIT_SHOP),
+    body: JSON.stringify({ points: 5_000, reason: 'bench: points for 10 rewards' }),
+  });
   if (grant.status !== 201) throw new Error(`bench grant failed: ${grant.status}`);
   const started = performance.now();
-  const load = await runLoad(50, 50, () => {
-    const query = signAppProxyQuery({ shop: CREDIT_SHOP, logged_in_customer_id: customerId, path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) }, DEV_API_SECRET);
-    return { url: `${appUrl}/proxy/redemptions?${query}`, method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ rewardId: 'five-off' }) };
-  }, (status) => status === 201);
+  const load = await runLoad(
+    50,
+    50,
+    () => {
+      const query = signAppProxyQuery(
+        { shop: CREDIT_SHOP, logged_in_customer_id: customerId, path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) },
+        DEV_API_SECRET,
+      );
+      return {
+        url: `${appUrl}/proxy/redemptions?${query}`,
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ rewardId: 'five-off' }),
+      };
+    },
+    (status) => status === 201,
+  );
   const view = (await (await fetch(proxyCustomerRequest(appUrl, customerId).url)).json()) as { points: { balance: number } };
-  return { requests: 50, issued: load.statuses['201'] ?? 0, refusedInsufficient: load.statuses['409'] ?? 0, finalBalance: view.points.balance, seconds: round((performance.now() - started) / 1000, 2), p50Ms: load.p50Ms, p99Ms: load.p99Ms };
+  return {
+    requests: 50,
+    issued: load.statuses['201'] ?? 0,
+    refusedInsufficient: load.statuses['409'] ?? 0,
+    finalBalance: view.points.balance,
+    seconds: round((performance.now() - started) / 1000, 2),
+    p50Ms: load.p50Ms,
+    p99Ms: load.p99Ms,
+  };
 }
 
 function printTable(results: Record<string, unknown>): void {
@@ -189,12 +243,16 @@ function printTable(results: Record<string, unknown>): void {
   console.log('paid → points visible:', JSON.stringify(results.paidToVisible));
   const proxy = results.proxyCustomer as LoadResult | undefined;
   const proxyFloor = results.proxyFloor as LoadResult | undefined;
-  if (proxy && proxyFloor) console.log(`/proxy/customer at 32 senders: ${proxy.throughput} req/s (floor ${proxyFloor.throughput}, ratio ${round(proxy.throughput / proxyFloor.throughput, 3)}), p50 ${proxy.p50Ms} ms, p99 ${proxy.p99Ms} ms, non-2xx ${proxy.errors}`);
+  if (proxy && proxyFloor)
+    console.log(
+      `/proxy/customer at 32 senders: ${proxy.throughput} req/s (floor ${proxyFloor.throughput}, ratio ${round(proxy.throughput / proxyFloor.throughput, 3)}), p50 ${proxy.p50Ms} ms, p99 ${proxy.p99Ms} ms, non-2xx ${proxy.errors}`,
+    );
   console.log('redemption contention:', JSON.stringify(results.redemptionContention));
   const scale = results.scaleOut as ScaleRow[] | undefined;
   if (scale) {
     console.log('\nscale-out (one database): processes | orders | deliveries | seconds | credits/s | ratio to 1 | exactly once');
-    for (const row of scale) console.log([row.processes, row.orders, row.deliveries, row.seconds, row.creditsPerSecond, row.ratioToOne, row.exactlyOnce].join(' | '));
+    for (const row of scale)
+      console.log([row.processes, row.orders, row.deliveries, row.seconds, row.creditsPerSecond, row.ratioToOne, row.exactlyOnce].join(' | '));
   }
   if (results.soak) console.log('soak:', JSON.stringify(results.soak));
   console.log('memory:', JSON.stringify(results.memory));

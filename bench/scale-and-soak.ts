@@ -19,7 +19,11 @@ function databaseUri(base: string, name: string): string {
 async function startApps(count: number, uri: string, dataDir: string): Promise<ServerProcess[]> {
   return Promise.all(
     Array.from({ length: count }, (_, index) =>
-      startServerProcess(path.join(here, '..', 'server', 'main.ts'), { MONGODB_URI: uri, PORT: '0', LOG_LEVEL: 'info', SHOPIFY_API_SECRET: DEV_API_SECRET, DATA_DIR: `${dataDir}-${index}` }, appUrlFromLog),
+      startServerProcess(
+        path.join(here, '..', 'server', 'main.ts'),
+        { MONGODB_URI: uri, PORT: '0', LOG_LEVEL: 'info', SHOPIFY_API_SECRET: DEV_API_SECRET, DATA_DIR: `${dataDir}-${index}` },
+        appUrlFromLog,
+      ),
     ),
   );
 }
@@ -36,12 +40,17 @@ async function waitForCredits(uri: string, shop: string, orders: number, timeout
     const ledger = client.db().collection<{ shop: string; type: string; customerId: string; seq: number; balance: number }>('ledger_entries');
     const deadline = Date.now() + timeoutMs;
     let credited = 0;
-    while (Date.now() < deadline && (credited = await ledger.countDocuments({ shop, type: 'earn' })) < orders) await new Promise((resolve) => setTimeout(resolve, 250));
+    while (Date.now() < deadline && (credited = await ledger.countDocuments({ shop, type: 'earn' })) < orders)
+      await new Promise((resolve) => setTimeout(resolve, 250));
     // Exactly once: every customer's newest entry holds 42 points per order of theirs.
     let exact = credited === orders;
     for (let customer = 0; customer < CUSTOMERS && exact; customer++) {
       const expectedOrders = Math.floor(orders / CUSTOMERS) + (customer < orders % CUSTOMERS ? 1 : 0);
-      const newest = await ledger.find({ shop, customerId: String(7_000_000 + customer) }).sort({ seq: -1 }).limit(1).next();
+      const newest = await ledger
+        .find({ shop, customerId: String(7_000_000 + customer) })
+        .sort({ seq: -1 })
+        .limit(1)
+        .next();
       exact = (newest?.balance ?? 0) === expectedOrders * 42;
     }
     return { credited, exact };
@@ -83,7 +92,15 @@ export async function measureScaleOut(baseUri: string, counts: number[], orders:
       const { credited, exact } = await waitForCredits(uri, shop, orders, 600_000);
       const seconds = (performance.now() - started) / 1000;
       const creditsPerSecond = round(credited / seconds, 1);
-      rows.push({ processes: count, orders, deliveries: deliveries.length, seconds: round(seconds, 1), creditsPerSecond, ratioToOne: round(creditsPerSecond / (rows[0]?.creditsPerSecond ?? creditsPerSecond), 2), exactlyOnce: exact });
+      rows.push({
+        processes: count,
+        orders,
+        deliveries: deliveries.length,
+        seconds: round(seconds, 1),
+        creditsPerSecond,
+        ratioToOne: round(creditsPerSecond / (rows[0]?.creditsPerSecond ?? creditsPerSecond), 2),
+        exactlyOnce: exact,
+      });
     } finally {
       await Promise.all(apps.map((app) => app.stop()));
     }
@@ -118,7 +135,10 @@ export async function measureSoak(baseUri: string, seconds: number, ratePerSecon
       while (sent < due) {
         const request = signedOrderPaid(app!.url, 20_000_000 + sent, shop, CUSTOMERS);
         sent++;
-        void fetch(request.url, { method: 'POST', headers: request.headers, body: request.body }).then((response) => response.arrayBuffer(), () => undefined);
+        void fetch(request.url, { method: 'POST', headers: request.headers, body: request.body }).then(
+          (response) => response.arrayBuffer(),
+          () => undefined,
+        );
       }
       if (performance.now() - started >= nextSample) {
         samples.push(await rssMb(app!.pid));

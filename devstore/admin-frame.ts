@@ -209,13 +209,25 @@ function pickerItems(shop: DevShop, type: string): Array<{ label: string; detail
     const ids = [...new Set(products.flatMap((product) => product.collectionIds ?? []))];
     return ids.map((id) => {
       const count = products.filter((product) => product.collectionIds?.includes(id)).length;
-      return { label: `Collection ${id}`, detail: `${count} products`, resource: { id: `gid://shopify/Collection/${id}`, title: `Collection ${id}`, handle: `collection-${id}`, productsCount: count } };
+      return {
+        label: `Collection ${id}`,
+        detail: `${count} products`,
+        resource: { id: `gid://shopify/Collection/${id}`, title: `Collection ${id}`, handle: `collection-${id}`, productsCount: count },
+      };
     });
   }
   return products.map((product) => ({
     label: product.title,
     detail: price(product),
-    resource: { id: `gid://shopify/Product/${product.id}`, title: product.title, handle: product.title.toLowerCase().replace(/[^a-z0-9]+/g, '-'), tags: product.tags, hasOnlyDefaultVariant: true, totalVariants: 1, variants: [variantOf(product)] },
+    resource: {
+      id: `gid://shopify/Product/${product.id}`,
+      title: product.title,
+      handle: product.title.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+      tags: product.tags,
+      hasOnlyDefaultVariant: true,
+      totalVariants: 1,
+      variants: [variantOf(product)],
+    },
   }));
 }
 
@@ -229,7 +241,9 @@ export function adminFrameRouter(devstore: Devstore): Router {
   router.get('/devstore/shops/:shop/admin/id-token', (req, res) => {
     const shop = devstore.shop(String(req.params.shop));
     if (!shop) return void res.status(404).json({ error: 'no such shop' });
-    res.set('Cache-Control', 'no-store').json({ token: signSessionToken({ shop: shop.domain, apiKey: devstore.options.apiKey, apiSecret: devstore.options.apiSecret, userId: DEV_STAFF_ID }) });
+    res.set('Cache-Control', 'no-store').json({
+      token: signSessionToken({ shop: shop.domain, apiKey: devstore.options.apiKey, apiSecret: devstore.options.apiSecret, userId: DEV_STAFF_ID }),
+    });
   });
 
   router.get('/devstore/shops/:shop/admin/resources', (req, res) => {
@@ -244,7 +258,8 @@ export function adminFrameRouter(devstore: Devstore): Router {
     const host = Buffer.from(`admin.shopify.com/store/${shop.domain.replace('.myshopify.com', '')}`).toString('base64url');
     const appSrc = `${devstore.options.appUrl}/?${new URLSearchParams({ shop: shop.domain, host, embedded: '1' }).toString()}`;
     const base = `/devstore/shops/${shop.domain}/admin`;
-    res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(shop.name)} · Tally · Shopify admin (devstore)</title>
+    res.type('html')
+      .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(shop.name)} · Tally · Shopify admin (devstore)</title>
 <style>${STYLE}</style></head>
 <body><header><strong>${escapeHtml(shop.name)}</strong><span>· devstore admin</span><a href="/devstore/shops/${encodeURIComponent(shop.domain)}/storefront" target="_blank">View online store</a>
 <div id="save-bar" role="region" aria-label="Unsaved changes" hidden><span>Unsaved changes</span><div><button type="button" id="discard">Discard</button> <button type="button" id="save" class="primary">Save</button></div></div></header>

@@ -176,7 +176,13 @@ export function adminRootValue(shop: DevShop, options: ResolverOptions): Record<
       const credits = shop.storeCreditTransactions?.get(customerId) ?? [];
       const transactions = (args: { first?: number; reverse?: boolean }) => {
         const ordered = args.reverse ? [...credits].reverse() : credits;
-        return { nodes: ordered.slice(0, args.first ?? 50).map((credit) => ({ __typename: 'StoreCreditAccountCreditTransaction', amount: { amount: formatAmount(credit.amountMinor, shop.currency), currencyCode: shop.currency }, createdAt: credit.createdAt })) };
+        return {
+          nodes: ordered.slice(0, args.first ?? 50).map((credit) => ({
+            __typename: 'StoreCreditAccountCreditTransaction',
+            amount: { amount: formatAmount(credit.amountMinor, shop.currency), currencyCode: shop.currency },
+            createdAt: credit.createdAt,
+          })),
+        };
       };
       const accounts = shop.storeCredit.has(customerId) ? [{ id: `gid://shopify/StoreCreditAccount/${customerId}`, transactions }] : [];
       return { id, tags: customer.tags, storeCreditAccounts: { nodes: accounts } };
@@ -229,7 +235,10 @@ export function adminRootValue(shop: DevShop, options: ResolverOptions): Record<
       const balance = (shop.storeCredit.get(customerId) ?? 0) + minor;
       shop.storeCredit.set(customerId, balance);
       shop.storeCreditTransactions ??= new Map();
-      shop.storeCreditTransactions.set(customerId, [...(shop.storeCreditTransactions.get(customerId) ?? []), { amountMinor: minor, createdAt: options.now.toISOString() }]);
+      shop.storeCreditTransactions.set(customerId, [
+        ...(shop.storeCreditTransactions.get(customerId) ?? []),
+        { amountMinor: minor, createdAt: options.now.toISOString() },
+      ]);
       return {
         storeCreditAccountTransaction: {
           amount: { amount: formatAmount(minor, currencyCode), currencyCode },

@@ -96,12 +96,24 @@ export function checkoutExtensionsRouter(): Router {
     let bundle = bundles.get(target);
     if (!bundle) {
       bundle = import('esbuild').then(async ({ build }) => {
-        const result = await build({ entryPoints: [path.join(EXTENSION_DIR, CHECKOUT_TARGETS[target])], bundle: true, format: 'esm', platform: 'browser', target: 'es2020', jsx: 'automatic', write: false, logLevel: 'silent' });
+        const result = await build({
+          entryPoints: [path.join(EXTENSION_DIR, CHECKOUT_TARGETS[target])],
+          bundle: true,
+          format: 'esm',
+          platform: 'browser',
+          target: 'es2020',
+          jsx: 'automatic',
+          write: false,
+          logLevel: 'silent',
+        });
         return result.outputFiles[0]!.text;
       });
       bundles.set(target, bundle);
     }
-    res.type('application/javascript').set('Cache-Control', 'no-cache').send(await bundle);
+    res
+      .type('application/javascript')
+      .set('Cache-Control', 'no-cache')
+      .send(await bundle);
   });
   return router;
 }

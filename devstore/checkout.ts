@@ -37,8 +37,12 @@ export function escapeHtml(text: string): string {
 /** Lines, discounts and total as Shopify's order summary lists them. */
 export function summaryHtml(session: StorefrontSession, shop: DevShop, lines: Cart, quote: CartQuote, inCart = false): string {
   const items = lines.map((line) => `<li>${line.quantity} × ${escapeHtml(shop.products.get(line.productId)!.title)}</li>`).join('');
-  const code = quote.code ? `<p data-summary-code>Discount <code>${escapeHtml(quote.code.code)}</code>: −${session.money(shop, quote.code.amountMinor)}</p>` : '';
-  const automatic = quote.automatic ? `<p data-cart-discount>${escapeHtml(quote.automatic.title)}: −${session.money(shop, quote.automatic.amountMinor)}${inCart ? ' at checkout' : ''}</p>` : '';
+  const code = quote.code
+    ? `<p data-summary-code>Discount <code>${escapeHtml(quote.code.code)}</code>: −${session.money(shop, quote.code.amountMinor)}</p>`
+    : '';
+  const automatic = quote.automatic
+    ? `<p data-cart-discount>${escapeHtml(quote.automatic.title)}: −${session.money(shop, quote.automatic.amountMinor)}${inCart ? ' at checkout' : ''}</p>`
+    : '';
   return `<ul>${items}</ul><p>Subtotal: ${session.money(shop, quote.subtotalMinor)}</p>${code}${automatic}<p>Total: <strong data-summary-total>${session.money(shop, quote.totalMinor)}</strong></p>`;
 }
 
@@ -79,7 +83,13 @@ export function mountCheckout(router: Router, devstore: Devstore, session: Store
     const checkout = checkouts.get(String(req.params.token));
     return checkout?.shop === shop.domain ? checkout : undefined;
   };
-  const quoteOf = (checkout: Checkout) => devstore.quoteCart(checkout.shop, { customerId: checkout.customerId, lines: checkout.lines, discountCode: checkout.discountCode || undefined, attributes: checkout.attributes });
+  const quoteOf = (checkout: Checkout) =>
+    devstore.quoteCart(checkout.shop, {
+      customerId: checkout.customerId,
+      lines: checkout.lines,
+      discountCode: checkout.discountCode || undefined,
+      attributes: checkout.attributes,
+    });
 
   router.post('/checkout', express.urlencoded({ extended: false }), (req, res) => {
     const shop = session.shopOf(req);
@@ -88,7 +98,15 @@ export function mountCheckout(router: Router, devstore: Devstore, session: Store
     if (!lines.length) return void res.redirect(303, `${session.base(shop.domain)}/cart`);
     const typed = String((req.body as Record<string, string>).discountCode ?? '').trim();
     const token = randomUUID().replaceAll('-', '');
-    checkouts.set(token, { token, shop: shop.domain, customerId: session.customerOf(req, shop)?.id ?? null, lines, discountCode: typed || session.discountCodeOf(req, shop), attributes: session.attributesOf(req, shop), orderId: null });
+    checkouts.set(token, {
+      token,
+      shop: shop.domain,
+      customerId: session.customerOf(req, shop)?.id ?? null,
+      lines,
+      discountCode: typed || session.discountCodeOf(req, shop),
+      attributes: session.attributesOf(req, shop),
+      orderId: null,
+    });
     res.redirect(303, `${session.base(shop.domain)}/checkouts/${token}`);
   });
 
@@ -122,7 +140,12 @@ export function mountCheckout(router: Router, devstore: Devstore, session: Store
     const checkout = shop && checkoutOf(req, shop);
     if (!shop || !checkout) return void res.status(404).json({ message: 'No such checkout' });
     const code = String((req.body as { code?: unknown }).code ?? '').trim();
-    const quote = devstore.quoteCart(shop.domain, { customerId: checkout.customerId, lines: checkout.lines, discountCode: code, attributes: checkout.attributes });
+    const quote = devstore.quoteCart(shop.domain, {
+      customerId: checkout.customerId,
+      lines: checkout.lines,
+      discountCode: code,
+      attributes: checkout.attributes,
+    });
     if (quote.codeError || !quote.code) return void res.status(422).json({ message: quote.codeError ?? 'Enter a discount code' });
     checkout.discountCode = quote.code.code;
     res.json({ code: quote.code.code });
@@ -133,8 +156,21 @@ export function mountCheckout(router: Router, devstore: Devstore, session: Store
     const checkout = shop && checkoutOf(req, shop);
     if (!shop || !checkout) return void res.status(404).json({ message: 'No such checkout' });
     // Shopify's checkout extension token: the shop as `dest`, the buyer as `sub` when signed in, five minutes.
-    const claims = { iss: undefined, sid: undefined, dest: shop.domain, sub: checkout.customerId === null ? undefined : `gid://shopify/Customer/${checkout.customerId}` };
-    res.set('Cache-Control', 'no-store').json({ token: signSessionToken({ shop: shop.domain, apiKey: devstore.options.apiKey, apiSecret: devstore.options.apiSecret, ttlSeconds: 300, claims }) });
+    const claims = {
+      iss: undefined,
+      sid: undefined,
+      dest: shop.domain,
+      sub: checkout.customerId === null ? undefined : `gid://shopify/Customer/${checkout.customerId}`,
+    };
+    res.set('Cache-Control', 'no-store').json({
+      token: signSessionToken({
+        shop: shop.domain,
+        apiKey: devstore.options.apiKey,
+        apiSecret: devstore.options.apiSecret,
+        ttlSeconds: 300,
+        claims,
+      }),
+    });
   });
 
   router.get('/checkouts/:token/extensions/:target', (req, res) => {
@@ -143,15 +179,17 @@ export function mountCheckout(router: Router, devstore: Devstore, session: Store
     const target = String(req.params.target);
     if (!shop || !checkout || !isCheckoutTarget(target)) return void res.status(404).send('No such extension');
     const root = `${session.base(shop.domain)}/checkouts/${checkout.token}`;
-    res.type('html').send(extensionHostPage({
-      target,
-      tokenUrl: `${root}/session-token`,
-      discountUrl: `${root}/discount-codes`,
-      attributes: Object.entries(checkout.attributes).map(([key, value]) => ({ key, value })),
-      canUpdateDiscountCodes: checkout.orderId === null,
-      orderId: checkout.orderId,
-      appUrl: devstore.options.appUrl,
-    }));
+    res.type('html').send(
+      extensionHostPage({
+        target,
+        tokenUrl: `${root}/session-token`,
+        discountUrl: `${root}/discount-codes`,
+        attributes: Object.entries(checkout.attributes).map(([key, value]) => ({ key, value })),
+        canUpdateDiscountCodes: checkout.orderId === null,
+        orderId: checkout.orderId,
+        appUrl: devstore.options.appUrl,
+      }),
+    );
   });
 
   router.post('/checkouts/:token/pay', async (req, res) => {
@@ -161,7 +199,12 @@ export function mountCheckout(router: Router, devstore: Devstore, session: Store
     const root = session.base(shop.domain);
     if (checkout.orderId === null) {
       try {
-        const { order, events } = devstore.checkout(shop.domain, { customerId: checkout.customerId, lines: checkout.lines, ...(checkout.discountCode ? { discountCode: checkout.discountCode } : {}), ...(Object.keys(checkout.attributes).length ? { attributes: checkout.attributes } : {}) });
+        const { order, events } = devstore.checkout(shop.domain, {
+          customerId: checkout.customerId,
+          lines: checkout.lines,
+          ...(checkout.discountCode ? { discountCode: checkout.discountCode } : {}),
+          ...(Object.keys(checkout.attributes).length ? { attributes: checkout.attributes } : {}),
+        });
         checkout.orderId = order.id;
         await devstore.send(events);
       } catch (error) {
@@ -180,11 +223,19 @@ export function mountCheckout(router: Router, devstore: Devstore, session: Store
     const name = (orderPayload(shop, order) as { name: string }).name;
     const customer = order.customerId === null ? null : shop.customers.get(order.customerId);
     const discounts = [
-      ...order.discountCodes.map((applied) => `<p>Discount <code>${escapeHtml(applied.code)}</code> applied: −${session.money(shop, applied.amountMinor)}</p>`),
-      ...(order.appDiscounts ?? []).map((applied) => `<p data-order-discount>${escapeHtml(applied.title)}: −${session.money(shop, applied.amountMinor)}</p>`),
+      ...order.discountCodes.map(
+        (applied) => `<p>Discount <code>${escapeHtml(applied.code)}</code> applied: −${session.money(shop, applied.amountMinor)}</p>`,
+      ),
+      ...(order.appDiscounts ?? []).map(
+        (applied) => `<p data-order-discount>${escapeHtml(applied.title)}: −${session.money(shop, applied.amountMinor)}</p>`,
+      ),
     ].join('');
     const items = order.lines.map((line) => `<li>${line.quantity} × ${escapeHtml(line.product.title)}</li>`).join('');
-    const paid = order.lines.reduce((sum, line) => sum + line.product.priceMinor * line.quantity - line.discountMinor, 0) + order.shippingMinor + order.taxMinor + order.tipMinor;
+    const paid =
+      order.lines.reduce((sum, line) => sum + line.product.priceMinor * line.quantity - line.discountMinor, 0) +
+      order.shippingMinor +
+      order.taxMinor +
+      order.tipMinor;
     const body = `<p data-order-id="${order.id}" data-order-name="${escapeHtml(name)}">Order ${escapeHtml(name)} is confirmed and paid.</p><section><ul>${items}</ul>${discounts}<p>Paid: <strong>${session.money(shop, paid)}</strong></p></section>
 <section>${extensionFrame(session.base(shop.domain), checkout.token, 'purchase.thank-you.block.render', 'Tally points for this order')}</section>
 <p><a href="${session.base(shop.domain)}">Continue shopping</a></p>`;

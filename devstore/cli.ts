@@ -49,7 +49,11 @@ try {
   fail(`${(error as Error).message}\n\n${usage}`);
 }
 const { positionals, values } = parsed;
-const appUrl = (values.app ?? (values.port ? undefined : process.env.SHOPIFY_APP_URL || undefined) ?? `http://localhost:${values.port ?? (process.env.PORT || 3000)}`).replace(/\/$/, '');
+const appUrl = (
+  values.app ??
+  (values.port ? undefined : process.env.SHOPIFY_APP_URL || undefined) ??
+  `http://localhost:${values.port ?? (process.env.PORT || 3000)}`
+).replace(/\/$/, '');
 
 /** Money typed as 12.50 → 1250 minor units (two decimals, as the devstore's shops use). */
 function minor(text: string | undefined, option: string): number {
@@ -65,12 +69,19 @@ function whole(text: string | undefined, option: string): number {
 const delivery = { duplicate: values.duplicate ? whole(values.duplicate, 'duplicate') : undefined, shuffle: values.shuffle };
 const requests: Record<string, () => [string, object]> = {
   customer: () => ['customers', { id: whole(values.id, 'id'), email: values.email }],
-  order: () => ['orders', { customerId: whole(values.customer, 'customer'), lines: [{ priceMinor: minor(values.total ?? '10', 'total') }], delivery }],
+  order: () => [
+    'orders',
+    { customerId: whole(values.customer, 'customer'), lines: [{ priceMinor: minor(values.total ?? '10', 'total') }], delivery },
+  ],
   refund: () => {
     const order = whole(values.order, 'order');
     if (values.amount && values.line) fail('give --amount or --line, not both');
     if (values.amount) return [`orders/${order}/refunds`, { amountMinor: minor(values.amount, 'amount'), delivery }];
-    if (values.line) return [`orders/${order}/refunds`, { lines: [{ lineId: whole(values.line, 'line'), quantity: values.quantity ? whole(values.quantity, 'quantity') : 1 }], delivery }];
+    if (values.line)
+      return [
+        `orders/${order}/refunds`,
+        { lines: [{ lineId: whole(values.line, 'line'), quantity: values.quantity ? whole(values.quantity, 'quantity') : 1 }], delivery },
+      ];
     return [`orders/${order}/refunds`, { delivery }];
   },
   cancel: () => [`orders/${whole(values.order, 'order')}/cancel`, { delivery }],
@@ -79,9 +90,14 @@ const requests: Record<string, () => [string, object]> = {
 
 async function call(path: string, body?: object): Promise<Response> {
   try {
-    return await fetch(`${appUrl}/devstore/api/shops/${values.shop}/${path}`, body ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {});
+    return await fetch(
+      `${appUrl}/devstore/api/shops/${values.shop}/${path}`,
+      body ? { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {},
+    );
   } catch {
-    console.error(`Cannot reach the app at ${appUrl}: is it running? Start it with \`npm start\` (it listens on $PORT, default 3000), or point this command at it with --port or --app.`);
+    console.error(
+      `Cannot reach the app at ${appUrl}: is it running? Start it with \`npm start\` (it listens on $PORT, default 3000), or point this command at it with --port or --app.`,
+    );
     process.exit(1);
   }
 }
@@ -89,12 +105,26 @@ async function call(path: string, body?: object): Promise<Response> {
 const command = positionals[0];
 if (command === 'orders') {
   const response = await call('orders');
-  const body = (await response.json()) as { orders?: Array<{ orderId: number; name: string; customerId: number | null; subtotal: string; currency: string; status: string; refunds: number; lines: Array<{ lineId: number; title: string; quantity: number }> }>; error?: string };
+  const body = (await response.json()) as {
+    orders?: Array<{
+      orderId: number;
+      name: string;
+      customerId: number | null;
+      subtotal: string;
+      currency: string;
+      status: string;
+      refunds: number;
+      lines: Array<{ lineId: number; title: string; quantity: number }>;
+    }>;
+    error?: string;
+  };
   if (!response.ok || !body.orders) fail(`${response.status} ${body.error ?? ''}`);
   if (!body.orders.length) console.log(`${values.shop} has no orders yet.`);
   for (const order of body.orders) {
     const refunds = order.refunds ? `, ${order.refunds} refund${order.refunds > 1 ? 's' : ''}` : '';
-    console.log(`${order.name}  order ${order.orderId}  customer ${order.customerId ?? 'guest'}  ${order.subtotal} ${order.currency}  ${order.status}${refunds}`);
+    console.log(
+      `${order.name}  order ${order.orderId}  customer ${order.customerId ?? 'guest'}  ${order.subtotal} ${order.currency}  ${order.status}${refunds}`,
+    );
     for (const line of order.lines) console.log(`    line ${line.lineId}  ${line.quantity} × ${line.title}`);
   }
   process.exit(0);

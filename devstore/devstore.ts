@@ -118,7 +118,14 @@ export class Devstore {
     const lines = input.lines.map((line) => {
       const product =
         (line.productId !== undefined ? shop.products.get(line.productId) : undefined) ??
-        this.addProduct(domain, { id: newId(), title: line.giftCard ? 'Gift card' : 'Item', priceMinor: line.priceMinor ?? 1000, tags: line.tags ?? [], giftCard: line.giftCard ?? false, hidden: true });
+        this.addProduct(domain, {
+          id: newId(),
+          title: line.giftCard ? 'Gift card' : 'Item',
+          priceMinor: line.priceMinor ?? 1000,
+          tags: line.tags ?? [],
+          giftCard: line.giftCard ?? false,
+          hidden: true,
+        });
       return { id: newId(), product, quantity: line.quantity ?? 1, discountMinor: 0 };
     });
     const order: DevOrder = {
@@ -159,7 +166,8 @@ export class Devstore {
     const currency = order.presentmentCurrency;
     const inCart = (minor: number) => formatAmount(Math.round(minor * rate), currency);
     const lineNet = (line: DevOrder['lines'][number]) => line.product.priceMinor * line.quantity - line.discountMinor;
-    const holds = order.customerId === null ? undefined : shop.metafields.get(metafieldKey(`gid://shopify/Customer/${order.customerId}`, '$app:tally', 'holds'));
+    const holds =
+      order.customerId === null ? undefined : shop.metafields.get(metafieldKey(`gid://shopify/Customer/${order.customerId}`, '$app:tally', 'holds'));
     const input: CartInput = {
       cart: {
         holdAttribute: attributes._tally_hold === undefined ? null : { value: attributes._tally_hold },
@@ -173,7 +181,11 @@ export class Devstore {
       },
       discount: { discountClasses: ['ORDER'] },
       presentmentCurrencyRate: String(rate),
-      shop: { localTime: { date: new Intl.DateTimeFormat('en-CA', { timeZone: shop.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.clock()) } },
+      shop: {
+        localTime: {
+          date: new Intl.DateTimeFormat('en-CA', { timeZone: shop.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.clock()),
+        },
+      },
     };
     const candidate = cartLinesDiscountsGenerateRun(input).operations[0]?.orderDiscountsAdd.candidates[0];
     if (!candidate) return null;
@@ -192,13 +204,36 @@ export class Devstore {
    * The cart and checkout pages' view of the order to be: the code's discount (or why it is refused)
    * and the automatic discount the function would give on top, as Shopify's cart shows them. Nothing is stored.
    */
-  quoteCart(domain: string, input: { customerId: number | null; lines: Array<{ productId: number; quantity: number }>; discountCode?: string; attributes: Record<string, string> }): CartQuote {
+  quoteCart(
+    domain: string,
+    input: {
+      customerId: number | null;
+      lines: Array<{ productId: number; quantity: number }>;
+      discountCode?: string;
+      attributes: Record<string, string>;
+    },
+  ): CartQuote {
     const shop = this.need(domain);
     const lines = input.lines.flatMap((line) => {
       const product = shop.products.get(line.productId);
       return product ? [{ id: line.productId, product, quantity: line.quantity, discountMinor: 0 }] : [];
     });
-    const draft: DevOrder = { id: 0, customerId: input.customerId, currency: shop.currency, presentmentCurrency: shop.currency, presentmentRate: 1, lines, shippingMinor: 0, taxMinor: 0, tipMinor: 0, discountCodes: [], refunds: [], cancelledAt: null, paidAt: null, createdAt: this.clock() };
+    const draft: DevOrder = {
+      id: 0,
+      customerId: input.customerId,
+      currency: shop.currency,
+      presentmentCurrency: shop.currency,
+      presentmentRate: 1,
+      lines,
+      shippingMinor: 0,
+      taxMinor: 0,
+      tipMinor: 0,
+      discountCodes: [],
+      refunds: [],
+      cancelledAt: null,
+      paidAt: null,
+      createdAt: this.clock(),
+    };
     const subtotalMinor = orderSubtotalMinor(draft);
     let code: CartQuote['code'] = null;
     let codeError: string | null = null;
@@ -236,7 +271,11 @@ export class Devstore {
   private applyDiscount(shop: DevShop, order: DevOrder, code: string): void {
     const { discount, amount } = this.priceCode(shop, order, code);
     spread(order, amount);
-    order.discountCodes.push({ code: discount.code, amountMinor: discount.kind === 'free_shipping' ? order.shippingMinor : amount, type: discount.kind === 'free_shipping' ? 'shipping' : 'percentage' in discount.value ? 'percentage' : 'fixed_amount' });
+    order.discountCodes.push({
+      code: discount.code,
+      amountMinor: discount.kind === 'free_shipping' ? order.shippingMinor : amount,
+      type: discount.kind === 'free_shipping' ? 'shipping' : 'percentage' in discount.value ? 'percentage' : 'fixed_amount',
+    });
     if (discount.kind === 'free_shipping') order.shippingMinor = 0;
     discount.usedCount++;
   }
@@ -265,7 +304,10 @@ export class Devstore {
       }),
     };
     order.refunds.push(refund);
-    return [newEvent(domain, 'refunds/create', refundPayload(order, refund), this.clock()), newEvent(domain, 'orders/updated', orderPayload(shop, order), this.clock())];
+    return [
+      newEvent(domain, 'refunds/create', refundPayload(order, refund), this.clock()),
+      newEvent(domain, 'orders/updated', orderPayload(shop, order), this.clock()),
+    ];
   }
 
   /** Shopify's amount-only refund: money back with no lines (an order adjustment and a refund transaction). */
@@ -274,7 +316,10 @@ export class Devstore {
     const order = this.needOrder(shop, orderId);
     const refund = { id: newId(), createdAt: this.clock(), lines: [], amountMinor };
     order.refunds.push(refund);
-    return [newEvent(domain, 'refunds/create', refundPayload(order, refund), this.clock()), newEvent(domain, 'orders/updated', orderPayload(shop, order), this.clock())];
+    return [
+      newEvent(domain, 'refunds/create', refundPayload(order, refund), this.clock()),
+      newEvent(domain, 'orders/updated', orderPayload(shop, order), this.clock()),
+    ];
   }
 
   /** An order edit (Shopify's order editing): new quantities for lines, then orders/updated. */
@@ -312,25 +357,45 @@ export class Devstore {
 
   customerDataRequest(domain: string, customerId: number): WebhookEvent {
     const customer = this.need(domain).customers.get(customerId);
-    return newEvent(domain, 'customers/data_request', {
-      shop_id: 1,
-      shop_domain: domain,
-      orders_requested: [],
-      customer: { id: customerId, email: customer?.email ?? null, phone: customer?.phone ?? null },
-      data_request: { id: newId() },
-    }, this.clock());
+    return newEvent(
+      domain,
+      'customers/data_request',
+      {
+        shop_id: 1,
+        shop_domain: domain,
+        orders_requested: [],
+        customer: { id: customerId, email: customer?.email ?? null, phone: customer?.phone ?? null },
+        data_request: { id: newId() },
+      },
+      this.clock(),
+    );
   }
 
   customerRedact(domain: string, customerId: number): WebhookEvent {
     const customer = this.need(domain).customers.get(customerId);
-    return newEvent(domain, 'customers/redact', { shop_id: 1, shop_domain: domain, customer: { id: customerId, email: customer?.email ?? null, phone: customer?.phone ?? null }, orders_to_redact: [] }, this.clock());
+    return newEvent(
+      domain,
+      'customers/redact',
+      {
+        shop_id: 1,
+        shop_domain: domain,
+        customer: { id: customerId, email: customer?.email ?? null, phone: customer?.phone ?? null },
+        orders_to_redact: [],
+      },
+      this.clock(),
+    );
   }
 
   /** Tags a customer as the admin would: Shopify announces it with customer.tags_added (customer payloads carry no tags). */
   tagCustomer(domain: string, customerId: number, tags: string[]): WebhookEvent {
     const customer = this.need(domain).customers.get(customerId);
     if (customer) customer.tags = [...new Set([...(customer.tags ?? []), ...tags])];
-    return newEvent(domain, 'customer.tags_added', { customerId: `gid://shopify/Customer/${customerId}`, tags, occurredAt: this.clock().toISOString() }, this.clock());
+    return newEvent(
+      domain,
+      'customer.tags_added',
+      { customerId: `gid://shopify/Customer/${customerId}`, tags, occurredAt: this.clock().toISOString() },
+      this.clock(),
+    );
   }
 
   shopRedact(domain: string): WebhookEvent {

@@ -4,7 +4,25 @@ import type { DevCustomer, DevOrder, DevShop } from './state.js';
 // Since API 2025-01 Shopify's order and customer payloads carry no customer tags (customer.tags_added /
 // customer.tags_removed report them), so none are written here.
 function customerJson(customer: DevCustomer): Record<string, unknown> {
-  const address = { id: customer.id + 1, customer_id: customer.id, first_name: customer.firstName, last_name: customer.lastName, company: null, address1: '1 Demo Street', address2: null, city: 'Ottawa', province: 'Ontario', country: 'Canada', zip: 'K1A 0A1', phone: customer.phone, name: `${customer.firstName} ${customer.lastName}`, province_code: 'ON', country_code: 'CA', country_name: 'Canada', default: true };
+  const address = {
+    id: customer.id + 1,
+    customer_id: customer.id,
+    first_name: customer.firstName,
+    last_name: customer.lastName,
+    company: null,
+    address1: '1 Demo Street',
+    address2: null,
+    city: 'Ottawa',
+    province: 'Ontario',
+    country: 'Canada',
+    zip: 'K1A 0A1',
+    phone: customer.phone,
+    name: `${customer.firstName} ${customer.lastName}`,
+    province_code: 'ON',
+    country_code: 'CA',
+    country_name: 'Canada',
+    default: true,
+  };
   return {
     id: customer.id,
     created_at: null,
@@ -42,7 +60,10 @@ function refundedMinor(order: DevOrder): number {
 }
 
 function refundedQuantity(order: DevOrder, lineId: number): number {
-  return order.refunds.reduce((sum, refund) => sum + refund.lines.filter((line) => line.lineId === lineId).reduce((inner, line) => inner + line.quantity, 0), 0);
+  return order.refunds.reduce(
+    (sum, refund) => sum + refund.lines.filter((line) => line.lineId === lineId).reduce((inner, line) => inner + line.quantity, 0),
+    0,
+  );
 }
 
 /** An order as Shopify's REST webhooks send it (orders/paid, orders/updated, orders/cancelled). */
@@ -67,7 +88,15 @@ export function orderPayload(shop: DevShop, order: DevOrder): object {
     processed_at: order.createdAt.toISOString(),
     cancelled_at: order.cancelledAt?.toISOString() ?? null,
     cancel_reason: order.cancelledAt ? 'customer' : null,
-    financial_status: order.cancelledAt ? 'voided' : order.refunds.length > 0 ? (currentSubtotal <= 0 ? 'refunded' : 'partially_refunded') : order.paidAt ? 'paid' : 'pending',
+    financial_status: order.cancelledAt
+      ? 'voided'
+      : order.refunds.length > 0
+        ? currentSubtotal <= 0
+          ? 'refunded'
+          : 'partially_refunded'
+        : order.paidAt
+          ? 'paid'
+          : 'pending',
     currency: c,
     presentment_currency: order.presentmentCurrency,
     subtotal_price: formatAmount(subtotal, c),
@@ -86,7 +115,11 @@ export function orderPayload(shop: DevShop, order: DevOrder): object {
     total_tip_received: formatAmount(order.tipMinor, c),
     total_shipping_price_set: money(order.shippingMinor),
     note_attributes: order.noteAttributes ?? [],
-    discount_codes: order.discountCodes.map((discount) => ({ code: discount.code, amount: formatAmount(discount.amountMinor, c), type: discount.type })),
+    discount_codes: order.discountCodes.map((discount) => ({
+      code: discount.code,
+      amount: formatAmount(discount.amountMinor, c),
+      type: discount.type,
+    })),
     customer: customer ? customerJson(customer) : null,
     line_items: order.lines.map((line) => ({
       id: line.id,
@@ -102,12 +135,18 @@ export function orderPayload(shop: DevShop, order: DevOrder): object {
       price_set: money(line.product.priceMinor),
       total_discount: formatAmount(line.discountMinor, c),
       total_discount_set: money(line.discountMinor),
-      discount_allocations: line.discountMinor > 0 ? [{ amount: formatAmount(line.discountMinor, c), amount_set: money(line.discountMinor), discount_application_index: 0 }] : [],
+      discount_allocations:
+        line.discountMinor > 0
+          ? [{ amount: formatAmount(line.discountMinor, c), amount_set: money(line.discountMinor), discount_application_index: 0 }]
+          : [],
       properties: [],
       taxable: !line.product.giftCard,
       vendor: shop.name,
     })),
-    shipping_lines: order.shippingMinor > 0 ? [{ id: order.id + 1, title: 'Standard', price: formatAmount(order.shippingMinor, c), price_set: money(order.shippingMinor) }] : [],
+    shipping_lines:
+      order.shippingMinor > 0
+        ? [{ id: order.id + 1, title: 'Standard', price: formatAmount(order.shippingMinor, c), price_set: money(order.shippingMinor) }]
+        : [],
     tax_lines: order.taxMinor > 0 ? [{ title: 'VAT', price: formatAmount(order.taxMinor, c), price_set: money(order.taxMinor), rate: 0.1 }] : [],
     refunds: order.refunds.map((refund) => refundPayload(order, refund)),
   };
@@ -125,7 +164,9 @@ export function refundPayload(order: DevOrder, refund: DevOrder['refunds'][numbe
   const shipping = refund.shippingMinor ?? 0;
   const total = (refund.lines.length > 0 ? linesTotal : (refund.amountMinor ?? 0)) + shipping;
   const adjustments = [
-    ...(refund.lines.length === 0 && (refund.amountMinor ?? 0) > 0 ? [{ kind: 'refund_discrepancy', reason: 'Refund discrepancy', minor: -(refund.amountMinor ?? 0) }] : []),
+    ...(refund.lines.length === 0 && (refund.amountMinor ?? 0) > 0
+      ? [{ kind: 'refund_discrepancy', reason: 'Refund discrepancy', minor: -(refund.amountMinor ?? 0) }]
+      : []),
     ...(shipping > 0 ? [{ kind: 'shipping_refund', reason: 'Shipping refund', minor: -shipping }] : []),
   ];
   return {
@@ -182,8 +223,26 @@ export function refundPayload(order: DevOrder, refund: DevOrder['refunds'][numbe
           : null,
       };
     }),
-    transactions: total > 0
-      ? [{ id: refund.id + 1, order_id: order.id, kind: 'refund', gateway: order.test ? 'bogus' : 'shopify_payments', status: 'success', message: null, created_at: refund.createdAt.toISOString(), test: order.test ?? false, parent_id: null, processed_at: refund.createdAt.toISOString(), source_name: 'web', amount: formatAmount(total, c), currency: c, admin_graphql_api_id: `gid://shopify/OrderTransaction/${refund.id + 1}` }]
-      : [],
+    transactions:
+      total > 0
+        ? [
+            {
+              id: refund.id + 1,
+              order_id: order.id,
+              kind: 'refund',
+              gateway: order.test ? 'bogus' : 'shopify_payments',
+              status: 'success',
+              message: null,
+              created_at: refund.createdAt.toISOString(),
+              test: order.test ?? false,
+              parent_id: null,
+              processed_at: refund.createdAt.toISOString(),
+              source_name: 'web',
+              amount: formatAmount(total, c),
+              currency: c,
+              admin_graphql_api_id: `gid://shopify/OrderTransaction/${refund.id + 1}`,
+            },
+          ]
+        : [],
   };
 }

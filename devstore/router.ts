@@ -46,43 +46,71 @@ export function devstoreRouter(devstore: Devstore): Router {
   router.use(themeAssetsRouter());
   router.use(checkoutExtensionsRouter());
   router.use(adminFrameRouter(devstore));
-  router.use('/devstore/shops/:shop', adminApiRouter({ apiKey: devstore.options.apiKey, apiSecret: devstore.options.apiSecret, clock: devstore.clock, shop: (domain) => (isDevShopDomain(domain) ? devstore.ensureShop(domain) : undefined) }));
-
+  router.use(
+    '/devstore/shops/:shop',
+    adminApiRouter({
+      apiKey: devstore.options.apiKey,
+      apiSecret: devstore.options.apiSecret,
+      clock: devstore.clock,
+      shop: (domain) => (isDevShopDomain(domain) ? devstore.ensureShop(domain) : undefined),
+    }),
+  );
 
   const api = Router();
   api.use(express.json({ limit: '1mb' }));
-  const act = (handler: (shop: string, body: unknown, req: Request) => { events: WebhookEvent[]; result?: object }) => async (req: Request, res: Response) => {
-    const shop = shopParam.safeParse(req.params.shop);
-    if (!shop.success || !devstore.shop(shop.data)) {
-      res.status(404).json({ error: 'no such shop' });
-      return;
-    }
-    try {
-      const { events, result } = handler(shop.data, req.body, req);
-      const options = deliverySchema.parse((req.body as { delivery?: unknown } | undefined)?.delivery ?? {});
-      const report = await devstore.send(events, options);
-      res.status(201).json({ ...result, delivery: report });
-    } catch (error) {
-      const status = error instanceof CheckoutRefused ? 422 : error instanceof z.ZodError ? 400 : 404;
-      res.status(status).json({ error: (error as Error).message });
-    }
-  };
-  api.post('/shops/:shop/customers', act((shop, body) => {
-    const input = z.object({ id: z.number().int(), email: z.string().optional(), firstName: z.string().optional(), lastName: z.string().optional(), tags: z.array(z.string()).optional() }).parse(body);
-    return { events: [devstore.addCustomer(shop, input)] };
-  }));
-  api.post('/shops/:shop/orders', act((shop, body) => {
-    const order = devstore.createOrder(shop, orderSchema.parse(body));
-    return { events: devstore.pay(shop, order.id), result: { orderId: order.id, lineIds: order.lines.map((line) => line.id) } };
-  }));
-  api.post('/shops/:shop/orders/:orderId/refunds', act((shop, body, req) => {
-    const refund = z
-      .object({ lines: z.array(z.object({ lineId: z.number().int(), quantity: z.number().int().positive() })).optional(), amountMinor: z.number().int().positive().optional() })
-      .refine((given) => !(given.lines && given.amountMinor), 'give lines or amountMinor, not both')
-      .parse(body ?? {});
-    const orderId = Number(req.params.orderId);
-    return { events: refund.amountMinor ? devstore.refundAmount(shop, orderId, refund.amountMinor) : devstore.refund(shop, orderId, refund.lines) };
-  }));
+  const act =
+    (handler: (shop: string, body: unknown, req: Request) => { events: WebhookEvent[]; result?: object }) => async (req: Request, res: Response) => {
+      const shop = shopParam.safeParse(req.params.shop);
+      if (!shop.success || !devstore.shop(shop.data)) {
+        res.status(404).json({ error: 'no such shop' });
+        return;
+      }
+      try {
+        const { events, result } = handler(shop.data, req.body, req);
+        const options = deliverySchema.parse((req.body as { delivery?: unknown } | undefined)?.delivery ?? {});
+        const report = await devstore.send(events, options);
+        res.status(201).json({ ...result, delivery: report });
+      } catch (error) {
+        const status = error instanceof CheckoutRefused ? 422 : error instanceof z.ZodError ? 400 : 404;
+        res.status(status).json({ error: (error as Error).message });
+      }
+    };
+  api.post(
+    '/shops/:shop/customers',
+    act((shop, body) => {
+      const input = z
+        .object({
+          id: z.number().int(),
+          email: z.string().optional(),
+          firstName: z.string().optional(),
+          lastName: z.string().optional(),
+          tags: z.array(z.string()).optional(),
+        })
+        .parse(body);
+      return { events: [devstore.addCustomer(shop, input)] };
+    }),
+  );
+  api.post(
+    '/shops/:shop/orders',
+    act((shop, body) => {
+      const order = devstore.createOrder(shop, orderSchema.parse(body));
+      return { events: devstore.pay(shop, order.id), result: { orderId: order.id, lineIds: order.lines.map((line) => line.id) } };
+    }),
+  );
+  api.post(
+    '/shops/:shop/orders/:orderId/refunds',
+    act((shop, body, req) => {
+      const refund = z
+        .object({
+          lines: z.array(z.object({ lineId: z.number().int(), quantity: z.number().int().positive() })).optional(),
+          amountMinor: z.number().int().positive().optional(),
+        })
+        .refine((given) => !(given.lines && given.amountMinor), 'give lines or amountMinor, not both')
+        .parse(body ?? {});
+      const orderId = Number(req.params.orderId);
+      return { events: refund.amountMinor ? devstore.refundAmount(shop, orderId, refund.amountMinor) : devstore.refund(shop, orderId, refund.lines) };
+    }),
+  );
   // The shop's orders, newest first, as the CLI lists them.
   api.get('/shops/:shop/orders', (req, res) => {
     const shop = devstore.shop(String(req.params.shop));
@@ -105,16 +133,28 @@ export function devstoreRouter(devstore: Devstore): Router {
       });
     res.json({ orders });
   });
-  api.post('/shops/:shop/orders/:orderId/cancel', act((shop, _body, req) => ({ events: devstore.cancel(shop, Number(req.params.orderId)) })));
-  api.post('/shops/:shop/checkout', act((shop, body) => {
-    const { order, events } = devstore.checkout(shop, orderSchema.parse(body));
-    return { events, result: { orderId: order.id, discountCodes: order.discountCodes } };
-  }));
-  api.post('/shops/:shop/storm', act((shop, body) => {
-    const { orders, customerId } = z.object({ orders: z.number().int().min(1).max(10_000), customerId: z.number().int() }).parse(body);
-    const events = Array.from({ length: orders }, () => devstore.pay(shop, devstore.createOrder(shop, { customerId, lines: [{ priceMinor: 1000 }] }).id)[0]!);
-    return { events };
-  }));
+  api.post(
+    '/shops/:shop/orders/:orderId/cancel',
+    act((shop, _body, req) => ({ events: devstore.cancel(shop, Number(req.params.orderId)) })),
+  );
+  api.post(
+    '/shops/:shop/checkout',
+    act((shop, body) => {
+      const { order, events } = devstore.checkout(shop, orderSchema.parse(body));
+      return { events, result: { orderId: order.id, discountCodes: order.discountCodes } };
+    }),
+  );
+  api.post(
+    '/shops/:shop/storm',
+    act((shop, body) => {
+      const { orders, customerId } = z.object({ orders: z.number().int().min(1).max(10_000), customerId: z.number().int() }).parse(body);
+      const events = Array.from(
+        { length: orders },
+        () => devstore.pay(shop, devstore.createOrder(shop, { customerId, lines: [{ priceMinor: 1000 }] }).id)[0]!,
+      );
+      return { events };
+    }),
+  );
   api.post('/shops/:shop/faults', (req, res) => {
     const shop = devstore.shop(String(req.params.shop));
     const faults = z.object({ faults: z.array(z.enum(['5xx', 'throttled', 'userErrors'])) }).safeParse(req.body);

@@ -52,7 +52,13 @@ export interface DevOrder {
   appDiscounts?: Array<{ title: string; amountMinor: number }>;
   noteAttributes?: Array<{ name: string; value: string }>;
   /** A refund with no lines and `amountMinor` is Shopify's amount-only refund (an order adjustment and a transaction). */
-  refunds: Array<{ id: number; lines: Array<{ lineId: number; quantity: number; subtotalMinor: number }>; amountMinor?: number; shippingMinor?: number; createdAt: Date }>;
+  refunds: Array<{
+    id: number;
+    lines: Array<{ lineId: number; quantity: number; subtotalMinor: number }>;
+    amountMinor?: number;
+    shippingMinor?: number;
+    createdAt: Date;
+  }>;
   /** Shopify's `test` flag (bogus gateway / test mode) and `taxes_included` (prices include tax). */
   test?: boolean;
   taxesIncluded?: boolean;

@@ -117,29 +117,65 @@ export function storefrontRouter(devstore: Devstore): Router {
     attributesOf,
     discountCodeOf,
     money,
-    clearCart: (res, shop) => res.clearCookie(`cart_${shop.domain}`, { path: base(shop.domain) }).clearCookie(`discount_${shop.domain}`, { path: base(shop.domain) }).clearCookie(`cart_attributes_${shop.domain}`, { path: base(shop.domain) }),
+    clearCart: (res, shop) =>
+      res
+        .clearCookie(`cart_${shop.domain}`, { path: base(shop.domain) })
+        .clearCookie(`discount_${shop.domain}`, { path: base(shop.domain) })
+        .clearCookie(`cart_attributes_${shop.domain}`, { path: base(shop.domain) }),
   };
-  const quoteOf = (req: Request, shop: DevShop) => devstore.quoteCart(shop.domain, { customerId: customerOf(req, shop)?.id ?? null, lines: cartOf(req, shop), discountCode: discountCodeOf(req, shop) || undefined, attributes: attributesOf(req, shop) });
+  const quoteOf = (req: Request, shop: DevShop) =>
+    devstore.quoteCart(shop.domain, {
+      customerId: customerOf(req, shop)?.id ?? null,
+      lines: cartOf(req, shop),
+      discountCode: discountCodeOf(req, shop) || undefined,
+      attributes: attributesOf(req, shop),
+    });
 
-  async function page(req: Request, res: Response, shop: DevShop, title: string, body: string, template: string, extra: Record<string, unknown> = {}): Promise<void> {
+  async function page(
+    req: Request,
+    res: Response,
+    shop: DevShop,
+    title: string,
+    body: string,
+    template: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     const customer = customerOf(req, shop);
     const language = typeof req.query.locale === 'string' && ['en', 'fr', 'de', 'es'].includes(req.query.locale) ? req.query.locale : 'en';
     const programValue = shop.metafields.get('tally.program');
     const scope = {
       shop: { name: shop.name, permanent_domain: shop.domain, currency: shop.currency },
       customer: customer ? { id: customer.id, first_name: customer.firstName, email: customer.email } : null,
-      routes: { root_url: `${base(shop.domain)}/`, account_login_url: `${base(shop.domain)}/account/login`, account_register_url: `${base(shop.domain)}/account/register`, cart_url: `${base(shop.domain)}/cart` },
+      routes: {
+        root_url: `${base(shop.domain)}/`,
+        account_login_url: `${base(shop.domain)}/account/login`,
+        account_register_url: `${base(shop.domain)}/account/register`,
+        cart_url: `${base(shop.domain)}/cart`,
+      },
       request: { locale: { iso_code: language } },
       app: { metafields: { tally: { program: programValue ? { value: JSON.parse(programValue) as unknown } : null } } },
       template,
       ...extra,
     };
     // Shopify's global objects (shop, customer, app, routes…) stay visible inside `render`ed snippets.
-    const render = (name: string) => liquid.parseAndRender(blocks[name]!.source, { block: { settings: blocks[name]!.settings, shopify_attributes: `data-block="${name}"` } }, { globals: scope });
-    const sectionBlock = template === 'product' ? 'product-points' : template === 'cart' ? 'cart-points' : template === 'customers/account' ? 'account-points' : undefined;
+    const render = (name: string) =>
+      liquid.parseAndRender(
+        blocks[name]!.source,
+        { block: { settings: blocks[name]!.settings, shopify_attributes: `data-block="${name}"` } },
+        { globals: scope },
+      );
+    const sectionBlock =
+      template === 'product'
+        ? 'product-points'
+        : template === 'cart'
+          ? 'cart-points'
+          : template === 'customers/account'
+            ? 'account-points'
+            : undefined;
     const [section, embed] = await Promise.all([sectionBlock ? render(sectionBlock) : '', render('launcher')]);
     const root = base(shop.domain);
-    res.type('html').send(`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+    res.type('html')
+      .send(`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)} · ${escapeHtml(shop.name)}</title>
 <style>body{font-family:Georgia,serif;margin:0;color:#222;background:#faf7f2}header{display:flex;gap:16px;align-items:center;padding:16px 24px;background:#3b2f2f;color:#fff}header a{color:#fff}main{max-width:860px;margin:24px auto;padding:0 24px}.products{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:16px}.card{background:#fff;border-radius:8px;padding:16px;box-shadow:0 1px 3px rgba(0,0,0,.1)}button,input,select{font:inherit}.notice{background:#fff3cd;padding:8px 12px;border-radius:6px}</style></head>
 <body><header><strong><a href="${root}">${escapeHtml(shop.name)}</a></strong><a href="${root}/cart">Cart (${cartOf(req, shop).reduce((sum, line) => sum + line.quantity, 0)})</a><a href="${root}/account">${customer ? `Account (${escapeHtml(customer.firstName)})` : 'Sign in'}</a></header>
@@ -150,7 +186,12 @@ export function storefrontRouter(devstore: Devstore): Router {
     const shop = shopOf(req);
     if (!shop) return void res.status(404).send('No such shop');
     const products = [...shop.products.values()].filter((product) => !product.hidden && !product.giftCard);
-    const cards = products.map((product) => `<div class="card"><h3><a href="${base(shop.domain)}/products/${product.id}">${escapeHtml(product.title)}</a></h3><p>${money(shop, product.priceMinor)}</p></div>`).join('');
+    const cards = products
+      .map(
+        (product) =>
+          `<div class="card"><h3><a href="${base(shop.domain)}/products/${product.id}">${escapeHtml(product.title)}</a></h3><p>${money(shop, product.priceMinor)}</p></div>`,
+      )
+      .join('');
     await page(req, res, shop, 'Welcome', `<div class="products">${cards || '<p>No products yet.</p>'}</div>`, 'index');
   });
 
@@ -159,7 +200,9 @@ export function storefrontRouter(devstore: Devstore): Router {
     const product = shop?.products.get(Number(req.params.productId));
     if (!shop || !product) return void res.status(404).send('No such product');
     const body = `<p class="price">${money(shop, product.priceMinor)}</p><form method="post" action="${base(shop.domain)}/cart/add"><input type="hidden" name="productId" value="${product.id}"><label>Quantity <input name="quantity" type="number" min="1" value="1"></label> <button type="submit">Add to cart</button></form>`;
-    await page(req, res, shop, product.title, body, 'product', { product: { id: product.id, title: product.title, selected_or_first_available_variant: { id: product.variantId, price: product.priceMinor } } });
+    await page(req, res, shop, product.title, body, 'product', {
+      product: { id: product.id, title: product.title, selected_or_first_available_variant: { id: product.variantId, price: product.priceMinor } },
+    });
   });
 
   router.post('/cart/add', express.urlencoded({ extended: false }), (req, res) => {
@@ -171,15 +214,20 @@ export function storefrontRouter(devstore: Devstore): Router {
     const line = cart.find((candidate) => candidate.productId === productId);
     if (line) line.quantity += quantity;
     else cart.push({ productId, quantity });
-    res.cookie(`cart_${shop.domain}`, JSON.stringify(cart), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).redirect(303, `${base(shop.domain)}/cart`);
+    res
+      .cookie(`cart_${shop.domain}`, JSON.stringify(cart), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' })
+      .redirect(303, `${base(shop.domain)}/cart`);
   });
 
   // Shopify's shareable discount link: remembers the code for checkout, then goes on.
   router.get('/discount/:code', (req, res) => {
     const shop = shopOf(req);
     if (!shop) return void res.status(404).send('No such shop');
-    const redirect = typeof req.query.redirect === 'string' && req.query.redirect.startsWith(base(shop.domain)) ? req.query.redirect : base(shop.domain);
-    res.cookie(`discount_${shop.domain}`, String(req.params.code), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).redirect(303, redirect);
+    const redirect =
+      typeof req.query.redirect === 'string' && req.query.redirect.startsWith(base(shop.domain)) ? req.query.redirect : base(shop.domain);
+    res
+      .cookie(`discount_${shop.domain}`, String(req.params.code), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' })
+      .redirect(303, redirect);
   });
 
   router.post('/cart/update.js', express.json({ limit: '10kb' }), express.urlencoded({ extended: true, limit: '10kb' }), (req, res) => {
@@ -192,8 +240,19 @@ export function storefrontRouter(devstore: Devstore): Router {
       else delete attributes[name];
     }
     const cart = cartOf(req, shop);
-    const quote = devstore.quoteCart(shop.domain, { customerId: customerOf(req, shop)?.id ?? null, lines: cart, discountCode: discountCodeOf(req, shop) || undefined, attributes });
-    res.cookie(`cart_attributes_${shop.domain}`, JSON.stringify(attributes), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).json({ attributes, item_count: cart.reduce((sum, line) => sum + line.quantity, 0), items_subtotal_price: quote.subtotalMinor, total_price: quote.totalMinor, currency: shop.currency });
+    const quote = devstore.quoteCart(shop.domain, {
+      customerId: customerOf(req, shop)?.id ?? null,
+      lines: cart,
+      discountCode: discountCodeOf(req, shop) || undefined,
+      attributes,
+    });
+    res.cookie(`cart_attributes_${shop.domain}`, JSON.stringify(attributes), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).json({
+      attributes,
+      item_count: cart.reduce((sum, line) => sum + line.quantity, 0),
+      items_subtotal_price: quote.subtotalMinor,
+      total_price: quote.totalMinor,
+      currency: shop.currency,
+    });
   });
 
   // Shopify's cart: a code from a /discount link or typed here is priced in the cart, and
@@ -209,7 +268,9 @@ export function storefrontRouter(devstore: Devstore): Router {
     const body = `${notice ? `<p class="notice" role="alert">${escapeHtml(notice)}</p>` : ''}<div data-cart>${summary}</div>
 <form method="post" action="${base(shop.domain)}/checkout"><label>Discount code <input name="discountCode" value="${escapeHtml(code)}"></label> <button type="submit" formaction="${base(shop.domain)}/cart/discount">Apply</button> <button type="submit" ${cart.length ? '' : 'disabled'}>Check out</button></form>`;
     const itemCount = cart.reduce((sum, line) => sum + line.quantity, 0);
-    await page(req, res, shop, 'Your cart', body, 'cart', { cart: { total_price: quote.totalMinor, items_subtotal_price: quote.subtotalMinor, item_count: itemCount, attributes: attributesOf(req, shop) } });
+    await page(req, res, shop, 'Your cart', body, 'cart', {
+      cart: { total_price: quote.totalMinor, items_subtotal_price: quote.subtotalMinor, item_count: itemCount, attributes: attributesOf(req, shop) },
+    });
   });
 
   router.post('/cart/discount', express.urlencoded({ extended: false }), (req, res) => {
@@ -217,7 +278,10 @@ export function storefrontRouter(devstore: Devstore): Router {
     if (!shop) return void res.status(404).send('No such shop');
     const code = String((req.body as Record<string, string>).discountCode ?? '').trim();
     const options = { path: base(shop.domain), httpOnly: true, sameSite: 'lax' } as const;
-    (code ? res.cookie(`discount_${shop.domain}`, code, options) : res.clearCookie(`discount_${shop.domain}`, options)).redirect(303, `${base(shop.domain)}/cart`);
+    (code ? res.cookie(`discount_${shop.domain}`, code, options) : res.clearCookie(`discount_${shop.domain}`, options)).redirect(
+      303,
+      `${base(shop.domain)}/cart`,
+    );
   });
 
   mountCheckout(router, devstore, session);
@@ -226,7 +290,11 @@ export function storefrontRouter(devstore: Devstore): Router {
     const shop = shopOf(req);
     if (!shop) return void res.status(404).send('No such shop');
     const customer = customerOf(req, shop);
-    const options = [...shop.customers.values()].map((candidate) => `<option value="${candidate.id}">${escapeHtml(`${candidate.firstName} ${candidate.lastName} (${candidate.email})`)}</option>`).join('');
+    const options = [...shop.customers.values()]
+      .map(
+        (candidate) => `<option value="${candidate.id}">${escapeHtml(`${candidate.firstName} ${candidate.lastName} (${candidate.email})`)}</option>`,
+      )
+      .join('');
     const body = customer
       ? `<p>Signed in as ${escapeHtml(customer.email)}. <a href="${base(shop.domain)}/account/logout">Sign out</a></p>`
       : `<form method="post" action="${base(shop.domain)}/account/login"><label>Sign in as <select name="customerId">${options}</select></label> <button type="submit">Sign in</button></form>`;
@@ -237,7 +305,9 @@ export function storefrontRouter(devstore: Devstore): Router {
     const shop = shopOf(req);
     const id = Number((req.body as Record<string, string>).customerId);
     if (!shop || !shop.customers.has(id)) return void res.status(404).send('No such customer');
-    res.cookie(`customer_${shop.domain}`, String(id), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' }).redirect(303, `${base(shop.domain)}/account`);
+    res
+      .cookie(`customer_${shop.domain}`, String(id), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' })
+      .redirect(303, `${base(shop.domain)}/account`);
   });
 
   router.get('/account/logout', (req, res) => {
@@ -255,10 +325,21 @@ export function storefrontRouter(devstore: Devstore): Router {
     // parameters, so a shopper cannot supply them.
     const own = new Set(['shop', 'logged_in_customer_id', 'path_prefix', 'timestamp', 'signature']);
     const extra = Object.entries(req.query).flatMap(([key, value]) =>
-      own.has(key) ? [] : ([] as unknown[]).concat(value).filter((item): item is string => typeof item === 'string').map((item): [string, string] => [key, item]),
+      own.has(key)
+        ? []
+        : ([] as unknown[])
+            .concat(value)
+            .filter((item): item is string => typeof item === 'string')
+            .map((item): [string, string] => [key, item]),
     );
     const query = shopifyAppProxyQuery(
-      [...extra, ['shop', shop.domain], ['logged_in_customer_id', String(customerOf(req, shop)?.id ?? '')], ['path_prefix', '/apps/loyalty'], ['timestamp', String(Math.floor(Date.now() / 1000))]],
+      [
+        ...extra,
+        ['shop', shop.domain],
+        ['logged_in_customer_id', String(customerOf(req, shop)?.id ?? '')],
+        ['path_prefix', '/apps/loyalty'],
+        ['timestamp', String(Math.floor(Date.now() / 1000))],
+      ],
       devstore.options.apiSecret,
     );
     const forwarded = await fetch(`${devstore.options.appUrl}/proxy/${rest}?${query}`, {

@@ -3,8 +3,4 @@
 import { ensureLauncherBuilt } from '../server/platform/database/ferretdb.js';
 
 const build = await ensureLauncherBuilt();
-console.log(
-  build.buildMs > 0
-    ? `built ${build.binary} in ${(build.buildMs / 1000).toFixed(1)} s`
-    : `${build.binary} is up to date`,
-);
+console.log(build.buildMs > 0 ? `built ${build.binary} in ${(build.buildMs / 1000).toFixed(1)} s` : `${build.binary} is up to date`);

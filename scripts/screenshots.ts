@@ -55,7 +55,10 @@ try {
     { name: 'admin-activity', hash: '#/activity', ready: (target) => target.getByText('Webhook deliveries').waitFor() },
     { name: 'admin-analytics', hash: '#/analytics', ready: (target) => target.getByRole('heading', { name: 'Analytics' }).first().waitFor() },
   ];
-  for (const [target, suffix] of [[page, ''], [phone, '-phone']] as const) {
+  for (const [target, suffix] of [
+    [page, ''],
+    [phone, '-phone'],
+  ] as const) {
     for (const entry of pages) {
       // A change of hash alone would not reload the frame: start from a blank page each time.
       await target.goto('about:blank');

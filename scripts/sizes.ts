@@ -23,7 +23,17 @@ function sizeOf(name: string, content: Uint8Array): Size {
 }
 
 async function bundle(name: string, entry: string): Promise<Size> {
-  const result = await build({ entryPoints: [path.join(root, entry)], bundle: true, minify: true, format: 'esm', platform: 'browser', target: 'es2020', write: false, jsx: 'automatic', logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [path.join(root, entry)],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    jsx: 'automatic',
+    logLevel: 'silent',
+  });
   return sizeOf(name, result.outputFiles[0]!.contents);
 }
 
@@ -31,7 +41,10 @@ export async function measureSizes(): Promise<Size[]> {
   const assets = path.join(root, 'extensions/tally-theme/assets');
   const storefront = Buffer.concat(['tally.js', 'tally.css'].map((file) => readFileSync(path.join(assets, file))));
   const sizes = [
-    { ...sizeOf('storefront widget (tally.js + tally.css)', storefront), gzipped: ['tally.js', 'tally.css'].reduce((sum, file) => sum + gzipSync(readFileSync(path.join(assets, file)), { level: 9 }).byteLength, 0) },
+    {
+      ...sizeOf('storefront widget (tally.js + tally.css)', storefront),
+      gzipped: ['tally.js', 'tally.css'].reduce((sum, file) => sum + gzipSync(readFileSync(path.join(assets, file)), { level: 9 }).byteLength, 0),
+    },
     await bundle('checkout extension (purchase.checkout.block.render)', 'extensions/tally-checkout/src/Checkout.tsx'),
     await bundle('thank-you extension (purchase.thank-you.block.render)', 'extensions/tally-checkout/src/ThankYou.tsx'),
     await bundle('customer-account extension (profile block)', 'extensions/tally-customer-account/src/ProfileBlock.tsx'),
@@ -51,5 +64,6 @@ export async function measureSizes(): Promise<Size[]> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-  for (const size of await measureSizes()) console.log(`${size.name.padEnd(56)} ${kb(size.bytes).padStart(10)} ${kb(size.gzipped).padStart(10)} gzipped`);
+  for (const size of await measureSizes())
+    console.log(`${size.name.padEnd(56)} ${kb(size.bytes).padStart(10)} ${kb(size.gzipped).padStart(10)} gzipped`);
 }

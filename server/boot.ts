@@ -65,7 +65,8 @@ function listen(server: Server, port: number, host: string | undefined): Promise
 
 /** Work a new install needs: the shop's default program, published to the storefront metafield. */
 const installHooks = [
-  async (hookCtx: AppContext, installed: { shop: string; currency: string }, now: Date) => ensureDefaultProgram(hookCtx.connection, installed.shop, installed.currency, now),
+  async (hookCtx: AppContext, installed: { shop: string; currency: string }, now: Date) =>
+    ensureDefaultProgram(hookCtx.connection, installed.shop, installed.currency, now),
   async (hookCtx: AppContext, installed: { shop: string }) => {
     const program = await loadProgram(hookCtx.connection, installed.shop);
     if (program) await tryPublishProgram(hookCtx, installed.shop, program);
@@ -151,7 +152,21 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
         : undefined;
     const app = createApp(ctx, [...apiSurfaces(ctx, startedWorker, gate), adminUiRouter(config), faviconRouter(), ...(dev ? [dev.router] : [])]);
     server.on('request', app);
-    const scheduler = startScheduler(ctx, [...pointsJobs, ...earningJobs, ...inboxJobs, ...tierJobs, ...engagementJobs, ...referralJobs, ...importJobs, ...accountingJobs, ...analyticsJobs], () => installedShops(ctx.connection));
+    const scheduler = startScheduler(
+      ctx,
+      [
+        ...pointsJobs,
+        ...earningJobs,
+        ...inboxJobs,
+        ...tierJobs,
+        ...engagementJobs,
+        ...referralJobs,
+        ...importJobs,
+        ...accountingJobs,
+        ...analyticsJobs,
+      ],
+      () => installedShops(ctx.connection),
+    );
 
     logger.info(
       {

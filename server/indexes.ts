@@ -43,7 +43,9 @@ export function registerModels(connection: Connection): void {
   holdModel(connection);
   holdOutcomeModel(connection);
   redemptionOutcomeModel(connection);
-  [tierEventModel, tierChangeModel, tierStateModel, apiKeyModel, ...engagementModels, ...referralModels, ...importModels].forEach((model) => model(connection));
+  [tierEventModel, tierChangeModel, tierStateModel, apiKeyModel, ...engagementModels, ...referralModels, ...importModels].forEach((model) =>
+    model(connection),
+  );
   [ledgerDayModel, aggregateWatermarkModel, changedDayModel, paidOrderModel, orderDayModel].forEach((model) => model(connection));
 }
 

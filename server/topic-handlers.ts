@@ -10,7 +10,9 @@ function inTurn(first: TopicHandler, second: TopicHandler): TopicHandler {
   return async (delivery, ctx, now) => {
     const outcomes = [await first(delivery, ctx, now), await second(delivery, ctx, now)];
     const words = (outcome: HandlerOutcome) => (outcome.status === 'processed' ? (outcome.detail ?? 'processed') : outcome.reason);
-    return outcomes.some((outcome) => outcome.status === 'processed') ? { status: 'processed', detail: outcomes.map(words).join('; ') } : { status: 'skipped', reason: outcomes.map(words).join('; ') };
+    return outcomes.some((outcome) => outcome.status === 'processed')
+      ? { status: 'processed', detail: outcomes.map(words).join('; ') }
+      : { status: 'skipped', reason: outcomes.map(words).join('; ') };
   };
 }
 

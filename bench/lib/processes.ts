@@ -12,7 +12,11 @@ export interface ServerProcess {
  * Starts a TypeScript entry point in its own Node process (so the load generator never shares its
  * event loop) and waits for the JSON log line that carries the URL it listens on.
  */
-export async function startServerProcess(entry: string, env: NodeJS.ProcessEnv, urlFromLine: (line: string) => string | undefined): Promise<ServerProcess> {
+export async function startServerProcess(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  urlFromLine: (line: string) => string | undefined,
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -85,9 +85,7 @@ export function summarizeDays(movements: Movement[]): DayMovements[] {
     if (movement.seq === 1) day.newMembers++;
     if (ACTIVITY_TYPES.has(movement.type)) day.active.add(movement.customerId);
   }
-  return [...days.values()]
-    .sort((a, b) => a.day.localeCompare(b.day))
-    .map(({ active, ...day }) => ({ ...day, activeCustomers: [...active].sort() }));
+  return [...days.values()].sort((a, b) => a.day.localeCompare(b.day)).map(({ active, ...day }) => ({ ...day, activeCustomers: [...active].sort() }));
 }
 
 export interface AccountingDay {
@@ -129,7 +127,17 @@ export function dailyReport(stored: DayMovements[], from: string, to: string, po
     const day = byDay.get(date) ?? emptyDay(date);
     const opening = balance;
     balance = opening + netOf(day);
-    return { date, opening, earned: day.earned, redeemed: day.redeemed, reversed: day.reversed, expired: day.expired, adjusted: day.adjusted, closing: balance, closingValue: valueOf(balance, pointValue) };
+    return {
+      date,
+      opening,
+      earned: day.earned,
+      redeemed: day.redeemed,
+      reversed: day.reversed,
+      expired: day.expired,
+      adjusted: day.adjusted,
+      closing: balance,
+      closingValue: valueOf(balance, pointValue),
+    };
   });
 }
 
@@ -138,7 +146,9 @@ export const BREAKAGE_METHOD =
 
 /** Expected breakage, from the shop's own history up to `to` (BREAKAGE_METHOD), to 4 decimals. */
 export function breakageRate(stored: DayMovements[], to: string): number {
-  const settled = stored.filter((day) => day.day <= to).reduce((sum, day) => ({ redeemed: sum.redeemed + day.redeemed, expired: sum.expired + day.expired }), { redeemed: 0, expired: 0 });
+  const settled = stored
+    .filter((day) => day.day <= to)
+    .reduce((sum, day) => ({ redeemed: sum.redeemed + day.redeemed, expired: sum.expired + day.expired }), { redeemed: 0, expired: 0 });
   const total = settled.redeemed + settled.expired;
   return total > 0 ? Math.round((settled.expired / total) * 10_000) / 10_000 : 0;
 }

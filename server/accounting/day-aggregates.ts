@@ -56,7 +56,10 @@ export async function refreshDays(ctx: AppContext, aggregate: DayAggregate, shop
     const sealedNow = sealed !== null && sealed > lastFinal ? sealed : lastFinal;
     if (sealedNow >= previousDay(start)) await writeWatermark(ctx.connection, shop, aggregate.name, sealedNow, now);
   }
-  await clearChangedDays(ctx.connection, marks.map((mark) => mark._id));
+  await clearChangedDays(
+    ctx.connection,
+    marks.map((mark) => mark._id),
+  );
   return recomputed;
 }
 

@@ -3,7 +3,10 @@ import { z } from 'zod';
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), 'not a calendar date');
+  .refine(
+    (text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text),
+    'not a calendar date',
+  );
 
 export const MAX_RANGE_DAYS = 731;
 const DEFAULT_RANGE_DAYS = 30;
@@ -30,6 +33,7 @@ export function parseDayRange(input: unknown, now: Date): DayRangeResult {
   const to = parsed.data.to ?? now.toISOString().slice(0, 10);
   const from = parsed.data.from ?? shift(to, 1 - DEFAULT_RANGE_DAYS);
   if (from > to) return { ok: false, errors: { from: 'must not be after to' } };
-  if (Date.parse(to) - Date.parse(from) >= MAX_RANGE_DAYS * 86_400_000) return { ok: false, errors: { from: `the range may span at most ${MAX_RANGE_DAYS} days` } };
+  if (Date.parse(to) - Date.parse(from) >= MAX_RANGE_DAYS * 86_400_000)
+    return { ok: false, errors: { from: `the range may span at most ${MAX_RANGE_DAYS} days` } };
   return { ok: true, range: { from, to }, format: parsed.data.format };
 }

@@ -41,5 +41,8 @@ export function pointValueOf(program: Program): PointValue {
   if (best) return { perThousand: best.perThousand, basis: `best fixed-value reward: ${best.reward.name} (${best.reward.pointsCost} points)` };
   const typicalOrder = TYPICAL_ORDER_UNITS * 10 ** currencyDecimals(program.currency);
   const estimate = programEconomics(program, { days: 0, orders: 0, revenue: 0, outstandingPoints: 0 }, typicalOrder).pointValue;
-  return { perThousand: Math.round(estimate * 1000), basis: `estimated from the catalog at a typical order of ${TYPICAL_ORDER_UNITS} ${program.currency}` };
+  return {
+    perThousand: Math.round(estimate * 1000),
+    basis: `estimated from the catalog at a typical order of ${TYPICAL_ORDER_UNITS} ${program.currency}`,
+  };
 }

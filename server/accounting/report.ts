@@ -11,7 +11,8 @@ import type { DayRange } from './day-range.js';
 export const ledgerDaysAggregate: DayAggregate = {
   name: 'ledger-days',
   firstDay: (ctx, shop) => firstLedgerDay(ctx.connection, shop),
-  recompute: async (ctx, shop, from, to, now) => writeLedgerDays(ctx.connection, shop, from, to, summarizeDays(await movementsOfDays(ctx.connection, shop, from, to)), now),
+  recompute: async (ctx, shop, from, to, now) =>
+    writeLedgerDays(ctx.connection, shop, from, to, summarizeDays(await movementsOfDays(ctx.connection, shop, from, to)), now),
 };
 
 /** Every stored day up to `to`, after bringing the unsealed ones (today) up to date. */

@@ -22,7 +22,10 @@ export function accountingRouter(ctx: AppContext): Router {
       return;
     }
     if (query.format === 'csv') {
-      res.type('text/csv').attachment(`points-accounting-${query.range.from}-to-${query.range.to}.csv`).send(dailyReportCsv(report.days, report.currency, report.pointValue));
+      res
+        .type('text/csv')
+        .attachment(`points-accounting-${query.range.from}-to-${query.range.to}.csv`)
+        .send(dailyReportCsv(report.days, report.currency, report.pointValue));
       return;
     }
     res.json(report);

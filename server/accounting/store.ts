@@ -47,7 +47,13 @@ export interface AggregateWatermark {
 }
 
 const watermarkSchema = new Schema<AggregateWatermark>(
-  { _id: { type: String, required: true }, shop: { type: String, required: true }, aggregate: { type: String, required: true }, sealedThrough: { type: String, required: true }, refreshedAt: Date },
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    aggregate: { type: String, required: true },
+    sealedThrough: { type: String, required: true },
+    refreshedAt: Date,
+  },
   { collection: 'aggregate_watermarks', versionKey: false },
 );
 watermarkSchema.index({ shop: 1, aggregate: 1 }, { unique: true });
@@ -66,7 +72,13 @@ interface ChangedDay {
 }
 
 const changedDaySchema = new Schema<ChangedDay>(
-  { _id: { type: String, required: true }, shop: { type: String, required: true }, aggregate: { type: String, required: true }, day: { type: String, required: true }, createdAt: { type: Date, required: true } },
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    aggregate: { type: String, required: true },
+    day: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
   { collection: 'aggregate_changed_days', versionKey: false },
 );
 changedDaySchema.index({ shop: 1, aggregate: 1, day: 1 });
@@ -93,7 +105,13 @@ export async function watermarkOf(connection: Connection, shop: string, aggregat
 }
 
 /** Writes the watermark whole; a stale writer that lowers it just costs a recompute. */
-export async function writeWatermark(connection: Connection, shop: string, aggregate: string, sealedThrough: string, refreshedAt: Date): Promise<void> {
+export async function writeWatermark(
+  connection: Connection,
+  shop: string,
+  aggregate: string,
+  sealedThrough: string,
+  refreshedAt: Date,
+): Promise<void> {
   await replaceById(aggregateWatermarkModel(connection), { _id: `${shop}|${aggregate}`, shop, aggregate, sealedThrough, refreshedAt });
 }
 
@@ -114,12 +132,21 @@ export async function clearChangedDays(connection: Connection, ids: string[]): P
 }
 
 /** Replaces the stored days of `from`..`to` with `days` (days absent from it hold nothing). */
-export async function writeLedgerDays(connection: Connection, shop: string, from: string, to: string, days: DayMovements[], now: Date): Promise<void> {
+export async function writeLedgerDays(
+  connection: Connection,
+  shop: string,
+  from: string,
+  to: string,
+  days: DayMovements[],
+  now: Date,
+): Promise<void> {
   const model = ledgerDayModel(connection);
   for (const day of days) await replaceById(model, { ...day, _id: `${shop}|${day.day}`, shop, computedAt: now });
   await model.deleteMany({ shop, day: { $gte: from, $lte: to, $nin: days.map((day) => day.day) } });
 }
 
 export async function ledgerDaysThrough(connection: Connection, shop: string, to: string): Promise<DayMovements[]> {
-  return ledgerDayModel(connection).find({ shop, day: { $lte: to } }, { _id: 0, shop: 0, computedAt: 0 }).lean<DayMovements[]>();
+  return ledgerDayModel(connection)
+    .find({ shop, day: { $lte: to } }, { _id: 0, shop: 0, computedAt: 0 })
+    .lean<DayMovements[]>();
 }

@@ -31,7 +31,10 @@ export function adminUiRouter(config: Config): Router {
     page ??= readFileSync(index, 'utf8').replace('%SHOPIFY_API_KEY%', config.shopifyApiKey).replace('<!--app-bridge-->', appBridgeTag(config));
     const shop = typeof req.query.shop === 'string' && isShopDomain(req.query.shop) ? req.query.shop : undefined;
     const ancestors = config.mode === 'production' ? ['https://admin.shopify.com', ...(shop ? [`https://${shop}`] : [])] : ["'self'"];
-    res.set({ 'Content-Security-Policy': `frame-ancestors ${ancestors.join(' ')};`, 'Cache-Control': 'no-cache' }).type('html').send(page);
+    res
+      .set({ 'Content-Security-Policy': `frame-ancestors ${ancestors.join(' ')};`, 'Cache-Control': 'no-cache' })
+      .type('html')
+      .send(page);
   });
   return router;
 }

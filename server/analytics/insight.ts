@@ -65,7 +65,13 @@ export function customerInsight(
   const daysSinceLastOrder = last ? Math.floor((now.getTime() - last.getTime()) / DAY_MS) : null;
   const goodwill = adjustments
     .filter((adjustment) => adjustment.points > 0)
-    .map((adjustment): GoodwillAdjustment => ({ points: adjustment.points, reason: adjustment.reason, ticket: ticketOf(adjustment.reason), staffId: adjustment.staffId ?? null, createdAt: adjustment.createdAt }));
+    .map((adjustment): GoodwillAdjustment => ({
+      points: adjustment.points,
+      reason: adjustment.reason,
+      ticket: ticketOf(adjustment.reason),
+      staffId: adjustment.staffId ?? null,
+      createdAt: adjustment.createdAt,
+    }));
   const goodwillPoints = goodwill.reduce((sum, adjustment) => sum + adjustment.points, 0);
   return {
     customerId,

@@ -27,7 +27,17 @@ export function summarizeOrders(orders: PaidOrderFact[]): OrderDay[] {
   for (const order of orders) {
     let day = days.get(order.day);
     if (!day) {
-      day = { day: order.day, memberOrders: 0, memberRevenue: 0, nonMemberOrders: 0, nonMemberRevenue: 0, guestOrders: 0, cashBack: 0, memberBuyers: [], nonMemberBuyers: [] };
+      day = {
+        day: order.day,
+        memberOrders: 0,
+        memberRevenue: 0,
+        nonMemberOrders: 0,
+        nonMemberRevenue: 0,
+        guestOrders: 0,
+        cashBack: 0,
+        memberBuyers: [],
+        nonMemberBuyers: [],
+      };
       days.set(order.day, day);
     }
     day.cashBack += order.cashBack;
@@ -129,7 +139,20 @@ interface Totals {
 }
 
 function totalsOf(days: string[], ledger: Map<string, DayMovements>, orders: Map<string, OrderDay>): Totals {
-  const totals: Totals = { pointsIssued: 0, pointsRedeemed: 0, pointsExpired: 0, active: new Set(), memberOrders: 0, memberRevenue: 0, nonMemberOrders: 0, nonMemberRevenue: 0, guestOrders: 0, cashBack: 0, memberBuyers: [], nonMemberBuyers: [] };
+  const totals: Totals = {
+    pointsIssued: 0,
+    pointsRedeemed: 0,
+    pointsExpired: 0,
+    active: new Set(),
+    memberOrders: 0,
+    memberRevenue: 0,
+    nonMemberOrders: 0,
+    nonMemberRevenue: 0,
+    guestOrders: 0,
+    cashBack: 0,
+    memberBuyers: [],
+    nonMemberBuyers: [],
+  };
   for (const day of days) {
     const points = ledger.get(day);
     if (points) {
@@ -175,7 +198,10 @@ export function analyticsReport(input: AnalyticsInput): Analytics {
   const nonMemberBuyerCount = new Set(totals.nonMemberBuyers).size + totals.guestOrders;
   const rewardsCost = valueOf(totals.pointsRedeemed, input.pointValue);
   const programCost = rewardsCost + totals.cashBack;
-  const incrementalRevenue = memberBuyerCount > 0 && nonMemberBuyerCount > 0 ? Math.round(totals.memberRevenue - (memberBuyerCount * totals.nonMemberRevenue) / nonMemberBuyerCount) : null;
+  const incrementalRevenue =
+    memberBuyerCount > 0 && nonMemberBuyerCount > 0
+      ? Math.round(totals.memberRevenue - (memberBuyerCount * totals.nonMemberRevenue) / nonMemberBuyerCount)
+      : null;
 
   const buckets = new Map<string, string[]>();
   for (const day of days) {
@@ -231,7 +257,19 @@ export function analyticsReport(input: AnalyticsInput): Analytics {
   };
 }
 
-const SERIES_COLUMNS = ['start', 'end', 'pointsIssued', 'pointsRedeemed', 'pointsExpired', 'activeMembers', 'memberOrders', 'memberRevenue', 'nonMemberOrders', 'nonMemberRevenue', 'programCost'] as const;
+const SERIES_COLUMNS = [
+  'start',
+  'end',
+  'pointsIssued',
+  'pointsRedeemed',
+  'pointsExpired',
+  'activeMembers',
+  'memberOrders',
+  'memberRevenue',
+  'nonMemberOrders',
+  'nonMemberRevenue',
+  'programCost',
+] as const;
 
 export function analyticsCsv(analytics: Analytics): string {
   const rows = analytics.series.map((point) => [...SERIES_COLUMNS.map((column) => point[column]), analytics.currency].join(','));

@@ -18,7 +18,9 @@ export function analyticsRouter(ctx: AppContext): Router {
     const query = parseDayRange(req.query, now);
     const grouping = interval.safeParse(req.query);
     if (!query.ok || !grouping.success) {
-      res.status(422).json({ error: 'invalid_request', errors: { ...(query.ok ? {} : query.errors), ...(grouping.success ? {} : { interval: 'day or week' }) } });
+      res
+        .status(422)
+        .json({ error: 'invalid_request', errors: { ...(query.ok ? {} : query.errors), ...(grouping.success ? {} : { interval: 'day or week' }) } });
       return;
     }
     const analytics = await analyticsFor(ctx, shop, query.range, now, grouping.data.interval);

@@ -10,7 +10,8 @@ import { customerPaidOrders, firstOrderDay, insertPaidOrder, orderDaysOf, paidOr
 export const orderDaysAggregate: DayAggregate = {
   name: 'order-days',
   firstDay: (ctx, shop) => firstOrderDay(ctx.connection, shop),
-  recompute: async (ctx, shop, from, to, now) => writeOrderDays(ctx.connection, shop, from, to, summarizeOrders(await paidOrdersOfDays(ctx.connection, shop, from, to)), now),
+  recompute: async (ctx, shop, from, to, now) =>
+    writeOrderDays(ctx.connection, shop, from, to, summarizeOrders(await paidOrdersOfDays(ctx.connection, shop, from, to)), now),
 };
 
 export interface PaidOrderInput {
@@ -57,14 +58,28 @@ export async function analyticsFor(ctx: AppContext, shop: string, range: DayRang
   const program = await loadProgram(ctx.connection, shop);
   if (!program) return null;
   await refreshDays(ctx, orderDaysAggregate, shop, now);
-  const [ledgerDays, orderDays] = await Promise.all([ledgerDaysUpTo(ctx, shop, range.to, now), orderDaysOf(ctx.connection, shop, range.from, range.to)]);
-  return analyticsReport({ from: range.from, to: range.to, currency: program.currency, pointValue: pointValueOf(program).perThousand, ledgerDays, orderDays, interval });
+  const [ledgerDays, orderDays] = await Promise.all([
+    ledgerDaysUpTo(ctx, shop, range.to, now),
+    orderDaysOf(ctx.connection, shop, range.from, range.to),
+  ]);
+  return analyticsReport({
+    from: range.from,
+    to: range.to,
+    currency: program.currency,
+    pointValue: pointValueOf(program).perThousand,
+    ledgerDays,
+    orderDays,
+    interval,
+  });
 }
 
 export async function insightFor(ctx: AppContext, shop: string, customerId: string, now: Date): Promise<CustomerInsight | null> {
   const program = await loadProgram(ctx.connection, shop);
   if (!program) return null;
-  const [orders, adjustments] = await Promise.all([customerPaidOrders(ctx.connection, shop, customerId), customerEntriesOfTypes(ctx.connection, shop, customerId, ['adjust'])]);
+  const [orders, adjustments] = await Promise.all([
+    customerPaidOrders(ctx.connection, shop, customerId),
+    customerEntriesOfTypes(ctx.connection, shop, customerId, ['adjust']),
+  ]);
   return customerInsight(
     customerId,
     orders,

@@ -77,7 +77,9 @@ export async function insertPaidOrder(connection: Connection, order: PaidOrder):
 }
 
 export async function paidOrdersOfDays(connection: Connection, shop: string, from: string, to: string): Promise<PaidOrderFact[]> {
-  return paidOrderModel(connection).find({ shop, day: { $gte: from, $lte: to } }, { _id: 0, customerId: 1, member: 1, amount: 1, cashBack: 1, day: 1 }).lean<PaidOrderFact[]>();
+  return paidOrderModel(connection)
+    .find({ shop, day: { $gte: from, $lte: to } }, { _id: 0, customerId: 1, member: 1, amount: 1, cashBack: 1, day: 1 })
+    .lean<PaidOrderFact[]>();
 }
 
 export async function firstOrderDay(connection: Connection, shop: string): Promise<string | null> {
@@ -95,5 +97,7 @@ export async function writeOrderDays(connection: Connection, shop: string, from:
 }
 
 export async function orderDaysOf(connection: Connection, shop: string, from: string, to: string): Promise<OrderDay[]> {
-  return orderDayModel(connection).find({ shop, day: { $gte: from, $lte: to } }, { _id: 0, shop: 0, computedAt: 0 }).lean<OrderDay[]>();
+  return orderDayModel(connection)
+    .find({ shop, day: { $gte: from, $lte: to } }, { _id: 0, shop: 0, computedAt: 0 })
+    .lean<OrderDay[]>();
 }

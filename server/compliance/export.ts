@@ -29,7 +29,12 @@ export interface ExportRequest {
  * manifest is inserted last under the export's unique id: a second worker racing on the same
  * request loses that insert and deletes its own chunks, so one complete attempt is ever visible.
  */
-export async function writeExport(connection: Connection, request: ExportRequest, now: Date, options: ExportOptions = DEFAULT_EXPORT_OPTIONS): Promise<DataExport> {
+export async function writeExport(
+  connection: Connection,
+  request: ExportRequest,
+  now: Date,
+  options: ExportOptions = DEFAULT_EXPORT_OPTIONS,
+): Promise<DataExport> {
   const exports = dataExportModel(connection);
   const done = await exports.findOne({ shop: request.shop, exportId: request.exportId }).lean();
   if (done) return done;
@@ -43,12 +48,24 @@ export async function writeExport(connection: Connection, request: ExportRequest
     let size = 0;
     const flush = async () => {
       if (parts.length === 0) return;
-      await chunks.create({ _id: exportChunkId(request.shop, request.exportId, attempt, index), shop: request.shop, exportId: request.exportId, attempt, index, source, json: parts.join(','), createdAt: now });
+      await chunks.create({
+        _id: exportChunkId(request.shop, request.exportId, attempt, index),
+        shop: request.shop,
+        exportId: request.exportId,
+        attempt,
+        index,
+        source,
+        json: parts.join(','),
+        createdAt: now,
+      });
       index++;
       parts = [];
       size = 0;
     };
-    const cursor = connection.models[source]!.find({ shop: request.shop, customerId: request.customerId }, { _id: 0 }).lean().batchSize(options.batchSize).cursor();
+    const cursor = connection.models[source]!.find({ shop: request.shop, customerId: request.customerId }, { _id: 0 })
+      .lean()
+      .batchSize(options.batchSize)
+      .cursor();
     for await (const doc of cursor) {
       const json = JSON.stringify(doc);
       if (size > 0 && size + json.length > options.chunkChars) await flush();
@@ -94,7 +111,9 @@ export async function streamExport(connection: Connection, manifest: DataExport,
     if (!chunk) throw new Error(`export ${manifest.exportId}: chunk ${index} is missing`);
     return chunk;
   };
-  await write(`{"shop":${JSON.stringify(manifest.shop)},"customerId":${JSON.stringify(manifest.customerId)},"generatedAt":${JSON.stringify(manifest.requestedAt)},"data":{`);
+  await write(
+    `{"shop":${JSON.stringify(manifest.shop)},"customerId":${JSON.stringify(manifest.customerId)},"generatedAt":${JSON.stringify(manifest.requestedAt)},"data":{`,
+  );
   let index = 0;
   let next = await read(0);
   for (const [position, source] of manifest.collections.entries()) {

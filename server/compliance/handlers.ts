@@ -31,7 +31,13 @@ const dataRequest: TopicHandler = async (delivery, ctx, now) => {
   const requestId = request.data_request?.id ?? delivery.eventId;
   const written = await writeExport(
     ctx.connection,
-    { shop: delivery.shop, customerId: request.customer.id, exportId: `request-${requestId}`, requestId, collections: customerCollections(ctx.connection) },
+    {
+      shop: delivery.shop,
+      customerId: request.customer.id,
+      exportId: `request-${requestId}`,
+      requestId,
+      collections: customerCollections(ctx.connection),
+    },
     now,
   );
   return { status: 'processed', detail: `export ${written.exportId} ready (${written.documents} documents in ${written.chunks} chunks)` };
@@ -55,9 +61,17 @@ const customerRedact: TopicHandler = async (delivery, ctx, now) => {
   await webhookLogModel(ctx.connection).updateMany({ shop: delivery.shop, customerId: customer.id }, redactedBody);
   const inbox = inboxModel(ctx.connection);
   // Finished deliveries (wherever the worker keeps them) need no body any more.
-  await inbox.updateMany({ shop: delivery.shop, customerId: customer.id, $or: [{ status: { $nin: ['pending', 'processing'] } }, { eventId: delivery.eventId }] }, redactedBody);
+  await inbox.updateMany(
+    { shop: delivery.shop, customerId: customer.id, $or: [{ status: { $nin: ['pending', 'processing'] } }, { eventId: delivery.eventId }] },
+    redactedBody,
+  );
   // Deliveries still to process keep what their handler needs (ids, amounts), nothing personal.
-  const waiting = await inbox.find({ shop: delivery.shop, customerId: customer.id, status: { $in: ['pending', 'processing'] }, eventId: { $ne: delivery.eventId } }, { body: 1 }).lean();
+  const waiting = await inbox
+    .find(
+      { shop: delivery.shop, customerId: customer.id, status: { $in: ['pending', 'processing'] }, eventId: { $ne: delivery.eventId } },
+      { body: 1 },
+    )
+    .lean();
   for (const entry of waiting) {
     const scrubbed = withoutPersonalFields(entry.body);
     if (scrubbed !== entry.body) await inbox.updateOne({ _id: entry._id }, { $set: { body: scrubbed } });

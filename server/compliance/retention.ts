@@ -17,13 +17,25 @@ export interface RetentionPolicy {
   exportChunkDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { webhookBodyDays: 30, webhookLogDays: 90, exportChunkDays: DEFAULT_EXPORT_OPTIONS.retentionDays + 1 };
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  webhookBodyDays: 30,
+  webhookLogDays: 90,
+  exportChunkDays: DEFAULT_EXPORT_OPTIONS.retentionDays + 1,
+};
 
 /** Clears old bodies and deletes old entries of the shop's webhook log; returns how many of each. */
-export async function expireWebhookLog(connection: Connection, shop: string, now: Date, policy: RetentionPolicy = DEFAULT_RETENTION): Promise<{ cleared: number; deleted: number }> {
+export async function expireWebhookLog(
+  connection: Connection,
+  shop: string,
+  now: Date,
+  policy: RetentionPolicy = DEFAULT_RETENTION,
+): Promise<{ cleared: number; deleted: number }> {
   const log = webhookLogModel(connection);
   const deleted = await log.deleteMany({ shop, receivedAt: { $lt: new Date(now.getTime() - policy.webhookLogDays * DAY_MS) } });
-  const cleared = await log.updateMany({ shop, receivedAt: { $lt: new Date(now.getTime() - policy.webhookBodyDays * DAY_MS) }, body: { $ne: EXPIRED_BODY } }, { $set: { body: EXPIRED_BODY } });
+  const cleared = await log.updateMany(
+    { shop, receivedAt: { $lt: new Date(now.getTime() - policy.webhookBodyDays * DAY_MS) }, body: { $ne: EXPIRED_BODY } },
+    { $set: { body: EXPIRED_BODY } },
+  );
   return { cleared: cleared.modifiedCount, deleted: deleted.deletedCount };
 }
 

@@ -14,7 +14,10 @@ const customerPayload = z.object({
 });
 
 export function parseTags(tags: string | null | undefined): string[] {
-  return (tags ?? '').split(',').map((tag) => tag.trim()).filter(Boolean);
+  return (tags ?? '')
+    .split(',')
+    .map((tag) => tag.trim())
+    .filter(Boolean);
 }
 
 function shopifyTime(value: string | null | undefined): Date | null {
@@ -36,7 +39,10 @@ const upsertCustomer: TopicHandler = async (delivery, ctx, now) => {
   const existing = await customers.findOne({ shop: delivery.shop, customerId: customer.id }, { redactedAt: 1, shopifyUpdatedAt: 1 }).lean();
   if (existing?.redactedAt) return { status: 'skipped', reason: 'customer was redacted' };
   if (updatedAt && existing?.shopifyUpdatedAt && updatedAt < existing.shopifyUpdatedAt) {
-    return { status: 'skipped', reason: `profile of ${customer.updated_at} is older than the stored one (${existing.shopifyUpdatedAt.toISOString()})` };
+    return {
+      status: 'skipped',
+      reason: `profile of ${customer.updated_at} is older than the stored one (${existing.shopifyUpdatedAt.toISOString()})`,
+    };
   }
   await customers.updateOne(
     { shop: delivery.shop, customerId: customer.id },

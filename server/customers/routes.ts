@@ -10,9 +10,16 @@ import { fieldErrors, redeemAndRespond } from '../redemption/index.js';
 
 const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id (digits)');
 const adjustment = z.object({
-  points: z.number().int('must be a whole number').refine((points) => points !== 0, 'must not be zero').refine((points) => Math.abs(points) <= 10_000_000, 'is too large'),
+  points: z
+    .number()
+    .int('must be a whole number')
+    .refine((points) => points !== 0, 'must not be zero')
+    .refine((points) => Math.abs(points) <= 10_000_000, 'is too large'),
   reason: z.string().trim().min(1, 'is required').max(500),
-  requestKey: z.string().regex(/^[\w-]{8,64}$/).optional(),
+  requestKey: z
+    .string()
+    .regex(/^[\w-]{8,64}$/)
+    .optional(),
 });
 const search = z.object({ query: z.string().max(200).default(''), limit: z.coerce.number().int().min(1).max(100).default(25) });
 const page = z.object({
@@ -39,7 +46,12 @@ export function customersRouter(ctx: AppContext): Router {
     const text = query.data.query.trim();
     const pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
     const filter = text === '' ? { shop } : { shop, $or: [{ customerId: text }, { email: pattern }, { firstName: pattern }, { lastName: pattern }] };
-    const profiles = await customerModel(ctx.connection).find(filter, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, redactedAt: 1 }).sort({ updatedAt: -1 }).limit(query.data.limit).maxTimeMS(READ_MAX_MS).lean();
+    const profiles = await customerModel(ctx.connection)
+      .find(filter, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, redactedAt: 1 })
+      .sort({ updatedAt: -1 })
+      .limit(query.data.limit)
+      .maxTimeMS(READ_MAX_MS)
+      .lean();
     const balances = await Promise.all(profiles.map((profile) => balanceOf(ctx.connection, shop, profile.customerId)));
     res.json({
       customers: profiles.map((profile, index) => ({
@@ -58,7 +70,10 @@ export function customersRouter(ctx: AppContext): Router {
     const id = customerId.safeParse(req.params.customerId);
     const query = page.safeParse(req.query);
     if (!id.success || !query.success) {
-      res.status(422).json({ error: 'invalid_request', errors: { ...(id.success ? {} : { customerId: id.error.issues[0]?.message }), ...(query.success ? {} : fieldErrors(query.error)) } });
+      res.status(422).json({
+        error: 'invalid_request',
+        errors: { ...(id.success ? {} : { customerId: id.error.issues[0]?.message }), ...(query.success ? {} : fieldErrors(query.error)) },
+      });
       return;
     }
     const { limit, before, type } = query.data;
@@ -101,14 +116,28 @@ export function customersRouter(ctx: AppContext): Router {
     const id = customerId.safeParse(req.params.customerId);
     const body = adjustment.safeParse(req.body);
     if (!id.success || !body.success) {
-      res.status(422).json({ error: 'invalid_adjustment', errors: { ...(id.success ? {} : { customerId: id.error.issues[0]?.message }), ...(body.success ? {} : fieldErrors(body.error)) } });
+      res.status(422).json({
+        error: 'invalid_adjustment',
+        errors: { ...(id.success ? {} : { customerId: id.error.issues[0]?.message }), ...(body.success ? {} : fieldErrors(body.error)) },
+      });
       return;
     }
     const now = ctx.clock();
     const key = `adjust:${id.data}:${body.data.requestKey ?? `${staffId}:${now.getTime()}:${Math.random().toString(36).slice(2, 10)}`}`;
     await applyEntry(
       ctx.connection,
-      { shop, customerId: id.data, key, type: 'adjust', available: body.data.points, pending: 0, reason: body.data.reason, source: 'admin', staffId, guard: 'none' },
+      {
+        shop,
+        customerId: id.data,
+        key,
+        type: 'adjust',
+        available: body.data.points,
+        pending: 0,
+        reason: body.data.reason,
+        source: 'admin',
+        staffId,
+        guard: 'none',
+      },
       now,
     );
     const balance = await balanceOf(ctx.connection, shop, id.data);

@@ -39,10 +39,13 @@ export function tagsOf(marks: TagMarks): string[] {
 function tagHandler(present: boolean): TopicHandler {
   return async (delivery, ctx, now) => {
     const parsed = tagEvent.safeParse(delivery.payload);
-    if (!parsed.success) throw new PermanentFailure(`customer tags payload: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new PermanentFailure(`customer tags payload: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
     const customerId = parsed.data.customerId.split('/').pop()!;
     const customers = customerModel(ctx.connection);
-    const profile = await customers.findOne({ shop: delivery.shop, customerId }, { tagMarks: 1, redactedAt: 1 }).lean<Pick<CustomerProfile, 'tagMarks' | 'redactedAt'>>();
+    const profile = await customers
+      .findOne({ shop: delivery.shop, customerId }, { tagMarks: 1, redactedAt: 1 })
+      .lean<Pick<CustomerProfile, 'tagMarks' | 'redactedAt'>>();
     if (profile?.redactedAt) return { status: 'skipped', reason: 'customer was redacted' };
     const marks = applyTagEvent(profile?.tagMarks ?? {}, parsed.data.tags, present, new Date(parsed.data.occurredAt));
     await customers.updateOne(
@@ -71,6 +74,10 @@ export async function customerTagsFor(ctx: AppContext, shop: string, customerId:
   const tags = data.customer?.tags ?? [];
   const now = ctx.clock();
   const marks: TagMarks = Object.fromEntries(tags.map((tag) => [tag, { present: true, at: now.toISOString() }]));
-  await customers.updateOne({ shop, customerId }, { $set: { tags, tagMarks: marks, tagsKnownAt: now }, $setOnInsert: { updatedAt: now } }, { upsert: true });
+  await customers.updateOne(
+    { shop, customerId },
+    { $set: { tags, tagMarks: marks, tagsKnownAt: now }, $setOnInsert: { updatedAt: now } },
+    { upsert: true },
+  );
   return tags;
 }

@@ -2,7 +2,12 @@ import { abandonEffect, claimEffect, completeEffect, listStaleEffects, takeOverE
 import type { AppContext } from '../platform/context.js';
 import { formatAmount, parseAmount } from '../platform/money.js';
 import { adminClientFor } from '../shops/index.js';
-import { STORE_CREDIT_ACCOUNT_CREDIT, STORE_CREDIT_RECENT, type StoreCreditAccountCreditData, type StoreCreditRecentData } from '../shopify/operations.js';
+import {
+  STORE_CREDIT_ACCOUNT_CREDIT,
+  STORE_CREDIT_RECENT,
+  type StoreCreditAccountCreditData,
+  type StoreCreditRecentData,
+} from '../shopify/operations.js';
 import { cashBackEffectModel, setCashBackState, type OrderPoints } from './store.js';
 
 const cashBackKey = (orderId: string) => `cash_back:order:${orderId}`;
@@ -32,7 +37,18 @@ async function creditStoreCredit(ctx: AppContext, shop: string, effect: Effect):
  */
 export async function issueCashBack(ctx: AppContext, record: OrderPoints, now: Date): Promise<void> {
   const effects = cashBackEffectModel(ctx.connection);
-  const claim = await claimEffect(effects, { shop: record.shop, key: cashBackKey(record.orderId), intent: { customerId: record.customerId, amount: record.cashBack, currency: record.currency, orderId: record.orderId, firstClaimedAt: now.toISOString() }, now });
+  const claim = await claimEffect(effects, {
+    shop: record.shop,
+    key: cashBackKey(record.orderId),
+    intent: {
+      customerId: record.customerId,
+      amount: record.cashBack,
+      currency: record.currency,
+      orderId: record.orderId,
+      firstClaimedAt: now.toISOString(),
+    },
+    now,
+  });
   if (!claim) return;
   await setCashBackState(ctx.connection, record._id, 'issuing');
   try {
@@ -57,17 +73,30 @@ export async function issueCashBack(ctx: AppContext, record: OrderPoints, now: D
  */
 export async function creditSinceClaim(ctx: AppContext, shop: string, effect: Effect): Promise<boolean> {
   const { customerId, amount, currency, firstClaimedAt } = effect.intent;
-  const data = await adminClientFor(ctx)<StoreCreditRecentData>(shop, STORE_CREDIT_RECENT, { id: `gid://shopify/Customer/${String(customerId)}` }, 60);
+  const data = await adminClientFor(ctx)<StoreCreditRecentData>(
+    shop,
+    STORE_CREDIT_RECENT,
+    { id: `gid://shopify/Customer/${String(customerId)}` },
+    60,
+  );
   // Since the first claim: a takeover's own claim time is later than a credit its crashed holder made.
   const since = Date.parse(typeof firstClaimedAt === 'string' ? firstClaimedAt : effect.claimedAt.toISOString()) - 60_000;
   return (data.customer?.storeCreditAccounts.nodes ?? []).some((account) =>
     account.transactions.nodes.some(
-      (credit) => credit.amount.currencyCode === currency && parseAmount(credit.amount.amount, String(currency)).amount === Number(amount) && Date.parse(credit.createdAt) >= since,
+      (credit) =>
+        credit.amount.currencyCode === currency &&
+        parseAmount(credit.amount.amount, String(currency)).amount === Number(amount) &&
+        Date.parse(credit.createdAt) >= since,
     ),
   );
 }
 
-export async function reconcileCashBack(ctx: AppContext, shop: string, now: Date, alreadyCredited: (effect: Effect) => Promise<boolean> = (effect) => creditSinceClaim(ctx, shop, effect)): Promise<number> {
+export async function reconcileCashBack(
+  ctx: AppContext,
+  shop: string,
+  now: Date,
+  alreadyCredited: (effect: Effect) => Promise<boolean> = (effect) => creditSinceClaim(ctx, shop, effect),
+): Promise<number> {
   const effects = cashBackEffectModel(ctx.connection);
   let settled = 0;
   for (const stale of await listStaleEffects(effects, shop, new Date(now.getTime() - CASH_BACK_STALE_MS))) {
@@ -87,4 +116,10 @@ export async function reconcileCashBack(ctx: AppContext, shop: string, now: Date
 }
 
 /** Hourly: cash back claims whose holder crashed are settled (found on Shopify, or credited once). */
-export const earningJobs = [{ name: 'reconcile-cash-back', period: 'hour' as const, run: async (ctx: AppContext, shop: string, now: Date) => void (await reconcileCashBack(ctx, shop, now)) }];
+export const earningJobs = [
+  {
+    name: 'reconcile-cash-back',
+    period: 'hour' as const,
+    run: async (ctx: AppContext, shop: string, now: Date) => void (await reconcileCashBack(ctx, shop, now)),
+  },
+];

@@ -29,14 +29,21 @@ async function withProductDetails(ctx: AppContext, shop: string, program: Progra
   const ids = [...new Set(facts.lines.map((line) => line.productId).filter((id): id is string => id !== null))];
   const details = new Map<string, ProductsForMultipliersData['nodes'][number] & object>();
   for (const batch of productBatches(ids)) {
-    const data = await adminClientFor(ctx)<ProductsForMultipliersData>(shop, PRODUCTS_FOR_MULTIPLIERS, { ids: batch.map((id) => `gid://shopify/Product/${id}`) }, productsForMultipliersCost(batch.length));
+    const data = await adminClientFor(ctx)<ProductsForMultipliersData>(
+      shop,
+      PRODUCTS_FOR_MULTIPLIERS,
+      { ids: batch.map((id) => `gid://shopify/Product/${id}`) },
+      productsForMultipliersCost(batch.length),
+    );
     for (const node of data.nodes) if (node) details.set(node.id.split('/').pop()!, node);
   }
   return {
     ...facts,
     lines: facts.lines.map((line) => {
       const product = line.productId ? details.get(line.productId) : undefined;
-      return product ? { ...line, productTags: product.tags, collectionIds: product.collections.nodes.map((collection) => collection.id.split('/').pop()!) } : line;
+      return product
+        ? { ...line, productTags: product.tags, collectionIds: product.collections.nodes.map((collection) => collection.id.split('/').pop()!) }
+        : line;
     }),
   };
 }
@@ -45,7 +52,18 @@ function reversalHooks(ctx: AppContext, shop: string, program: Program, orderId:
   return {
     returnRewards: () => returnRewards(ctx, program, shop, orderId, now),
     orderReversed: async ({ record, key, points, spend, endsOrder }) => {
-      await recordQualifyingReversal(ctx, { shop, customerId: record.customerId, orderId, reversalKey: key, points, spend, orders: endsOrder ? 1 : 0, lineVariantIds: [], reversedAt: now, program });
+      await recordQualifyingReversal(ctx, {
+        shop,
+        customerId: record.customerId,
+        orderId,
+        reversalKey: key,
+        points,
+        spend,
+        orders: endsOrder ? 1 : 0,
+        lineVariantIds: [],
+        reversedAt: now,
+        program,
+      });
       if (endsOrder) await referralOrderReversed(ctx, program, { shop, orderId }, now);
     },
   };
@@ -60,9 +78,36 @@ function collaborators(ctx: AppContext, shop: string, program: Program, order: O
     markCodesUsed: (codes) => markCodesUsed(ctx, shop, facts.orderId, codes, now),
     tierMultiplier: (customerId) => earningMultiplierFor(ctx, { shop, customerId, program, now, orderId: facts.orderId }),
     orderCredited: async (record, paidOrders) => {
-      await recordQualifyingOrder(ctx, { shop, customerId: record.customerId, orderId: record.orderId, points: record.earned, spend: record.eligible, lineVariantIds, paidAt: record.creditedAt, program });
-      if (paidOrders !== null) await recordOrderForAwards(ctx, program, { shop, customerId: record.customerId, orderId: record.orderId, paidAt: record.creditedAt, paidOrders }, now);
-      await referralOrderPaid(ctx, program, { shop, orderId: record.orderId, customerId: record.customerId, noteAttributes: order.note_attributes, discountCodes: order.discount_codes.map((discount) => discount.code), paidAt: now }, now);
+      await recordQualifyingOrder(ctx, {
+        shop,
+        customerId: record.customerId,
+        orderId: record.orderId,
+        points: record.earned,
+        spend: record.eligible,
+        lineVariantIds,
+        paidAt: record.creditedAt,
+        program,
+      });
+      if (paidOrders !== null)
+        await recordOrderForAwards(
+          ctx,
+          program,
+          { shop, customerId: record.customerId, orderId: record.orderId, paidAt: record.creditedAt, paidOrders },
+          now,
+        );
+      await referralOrderPaid(
+        ctx,
+        program,
+        {
+          shop,
+          orderId: record.orderId,
+          customerId: record.customerId,
+          noteAttributes: order.note_attributes,
+          discountCodes: order.discount_codes.map((discount) => discount.code),
+          paidAt: now,
+        },
+        now,
+      );
     },
   };
 }
@@ -83,7 +128,8 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
   const forAnalytics = { shop: delivery.shop, orderId: facts.orderId, currency: facts.currency, paidAt: now };
   if (customerId === null) {
     // Guests earn nothing, but their orders are the non-member revenue analytics compares against.
-    if (!notEarningReason(order, program.earning.testOrders)) await recordPaidOrder(ctx, { ...forAnalytics, customerId: null, amount: eligibleAmount(facts) });
+    if (!notEarningReason(order, program.earning.testOrders))
+      await recordPaidOrder(ctx, { ...forAnalytics, customerId: null, amount: eligibleAmount(facts) });
     return { status: 'skipped', reason: 'guest order: no customer to credit' };
   }
   // Points held for this checkout were spent on its discount, whatever the order earns.
@@ -92,8 +138,22 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
   const holdNote = hold ? (hold.settled ? `, ${hold.points} held points spent` : `, hold not settled: ${hold.reason ?? 'unknown'}`) : '';
   const notEarning = notEarningReason(order, program.earning.testOrders);
   if (notEarning) return { status: 'skipped', reason: `${notEarning}${holdNote}` };
-  const { record, rewardsUsed } = await creditPaidOrder(ctx, program, delivery.shop, order, { ...facts, customerId }, collaborators(ctx, delivery.shop, program, order, facts, now), now);
-  await recordPaidOrder(ctx, { ...forAnalytics, customerId, amount: record.eligible, cashBack: record.cashBack, ...(record.earned > 0 ? { member: true } : {}) });
+  const { record, rewardsUsed } = await creditPaidOrder(
+    ctx,
+    program,
+    delivery.shop,
+    order,
+    { ...facts, customerId },
+    collaborators(ctx, delivery.shop, program, order, facts, now),
+    now,
+  );
+  await recordPaidOrder(ctx, {
+    ...forAnalytics,
+    customerId,
+    amount: record.eligible,
+    cashBack: record.cashBack,
+    ...(record.earned > 0 ? { member: true } : {}),
+  });
   return {
     status: 'processed',
     detail: `order ${record.orderId}: ${record.earned} points${record.cashBack ? `, cash back ${record.cashBack}` : ''}${rewardsUsed ? `, ${rewardsUsed} reward code(s) used` : ''}${holdNote}`,
@@ -107,8 +167,20 @@ const refundsCreate: TopicHandler = async (delivery, ctx, now) => {
   const program = await programFor(ctx, shop);
   const record = await findOrderPoints(ctx.connection, shop, refund.order_id);
   const facts = refundFacts(refund, record?.currency ?? program.currency, record?.taxesIncluded ?? false);
-  const points = await reverseRefund(ctx, program, shop, refund.order_id, refund.id, facts, reversalHooks(ctx, shop, program, refund.order_id, now), now);
-  return { status: 'processed', detail: points === 'held' ? `refund ${refund.id} held until order ${refund.order_id} is paid` : `refund ${refund.id}: ${points} points reversed` };
+  const points = await reverseRefund(
+    ctx,
+    program,
+    shop,
+    refund.order_id,
+    refund.id,
+    facts,
+    reversalHooks(ctx, shop, program, refund.order_id, now),
+    now,
+  );
+  return {
+    status: 'processed',
+    detail: points === 'held' ? `refund ${refund.id} held until order ${refund.order_id} is paid` : `refund ${refund.id}: ${points} points reversed`,
+  };
 };
 
 /** orders/cancelled: reverse what is left of the order's points. */
@@ -118,7 +190,10 @@ const ordersCancelled: TopicHandler = async (delivery, ctx, now) => {
   const shop = delivery.shop;
   const program = await programFor(ctx, shop);
   const points = await reverseCancellation(ctx, program, shop, order.id, reversalHooks(ctx, shop, program, order.id, now), now);
-  return { status: 'processed', detail: points === 'held' ? `cancellation of order ${order.id} held until it is paid` : `order ${order.id} cancelled: ${points} points reversed` };
+  return {
+    status: 'processed',
+    detail: points === 'held' ? `cancellation of order ${order.id} held until it is paid` : `order ${order.id} cancelled: ${points} points reversed`,
+  };
 };
 
 /** orders/updated: an edit that changes the eligible amount adjusts the order's points. */
@@ -126,7 +201,9 @@ const ordersUpdated: TopicHandler = async (delivery: WebhookDelivery, ctx, now) 
   const order = parseOrder(delivery.payload, 'orders/updated');
   const program = await programFor(ctx, delivery.shop);
   const outcome = await adjustForEdit(ctx, program, delivery.shop, order, orderFacts(order), order.updated_at ?? delivery.eventId, now);
-  return outcome.applied ? { status: 'processed', detail: `order ${order.id} edited: ${outcome.delta} points` } : { status: 'skipped', reason: outcome.reason };
+  return outcome.applied
+    ? { status: 'processed', detail: `order ${order.id} edited: ${outcome.delta} points` }
+    : { status: 'skipped', reason: outcome.reason };
 };
 
 export const orderTopicHandlers: Record<string, TopicHandler> = {

@@ -3,4 +3,12 @@ export { orderTopicHandlers } from './handlers.js';
 export { noteAttribute, orderFacts, parseOrder } from './order-payload.js';
 export * from './reversal.js';
 export * from './rules.js';
-export { cashBackEffectModel, eligibleSince, findOrderPoints, heldReversalModel, ordersDueForRelease, orderPointsModel, type OrderPoints } from './store.js';
+export {
+  cashBackEffectModel,
+  eligibleSince,
+  findOrderPoints,
+  heldReversalModel,
+  ordersDueForRelease,
+  orderPointsModel,
+  type OrderPoints,
+} from './store.js';

@@ -118,7 +118,14 @@ export function orderFacts(order: OrderPayload): OrderFacts {
       collectionIds: [],
     };
   });
-  return { orderId: order.id, customerId: order.customer?.id ?? null, currency, subtotal: shopMoney(order.current_subtotal_price_set, currency), includedTax, lines };
+  return {
+    orderId: order.id,
+    customerId: order.customer?.id ?? null,
+    currency,
+    subtotal: shopMoney(order.current_subtotal_price_set, currency),
+    includedTax,
+    lines,
+  };
 }
 
 /** What the customer saw, in their currency: kept for display, never the basis of points. */
@@ -147,10 +154,17 @@ export type RefundFacts = { kind: 'lines'; refunded: number } | { kind: 'amount'
  * a refund without lines (an amount typed by the merchant) is the money refunded less shipping
  * refunded, later turned into a share of the order by what the order was paid.
  */
-export function refundFacts(refund: Pick<RefundPayload, 'refund_line_items' | 'order_adjustments' | 'transactions' | 'refund_shipping_lines'>, currency: string, taxesIncluded: boolean): RefundFacts {
+export function refundFacts(
+  refund: Pick<RefundPayload, 'refund_line_items' | 'order_adjustments' | 'transactions' | 'refund_shipping_lines'>,
+  currency: string,
+  taxesIncluded: boolean,
+): RefundFacts {
   const lines = refund.refund_line_items.filter((line) => !line.line_item?.gift_card);
   if (refund.refund_line_items.length > 0) {
-    const refunded = lines.reduce((sum, line) => sum + shopMoney(line.subtotal_set, currency) - (taxesIncluded ? shopMoney(line.total_tax_set, currency) : 0), 0);
+    const refunded = lines.reduce(
+      (sum, line) => sum + shopMoney(line.subtotal_set, currency) - (taxesIncluded ? shopMoney(line.total_tax_set, currency) : 0),
+      0,
+    );
     return { kind: 'lines', refunded: Math.max(0, refunded) };
   }
   const transactions = refund.transactions

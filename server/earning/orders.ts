@@ -51,7 +51,8 @@ interface OrderState {
 }
 
 function orderState(record: OrderPoints, entries: LedgerEntry[]): OrderState {
-  const sum = (types: string[]) => entries.filter((entry) => types.includes(entry.type)).reduce((total, entry) => total + entry.available + entry.pending, 0);
+  const sum = (types: string[]) =>
+    entries.filter((entry) => types.includes(entry.type)).reduce((total, entry) => total + entry.available + entry.pending, 0);
   const edits = entries.filter((entry) => entry.type === 'order_edit').sort((a, b) => a.seq - b.seq);
   return {
     earned: sum(['earn', 'order_edit']),
@@ -72,7 +73,8 @@ async function stateOf(ctx: AppContext, record: OrderPoints): Promise<OrderState
   const state = orderState(record, await orderEntries(ctx.connection, record.shop, record.orderId));
   // The order is recorded but its credit is not written yet (another worker is on it, or it
   // crashed in between and its delivery will be retried): reversing now would reverse nothing.
-  if (record.earned > 0 && !state.keys.has(ledgerKeys.orderEarned(record.orderId))) throw new OrderCreditInProgress(`order ${record.orderId} is being credited`);
+  if (record.earned > 0 && !state.keys.has(ledgerKeys.orderEarned(record.orderId)))
+    throw new OrderCreditInProgress(`order ${record.orderId} is being credited`);
   return state;
 }
 
@@ -80,12 +82,40 @@ function isPending(record: OrderPoints, state: OrderState, now: Date): boolean {
   return !state.released && record.pendingUntil !== null && record.pendingUntil > now;
 }
 
-function draft(record: OrderPoints, key: string, type: EntryDraft['type'], points: number, pending: boolean, reason: string, guard: EntryDraft['guard']): EntryDraft {
-  return { shop: record.shop, customerId: record.customerId, key, type, available: pending ? 0 : points, pending: pending ? points : 0, reason, source: `order ${record.orderId}`, orderId: record.orderId, guard };
+function draft(
+  record: OrderPoints,
+  key: string,
+  type: EntryDraft['type'],
+  points: number,
+  pending: boolean,
+  reason: string,
+  guard: EntryDraft['guard'],
+): EntryDraft {
+  return {
+    shop: record.shop,
+    customerId: record.customerId,
+    key,
+    type,
+    available: pending ? 0 : points,
+    pending: pending ? points : 0,
+    reason,
+    source: `order ${record.orderId}`,
+    orderId: record.orderId,
+    guard,
+  };
 }
 
 /** Takes back `points` of an order: from pending while they are pending, else from available under the program's policy. */
-async function reverse(ctx: AppContext, program: Program, record: OrderPoints, state: OrderState, key: string, points: number, reason: string, now: Date): Promise<number> {
+async function reverse(
+  ctx: AppContext,
+  program: Program,
+  record: OrderPoints,
+  state: OrderState,
+  key: string,
+  points: number,
+  reason: string,
+  now: Date,
+): Promise<number> {
   if (points <= 0 || state.keys.has(key)) return 0;
   const pending = isPending(record, state, now);
   const guard = pending || program.negativeBalance === 'allow' ? 'none' : 'clamp';
@@ -93,7 +123,15 @@ async function reverse(ctx: AppContext, program: Program, record: OrderPoints, s
   return result.appliedNow ? points : 0;
 }
 
-async function applyRefund(ctx: AppContext, program: Program, record: OrderPoints, refundId: string, refund: RefundFacts, hooks: ReversalHooks, now: Date): Promise<number> {
+async function applyRefund(
+  ctx: AppContext,
+  program: Program,
+  record: OrderPoints,
+  refundId: string,
+  refund: RefundFacts,
+  hooks: ReversalHooks,
+  now: Date,
+): Promise<number> {
   const state = await stateOf(ctx, record);
   const key = ledgerKeys.refundReversed(refundId);
   const refunded = refundedEligible(refund, state.eligible, record.paidTotal);
@@ -124,7 +162,15 @@ export interface CreditOutcome {
  * orders/paid: fixes the order's worth once (the first record wins), credits it under its key,
  * applies the refunds and cancellation that arrived before it, and pays cash back once.
  */
-export async function creditPaidOrder(ctx: AppContext, program: Program, shop: string, order: OrderPayload, facts: OrderFacts & { customerId: string }, with_: OrderCollaborators, now: Date): Promise<CreditOutcome> {
+export async function creditPaidOrder(
+  ctx: AppContext,
+  program: Program,
+  shop: string,
+  order: OrderPayload,
+  facts: OrderFacts & { customerId: string },
+  with_: OrderCollaborators,
+  now: Date,
+): Promise<CreditOutcome> {
   const rewardsUsed = order.discount_codes.length > 0 ? await with_.markCodesUsed(order.discount_codes.map((discount) => discount.code)) : 0;
   // No lookup first: the common delivery is the first, and the record's unique insert settles
   // duplicates (a retry computes again and reads the record the first delivery wrote).
@@ -164,7 +210,12 @@ export async function creditPaidOrder(ctx: AppContext, program: Program, shop: s
   if (record.earned > 0) {
     const pending = record.pendingUntil !== null && record.pendingUntil > now;
     const reason = record.notes.join('; ') || 'order paid';
-    const credited = await applyEntry(ctx.connection, draft(record, ledgerKeys.orderEarned(record.orderId), 'earn', record.earned, pending, reason, 'none'), now, record === candidate ? newest : undefined);
+    const credited = await applyEntry(
+      ctx.connection,
+      draft(record, ledgerKeys.orderEarned(record.orderId), 'earn', record.earned, pending, reason, 'none'),
+      now,
+      record === candidate ? newest : undefined,
+    );
     paidOrders = credited.entry?.paidOrders ?? null;
   }
   for (const held of await heldReversalsOf(ctx.connection, shop, record.orderId)) {
@@ -177,7 +228,16 @@ export async function creditPaidOrder(ctx: AppContext, program: Program, shop: s
 }
 
 /** refunds/create: reverses in proportion to the refunded share; held until the order is credited. */
-export async function reverseRefund(ctx: AppContext, program: Program, shop: string, orderId: string, refundId: string, refund: RefundFacts, hooks: ReversalHooks, now: Date): Promise<number | 'held'> {
+export async function reverseRefund(
+  ctx: AppContext,
+  program: Program,
+  shop: string,
+  orderId: string,
+  refundId: string,
+  refund: RefundFacts,
+  hooks: ReversalHooks,
+  now: Date,
+): Promise<number | 'held'> {
   let record = await findOrderPoints(ctx.connection, shop, orderId);
   if (!record) {
     await holdReversal(ctx.connection, { shop, orderId, key: ledgerKeys.refundReversed(refundId), refundId, refund, receivedAt: now });
@@ -189,7 +249,14 @@ export async function reverseRefund(ctx: AppContext, program: Program, shop: str
 }
 
 /** orders/cancelled: reverses what is left of the order's points; held until the order is credited. */
-export async function reverseCancellation(ctx: AppContext, program: Program, shop: string, orderId: string, hooks: ReversalHooks, now: Date): Promise<number | 'held'> {
+export async function reverseCancellation(
+  ctx: AppContext,
+  program: Program,
+  shop: string,
+  orderId: string,
+  hooks: ReversalHooks,
+  now: Date,
+): Promise<number | 'held'> {
   let record = await findOrderPoints(ctx.connection, shop, orderId);
   if (!record) {
     await holdReversal(ctx.connection, { shop, orderId, key: ledgerKeys.orderCancelled(orderId), refundId: null, refund: null, receivedAt: now });
@@ -205,7 +272,15 @@ export type EditOutcome = { applied: true; delta: number } | { applied: false; r
  * orders/updated: an edit that changes the eligible amount (refunds aside, which refunds/create
  * handles) adjusts the order's base points by the difference. Each Shopify update is its own key.
  */
-export async function adjustForEdit(ctx: AppContext, program: Program, shop: string, order: OrderPayload, facts: OrderFacts, version: string, now: Date): Promise<EditOutcome> {
+export async function adjustForEdit(
+  ctx: AppContext,
+  program: Program,
+  shop: string,
+  order: OrderPayload,
+  facts: OrderFacts,
+  version: string,
+  now: Date,
+): Promise<EditOutcome> {
   const record = await findOrderPoints(ctx.connection, shop, facts.orderId);
   if (!record || order.cancelled_at) return { applied: false, reason: 'order not credited yet, or cancelled' };
   const state = await stateOf(ctx, record);
@@ -223,7 +298,18 @@ export async function adjustForEdit(ctx: AppContext, program: Program, shop: str
   const guard = delta < 0 && !pending && program.negativeBalance === 'stop_at_zero' ? 'clamp' : 'none';
   await applyEntry(
     ctx.connection,
-    { ...draft(record, ledgerKeys.orderEdited(facts.orderId, version), 'order_edit', delta, pending, `order edited: eligible ${state.eligible} → ${eligibleNow}`, guard), eligible: eligibleNow },
+    {
+      ...draft(
+        record,
+        ledgerKeys.orderEdited(facts.orderId, version),
+        'order_edit',
+        delta,
+        pending,
+        `order edited: eligible ${state.eligible} → ${eligibleNow}`,
+        guard,
+      ),
+      eligible: eligibleNow,
+    },
     now,
   );
   return { applied: true, delta };

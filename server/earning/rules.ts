@@ -65,7 +65,11 @@ function activeMultiplier(program: Program, now: Date): number {
 function lineMultiplier(program: Program, line: OrderFacts['lines'][number]): number {
   return program.earning.multipliers
     .filter(({ match }) =>
-      match.kind === 'product' ? line.productId === match.value : match.kind === 'tag' ? line.productTags.includes(match.value) : line.collectionIds.includes(match.value),
+      match.kind === 'product'
+        ? line.productId === match.value
+        : match.kind === 'tag'
+          ? line.productTags.includes(match.value)
+          : line.collectionIds.includes(match.value),
     )
     .reduce((best, rule) => Math.max(best, rule.multiplier), 1);
 }
@@ -96,7 +100,11 @@ export const cashBackRule: EarningRule = {
   apply(earning, { program, order, eligible }) {
     const { cashBack } = program.earning;
     if (!cashBack.enabled) return earning;
-    return { ...earning, cashBack: { amount: mulDivFloor(eligible, hundredths(cashBack.percent), 10_000), currency: order.currency }, notes: [...earning.notes, `cash back ${cashBack.percent} %`] };
+    return {
+      ...earning,
+      cashBack: { amount: mulDivFloor(eligible, hundredths(cashBack.percent), 10_000), currency: order.currency },
+      notes: [...earning.notes, `cash back ${cashBack.percent} %`],
+    };
   },
 };
 
@@ -127,7 +135,12 @@ export const multiplierRule: EarningRule = {
       bonusPoints += mulDivFloor(linePoints, hundredths(Math.max(promotion, lineMultiplier(program, line))), 100) - linePoints;
     }
     if (bonusPoints <= 0) return earning;
-    return { ...earning, bonusPoints, points: earning.points + bonusPoints, notes: [...earning.notes, promotion > 1 ? `promotion ×${promotion}` : 'product multiplier'] };
+    return {
+      ...earning,
+      bonusPoints,
+      points: earning.points + bonusPoints,
+      notes: [...earning.notes, promotion > 1 ? `promotion ×${promotion}` : 'product multiplier'],
+    };
   },
 };
 
@@ -138,7 +151,12 @@ export const punchCardRule: EarningRule = {
     const punch = program.earning.punchCard;
     const nth = context.paidOrdersBefore + 1;
     if (!punch.enabled || nth % punch.everyNthOrder !== 0) return earning;
-    return { ...earning, punchCardBonus: punch.bonusPoints, points: earning.points + punch.bonusPoints, notes: [...earning.notes, `punch card: order ${nth}`] };
+    return {
+      ...earning,
+      punchCardBonus: punch.bonusPoints,
+      points: earning.points + punch.bonusPoints,
+      notes: [...earning.notes, `punch card: order ${nth}`],
+    };
   },
 };
 
@@ -172,13 +190,27 @@ export const capsRule: EarningRule = {
   },
 };
 
-export const DEFAULT_EARNING_RULES: readonly EarningRule[] = [cashBackRule, basePointsRule, multiplierRule, punchCardRule, tierMultiplierRule, capsRule];
+export const DEFAULT_EARNING_RULES: readonly EarningRule[] = [
+  cashBackRule,
+  basePointsRule,
+  multiplierRule,
+  punchCardRule,
+  tierMultiplierRule,
+  capsRule,
+];
 
 /**
  * What a paid order earns under the program: nothing for a guest, an excluded customer, an order
  * below the minimum or a program that is off; otherwise the earning rules, in order.
  */
-export function earnForOrder(program: Program, order: OrderFacts, context: EarningContext, decimals: number, now: Date, rules: readonly EarningRule[] = DEFAULT_EARNING_RULES): Earning {
+export function earnForOrder(
+  program: Program,
+  order: OrderFacts,
+  context: EarningContext,
+  decimals: number,
+  now: Date,
+  rules: readonly EarningRule[] = DEFAULT_EARNING_RULES,
+): Earning {
   const eligible = eligibleAmount(order);
   const none: Earning = { eligible, basePoints: 0, bonusPoints: 0, punchCardBonus: 0, points: 0, cashBack: null, notes: [] };
   if (!program.enabled) return { ...none, notes: ['the program is off'] };
@@ -189,4 +221,3 @@ export function earnForOrder(program: Program, order: OrderFacts, context: Earni
   const input: EarningInput = { program, order, context, decimals, now, eligible };
   return rules.reduce((earning, rule) => rule.apply(earning, input), none);
 }
-

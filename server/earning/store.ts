@@ -124,12 +124,18 @@ export async function heldReversalsOf(connection: Connection, shop: string, orde
 
 /** Orders whose pending window has closed by `now` (the release job). */
 export async function ordersDueForRelease(connection: Connection, shop: string, now: Date): Promise<OrderPoints[]> {
-  return orderPointsModel(connection).find({ shop, pendingUntil: { $ne: null, $lte: now } }).lean();
+  return orderPointsModel(connection)
+    .find({ shop, pendingUntil: { $ne: null, $lte: now } })
+    .lean();
 }
 
 /** Eligible amounts of the orders credited since `since` (the economics panel's recent orders). */
 export async function eligibleSince(connection: Connection, shop: string, since: Date): Promise<number[]> {
-  return (await orderPointsModel(connection).find({ shop, creditedAt: { $gte: since } }, { eligible: 1 }).lean()).map((order) => order.eligible);
+  return (
+    await orderPointsModel(connection)
+      .find({ shop, creditedAt: { $gte: since } }, { eligible: 1 })
+      .lean()
+  ).map((order) => order.eligible);
 }
 
 /** Records the order's cash back as issued (or not), for display; the effect claim is what makes it once. */

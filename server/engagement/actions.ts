@@ -9,7 +9,8 @@ import { birthdayMonth, monthOf, parseBirthday } from './rules.js';
 import { engagementSettingsOf } from './settings.js';
 import { birthdayModel, milestonesOf, recordMilestone } from './store.js';
 
-export type ShopperAction = { type: 'birthday'; birthday: string } | { type: 'newsletter' } | { type: 'social_follow'; network: string } | { type: 'review' };
+export type ShopperAction =
+  { type: 'birthday'; birthday: string } | { type: 'newsletter' } | { type: 'social_follow'; network: string } | { type: 'review' };
 
 export interface ActionOutcome {
   type: string;
@@ -20,10 +21,19 @@ export interface ActionOutcome {
 
 const ONCE = 'once';
 
-async function creditOnce(ctx: AppContext, action: { shop: string; customerId: string; type: string; period: string; points: number; reason: string }, now: Date): Promise<ActionOutcome> {
+async function creditOnce(
+  ctx: AppContext,
+  action: { shop: string; customerId: string; type: string; period: string; points: number; reason: string },
+  now: Date,
+): Promise<ActionOutcome> {
   const key = ledgerKeys.actionRewarded(action.customerId, action.type, action.period);
-  const result = await creditBonus(ctx, { shop: action.shop, customerId: action.customerId, key, points: action.points, reason: action.reason, source: `action ${action.type}` }, now);
-  if (!result.appliedNow) throw new EngagementRefused('already_rewarded', `This action was already rewarded (${action.period === ONCE ? 'once only' : action.period})`);
+  const result = await creditBonus(
+    ctx,
+    { shop: action.shop, customerId: action.customerId, key, points: action.points, reason: action.reason, source: `action ${action.type}` },
+    now,
+  );
+  if (!result.appliedNow)
+    throw new EngagementRefused('already_rewarded', `This action was already rewarded (${action.period === ONCE ? 'once only' : action.period})`);
   return { type: action.type, points: action.points };
 }
 
@@ -33,14 +43,22 @@ async function enterBirthday(ctx: AppContext, program: Program, shop: string, cu
   if (!birthday) throw new EngagementRefused('invalid_birthday', 'Enter the birthday as MM-DD or YYYY-MM-DD');
   await insertOnce(birthdayModel(ctx.connection), { shop, customerId, birthday, month: birthday.slice(0, 2), createdAt: now });
   const stored = await birthdayModel(ctx.connection).findOne({ shop, customerId }).lean();
-  if (stored?.birthday !== birthday) throw new EngagementRefused('birthday_already_set', 'Your birthday is already on file; ask the shop to change it');
+  if (stored?.birthday !== birthday)
+    throw new EngagementRefused('birthday_already_set', 'Your birthday is already on file; ask the shop to change it');
   const { inMonth, year } = birthdayMonth(birthday, now);
   if (!inMonth) return { type: 'birthday', points: 0, creditedInMonth: birthday.slice(0, 2) };
   return creditOnce(ctx, { shop, customerId, type: 'birthday', period: year, points: settings.points, reason: 'birthday' }, now);
 }
 
 /** A shopper's claim of an action from the storefront; reviews only come from a review app (creditReview). */
-export async function rewardAction(ctx: AppContext, program: Program, shop: string, customerId: string, action: ShopperAction, now: Date): Promise<ActionOutcome> {
+export async function rewardAction(
+  ctx: AppContext,
+  program: Program,
+  shop: string,
+  customerId: string,
+  action: ShopperAction,
+  now: Date,
+): Promise<ActionOutcome> {
   const settings = engagementSettingsOf(program).actions;
   switch (action.type) {
     case 'birthday':
@@ -48,11 +66,27 @@ export async function rewardAction(ctx: AppContext, program: Program, shop: stri
       return enterBirthday(ctx, program, shop, customerId, action.birthday, now);
     case 'newsletter':
       if (!settings.newsletter.enabled) throw new EngagementRefused('action_off', 'This shop does not reward newsletter sign-ups');
-      return creditOnce(ctx, { shop, customerId, type: 'newsletter', period: ONCE, points: settings.newsletter.points, reason: 'newsletter sign-up' }, now);
+      return creditOnce(
+        ctx,
+        { shop, customerId, type: 'newsletter', period: ONCE, points: settings.newsletter.points, reason: 'newsletter sign-up' },
+        now,
+      );
     case 'social_follow':
       if (!settings.socialFollow.enabled) throw new EngagementRefused('action_off', 'This shop does not reward social follows');
-      if (!settings.socialFollow.networks.includes(action.network)) throw new EngagementRefused('unknown_network', `The shop does not reward follows on ${action.network}`);
-      return creditOnce(ctx, { shop, customerId, type: `social_follow_${action.network}`, period: ONCE, points: settings.socialFollow.points, reason: `followed on ${action.network}` }, now);
+      if (!settings.socialFollow.networks.includes(action.network))
+        throw new EngagementRefused('unknown_network', `The shop does not reward follows on ${action.network}`);
+      return creditOnce(
+        ctx,
+        {
+          shop,
+          customerId,
+          type: `social_follow_${action.network}`,
+          period: ONCE,
+          points: settings.socialFollow.points,
+          reason: `followed on ${action.network}`,
+        },
+        now,
+      );
     case 'review':
       throw new EngagementRefused('review_by_app_only', 'Reviews are credited when the review app reports them');
   }
@@ -62,7 +96,18 @@ export async function rewardAction(ctx: AppContext, program: Program, shop: stri
 export async function creditSignUp(ctx: AppContext, program: Program, shop: string, customerId: string, now: Date): Promise<number> {
   const signup = engagementSettingsOf(program).actions.signup;
   if (!signup.enabled || signup.points <= 0) return 0;
-  const result = await creditBonus(ctx, { shop, customerId, key: ledgerKeys.actionRewarded(customerId, 'signup', ONCE), points: signup.points, reason: 'account created', source: 'action signup' }, now);
+  const result = await creditBonus(
+    ctx,
+    {
+      shop,
+      customerId,
+      key: ledgerKeys.actionRewarded(customerId, 'signup', ONCE),
+      points: signup.points,
+      reason: 'account created',
+      source: 'action signup',
+    },
+    now,
+  );
   return result.appliedNow ? signup.points : 0;
 }
 
@@ -76,16 +121,42 @@ export interface ReviewReport {
  * A review a review app (or Shopify Flow) reports, once per review id. The month's limit counts the
  * customer's reviews in the order they were reported, so a retry lands on the same side of it.
  */
-export async function creditReview(ctx: AppContext, program: Program, review: ReviewReport, now: Date): Promise<ActionOutcome & { replayed: boolean }> {
+export async function creditReview(
+  ctx: AppContext,
+  program: Program,
+  review: ReviewReport,
+  now: Date,
+): Promise<ActionOutcome & { replayed: boolean }> {
   const settings = engagementSettingsOf(program).actions.review;
   if (!settings.enabled) throw new EngagementRefused('action_off', 'This shop does not reward reviews');
-  const recorded = await recordMilestone(ctx.connection, { shop: review.shop, customerId: review.customerId, kind: 'review', ref: review.reviewId, at: now });
-  if (recorded.customerId !== review.customerId) throw new EngagementRefused('request_key_reused', 'This review id was reported for another customer');
+  const recorded = await recordMilestone(ctx.connection, {
+    shop: review.shop,
+    customerId: review.customerId,
+    kind: 'review',
+    ref: review.reviewId,
+    at: now,
+  });
+  if (recorded.customerId !== review.customerId)
+    throw new EngagementRefused('request_key_reused', 'This review id was reported for another customer');
   const month = monthOf(recorded.at);
   const ofMonth = (await milestonesOf(ctx.connection, review.shop, review.customerId, 'review')).filter((other) => monthOf(other.at) === month);
   const position = ofMonth.findIndex((other) => other._id.equals(recorded._id));
   const points = position >= 0 && position < settings.perMonth ? settings.points : 0;
-  const result = points > 0 ? await creditBonus(ctx, { shop: review.shop, customerId: review.customerId, key: ledgerKeys.actionRewarded(review.customerId, 'review', review.reviewId), points, reason: 'product review', source: 'action review' }, now) : null;
+  const result =
+    points > 0
+      ? await creditBonus(
+          ctx,
+          {
+            shop: review.shop,
+            customerId: review.customerId,
+            key: ledgerKeys.actionRewarded(review.customerId, 'review', review.reviewId),
+            points,
+            reason: 'product review',
+            source: 'action review',
+          },
+          now,
+        )
+      : null;
   await evaluateAwards(ctx, program, review.shop, review.customerId, now);
   return { type: 'review', points, replayed: result ? !result.appliedNow : false };
 }
@@ -95,11 +166,17 @@ export async function creditBirthdays(ctx: AppContext, program: Program, shop: s
   const settings = engagementSettingsOf(program).actions.birthday;
   if (!settings.enabled || settings.points <= 0) return 0;
   const { year } = birthdayMonth('01-01', now);
-  const due = await birthdayModel(ctx.connection).find({ shop, month: now.toISOString().slice(5, 7) }).lean();
+  const due = await birthdayModel(ctx.connection)
+    .find({ shop, month: now.toISOString().slice(5, 7) })
+    .lean();
   let credited = 0;
   for (const birthday of due) {
     const key = ledgerKeys.actionRewarded(birthday.customerId, 'birthday', year);
-    const result = await creditBonus(ctx, { shop, customerId: birthday.customerId, key, points: settings.points, reason: 'birthday', source: 'action birthday' }, now);
+    const result = await creditBonus(
+      ctx,
+      { shop, customerId: birthday.customerId, key, points: settings.points, reason: 'birthday', source: 'action birthday' },
+      now,
+    );
     if (result.appliedNow) credited++;
   }
   return credited;

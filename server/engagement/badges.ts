@@ -10,7 +10,11 @@ import { awardModel, milestoneModel, milestonesOf, recordMilestone, type Award }
 /** Paid orders come from the ledger's running count (every earn entry carries it); reviews and referrals from milestones. */
 async function countsOf(ctx: AppContext, shop: string, customerId: string, paidOrders?: number): Promise<MilestoneCounts> {
   const count = (kind: 'review' | 'referral') => milestoneModel(ctx.connection).countDocuments({ shop, customerId, kind });
-  const [orders, reviews, referrals] = await Promise.all([paidOrders ?? newestEntry(ctx.connection, shop, customerId).then((entry) => entry?.paidOrders ?? 0), count('review'), count('referral')]);
+  const [orders, reviews, referrals] = await Promise.all([
+    paidOrders ?? newestEntry(ctx.connection, shop, customerId).then((entry) => entry?.paidOrders ?? 0),
+    count('review'),
+    count('referral'),
+  ]);
   return { orders, reviews, referrals };
 }
 
@@ -20,16 +24,39 @@ async function countsOf(ctx: AppContext, shop: string, customerId: string, paidO
  */
 async function award(ctx: AppContext, award: Omit<Award, 'awardedAt'>, points: number, name: string, now: Date): Promise<boolean> {
   if (points > 0) {
-    const key = award.kind === 'badge' ? ledgerKeys.badgeAwarded(award.customerId, award.awardId) : ledgerKeys.challengeCompleted(award.customerId, award.awardId);
-    await creditBonus(ctx, { shop: award.shop, customerId: award.customerId, key, points, reason: `${award.kind === 'badge' ? 'badge' : 'challenge'}: ${name}`, source: award.kind }, now);
+    const key =
+      award.kind === 'badge'
+        ? ledgerKeys.badgeAwarded(award.customerId, award.awardId)
+        : ledgerKeys.challengeCompleted(award.customerId, award.awardId);
+    await creditBonus(
+      ctx,
+      {
+        shop: award.shop,
+        customerId: award.customerId,
+        key,
+        points,
+        reason: `${award.kind === 'badge' ? 'badge' : 'challenge'}: ${name}`,
+        source: award.kind,
+      },
+      now,
+    );
   }
   return insertOnce(awardModel(ctx.connection), { ...award, awardedAt: now });
 }
 
 /** Awards the badges and challenges the customer has reached and not yet been given; returns the ids awarded now. */
-export async function evaluateAwards(ctx: AppContext, program: Program, shop: string, customerId: string, now: Date, paidOrders?: number): Promise<string[]> {
+export async function evaluateAwards(
+  ctx: AppContext,
+  program: Program,
+  shop: string,
+  customerId: string,
+  now: Date,
+  paidOrders?: number,
+): Promise<string[]> {
   const settings = engagementSettingsOf(program);
-  const given = new Set((await awardModel(ctx.connection).find({ shop, customerId }).lean()).map((existing) => `${existing.kind}:${existing.awardId}`));
+  const given = new Set(
+    (await awardModel(ctx.connection).find({ shop, customerId }).lean()).map((existing) => `${existing.kind}:${existing.awardId}`),
+  );
   const awarded: string[] = [];
   for (const badge of badgesReached(settings.badges, await countsOf(ctx, shop, customerId, paidOrders))) {
     if (given.has(`badge:${badge.id}`)) continue;
@@ -40,7 +67,8 @@ export async function evaluateAwards(ctx: AppContext, program: Program, shop: st
     const orders = await milestonesOf(ctx.connection, shop, customerId, 'order');
     for (const challenge of open) {
       if (orders.filter((order) => inChallenge(challenge, order.at)).length < challenge.orders) continue;
-      if (await award(ctx, { shop, customerId, kind: 'challenge', awardId: challenge.id }, challenge.points, challenge.name, now)) awarded.push(`challenge:${challenge.id}`);
+      if (await award(ctx, { shop, customerId, kind: 'challenge', awardId: challenge.id }, challenge.points, challenge.name, now))
+        awarded.push(`challenge:${challenge.id}`);
     }
   }
   return awarded;
@@ -51,34 +79,68 @@ export async function evaluateAwards(ctx: AppContext, program: Program, shop: st
  * (the ledger keeps it), so an order that reaches no badge threshold, in a program without
  * challenges, costs no database round trip; challenges count orders in their window from milestones.
  */
-export async function recordPaidOrder(ctx: AppContext, program: Program, order: { shop: string; customerId: string; orderId: string; paidAt: Date; paidOrders: number }, now: Date): Promise<string[]> {
+export async function recordPaidOrder(
+  ctx: AppContext,
+  program: Program,
+  order: { shop: string; customerId: string; orderId: string; paidAt: Date; paidOrders: number },
+  now: Date,
+): Promise<string[]> {
   const settings = engagementSettingsOf(program);
-  const reachesBadge = settings.badges.some((badge) => (badge.milestone === 'first_order' ? order.paidOrders === 1 : badge.milestone === 'orders' && badge.count === order.paidOrders));
-  if (settings.challenges.length > 0) await recordMilestone(ctx.connection, { shop: order.shop, customerId: order.customerId, kind: 'order', ref: order.orderId, at: order.paidAt });
+  const reachesBadge = settings.badges.some((badge) =>
+    badge.milestone === 'first_order' ? order.paidOrders === 1 : badge.milestone === 'orders' && badge.count === order.paidOrders,
+  );
+  if (settings.challenges.length > 0)
+    await recordMilestone(ctx.connection, { shop: order.shop, customerId: order.customerId, kind: 'order', ref: order.orderId, at: order.paidAt });
   else if (!reachesBadge) return [];
   return evaluateAwards(ctx, program, order.shop, order.customerId, now, order.paidOrders);
 }
 
 /** A referral credited to the referrer counts for their referral badges. */
-export async function recordReferralMilestone(ctx: AppContext, program: Program, referral: { shop: string; referrerId: string; friendId: string }, now: Date): Promise<string[]> {
+export async function recordReferralMilestone(
+  ctx: AppContext,
+  program: Program,
+  referral: { shop: string; referrerId: string; friendId: string },
+  now: Date,
+): Promise<string[]> {
   await recordMilestone(ctx.connection, { shop: referral.shop, customerId: referral.referrerId, kind: 'referral', ref: referral.friendId, at: now });
   return evaluateAwards(ctx, program, referral.shop, referral.referrerId, now);
 }
 
 export interface AwardsView {
   badges: Array<{ id: string; name: string; milestone: string; count: number; points: number; earned: boolean; earnedAt: string | null }>;
-  challenges: Array<{ id: string; name: string; orders: number; progress: number; points: number; startsAt: string; endsAt: string; completed: boolean; active: boolean }>;
+  challenges: Array<{
+    id: string;
+    name: string;
+    orders: number;
+    progress: number;
+    points: number;
+    startsAt: string;
+    endsAt: string;
+    completed: boolean;
+    active: boolean;
+  }>;
 }
 
 /** Badges and challenges as the shopper sees them: what is earned, and how far along each challenge is. */
 export async function awardsView(ctx: AppContext, program: Program, shop: string, customerId: string, now: Date): Promise<AwardsView> {
   const settings = engagementSettingsOf(program);
-  const [awards, orders] = await Promise.all([awardModel(ctx.connection).find({ shop, customerId }).lean(), milestonesOf(ctx.connection, shop, customerId, 'order')]);
+  const [awards, orders] = await Promise.all([
+    awardModel(ctx.connection).find({ shop, customerId }).lean(),
+    milestonesOf(ctx.connection, shop, customerId, 'order'),
+  ]);
   const earned = (kind: Award['kind'], id: string) => awards.find((existing) => existing.kind === kind && existing.awardId === id);
   return {
     badges: settings.badges.map((badge) => {
       const got = earned('badge', badge.id);
-      return { id: badge.id, name: badge.name, milestone: badge.milestone, count: badge.count, points: badge.points, earned: got !== undefined, earnedAt: got?.awardedAt.toISOString() ?? null };
+      return {
+        id: badge.id,
+        name: badge.name,
+        milestone: badge.milestone,
+        count: badge.count,
+        points: badge.points,
+        earned: got !== undefined,
+        earnedAt: got?.awardedAt.toISOString() ?? null,
+      };
     }),
     challenges: settings.challenges.map((challenge) => ({
       id: challenge.id,
@@ -93,4 +155,3 @@ export async function awardsView(ctx: AppContext, program: Program, shop: string
     })),
   };
 }
-

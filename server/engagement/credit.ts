@@ -2,6 +2,24 @@ import { applyEntry, type ApplyResult } from '../ledger/index.js';
 import type { AppContext } from '../platform/context.js';
 
 /** Credits points for something the shopper did, under its exactly-once key (a bonus: it counts as earned). */
-export async function creditBonus(ctx: AppContext, credit: { shop: string; customerId: string; key: string; points: number; reason: string; source: string }, now: Date): Promise<ApplyResult> {
-  return applyEntry(ctx.connection, { shop: credit.shop, customerId: credit.customerId, key: credit.key, type: 'bonus', available: credit.points, pending: 0, reason: credit.reason, source: credit.source, guard: 'none' }, now);
+export async function creditBonus(
+  ctx: AppContext,
+  credit: { shop: string; customerId: string; key: string; points: number; reason: string; source: string },
+  now: Date,
+): Promise<ApplyResult> {
+  return applyEntry(
+    ctx.connection,
+    {
+      shop: credit.shop,
+      customerId: credit.customerId,
+      key: credit.key,
+      type: 'bonus',
+      available: credit.points,
+      pending: 0,
+      reason: credit.reason,
+      source: credit.source,
+      guard: 'none',
+    },
+    now,
+  );
 }

@@ -25,7 +25,8 @@ export interface DonationOutcome {
   replayed: boolean;
 }
 
-const findDonation = (ctx: AppContext, request: DonationRequest) => donationModel(ctx.connection).findOne({ shop: request.shop, customerId: request.customerId, requestKey: request.requestKey }).lean<Donation>();
+const findDonation = (ctx: AppContext, request: DonationRequest) =>
+  donationModel(ctx.connection).findOne({ shop: request.shop, customerId: request.customerId, requestKey: request.requestKey }).lean<Donation>();
 
 /**
  * Gives points to one of the merchant's causes, once per request key: the donation is recorded,
@@ -35,24 +36,49 @@ const findDonation = (ctx: AppContext, request: DonationRequest) => donationMode
 export async function donatePoints(ctx: AppContext, program: Program, request: DonationRequest, now: Date): Promise<DonationOutcome> {
   const cause = engagementSettingsOf(program).causes.find((candidate) => candidate.id === request.causeId && candidate.enabled);
   if (!cause) throw new EngagementRefused('unknown_cause', 'There is no such cause to give to');
-  const candidate: Donation = { _id: new Types.ObjectId(), ...request, money: donationMoney(request.points, cause.moneyPer1000Points), currency: program.currency, createdAt: now };
+  const candidate: Donation = {
+    _id: new Types.ObjectId(),
+    ...request,
+    money: donationMoney(request.points, cause.moneyPer1000Points),
+    currency: program.currency,
+    createdAt: now,
+  };
   const donation = (await insertOnce(donationModel(ctx.connection), candidate)) ? candidate : await findDonation(ctx, request);
   if (!donation) throw new Error(`donation ${request.requestKey} vanished`);
-  if (donation.causeId !== request.causeId || donation.points !== request.points) throw new EngagementRefused('request_key_reused', 'This request key was used for another donation');
+  if (donation.causeId !== request.causeId || donation.points !== request.points)
+    throw new EngagementRefused('request_key_reused', 'This request key was used for another donation');
   const key = ledgerKeys.pointsDonated(request.customerId, request.requestKey);
   const debit = await applyEntry(
     ctx.connection,
-    { shop: request.shop, customerId: request.customerId, key, type: 'redeem', available: -donation.points, pending: 0, reason: `donated to ${cause.name}`, source: `cause ${cause.id}`, guard: 'require' },
+    {
+      shop: request.shop,
+      customerId: request.customerId,
+      key,
+      type: 'redeem',
+      available: -donation.points,
+      pending: 0,
+      reason: `donated to ${cause.name}`,
+      source: `cause ${cause.id}`,
+      guard: 'require',
+    },
     now,
   );
   if (debit.rejected) {
     await deleteOnce(donationModel(ctx.connection), { _id: donation._id });
     // A duplicate of this request may have debited meanwhile: its donation must stay on record.
-    if (await entryForKey(ctx.connection, request.shop, key)) await insertOnce(donationModel(ctx.connection), { ...donation, _id: new Types.ObjectId() });
+    if (await entryForKey(ctx.connection, request.shop, key))
+      await insertOnce(donationModel(ctx.connection), { ...donation, _id: new Types.ObjectId() });
     else throw new EngagementRefused('insufficient_points', 'Not enough points for this donation');
   }
   const balance = await balanceOf(ctx.connection, request.shop, request.customerId);
-  return { causeId: cause.id, points: donation.points, money: donation.money, currency: donation.currency, balance: balance.available, replayed: !debit.appliedNow };
+  return {
+    causeId: cause.id,
+    points: donation.points,
+    money: donation.money,
+    currency: donation.currency,
+    balance: balance.available,
+    replayed: !debit.appliedNow,
+  };
 }
 
 export interface CauseTotals {
@@ -69,7 +95,13 @@ export interface CauseTotals {
 export async function causeTotals(ctx: AppContext, program: Program, shop: string): Promise<CauseTotals[]> {
   const donations = await donationModel(ctx.connection).find({ shop }).lean<Donation[]>();
   const keys = donations.map((donation) => ledgerKeys.pointsDonated(donation.customerId, donation.requestKey));
-  const debited = new Set((await ledgerEntryModel(ctx.connection).find({ shop, key: { $in: keys } }, { _id: 0, key: 1 }).lean()).map((entry) => entry.key));
+  const debited = new Set(
+    (
+      await ledgerEntryModel(ctx.connection)
+        .find({ shop, key: { $in: keys } }, { _id: 0, key: 1 })
+        .lean()
+    ).map((entry) => entry.key),
+  );
   const counted = donations.filter((donation) => debited.has(ledgerKeys.pointsDonated(donation.customerId, donation.requestKey)));
   const causes = engagementSettingsOf(program).causes;
   const ids = [...new Set([...causes.map((cause) => cause.id), ...counted.map((donation) => donation.causeId)])];
@@ -96,6 +128,9 @@ function csvField(value: string | number | boolean): string {
 }
 
 export function causesCsv(totals: readonly CauseTotals[]): string {
-  const rows = [['cause_id', 'name', 'enabled', 'donations', 'points', 'money_minor_units', 'currency'], ...totals.map((cause) => [cause.id, cause.name, cause.enabled, cause.donations, cause.points, cause.money, cause.currency])];
+  const rows = [
+    ['cause_id', 'name', 'enabled', 'donations', 'points', 'money_minor_units', 'currency'],
+    ...totals.map((cause) => [cause.id, cause.name, cause.enabled, cause.donations, cause.points, cause.money, cause.currency]),
+  ];
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }

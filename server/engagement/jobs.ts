@@ -5,7 +5,11 @@ import { creditBirthdays } from './actions.js';
 import { completeTransfers } from './transfers.js';
 
 export const engagementJobs: ScheduledJob[] = [
-  { name: 'engagement-transfers-complete', period: 'hour', run: async (ctx: AppContext, shop, now) => void (await completeTransfers(ctx, shop, now)) },
+  {
+    name: 'engagement-transfers-complete',
+    period: 'hour',
+    run: async (ctx: AppContext, shop, now) => void (await completeTransfers(ctx, shop, now)),
+  },
   {
     name: 'engagement-birthdays',
     period: 'day',

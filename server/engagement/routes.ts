@@ -25,11 +25,23 @@ const actionBody = z.discriminatedUnion('type', [
 ]);
 const npsBody = z.object({ score: z.number().int().min(0).max(10), comment: z.string().trim().max(1000).optional() });
 const donationBody = z.object({ causeId: z.string().min(1).max(64), points: pointsField, requestKey });
-const transferBody = z.object({ toCustomerId: z.union([customerId, z.number().int().positive().transform(String)]).pipe(customerId), points: pointsField, requestKey });
-const reviewBody = z.object({ shop: z.string().min(1), customerId: z.union([customerId, z.number().int().positive().transform(String)]).pipe(customerId), reviewId: z.string().regex(/^[\w:./-]{1,128}$/) });
+const transferBody = z.object({
+  toCustomerId: z.union([customerId, z.number().int().positive().transform(String)]).pipe(customerId),
+  points: pointsField,
+  requestKey,
+});
+const reviewBody = z.object({
+  shop: z.string().min(1),
+  customerId: z.union([customerId, z.number().int().positive().transform(String)]).pipe(customerId),
+  reviewId: z.string().regex(/^[\w:./-]{1,128}$/),
+});
 
 function invalid(res: Response, error: z.ZodError): void {
-  res.status(422).json({ error: 'invalid_request', message: 'The request is invalid', errors: Object.fromEntries(error.issues.map((issue) => [issue.path.join('.') || '(body)', issue.message])) });
+  res.status(422).json({
+    error: 'invalid_request',
+    message: 'The request is invalid',
+    errors: Object.fromEntries(error.issues.map((issue) => [issue.path.join('.') || '(body)', issue.message])),
+  });
 }
 
 type ShopperHandler = (req: Request, res: Response, shopper: { shop: string; customerId: string; program: Program }) => Promise<void>;
@@ -59,42 +71,67 @@ export function engagementProxyRouter(ctx: AppContext): Router {
   const json = express.json({ limit: '10kb' });
   router.use(['/proxy/engagement', '/proxy/actions', '/proxy/surveys', '/proxy/donations', '/proxy/transfers'], appProxyGuard(ctx));
 
-  router.get('/proxy/engagement', shopperRoute(ctx, async (_req, res, { shop, customerId: shopper, program }) => {
-    const now = ctx.clock();
-    const settings = engagementSettingsOf(program);
-    const [awards, actions, nps] = await Promise.all([awardsView(ctx, program, shop, shopper, now), actionsView(ctx, program, shop, shopper), npsDue(ctx, program, shop, shopper, now)]);
-    res.json({
-      ...awards,
-      actions,
-      nps,
-      causes: settings.causes.filter((cause) => cause.enabled).map(({ id, name, description }) => ({ id, name, description })),
-      transfers: settings.transfers,
-    });
-  }));
+  router.get(
+    '/proxy/engagement',
+    shopperRoute(ctx, async (_req, res, { shop, customerId: shopper, program }) => {
+      const now = ctx.clock();
+      const settings = engagementSettingsOf(program);
+      const [awards, actions, nps] = await Promise.all([
+        awardsView(ctx, program, shop, shopper, now),
+        actionsView(ctx, program, shop, shopper),
+        npsDue(ctx, program, shop, shopper, now),
+      ]);
+      res.json({
+        ...awards,
+        actions,
+        nps,
+        causes: settings.causes.filter((cause) => cause.enabled).map(({ id, name, description }) => ({ id, name, description })),
+        transfers: settings.transfers,
+      });
+    }),
+  );
 
-  router.post('/proxy/actions', json, shopperRoute(ctx, async (req, res, { shop, customerId: shopper, program }) => {
-    const body = actionBody.safeParse(req.body);
-    if (!body.success) return invalid(res, body.error);
-    res.status(201).json(await rewardAction(ctx, program, shop, shopper, body.data, ctx.clock()));
-  }));
+  router.post(
+    '/proxy/actions',
+    json,
+    shopperRoute(ctx, async (req, res, { shop, customerId: shopper, program }) => {
+      const body = actionBody.safeParse(req.body);
+      if (!body.success) return invalid(res, body.error);
+      res.status(201).json(await rewardAction(ctx, program, shop, shopper, body.data, ctx.clock()));
+    }),
+  );
 
-  router.post('/proxy/surveys/nps', json, shopperRoute(ctx, async (req, res, { shop, customerId: shopper, program }) => {
-    const body = npsBody.safeParse(req.body);
-    if (!body.success) return invalid(res, body.error);
-    res.status(201).json(await answerNps(ctx, program, { shop, customerId: shopper, score: body.data.score, comment: body.data.comment || null }, ctx.clock()));
-  }));
+  router.post(
+    '/proxy/surveys/nps',
+    json,
+    shopperRoute(ctx, async (req, res, { shop, customerId: shopper, program }) => {
+      const body = npsBody.safeParse(req.body);
+      if (!body.success) return invalid(res, body.error);
+      res
+        .status(201)
+        .json(await answerNps(ctx, program, { shop, customerId: shopper, score: body.data.score, comment: body.data.comment || null }, ctx.clock()));
+    }),
+  );
 
-  router.post('/proxy/donations', json, shopperRoute(ctx, async (req, res, { shop, customerId: shopper, program }) => {
-    const body = donationBody.safeParse(req.body);
-    if (!body.success) return invalid(res, body.error);
-    res.status(201).json(await donatePoints(ctx, program, { shop, customerId: shopper, ...body.data }, ctx.clock()));
-  }));
+  router.post(
+    '/proxy/donations',
+    json,
+    shopperRoute(ctx, async (req, res, { shop, customerId: shopper, program }) => {
+      const body = donationBody.safeParse(req.body);
+      if (!body.success) return invalid(res, body.error);
+      res.status(201).json(await donatePoints(ctx, program, { shop, customerId: shopper, ...body.data }, ctx.clock()));
+    }),
+  );
 
-  router.post('/proxy/transfers', json, shopperRoute(ctx, async (req, res, { shop, customerId: shopper, program }) => {
-    const body = transferBody.safeParse(req.body);
-    if (!body.success) return invalid(res, body.error);
-    res.status(201).json(await transferPoints(ctx, program, { shop, fromCustomerId: shopper, ...body.data }, ctx.clock()));
-  }));
+  router.post(
+    '/proxy/transfers',
+    json,
+    shopperRoute(ctx, async (req, res, { shop, customerId: shopper, program }) => {
+      const body = transferBody.safeParse(req.body);
+      if (!body.success) return invalid(res, body.error);
+      res.status(201).json(await transferPoints(ctx, program, { shop, fromCustomerId: shopper, ...body.data }, ctx.clock()));
+    }),
+  );
   return router;
 }
 
@@ -125,7 +162,8 @@ export function reviewsRouter(ctx: AppContext): Router {
     if (!body.success) return invalid(res, body.error);
     const expected = Buffer.from(signReview(reviewSigningSecret(ctx.config.shopifyApiSecret, body.data.shop), raw.toString('utf8')), 'base64');
     const given = Buffer.from(String(req.headers['x-tally-hmac-sha256'] ?? ''), 'base64');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return void res.status(401).json({ error: 'invalid_signature', message: 'X-Tally-Hmac-Sha256 does not match the body' });
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return void res.status(401).json({ error: 'invalid_signature', message: 'X-Tally-Hmac-Sha256 does not match the body' });
     const program = await loadProgram(ctx.connection, body.data.shop);
     if (!program) return void res.status(404).json({ error: 'not_installed', message: 'Tally is not installed on this shop' });
     try {
@@ -165,7 +203,11 @@ export function engagementAdminRouter(ctx: AppContext): Router {
   });
   router.get('/engagement/review-endpoint', (_req, res) => {
     const { shop } = apiLocals(res);
-    res.json({ url: `${ctx.config.appUrl}/engagement/reviews`, header: 'X-Tally-Hmac-Sha256', secret: reviewSigningSecret(ctx.config.shopifyApiSecret, shop) });
+    res.json({
+      url: `${ctx.config.appUrl}/engagement/reviews`,
+      header: 'X-Tally-Hmac-Sha256',
+      secret: reviewSigningSecret(ctx.config.shopifyApiSecret, shop),
+    });
   });
   return router;
 }

@@ -27,7 +27,13 @@ export function npsOf(scores: readonly number[]): NpsSummary {
   const promoters = scores.filter((score) => score >= 9).length;
   const detractors = scores.filter((score) => score <= 6).length;
   const responses = scores.length;
-  return { score: responses === 0 ? 0 : Math.round(((promoters - detractors) * 100) / responses), responses, promoters, passives: responses - promoters - detractors, detractors };
+  return {
+    score: responses === 0 ? 0 : Math.round(((promoters - detractors) * 100) / responses),
+    responses,
+    promoters,
+    passives: responses - promoters - detractors,
+    detractors,
+  };
 }
 
 /** A birthday as the shopper enters it: `MM-DD` or `YYYY-MM-DD` (the year is not kept). */
@@ -48,7 +54,10 @@ export function birthdayMonth(birthday: string, now: Date): { inMonth: boolean; 
 export type TransferRefusal = 'transfers_off' | 'self_transfer' | 'below_minimum' | 'above_maximum' | 'monthly_limit';
 
 /** Whether the merchant's limits allow a transfer of `points`, given what the sender has sent this month. */
-export function transferRefusal(settings: EngagementSettings['transfers'], transfer: { fromCustomerId: string; toCustomerId: string; points: number; sentThisMonth: number }): TransferRefusal | null {
+export function transferRefusal(
+  settings: EngagementSettings['transfers'],
+  transfer: { fromCustomerId: string; toCustomerId: string; points: number; sentThisMonth: number },
+): TransferRefusal | null {
   if (!settings.enabled) return 'transfers_off';
   if (transfer.fromCustomerId === transfer.toCustomerId) return 'self_transfer';
   if (transfer.points < settings.minPoints) return 'below_minimum';
@@ -73,7 +82,8 @@ export interface MilestoneCounts {
 
 /** The badges these counts reach (whether already awarded or not: awarding is once by its key). */
 export function badgesReached(badges: EngagementSettings['badges'], counts: MilestoneCounts): EngagementSettings['badges'] {
-  const count = (milestone: Milestone): number => (milestone === 'review' ? counts.reviews : milestone === 'referral' ? counts.referrals : counts.orders);
+  const count = (milestone: Milestone): number =>
+    milestone === 'review' ? counts.reviews : milestone === 'referral' ? counts.referrals : counts.orders;
   return badges.filter((badge) => count(badge.milestone) >= (badge.milestone === 'first_order' ? 1 : badge.count));
 }
 

@@ -52,7 +52,8 @@ const transferSettledSchema = new Schema<TransferSettled>(
   { collection: 'engagement_transfers_settled', versionKey: false },
 );
 transferSettledSchema.index({ shop: 1, fromCustomerId: 1, requestKey: 1 }, { unique: true });
-export const transferSettledModel = (connection: Connection): Model<TransferSettled> => modelOn(connection, 'EngagementTransferSettled', transferSettledSchema);
+export const transferSettledModel = (connection: Connection): Model<TransferSettled> =>
+  modelOn(connection, 'EngagementTransferSettled', transferSettledSchema);
 
 /** A donation as asked; it counts for its cause once its ledger debit exists. */
 export interface Donation {

@@ -29,7 +29,11 @@ export async function answerNps(ctx: AppContext, program: Program, answer: NpsAn
   const inserted = await insertOnce(surveyResponseModel(ctx.connection), { ...answer, survey: NPS, period, createdAt: now });
   if (settings.points > 0) {
     const key = ledgerKeys.surveyAnswered(answer.customerId, NPS, period);
-    const result = await creditBonus(ctx, { shop: answer.shop, customerId: answer.customerId, key, points: settings.points, reason: 'answered the survey', source: 'survey nps' }, now);
+    const result = await creditBonus(
+      ctx,
+      { shop: answer.shop, customerId: answer.customerId, key, points: settings.points, reason: 'answered the survey', source: 'survey nps' },
+      now,
+    );
     if (result.appliedNow) return { points: settings.points, period };
   } else if (inserted) return { points: 0, period };
   throw new EngagementRefused('already_rewarded', 'You already answered this survey; it comes back next period');
@@ -46,7 +50,10 @@ export interface NpsReport extends NpsSummary {
 /** The NPS of answers given between `from` and `to` (UTC days, inclusive), its monthly trend and the latest comments. */
 export async function npsReport(ctx: AppContext, shop: string, from: string, to: string): Promise<NpsReport> {
   const answers = await surveyResponseModel(ctx.connection)
-    .find({ shop, survey: NPS, createdAt: { $gte: new Date(`${from}T00:00:00.000Z`), $lt: new Date(Date.parse(`${to}T00:00:00.000Z`) + 86_400_000) } }, { _id: 0, score: 1, comment: 1, createdAt: 1 })
+    .find(
+      { shop, survey: NPS, createdAt: { $gte: new Date(`${from}T00:00:00.000Z`), $lt: new Date(Date.parse(`${to}T00:00:00.000Z`) + 86_400_000) } },
+      { _id: 0, score: 1, comment: 1, createdAt: 1 },
+    )
     .sort({ createdAt: -1 })
     .lean();
   const months = [...new Set(answers.map((answer) => monthOf(answer.createdAt)))].sort();
@@ -54,7 +61,10 @@ export async function npsReport(ctx: AppContext, shop: string, from: string, to:
     from,
     to,
     ...npsOf(answers.map((answer) => answer.score)),
-    trend: months.map((month) => ({ month, ...npsOf(answers.filter((answer) => monthOf(answer.createdAt) === month).map((answer) => answer.score)) })),
+    trend: months.map((month) => ({
+      month,
+      ...npsOf(answers.filter((answer) => monthOf(answer.createdAt) === month).map((answer) => answer.score)),
+    })),
     comments: answers
       .filter((answer): answer is typeof answer & { comment: string } => typeof answer.comment === 'string' && answer.comment !== '')
       .slice(0, 100)
@@ -63,9 +73,20 @@ export async function npsReport(ctx: AppContext, shop: string, from: string, to:
 }
 
 /** Whether the customer may answer now (no answer in the current period). */
-export async function npsDue(ctx: AppContext, program: Program, shop: string, customerId: string, now: Date): Promise<{ enabled: boolean; due: boolean; points: number }> {
+export async function npsDue(
+  ctx: AppContext,
+  program: Program,
+  shop: string,
+  customerId: string,
+  now: Date,
+): Promise<{ enabled: boolean; due: boolean; points: number }> {
   const settings = engagementSettingsOf(program).surveys.nps;
   if (!settings.enabled) return { enabled: false, due: false, points: 0 };
-  const answered = await surveyResponseModel(ctx.connection).exists({ shop, customerId, survey: NPS, period: surveyPeriod(now, settings.periodDays) });
+  const answered = await surveyResponseModel(ctx.connection).exists({
+    shop,
+    customerId,
+    survey: NPS,
+    period: surveyPeriod(now, settings.periodDays),
+  });
   return { enabled: true, due: answered === null, points: settings.points };
 }

@@ -47,13 +47,20 @@ async function isCustomerOf(ctx: AppContext, shop: string, customerId: string): 
 
 /** Points the sender has sent this month: the debits that landed, whatever the requests that failed. */
 async function sentThisMonth(ctx: AppContext, shop: string, fromCustomerId: string, month: string, except: string): Promise<number> {
-  const intents = await transferModel(ctx.connection).find({ shop, fromCustomerId, month, requestKey: { $ne: except } }).lean<TransferIntent[]>();
-  const debits = await Promise.all(intents.map((intent) => entryForKey(ctx.connection, shop, ledgerKeys.transferSent(fromCustomerId, intent.requestKey))));
+  const intents = await transferModel(ctx.connection)
+    .find({ shop, fromCustomerId, month, requestKey: { $ne: except } })
+    .lean<TransferIntent[]>();
+  const debits = await Promise.all(
+    intents.map((intent) => entryForKey(ctx.connection, shop, ledgerKeys.transferSent(fromCustomerId, intent.requestKey))),
+  );
   return debits.reduce((sum, debit) => sum - (debit?.available ?? 0), 0);
 }
 
 async function recordIntent(ctx: AppContext, request: TransferRequest, now: Date): Promise<TransferIntent> {
-  const found = () => transferModel(ctx.connection).findOne({ shop: request.shop, fromCustomerId: request.fromCustomerId, requestKey: request.requestKey }).lean<TransferIntent>();
+  const found = () =>
+    transferModel(ctx.connection)
+      .findOne({ shop: request.shop, fromCustomerId: request.fromCustomerId, requestKey: request.requestKey })
+      .lean<TransferIntent>();
   const candidate: TransferIntent = { _id: new Types.ObjectId(), ...request, month: monthOf(now), createdAt: now };
   const intent = (await insertOnce(transferModel(ctx.connection), candidate)) ? candidate : await found();
   if (!intent) throw new Error(`transfer ${request.requestKey} vanished`);
@@ -81,7 +88,12 @@ async function creditReceiver(ctx: AppContext, intent: TransferIntent, now: Date
     },
     now,
   );
-  await insertOnce(transferSettledModel(ctx.connection), { shop: intent.shop, fromCustomerId: intent.fromCustomerId, requestKey: intent.requestKey, settledAt: now });
+  await insertOnce(transferSettledModel(ctx.connection), {
+    shop: intent.shop,
+    fromCustomerId: intent.fromCustomerId,
+    requestKey: intent.requestKey,
+    settledAt: now,
+  });
 }
 
 /**
@@ -91,15 +103,25 @@ async function creditReceiver(ctx: AppContext, intent: TransferIntent, now: Date
  * a key of its own derived from the same request. A crash after the debit is completed by the same
  * request sent again or by `completeTransfers`; a credit is only ever written after its debit.
  */
-export async function transferPoints(ctx: AppContext, program: Program, request: TransferRequest, now: Date, faults: TransferFaults = {}): Promise<TransferOutcome> {
+export async function transferPoints(
+  ctx: AppContext,
+  program: Program,
+  request: TransferRequest,
+  now: Date,
+  faults: TransferFaults = {},
+): Promise<TransferOutcome> {
   const settings = engagementSettingsOf(program).transfers;
-  const existing = await transferModel(ctx.connection).findOne({ shop: request.shop, fromCustomerId: request.fromCustomerId, requestKey: request.requestKey }).lean<TransferIntent>();
-  if (existing && !sameTransfer(existing, request)) throw new EngagementRefused('request_key_reused', 'This request key was used for another transfer');
+  const existing = await transferModel(ctx.connection)
+    .findOne({ shop: request.shop, fromCustomerId: request.fromCustomerId, requestKey: request.requestKey })
+    .lean<TransferIntent>();
+  if (existing && !sameTransfer(existing, request))
+    throw new EngagementRefused('request_key_reused', 'This request key was used for another transfer');
   if (!existing) {
     const sent = await sentThisMonth(ctx, request.shop, request.fromCustomerId, monthOf(now), request.requestKey);
     const refusal = transferRefusal(settings, { ...request, sentThisMonth: sent });
     if (refusal) throw new EngagementRefused(refusal, REFUSAL_TEXT[refusal]);
-    if (!(await isCustomerOf(ctx, request.shop, request.toCustomerId))) throw new EngagementRefused('unknown_customer', 'There is no such customer in this shop');
+    if (!(await isCustomerOf(ctx, request.shop, request.toCustomerId)))
+      throw new EngagementRefused('unknown_customer', 'There is no such customer in this shop');
   }
   const intent = existing ?? (await recordIntent(ctx, request, now));
   if (!sameTransfer(intent, request)) throw new EngagementRefused('request_key_reused', 'This request key was used for another transfer');
@@ -138,7 +160,9 @@ export async function completeTransfers(ctx: AppContext, shop: string, now: Date
     .find({ shop, createdAt: { $gte: new Date(now.getTime() - LOOKBACK_MS), $lte: new Date(now.getTime() - GRACE_MS) } })
     .lean<TransferIntent[]>();
   if (intents.length === 0) return 0;
-  const settled = await transferSettledModel(ctx.connection).find({ shop, requestKey: { $in: intents.map((intent) => intent.requestKey) } }).lean();
+  const settled = await transferSettledModel(ctx.connection)
+    .find({ shop, requestKey: { $in: intents.map((intent) => intent.requestKey) } })
+    .lean();
   const done = new Set(settled.map((entry) => `${entry.fromCustomerId}|${entry.requestKey}`));
   let completed = 0;
   for (const intent of intents) {

@@ -34,15 +34,33 @@ function operation(op: Operation): Schema {
     responses: Object.fromEntries(
       Object.entries(op.responses).map(([status, answer]) => [
         status,
-        { description: answer.description, ...(answer.schema ? { content: { 'application/json': { schema: answer.schema, ...(answer.example !== undefined ? { example: answer.example } : {}) } } } : {}) },
+        {
+          description: answer.description,
+          ...(answer.schema
+            ? { content: { 'application/json': { schema: answer.schema, ...(answer.example !== undefined ? { example: answer.example } : {}) } } }
+            : {}),
+        },
       ]),
     ),
   };
 }
 
-const customerPath = { name: 'customerId', in: 'path' as const, schema: { type: 'string', pattern: '^\\d{1,20}$' }, description: "Shopify's numeric customer id, as a string" };
-const errorAnswer = (description: string, error: string, message: string): Answer => ({ description, schema: ref('Error'), example: { error, message } });
-const invalid = (field: string, message: string): Answer => ({ description: 'Invalid request: errors per field', schema: ref('Error'), example: { error: 'invalid_request', message: 'The request is invalid', errors: { [field]: message } } });
+const customerPath = {
+  name: 'customerId',
+  in: 'path' as const,
+  schema: { type: 'string', pattern: '^\\d{1,20}$' },
+  description: "Shopify's numeric customer id, as a string",
+};
+const errorAnswer = (description: string, error: string, message: string): Answer => ({
+  description,
+  schema: ref('Error'),
+  example: { error, message },
+});
+const invalid = (field: string, message: string): Answer => ({
+  description: 'Invalid request: errors per field',
+  schema: ref('Error'),
+  example: { error: 'invalid_request', message: 'The request is invalid', errors: { [field]: message } },
+});
 const unauthorized = errorAnswer('Missing or invalid credentials', 'unauthorized', 'Authorization: Bearer <session token> is required');
 
 const redemptionExample = {
@@ -63,11 +81,19 @@ const redemptionExample = {
 };
 const redemptionBody = { schema: ref('RedemptionRequest'), example: { rewardId: 'five-off', requestKey: 'c1a2b3c4d5' } };
 const redemptionAnswers: Record<string, Answer> = {
-  '201': { description: 'Debited and created on Shopify (also for a repeated requestKey, with replayed: true)', schema: ref('Redemption'), example: redemptionExample },
+  '201': {
+    description: 'Debited and created on Shopify (also for a repeated requestKey, with replayed: true)',
+    schema: ref('Redemption'),
+    example: redemptionExample,
+  },
   '404': errorAnswer('No such reward', 'unknown_reward', 'No reward five-off in this program'),
   '409': errorAnswer('The balance does not cover it; nothing debited', 'insufficient_points', 'Not enough points for this reward'),
   '422': errorAnswer('Refused before anything was debited', 'reward_disabled', 'This reward is turned off'),
-  '502': { description: 'Shopify failed after retries; the points came back', schema: ref('Redemption'), example: { ...redemptionExample, status: 'refunded', failure: 'Shopify answered 503', code: 'TALLY-7Q2M-XK4D' } },
+  '502': {
+    description: 'Shopify failed after retries; the points came back',
+    schema: ref('Redemption'),
+    example: { ...redemptionExample, status: 'refunded', failure: 'Shopify answered 503', code: 'TALLY-7Q2M-XK4D' },
+  },
 };
 
 const importStatusExample = {
@@ -92,7 +118,11 @@ const schemas: Record<string, Schema> = {
   Points: obj({ balance: int, pending: int }),
   RedemptionRequest: {
     type: 'object',
-    properties: { rewardId: { type: 'string', pattern: '^[\\w-]{1,64}$' }, steps: { type: 'integer', minimum: 1, maximum: 1000 }, requestKey: { type: 'string', pattern: '^[\\w-]{8,64}$' } },
+    properties: {
+      rewardId: { type: 'string', pattern: '^[\\w-]{1,64}$' },
+      steps: { type: 'integer', minimum: 1, maximum: 1000 },
+      requestKey: { type: 'string', pattern: '^[\\w-]{8,64}$' },
+    },
     required: ['rewardId'],
     additionalProperties: false,
   },
@@ -119,7 +149,11 @@ const schemas: Record<string, Schema> = {
   RowError: obj({ row: { type: 'integer', minimum: 1 }, column: str, message: str }),
   ImportRequest: {
     type: 'object',
-    properties: { format: { enum: ['smile', 'loyaltylion', 'yotpo', 'generic'] }, csv: { type: 'string', minLength: 1 }, dryRun: { type: 'boolean' } },
+    properties: {
+      format: { enum: ['smile', 'loyaltylion', 'yotpo', 'generic'] },
+      csv: { type: 'string', minLength: 1 },
+      dryRun: { type: 'boolean' },
+    },
     required: ['format', 'csv'],
     additionalProperties: false,
   },
@@ -140,7 +174,14 @@ const schemas: Record<string, Schema> = {
     createdAt: dateTime,
     finishedAt: nullable(dateTime),
   }),
-  ApiKey: obj({ id: str, name: str, scopes: { type: 'array', items: { enum: [...API_KEY_SCOPES] } }, prefix: str, createdBy: str, createdAt: dateTime }),
+  ApiKey: obj({
+    id: str,
+    name: str,
+    scopes: { type: 'array', items: { enum: [...API_KEY_SCOPES] } },
+    prefix: str,
+    createdBy: str,
+    createdAt: dateTime,
+  }),
   HistoryEntry: obj({ seq: int, type: str, points: int, pending: int, balance: int, reason: str, createdAt: dateTime }),
 };
 
@@ -151,7 +192,11 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['platform'],
       security: 'none',
       responses: {
-        '200': { description: 'The database answers', schema: obj({ status: { const: 'ok' }, db: obj({ engine: { enum: ['mongod', 'ferretdb', 'external'] }, version: str }) }), example: { status: 'ok', db: { engine: 'ferretdb', version: '7.0.77' } } },
+        '200': {
+          description: 'The database answers',
+          schema: obj({ status: { const: 'ok' }, db: obj({ engine: { enum: ['mongod', 'ferretdb', 'external'] }, version: str }) }),
+          example: { status: 'ok', db: { engine: 'ferretdb', version: '7.0.77' } },
+        },
         '503': { description: 'The database does not answer', schema: anyObject, example: { status: 'unavailable' } },
       },
     }),
@@ -163,7 +208,11 @@ const paths: Record<string, Record<string, Schema>> = {
       security: 'webhookHmac',
       body: { schema: anyObject, example: { id: 820982911946154500, line_items: [], customer: null } },
       responses: {
-        '200': { description: 'Stored durably (or a duplicate, or a topic the app ignores)', schema: obj({ ok: { const: true } }), example: { ok: true } },
+        '200': {
+          description: 'Stored durably (or a duplicate, or a topic the app ignores)',
+          schema: obj({ ok: { const: true } }),
+          example: { ok: true },
+        },
         '400': errorAnswer('Not JSON, missing headers, a payload that does not fit its topic or shop', 'invalid_json', 'The body is not JSON'),
         '401': errorAnswer('Missing or wrong HMAC', 'invalid_hmac', 'X-Shopify-Hmac-Sha256 does not match the body'),
         '413': errorAnswer('Body over 1 MB', 'too_large', 'The body is larger than 1 MB'),
@@ -172,17 +221,53 @@ const paths: Record<string, Record<string, Schema>> = {
     }),
   },
   '/api/openapi.json': {
-    get: operation({ summary: 'This document', tags: ['admin'], security: 'none', responses: { '200': { description: 'OpenAPI 3.1', schema: obj({ openapi: str, info: anyObject, paths: anyObject }, ['openapi', 'paths']) } } }),
+    get: operation({
+      summary: 'This document',
+      tags: ['admin'],
+      security: 'none',
+      responses: { '200': { description: 'OpenAPI 3.1', schema: obj({ openapi: str, info: anyObject, paths: anyObject }, ['openapi', 'paths']) } },
+    }),
   },
   '/api/program': {
-    get: operation({ summary: "The shop's program", tags: ['admin'], security: 'sessionToken', responses: { '200': { description: 'The program', schema: { type: 'object', required: ['version', 'earning', 'rewards'] }, example: { version: 3, enabled: true, currency: 'USD', earning: { pointsPerCurrencyUnit: 1 }, rewards: [{ id: 'five-off', type: 'amount_off', pointsCost: 500 }] } }, '401': unauthorized } }),
+    get: operation({
+      summary: "The shop's program",
+      tags: ['admin'],
+      security: 'sessionToken',
+      responses: {
+        '200': {
+          description: 'The program',
+          schema: { type: 'object', required: ['version', 'earning', 'rewards'] },
+          example: {
+            version: 3,
+            enabled: true,
+            currency: 'USD',
+            earning: { pointsPerCurrencyUnit: 1 },
+            rewards: [{ id: 'five-off', type: 'amount_off', pointsCost: 500 }],
+          },
+        },
+        '401': unauthorized,
+      },
+    }),
     put: operation({
       summary: 'Saves a changed program (the whole program with its version)',
       tags: ['admin'],
       security: 'sessionToken',
-      body: { schema: { type: 'object', required: ['version'] }, example: { version: 3, enabled: true, currency: 'USD', earning: { pointsPerCurrencyUnit: 2 }, rewards: [{ id: 'five-off', type: 'amount_off', pointsCost: 500 }] } },
+      body: {
+        schema: { type: 'object', required: ['version'] },
+        example: {
+          version: 3,
+          enabled: true,
+          currency: 'USD',
+          earning: { pointsPerCurrencyUnit: 2 },
+          rewards: [{ id: 'five-off', type: 'amount_off', pointsCost: 500 }],
+        },
+      },
       responses: {
-        '200': { description: 'Saved: version + 1', schema: { type: 'object', required: ['version'] }, example: { version: 4, earning: { pointsPerCurrencyUnit: 2 }, rewards: [] } },
+        '200': {
+          description: 'Saved: version + 1',
+          schema: { type: 'object', required: ['version'] },
+          example: { version: 4, earning: { pointsPerCurrencyUnit: 2 }, rewards: [] },
+        },
         '409': errorAnswer('Someone saved a newer version', 'version_conflict', 'The program changed since you loaded it'),
         '422': invalid('earning.pointsPerCurrencyUnit', 'must be positive'),
         '401': unauthorized,
@@ -194,12 +279,38 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Search customers by name, email or id',
       tags: ['admin'],
       security: 'sessionToken',
-      params: [{ name: 'query', in: 'query', schema: str }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } }],
+      params: [
+        { name: 'query', in: 'query', schema: str },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+      ],
       responses: {
         '200': {
           description: 'Matching customers',
-          schema: obj({ customers: { type: 'array', items: obj({ customerId: str, name: nullable(str), email: nullable(str), redacted: { type: 'boolean' }, points: ref('Points'), lifetimeEarned: int }) } }),
-          example: { customers: [{ customerId: '7001001', name: 'Ada Lovelace', email: 'ada@example.com', redacted: false, points: { balance: 355, pending: 0 }, lifetimeEarned: 855 }] },
+          schema: obj({
+            customers: {
+              type: 'array',
+              items: obj({
+                customerId: str,
+                name: nullable(str),
+                email: nullable(str),
+                redacted: { type: 'boolean' },
+                points: ref('Points'),
+                lifetimeEarned: int,
+              }),
+            },
+          }),
+          example: {
+            customers: [
+              {
+                customerId: '7001001',
+                name: 'Ada Lovelace',
+                email: 'ada@example.com',
+                redacted: false,
+                points: { balance: 355, pending: 0 },
+                lifetimeEarned: 855,
+              },
+            ],
+          },
         },
         '422': invalid('limit', 'Too big: expected number to be <=100'),
         '401': unauthorized,
@@ -211,12 +322,43 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: "A customer's points, ledger page and redemptions",
       tags: ['admin'],
       security: 'sessionToken',
-      params: [customerPath, { name: 'limit', in: 'query', schema: int }, { name: 'before', in: 'query', schema: int }, { name: 'type', in: 'query', schema: str }],
+      params: [
+        customerPath,
+        { name: 'limit', in: 'query', schema: int },
+        { name: 'before', in: 'query', schema: int },
+        { name: 'type', in: 'query', schema: str },
+      ],
       responses: {
         '200': {
           description: 'The customer',
-          schema: { type: 'object', properties: { customerId: str, points: ref('Points'), ledger: { type: 'array' }, nextBefore: nullable(int) }, required: ['customerId', 'points', 'ledger'] },
-          example: { customerId: '7001001', profile: null, points: { balance: 355, pending: 0 }, lifetimeEarned: 855, ledger: [{ key: 'earn:order:450789469', type: 'earn', seq: 1, points: 355, pending: 0, balance: 355, shortfall: 0, reason: 'order #1001', source: 'orders/paid', staffId: null, createdAt: '2026-10-01T12:00:00.000Z' }], nextBefore: null, redemptions: [] },
+          schema: {
+            type: 'object',
+            properties: { customerId: str, points: ref('Points'), ledger: { type: 'array' }, nextBefore: nullable(int) },
+            required: ['customerId', 'points', 'ledger'],
+          },
+          example: {
+            customerId: '7001001',
+            profile: null,
+            points: { balance: 355, pending: 0 },
+            lifetimeEarned: 855,
+            ledger: [
+              {
+                key: 'earn:order:450789469',
+                type: 'earn',
+                seq: 1,
+                points: 355,
+                pending: 0,
+                balance: 355,
+                shortfall: 0,
+                reason: 'order #1001',
+                source: 'orders/paid',
+                staffId: null,
+                createdAt: '2026-10-01T12:00:00.000Z',
+              },
+            ],
+            nextBefore: null,
+            redemptions: [],
+          },
         },
         '422': invalid('customerId', 'a Shopify customer id (digits)'),
         '401': unauthorized,
@@ -229,30 +371,81 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin'],
       security: 'sessionToken',
       params: [customerPath],
-      body: { schema: { type: 'object', properties: { points: int, reason: str, requestKey: str }, required: ['points', 'reason'] }, example: { points: 100, reason: 'Sorry for the late parcel' } },
+      body: {
+        schema: { type: 'object', properties: { points: int, reason: str, requestKey: str }, required: ['points', 'reason'] },
+        example: { points: 100, reason: 'Sorry for the late parcel' },
+      },
       responses: {
-        '201': { description: 'Applied', schema: obj({ key: str, points: int, reason: str, staffId: str, balance: int, pending: int }), example: { key: 'adjust:7001001:c1a2b3c4d5', points: 100, reason: 'Sorry for the late parcel', staffId: '42', balance: 455, pending: 0 } },
+        '201': {
+          description: 'Applied',
+          schema: obj({ key: str, points: int, reason: str, staffId: str, balance: int, pending: int }),
+          example: { key: 'adjust:7001001:c1a2b3c4d5', points: 100, reason: 'Sorry for the late parcel', staffId: '42', balance: 455, pending: 0 },
+        },
         '422': invalid('points', 'must not be zero'),
         '401': unauthorized,
       },
     }),
   },
   '/api/customers/{customerId}/redemptions': {
-    post: operation({ summary: 'Staff issue a reward for a customer', tags: ['admin'], security: 'sessionToken', params: [customerPath], body: redemptionBody, responses: { ...redemptionAnswers, '401': unauthorized } }),
+    post: operation({
+      summary: 'Staff issue a reward for a customer',
+      tags: ['admin'],
+      security: 'sessionToken',
+      params: [customerPath],
+      body: redemptionBody,
+      responses: { ...redemptionAnswers, '401': unauthorized },
+    }),
   },
   '/api/customers/{customerId}/insight': {
-    get: operation({ summary: "A customer's orders, value and churn risk", tags: ['admin'], security: 'sessionToken', params: [customerPath], responses: { '200': { description: 'Insight', schema: { type: 'object', required: ['customerId', 'churnRisk'] }, example: { customerId: '7001001', orders: 3, lifetimeValue: 12500, churnRisk: 'low' } }, '401': unauthorized } }),
+    get: operation({
+      summary: "A customer's orders, value and churn risk",
+      tags: ['admin'],
+      security: 'sessionToken',
+      params: [customerPath],
+      responses: {
+        '200': {
+          description: 'Insight',
+          schema: { type: 'object', required: ['customerId', 'churnRisk'] },
+          example: { customerId: '7001001', orders: 3, lifetimeValue: 12500, churnRisk: 'low' },
+        },
+        '401': unauthorized,
+      },
+    }),
   },
   '/api/stats': {
-    get: operation({ summary: 'The last 30 days for the economics panel', tags: ['admin'], security: 'sessionToken', responses: { '200': { description: 'Stats', schema: { type: 'object', required: ['days'] }, example: { days: 30, orders: 12, revenue: 54000, outstandingPoints: 4200, customersWithPoints: 9 } }, '401': unauthorized } }),
+    get: operation({
+      summary: 'The last 30 days for the economics panel',
+      tags: ['admin'],
+      security: 'sessionToken',
+      responses: {
+        '200': {
+          description: 'Stats',
+          schema: { type: 'object', required: ['days'] },
+          example: { days: 30, orders: 12, revenue: 54000, outstandingPoints: 4200, customersWithPoints: 9 },
+        },
+        '401': unauthorized,
+      },
+    }),
   },
   '/api/accounting/daily': {
     get: operation({
       summary: 'Points accounting by day (CONTRACT.md)',
       tags: ['admin'],
       security: 'sessionToken',
-      params: [{ name: 'from', in: 'query', schema: { type: 'string', format: 'date' } }, { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } }, { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } }],
-      responses: { '200': { description: 'The days', schema: { type: 'object', required: ['currency', 'pointValue', 'days', 'liability'] }, example: { currency: 'USD', pointValue: 1000, days: [], liability: 0, breakageRate: 0 } }, '422': invalid('from', 'must be YYYY-MM-DD'), '401': unauthorized },
+      params: [
+        { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
+        { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
+        { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } },
+      ],
+      responses: {
+        '200': {
+          description: 'The days',
+          schema: { type: 'object', required: ['currency', 'pointValue', 'days', 'liability'] },
+          example: { currency: 'USD', pointValue: 1000, days: [], liability: 0, breakageRate: 0 },
+        },
+        '422': invalid('from', 'must be YYYY-MM-DD'),
+        '401': unauthorized,
+      },
     }),
   },
   '/api/analytics': {
@@ -260,28 +453,134 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Program analytics (CONTRACT.md)',
       tags: ['admin'],
       security: 'sessionToken',
-      params: [{ name: 'from', in: 'query', schema: { type: 'string', format: 'date' } }, { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } }],
-      responses: { '200': { description: 'Analytics', schema: { type: 'object', required: ['members', 'series'] }, example: { members: 10, activeMembers: 4, participationRate: 0.4, redemptionRate: 0.1, memberRevenue: 50000, nonMemberRevenue: 20000, programCost: 1500, roi: 2.1, currency: 'USD', series: [] } }, '422': invalid('from', 'must be YYYY-MM-DD'), '401': unauthorized },
+      params: [
+        { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
+        { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
+      ],
+      responses: {
+        '200': {
+          description: 'Analytics',
+          schema: { type: 'object', required: ['members', 'series'] },
+          example: {
+            members: 10,
+            activeMembers: 4,
+            participationRate: 0.4,
+            redemptionRate: 0.1,
+            memberRevenue: 50000,
+            nonMemberRevenue: 20000,
+            programCost: 1500,
+            roi: 2.1,
+            currency: 'USD',
+            series: [],
+          },
+        },
+        '422': invalid('from', 'must be YYYY-MM-DD'),
+        '401': unauthorized,
+      },
     }),
   },
   '/api/tiers/preview': {
-    get: operation({ summary: 'Customers per tier under a draft (JSON in ?draft=)', tags: ['admin'], security: 'sessionToken', params: [{ name: 'draft', in: 'query', schema: str, required: true }], responses: { '200': { description: 'The preview', schema: { type: 'object', required: ['customers', 'tiers', 'moved'] }, example: { customers: 10, tiers: [{ id: 'gold', name: 'Gold', threshold: 50000, customers: 2 }], moved: { total: 1, up: 1, down: 0 } } }, '422': invalid('tiers.0.threshold', 'the lowest tier must have threshold 0'), '401': unauthorized } }),
-    post: operation({ summary: 'Customers per tier under a draft', tags: ['admin'], security: 'sessionToken', body: { schema: { type: 'object', required: ['tiers'] }, example: { tiers: [{ id: 'base', name: 'Base', threshold: 0, earnMultiplier: 1 }], tierRules: { metric: 'points', period: 'lifetime', downgrade: 'immediate' } } }, responses: { '200': { description: 'The preview', schema: { type: 'object', required: ['customers', 'tiers', 'moved'] }, example: { customers: 10, tiers: [{ id: 'base', name: 'Base', threshold: 0, customers: 10 }], moved: { total: 0, up: 0, down: 0 } } }, '422': invalid('tiers.0.threshold', 'the lowest tier must have threshold 0'), '401': unauthorized } }),
+    get: operation({
+      summary: 'Customers per tier under a draft (JSON in ?draft=)',
+      tags: ['admin'],
+      security: 'sessionToken',
+      params: [{ name: 'draft', in: 'query', schema: str, required: true }],
+      responses: {
+        '200': {
+          description: 'The preview',
+          schema: { type: 'object', required: ['customers', 'tiers', 'moved'] },
+          example: { customers: 10, tiers: [{ id: 'gold', name: 'Gold', threshold: 50000, customers: 2 }], moved: { total: 1, up: 1, down: 0 } },
+        },
+        '422': invalid('tiers.0.threshold', 'the lowest tier must have threshold 0'),
+        '401': unauthorized,
+      },
+    }),
+    post: operation({
+      summary: 'Customers per tier under a draft',
+      tags: ['admin'],
+      security: 'sessionToken',
+      body: {
+        schema: { type: 'object', required: ['tiers'] },
+        example: {
+          tiers: [{ id: 'base', name: 'Base', threshold: 0, earnMultiplier: 1 }],
+          tierRules: { metric: 'points', period: 'lifetime', downgrade: 'immediate' },
+        },
+      },
+      responses: {
+        '200': {
+          description: 'The preview',
+          schema: { type: 'object', required: ['customers', 'tiers', 'moved'] },
+          example: { customers: 10, tiers: [{ id: 'base', name: 'Base', threshold: 0, customers: 10 }], moved: { total: 0, up: 0, down: 0 } },
+        },
+        '422': invalid('tiers.0.threshold', 'the lowest tier must have threshold 0'),
+        '401': unauthorized,
+      },
+    }),
   },
   '/api/tiers/customers/{customerId}': {
-    get: operation({ summary: "A customer's tier, progress and tier changes", tags: ['admin'], security: 'sessionToken', params: [customerPath], responses: { '200': { description: 'Tier view', schema: { type: 'object', required: ['tier', 'changes'] }, example: { tier: { id: 'gold', name: 'Gold' }, nextTier: null, membership: { active: false, until: null }, tierProgress: null, changes: [] } }, '401': unauthorized } }),
+    get: operation({
+      summary: "A customer's tier, progress and tier changes",
+      tags: ['admin'],
+      security: 'sessionToken',
+      params: [customerPath],
+      responses: {
+        '200': {
+          description: 'Tier view',
+          schema: { type: 'object', required: ['tier', 'changes'] },
+          example: {
+            tier: { id: 'gold', name: 'Gold' },
+            nextTier: null,
+            membership: { active: false, until: null },
+            tierProgress: null,
+            changes: [],
+          },
+        },
+        '401': unauthorized,
+      },
+    }),
   },
   '/api/webhooks': {
-    get: operation({ summary: "The shop's last webhook deliveries", tags: ['admin'], security: 'sessionToken', params: [{ name: 'status', in: 'query', schema: str }], responses: { '200': { description: 'Deliveries', schema: anyObject, example: { deliveries: [] } }, '401': unauthorized } }),
+    get: operation({
+      summary: "The shop's last webhook deliveries",
+      tags: ['admin'],
+      security: 'sessionToken',
+      params: [{ name: 'status', in: 'query', schema: str }],
+      responses: { '200': { description: 'Deliveries', schema: anyObject, example: { deliveries: [] } }, '401': unauthorized },
+    }),
   },
   '/api/webhooks/{id}/retry': {
-    post: operation({ summary: 'Puts a failed delivery back on the queue', tags: ['admin'], security: 'sessionToken', params: [{ name: 'id', in: 'path', schema: str }], responses: { '202': { description: 'Queued', schema: anyObject, example: { status: 'received' } }, '409': errorAnswer('Not a failed delivery', 'not_failed', 'Only a failed delivery can be retried'), '401': unauthorized } }),
+    post: operation({
+      summary: 'Puts a failed delivery back on the queue',
+      tags: ['admin'],
+      security: 'sessionToken',
+      params: [{ name: 'id', in: 'path', schema: str }],
+      responses: {
+        '202': { description: 'Queued', schema: anyObject, example: { status: 'received' } },
+        '409': errorAnswer('Not a failed delivery', 'not_failed', 'Only a failed delivery can be retried'),
+        '401': unauthorized,
+      },
+    }),
   },
   '/api/exports': {
-    get: operation({ summary: 'Customer data exports (customers/data_request)', tags: ['admin'], security: 'sessionToken', responses: { '200': { description: 'Exports', schema: anyObject, example: { exports: [] } }, '401': unauthorized } }),
+    get: operation({
+      summary: 'Customer data exports (customers/data_request)',
+      tags: ['admin'],
+      security: 'sessionToken',
+      responses: { '200': { description: 'Exports', schema: anyObject, example: { exports: [] } }, '401': unauthorized },
+    }),
   },
   '/api/exports/{id}': {
-    get: operation({ summary: 'One customer data export, as JSON', tags: ['admin'], security: 'sessionToken', params: [{ name: 'id', in: 'path', schema: str }], responses: { '200': { description: 'The export', schema: anyObject, example: { customer: { id: '7001001' }, ledger: [] } }, '404': errorAnswer('No such export', 'not_found', 'No such export'), '401': unauthorized } }),
+    get: operation({
+      summary: 'One customer data export, as JSON',
+      tags: ['admin'],
+      security: 'sessionToken',
+      params: [{ name: 'id', in: 'path', schema: str }],
+      responses: {
+        '200': { description: 'The export', schema: anyObject, example: { customer: { id: '7001001' }, ledger: [] } },
+        '404': errorAnswer('No such export', 'not_found', 'No such export'),
+        '401': unauthorized,
+      },
+    }),
   },
   '/api/imports': {
     post: operation({
@@ -289,99 +588,469 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin', 'imports'],
       security: 'sessionToken',
       body: { schema: ref('ImportRequest'), example: { format: 'smile', csv: 'email,points\nada@example.com,500\n', dryRun: true } },
-      responses: { '202': { description: 'Accepted: poll GET /api/imports/{id}', schema: obj({ id: str }), example: { id: '4f0c2b9d7e1a4c6b8d2f0a1b3c5d7e9f' } }, '422': invalid('format', 'must be one of smile, loyaltylion, yotpo, generic'), '401': unauthorized },
+      responses: {
+        '202': { description: 'Accepted: poll GET /api/imports/{id}', schema: obj({ id: str }), example: { id: '4f0c2b9d7e1a4c6b8d2f0a1b3c5d7e9f' } },
+        '422': invalid('format', 'must be one of smile, loyaltylion, yotpo, generic'),
+        '401': unauthorized,
+      },
     }),
-    get: operation({ summary: "The shop's last 20 imports", tags: ['admin', 'imports'], security: 'sessionToken', responses: { '200': { description: 'Imports', schema: obj({ imports: { type: 'array', items: obj({ id: str, format: str, dryRun: { type: 'boolean' }, total: int, status: { enum: ['running', 'done', 'failed'] }, createdAt: dateTime }) } }), example: { imports: [{ id: '4f0c2b9d7e1a4c6b8d2f0a1b3c5d7e9f', format: 'smile', dryRun: false, total: 3, status: 'done', createdAt: '2026-10-01T12:00:00.000Z' }] } }, '401': unauthorized } }),
+    get: operation({
+      summary: "The shop's last 20 imports",
+      tags: ['admin', 'imports'],
+      security: 'sessionToken',
+      responses: {
+        '200': {
+          description: 'Imports',
+          schema: obj({
+            imports: {
+              type: 'array',
+              items: obj({
+                id: str,
+                format: str,
+                dryRun: { type: 'boolean' },
+                total: int,
+                status: { enum: ['running', 'done', 'failed'] },
+                createdAt: dateTime,
+              }),
+            },
+          }),
+          example: {
+            imports: [
+              {
+                id: '4f0c2b9d7e1a4c6b8d2f0a1b3c5d7e9f',
+                format: 'smile',
+                dryRun: false,
+                total: 3,
+                status: 'done',
+                createdAt: '2026-10-01T12:00:00.000Z',
+              },
+            ],
+          },
+        },
+        '401': unauthorized,
+      },
+    }),
   },
   '/api/imports/{id}': {
-    get: operation({ summary: "An import's progress, per-row errors and changes (planned ones for a dry run)", tags: ['admin', 'imports'], security: 'sessionToken', params: [{ name: 'id', in: 'path', schema: str }], responses: { '200': { description: 'The import', schema: ref('ImportStatus'), example: importStatusExample }, '404': errorAnswer('No such import in this shop', 'unknown_import', 'No such import in this shop'), '401': unauthorized } }),
+    get: operation({
+      summary: "An import's progress, per-row errors and changes (planned ones for a dry run)",
+      tags: ['admin', 'imports'],
+      security: 'sessionToken',
+      params: [{ name: 'id', in: 'path', schema: str }],
+      responses: {
+        '200': { description: 'The import', schema: ref('ImportStatus'), example: importStatusExample },
+        '404': errorAnswer('No such import in this shop', 'unknown_import', 'No such import in this shop'),
+        '401': unauthorized,
+      },
+    }),
   },
   '/api/api-keys': {
-    get: operation({ summary: "The shop's API keys (never their secrets)", tags: ['admin', 'headless'], security: 'sessionToken', responses: { '200': { description: 'Keys', schema: obj({ keys: { type: 'array', items: ref('ApiKey') } }), example: { keys: [{ id: '5d0e2a41b3c4d5e6f7', name: 'Klaviyo sync', scopes: ['balances:read'], prefix: 'tly_5d0e2a41', createdBy: '42', createdAt: '2026-10-01T12:00:00.000Z' }] } }, '401': unauthorized } }),
+    get: operation({
+      summary: "The shop's API keys (never their secrets)",
+      tags: ['admin', 'headless'],
+      security: 'sessionToken',
+      responses: {
+        '200': {
+          description: 'Keys',
+          schema: obj({ keys: { type: 'array', items: ref('ApiKey') } }),
+          example: {
+            keys: [
+              {
+                id: '5d0e2a41b3c4d5e6f7',
+                name: 'Klaviyo sync',
+                scopes: ['balances:read'],
+                prefix: 'tly_5d0e2a41',
+                createdBy: '42',
+                createdAt: '2026-10-01T12:00:00.000Z',
+              },
+            ],
+          },
+        },
+        '401': unauthorized,
+      },
+    }),
     post: operation({
       summary: 'Creates an API key; the key is shown in this answer only',
       tags: ['admin', 'headless'],
       security: 'sessionToken',
-      body: { schema: { type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, scopes: { type: 'array', minItems: 1, items: { enum: [...API_KEY_SCOPES] } } }, required: ['name', 'scopes'], additionalProperties: false }, example: { name: 'Klaviyo sync', scopes: ['balances:read', 'history:read'] } },
+      body: {
+        schema: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 100 },
+            scopes: { type: 'array', minItems: 1, items: { enum: [...API_KEY_SCOPES] } },
+          },
+          required: ['name', 'scopes'],
+          additionalProperties: false,
+        },
+        example: { name: 'Klaviyo sync', scopes: ['balances:read', 'history:read'] },
+      },
       responses: {
-        '201': { description: 'Created', schema: { allOf: [ref('ApiKey'), obj({ key: { type: 'string', pattern: '^tly_[0-9a-f]{18}_[\\w-]{43}$' } })] }, example: { id: '5d0e2a41b3c4d5e6f7', name: 'Klaviyo sync', scopes: ['balances:read', 'history:read'], prefix: 'tly_5d0e2a41', createdBy: '42', createdAt: '2026-10-01T12:00:00.000Z', key: 'tly_5d0e2a41b3c4d5e6f7_Qm9vb2J5LXRhbGx5LWV4YW1wbGUta2V5LXNlY3JldDA' } },
+        '201': {
+          description: 'Created',
+          schema: { allOf: [ref('ApiKey'), obj({ key: { type: 'string', pattern: '^tly_[0-9a-f]{18}_[\\w-]{43}$' } })] },
+          example: {
+            id: '5d0e2a41b3c4d5e6f7',
+            name: 'Klaviyo sync',
+            scopes: ['balances:read', 'history:read'],
+            prefix: 'tly_5d0e2a41',
+            createdBy: '42',
+            createdAt: '2026-10-01T12:00:00.000Z',
+            key: 'tly_5d0e2a41b3c4d5e6f7_Qm9vb2J5LXRhbGx5LWV4YW1wbGUta2V5LXNlY3JldDA',
+          },
+        },
         '422': invalid('scopes.0', 'must be among balances:read, history:read, redemptions:write'),
         '401': unauthorized,
       },
     }),
   },
   '/api/api-keys/{id}': {
-    delete: operation({ summary: 'Revokes an API key at once', tags: ['admin', 'headless'], security: 'sessionToken', params: [{ name: 'id', in: 'path', schema: str }], responses: { '204': { description: 'Revoked' }, '404': errorAnswer('No such key in this shop', 'unknown_api_key', 'No such API key in this shop'), '401': unauthorized } }),
+    delete: operation({
+      summary: 'Revokes an API key at once',
+      tags: ['admin', 'headless'],
+      security: 'sessionToken',
+      params: [{ name: 'id', in: 'path', schema: str }],
+      responses: {
+        '204': { description: 'Revoked' },
+        '404': errorAnswer('No such key in this shop', 'unknown_api_key', 'No such API key in this shop'),
+        '401': unauthorized,
+      },
+    }),
   },
   '/proxy/customer': {
-    get: operation({ summary: "The shopper's view (app proxy, signed by Shopify)", tags: ['app proxy'], security: 'appProxy', responses: { '200': { description: 'The view; customerId null for a guest', schema: { type: 'object', properties: { customerId: nullable(str), points: nullable(anyObject) }, required: ['customerId', 'points'] }, example: { customerId: '7001001', points: { balance: 355, pending: 0, lifetimeEarned: 855 }, program: { enabled: true }, codes: [], history: [], tier: null, nextTier: null, membership: { active: false, until: null } } }, '401': errorAnswer('Bad signature or timestamp', 'invalid_signature', 'The signature does not match'), '429': errorAnswer('Too many requests', 'rate_limited', 'Slow down') } }),
+    get: operation({
+      summary: "The shopper's view (app proxy, signed by Shopify)",
+      tags: ['app proxy'],
+      security: 'appProxy',
+      responses: {
+        '200': {
+          description: 'The view; customerId null for a guest',
+          schema: { type: 'object', properties: { customerId: nullable(str), points: nullable(anyObject) }, required: ['customerId', 'points'] },
+          example: {
+            customerId: '7001001',
+            points: { balance: 355, pending: 0, lifetimeEarned: 855 },
+            program: { enabled: true },
+            codes: [],
+            history: [],
+            tier: null,
+            nextTier: null,
+            membership: { active: false, until: null },
+          },
+        },
+        '401': errorAnswer('Bad signature or timestamp', 'invalid_signature', 'The signature does not match'),
+        '429': errorAnswer('Too many requests', 'rate_limited', 'Slow down'),
+      },
+    }),
   },
   '/proxy/redemptions': {
-    post: operation({ summary: 'The logged-in customer redeems a reward', tags: ['app proxy'], security: 'appProxy', body: redemptionBody, responses: { ...redemptionAnswers, '401': errorAnswer('A guest, or a bad signature', 'login_required', 'Sign in to redeem') } }),
+    post: operation({
+      summary: 'The logged-in customer redeems a reward',
+      tags: ['app proxy'],
+      security: 'appProxy',
+      body: redemptionBody,
+      responses: { ...redemptionAnswers, '401': errorAnswer('A guest, or a bad signature', 'login_required', 'Sign in to redeem') },
+    }),
   },
   '/proxy/holds': {
-    get: operation({ summary: 'Checkout points: the rate and the live holds', tags: ['app proxy'], security: 'appProxy', responses: { '200': { description: 'Terms and holds', schema: { type: 'object', required: ['terms', 'balance', 'holds'] }, example: { terms: null, balance: 355, holds: [] } }, '401': errorAnswer('A guest', 'login_required', 'Sign in') } }),
+    get: operation({
+      summary: 'Checkout points: the rate and the live holds',
+      tags: ['app proxy'],
+      security: 'appProxy',
+      responses: {
+        '200': {
+          description: 'Terms and holds',
+          schema: { type: 'object', required: ['terms', 'balance', 'holds'] },
+          example: { terms: null, balance: 355, holds: [] },
+        },
+        '401': errorAnswer('A guest', 'login_required', 'Sign in'),
+      },
+    }),
     post: operation({
       summary: "Reserves points for the customer's checkout (CONTRACT.md)",
       tags: ['app proxy'],
       security: 'appProxy',
-      body: { schema: { type: 'object', properties: { points: int, requestKey: str, cartSubtotal: int }, required: ['points', 'requestKey'] }, example: { points: 500, requestKey: 'hold-c1a2b3c4' } },
-      responses: { '201': { description: 'Reserved', schema: { type: 'object', required: ['holdId', 'points', 'amount', 'expiresAt'] }, example: { holdId: 'h_1', points: 500, amount: 500, currency: 'USD', expiresAt: '2026-10-01T12:30:00.000Z', replayed: false, published: true } }, '409': errorAnswer('Not enough points', 'insufficient_points', 'Not enough points'), '422': errorAnswer('Not a valid hold', 'invalid_points', 'Not a whole number of steps'), '401': errorAnswer('A guest', 'login_required', 'Sign in') },
+      body: {
+        schema: { type: 'object', properties: { points: int, requestKey: str, cartSubtotal: int }, required: ['points', 'requestKey'] },
+        example: { points: 500, requestKey: 'hold-c1a2b3c4' },
+      },
+      responses: {
+        '201': {
+          description: 'Reserved',
+          schema: { type: 'object', required: ['holdId', 'points', 'amount', 'expiresAt'] },
+          example: {
+            holdId: 'h_1',
+            points: 500,
+            amount: 500,
+            currency: 'USD',
+            expiresAt: '2026-10-01T12:30:00.000Z',
+            replayed: false,
+            published: true,
+          },
+        },
+        '409': errorAnswer('Not enough points', 'insufficient_points', 'Not enough points'),
+        '422': errorAnswer('Not a valid hold', 'invalid_points', 'Not a whole number of steps'),
+        '401': errorAnswer('A guest', 'login_required', 'Sign in'),
+      },
     }),
   },
   '/proxy/holds/{holdId}': {
-    delete: operation({ summary: 'Releases a hold', tags: ['app proxy'], security: 'appProxy', params: [{ name: 'holdId', in: 'path', schema: str }], responses: { '204': { description: 'Released' }, '404': errorAnswer('Not this customer’s hold', 'unknown_hold', 'No such hold'), '409': errorAnswer('An order used it', 'hold_settled', 'The hold was used'), '401': errorAnswer('A guest', 'login_required', 'Sign in') } }),
+    delete: operation({
+      summary: 'Releases a hold',
+      tags: ['app proxy'],
+      security: 'appProxy',
+      params: [{ name: 'holdId', in: 'path', schema: str }],
+      responses: {
+        '204': { description: 'Released' },
+        '404': errorAnswer('Not this customer’s hold', 'unknown_hold', 'No such hold'),
+        '409': errorAnswer('An order used it', 'hold_settled', 'The hold was used'),
+        '401': errorAnswer('A guest', 'login_required', 'Sign in'),
+      },
+    }),
   },
   '/proxy/engagement': {
-    get: operation({ summary: 'Ways to earn beyond orders, badges and challenges for the logged-in customer', tags: ['app proxy'], security: 'appProxy', responses: { '200': { description: 'The view', schema: anyObject, example: { actions: [], badges: [], challenges: [], causes: [] } }, '401': errorAnswer('A guest', 'login_required', 'Sign in') } }),
+    get: operation({
+      summary: 'Ways to earn beyond orders, badges and challenges for the logged-in customer',
+      tags: ['app proxy'],
+      security: 'appProxy',
+      responses: {
+        '200': { description: 'The view', schema: anyObject, example: { actions: [], badges: [], challenges: [], causes: [] } },
+        '401': errorAnswer('A guest', 'login_required', 'Sign in'),
+      },
+    }),
   },
   '/proxy/referral': {
-    get: operation({ summary: "The customer's referral code and link (CONTRACT.md)", tags: ['app proxy'], security: 'appProxy', responses: { '200': { description: 'Code and link', schema: obj({ code: str, url: str }), example: { code: 'REF-7K3M9P', url: 'https://tally-demo.myshopify.com/?tally_ref=REF-7K3M9P' } }, '401': errorAnswer('A guest', 'login_required', 'Sign in') } }),
+    get: operation({
+      summary: "The customer's referral code and link (CONTRACT.md)",
+      tags: ['app proxy'],
+      security: 'appProxy',
+      responses: {
+        '200': {
+          description: 'Code and link',
+          schema: obj({ code: str, url: str }),
+          example: { code: 'REF-7K3M9P', url: 'https://tally-demo.myshopify.com/?tally_ref=REF-7K3M9P' },
+        },
+        '401': errorAnswer('A guest', 'login_required', 'Sign in'),
+      },
+    }),
   },
   '/proxy/actions': {
-    post: operation({ summary: 'A way to earn: birthday, newsletter, social follow (CONTRACT.md)', tags: ['app proxy'], security: 'appProxy', body: { schema: { type: 'object', properties: { type: { type: 'string', enum: ['birthday', 'newsletter', 'social_follow', 'review'] } }, required: ['type'] }, example: { type: 'newsletter' } }, responses: { '201': { description: 'Credited', schema: { type: 'object', required: ['points'] }, example: { type: 'newsletter', points: 50 } }, '409': errorAnswer('Already rewarded in its period', 'already_rewarded', 'This action was already rewarded'), '422': invalid('type', 'is not a way to earn'), '401': errorAnswer('A guest', 'login_required', 'Sign in') } }),
+    post: operation({
+      summary: 'A way to earn: birthday, newsletter, social follow (CONTRACT.md)',
+      tags: ['app proxy'],
+      security: 'appProxy',
+      body: {
+        schema: {
+          type: 'object',
+          properties: { type: { type: 'string', enum: ['birthday', 'newsletter', 'social_follow', 'review'] } },
+          required: ['type'],
+        },
+        example: { type: 'newsletter' },
+      },
+      responses: {
+        '201': { description: 'Credited', schema: { type: 'object', required: ['points'] }, example: { type: 'newsletter', points: 50 } },
+        '409': errorAnswer('Already rewarded in its period', 'already_rewarded', 'This action was already rewarded'),
+        '422': invalid('type', 'is not a way to earn'),
+        '401': errorAnswer('A guest', 'login_required', 'Sign in'),
+      },
+    }),
   },
   '/proxy/surveys/nps': {
-    post: operation({ summary: 'An NPS answer, with points once per survey period (CONTRACT.md)', tags: ['app proxy'], security: 'appProxy', body: { schema: { type: 'object', properties: { score: { type: 'integer', minimum: 0, maximum: 10 }, comment: str }, required: ['score'] }, example: { score: 9, comment: 'Love the rewards' } }, responses: { '201': { description: 'Recorded', schema: { type: 'object', required: ['points'] }, example: { points: 25 } }, '409': errorAnswer('Already answered this period', 'already_answered', 'Already answered'), '422': invalid('score', 'must be a whole number from 0 to 10'), '401': errorAnswer('A guest', 'login_required', 'Sign in') } }),
+    post: operation({
+      summary: 'An NPS answer, with points once per survey period (CONTRACT.md)',
+      tags: ['app proxy'],
+      security: 'appProxy',
+      body: {
+        schema: { type: 'object', properties: { score: { type: 'integer', minimum: 0, maximum: 10 }, comment: str }, required: ['score'] },
+        example: { score: 9, comment: 'Love the rewards' },
+      },
+      responses: {
+        '201': { description: 'Recorded', schema: { type: 'object', required: ['points'] }, example: { points: 25 } },
+        '409': errorAnswer('Already answered this period', 'already_answered', 'Already answered'),
+        '422': invalid('score', 'must be a whole number from 0 to 10'),
+        '401': errorAnswer('A guest', 'login_required', 'Sign in'),
+      },
+    }),
   },
   '/proxy/donations': {
-    post: operation({ summary: 'Gives points to a cause (CONTRACT.md)', tags: ['app proxy'], security: 'appProxy', body: { schema: { type: 'object', properties: { causeId: str, points: int, requestKey: str }, required: ['causeId', 'points', 'requestKey'] }, example: { causeId: 'trees', points: 100, requestKey: 'donate-c1a2b3c4' } }, responses: { '201': { description: 'Given', schema: { type: 'object', required: ['points'] }, example: { causeId: 'trees', points: 100, balance: 255 } }, '409': errorAnswer('Not enough points', 'insufficient_points', 'Not enough points'), '422': invalid('causeId', 'is not a cause of this shop'), '401': errorAnswer('A guest', 'login_required', 'Sign in') } }),
+    post: operation({
+      summary: 'Gives points to a cause (CONTRACT.md)',
+      tags: ['app proxy'],
+      security: 'appProxy',
+      body: {
+        schema: { type: 'object', properties: { causeId: str, points: int, requestKey: str }, required: ['causeId', 'points', 'requestKey'] },
+        example: { causeId: 'trees', points: 100, requestKey: 'donate-c1a2b3c4' },
+      },
+      responses: {
+        '201': { description: 'Given', schema: { type: 'object', required: ['points'] }, example: { causeId: 'trees', points: 100, balance: 255 } },
+        '409': errorAnswer('Not enough points', 'insufficient_points', 'Not enough points'),
+        '422': invalid('causeId', 'is not a cause of this shop'),
+        '401': errorAnswer('A guest', 'login_required', 'Sign in'),
+      },
+    }),
   },
   '/proxy/transfers': {
-    post: operation({ summary: 'Sends points to another customer, once per request key (CONTRACT.md)', tags: ['app proxy'], security: 'appProxy', body: { schema: { type: 'object', properties: { toCustomerId: str, points: int, requestKey: str }, required: ['toCustomerId', 'points', 'requestKey'] }, example: { toCustomerId: '7001002', points: 100, requestKey: 'gift-c1a2b3c4' } }, responses: { '201': { description: 'Sent', schema: { type: 'object', required: ['points'] }, example: { toCustomerId: '7001002', points: 100, balance: 255 } }, '409': errorAnswer('Not enough points', 'insufficient_points', 'Not enough points'), '422': invalid('points', 'is above the limit the merchant set'), '401': errorAnswer('A guest', 'login_required', 'Sign in') } }),
+    post: operation({
+      summary: 'Sends points to another customer, once per request key (CONTRACT.md)',
+      tags: ['app proxy'],
+      security: 'appProxy',
+      body: {
+        schema: {
+          type: 'object',
+          properties: { toCustomerId: str, points: int, requestKey: str },
+          required: ['toCustomerId', 'points', 'requestKey'],
+        },
+        example: { toCustomerId: '7001002', points: 100, requestKey: 'gift-c1a2b3c4' },
+      },
+      responses: {
+        '201': {
+          description: 'Sent',
+          schema: { type: 'object', required: ['points'] },
+          example: { toCustomerId: '7001002', points: 100, balance: 255 },
+        },
+        '409': errorAnswer('Not enough points', 'insufficient_points', 'Not enough points'),
+        '422': invalid('points', 'is above the limit the merchant set'),
+        '401': errorAnswer('A guest', 'login_required', 'Sign in'),
+      },
+    }),
   },
   '/engagement/reviews': {
-    post: operation({ summary: 'A review app or Shopify Flow reports a product review (signed with the shop\'s review secret)', tags: ['engagement'], security: 'none', body: { schema: { type: 'object', properties: { shop: str, customerId: str, reviewId: str }, required: ['shop', 'customerId', 'reviewId'] }, example: { shop: 'tally-demo.myshopify.com', customerId: '7001001', reviewId: 'r-123' } }, responses: { '201': { description: 'Credited', schema: anyObject, example: { points: 100 } }, '401': errorAnswer('Bad signature', 'invalid_signature', 'The signature does not match'), '409': errorAnswer('Already rewarded', 'already_rewarded', 'This review was already rewarded') } }),
+    post: operation({
+      summary: "A review app or Shopify Flow reports a product review (signed with the shop's review secret)",
+      tags: ['engagement'],
+      security: 'none',
+      body: {
+        schema: { type: 'object', properties: { shop: str, customerId: str, reviewId: str }, required: ['shop', 'customerId', 'reviewId'] },
+        example: { shop: 'tally-demo.myshopify.com', customerId: '7001001', reviewId: 'r-123' },
+      },
+      responses: {
+        '201': { description: 'Credited', schema: anyObject, example: { points: 100 } },
+        '401': errorAnswer('Bad signature', 'invalid_signature', 'The signature does not match'),
+        '409': errorAnswer('Already rewarded', 'already_rewarded', 'This review was already rewarded'),
+      },
+    }),
   },
   '/api/nps': {
-    get: operation({ summary: 'NPS score, responses, trend and comments (CONTRACT.md)', tags: ['admin'], security: 'sessionToken', responses: { '200': { description: 'The score', schema: { type: 'object', required: ['score', 'responses', 'promoters', 'passives', 'detractors'] }, example: { score: 40, responses: 10, promoters: 6, passives: 2, detractors: 2 } }, '401': unauthorized } }),
+    get: operation({
+      summary: 'NPS score, responses, trend and comments (CONTRACT.md)',
+      tags: ['admin'],
+      security: 'sessionToken',
+      responses: {
+        '200': {
+          description: 'The score',
+          schema: { type: 'object', required: ['score', 'responses', 'promoters', 'passives', 'detractors'] },
+          example: { score: 40, responses: 10, promoters: 6, passives: 2, detractors: 2 },
+        },
+        '401': unauthorized,
+      },
+    }),
   },
   '/api/causes': {
-    get: operation({ summary: 'Causes with the points and money given; ?format=csv exports them', tags: ['admin'], security: 'sessionToken', responses: { '200': { description: 'The causes', schema: anyObject, example: { causes: [{ id: 'trees', name: 'Plant trees', points: 1200, money: 1200 }] } }, '401': unauthorized } }),
+    get: operation({
+      summary: 'Causes with the points and money given; ?format=csv exports them',
+      tags: ['admin'],
+      security: 'sessionToken',
+      responses: {
+        '200': {
+          description: 'The causes',
+          schema: anyObject,
+          example: { causes: [{ id: 'trees', name: 'Plant trees', points: 1200, money: 1200 }] },
+        },
+        '401': unauthorized,
+      },
+    }),
   },
   '/api/engagement/review-endpoint': {
-    get: operation({ summary: 'Where and how a review app reports reviews (the signing secret)', tags: ['admin'], security: 'sessionToken', responses: { '200': { description: 'The endpoint', schema: anyObject, example: { url: 'https://tally.example.com/engagement/reviews', secret: 'hex' } }, '401': unauthorized } }),
+    get: operation({
+      summary: 'Where and how a review app reports reviews (the signing secret)',
+      tags: ['admin'],
+      security: 'sessionToken',
+      responses: {
+        '200': { description: 'The endpoint', schema: anyObject, example: { url: 'https://tally.example.com/engagement/reviews', secret: 'hex' } },
+        '401': unauthorized,
+      },
+    }),
   },
   '/api/referrals': {
-    get: operation({ summary: 'Referrals with their state', tags: ['admin'], security: 'sessionToken', responses: { '200': { description: 'The referrals', schema: anyObject, example: { referrals: [{ friendId: '7001002', referrerId: '7001001', state: 'credited', reason: null }] } }, '401': unauthorized } }),
+    get: operation({
+      summary: 'Referrals with their state',
+      tags: ['admin'],
+      security: 'sessionToken',
+      responses: {
+        '200': {
+          description: 'The referrals',
+          schema: anyObject,
+          example: { referrals: [{ friendId: '7001002', referrerId: '7001001', state: 'credited', reason: null }] },
+        },
+        '401': unauthorized,
+      },
+    }),
   },
   '/extensions/customer': {
-    get: operation({ summary: "The buyer's view for checkout and account extensions", tags: ['extensions'], security: 'extensionToken', params: [{ name: 'orderId', in: 'query', schema: str }], responses: { '200': { description: 'The view', schema: { type: 'object', required: ['customerId'] }, example: { customerId: '7001001', points: { balance: 355, pending: 0 }, order: null } }, '401': unauthorized } }),
+    get: operation({
+      summary: "The buyer's view for checkout and account extensions",
+      tags: ['extensions'],
+      security: 'extensionToken',
+      params: [{ name: 'orderId', in: 'query', schema: str }],
+      responses: {
+        '200': {
+          description: 'The view',
+          schema: { type: 'object', required: ['customerId'] },
+          example: { customerId: '7001001', points: { balance: 355, pending: 0 }, order: null },
+        },
+        '401': unauthorized,
+      },
+    }),
   },
   '/extensions/redemptions': {
-    post: operation({ summary: 'The buyer redeems from checkout', tags: ['extensions'], security: 'extensionToken', body: redemptionBody, responses: { ...redemptionAnswers, '401': unauthorized } }),
+    post: operation({
+      summary: 'The buyer redeems from checkout',
+      tags: ['extensions'],
+      security: 'extensionToken',
+      body: redemptionBody,
+      responses: { ...redemptionAnswers, '401': unauthorized },
+    }),
   },
   '/v1/customers/{customerId}/balance': {
-    get: operation({ summary: "A customer's balance (scope balances:read)", tags: ['headless'], security: 'apiKey', params: [customerPath], responses: { '200': { description: 'The balance', schema: obj({ customerId: str, balance: int, pending: int, lifetimeEarned: int }), example: { customerId: '7001001', balance: 355, pending: 0, lifetimeEarned: 855 } }, '401': errorAnswer('No valid API key', 'unauthorized', 'Authorization: Bearer <API key> is required'), '403': errorAnswer('The key lacks the scope', 'insufficient_scope', 'This API key lacks the balances:read scope'), '404': errorAnswer('No such customer in this shop', 'unknown_customer', 'No such customer in this shop'), '429': errorAnswer('Too many requests for this key', 'rate_limited', 'Too many requests for this API key; retry in a minute') } }),
+    get: operation({
+      summary: "A customer's balance (scope balances:read)",
+      tags: ['headless'],
+      security: 'apiKey',
+      params: [customerPath],
+      responses: {
+        '200': {
+          description: 'The balance',
+          schema: obj({ customerId: str, balance: int, pending: int, lifetimeEarned: int }),
+          example: { customerId: '7001001', balance: 355, pending: 0, lifetimeEarned: 855 },
+        },
+        '401': errorAnswer('No valid API key', 'unauthorized', 'Authorization: Bearer <API key> is required'),
+        '403': errorAnswer('The key lacks the scope', 'insufficient_scope', 'This API key lacks the balances:read scope'),
+        '404': errorAnswer('No such customer in this shop', 'unknown_customer', 'No such customer in this shop'),
+        '429': errorAnswer('Too many requests for this key', 'rate_limited', 'Too many requests for this API key; retry in a minute'),
+      },
+    }),
   },
   '/v1/customers/{customerId}/history': {
     get: operation({
       summary: "A customer's points history, newest first (scope history:read)",
       tags: ['headless'],
       security: 'apiKey',
-      params: [customerPath, { name: 'cursor', in: 'query', schema: str, description: 'nextCursor of the previous page' }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } }],
+      params: [
+        customerPath,
+        { name: 'cursor', in: 'query', schema: str, description: 'nextCursor of the previous page' },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+      ],
       responses: {
-        '200': { description: 'One page', schema: obj({ customerId: str, entries: { type: 'array', items: ref('HistoryEntry') }, nextCursor: nullable(str) }), example: { customerId: '7001001', entries: [{ seq: 2, type: 'redeem', points: -500, pending: 0, balance: 355, reason: 'redeemed $5 off', createdAt: '2026-10-02T09:00:00.000Z' }], nextCursor: '2' } },
+        '200': {
+          description: 'One page',
+          schema: obj({ customerId: str, entries: { type: 'array', items: ref('HistoryEntry') }, nextCursor: nullable(str) }),
+          example: {
+            customerId: '7001001',
+            entries: [
+              { seq: 2, type: 'redeem', points: -500, pending: 0, balance: 355, reason: 'redeemed $5 off', createdAt: '2026-10-02T09:00:00.000Z' },
+            ],
+            nextCursor: '2',
+          },
+        },
         '401': errorAnswer('No valid API key', 'unauthorized', 'Authorization: Bearer <API key> is required'),
         '403': errorAnswer('The key lacks the scope', 'insufficient_scope', 'This API key lacks the history:read scope'),
         '404': errorAnswer('No such customer in this shop', 'unknown_customer', 'No such customer in this shop'),
@@ -391,7 +1060,19 @@ const paths: Record<string, Record<string, Schema>> = {
     }),
   },
   '/v1/customers/{customerId}/redemptions': {
-    post: operation({ summary: 'Redeems a reward for a customer (scope redemptions:write)', tags: ['headless'], security: 'apiKey', params: [customerPath], body: redemptionBody, responses: { ...redemptionAnswers, '401': errorAnswer('No valid API key', 'unauthorized', 'Authorization: Bearer <API key> is required'), '403': errorAnswer('The key lacks the scope', 'insufficient_scope', 'This API key lacks the redemptions:write scope'), '429': errorAnswer('Too many requests for this key', 'rate_limited', 'Too many requests for this API key; retry in a minute') } }),
+    post: operation({
+      summary: 'Redeems a reward for a customer (scope redemptions:write)',
+      tags: ['headless'],
+      security: 'apiKey',
+      params: [customerPath],
+      body: redemptionBody,
+      responses: {
+        ...redemptionAnswers,
+        '401': errorAnswer('No valid API key', 'unauthorized', 'Authorization: Bearer <API key> is required'),
+        '403': errorAnswer('The key lacks the scope', 'insufficient_scope', 'This API key lacks the redemptions:write scope'),
+        '429': errorAnswer('Too many requests for this key', 'rate_limited', 'Too many requests for this API key; retry in a minute'),
+      },
+    }),
   },
 };
 
@@ -399,18 +1080,45 @@ const paths: Record<string, Record<string, Schema>> = {
 export function openApiDocument(appUrl: string): Schema {
   return {
     openapi: '3.1.0',
-    info: { title: 'Tally', version: '1', description: 'Loyalty points for Shopify: the admin API (session tokens), the app proxy (Shopify-signed), UI extensions and the headless API (API keys). Money is in minor units; points are integers.' },
+    info: {
+      title: 'Tally',
+      version: '1',
+      description:
+        'Loyalty points for Shopify: the admin API (session tokens), the app proxy (Shopify-signed), UI extensions and the headless API (API keys). Money is in minor units; points are integers.',
+    },
     servers: [{ url: appUrl }],
-    tags: [{ name: 'admin' }, { name: 'imports' }, { name: 'headless' }, { name: 'app proxy' }, { name: 'extensions' }, { name: 'webhooks' }, { name: 'platform' }],
+    tags: [
+      { name: 'admin' },
+      { name: 'imports' },
+      { name: 'headless' },
+      { name: 'app proxy' },
+      { name: 'extensions' },
+      { name: 'webhooks' },
+      { name: 'platform' },
+    ],
     paths,
     components: {
       schemas,
       securitySchemes: {
-        sessionToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'App Bridge session token (HS256, aud = API key, dest = the shop)' },
-        apiKey: { type: 'http', scheme: 'bearer', description: `A shop's API key (tly_<id>_<secret>), created at /api/api-keys with scopes ${API_KEY_SCOPES.join(', ')}` },
+        sessionToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'App Bridge session token (HS256, aud = API key, dest = the shop)',
+        },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: `A shop's API key (tly_<id>_<secret>), created at /api/api-keys with scopes ${API_KEY_SCOPES.join(', ')}`,
+        },
         extensionToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "Shopify's UI extension session token" },
         appProxy: { type: 'apiKey', in: 'query', name: 'signature', description: "Shopify's app-proxy signature over the sorted query parameters" },
-        webhookHmac: { type: 'apiKey', in: 'header', name: 'X-Shopify-Hmac-Sha256', description: 'Base64 HMAC-SHA256 of the raw body with the app secret' },
+        webhookHmac: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Shopify-Hmac-Sha256',
+          description: 'Base64 HMAC-SHA256 of the raw body with the app secret',
+        },
       },
     },
   };

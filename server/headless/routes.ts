@@ -14,7 +14,14 @@ const newKeyBody = z.object({
   scopes: z.array(z.enum(API_KEY_SCOPES, { message: `must be among ${API_KEY_SCOPES.join(', ')}` })).min(1, 'name at least one scope'),
 });
 
-const keyView = (key: ApiKey) => ({ id: key._id, name: key.name, scopes: key.scopes, prefix: key.prefix, createdBy: key.createdBy, createdAt: key.createdAt });
+const keyView = (key: ApiKey) => ({
+  id: key._id,
+  name: key.name,
+  scopes: key.scopes,
+  prefix: key.prefix,
+  createdBy: key.createdBy,
+  createdAt: key.createdAt,
+});
 
 /** /api/api-keys (session token): the merchant creates, lists and revokes the shop's keys. */
 export function apiKeysRouter(ctx: AppContext): Router {
@@ -71,7 +78,10 @@ interface HeadlessLocals {
 const headless = (res: Response) => res.locals.headless as HeadlessLocals;
 const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id (digits)');
 const historyQuery = z.object({
-  cursor: z.string().regex(/^\d{1,12}$/, 'is not a cursor this API returned').optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,12}$/, 'is not a cursor this API returned')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 const READ_MAX_MS = 5_000;
@@ -96,7 +106,9 @@ export function headlessRouter(ctx: AppContext, options: HeadlessOptions = {}): 
     const parsed = token ? parseKey(token) : null;
     const key = parsed ? await findApiKey(ctx.connection, parsed.id) : null;
     if (!parsed || !key || !secretMatches(pepper, key.salt, parsed.secret, key.hash)) {
-      res.status(401).json({ error: 'unauthorized', message: 'Authorization: Bearer <API key> is required (create one in the app: Settings, API keys)' });
+      res
+        .status(401)
+        .json({ error: 'unauthorized', message: 'Authorization: Bearer <API key> is required (create one in the app: Settings, API keys)' });
       return;
     }
     if (!allow(key._id, Date.now())) {
@@ -120,7 +132,10 @@ export function headlessRouter(ctx: AppContext, options: HeadlessOptions = {}): 
       return null;
     }
     const { shop } = headless(res);
-    const [profile, balance] = await Promise.all([customerModel(ctx.connection).exists({ shop, customerId: id.data }), balanceOf(ctx.connection, shop, id.data)]);
+    const [profile, balance] = await Promise.all([
+      customerModel(ctx.connection).exists({ shop, customerId: id.data }),
+      balanceOf(ctx.connection, shop, id.data),
+    ]);
     if (!profile && balance.available === 0 && balance.pending === 0 && balance.lifetimeEarned === 0) {
       res.status(404).json({ error: 'unknown_customer', message: 'No such customer in this shop' });
       return null;
@@ -150,7 +165,15 @@ export function headlessRouter(ctx: AppContext, options: HeadlessOptions = {}): 
     });
     res.json({
       customerId: id,
-      entries: page.entries.map((entry) => ({ seq: entry.seq, type: entry.type, points: entry.available, pending: entry.pending, balance: entry.balance, reason: entry.reason, createdAt: entry.createdAt })),
+      entries: page.entries.map((entry) => ({
+        seq: entry.seq,
+        type: entry.type,
+        points: entry.available,
+        pending: entry.pending,
+        balance: entry.balance,
+        reason: entry.reason,
+        createdAt: entry.createdAt,
+      })),
       nextCursor: page.nextBefore === null ? null : String(page.nextBefore),
     });
   });

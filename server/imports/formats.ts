@@ -18,7 +18,13 @@ const HISTORY: Partial<Record<Field, string[]>> = {
   description: ['description', 'reason', 'activity', 'note'],
 };
 const COLUMNS: Record<ImportFormat, Partial<Record<Field, string[]>>> = {
-  smile: { customerId: ['customerid', 'externalid'], email: ['email'], balance: ['points', 'pointsbalance'], tier: ['viptier', 'viptiername'], ...HISTORY },
+  smile: {
+    customerId: ['customerid', 'externalid'],
+    email: ['email'],
+    balance: ['points', 'pointsbalance'],
+    tier: ['viptier', 'viptiername'],
+    ...HISTORY,
+  },
   loyaltylion: {
     customerId: ['merchantid', 'customerid'],
     email: ['email'],
@@ -109,7 +115,11 @@ export function readImportFile(format: ImportFormat, records: CsvRecord[]): Pars
     return { rows: [], errors: [], fileError: `No customer column: the file needs ${aliasText(aliases.email)} or ${aliasText(aliases.customerId)}` };
   }
   if (!columnOf.has('balance') && !columnOf.has('change')) {
-    return { rows: [], errors: [], fileError: `No points column: the file needs ${aliasText(aliases.balance)} (a balance) or ${aliasText(aliases.change)} (history)` };
+    return {
+      rows: [],
+      errors: [],
+      fileError: `No points column: the file needs ${aliasText(aliases.balance)} (a balance) or ${aliasText(aliases.change)} (history)`,
+    };
   }
 
   const rows: ImportRow[] = [];
@@ -142,7 +152,8 @@ export function readImportFile(format: ImportFormat, records: CsvRecord[]): Pars
       if (/^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/.test(email)) row.email = email;
       else fail('email', `"${cell('email')}" is not an email address`);
     }
-    if (!row.customerId && !row.email && rowErrors.length === 0) fail(columnOf.has('email') ? 'email' : 'customerId', 'is empty: the row names no customer');
+    if (!row.customerId && !row.email && rowErrors.length === 0)
+      fail(columnOf.has('email') ? 'email' : 'customerId', 'is empty: the row names no customer');
 
     const change = number('change');
     const balance = number('balance');

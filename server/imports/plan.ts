@@ -28,7 +28,11 @@ export function groupByCustomer(rows: ImportRow[]): { units: CustomerUnit[]; err
       unit.history.push(row);
       unit.rows.push(row.row);
     } else if (unit.balanceRow) {
-      errors.push({ row: row.row, column: 'balance', message: `this customer already has a balance on line ${unit.balanceRow.row}: only that line is imported` });
+      errors.push({
+        row: row.row,
+        column: 'balance',
+        message: `this customer already has a balance on line ${unit.balanceRow.row}: only that line is imported`,
+      });
     } else {
       unit.balanceRow = row;
       unit.rows.push(row.row);
@@ -54,7 +58,10 @@ export interface CustomerPlan {
 /** Names a history line by its content and its place among identical lines of the customer. */
 export function historyLineHash(format: ImportFormat, row: ImportRow, occurrence: number): string {
   const history = row.history!;
-  return createHash('sha256').update(JSON.stringify([format, history.date, history.change, history.description, occurrence])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([format, history.date, history.change, history.description, occurrence]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /**
@@ -82,7 +89,12 @@ export function planCustomer(
     const key = ledgerKeys.importedHistory(customerId, historyLineHash(format, row, occurrence));
     if (state.existingKeys.has(key) || row.history!.change === 0) continue;
     const { date, description } = row.history!;
-    entries.push({ key, points: row.history!.change, row: row.row, reason: `${sourceName} history${date ? ` ${date}` : ''}${description ? `: ${description}` : ''}`.slice(0, 500) });
+    entries.push({
+      key,
+      points: row.history!.change,
+      row: row.row,
+      reason: `${sourceName} history${date ? ` ${date}` : ''}${description ? `: ${description}` : ''}`.slice(0, 500),
+    });
     imported += row.history!.change;
   }
   const target = unit.balanceRow?.balance;

@@ -15,7 +15,10 @@ const CHANGES_SHOWN = 500;
 
 const importBody = z.object({
   format: z.enum(IMPORT_FORMATS, { message: `must be one of ${IMPORT_FORMATS.join(', ')}` }),
-  csv: z.string().min(1, 'is required').refine((csv) => Buffer.byteLength(csv) <= MAX_CSV_BYTES, 'is larger than 5 MB: split the file'),
+  csv: z
+    .string()
+    .min(1, 'is required')
+    .refine((csv) => Buffer.byteLength(csv) <= MAX_CSV_BYTES, 'is larger than 5 MB: split the file'),
   dryRun: z.boolean().optional(),
 });
 
@@ -57,9 +60,24 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
   router.get('/imports', async (_req, res) => {
     const { shop } = apiLocals(res);
     const jobs = await recentImports(ctx.connection, shop, 20);
-    const outcomes = new Map((await outcomesOf(ctx.connection, shop, jobs.map((job) => job._id))).map((outcome) => [outcome.importId, outcome]));
+    const outcomes = new Map(
+      (
+        await outcomesOf(
+          ctx.connection,
+          shop,
+          jobs.map((job) => job._id),
+        )
+      ).map((outcome) => [outcome.importId, outcome]),
+    );
     res.json({
-      imports: jobs.map((job) => ({ id: job._id, format: job.format, dryRun: job.dryRun, total: job.total, status: outcomes.get(job._id)?.status ?? 'running', createdAt: job.createdAt })),
+      imports: jobs.map((job) => ({
+        id: job._id,
+        format: job.format,
+        dryRun: job.dryRun,
+        total: job.total,
+        status: outcomes.get(job._id)?.status ?? 'running',
+        createdAt: job.createdAt,
+      })),
     });
   });
 

@@ -48,7 +48,9 @@ const running = new WeakMap<AppContext, Set<Promise<void>>>();
 export function startShopImports(ctx: AppContext, shop: string, options: ImportOptions = {}): void {
   let set = running.get(ctx);
   if (!set) running.set(ctx, (set = new Set()));
-  const run = runShopImports(ctx, shop, options).catch((error: unknown) => ctx.logger.error({ err: error, shop }, 'import run stopped; it resumes on the next run'));
+  const run = runShopImports(ctx, shop, options).catch((error: unknown) =>
+    ctx.logger.error({ err: error, shop }, 'import run stopped; it resumes on the next run'),
+  );
   set.add(run);
   void run.finally(() => set.delete(run));
 }
@@ -60,11 +62,26 @@ export async function drainImports(ctx: AppContext): Promise<void> {
 }
 
 async function unfinishedImports(ctx: AppContext, shop: string): Promise<ImportJob[]> {
-  const recent = await importJobModel(ctx.connection).find({ shop }, { _id: 1 }).sort({ createdAt: -1 }).limit(QUEUE_LIMIT).lean<Array<{ _id: string }>>();
-  const finished = new Set((await outcomesOf(ctx.connection, shop, recent.map((job) => job._id))).map((outcome) => outcome.importId));
+  const recent = await importJobModel(ctx.connection)
+    .find({ shop }, { _id: 1 })
+    .sort({ createdAt: -1 })
+    .limit(QUEUE_LIMIT)
+    .lean<Array<{ _id: string }>>();
+  const finished = new Set(
+    (
+      await outcomesOf(
+        ctx.connection,
+        shop,
+        recent.map((job) => job._id),
+      )
+    ).map((outcome) => outcome.importId),
+  );
   const waiting = recent.filter((job) => !finished.has(job._id)).map((job) => job._id);
   if (waiting.length === 0) return [];
-  return importJobModel(ctx.connection).find({ shop, _id: { $in: waiting } }).sort({ createdAt: 1 }).lean<ImportJob[]>();
+  return importJobModel(ctx.connection)
+    .find({ shop, _id: { $in: waiting } })
+    .sort({ createdAt: 1 })
+    .lean<ImportJob[]>();
 }
 
 /**
@@ -137,7 +154,9 @@ async function resolveCustomers(ctx: AppContext, shop: string, units: CustomerUn
   const emails = [...new Set(units.filter((unit) => !unit.customerId && unit.email).map((unit) => unit.email!))];
   const found = new Map<string, string>();
   if (emails.length === 0) return found;
-  const profiles = await customerModel(ctx.connection).find({ shop, email: { $in: emails } }, { _id: 0, customerId: 1, email: 1 }).lean<Array<{ customerId: string; email: string }>>();
+  const profiles = await customerModel(ctx.connection)
+    .find({ shop, email: { $in: emails } }, { _id: 0, customerId: 1, email: 1 })
+    .lean<Array<{ customerId: string; email: string }>>();
   for (const profile of profiles) if (!found.has(profile.email.toLowerCase())) found.set(profile.email.toLowerCase(), profile.customerId);
   const unknown = emails.filter((email) => !found.has(email));
   if (unknown.length > 0) for (const [email, id] of await lookup(shop, unknown)) found.set(email, id);
@@ -149,7 +168,13 @@ function programTier(program: Program | null, name: string): Program['tiers'][nu
   return program?.tiers.find((tier) => tier.id.toLowerCase() === wanted || tier.name.trim().toLowerCase() === wanted);
 }
 
-async function importUnits(ctx: AppContext, job: ImportJob, units: CustomerUnit[], program: Program | null, lookup: EmailLookup): Promise<{ errors: RowError[]; changes: ImportChange[] }> {
+async function importUnits(
+  ctx: AppContext,
+  job: ImportJob,
+  units: CustomerUnit[],
+  program: Program | null,
+  lookup: EmailLookup,
+): Promise<{ errors: RowError[]; changes: ImportChange[] }> {
   const ids = await resolveCustomers(ctx, job.shop, units, lookup);
   const errors: RowError[] = [];
   const changes: ImportChange[] = [];
@@ -157,11 +182,18 @@ async function importUnits(ctx: AppContext, job: ImportJob, units: CustomerUnit[
   for (const unit of units) {
     const customerId = unit.customerId ?? ids.get(unit.email!);
     if (!customerId) {
-      for (const row of unit.rows) errors.push({ row, column: 'email', message: `no customer with the email ${unit.email} in this shop: create the customer in Shopify or correct the address` });
+      for (const row of unit.rows)
+        errors.push({
+          row,
+          column: 'email',
+          message: `no customer with the email ${unit.email} in this shop: create the customer in Shopify or correct the address`,
+        });
       continue;
     }
     const prefix = ledgerKeys.importedPrefix(customerId);
-    const earlier = (await customerEntriesOfTypes(ctx.connection, job.shop, customerId, ['adjust'], 100_000)).filter((entry) => entry.key.startsWith(prefix));
+    const earlier = (await customerEntriesOfTypes(ctx.connection, job.shop, customerId, ['adjust'], 100_000)).filter((entry) =>
+      entry.key.startsWith(prefix),
+    );
     const plan = planCustomer(job.format, FORMAT_NAMES[job.format], unit, customerId, {
       importedSoFar: earlier.reduce((sum, entry) => sum + entry.available, 0),
       balanceSteps: earlier.filter((entry) => entry.key.startsWith(`${prefix}balance:`)).length,
@@ -176,7 +208,18 @@ async function importUnits(ctx: AppContext, job: ImportJob, units: CustomerUnit[
       }
       const applied = await applyEntry(
         ctx.connection,
-        { shop: job.shop, customerId, key: entry.key, type: 'adjust', available: entry.points, pending: 0, reason: entry.reason, source: 'import', staffId: job.staffId, guard: 'none' },
+        {
+          shop: job.shop,
+          customerId,
+          key: entry.key,
+          type: 'adjust',
+          available: entry.points,
+          pending: 0,
+          reason: entry.reason,
+          source: 'import',
+          staffId: job.staffId,
+          guard: 'none',
+        },
         now,
       );
       if (applied.appliedNow) moved += applied.entry?.available ?? 0;
@@ -187,10 +230,22 @@ async function importUnits(ctx: AppContext, job: ImportJob, units: CustomerUnit[
     const tier = tierName ? programTier(program, tierName) : undefined;
     if (tierName && !tier) {
       const known = program?.tiers.map((candidate) => candidate.name).join(', ') || 'none yet';
-      errors.push({ row: balanceRow?.row ?? unit.rows[0]!, column: 'tier', message: `"${tierName}" is not a tier of this program (tiers: ${known}); the points were imported, the tier was not` });
+      errors.push({
+        row: balanceRow?.row ?? unit.rows[0]!,
+        column: 'tier',
+        message: `"${tierName}" is not a tier of this program (tiers: ${known}); the points were imported, the tier was not`,
+      });
     }
     if (!job.dryRun) await recordStanding(ctx, job, customerId, balanceRow?.lifetime ?? null, tierName ?? null, tier, program, now);
-    changes.push({ row: unit.rows[0]!, customerId, email: unit.email ?? null, balanceBefore: before, points: moved, balanceAfter: before + moved, tier: tier?.name ?? null });
+    changes.push({
+      row: unit.rows[0]!,
+      customerId,
+      email: unit.email ?? null,
+      balanceBefore: before,
+      points: moved,
+      balanceAfter: before + moved,
+      tier: tier?.name ?? null,
+    });
   }
   return { errors, changes };
 }
@@ -211,8 +266,20 @@ async function recordStanding(
   now: Date,
 ): Promise<void> {
   if (lifetime === null && tierName === null) return;
-  const key = `${customerId}:${createHash('sha256').update(JSON.stringify([job.format, lifetime, tierName])).digest('hex').slice(0, 24)}`;
-  await insertOnce(importedStandingModel(ctx.connection), { shop: job.shop, customerId, key, source: job.format, lifetime, tier: tierName, importId: job._id, at: now });
+  const key = `${customerId}:${createHash('sha256')
+    .update(JSON.stringify([job.format, lifetime, tierName]))
+    .digest('hex')
+    .slice(0, 24)}`;
+  await insertOnce(importedStandingModel(ctx.connection), {
+    shop: job.shop,
+    customerId,
+    key,
+    source: job.format,
+    lifetime,
+    tier: tierName,
+    importId: job._id,
+    at: now,
+  });
   if (!tier || !program || tier.threshold === 0) return;
   const metric = program.tierRules.metric;
   await recordQualifyingAdjustment(ctx, {

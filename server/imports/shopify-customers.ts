@@ -30,7 +30,12 @@ export function shopifyEmailLookup(admin: AdminGraphql): EmailLookup {
     const found = new Map<string, string>();
     for (let start = 0; start < emails.length; start += EMAILS_PER_QUERY) {
       const batch = emails.slice(start, start + EMAILS_PER_QUERY);
-      const data = await admin<CustomersByEmailData>(shop, CUSTOMERS_BY_EMAIL, { query: emailSearchQuery(batch), first: batch.length * 2 }, 2 + batch.length * 2);
+      const data = await admin<CustomersByEmailData>(
+        shop,
+        CUSTOMERS_BY_EMAIL,
+        { query: emailSearchQuery(batch), first: batch.length * 2 },
+        2 + batch.length * 2,
+      );
       const wanted = new Set(batch);
       for (const node of data.customers.nodes) {
         const email = node.defaultEmailAddress?.emailAddress?.toLowerCase();

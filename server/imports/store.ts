@@ -164,7 +164,9 @@ export async function outcomeOf(connection: Connection, shop: string, importId: 
 }
 
 export async function outcomesOf(connection: Connection, shop: string, importIds: string[]): Promise<ImportOutcome[]> {
-  return importOutcomeModel(connection).find({ shop, importId: { $in: importIds } }).lean<ImportOutcome[]>();
+  return importOutcomeModel(connection)
+    .find({ shop, importId: { $in: importIds } })
+    .lean<ImportOutcome[]>();
 }
 
 /** The newest lifetime points and tier imports recorded for a customer. */

@@ -84,8 +84,21 @@ export function activityRouter(ctx: AppContext, nudgeWorker: () => void): Router
   router.get('/exports', async (_req, res) => {
     const { shop } = apiLocals(res);
     const now = ctx.clock();
-    const list = await exports.find({ shop, expiresAt: { $gt: now } }, { exportId: 1, customerId: 1, requestedAt: 1, expiresAt: 1, documents: 1 }).sort({ requestedAt: -1 }).limit(100).maxTimeMS(5_000).lean();
-    res.json({ exports: list.map((entry) => ({ id: entry.exportId, customerId: entry.customerId, requestedAt: entry.requestedAt, expiresAt: entry.expiresAt, documents: entry.documents })) });
+    const list = await exports
+      .find({ shop, expiresAt: { $gt: now } }, { exportId: 1, customerId: 1, requestedAt: 1, expiresAt: 1, documents: 1 })
+      .sort({ requestedAt: -1 })
+      .limit(100)
+      .maxTimeMS(5_000)
+      .lean();
+    res.json({
+      exports: list.map((entry) => ({
+        id: entry.exportId,
+        customerId: entry.customerId,
+        requestedAt: entry.requestedAt,
+        expiresAt: entry.expiresAt,
+        documents: entry.documents,
+      })),
+    });
   });
 
   /** Streams the export chunk by chunk: its size is bounded by neither a document nor this process's memory. */

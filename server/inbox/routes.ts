@@ -102,7 +102,21 @@ export function webhooksRouter(ctx: AppContext, worker: Pick<InboxWorker, 'nudge
       if (skipped) {
         // Recorded with its outcome but without the body: a shop that is not installed gets no personal data stored.
         await log
-          .create({ shop, eventId, webhookId, topic, apiVersion, triggeredAt, receivedAt: now, body: '{}', status: 'skipped', attempts: 0, availableAt: now, outcome: skipped, finishedAt: now })
+          .create({
+            shop,
+            eventId,
+            webhookId,
+            topic,
+            apiVersion,
+            triggeredAt,
+            receivedAt: now,
+            body: '{}',
+            status: 'skipped',
+            attempts: 0,
+            availableAt: now,
+            outcome: skipped,
+            finishedAt: now,
+          })
           .catch(ignoreDuplicate);
       } else {
         // Stored as already claimed by this process's worker (its first attempt), which takes it at

@@ -63,13 +63,21 @@ function withField(object: JsonObject, key: string, value: JsonValue | undefined
 }
 
 function storedRefund(refund: JsonObject): JsonObject {
-  return withField(without(refund, REFUND_PERSONAL), 'transactions', mapObjects(refund.transactions, (transaction) => without(transaction, TRANSACTION_PERSONAL)));
+  return withField(
+    without(refund, REFUND_PERSONAL),
+    'transactions',
+    mapObjects(refund.transactions, (transaction) => without(transaction, TRANSACTION_PERSONAL)),
+  );
 }
 
 function storedOrder(order: JsonObject): JsonObject {
   let kept = without(order, ORDER_PERSONAL);
   if (isJsonObject(order.customer)) kept = { ...kept, customer: only(order.customer, ORDER_CUSTOMER_KEPT) };
-  kept = withField(kept, 'shipping_lines', mapObjects(order.shipping_lines, (line) => without(line, ['phone'])));
+  kept = withField(
+    kept,
+    'shipping_lines',
+    mapObjects(order.shipping_lines, (line) => without(line, ['phone'])),
+  );
   return withField(kept, 'refunds', mapObjects(order.refunds, storedRefund));
 }
 
@@ -92,7 +100,10 @@ function firstProblem(...problems: Array<string | null>): string | null {
 }
 
 function complianceProblem(payload: JsonObject): string | null {
-  return firstProblem(missingId(payload, 'shop_id'), typeof payload.shop_domain === 'string' ? null : 'shop_domain must be the shop\'s myshopify.com domain');
+  return firstProblem(
+    missingId(payload, 'shop_id'),
+    typeof payload.shop_domain === 'string' ? null : "shop_domain must be the shop's myshopify.com domain",
+  );
 }
 
 function customerOfRequest(payload: JsonObject): string | null {
@@ -102,7 +113,9 @@ function customerOfRequest(payload: JsonObject): string | null {
 /** Shopify's REST payloads name their own type in `admin_graphql_api_id`; when present it must be this topic's. */
 function wrongType(payload: JsonObject, type: string): string | null {
   const gid = payload.admin_graphql_api_id;
-  return gid === undefined || gid === null || (typeof gid === 'string' && gid.startsWith(`gid://shopify/${type}/`)) ? null : `admin_graphql_api_id must be a ${type} id`;
+  return gid === undefined || gid === null || (typeof gid === 'string' && gid.startsWith(`gid://shopify/${type}/`))
+    ? null
+    : `admin_graphql_api_id must be a ${type} id`;
 }
 
 const complianceShop = (payload: JsonObject) => (typeof payload.shop_domain === 'string' ? payload.shop_domain : undefined);
@@ -122,7 +135,8 @@ const order: TopicPayload = {
 };
 
 const refund: TopicPayload = {
-  problem: (payload) => firstProblem(missingId(payload, 'id'), wrongType(payload, 'Refund'), missingId(payload, 'order_id'), missingArray(payload, 'refund_line_items')),
+  problem: (payload) =>
+    firstProblem(missingId(payload, 'id'), wrongType(payload, 'Refund'), missingId(payload, 'order_id'), missingArray(payload, 'refund_line_items')),
   stored: storedRefund,
 };
 
@@ -154,21 +168,39 @@ const TOPICS: Record<string, TopicPayload> = {
   'orders/paid': order,
   'orders/updated': order,
   // A cancellation reverses points: a paid order's body re-sent as orders/cancelled must not fit.
-  'orders/cancelled': { ...order, problem: (payload) => firstProblem(orderProblem(payload), typeof payload.cancelled_at === 'string' ? null : 'cancelled_at must be set') },
+  'orders/cancelled': {
+    ...order,
+    problem: (payload) => firstProblem(orderProblem(payload), typeof payload.cancelled_at === 'string' ? null : 'cancelled_at must be set'),
+  },
   'refunds/create': refund,
   'customers/create': customer,
   'customers/update': customer,
   'customer.tags_added': customerTags,
   'customer.tags_removed': customerTags,
   'app/uninstalled': {
-    problem: (payload) => firstProblem(missingId(payload, 'id'), wrongType(payload, 'Shop'), 'myshopify_domain' in payload ? null : 'a shop payload has myshopify_domain'),
+    problem: (payload) =>
+      firstProblem(
+        missingId(payload, 'id'),
+        wrongType(payload, 'Shop'),
+        'myshopify_domain' in payload ? null : 'a shop payload has myshopify_domain',
+      ),
     // `domain` is the shop's primary domain, often a custom one; it names the shop only when it is a myshopify.com name.
     namedShop: (payload) =>
-      typeof payload.myshopify_domain === 'string' ? payload.myshopify_domain : typeof payload.domain === 'string' && MYSHOPIFY.test(payload.domain) ? payload.domain : undefined,
+      typeof payload.myshopify_domain === 'string'
+        ? payload.myshopify_domain
+        : typeof payload.domain === 'string' && MYSHOPIFY.test(payload.domain)
+          ? payload.domain
+          : undefined,
     stored: (payload) => only(payload, SHOP_KEPT),
   },
   'customers/data_request': {
-    problem: (payload) => firstProblem(complianceProblem(payload), customerOfRequest(payload), missingIdList(payload, 'orders_requested'), isJsonObject(payload.data_request) && idText(payload.data_request.id) ? null : 'data_request.id must be a numeric id'),
+    problem: (payload) =>
+      firstProblem(
+        complianceProblem(payload),
+        customerOfRequest(payload),
+        missingIdList(payload, 'orders_requested'),
+        isJsonObject(payload.data_request) && idText(payload.data_request.id) ? null : 'data_request.id must be a numeric id',
+      ),
     namedShop: complianceShop,
     customerId: requestCustomer,
     stored: (payload) => payload,
@@ -186,8 +218,7 @@ const TOPICS: Record<string, TopicPayload> = {
 export const CHECKED_TOPICS: readonly string[] = Object.keys(TOPICS);
 
 export type PayloadVerdict =
-  | { fits: true; stored: JsonObject; customerId: string | undefined }
-  | { fits: false; error: 'invalid_payload' | 'shop_mismatch'; message: string };
+  { fits: true; stored: JsonObject; customerId: string | undefined } | { fits: false; error: 'invalid_payload' | 'shop_mismatch'; message: string };
 
 /** Checks a signed payload against its topic's shape and against the shop header. */
 export function checkPayload(topic: string, shop: string, payload: JsonValue): PayloadVerdict {
@@ -197,6 +228,7 @@ export function checkPayload(topic: string, shop: string, payload: JsonValue): P
   const problem = known.problem(payload);
   if (problem) return { fits: false, error: 'invalid_payload', message: `${topic}: ${problem}` };
   const named = known.namedShop?.(payload);
-  if (named !== undefined && named !== shop) return { fits: false, error: 'shop_mismatch', message: `${topic}: the payload names ${named}, the X-Shopify-Shop-Domain header ${shop}` };
+  if (named !== undefined && named !== shop)
+    return { fits: false, error: 'shop_mismatch', message: `${topic}: the payload names ${named}, the X-Shopify-Shop-Domain header ${shop}` };
   return { fits: true, stored: known.stored(payload), customerId: known.customerId?.(payload) };
 }

@@ -76,7 +76,13 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   /** Takes attempt `attempts + 1` of a due entry; null when another worker has it. */
   async function take(entry: StoredEntry, now: Date): Promise<StoredEntry | null> {
     const attempts = entry.attempts + 1;
-    const lease = await acquireLease(claims, { shop: entry.shop, key: `${String(entry._id)}#${entry.retries ?? 0}.${attempts}`, owner, now, ttlMs: leaseMs });
+    const lease = await acquireLease(claims, {
+      shop: entry.shop,
+      key: `${String(entry._id)}#${entry.retries ?? 0}.${attempts}`,
+      owner,
+      now,
+      ttlMs: leaseMs,
+    });
     if (!lease) return null;
     const taken = { ...entry, status: 'processing' as const, leaseOwner: owner, attempts, availableAt: new Date(now.getTime() + leaseMs) };
     // Only the claim's winner writes the entry, so a plain update by _id is enough.
@@ -97,7 +103,11 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
       if (taken) return taken;
     }
     if (!sweep) return null;
-    for (const candidate of await inbox.find({ status: { $in: due }, availableAt: { $lte: now } }).sort({ availableAt: 1 }).limit(concurrency).lean<StoredEntry[]>()) {
+    for (const candidate of await inbox
+      .find({ status: { $in: due }, availableAt: { $lte: now } })
+      .sort({ availableAt: 1 })
+      .limit(concurrency)
+      .lean<StoredEntry[]>()) {
       const taken = await take(candidate, now);
       if (taken) return taken;
     }
@@ -132,15 +142,27 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
     };
     try {
       const outcome = await handler(delivery, ctx, now);
-      await finish(entry, { status: outcome.status, outcome: outcome.status === 'skipped' ? outcome.reason : (outcome.detail ?? 'processed'), finishedAt: ctx.clock() });
+      await finish(entry, {
+        status: outcome.status,
+        outcome: outcome.status === 'skipped' ? outcome.reason : (outcome.detail ?? 'processed'),
+        finishedAt: ctx.clock(),
+      });
     } catch (error) {
       const reason = `${entry.topic} for ${entry.shop} (event ${entry.eventId}): ${(error as Error).message}`;
       const permanent = error instanceof PermanentFailure || entry.attempts >= maxAttempts;
-      ctx.logger.warn({ shop: entry.shop, topic: entry.topic, eventId: entry.eventId, attempt: entry.attempts, permanent, err: error }, 'webhook handler failed');
+      ctx.logger.warn(
+        { shop: entry.shop, topic: entry.topic, eventId: entry.eventId, attempt: entry.attempts, permanent, err: error },
+        'webhook handler failed',
+      );
       await finish(
         entry,
         permanent
-          ? { status: 'failed', lastError: reason, outcome: `failed after ${entry.attempts} attempt(s): ${(error as Error).message}`, finishedAt: ctx.clock() }
+          ? {
+              status: 'failed',
+              lastError: reason,
+              outcome: `failed after ${entry.attempts} attempt(s): ${(error as Error).message}`,
+              finishedAt: ctx.clock(),
+            }
           : { status: 'pending', lastError: reason, availableAt: new Date(ctx.clock().getTime() + retryDelayMs(entry.attempts)) },
       );
     }

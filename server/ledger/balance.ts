@@ -6,17 +6,7 @@
 export type BalanceGuard = 'none' | 'require' | 'clamp';
 
 export type EntryType =
-  | 'earn'
-  | 'bonus'
-  | 'reverse'
-  | 'release'
-  | 'order_edit'
-  | 'redeem'
-  | 'redeem_refund'
-  | 'adjust'
-  | 'expire'
-  | 'hold'
-  | 'hold_release';
+  'earn' | 'bonus' | 'reverse' | 'release' | 'order_edit' | 'redeem' | 'redeem_refund' | 'adjust' | 'expire' | 'hold' | 'hold_release';
 
 /** The running totals every entry carries, so the newest entry is the customer's account. */
 export interface RunningTotals {

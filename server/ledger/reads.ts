@@ -9,7 +9,10 @@ export type LedgerMovement = Pick<LedgerEntry, 'customerId' | 'seq' | 'type' | '
  * The (shop, day) index that day-by-day reporting reads by, declared on the ledger's collection.
  * It lives here until the entry schema in store.ts declares it itself.
  */
-const dayIndexSchema = new Schema<Pick<LedgerEntry, 'shop' | 'day'>>({ shop: String, day: String }, { collection: 'ledger_entries', versionKey: false });
+const dayIndexSchema = new Schema<Pick<LedgerEntry, 'shop' | 'day'>>(
+  { shop: String, day: String },
+  { collection: 'ledger_entries', versionKey: false },
+);
 dayIndexSchema.index({ shop: 1, day: 1 });
 
 export function ledgerDayIndexModel(connection: Connection): Model<Pick<LedgerEntry, 'shop' | 'day'>> {
@@ -18,7 +21,9 @@ export function ledgerDayIndexModel(connection: Connection): Model<Pick<LedgerEn
 
 /** The shop's entries written on the UTC days `from`..`to` (inclusive), as movements. */
 export async function movementsOfDays(connection: Connection, shop: string, from: string, to: string): Promise<LedgerMovement[]> {
-  return ledgerEntryModel(connection).find({ shop, day: { $gte: from, $lte: to } }, { _id: 0, customerId: 1, seq: 1, type: 1, available: 1, pending: 1, day: 1 }).lean<LedgerMovement[]>();
+  return ledgerEntryModel(connection)
+    .find({ shop, day: { $gte: from, $lte: to } }, { _id: 0, customerId: 1, seq: 1, type: 1, available: 1, pending: 1, day: 1 })
+    .lean<LedgerMovement[]>();
 }
 
 /** The UTC day of the shop's first ledger entry, or null when it has none. */
@@ -28,6 +33,16 @@ export async function firstLedgerDay(connection: Connection, shop: string): Prom
 }
 
 /** One customer's entries of the given types, newest first. */
-export async function customerEntriesOfTypes(connection: Connection, shop: string, customerId: string, types: EntryType[], limit = 200): Promise<LedgerEntry[]> {
-  return ledgerEntryModel(connection).find({ shop, customerId, type: { $in: types } }).sort({ seq: -1 }).limit(limit).lean<LedgerEntry[]>();
+export async function customerEntriesOfTypes(
+  connection: Connection,
+  shop: string,
+  customerId: string,
+  types: EntryType[],
+  limit = 200,
+): Promise<LedgerEntry[]> {
+  return ledgerEntryModel(connection)
+    .find({ shop, customerId, type: { $in: types } })
+    .sort({ seq: -1 })
+    .limit(limit)
+    .lean<LedgerEntry[]>();
 }

@@ -175,12 +175,19 @@ export async function applyEntry(connection: Connection, draft: EntryDraft, now:
 
 /** The customers of a shop that have a ledger ($group with $count: the accumulators FerretDB 1.24 has). */
 export async function customersWithLedger(connection: Connection, shop: string): Promise<string[]> {
-  const groups = await ledgerEntryModel(connection).aggregate<{ _id: string }>([{ $match: { shop } }, { $group: { _id: '$customerId', entries: { $count: {} } } }]);
+  const groups = await ledgerEntryModel(connection).aggregate<{ _id: string }>([
+    { $match: { shop } },
+    { $group: { _id: '$customerId', entries: { $count: {} } } },
+  ]);
   return groups.map((group) => group._id);
 }
 
 /** A customer's entries, oldest first, with the fields expiry by batch needs. */
-export async function customerMovements(connection: Connection, shop: string, customerId: string): Promise<Array<Pick<LedgerEntry, 'key' | 'available' | 'createdAt'>>> {
+export async function customerMovements(
+  connection: Connection,
+  shop: string,
+  customerId: string,
+): Promise<Array<Pick<LedgerEntry, 'key' | 'available' | 'createdAt'>>> {
   return ledgerEntryModel(connection).find({ shop, customerId }, { _id: 0, key: 1, available: 1, createdAt: 1 }).sort({ seq: 1 }).lean();
 }
 

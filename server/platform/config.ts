@@ -46,7 +46,9 @@ function isBase64Key(value: string): boolean {
 }
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['production', 'development', 'test'], { message: 'expected production, development or test (or unset for development)' }).optional(),
+  NODE_ENV: z
+    .enum(['production', 'development', 'test'], { message: 'expected production, development or test (or unset for development)' })
+    .optional(),
   HOST: z
     .string()
     .trim()
@@ -69,12 +71,25 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  PROXY_RATE_LIMIT: z.string().trim().regex(/^[1-9]\d{0,6}$/, 'expected a whole number of requests per minute').transform(Number).optional(),
-  TRUST_PROXY_HOPS: z.string().trim().regex(/^\d{1,2}$/, 'expected the number of proxies in front of the app (0, 1, 2 ...)').transform(Number).optional(),
+  PROXY_RATE_LIMIT: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,6}$/, 'expected a whole number of requests per minute')
+    .transform(Number)
+    .optional(),
+  TRUST_PROXY_HOPS: z
+    .string()
+    .trim()
+    .regex(/^\d{1,2}$/, 'expected the number of proxies in front of the app (0, 1, 2 ...)')
+    .transform(Number)
+    .optional(),
   TOKEN_ENCRYPTION_KEY: z
     .string()
     .transform((value) => value.split(',').map((key) => key.trim()))
-    .refine((keys) => keys.every(isBase64Key), 'expected 32 random bytes in base64 (openssl rand -base64 32), several separated by commas when rotating')
+    .refine(
+      (keys) => keys.every(isBase64Key),
+      'expected 32 random bytes in base64 (openssl rand -base64 32), several separated by commas when rotating',
+    )
     .optional(),
 });
 
@@ -92,17 +107,24 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
 
   const problems: string[] = [];
   if (mode === 'production') {
-    if (!vars.SHOPIFY_API_KEY) problems.push('SHOPIFY_API_KEY: the app\'s client id from the Partner Dashboard is required in production');
+    if (!vars.SHOPIFY_API_KEY) problems.push("SHOPIFY_API_KEY: the app's client id from the Partner Dashboard is required in production");
     if (vars.SHOPIFY_API_KEY === DEV_API_KEY) problems.push('SHOPIFY_API_KEY: the dev client id cannot be used in production');
-    if (!vars.SHOPIFY_API_SECRET) problems.push('SHOPIFY_API_SECRET: the app\'s client secret is required in production');
+    if (!vars.SHOPIFY_API_SECRET) problems.push("SHOPIFY_API_SECRET: the app's client secret is required in production");
     if (vars.SHOPIFY_API_SECRET === DEV_API_SECRET) problems.push('SHOPIFY_API_SECRET: the dev secret cannot be used in production');
-    if (!vars.SHOPIFY_APP_URL) problems.push('SHOPIFY_APP_URL: the app\'s public https URL is required in production');
-    else if (!vars.SHOPIFY_APP_URL.startsWith('https://')) problems.push('SHOPIFY_APP_URL: production requires an https URL (Shopify calls the app only over https)');
-    if (!vars.MONGODB_URI) problems.push('MONGODB_URI: production needs an external MongoDB (replica set or Atlas); the embedded database is for dev only');
-    if (!vars.TOKEN_ENCRYPTION_KEY) problems.push('TOKEN_ENCRYPTION_KEY: production needs the key that encrypts offline access tokens (32 random bytes in base64: openssl rand -base64 32)');
+    if (!vars.SHOPIFY_APP_URL) problems.push("SHOPIFY_APP_URL: the app's public https URL is required in production");
+    else if (!vars.SHOPIFY_APP_URL.startsWith('https://'))
+      problems.push('SHOPIFY_APP_URL: production requires an https URL (Shopify calls the app only over https)');
+    if (!vars.MONGODB_URI)
+      problems.push('MONGODB_URI: production needs an external MongoDB (replica set or Atlas); the embedded database is for dev only');
+    if (!vars.TOKEN_ENCRYPTION_KEY)
+      problems.push(
+        'TOKEN_ENCRYPTION_KEY: production needs the key that encrypts offline access tokens (32 random bytes in base64: openssl rand -base64 32)',
+      );
   } else if (vars.SHOPIFY_API_SECRET && vars.SHOPIFY_API_SECRET !== DEV_API_SECRET) {
     // Dev mode runs the devstore, which signs session tokens and webhooks with this secret for any shop.
-    problems.push('SHOPIFY_API_SECRET: dev mode runs the devstore, which mints session tokens with this secret; leave it unset in dev mode, or set NODE_ENV=production');
+    problems.push(
+      'SHOPIFY_API_SECRET: dev mode runs the devstore, which mints session tokens with this secret; leave it unset in dev mode, or set NODE_ENV=production',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

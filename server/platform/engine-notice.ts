@@ -7,7 +7,8 @@ import type { Logger } from './logger.js';
  * 2.5 ms per 1,000 documents), so it is a development and demo engine: the start-up log and
  * /healthz say so, and a warning names any collection past the size it serves well.
  */
-export const EMBEDDED_ENGINE_NOTICE = 'embedded FerretDB: a development and demo engine (every query scans its collection); set MONGODB_URI for production';
+export const EMBEDDED_ENGINE_NOTICE =
+  'embedded FerretDB: a development and demo engine (every query scans its collection); set MONGODB_URI for production';
 export const WELL_SERVED_DOCUMENTS = 20_000;
 
 export function engineNotice(dbInfo: DatabaseInfo): string | undefined {
@@ -19,7 +20,9 @@ export async function oversizedCollections(connection: Connection): Promise<Arra
   const db = connection.db;
   if (!db) return [];
   const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((collection) => collection.name);
-  const sizes = await Promise.all(names.map(async (collection) => ({ collection, documents: await db.collection(collection).estimatedDocumentCount() })));
+  const sizes = await Promise.all(
+    names.map(async (collection) => ({ collection, documents: await db.collection(collection).estimatedDocumentCount() })),
+  );
   return sizes.filter((size) => size.documents > WELL_SERVED_DOCUMENTS).sort((a, b) => b.documents - a.documents);
 }
 
@@ -34,7 +37,10 @@ export function watchCollectionSizes(connection: Connection, dbInfo: DatabaseInf
           const band = Math.floor(Math.log10(documents));
           if (warned.get(collection) === band) continue;
           warned.set(collection, band);
-          logger.warn({ collection, documents, wellServed: WELL_SERVED_DOCUMENTS }, `${collection} holds ${documents} documents: the embedded FerretDB scans it on every query; use MongoDB (MONGODB_URI) at this size`);
+          logger.warn(
+            { collection, documents, wellServed: WELL_SERVED_DOCUMENTS },
+            `${collection} holds ${documents} documents: the embedded FerretDB scans it on every query; use MongoDB (MONGODB_URI) at this size`,
+          );
         }
       })
       .catch((error: unknown) => logger.debug({ err: error }, 'could not measure collection sizes'));

@@ -21,7 +21,12 @@ const SECRET_PARAMS: ReadonlySet<string> = new Set(['signature', 'hmac', 'id_tok
 export const REDACTED = '[Redacted]';
 
 export function redactHeaders(headers: IncomingHttpHeaders): Record<string, string | string[] | undefined> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : name.toLowerCase() === 'referer' ? pathOf(String(value)) : value]));
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [
+      name,
+      SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : name.toLowerCase() === 'referer' ? pathOf(String(value)) : value,
+    ]),
+  );
 }
 
 function pathOf(url: string): string {
@@ -73,11 +78,16 @@ export function createApp(ctx: AppContext, routers: Router[]): Express {
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
       // Health checks, webhooks (the inbox records each) and static files would drown the requests that matter.
-      autoLogging: { ignore: (req) => ['/healthz', '/webhooks', '/favicon.ico', '/favicon.svg'].includes(pathOf(req.url ?? '')) || /^\/(assets|devstore\/(theme-assets|checkout-extensions))\//.test(pathOf(req.url ?? '')) },
+      autoLogging: {
+        ignore: (req) =>
+          ['/healthz', '/webhooks', '/favicon.ico', '/favicon.svg'].includes(pathOf(req.url ?? '')) ||
+          /^\/(assets|devstore\/(theme-assets|checkout-extensions))\//.test(pathOf(req.url ?? '')),
+      },
     }),
   );
   app.use((req, _res, next) => {
-    if (req.log.isLevelEnabled('debug')) req.log.debug({ headers: redactHeaders(req.headers), query: redactedQuery(req.originalUrl) }, 'request headers');
+    if (req.log.isLevelEnabled('debug'))
+      req.log.debug({ headers: redactHeaders(req.headers), query: redactedQuery(req.originalUrl) }, 'request headers');
     next();
   });
 
@@ -92,7 +102,8 @@ export function createApp(ctx: AppContext, routers: Router[]): Express {
   const handleError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
     if (isQueryTimeout(error)) {
       req.log.warn({ err: error }, 'a read took longer than its maxTimeMS');
-      if (!res.headersSent) res.status(503).set('Retry-After', '30').json({ error: 'busy', message: 'This read took too long; try again shortly or narrow it' });
+      if (!res.headersSent)
+        res.status(503).set('Retry-After', '30').json({ error: 'busy', message: 'This read took too long; try again shortly or narrow it' });
       return;
     }
     const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;

@@ -5,6 +5,8 @@
  */
 export function parseJsonLosslessly(text: string): unknown {
   const reviver = (_key: string, value: unknown, context?: { source?: string }): unknown =>
-    typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source) ? context.source : value;
+    typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source)
+      ? context.source
+      : value;
   return JSON.parse(text, reviver as (key: string, value: unknown) => unknown);
 }

@@ -125,14 +125,19 @@ export function programEconomics(program: Program, recent: RecentOrders, fallbac
     else if (!positive(value)) findings.push({ code: 'reward_without_value', values: { reward: reward.name } });
     else {
       valued.push({ reward, value });
-      if (reward.type === 'free_product' && prices[reward.variantId] === undefined) findings.push({ code: 'product_price_assumed', values: { reward: reward.name } });
+      if (reward.type === 'free_product' && prices[reward.variantId] === undefined)
+        findings.push({ code: 'product_price_assumed', values: { reward: reward.name } });
     }
   }
   const pointValue = valued.reduce((best, { reward, value }) => Math.max(best, value / reward.pointsCost), 0);
 
   const earnsPoints = !(earning.cashBack.enabled && earning.cashBack.insteadOfPoints);
-  const earningComplete = Number.isFinite(earning.pointsPerCurrencyUnit) && earning.pointsPerCurrencyUnit >= 0 && Number.isFinite(earning.minimumOrderAmount);
-  const punchCard = earning.punchCard.enabled && positive(earning.punchCard.everyNthOrder) && positive(earning.punchCard.bonusPoints) ? earning.punchCard.bonusPoints / earning.punchCard.everyNthOrder : 0;
+  const earningComplete =
+    Number.isFinite(earning.pointsPerCurrencyUnit) && earning.pointsPerCurrencyUnit >= 0 && Number.isFinite(earning.minimumOrderAmount);
+  const punchCard =
+    earning.punchCard.enabled && positive(earning.punchCard.everyNthOrder) && positive(earning.punchCard.bonusPoints)
+      ? earning.punchCard.bonusPoints / earning.punchCard.everyNthOrder
+      : 0;
   const base = earnsPoints && earningComplete ? basePoints(earning, averageOrder, unit) : 0;
   const pointsPerOrder = earnsPoints ? base + punchCard : 0;
   const cashBackRate = earning.cashBack.enabled && positive(earning.cashBack.percent) ? earning.cashBack.percent / 100 : 0;
@@ -145,14 +150,18 @@ export function programEconomics(program: Program, recent: RecentOrders, fallbac
   const ordersToFirstReward = pointsPerOrder > 0 && Number.isFinite(cheapest) ? Math.ceil(cheapest / pointsPerOrder) : null;
 
   if (earnsPoints && !earningComplete) findings.push({ code: 'earning_incomplete' });
-  if (earnsPoints && earningComplete && averageOrder < earning.minimumOrderAmount) findings.push({ code: 'below_minimum_order', values: { minimum: earning.minimumOrderAmount } });
+  if (earnsPoints && earningComplete && averageOrder < earning.minimumOrderAmount)
+    findings.push({ code: 'below_minimum_order', values: { minimum: earning.minimumOrderAmount } });
   if (earnsPoints && valued.length === 0) findings.push({ code: 'no_reward' });
-  if (punchCard > 0 && earnsPoints) findings.push({ code: 'punch_card', values: { bonusPoints: earning.punchCard.bonusPoints, everyNthOrder: earning.punchCard.everyNthOrder } });
+  if (punchCard > 0 && earnsPoints)
+    findings.push({ code: 'punch_card', values: { bonusPoints: earning.punchCard.bonusPoints, everyNthOrder: earning.punchCard.everyNthOrder } });
   if (cashBackRate > 0) findings.push({ code: 'cash_back', values: { rate: cashBackRate } });
   if (earnsPoints && (earning.multipliers.length > 0 || earning.promotions.length > 0)) findings.push({ code: 'multipliers_extra' });
 
   let verdict: Verdict;
-  const incomplete = (earnsPoints && (!earningComplete || valued.length === 0)) || findings.some((finding) => finding.code === 'reward_without_cost' || finding.code === 'reward_without_value');
+  const incomplete =
+    (earnsPoints && (!earningComplete || valued.length === 0)) ||
+    findings.some((finding) => finding.code === 'reward_without_cost' || finding.code === 'reward_without_value');
   if (!program.enabled) {
     verdict = 'off';
     findings.unshift({ code: 'program_off' });
@@ -161,7 +170,14 @@ export function programEconomics(program: Program, recent: RecentOrders, fallbac
   } else {
     findings.unshift({ code: 'band', values: { band, rate: giveBackRate } });
     const slow = ordersToFirstReward !== null && ordersToFirstReward > MAX_ORDERS_TO_FIRST_REWARD;
-    if (ordersToFirstReward !== null) findings.splice(1, 0, slow ? { code: 'first_reward_slow', values: { orders: ordersToFirstReward, averageOrder } } : { code: 'first_reward', values: { orders: ordersToFirstReward } });
+    if (ordersToFirstReward !== null)
+      findings.splice(
+        1,
+        0,
+        slow
+          ? { code: 'first_reward_slow', values: { orders: ordersToFirstReward, averageOrder } }
+          : { code: 'first_reward', values: { orders: ordersToFirstReward } },
+      );
     if (band === 'far_above') verdict = 'too_generous';
     else if (band === 'above') verdict = 'generous';
     else if (band === 'none' || band === 'below') verdict = 'too_stingy';

@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { currencyDecimals, moneyFormatter } from '../platform/money.js';
 
-const id = z.string().trim().min(1).max(64).regex(/^[\w-]+$/, 'use letters, digits, - and _');
+const id = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\w-]+$/, 'use letters, digits, - and _');
 const points = z.number().int('must be a whole number of points').min(0);
 const minor = z.number().int('must be an amount in minor units (whole number)').min(0);
-const rate = z.number().min(0).max(1000).refine((value) => Number.isInteger(Math.round(value * 100)) && Math.abs(value * 100 - Math.round(value * 100)) < 1e-9, 'at most two decimals');
+const rate = z
+  .number()
+  .min(0)
+  .max(1000)
+  .refine((value) => Number.isInteger(Math.round(value * 100)) && Math.abs(value * 100 - Math.round(value * 100)) < 1e-9, 'at most two decimals');
 
 const multiplierSchema = z.object({
   id,
@@ -31,7 +40,12 @@ export const rewardSchema = z.discriminatedUnion('type', [
   z.object({ ...rewardBase, type: z.literal('amount_off'), pointsCost: points.min(1), amountOff: minor.min(1) }),
   z.object({ ...rewardBase, type: z.literal('percentage_off'), pointsCost: points.min(1), percentageOff: z.number().int().min(1).max(100) }),
   z.object({ ...rewardBase, type: z.literal('free_shipping'), pointsCost: points.min(1) }),
-  z.object({ ...rewardBase, type: z.literal('free_product'), pointsCost: points.min(1), variantId: z.string().regex(/^\d{1,20}$/, 'a Shopify variant id') }),
+  z.object({
+    ...rewardBase,
+    type: z.literal('free_product'),
+    pointsCost: points.min(1),
+    variantId: z.string().regex(/^\d{1,20}$/, 'a Shopify variant id'),
+  }),
   z.object({ ...rewardBase, type: z.literal('store_credit'), pointsCost: points.min(1), creditAmount: minor.min(1) }),
   z.object({
     ...rewardBase,
@@ -66,12 +80,14 @@ export const tiersSchema = z
   .array(tierSchema)
   .max(10)
   .superRefine((tiers, issue) => {
-    if (tiers.length > 0 && !tiers.some((tier) => tier.threshold === 0)) issue.addIssue({ code: 'custom', path: [], message: 'the lowest tier must have threshold 0' });
+    if (tiers.length > 0 && !tiers.some((tier) => tier.threshold === 0))
+      issue.addIssue({ code: 'custom', path: [], message: 'the lowest tier must have threshold 0' });
     const ids = new Set<string>();
     const thresholds = new Set<number>();
     tiers.forEach((tier, index) => {
       if (ids.has(tier.id)) issue.addIssue({ code: 'custom', path: [index, 'id'], message: 'tier ids must be unique' });
-      if (thresholds.has(tier.threshold)) issue.addIssue({ code: 'custom', path: [index, 'threshold'], message: 'two tiers cannot share a threshold' });
+      if (thresholds.has(tier.threshold))
+        issue.addIssue({ code: 'custom', path: [index, 'threshold'], message: 'two tiers cannot share a threshold' });
       ids.add(tier.id);
       thresholds.add(tier.threshold);
     });
@@ -86,14 +102,20 @@ export const tierRulesSchema = z.object({
 export const membershipSchema = z
   .object({
     enabled: z.boolean(),
-    variantId: z.string().trim().regex(/^(\d{1,20})?$/, 'a Shopify variant id'),
+    variantId: z
+      .string()
+      .trim()
+      .regex(/^(\d{1,20})?$/, 'a Shopify variant id'),
     days: z.number().int().min(1).max(3650),
     earnMultiplier,
     /** How membership and tier multipliers meet: the higher one, or both multiplied. */
     combine: z.enum(['highest', 'product']).default('highest'),
     perks: perksSchema.default(noPerks),
   })
-  .refine((membership) => !membership.enabled || membership.variantId !== '', { message: 'choose the variant that sells the membership', path: ['variantId'] });
+  .refine((membership) => !membership.enabled || membership.variantId !== '', {
+    message: 'choose the variant that sells the membership',
+    path: ['variantId'],
+  });
 
 /** No tiers and no membership: what a program has until the merchant adds them. */
 export function defaultTierSettings(): Pick<Program, 'tiers' | 'tierRules' | 'membership'> {
@@ -124,17 +146,52 @@ export const engagementSchemas = {
     birthday: z.object(toggled),
     newsletter: z.object(toggled),
     /** Honour-based: each listed network rewards once. */
-    socialFollow: z.object({ ...toggled, networks: z.array(z.string().trim().regex(/^[a-z0-9_]{1,30}$/, 'lower-case letters, digits and _')).max(10) }),
+    socialFollow: z.object({
+      ...toggled,
+      networks: z
+        .array(
+          z
+            .string()
+            .trim()
+            .regex(/^[a-z0-9_]{1,30}$/, 'lower-case letters, digits and _'),
+        )
+        .max(10),
+    }),
     review: z.object({ ...toggled, perMonth: z.number().int().min(1).max(100) }),
   }),
   surveys: z.object({ nps: z.object({ ...toggled, periodDays: z.number().int().min(1).max(3650) }) }),
   badges: z.array(z.object({ id, name: z.string().trim().min(1).max(60), milestone, count: z.number().int().min(1).max(1000), points })).max(30),
   challenges: z
-    .array(z.object({ id, name: z.string().trim().min(1).max(80), orders: z.number().int().min(1).max(100), points, startsAt: z.iso.datetime(), endsAt: z.iso.datetime() }))
+    .array(
+      z.object({
+        id,
+        name: z.string().trim().min(1).max(80),
+        orders: z.number().int().min(1).max(100),
+        points,
+        startsAt: z.iso.datetime(),
+        endsAt: z.iso.datetime(),
+      }),
+    )
     .max(20)
-    .superRefine((challenges, issue) => challenges.forEach((challenge, index) => Date.parse(challenge.endsAt) <= Date.parse(challenge.startsAt) && issue.addIssue({ code: 'custom', path: [index, 'endsAt'], message: 'must end after it starts' }))),
+    .superRefine((challenges, issue) =>
+      challenges.forEach(
+        (challenge, index) =>
+          Date.parse(challenge.endsAt) <= Date.parse(challenge.startsAt) &&
+          issue.addIssue({ code: 'custom', path: [index, 'endsAt'], message: 'must end after it starts' }),
+      ),
+    ),
   /** `moneyPer1000Points`: what the merchant gives the cause for 1,000 points, in minor units. */
-  causes: z.array(z.object({ id, name: z.string().trim().min(1).max(80), description: z.string().trim().max(500), enabled: z.boolean(), moneyPer1000Points: minor })).max(20),
+  causes: z
+    .array(
+      z.object({
+        id,
+        name: z.string().trim().min(1).max(80),
+        description: z.string().trim().max(500),
+        enabled: z.boolean(),
+        moneyPer1000Points: minor,
+      }),
+    )
+    .max(20),
   transfers: z.object({ enabled: z.boolean(), minPoints: points.min(1), maxPerTransfer: points.min(1), maxPerMonth: points.min(1) }),
 };
 export function defaultEngagementSettings(): Pick<Program, keyof typeof engagementSchemas> {
@@ -190,7 +247,11 @@ export const programSchema = z
       testOrders: z.boolean().default(false),
     }),
     pendingDays: z.number().int().min(0).max(365),
-    expiry: z.object({ mode: z.enum(['none', 'inactivity', 'batch']), days: z.number().int().min(1).max(3650), reminderDaysBefore: z.number().int().min(0).max(365) }),
+    expiry: z.object({
+      mode: z.enum(['none', 'inactivity', 'batch']),
+      days: z.number().int().min(1).max(3650),
+      reminderDaysBefore: z.number().int().min(0).max(365),
+    }),
     negativeBalance: z.enum(['allow', 'stop_at_zero']),
     redemption: z.object({ returnPointsOnOrderRefund: z.boolean(), returnPointsForExpiredCodes: z.boolean() }),
     rewards: z.array(rewardSchema).min(1, 'keep at least one reward').max(50),
@@ -263,8 +324,27 @@ export function defaultProgram(currency: string): Program {
     negativeBalance: 'allow',
     redemption: { returnPointsOnOrderRefund: false, returnPointsForExpiredCodes: false },
     rewards: [
-      { id: 'five-off', type: 'amount_off', name: `${moneyFormatter(currency)(5 * unit)} off your order`, pointsCost: 500, amountOff: 5 * unit, enabled: true, minimumOrderAmount: 0, codeExpiresInDays: 90, combinesWith: noCombining },
-      { id: 'free-shipping', type: 'free_shipping', name: 'Free shipping', pointsCost: 300, enabled: true, minimumOrderAmount: 0, codeExpiresInDays: 90, combinesWith: noCombining },
+      {
+        id: 'five-off',
+        type: 'amount_off',
+        name: `${moneyFormatter(currency)(5 * unit)} off your order`,
+        pointsCost: 500,
+        amountOff: 5 * unit,
+        enabled: true,
+        minimumOrderAmount: 0,
+        codeExpiresInDays: 90,
+        combinesWith: noCombining,
+      },
+      {
+        id: 'free-shipping',
+        type: 'free_shipping',
+        name: 'Free shipping',
+        pointsCost: 300,
+        enabled: true,
+        minimumOrderAmount: 0,
+        codeExpiresInDays: 90,
+        combinesWith: noCombining,
+      },
     ],
     widget: { primaryColor: '#1f6feb', textColor: '#ffffff', position: 'bottom-right', languages: ['en'] },
     ...defaultTierSettings(),

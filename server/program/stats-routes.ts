@@ -44,7 +44,10 @@ export function statsRouter(ctx: AppContext): Router {
     const since = new Date(now.getTime() - DAYS * 86_400_000);
     const [orders, stored] = await Promise.all([
       orderPointsModel(ctx.connection)
-        .aggregate<{ orders: number; revenue: number }>([{ $match: { shop, creditedAt: { $gte: since } } }, { $group: { _id: null, orders: { $sum: 1 }, revenue: { $sum: '$eligible' } } }])
+        .aggregate<{ orders: number; revenue: number }>([
+          { $match: { shop, creditedAt: { $gte: since } } },
+          { $group: { _id: null, orders: { $sum: 1 }, revenue: { $sum: '$eligible' } } },
+        ])
         .option({ maxTimeMS: READ_MAX_MS }),
       readHeldPoints(ctx.connection, shop),
     ]);

@@ -48,7 +48,8 @@ function cacheOf(connection: Connection): Map<string, { program: Program | null;
 
 /** Creates the shop's default program (CONTRACT.md) unless it has one. Idempotent. */
 export async function ensureDefaultProgram(connection: Connection, shop: string, currency: string, now: Date): Promise<void> {
-  if (await insertOnce(programModel(connection), { shop, version: 1, program: { ...defaultProgram(currency), version: 1 }, updatedAt: now })) cacheOf(connection).delete(shop);
+  if (await insertOnce(programModel(connection), { shop, version: 1, program: { ...defaultProgram(currency), version: 1 }, updatedAt: now }))
+    cacheOf(connection).delete(shop);
 }
 
 export async function loadProgram(connection: Connection, shop: string): Promise<Program | null> {
@@ -63,9 +64,17 @@ export async function loadProgram(connection: Connection, shop: string): Promise
 export type SaveResult = { saved: true; program: Program } | { saved: false; reason: 'stale' };
 
 /** Saves a validated program as the version after `expectedVersion`; `stale` when another save took it. */
-export async function saveProgram(connection: Connection, shop: string, program: Program, expectedVersion: number, staffId: string, now: Date): Promise<SaveResult> {
+export async function saveProgram(
+  connection: Connection,
+  shop: string,
+  program: Program,
+  expectedVersion: number,
+  staffId: string,
+  now: Date,
+): Promise<SaveResult> {
   const next = { ...program, version: expectedVersion + 1 };
-  if (!(await insertOnce(programModel(connection), { shop, version: next.version, program: next, updatedAt: now, updatedBy: staffId }))) return { saved: false, reason: 'stale' };
+  if (!(await insertOnce(programModel(connection), { shop, version: next.version, program: next, updatedAt: now, updatedBy: staffId })))
+    return { saved: false, reason: 'stale' };
   cacheOf(connection).set(shop, { program: next, until: Date.now() + CACHE_MS });
   return { saved: true, program: next };
 }

@@ -28,7 +28,10 @@ export type HoldRefusal = HoldRefusalCode | 'insufficient_points' | 'request_key
 /** A hold refused with nothing debited; the HTTP layer turns `code` into a status. */
 export class HoldRefused extends Error {
   override readonly name = 'HoldRefused';
-  constructor(readonly code: HoldRefusal, message: string) {
+  constructor(
+    readonly code: HoldRefusal,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -73,7 +76,17 @@ async function giveBack(ctx: AppContext, hold: PointsHold, reason: string, now: 
   if (!(await isReserved(ctx, hold))) return;
   await applyEntry(
     ctx.connection,
-    { shop: hold.shop, customerId: hold.customerId, key: ledgerKeys.holdReleased(hold.holdId), type: 'hold_release', available: hold.points, pending: 0, reason, source: `hold ${hold.holdId}`, guard: 'none' },
+    {
+      shop: hold.shop,
+      customerId: hold.customerId,
+      key: ledgerKeys.holdReleased(hold.holdId),
+      type: 'hold_release',
+      available: hold.points,
+      pending: 0,
+      reason,
+      source: `hold ${hold.holdId}`,
+      guard: 'none',
+    },
     now,
   );
 }
@@ -83,7 +96,14 @@ async function giveBack(ctx: AppContext, hold: PointsHold, reason: string, now: 
  * come back under their own key, so a run interrupted between the two is completed by the next.
  */
 async function releaseHold(ctx: AppContext, hold: PointsHold, reason: string, now: Date): Promise<HoldOutcome> {
-  const { outcome } = await decideHold(ctx.connection, { shop: hold.shop, holdId: hold.holdId, customerId: hold.customerId, outcome: 'released', reason, decidedAt: now });
+  const { outcome } = await decideHold(ctx.connection, {
+    shop: hold.shop,
+    holdId: hold.holdId,
+    customerId: hold.customerId,
+    outcome: 'released',
+    reason,
+    decidedAt: now,
+  });
   if (outcome.outcome === 'released') await giveBack(ctx, hold, outcome.reason, now);
   await closeHold(ctx.connection, hold, now);
   return outcome;
@@ -92,7 +112,9 @@ async function releaseHold(ctx: AppContext, hold: PointsHold, reason: string, no
 /** The customer's holds the function may honour: open, unexpired, reserved in the ledger and undecided. */
 async function liveHolds(ctx: AppContext, shop: string, customerId: string, now: Date): Promise<PointsHold[]> {
   const open = (await openHoldsOf(ctx.connection, shop, customerId)).filter((hold) => hold.expiresAt > now);
-  const live = await Promise.all(open.map(async (hold) => (await isReserved(ctx, hold)) && !(await findHoldOutcome(ctx.connection, shop, hold.holdId))));
+  const live = await Promise.all(
+    open.map(async (hold) => (await isReserved(ctx, hold)) && !(await findHoldOutcome(ctx.connection, shop, hold.holdId))),
+  );
   return open.filter((_, index) => live[index]);
 }
 
@@ -148,16 +170,38 @@ export async function createHold(ctx: AppContext, request: HoldRequest): Promise
     const terms = holdTerms(program);
     const quote = quoteHold(terms, request, moneyFormatter(program.currency), now);
     if ('refused' in quote) throw new HoldRefused(quote.refused, quote.message);
-    hold = await insertHold(ctx.connection, { shop, customerId, holdId, points: quote.points, amount: quote.amount, currency: quote.currency, rewardId: quote.rewardId, expiresAt: quote.expiresAt, createdAt: now, open: true });
+    hold = await insertHold(ctx.connection, {
+      shop,
+      customerId,
+      holdId,
+      points: quote.points,
+      amount: quote.amount,
+      currency: quote.currency,
+      rewardId: quote.rewardId,
+      expiresAt: quote.expiresAt,
+      createdAt: now,
+      open: true,
+    });
   }
-  if (hold.points !== request.points) throw new HoldRefused('request_key_reused', 'This request key already placed a hold for a different number of points');
+  if (hold.points !== request.points)
+    throw new HoldRefused('request_key_reused', 'This request key already placed a hold for a different number of points');
 
   const decided = await findHoldOutcome(ctx.connection, shop, holdId);
   if (decided?.outcome === 'settled') throw new HoldRefused('hold_settled', 'This hold was already used by an order');
   if (!decided) {
     const placed = await applyEntry(
       ctx.connection,
-      { shop, customerId, key: ledgerKeys.holdPlaced(holdId), type: 'hold', available: -hold.points, pending: 0, reason: `${hold.points} points held for checkout`, source: `hold ${holdId}`, guard: 'require' },
+      {
+        shop,
+        customerId,
+        key: ledgerKeys.holdPlaced(holdId),
+        type: 'hold',
+        available: -hold.points,
+        pending: 0,
+        reason: `${hold.points} points held for checkout`,
+        source: `hold ${holdId}`,
+        guard: 'require',
+      },
       now,
     );
     if (placed.rejected) {
@@ -237,10 +281,22 @@ export async function settleHoldForOrder(ctx: AppContext, request: SettleRequest
   if (!hold) return { settled: false, points: 0, reason: `no hold ${holdId} in this shop` };
   if (hold.customerId !== customerId) return { settled: false, points: 0, reason: `hold ${holdId} belongs to another customer` };
   if (!(await isReserved(ctx, hold))) return { settled: false, points: 0, reason: `hold ${holdId} never reserved points` };
-  const { outcome } = await decideHold(ctx.connection, { shop, holdId, customerId, outcome: 'settled', orderId, reason: `used by order ${orderId}`, decidedAt: now });
+  const { outcome } = await decideHold(ctx.connection, {
+    shop,
+    holdId,
+    customerId,
+    outcome: 'settled',
+    orderId,
+    reason: `used by order ${orderId}`,
+    decidedAt: now,
+  });
   if (outcome.outcome === 'released') {
     await giveBack(ctx, hold, outcome.reason, now);
-    return { settled: false, points: 0, reason: `hold ${holdId} was released (${outcome.reason}) before order ${orderId} was paid; its points were returned` };
+    return {
+      settled: false,
+      points: 0,
+      reason: `hold ${holdId} was released (${outcome.reason}) before order ${orderId} was paid; its points were returned`,
+    };
   }
   if (outcome.orderId !== orderId) return { settled: false, points: 0, reason: `hold ${holdId} was already used by order ${outcome.orderId}` };
   await recordHoldRedemption(ctx.connection, hold, checkoutRewardName(hold.points), orderId, now);
@@ -254,7 +310,10 @@ export async function settleHoldForOrder(ctx: AppContext, request: SettleRequest
  * merchant returns redeemed points (`redemption.returnPointsOnOrderRefund`). The key is the one
  * `returnRewardsOfOrder` uses for the same redemption, so calling both returns the points once.
  */
-export async function returnHeldPointsForOrder(ctx: AppContext, request: { shop: string; orderId: string; now: Date }): Promise<{ returned: number }> {
+export async function returnHeldPointsForOrder(
+  ctx: AppContext,
+  request: { shop: string; orderId: string; now: Date },
+): Promise<{ returned: number }> {
   const program = await loadProgram(ctx.connection, request.shop);
   if (!program?.redemption.returnPointsOnOrderRefund) return { returned: 0 };
   let returned = 0;
@@ -263,7 +322,18 @@ export async function returnHeldPointsForOrder(ctx: AppContext, request: { shop:
     if (!hold) continue;
     const result = await applyEntry(
       ctx.connection,
-      { shop: hold.shop, customerId: hold.customerId, key: ledgerKeys.rewardReturnedOnRefund(hold.holdId), type: 'redeem_refund', available: hold.points, pending: 0, reason: `order ${request.orderId} was refunded`, source: `hold ${hold.holdId}`, orderId: request.orderId, guard: 'none' },
+      {
+        shop: hold.shop,
+        customerId: hold.customerId,
+        key: ledgerKeys.rewardReturnedOnRefund(hold.holdId),
+        type: 'redeem_refund',
+        available: hold.points,
+        pending: 0,
+        reason: `order ${request.orderId} was refunded`,
+        source: `hold ${hold.holdId}`,
+        orderId: request.orderId,
+        guard: 'none',
+      },
       request.now,
     );
     if (result.appliedNow) returned += hold.points;
@@ -279,6 +349,8 @@ export function holdView(hold: PointsHold) {
 /** Points this customer's holds paid on an order (the thank-you page shows them). */
 export async function pointsSpentOnOrder(ctx: AppContext, shop: string, orderId: string, customerId: string): Promise<number> {
   const settled = await holdsSettledBy(ctx.connection, shop, orderId);
-  const holds = await Promise.all(settled.filter((outcome) => outcome.customerId === customerId).map((outcome) => findHold(ctx.connection, shop, outcome.holdId)));
+  const holds = await Promise.all(
+    settled.filter((outcome) => outcome.customerId === customerId).map((outcome) => findHold(ctx.connection, shop, outcome.holdId)),
+  );
   return holds.reduce((sum, hold) => sum + (hold?.points ?? 0), 0);
 }

@@ -32,11 +32,29 @@ export function holdTerms(program: Program): HoldTerms | null {
   const enabled = program.rewards.filter((reward) => reward.enabled);
   const forMoney = enabled.find((reward) => reward.type === 'points_for_money');
   if (forMoney?.type === 'points_for_money') {
-    return { rewardId: forMoney.id, rewardName: forMoney.name, stepPoints: forMoney.pointsCost, stepAmount: forMoney.stepAmount, minSteps: forMoney.minSteps, maxSteps: forMoney.maxSteps, minimumOrderAmount: forMoney.minimumOrderAmount, currency: program.currency };
+    return {
+      rewardId: forMoney.id,
+      rewardName: forMoney.name,
+      stepPoints: forMoney.pointsCost,
+      stepAmount: forMoney.stepAmount,
+      minSteps: forMoney.minSteps,
+      maxSteps: forMoney.maxSteps,
+      minimumOrderAmount: forMoney.minimumOrderAmount,
+      currency: program.currency,
+    };
   }
   const amountOff = enabled.find((reward) => reward.type === 'amount_off');
   if (amountOff?.type === 'amount_off') {
-    return { rewardId: amountOff.id, rewardName: amountOff.name, stepPoints: amountOff.pointsCost, stepAmount: amountOff.amountOff, minSteps: 1, maxSteps: MAX_STEPS_FOR_AMOUNT_OFF, minimumOrderAmount: amountOff.minimumOrderAmount, currency: program.currency };
+    return {
+      rewardId: amountOff.id,
+      rewardName: amountOff.name,
+      stepPoints: amountOff.pointsCost,
+      stepAmount: amountOff.amountOff,
+      minSteps: 1,
+      maxSteps: MAX_STEPS_FOR_AMOUNT_OFF,
+      minimumOrderAmount: amountOff.minimumOrderAmount,
+      currency: program.currency,
+    };
   }
   return null;
 }
@@ -58,11 +76,19 @@ export type HoldRefusal = { refused: HoldRefusalCode; message: string };
  * cart's subtotal (minor units) it also refuses a cart below the reward's minimum, and a hold
  * worth more than the cart, whose surplus the discount would not give back.
  */
-export function quoteHold(terms: HoldTerms | null, request: { points: number; cartSubtotal?: number }, formatMoney: (amount: number) => string, now: Date): HoldQuote | HoldRefusal {
+export function quoteHold(
+  terms: HoldTerms | null,
+  request: { points: number; cartSubtotal?: number },
+  formatMoney: (amount: number) => string,
+  now: Date,
+): HoldQuote | HoldRefusal {
   if (!terms) return { refused: 'not_offered', message: 'Points cannot be used at checkout in this shop' };
   const steps = request.points / terms.stepPoints;
   if (!Number.isInteger(steps) || steps < terms.minSteps || steps > terms.maxSteps) {
-    return { refused: 'invalid_points', message: `Use ${terms.minSteps * terms.stepPoints} to ${terms.maxSteps * terms.stepPoints} points, in steps of ${terms.stepPoints}` };
+    return {
+      refused: 'invalid_points',
+      message: `Use ${terms.minSteps * terms.stepPoints} to ${terms.maxSteps * terms.stepPoints} points, in steps of ${terms.stepPoints}`,
+    };
   }
   const amount = steps * terms.stepAmount;
   if (request.cartSubtotal !== undefined) {
@@ -70,7 +96,10 @@ export function quoteHold(terms: HoldTerms | null, request: { points: number; ca
       return { refused: 'cart_below_minimum', message: `Points can be used on orders of ${formatMoney(terms.minimumOrderAmount)} or more` };
     }
     if (amount > request.cartSubtotal) {
-      return { refused: 'exceeds_cart', message: `${request.points} points are worth ${formatMoney(amount)}, more than your cart's ${formatMoney(request.cartSubtotal)}` };
+      return {
+        refused: 'exceeds_cart',
+        message: `${request.points} points are worth ${formatMoney(amount)}, more than your cart's ${formatMoney(request.cartSubtotal)}`,
+      };
     }
   }
   return { rewardId: terms.rewardId, points: request.points, amount, currency: terms.currency, expiresAt: new Date(now.getTime() + HOLD_TTL_MS) };
@@ -92,7 +121,13 @@ export interface PublishedHold {
 export function holdsMetafieldValue(holds: PublishedHold[]): string {
   const listed = [...holds]
     .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || a.holdId.localeCompare(b.holdId))
-    .map((hold) => ({ id: hold.holdId, points: hold.points, amount: formatAmount({ amount: hold.amount, currency: hold.currency }), currencyCode: hold.currency, expiresAt: hold.expiresAt.toISOString() }));
+    .map((hold) => ({
+      id: hold.holdId,
+      points: hold.points,
+      amount: formatAmount({ amount: hold.amount, currency: hold.currency }),
+      currencyCode: hold.currency,
+      expiresAt: hold.expiresAt.toISOString(),
+    }));
   return JSON.stringify({ holds: listed });
 }
 

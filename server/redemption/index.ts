@@ -3,5 +3,18 @@ export { fieldErrors, redeemAndRespond, redemptionBody } from './routes.js';
 export * from './service.js';
 export { customerRedemptions, findRedemption, redemptionModel, redemptionOutcomeModel, type Redemption, type RedemptionStatus } from './store.js';
 export { HOLD_ATTRIBUTE, HOLD_TTL_MS, holdIdFromNoteAttributes, type HoldTerms } from './holds.js';
-export { cancelHold, checkoutTerms, createHold, customerLiveHolds, HoldRefused, holdView, pointsSpentOnOrder, publishCustomerHolds, releaseExpiredHolds, returnHeldPointsForOrder, settleHoldForOrder, type HoldRefusal } from './hold-service.js';
+export {
+  cancelHold,
+  checkoutTerms,
+  createHold,
+  customerLiveHolds,
+  HoldRefused,
+  holdView,
+  pointsSpentOnOrder,
+  publishCustomerHolds,
+  releaseExpiredHolds,
+  returnHeldPointsForOrder,
+  settleHoldForOrder,
+  type HoldRefusal,
+} from './hold-service.js';
 export { holdModel, holdOutcomeModel, type PointsHold } from './store.js';

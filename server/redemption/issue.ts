@@ -48,7 +48,9 @@ function codeBasics(issue: RewardIssue): Record<string, unknown> {
 /** The order minimum of basic and free-shipping codes (a Buy X get Y input has no such field). */
 function minimumRequirement(issue: RewardIssue): Record<string, unknown> {
   const minimum = issue.reward.minimumOrderAmount;
-  return minimum > 0 ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: formatAmount({ amount: minimum, currency: issue.currency }) } } } : {};
+  return minimum > 0
+    ? { minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: formatAmount({ amount: minimum, currency: issue.currency }) } } }
+    : {};
 }
 
 /**
@@ -69,7 +71,10 @@ function freeItem(issue: RewardIssue, variantId: string): Record<string, unknown
 function customerGets(issue: RewardIssue, value: Extract<RewardValue, { kind: 'amount_off' | 'percentage_off' }>): Record<string, unknown> {
   switch (value.kind) {
     case 'amount_off':
-      return { value: { discountAmount: { amount: formatAmount({ amount: value.amount, currency: issue.currency }), appliesOnEachItem: false } }, items: { all: true } };
+      return {
+        value: { discountAmount: { amount: formatAmount({ amount: value.amount, currency: issue.currency }), appliesOnEachItem: false } },
+        items: { all: true },
+      };
     case 'percentage_off':
       return { value: { percentage: value.percentage / 100 }, items: { all: true } };
   }
@@ -85,20 +90,32 @@ export async function issueReward(admin: AdminGraphql, issue: RewardIssue): Prom
   if (value.kind === 'store_credit') {
     const data = await admin<StoreCreditAccountCreditData>(issue.shop, STORE_CREDIT_ACCOUNT_CREDIT, {
       id: `gid://shopify/Customer/${issue.customerId}`,
-      creditInput: { creditAmount: { amount: formatAmount({ amount: value.amount, currency: issue.currency }), currencyCode: issue.currency }, expiresAt: issue.endsAt.toISOString(), notify: true },
+      creditInput: {
+        creditAmount: { amount: formatAmount({ amount: value.amount, currency: issue.currency }), currencyCode: issue.currency },
+        expiresAt: issue.endsAt.toISOString(),
+        notify: true,
+      },
     });
     const { userErrors } = data.storeCreditAccountCredit;
     return userErrors.length > 0 ? { issued: false, userErrors } : { issued: true };
   }
   if (value.kind === 'free_shipping') {
-    const data = await admin<DiscountCodeFreeShippingCreateData>(issue.shop, DISCOUNT_CODE_FREE_SHIPPING_CREATE, { freeShippingCodeDiscount: { ...codeBasics(issue), ...minimumRequirement(issue) } });
+    const data = await admin<DiscountCodeFreeShippingCreateData>(issue.shop, DISCOUNT_CODE_FREE_SHIPPING_CREATE, {
+      freeShippingCodeDiscount: { ...codeBasics(issue), ...minimumRequirement(issue) },
+    });
     const result = data.discountCodeFreeShippingCreate;
-    return result.userErrors.length > 0 ? { issued: false, userErrors: result.userErrors } : { issued: true, discountId: result.codeDiscountNode?.id };
+    return result.userErrors.length > 0
+      ? { issued: false, userErrors: result.userErrors }
+      : { issued: true, discountId: result.codeDiscountNode?.id };
   }
   if (value.kind === 'free_product') {
-    const data = await admin<DiscountCodeBxgyCreateData>(issue.shop, DISCOUNT_CODE_BXGY_CREATE, { bxgyCodeDiscount: freeItem(issue, value.variantId) });
+    const data = await admin<DiscountCodeBxgyCreateData>(issue.shop, DISCOUNT_CODE_BXGY_CREATE, {
+      bxgyCodeDiscount: freeItem(issue, value.variantId),
+    });
     const result = data.discountCodeBxgyCreate;
-    return result.userErrors.length > 0 ? { issued: false, userErrors: result.userErrors } : { issued: true, discountId: result.codeDiscountNode?.id };
+    return result.userErrors.length > 0
+      ? { issued: false, userErrors: result.userErrors }
+      : { issued: true, discountId: result.codeDiscountNode?.id };
   }
   const data = await admin<DiscountCodeBasicCreateData>(issue.shop, DISCOUNT_CODE_BASIC_CREATE, {
     basicCodeDiscount: { ...codeBasics(issue), ...minimumRequirement(issue), customerGets: customerGets(issue, value) },

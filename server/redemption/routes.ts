@@ -5,13 +5,27 @@ import { RedemptionRefused, redeem, redemptionView, type RedeemRequest, type Ref
 
 /** The body every redemption surface accepts (storefront, checkout, admin). */
 export const redemptionBody = z.object({
-  rewardId: z.string().trim().min(1, 'is required').max(64).regex(/^[\w-]+$/, 'is not a reward id'),
+  rewardId: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(64)
+    .regex(/^[\w-]+$/, 'is not a reward id'),
   steps: z.number().int('must be a whole number').min(1).max(1000).optional(),
-  requestKey: z.string().regex(/^[\w-]{8,64}$/, 'must be 8-64 letters, digits, - or _').optional(),
+  requestKey: z
+    .string()
+    .regex(/^[\w-]{8,64}$/, 'must be 8-64 letters, digits, - or _')
+    .optional(),
 });
 
 /** Unknown → 404; not possible as asked → 422; not enough points → 409. */
-const REFUSAL_STATUS: Record<RefusalCode, 404 | 409 | 422> = { unknown_reward: 404, reward_disabled: 422, program_disabled: 422, invalid_steps: 422, insufficient_points: 409 };
+const REFUSAL_STATUS: Record<RefusalCode, 404 | 409 | 422> = {
+  unknown_reward: 404,
+  reward_disabled: 422,
+  program_disabled: 422,
+  invalid_steps: 422,
+  insufficient_points: 409,
+};
 
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   return Object.fromEntries(error.issues.map((issue) => [issue.path.join('.') || '(body)', issue.message]));
@@ -21,7 +35,12 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
  * Redeems and answers: 201 with the code (also when the same request key is sent again);
  * 404/409/422 when refused with nothing debited; 502 when Shopify failed and the points came back.
  */
-export async function redeemAndRespond(ctx: AppContext, res: Response, body: unknown, request: Omit<RedeemRequest, 'rewardId' | 'steps' | 'requestKey'>): Promise<void> {
+export async function redeemAndRespond(
+  ctx: AppContext,
+  res: Response,
+  body: unknown,
+  request: Omit<RedeemRequest, 'rewardId' | 'steps' | 'requestKey'>,
+): Promise<void> {
   const parsed = redemptionBody.safeParse(body);
   if (!parsed.success) {
     res.status(422).json({ error: 'invalid_redemption', message: 'The redemption request is invalid', errors: fieldErrors(parsed.error) });

@@ -34,7 +34,10 @@ export type RefusalCode = QuoteRefusal['refused'] | 'insufficient_points';
 /** A redemption refused before anything was debited; surfaces turn `code` into their answer. */
 export class RedemptionRefused extends Error {
   override readonly name = 'RedemptionRefused';
-  constructor(readonly code: RefusalCode, message: string) {
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -66,13 +69,18 @@ async function waitUntilSettled(ctx: AppContext, doc: Redemption): Promise<Redem
 }
 
 /** Asks Shopify, retrying refusals with backoff; "code taken" means an earlier attempt of ours got through. */
-async function issueWithRetries(ctx: AppContext, doc: Redemption, request: Parameters<typeof issueReward>[1]): Promise<{ outcome: IssueOutcome | null; failure: string; attempts: number }> {
+async function issueWithRetries(
+  ctx: AppContext,
+  doc: Redemption,
+  request: Parameters<typeof issueReward>[1],
+): Promise<{ outcome: IssueOutcome | null; failure: string; attempts: number }> {
   let failure = '';
   for (let attempt = 1; attempt <= ISSUE_ATTEMPTS; attempt++) {
     try {
       const outcome = await issueReward(adminClientFor(ctx), request);
       if (outcome.issued) return { outcome, failure: '', attempts: attempt };
-      if (doc.code && outcome.userErrors.some((error) => error.code === 'TAKEN')) return { outcome: { issued: true }, failure: '', attempts: attempt };
+      if (doc.code && outcome.userErrors.some((error) => error.code === 'TAKEN'))
+        return { outcome: { issued: true }, failure: '', attempts: attempt };
       failure = `Shopify refused: ${outcome.userErrors.map((error) => `${error.code ?? 'ERROR'} ${error.message}`).join('; ')}`;
     } catch (error) {
       if (!(error instanceof ShopifyApiError)) throw error;
@@ -132,7 +140,18 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
 
   const debit = await applyEntry(
     ctx.connection,
-    { shop: request.shop, customerId: request.customerId, key: ledgerKeys.rewardRedeemed(redemptionId), type: 'redeem', available: -quote.pointsCost, pending: 0, reason: `redeemed ${quote.reward.name}`, source: request.source, staffId: request.staffId, guard: 'require' },
+    {
+      shop: request.shop,
+      customerId: request.customerId,
+      key: ledgerKeys.rewardRedeemed(redemptionId),
+      type: 'redeem',
+      available: -quote.pointsCost,
+      pending: 0,
+      reason: `redeemed ${quote.reward.name}`,
+      source: request.source,
+      staffId: request.staffId,
+      guard: 'require',
+    },
     now,
   );
   if (debit.rejected) {
@@ -152,11 +171,22 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
     endsAt: doc.expiresAt,
   });
   if (issued.outcome?.issued) {
-    const settled = { status: 'issued' as const, attempts: issued.attempts, settledAt: ctx.clock(), ...(issued.outcome.discountId ? { discountId: issued.outcome.discountId } : {}) };
+    const settled = {
+      status: 'issued' as const,
+      attempts: issued.attempts,
+      settledAt: ctx.clock(),
+      ...(issued.outcome.discountId ? { discountId: issued.outcome.discountId } : {}),
+    };
     await settleRedemption(ctx.connection, doc, settled);
     return { redemption: { ...doc, ...settled }, balance: debit.entry?.balance ?? 0, replayed: false };
   }
-  const refund = await returnPoints(ctx, doc, ledgerKeys.rewardNotIssued(redemptionId), `points returned: Shopify could not issue ${quote.reward.name}`, ctx.clock());
+  const refund = await returnPoints(
+    ctx,
+    doc,
+    ledgerKeys.rewardNotIssued(redemptionId),
+    `points returned: Shopify could not issue ${quote.reward.name}`,
+    ctx.clock(),
+  );
   const settled = { status: 'refunded' as const, attempts: issued.attempts, failure: issued.failure, settledAt: ctx.clock() };
   await settleRedemption(ctx.connection, doc, settled);
   return { redemption: { ...doc, ...settled }, balance: refund.entry?.balance ?? 0, replayed: false };
@@ -184,7 +214,17 @@ export function redemptionView(redemption: Redemption) {
 function returnPoints(ctx: AppContext, redemption: Redemption, key: string, reason: string, now: Date): Promise<ApplyResult> {
   return applyEntry(
     ctx.connection,
-    { shop: redemption.shop, customerId: redemption.customerId, key, type: 'redeem_refund', available: redemption.pointsSpent, pending: 0, reason, source: `reward ${redemption.redemptionId}`, guard: 'none' },
+    {
+      shop: redemption.shop,
+      customerId: redemption.customerId,
+      key,
+      type: 'redeem_refund',
+      available: redemption.pointsSpent,
+      pending: 0,
+      reason,
+      source: `reward ${redemption.redemptionId}`,
+      guard: 'none',
+    },
     now,
   );
 }
@@ -206,7 +246,18 @@ export async function markCodesUsed(ctx: AppContext, shop: string, orderId: stri
     if (outcome.outcome === 'expired' && (await loadProgram(ctx.connection, shop))?.redemption.returnPointsForExpiredCodes) {
       await applyEntry(
         ctx.connection,
-        { shop, customerId: redemption.customerId, key: ledgerKeys.rewardUsedAfterExpiry(redemption.redemptionId), type: 'redeem', available: -redemption.pointsSpent, pending: 0, reason: `${redemption.code} was used by order ${orderId} after it expired`, source: `order ${orderId}`, orderId, guard: 'none' },
+        {
+          shop,
+          customerId: redemption.customerId,
+          key: ledgerKeys.rewardUsedAfterExpiry(redemption.redemptionId),
+          type: 'redeem',
+          available: -redemption.pointsSpent,
+          pending: 0,
+          reason: `${redemption.code} was used by order ${orderId} after it expired`,
+          source: `order ${orderId}`,
+          orderId,
+          guard: 'none',
+        },
         now,
       );
     }
@@ -222,7 +273,11 @@ export async function returnRewardsOfOrder(ctx: AppContext, program: Program, sh
   if (!program.redemption.returnPointsOnOrderRefund) return 0;
   let returned = 0;
   for (const redemption of await redemptionModel(ctx.connection).find({ shop, orderId, status: 'used' }).lean()) {
-    if ((await returnPoints(ctx, redemption, ledgerKeys.rewardReturnedOnRefund(redemption.redemptionId), `order ${orderId} was refunded`, now)).appliedNow) returned += redemption.pointsSpent;
+    if (
+      (await returnPoints(ctx, redemption, ledgerKeys.rewardReturnedOnRefund(redemption.redemptionId), `order ${orderId} was refunded`, now))
+        .appliedNow
+    )
+      returned += redemption.pointsSpent;
   }
   return returned;
 }
@@ -237,7 +292,9 @@ export async function expireUnusedCodes(ctx: AppContext, shop: string, now: Date
   if (!program) return 0;
   let expired = 0;
   const recent = new Date(now.getTime() - 7 * 86_400_000);
-  for (const redemption of await redemptionModel(ctx.connection).find({ shop, status: { $in: ['issued', 'expired'] }, code: { $exists: true }, expiresAt: { $lte: now, $gte: recent } }).lean()) {
+  for (const redemption of await redemptionModel(ctx.connection)
+    .find({ shop, status: { $in: ['issued', 'expired'] }, code: { $exists: true }, expiresAt: { $lte: now, $gte: recent } })
+    .lean()) {
     const outcome = await decideOutcome(ctx.connection, redemption, 'expired', null, now);
     if (outcome.outcome !== 'expired') continue;
     if (redemption.status === 'issued') {

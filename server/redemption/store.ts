@@ -82,7 +82,11 @@ export async function customerRedemptions(connection: Connection, shop: string, 
  * it (the request that created the redemption, or the winner of its outcome below), so a plain
  * update is enough.
  */
-export async function settleRedemption(connection: Connection, doc: Redemption, to: Partial<Redemption> & { status: RedemptionStatus }): Promise<void> {
+export async function settleRedemption(
+  connection: Connection,
+  doc: Redemption,
+  to: Partial<Redemption> & { status: RedemptionStatus },
+): Promise<void> {
   await redemptionModel(connection).updateOne({ _id: doc._id }, { $set: to });
 }
 
@@ -115,7 +119,13 @@ export function redemptionOutcomeModel(connection: Connection): Model<Redemption
 }
 
 /** Decides the code's outcome if it is still open; returns the outcome that stands (this one or an earlier). */
-export async function decideOutcome(connection: Connection, doc: Redemption, outcome: RedemptionOutcome['outcome'], orderId: string | null, now: Date): Promise<RedemptionOutcome> {
+export async function decideOutcome(
+  connection: Connection,
+  doc: Redemption,
+  outcome: RedemptionOutcome['outcome'],
+  orderId: string | null,
+  now: Date,
+): Promise<RedemptionOutcome> {
   const candidate: RedemptionOutcome = { _id: doc._id, shop: doc.shop, outcome, orderId, decidedAt: now };
   if (await insertOnce(redemptionOutcomeModel(connection), candidate)) return candidate;
   const standing = await redemptionOutcomeModel(connection).findById(doc._id).lean();
@@ -195,12 +205,16 @@ export async function openHoldsOf(connection: Connection, shop: string, customer
 }
 
 export async function expiredOpenHolds(connection: Connection, shop: string, now: Date): Promise<PointsHold[]> {
-  return holdModel(connection).find({ shop, open: true, expiresAt: { $lte: now } }).lean();
+  return holdModel(connection)
+    .find({ shop, open: true, expiresAt: { $lte: now } })
+    .lean();
 }
 
 /** Customers with a hold still open or closed since `since`: the ones whose metafield the job republishes. */
 export async function customersWithRecentHolds(connection: Connection, shop: string, since: Date): Promise<string[]> {
-  const holds = await holdModel(connection).find({ shop, $or: [{ open: true }, { closedAt: { $gte: since } }] }, { customerId: 1 }).lean();
+  const holds = await holdModel(connection)
+    .find({ shop, $or: [{ open: true }, { closedAt: { $gte: since } }] }, { customerId: 1 })
+    .lean();
   return [...new Set(holds.map((hold) => hold.customerId))];
 }
 

@@ -1,6 +1,14 @@
 export { referralJobs } from './jobs.js';
 export { referralAdminRouter, referralProxyRouter } from './routes.js';
 export { REFERRAL_ATTRIBUTE, referralCodeOf, samePerson, type ReferralState } from './rules.js';
-export { listReferrals, referralLinkFor, referralOrderPaid, referralOrderReversed, settleDueReferrals, settleReferral, type PaidOrder } from './service.js';
+export {
+  listReferrals,
+  referralLinkFor,
+  referralOrderPaid,
+  referralOrderReversed,
+  settleDueReferrals,
+  settleReferral,
+  type PaidOrder,
+} from './service.js';
 export { REFERRAL_DISCOUNT_CREATE, referralDiscountInput } from './shopify.js';
 export { referralModels } from './store.js';

@@ -14,7 +14,8 @@ export function referralProxyRouter(ctx: AppContext): Router {
     if (customerId === null) return void res.status(401).json({ error: 'login_required', message: 'Sign in to get your referral link' });
     const program = await loadProgram(ctx.connection, shop);
     if (!program) return void res.status(404).json({ error: 'not_installed', message: 'Tally is not installed on this shop' });
-    if (!engagementSettingsOf(program).referrals.enabled) return void res.status(404).json({ error: 'referrals_off', message: 'This shop has no referral program' });
+    if (!engagementSettingsOf(program).referrals.enabled)
+      return void res.status(404).json({ error: 'referrals_off', message: 'This shop has no referral program' });
     res.json(await referralLinkFor(ctx, program, shop, customerId, ctx.clock()));
   });
   return router;

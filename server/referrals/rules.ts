@@ -3,7 +3,10 @@
 export const REFERRAL_ATTRIBUTE = 'tally_referral';
 
 /** The referral code an order carries: the cart attribute the referral link set, else a discount code that is a referral code. */
-export function referralCodeOf(order: { noteAttributes: Array<{ name: string; value?: string | null }>; discountCodes: string[] }, isReferralCode: (code: string) => boolean): { code: string; via: 'attribute' | 'discount' } | null {
+export function referralCodeOf(
+  order: { noteAttributes: Array<{ name: string; value?: string | null }>; discountCodes: string[] },
+  isReferralCode: (code: string) => boolean,
+): { code: string; via: 'attribute' | 'discount' } | null {
   const attribute = order.noteAttributes.find((entry) => entry.name === REFERRAL_ATTRIBUTE)?.value?.trim();
   if (attribute) return { code: attribute.toUpperCase(), via: 'attribute' };
   const discount = order.discountCodes.map((code) => code.trim().toUpperCase()).find(isReferralCode);

@@ -37,9 +37,21 @@ async function ensureFriendDiscount(ctx: AppContext, program: Program, code: Ref
   const existing = await findEffect(effects, code.shop, code.code);
   if (existing) return existing.state === 'done';
   const { friendDiscount } = engagementSettingsOf(program).referrals;
-  const claim = await claimEffect(effects, { shop: code.shop, key: code.code, intent: { kind: friendDiscount.kind, value: friendDiscount.value }, now });
+  const claim = await claimEffect(effects, {
+    shop: code.shop,
+    key: code.code,
+    intent: { kind: friendDiscount.kind, value: friendDiscount.value },
+    now,
+  });
   if (!claim) return false;
-  const created = await createReferralDiscount(adminClientFor(ctx), { shop: code.shop, code: code.code, kind: friendDiscount.kind, value: friendDiscount.value, currency: program.currency, startsAt: now }).catch((error: unknown) => {
+  const created = await createReferralDiscount(adminClientFor(ctx), {
+    shop: code.shop,
+    code: code.code,
+    kind: friendDiscount.kind,
+    value: friendDiscount.value,
+    currency: program.currency,
+    startsAt: now,
+  }).catch((error: unknown) => {
     ctx.logger.warn({ err: error, shop: code.shop }, 'referral discount not created');
     return null;
   });
@@ -78,17 +90,27 @@ async function hadEarlierOrder(ctx: AppContext, conversion: Conversion): Promise
     customerEntriesOfTypes(ctx.connection, conversion.shop, conversion.friendId, ['earn']),
     milestonesOf(ctx.connection, conversion.shop, conversion.friendId, 'order'),
   ]);
-  return earned.some((entry) => entry.orderId !== conversion.orderId && entry.createdAt < conversion.paidAt) || orders.some((order) => order.ref !== conversion.orderId && order.at < conversion.paidAt);
+  return (
+    earned.some((entry) => entry.orderId !== conversion.orderId && entry.createdAt < conversion.paidAt) ||
+    orders.some((order) => order.ref !== conversion.orderId && order.at < conversion.paidAt)
+  );
 }
 
 async function refuse(ctx: AppContext, conversion: Conversion, reason: RefusalReason, now: Date): Promise<ReferralState> {
-  await insertOnce(outcomeModel(ctx.connection), { shop: conversion.shop, friendId: conversion.friendId, verdict: 'refused', reason, decidedAt: now });
+  await insertOnce(outcomeModel(ctx.connection), {
+    shop: conversion.shop,
+    friendId: conversion.friendId,
+    verdict: 'refused',
+    reason,
+    decidedAt: now,
+  });
   return currentState(ctx, conversion.shop, conversion.friendId);
 }
 
 async function currentState(ctx: AppContext, shop: string, friendId: string): Promise<ReferralState> {
   const outcome = await outcomeModel(ctx.connection).findOne({ shop, friendId }).lean();
-  const reversed = outcome?.verdict === 'credited' ? (await entryForKey(ctx.connection, shop, ledgerKeys.referralReversed(friendId))) !== null : false;
+  const reversed =
+    outcome?.verdict === 'credited' ? (await entryForKey(ctx.connection, shop, ledgerKeys.referralReversed(friendId))) !== null : false;
   return referralState(outcome, reversed);
 }
 
@@ -99,23 +121,50 @@ async function currentState(ctx: AppContext, shop: string, friendId: string): Pr
  */
 export async function settleReferral(ctx: AppContext, program: Program, conversion: Conversion, now: Date): Promise<ReferralState> {
   if (now < conversion.creditAfter) return 'pending';
-  if (await outcomeModel(ctx.connection).exists({ shop: conversion.shop, friendId: conversion.friendId })) return currentState(ctx, conversion.shop, conversion.friendId);
+  if (await outcomeModel(ctx.connection).exists({ shop: conversion.shop, friendId: conversion.friendId }))
+    return currentState(ctx, conversion.shop, conversion.friendId);
   const settings = engagementSettingsOf(program).referrals;
   if (!settings.enabled) return refuse(ctx, conversion, 'referrals_off', now);
   if (await hadEarlierOrder(ctx, conversion)) return refuse(ctx, conversion, 'earlier_order', now);
-  const [referrer, friend] = await Promise.all([identityOf(ctx, conversion.shop, conversion.referrerId), identityOf(ctx, conversion.shop, conversion.friendId)]);
+  const [referrer, friend] = await Promise.all([
+    identityOf(ctx, conversion.shop, conversion.referrerId),
+    identityOf(ctx, conversion.shop, conversion.friendId),
+  ]);
   if (!friend && now.getTime() < conversion.paidAt.getTime() + PROFILE_WAIT_MS) return 'pending';
   const same = referrer && friend ? samePerson(referrer, friend) : null;
   if (same) return refuse(ctx, conversion, same, now);
-  if (settings.monthlyCap !== null && !(await takeCapSlot(ctx.connection, { shop: conversion.shop, referrerId: conversion.referrerId, month: monthOf(now), friendId: conversion.friendId }, settings.monthlyCap))) {
+  if (
+    settings.monthlyCap !== null &&
+    !(await takeCapSlot(
+      ctx.connection,
+      { shop: conversion.shop, referrerId: conversion.referrerId, month: monthOf(now), friendId: conversion.friendId },
+      settings.monthlyCap,
+    ))
+  ) {
     return refuse(ctx, conversion, 'monthly_cap', now);
   }
   await applyEntry(
     ctx.connection,
-    { shop: conversion.shop, customerId: conversion.referrerId, key: ledgerKeys.referralCredited(conversion.friendId), type: 'bonus', available: settings.referrerPoints, pending: 0, reason: 'a friend you referred placed their first order', source: 'referral', guard: 'none' },
+    {
+      shop: conversion.shop,
+      customerId: conversion.referrerId,
+      key: ledgerKeys.referralCredited(conversion.friendId),
+      type: 'bonus',
+      available: settings.referrerPoints,
+      pending: 0,
+      reason: 'a friend you referred placed their first order',
+      source: 'referral',
+      guard: 'none',
+    },
     now,
   );
-  await insertOnce(outcomeModel(ctx.connection), { shop: conversion.shop, friendId: conversion.friendId, verdict: 'credited', reason: null, decidedAt: now });
+  await insertOnce(outcomeModel(ctx.connection), {
+    shop: conversion.shop,
+    friendId: conversion.friendId,
+    verdict: 'credited',
+    reason: null,
+    decidedAt: now,
+  });
   await recordReferralMilestone(ctx, program, { shop: conversion.shop, referrerId: conversion.referrerId, friendId: conversion.friendId }, now);
   return currentState(ctx, conversion.shop, conversion.friendId);
 }
@@ -134,9 +183,18 @@ export interface PaidOrder {
  * the friend's conversion, once per friend; decided now, or by the hourly job after the pending window.
  */
 export async function referralOrderPaid(ctx: AppContext, program: Program, order: PaidOrder, now: Date): Promise<ReferralState | null> {
-  const candidates = [...order.noteAttributes.map((entry) => entry.value?.trim().toUpperCase() ?? ''), ...order.discountCodes.map((code) => code.trim().toUpperCase())].filter((code) => code.startsWith('REF-'));
+  const candidates = [
+    ...order.noteAttributes.map((entry) => entry.value?.trim().toUpperCase() ?? ''),
+    ...order.discountCodes.map((code) => code.trim().toUpperCase()),
+  ].filter((code) => code.startsWith('REF-'));
   if (candidates.length === 0) return null;
-  const known = new Set((await referralCodeModel(ctx.connection).find({ shop: order.shop, code: { $in: candidates } }, { code: 1 }).lean()).map((code) => code.code));
+  const known = new Set(
+    (
+      await referralCodeModel(ctx.connection)
+        .find({ shop: order.shop, code: { $in: candidates } }, { code: 1 })
+        .lean()
+    ).map((code) => code.code),
+  );
   const found = referralCodeOf(order, (code) => known.has(code));
   if (!found || !known.has(found.code)) return null;
   const referrer = await referralCodeModel(ctx.connection).findOne({ shop: order.shop, code: found.code }).lean<ReferralCode>();
@@ -164,7 +222,12 @@ export async function referralOrderPaid(ctx: AppContext, program: Program, order
  * A friend's order refunded in full or cancelled: an undecided referral is refused, a credited one
  * reversed once (under the program's negative-balance policy).
  */
-export async function referralOrderReversed(ctx: AppContext, program: Program, order: { shop: string; orderId: string }, now: Date): Promise<ReferralState | null> {
+export async function referralOrderReversed(
+  ctx: AppContext,
+  program: Program,
+  order: { shop: string; orderId: string },
+  now: Date,
+): Promise<ReferralState | null> {
   const conversion = await conversionModel(ctx.connection).findOne({ shop: order.shop, orderId: order.orderId }).lean<Conversion>();
   if (!conversion) return null;
   const outcome = await outcomeModel(ctx.connection).findOne({ shop: order.shop, friendId: conversion.friendId }).lean();
@@ -174,7 +237,17 @@ export async function referralOrderReversed(ctx: AppContext, program: Program, o
     if (credit) {
       await applyEntry(
         ctx.connection,
-        { shop: order.shop, customerId: conversion.referrerId, key: ledgerKeys.referralReversed(conversion.friendId), type: 'reverse', available: -credit.available, pending: 0, reason: "the referred friend's order was refunded", source: 'referral', guard: program.negativeBalance === 'allow' ? 'none' : 'clamp' },
+        {
+          shop: order.shop,
+          customerId: conversion.referrerId,
+          key: ledgerKeys.referralReversed(conversion.friendId),
+          type: 'reverse',
+          available: -credit.available,
+          pending: 0,
+          reason: "the referred friend's order was refunded",
+          source: 'referral',
+          guard: program.negativeBalance === 'allow' ? 'none' : 'clamp',
+        },
         now,
       );
     }
@@ -186,9 +259,17 @@ const LOOKBACK_MS = 120 * DAY_MS;
 
 /** The hourly pass: conversions past their pending window and not yet decided. */
 export async function settleDueReferrals(ctx: AppContext, program: Program, shop: string, now: Date): Promise<number> {
-  const due = await conversionModel(ctx.connection).find({ shop, creditAfter: { $lte: now, $gte: new Date(now.getTime() - LOOKBACK_MS) } }).lean<Conversion[]>();
+  const due = await conversionModel(ctx.connection)
+    .find({ shop, creditAfter: { $lte: now, $gte: new Date(now.getTime() - LOOKBACK_MS) } })
+    .lean<Conversion[]>();
   if (due.length === 0) return 0;
-  const decided = new Set((await outcomeModel(ctx.connection).find({ shop, friendId: { $in: due.map((conversion) => conversion.friendId) } }, { friendId: 1 }).lean()).map((outcome) => outcome.friendId));
+  const decided = new Set(
+    (
+      await outcomeModel(ctx.connection)
+        .find({ shop, friendId: { $in: due.map((conversion) => conversion.friendId) } }, { friendId: 1 })
+        .lean()
+    ).map((outcome) => outcome.friendId),
+  );
   let settled = 0;
   for (const conversion of due.filter((candidate) => !decided.has(candidate.friendId))) {
     if ((await settleReferral(ctx, program, conversion, now)) !== 'pending') settled++;
@@ -213,7 +294,9 @@ export async function listReferrals(ctx: AppContext, shop: string, limit: number
   const conversions = await conversionModel(ctx.connection).find({ shop }).sort({ paidAt: -1 }).limit(limit).lean<Conversion[]>();
   const friends = conversions.map((conversion) => conversion.friendId);
   const [outcomes, reversals] = await Promise.all([
-    outcomeModel(ctx.connection).find({ shop, friendId: { $in: friends } }).lean(),
+    outcomeModel(ctx.connection)
+      .find({ shop, friendId: { $in: friends } })
+      .lean(),
     Promise.all(friends.map((friend) => entryForKey(ctx.connection, shop, ledgerKeys.referralReversed(friend)))),
   ]);
   return conversions.map((conversion, index) => {

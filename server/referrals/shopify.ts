@@ -28,7 +28,10 @@ export interface FriendDiscount {
 }
 
 export function referralDiscountInput(discount: FriendDiscount): Record<string, unknown> {
-  const value = discount.kind === 'percentage_off' ? { percentage: discount.value / 100 } : { discountAmount: { amount: formatAmount({ amount: discount.value, currency: discount.currency }), appliesOnEachItem: false } };
+  const value =
+    discount.kind === 'percentage_off'
+      ? { percentage: discount.value / 100 }
+      : { discountAmount: { amount: formatAmount({ amount: discount.value, currency: discount.currency }), appliesOnEachItem: false } };
   return {
     title: `Referral ${discount.code}`,
     code: discount.code,
@@ -40,8 +43,15 @@ export function referralDiscountInput(discount: FriendDiscount): Record<string, 
   };
 }
 
-export async function createReferralDiscount(admin: AdminGraphql, discount: FriendDiscount): Promise<{ created: true; discountId: string | null } | { created: false; userErrors: UserError[] }> {
-  const data = await admin<ReferralDiscountCreateData>(discount.shop, REFERRAL_DISCOUNT_CREATE, { basicCodeDiscount: referralDiscountInput(discount) });
+export async function createReferralDiscount(
+  admin: AdminGraphql,
+  discount: FriendDiscount,
+): Promise<{ created: true; discountId: string | null } | { created: false; userErrors: UserError[] }> {
+  const data = await admin<ReferralDiscountCreateData>(discount.shop, REFERRAL_DISCOUNT_CREATE, {
+    basicCodeDiscount: referralDiscountInput(discount),
+  });
   const result = data.discountCodeBasicCreate;
-  return result.userErrors.length > 0 ? { created: false, userErrors: result.userErrors } : { created: true, discountId: result.codeDiscountNode?.id ?? null };
+  return result.userErrors.length > 0
+    ? { created: false, userErrors: result.userErrors }
+    : { created: true, discountId: result.codeDiscountNode?.id ?? null };
 }

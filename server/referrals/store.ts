@@ -11,7 +11,12 @@ export interface ReferralCode {
   createdAt: Date;
 }
 const codeSchema = new Schema<ReferralCode>(
-  { shop: { type: String, required: true }, customerId: { type: String, required: true }, code: { type: String, required: true }, createdAt: { type: Date, required: true } },
+  {
+    shop: { type: String, required: true },
+    customerId: { type: String, required: true },
+    code: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
   { collection: 'referral_codes', versionKey: false },
 );
 codeSchema.index({ shop: 1, customerId: 1 }, { unique: true });
@@ -19,7 +24,8 @@ codeSchema.index({ shop: 1, code: 1 }, { unique: true });
 export const referralCodeModel = (connection: Connection): Model<ReferralCode> => modelOn(connection, 'ReferralCode', codeSchema);
 
 /** The friend's Shopify discount for a code: recorded before the call, completed after (platform/atomic.ts). */
-export const referralDiscountModel = (connection: Connection): Model<Effect> => modelOn(connection, 'ReferralDiscount', effectSchema().set('collection', 'referral_discounts'));
+export const referralDiscountModel = (connection: Connection): Model<Effect> =>
+  modelOn(connection, 'ReferralDiscount', effectSchema().set('collection', 'referral_discounts'));
 
 /** A friend's paid order that named a referral code: one per friend, the first one wins. */
 export interface Conversion {
@@ -83,7 +89,13 @@ export interface CapSlot {
   friendId: string;
 }
 const slotSchema = new Schema<CapSlot>(
-  { shop: { type: String, required: true }, referrerId: { type: String, required: true }, month: { type: String, required: true }, slot: { type: Number, required: true }, friendId: { type: String, required: true } },
+  {
+    shop: { type: String, required: true },
+    referrerId: { type: String, required: true },
+    month: { type: String, required: true },
+    slot: { type: Number, required: true },
+    friendId: { type: String, required: true },
+  },
   { collection: 'referral_cap_slots', versionKey: false },
 );
 slotSchema.index({ shop: 1, referrerId: 1, month: 1, slot: 1 }, { unique: true });

@@ -25,7 +25,10 @@ export function expireInactive(program: Program, account: { available: number; l
 }
 
 /** Earned batches, spent oldest first: how many points of each batch are still unspent. */
-export function unspentBatches(batches: Array<{ key: string; points: number; earnedAt: Date }>, spent: number): Array<{ key: string; points: number; earnedAt: Date }> {
+export function unspentBatches(
+  batches: Array<{ key: string; points: number; earnedAt: Date }>,
+  spent: number,
+): Array<{ key: string; points: number; earnedAt: Date }> {
   let toSpend = spent;
   const left: Array<{ key: string; points: number; earnedAt: Date }> = [];
   for (const batch of [...batches].sort((a, b) => a.earnedAt.getTime() - b.earnedAt.getTime())) {
@@ -40,7 +43,13 @@ export function unspentBatches(batches: Array<{ key: string; points: number; ear
  * Batch expiry: each earned batch expires `days` after it was earned, counting spending against
  * the oldest batches first. Returns the points that expire at `now`.
  */
-export function expireBatches(program: Program, batches: Array<{ key: string; points: number; earnedAt: Date }>, spentOrExpired: number, available: number, now: Date): number {
+export function expireBatches(
+  program: Program,
+  batches: Array<{ key: string; points: number; earnedAt: Date }>,
+  spentOrExpired: number,
+  available: number,
+  now: Date,
+): number {
   if (program.expiry.mode !== 'batch') return 0;
   const cutoff = now.getTime() - program.expiry.days * DAY_MS;
   const expiring = unspentBatches(batches, spentOrExpired)

@@ -10,7 +10,9 @@ import { expireExports, expireWebhookLog } from '../compliance/index.js';
 
 /** Pending points whose return window has closed become available, once per order. */
 export async function releasePendingPoints(ctx: AppContext, shop: string, now: Date): Promise<number> {
-  const due = await orderPointsModel(ctx.connection).find({ shop, pendingUntil: { $ne: null, $lte: now } }).lean();
+  const due = await orderPointsModel(ctx.connection)
+    .find({ shop, pendingUntil: { $ne: null, $lte: now } })
+    .lean();
   let released = 0;
   for (const order of due) {
     const entries = await orderEntries(ctx.connection, shop, order.orderId);
@@ -19,7 +21,18 @@ export async function releasePendingPoints(ctx: AppContext, shop: string, now: D
     if (pending <= 0) continue;
     const result = await applyEntry(
       ctx.connection,
-      { shop, customerId: order.customerId, key: ledgerKeys.pendingReleased(order.orderId), type: 'release', available: pending, pending: -pending, reason: 'return window closed', source: `order ${order.orderId}`, orderId: order.orderId, guard: 'none' },
+      {
+        shop,
+        customerId: order.customerId,
+        key: ledgerKeys.pendingReleased(order.orderId),
+        type: 'release',
+        available: pending,
+        pending: -pending,
+        reason: 'return window closed',
+        source: `order ${order.orderId}`,
+        orderId: order.orderId,
+        guard: 'none',
+      },
       now,
     );
     if (result.appliedNow) released += pending;
@@ -43,14 +56,26 @@ export async function expireInactivePoints(ctx: AppContext, shop: string, now: D
     if (program.expiry.mode === 'batch') {
       // Each credit is a batch; spending and earlier expiry count against the oldest batches first.
       const entries = await customerMovements(ctx.connection, shop, customerId);
-      const batches = entries.filter((entry) => entry.available > 0).map((entry) => ({ key: entry.key, points: entry.available, earnedAt: entry.createdAt }));
+      const batches = entries
+        .filter((entry) => entry.available > 0)
+        .map((entry) => ({ key: entry.key, points: entry.available, earnedAt: entry.createdAt }));
       const used = entries.filter((entry) => entry.available < 0).reduce((sum, entry) => sum - entry.available, 0);
       const expiring = expireBatches(program, batches, used, newest.balance, now);
       if (expiring > 0) {
         const day = now.toISOString().slice(0, 10);
         const result = await applyEntry(
           ctx.connection,
-          { shop, customerId, key: ledgerKeys.pointsExpired(customerId, day), type: 'expire', available: -expiring, pending: 0, reason: `points earned more than ${program.expiry.days} days ago`, source: 'expiry', guard: 'clamp' },
+          {
+            shop,
+            customerId,
+            key: ledgerKeys.pointsExpired(customerId, day),
+            type: 'expire',
+            available: -expiring,
+            pending: 0,
+            reason: `points earned more than ${program.expiry.days} days ago`,
+            source: 'expiry',
+            guard: 'clamp',
+          },
           now,
         );
         if (result.appliedNow) totals.expired += expiring;
@@ -61,11 +86,22 @@ export async function expireInactivePoints(ctx: AppContext, shop: string, now: D
     if (!lastActivity) continue;
     const decision = expireInactive(program, { available: newest.balance, lastActivityAt: lastActivity }, now);
     if (decision.action === 'remind') {
-      if (await recordReminder(ctx.connection, { shop, customerId, expiresOn: decision.expiresOn, points: newest.balance, createdAt: now })) totals.reminded++;
+      if (await recordReminder(ctx.connection, { shop, customerId, expiresOn: decision.expiresOn, points: newest.balance, createdAt: now }))
+        totals.reminded++;
     } else if (decision.action === 'expire') {
       const result = await applyEntry(
         ctx.connection,
-        { shop, customerId, key: ledgerKeys.pointsExpired(customerId, decision.on), type: 'expire', available: -decision.points, pending: 0, reason: `no activity for ${program.expiry.days} days`, source: 'expiry', guard: 'clamp' },
+        {
+          shop,
+          customerId,
+          key: ledgerKeys.pointsExpired(customerId, decision.on),
+          type: 'expire',
+          available: -decision.points,
+          pending: 0,
+          reason: `no activity for ${program.expiry.days} days`,
+          source: 'expiry',
+          guard: 'clamp',
+        },
         now,
       );
       if (result.appliedNow) totals.expired += decision.points;

@@ -57,7 +57,15 @@ const MAX_ATTEMPTS = 5;
  * failed is claimed again as the next attempt, up to MAX_ATTEMPTS.
  */
 async function claim(runs: Model<JobRun>, shop: string, job: string, period: string, now: Date): Promise<JobRun | null> {
-  const attemptRun = (attempt: number): JobRun => ({ shop, job, period, attempt, status: 'running', leaseUntil: new Date(now.getTime() + LEASE_MS), startedAt: now });
+  const attemptRun = (attempt: number): JobRun => ({
+    shop,
+    job,
+    period,
+    attempt,
+    status: 'running',
+    leaseUntil: new Date(now.getTime() + LEASE_MS),
+    startedAt: now,
+  });
   const first = attemptRun(1);
   if (await insertOnce(runs, first)) return first;
   const latest = await runs.findOne({ shop, job, period }).sort({ attempt: -1 }).lean();

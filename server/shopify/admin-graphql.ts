@@ -15,7 +15,11 @@ interface GraphqlResponse<T> {
 
 export class ShopifyApiError extends Error {
   override readonly name = 'ShopifyApiError';
-  constructor(message: string, readonly retryable: boolean, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -80,7 +84,11 @@ export function adminGraphqlClient(options: AdminGraphqlOptions): AdminGraphql {
         continue;
       }
       if (!response.ok) {
-        throw new ShopifyApiError(`Shopify answered ${response.status} for ${shop}: ${(await response.text()).slice(0, 200)}`, false, response.status);
+        throw new ShopifyApiError(
+          `Shopify answered ${response.status} for ${shop}: ${(await response.text()).slice(0, 200)}`,
+          false,
+          response.status,
+        );
       }
       const body = (await response.json()) as GraphqlResponse<T>;
       const throttle = body.extensions?.cost?.throttleStatus;

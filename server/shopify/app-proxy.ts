@@ -48,7 +48,8 @@ export function verifyAppProxy(query: string, secret: string, now: Date): AppPro
   if (!/^\d{1,12}$/.test(timestamp)) throw new InvalidProxySignature('timestamp is missing or malformed');
   const expected = Buffer.from(appProxySignature(params, secret), 'hex');
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) throw new InvalidProxySignature('signature does not match');
-  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS) throw new InvalidProxySignature('timestamp is more than 90 seconds away');
+  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > MAX_SKEW_SECONDS)
+    throw new InvalidProxySignature('timestamp is more than 90 seconds away');
   const customer = params.get('logged_in_customer_id') ?? '';
   if (customer !== '' && !/^\d{1,20}$/.test(customer)) throw new InvalidProxySignature('logged_in_customer_id is not a customer id');
   return { shop, customerId: customer === '' ? null : customer, pathPrefix: params.get('path_prefix') };

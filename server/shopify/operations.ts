@@ -53,7 +53,10 @@ export const STORE_CREDIT_ACCOUNT_CREDIT = `mutation StoreCreditAccountCredit($i
 }`;
 export interface StoreCreditAccountCreditData {
   storeCreditAccountCredit: {
-    storeCreditAccountTransaction: { amount: { amount: string; currencyCode: string }; account: { id: string; balance: { amount: string; currencyCode: string } } } | null;
+    storeCreditAccountTransaction: {
+      amount: { amount: string; currencyCode: string };
+      account: { id: string; balance: { amount: string; currencyCode: string } };
+    } | null;
     userErrors: UserError[];
   };
 }
@@ -122,5 +125,9 @@ export const STORE_CREDIT_RECENT = `query StoreCreditRecent($id: ID!) {
   customer(id: $id) { storeCreditAccounts(first: 5) { nodes { id transactions(first: 50, reverse: true) { nodes { amount { amount currencyCode } createdAt } } } } }
 }`;
 export interface StoreCreditRecentData {
-  customer: { storeCreditAccounts: { nodes: Array<{ id: string; transactions: { nodes: Array<{ amount: { amount: string; currencyCode: string }; createdAt: string }> } }> } } | null;
+  customer: {
+    storeCreditAccounts: {
+      nodes: Array<{ id: string; transactions: { nodes: Array<{ amount: { amount: string; currencyCode: string }; createdAt: string }> } }>;
+    };
+  } | null;
 }

@@ -69,7 +69,7 @@ export function sessionTokenVerifier(config: Config): Verify {
     if (!dest.startsWith('https://') || !isShopDomain(shop)) {
       throw new InvalidSessionToken('session token dest is not https://{shop}.myshopify.com');
     }
-    if (payload.iss !== `${dest}/admin`) throw new InvalidSessionToken('session token iss is not its dest\'s admin');
+    if (payload.iss !== `${dest}/admin`) throw new InvalidSessionToken("session token iss is not its dest's admin");
     if (typeof payload.sub !== 'string' || !/^\d{1,20}$/.test(payload.sub)) throw new InvalidSessionToken('session token sub is not a user id');
     return { shop, userId: payload.sub, sessionId: typeof payload.sid === 'string' ? payload.sid : undefined };
   };

@@ -26,7 +26,9 @@ export async function exchangeForOfflineToken(config: Config, shop: string, sess
   });
   const body = (await response.json().catch(() => ({}))) as { access_token?: unknown; scope?: unknown; error?: unknown; error_description?: unknown };
   if (!response.ok || typeof body.access_token !== 'string') {
-    throw new Error(`token exchange for ${shop} failed with ${response.status}: ${String(body.error_description ?? body.error ?? 'no access_token')}`);
+    throw new Error(
+      `token exchange for ${shop} failed with ${response.status}: ${String(body.error_description ?? body.error ?? 'no access_token')}`,
+    );
   }
   return { accessToken: body.access_token, scope: typeof body.scope === 'string' ? body.scope : '' };
 }

@@ -8,7 +8,8 @@ import { markUninstalled } from './store.js';
  */
 const appUninstalled: TopicHandler = async (delivery, ctx, now) => {
   const uninstalledAt = delivery.triggeredAt ?? delivery.receivedAt;
-  if (!(await markUninstalled(ctx.connection, delivery.shop, uninstalledAt, now))) return { status: 'skipped', reason: 'shop not installed, or reinstalled after this uninstall' };
+  if (!(await markUninstalled(ctx.connection, delivery.shop, uninstalledAt, now)))
+    return { status: 'skipped', reason: 'shop not installed, or reinstalled after this uninstall' };
   return { status: 'processed', detail: 'shop marked uninstalled; tokens removed' };
 };
 

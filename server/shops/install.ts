@@ -25,7 +25,13 @@ export function shopInstaller(ctx: AppContext, hooks: InstallHook[]): (shop: str
     const graphql = adminGraphqlClient({ config: ctx.config, accessToken: async () => token.accessToken });
     const { shop: details } = await graphql<ShopQueryData>(shop, SHOP_QUERY, {}, 2);
     const now = ctx.clock();
-    await saveInstall(ctx, shop, token, { name: details.name, currency: details.currencyCode, timezone: details.ianaTimezone, shopifyPlus: details.plan.shopifyPlus }, now);
+    await saveInstall(
+      ctx,
+      shop,
+      token,
+      { name: details.name, currency: details.currencyCode, timezone: details.ianaTimezone, shopifyPlus: details.plan.shopifyPlus },
+      now,
+    );
     for (const hook of hooks) await hook(ctx, { shop, currency: details.currencyCode }, now);
     ctx.logger.info({ shop }, 'shop installed');
   }

@@ -75,11 +75,23 @@ export async function isInstalled(connection: Connection, shop: string): Promise
 type TokenContext = Pick<AppContext, 'connection' | 'config'>;
 
 /** Stores the offline session of a (re)install, its token sealed. */
-export async function saveInstall(ctx: TokenContext, shop: string, session: { accessToken: string; scope: string }, details: Pick<Shop, 'name' | 'currency' | 'timezone' | 'shopifyPlus'>, now: Date): Promise<void> {
+export async function saveInstall(
+  ctx: TokenContext,
+  shop: string,
+  session: { accessToken: string; scope: string },
+  details: Pick<Shop, 'name' | 'currency' | 'timezone' | 'shopifyPlus'>,
+  now: Date,
+): Promise<void> {
   await shopModel(ctx.connection).updateOne(
     { shop },
     {
-      $set: { status: 'installed', installedAt: now, encryptedAccessToken: tokenCipherFor(ctx.config).seal(shop, session.accessToken), scope: session.scope, ...details },
+      $set: {
+        status: 'installed',
+        installedAt: now,
+        encryptedAccessToken: tokenCipherFor(ctx.config).seal(shop, session.accessToken),
+        scope: session.scope,
+        ...details,
+      },
       $unset: { uninstalledAt: 1, accessToken: 1 },
     },
     { upsert: true },
@@ -95,7 +107,8 @@ async function openToken(ctx: TokenContext, shop: string): Promise<string | unde
   try {
     const { token, stale } = cipher.open(shop, found.encryptedAccessToken);
     // Sealed with an older key: seal it again with the current one, so that key can be retired.
-    if (stale) await shops.updateOne({ shop, encryptedAccessToken: found.encryptedAccessToken }, { $set: { encryptedAccessToken: cipher.seal(shop, token) } });
+    if (stale)
+      await shops.updateOne({ shop, encryptedAccessToken: found.encryptedAccessToken }, { $set: { encryptedAccessToken: cipher.seal(shop, token) } });
     return token;
   } catch (error) {
     if (error instanceof TokenDecryptionError) return undefined;
@@ -110,7 +123,8 @@ export async function hasOfflineToken(ctx: TokenContext, shop: string): Promise<
 
 export async function offlineAccessToken(ctx: TokenContext, shop: string): Promise<string> {
   const token = await openToken(ctx, shop);
-  if (token === undefined) throw new Error(`${shop} has no offline access token this app can open (not installed, or sealed with a key no longer configured)`);
+  if (token === undefined)
+    throw new Error(`${shop} has no offline access token this app can open (not installed, or sealed with a key no longer configured)`);
   return token;
 }
 

@@ -85,7 +85,10 @@ export function devTokenKey(dataDir: string): Buffer {
     rmSync(temporary, { force: true });
   }
   const key = read();
-  if (!key) throw new Error(`${file} does not hold a base64 32-byte key; delete it to have a new one generated (stored tokens are then re-exchanged at each shop's next visit)`);
+  if (!key)
+    throw new Error(
+      `${file} does not hold a base64 32-byte key; delete it to have a new one generated (stored tokens are then re-exchanged at each shop's next visit)`,
+    );
   return key;
 }
 
@@ -93,7 +96,8 @@ const ciphers = new Map<string, TokenCipher>();
 
 /** The process's cipher: TOKEN_ENCRYPTION_KEY's keys when set (always in production), else the dev key in DATA_DIR. */
 export function tokenCipherFor(config: Config): TokenCipher {
-  const source = config.tokenEncryptionKeys.length > 0 ? config.tokenEncryptionKeys.map((key) => key.toString('base64')).join(',') : `file:${config.dataDir}`;
+  const source =
+    config.tokenEncryptionKeys.length > 0 ? config.tokenEncryptionKeys.map((key) => key.toString('base64')).join(',') : `file:${config.dataDir}`;
   let cipher = ciphers.get(source);
   if (!cipher) {
     cipher = tokenCipher(config.tokenEncryptionKeys.length > 0 ? config.tokenEncryptionKeys : [devTokenKey(config.dataDir)]);

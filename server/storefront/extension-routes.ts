@@ -25,10 +25,16 @@ export function extensionsRouter(ctx: AppContext): Router {
   const perIp = rateLimiter(limit * 10);
   const perBuyer = rateLimiter(limit);
   const anonymousPerShop = rateLimiter(limit * 50);
-  const tooMany = (res: Response) => res.set('Retry-After', '60').status(429).json({ error: 'rate_limited', message: 'Too many requests; try again in a minute' });
+  const tooMany = (res: Response) =>
+    res.set('Retry-After', '60').status(429).json({ error: 'rate_limited', message: 'Too many requests; try again in a minute' });
 
   router.use('/extensions', async (req: Request, res: Response, next: NextFunction) => {
-    res.set({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Authorization, Content-Type', 'Access-Control-Allow-Methods': 'GET, POST', 'Cache-Control': 'private, no-store' });
+    res.set({
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+      'Access-Control-Allow-Methods': 'GET, POST',
+      'Cache-Control': 'private, no-store',
+    });
     if (req.method === 'OPTIONS') {
       res.status(204).end();
       return;
@@ -64,7 +70,10 @@ export function extensionsRouter(ctx: AppContext): Router {
     }
     const orderId = typeof req.query.orderId === 'string' && /^\d{1,20}$/.test(req.query.orderId) ? req.query.orderId : null;
     const record = orderId && customerId ? await findOrderPoints(ctx.connection, shop, orderId) : null;
-    const order = record && record.customerId === customerId ? { orderId: record.orderId, points: record.earned, pending: record.pendingUntil !== null && record.pendingUntil > ctx.clock() } : null;
+    const order =
+      record && record.customerId === customerId
+        ? { orderId: record.orderId, points: record.earned, pending: record.pendingUntil !== null && record.pendingUntil > ctx.clock() }
+        : null;
     res.json({ ...view, order });
   });
 

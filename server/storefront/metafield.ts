@@ -19,7 +19,12 @@ export async function publishProgramToStorefront(ctx: AppContext, shop: string, 
     pointsPerCurrencyUnit: program.earning.pointsPerCurrencyUnit,
     unit: 10 ** currencyDecimals(program.currency),
     pointsName: program.pointsName,
-    widget: { primaryColor: program.widget.primaryColor, textColor: program.widget.textColor, position: program.widget.position, languages: program.widget.languages },
+    widget: {
+      primaryColor: program.widget.primaryColor,
+      textColor: program.widget.textColor,
+      position: program.widget.position,
+      languages: program.widget.languages,
+    },
     version: program.version,
   };
   const data = await admin<MetafieldsSetData>(shop, METAFIELDS_SET, {

@@ -6,7 +6,17 @@ import { clientAddress, rateLimiter, trustedProxyHops } from '../platform/rate-l
 import { redeemAndRespond } from '../redemption/index.js';
 import { z } from 'zod';
 import { balanceOf } from '../ledger/index.js';
-import { cancelHold, checkoutTerms, createHold, customerLiveHolds, fieldErrors, HOLD_TTL_MS, HoldRefused, holdView, type HoldRefusal } from '../redemption/index.js';
+import {
+  cancelHold,
+  checkoutTerms,
+  createHold,
+  customerLiveHolds,
+  fieldErrors,
+  HOLD_TTL_MS,
+  HoldRefused,
+  holdView,
+  type HoldRefusal,
+} from '../redemption/index.js';
 
 function proxyRequest(res: Response): AppProxyRequest {
   return res.locals.proxy as AppProxyRequest;
@@ -78,30 +88,56 @@ export function proxyRouter(ctx: AppContext): Router {
     requestKey: z.string().regex(/^[\w-]{8,64}$/, 'must be 8-64 letters, digits, - or _'),
     cartSubtotal: z.number().int().min(0).optional(),
   });
-  const holdStatus: Record<HoldRefusal, 404 | 409 | 422> = { not_offered: 422, invalid_points: 422, cart_below_minimum: 422, exceeds_cart: 422, request_key_reused: 422, insufficient_points: 409, hold_settled: 409, hold_released: 409, unknown_hold: 404 };
-  const holdRoute = (handler: (req: Request, res: Response, shop: string, customerId: string) => Promise<void>) => async (req: Request, res: Response) => {
-    const { shop, customerId } = proxyRequest(res);
-    if (customerId === null) return void res.status(401).json({ error: 'login_required', message: 'Sign in to use points at checkout' });
-    try {
-      await handler(req, res, shop, customerId);
-    } catch (error) {
-      if (!(error instanceof HoldRefused)) throw error;
-      res.status(holdStatus[error.code]).json({ error: error.code, message: error.message });
-    }
+  const holdStatus: Record<HoldRefusal, 404 | 409 | 422> = {
+    not_offered: 422,
+    invalid_points: 422,
+    cart_below_minimum: 422,
+    exceeds_cart: 422,
+    request_key_reused: 422,
+    insufficient_points: 409,
+    hold_settled: 409,
+    hold_released: 409,
+    unknown_hold: 404,
   };
-  router.get('/proxy/holds', holdRoute(async (_req, res, shop, customerId) => {
-    const [terms, holds, balance] = await Promise.all([checkoutTerms(ctx, shop), customerLiveHolds(ctx, shop, customerId), balanceOf(ctx.connection, shop, customerId)]);
-    res.json({ terms: terms && { ...terms, expiresInMinutes: HOLD_TTL_MS / 60_000 }, balance: balance.available, holds: holds.map(holdView) });
-  }));
-  router.post('/proxy/holds', express.json({ limit: '10kb' }), holdRoute(async (req, res, shop, customerId) => {
-    const parsed = holdBody.safeParse(req.body);
-    if (!parsed.success) return void res.status(422).json({ error: 'invalid_hold', message: 'The hold request is invalid', errors: fieldErrors(parsed.error) });
-    const result = await createHold(ctx, { shop, customerId, ...parsed.data });
-    res.status(201).json({ ...holdView(result.hold), replayed: result.replayed, published: result.published });
-  }));
-  router.delete('/proxy/holds/:holdId', holdRoute(async (req, res, shop, customerId) => {
-    await cancelHold(ctx, { shop, customerId, holdId: String(req.params.holdId) });
-    res.status(204).end();
-  }));
+  const holdRoute =
+    (handler: (req: Request, res: Response, shop: string, customerId: string) => Promise<void>) => async (req: Request, res: Response) => {
+      const { shop, customerId } = proxyRequest(res);
+      if (customerId === null) return void res.status(401).json({ error: 'login_required', message: 'Sign in to use points at checkout' });
+      try {
+        await handler(req, res, shop, customerId);
+      } catch (error) {
+        if (!(error instanceof HoldRefused)) throw error;
+        res.status(holdStatus[error.code]).json({ error: error.code, message: error.message });
+      }
+    };
+  router.get(
+    '/proxy/holds',
+    holdRoute(async (_req, res, shop, customerId) => {
+      const [terms, holds, balance] = await Promise.all([
+        checkoutTerms(ctx, shop),
+        customerLiveHolds(ctx, shop, customerId),
+        balanceOf(ctx.connection, shop, customerId),
+      ]);
+      res.json({ terms: terms && { ...terms, expiresInMinutes: HOLD_TTL_MS / 60_000 }, balance: balance.available, holds: holds.map(holdView) });
+    }),
+  );
+  router.post(
+    '/proxy/holds',
+    express.json({ limit: '10kb' }),
+    holdRoute(async (req, res, shop, customerId) => {
+      const parsed = holdBody.safeParse(req.body);
+      if (!parsed.success)
+        return void res.status(422).json({ error: 'invalid_hold', message: 'The hold request is invalid', errors: fieldErrors(parsed.error) });
+      const result = await createHold(ctx, { shop, customerId, ...parsed.data });
+      res.status(201).json({ ...holdView(result.hold), replayed: result.replayed, published: result.published });
+    }),
+  );
+  router.delete(
+    '/proxy/holds/:holdId',
+    holdRoute(async (req, res, shop, customerId) => {
+      await cancelHold(ctx, { shop, customerId, holdId: String(req.params.holdId) });
+      res.status(204).end();
+    }),
+  );
   return router;
 }

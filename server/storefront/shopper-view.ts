@@ -26,7 +26,14 @@ export interface ShopperView extends ShopperTierView {
 export async function shopperView(ctx: AppContext, shop: string, customerId: string | null, now: Date): Promise<ShopperView | null> {
   const program = await loadProgram(ctx.connection, shop);
   if (!program) return null;
-  const view: ShopperView = { customerId, points: null, program: publicProgram(program, now), codes: [], history: [], ...(await shopperTierView(ctx, program, shop, customerId, now)) };
+  const view: ShopperView = {
+    customerId,
+    points: null,
+    program: publicProgram(program, now),
+    codes: [],
+    history: [],
+    ...(await shopperTierView(ctx, program, shop, customerId, now)),
+  };
   if (customerId === null) return view;
   const [newest, unused] = await Promise.all([
     newestEntry(ctx.connection, shop, customerId),
@@ -40,6 +47,13 @@ export async function shopperView(ctx: AppContext, shop: string, customerId: str
   view.codes = unused.filter((redemption) => redemption.expiresAt > now).map(redemptionView);
   view.history = recent
     .sort((a, b) => b.seq - a.seq)
-    .map((entry) => ({ type: entry.type, points: entry.available, pending: entry.pending, reason: entry.reason, description: describeEntry(entry), createdAt: entry.createdAt }));
+    .map((entry) => ({
+      type: entry.type,
+      points: entry.available,
+      pending: entry.pending,
+      reason: entry.reason,
+      description: describeEntry(entry),
+      createdAt: entry.createdAt,
+    }));
   return view;
 }

@@ -23,7 +23,14 @@ export interface PublicProgram {
   currency: string;
   pointsPerCurrencyUnit: number;
   waysToEarn: WayToEarn[];
-  rewards: Array<{ id: string; type: Reward['type']; name: string; pointsCost: number; value: string; steps?: { min: number; max: number; pointsPerStep: number; amountPerStep: string } }>;
+  rewards: Array<{
+    id: string;
+    type: Reward['type'];
+    name: string;
+    pointsCost: number;
+    value: string;
+    steps?: { min: number; max: number; pointsPerStep: number; amountPerStep: string };
+  }>;
   widget: Program['widget'];
 }
 
@@ -35,25 +42,63 @@ export function publicProgram(program: Program, now: Date): PublicProgram {
   if (!(earning.cashBack.enabled && earning.cashBack.insteadOfPoints) && earning.pointsPerCurrencyUnit > 0) {
     const unitName = earning.pointsPerCurrencyUnit === 1 && name === 'points' ? 'point' : name;
     const unit = 10 ** currencyDecimals(program.currency);
-    waysToEarn.push({ id: 'purchase', kind: 'purchase', points: earning.pointsPerCurrencyUnit, amountMinor: unit, text: `${earning.pointsPerCurrencyUnit} ${unitName} per ${money(unit)} spent` });
+    waysToEarn.push({
+      id: 'purchase',
+      kind: 'purchase',
+      points: earning.pointsPerCurrencyUnit,
+      amountMinor: unit,
+      text: `${earning.pointsPerCurrencyUnit} ${unitName} per ${money(unit)} spent`,
+    });
   }
-  if (earning.cashBack.enabled) waysToEarn.push({ id: 'cash-back', kind: 'cash_back', percent: earning.cashBack.percent, text: `${earning.cashBack.percent}% back as store credit` });
+  if (earning.cashBack.enabled)
+    waysToEarn.push({
+      id: 'cash-back',
+      kind: 'cash_back',
+      percent: earning.cashBack.percent,
+      text: `${earning.cashBack.percent}% back as store credit`,
+    });
   if (earning.punchCard.enabled) {
     const { bonusPoints, everyNthOrder } = earning.punchCard;
-    waysToEarn.push({ id: 'punch-card', kind: 'punch_card', points: bonusPoints, every: everyNthOrder, text: `${bonusPoints} bonus ${name} on every ${everyNthOrder}th order` });
+    waysToEarn.push({
+      id: 'punch-card',
+      kind: 'punch_card',
+      points: bonusPoints,
+      every: everyNthOrder,
+      text: `${bonusPoints} bonus ${name} on every ${everyNthOrder}th order`,
+    });
   }
   for (const promotion of earning.promotions) {
     if (Date.parse(promotion.startsAt) <= now.getTime() && now.getTime() < Date.parse(promotion.endsAt)) {
       const until = promotion.endsAt.slice(0, 10);
-      waysToEarn.push({ id: `promotion-${promotion.id}`, kind: 'promotion', title: promotion.name, multiplier: promotion.multiplier, until, text: `${promotion.name}: ${promotion.multiplier}× ${name} until ${until}` });
+      waysToEarn.push({
+        id: `promotion-${promotion.id}`,
+        kind: 'promotion',
+        title: promotion.name,
+        multiplier: promotion.multiplier,
+        until,
+        text: `${promotion.name}: ${promotion.multiplier}× ${name} until ${until}`,
+      });
     }
   }
   // Product and collection rules name Shopify ids, which mean nothing to a shopper: only a tag is shown.
   for (const rule of earning.multipliers) {
     const tag = rule.match.kind === 'tag' ? rule.match.value : null;
-    waysToEarn.push({ id: `multiplier-${rule.id}`, kind: 'multiplier', multiplier: rule.multiplier, match: rule.match.kind, tag, text: `${rule.multiplier}× ${name} on ${tag === null ? `selected ${rule.match.kind}s` : `${tag} items`}` });
+    waysToEarn.push({
+      id: `multiplier-${rule.id}`,
+      kind: 'multiplier',
+      multiplier: rule.multiplier,
+      match: rule.match.kind,
+      tag,
+      text: `${rule.multiplier}× ${name} on ${tag === null ? `selected ${rule.match.kind}s` : `${tag} items`}`,
+    });
   }
-  if (earning.minimumOrderAmount > 0) waysToEarn.push({ id: 'minimum', kind: 'minimum', amountMinor: earning.minimumOrderAmount, text: `On orders of ${money(earning.minimumOrderAmount)} or more` });
+  if (earning.minimumOrderAmount > 0)
+    waysToEarn.push({
+      id: 'minimum',
+      kind: 'minimum',
+      amountMinor: earning.minimumOrderAmount,
+      text: `On orders of ${money(earning.minimumOrderAmount)} or more`,
+    });
 
   const rewards: PublicProgram['rewards'] = [];
   for (const reward of program.rewards) {
@@ -65,10 +110,20 @@ export function publicProgram(program: Program, now: Date): PublicProgram {
       name: reward.name,
       pointsCost: quote.pointsCost,
       value: describeValue(quote.value, money),
-      ...(reward.type === 'points_for_money' ? { steps: { min: reward.minSteps, max: reward.maxSteps, pointsPerStep: reward.pointsCost, amountPerStep: money(reward.stepAmount) } } : {}),
+      ...(reward.type === 'points_for_money'
+        ? { steps: { min: reward.minSteps, max: reward.maxSteps, pointsPerStep: reward.pointsCost, amountPerStep: money(reward.stepAmount) } }
+        : {}),
     });
   }
-  return { enabled: program.enabled, pointsName: name, currency: program.currency, pointsPerCurrencyUnit: earning.pointsPerCurrencyUnit, waysToEarn, rewards, widget: program.widget };
+  return {
+    enabled: program.enabled,
+    pointsName: name,
+    currency: program.currency,
+    pointsPerCurrencyUnit: earning.pointsPerCurrencyUnit,
+    waysToEarn,
+    rewards,
+    widget: program.widget,
+  };
 }
 
 /**

@@ -13,7 +13,12 @@ export type TierSync = (ctx: AppContext, state: TierState, tierIds: string[]) =>
  * order, a grace period ending) or was computed under another program version are re-evaluated,
  * and tiers Shopify does not have yet are written to the customer. Idempotent.
  */
-export async function revisitTiers(ctx: AppContext, shop: string, now: Date, sync: TierSync = syncTierToShopify): Promise<{ evaluated: number; synced: number }> {
+export async function revisitTiers(
+  ctx: AppContext,
+  shop: string,
+  now: Date,
+  sync: TierSync = syncTierToShopify,
+): Promise<{ evaluated: number; synced: number }> {
   const program = await loadProgram(ctx.connection, shop);
   const totals = { evaluated: 0, synced: 0 };
   if (!program) return totals;
@@ -22,7 +27,14 @@ export async function revisitTiers(ctx: AppContext, shop: string, now: Date, syn
     let state: TierState | null = found;
     const stale = found.programVersion !== program.version || (found.validUntil !== null && found.validUntil <= now);
     if (stale) {
-      await evaluateCustomer(ctx, program, shop, found.customerId, now, found.programVersion !== program.version ? 'program changed' : 'period rolled over');
+      await evaluateCustomer(
+        ctx,
+        program,
+        shop,
+        found.customerId,
+        now,
+        found.programVersion !== program.version ? 'program changed' : 'period rolled over',
+      );
       totals.evaluated++;
       state = await readState(ctx.connection, shop, found.customerId);
     }
@@ -31,4 +43,6 @@ export async function revisitTiers(ctx: AppContext, shop: string, now: Date, syn
   return totals;
 }
 
-export const tierJobs: ScheduledJob[] = [{ name: 'tiers-revisit', period: 'hour', run: async (ctx, shop, now) => void (await revisitTiers(ctx, shop, now)) }];
+export const tierJobs: ScheduledJob[] = [
+  { name: 'tiers-revisit', period: 'hour', run: async (ctx, shop, now) => void (await revisitTiers(ctx, shop, now)) },
+];

@@ -26,7 +26,11 @@ export function previewDistribution(current: TierSettings, draft: TierSettings, 
     if (rankAfter > rankBefore) moved.up++;
     else if (rankAfter < rankBefore) moved.down++;
   }
-  return { customers: population.size, tiers: draft.tiers.map((tier) => ({ id: tier.id, name: tier.name, threshold: tier.threshold, customers: counts.get(tier.id) ?? 0 })), moved };
+  return {
+    customers: population.size,
+    tiers: draft.tiers.map((tier) => ({ id: tier.id, name: tier.name, threshold: tier.threshold, customers: counts.get(tier.id) ?? 0 })),
+    moved,
+  };
 }
 
 /**
@@ -35,7 +39,10 @@ export function previewDistribution(current: TierSettings, draft: TierSettings, 
  * qualifying history once: a merchant's preview, not a hot path.
  */
 export async function previewTiers(ctx: AppContext, shop: string, current: TierSettings, draft: TierSettings, now: Date): Promise<TierPreview> {
-  const [events, profiles] = await Promise.all([eventsOfShop(ctx.connection, shop), customerModel(ctx.connection).find({ shop }, { _id: 0, customerId: 1 }).lean()]);
+  const [events, profiles] = await Promise.all([
+    eventsOfShop(ctx.connection, shop),
+    customerModel(ctx.connection).find({ shop }, { _id: 0, customerId: 1 }).lean(),
+  ]);
   const population = new Map<string, QualifyingEvent[]>(profiles.map((profile) => [profile.customerId, []]));
   for (const event of events) {
     const list = population.get(event.customerId);

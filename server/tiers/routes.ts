@@ -45,7 +45,11 @@ export function tiersRouter(ctx: AppContext): Router {
       return;
     }
     const current = tierSettingsOf(program);
-    const draft: TierSettings = { tiers: [...parsed.data.tiers].sort((a, b) => a.threshold - b.threshold), rules: parsed.data.tierRules, membership: parsed.data.membership ?? current.membership };
+    const draft: TierSettings = {
+      tiers: [...parsed.data.tiers].sort((a, b) => a.threshold - b.threshold),
+      rules: parsed.data.tierRules,
+      membership: parsed.data.membership ?? current.membership,
+    };
     res.json(await previewTiers(ctx, shop, current, draft, ctx.clock()));
   };
   router.get('/tiers/preview', preview);
@@ -67,7 +71,17 @@ export function tiersRouter(ctx: AppContext): Router {
     res.json({
       customerId: id.data,
       ...view,
-      changes: changes.map((change) => ({ key: change.key, seq: change.seq, from: change.fromTierId, fromName: change.fromName, to: change.toTierId, toName: change.toName, direction: change.direction, reason: change.reason, at: change.at })),
+      changes: changes.map((change) => ({
+        key: change.key,
+        seq: change.seq,
+        from: change.fromTierId,
+        fromName: change.fromName,
+        to: change.toTierId,
+        toName: change.toName,
+        direction: change.direction,
+        reason: change.reason,
+        at: change.at,
+      })),
     });
   });
   return router;

@@ -67,7 +67,15 @@ export function hasTiersOrMembership(settings: TierSettings): boolean {
 
 function addYears(ms: number, years: number): number {
   const date = new Date(ms);
-  return Date.UTC(date.getUTCFullYear() + years, date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds(), date.getUTCMilliseconds());
+  return Date.UTC(
+    date.getUTCFullYear() + years,
+    date.getUTCMonth(),
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+    date.getUTCMilliseconds(),
+  );
 }
 
 function yearStart(ms: number, offset = 0): number {
@@ -186,7 +194,9 @@ class Evaluator {
 export function membershipAt(events: QualifyingEvent[], t: Date): { active: boolean; until: Date | null } {
   const now = t.getTime();
   const ended = new Set(events.filter((event) => event.endsMembership && event.at.getTime() <= now && event.orderId).map((event) => event.orderId));
-  const purchases = events.filter((event) => event.memberDays > 0 && event.at.getTime() <= now && !ended.has(event.orderId)).sort((a, b) => a.at.getTime() - b.at.getTime());
+  const purchases = events
+    .filter((event) => event.memberDays > 0 && event.at.getTime() <= now && !ended.has(event.orderId))
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
   let until: number | null = null;
   for (const purchase of purchases) until = Math.max(until ?? 0, purchase.at.getTime()) + purchase.memberDays * DAY_MS;
   return { active: until !== null && until > now, until: until === null ? null : new Date(until) };
@@ -227,7 +237,16 @@ export function earningMultiplierAt(settings: TierSettings, events: QualifyingEv
 function amountToKeep(settings: TierSettings, events: QualifyingEvent[], index: number, at: number, lostAt: number): number | null {
   const metric = settings.rules.metric;
   const keeps = (amount: number) => {
-    const extra: QualifyingEvent = { key: 'retention', at: new Date(at), points: 0, spend: 0, orders: 0, memberDays: 0, endsMembership: false, [metric]: amount };
+    const extra: QualifyingEvent = {
+      key: 'retention',
+      at: new Date(at),
+      points: 0,
+      spend: 0,
+      orders: 0,
+      memberDays: 0,
+      endsMembership: false,
+      [metric]: amount,
+    };
     return new Evaluator(settings, [...events, extra], lostAt).held(lostAt) >= index;
   };
   let high = settings.tiers[index]?.threshold ?? 0;
@@ -250,7 +269,15 @@ export function standingAt(settings: TierSettings, allEvents: QualifyingEvent[],
   const memberChange = membership.active && membership.until ? membership.until.getTime() : null;
   const multiplier = earningMultiplierAt(settings, events, now);
   if (settings.tiers.length === 0) {
-    return { tier: null, value: 0, next: null, retention: null, membership, multiplier, validUntil: memberChange === null ? null : new Date(memberChange) };
+    return {
+      tier: null,
+      value: 0,
+      next: null,
+      retention: null,
+      membership,
+      multiplier,
+      validUntil: memberChange === null ? null : new Date(memberChange),
+    };
   }
   const evaluator = new Evaluator(settings, events, horizon);
   const index = evaluator.held(t);

@@ -2,7 +2,16 @@ import type { AppContext } from '../platform/context.js';
 import { applyEntry } from '../ledger/index.js';
 import { loadProgram, type Program } from '../program/index.js';
 import { earningMultiplierAt, hasTiersOrMembership, standingAt, tierRank, tierSettingsOf, type TierSettings, type TierStanding } from './rules.js';
-import { eventsOf, insertChange, newestChange, readState, recordEventOnce, writeState, type QualifyingKind, type StoredQualifyingEvent } from './store.js';
+import {
+  eventsOf,
+  insertChange,
+  newestChange,
+  readState,
+  recordEventOnce,
+  writeState,
+  type QualifyingKind,
+  type StoredQualifyingEvent,
+} from './store.js';
 
 const MAX_ATTEMPTS = 50;
 
@@ -19,7 +28,14 @@ async function programOf(ctx: AppContext, shop: string, given: Program | undefin
  * writer that lost the step, or that just wrote one, reads again, so the newest change always
  * ends on what the customer's events give (the loop stops when they agree).
  */
-export async function evaluateCustomer(ctx: AppContext, program: Program, shop: string, customerId: string, now: Date, reason: string): Promise<TierStanding> {
+export async function evaluateCustomer(
+  ctx: AppContext,
+  program: Program,
+  shop: string,
+  customerId: string,
+  now: Date,
+  reason: string,
+): Promise<TierStanding> {
   const settings = tierSettingsOf(program);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const state = await readState(ctx.connection, shop, customerId);
@@ -36,13 +52,16 @@ export async function evaluateCustomer(ctx: AppContext, program: Program, shop: 
         tierName: target?.name ?? null,
         value: standing.value,
         next: standing.next ? { id: standing.next.tier.id, name: standing.next.tier.name, remaining: standing.next.remaining } : null,
-        retention: standing.retention ? { id: standing.retention.tier.id, name: standing.retention.tier.name, remaining: standing.retention.remaining, by: standing.retention.by } : null,
+        retention: standing.retention
+          ? { id: standing.retention.tier.id, name: standing.retention.tier.name, remaining: standing.retention.remaining, by: standing.retention.by }
+          : null,
         membershipUntil: standing.membership.until,
         validUntil: standing.validUntil,
         programVersion: program.version,
         evaluatedAt: now,
       });
-      if (target && target.entryReward > 0 && target.threshold > 0 && newest?.direction === 'up') await grantEntryReward(ctx, shop, customerId, target.id, target.name, target.entryReward, now);
+      if (target && target.entryReward > 0 && target.threshold > 0 && newest?.direction === 'up')
+        await grantEntryReward(ctx, shop, customerId, target.id, target.name, target.entryReward, now);
       return standing;
     }
     const from = tierRank(settings, current);
@@ -63,15 +82,42 @@ export async function evaluateCustomer(ctx: AppContext, program: Program, shop: 
   throw new Error(`the tier of customer ${customerId} of ${shop} could not be recorded after ${MAX_ATTEMPTS} attempts (contention)`);
 }
 
-async function grantEntryReward(ctx: AppContext, shop: string, customerId: string, tierId: string, name: string, points: number, now: Date): Promise<void> {
-  await applyEntry(ctx.connection, { shop, customerId, key: tierEntryKey(customerId, tierId), type: 'bonus', available: points, pending: 0, reason: `reached ${name}`, source: 'tiers', guard: 'none' }, now);
+async function grantEntryReward(
+  ctx: AppContext,
+  shop: string,
+  customerId: string,
+  tierId: string,
+  name: string,
+  points: number,
+  now: Date,
+): Promise<void> {
+  await applyEntry(
+    ctx.connection,
+    {
+      shop,
+      customerId,
+      key: tierEntryKey(customerId, tierId),
+      type: 'bonus',
+      available: points,
+      pending: 0,
+      reason: `reached ${name}`,
+      source: 'tiers',
+      guard: 'none',
+    },
+    now,
+  );
 }
 
 /**
  * Records the event and re-evaluates the customer; a program without tiers or membership records
  * nothing, so its orders cost no extra database round trip (docs/tiers.md: enabling tiers later).
  */
-async function recordAndEvaluate(ctx: AppContext, program: Program | null, event: Omit<StoredQualifyingEvent, '_id' | 'recordedAt'>, now: Date): Promise<TierStanding | null> {
+async function recordAndEvaluate(
+  ctx: AppContext,
+  program: Program | null,
+  event: Omit<StoredQualifyingEvent, '_id' | 'recordedAt'>,
+  now: Date,
+): Promise<TierStanding | null> {
   if (!program || !hasTiersOrMembership(tierSettingsOf(program))) return null;
   await recordEventOnce(ctx.connection, { ...event, recordedAt: now });
   return evaluateCustomer(ctx, program, event.shop, event.customerId, now, `${event.kind} ${event.orderId ?? event.key}`);
@@ -138,7 +184,8 @@ export interface QualifyingReversal {
 export async function recordQualifyingReversal(ctx: AppContext, reversal: QualifyingReversal): Promise<TierStanding | null> {
   const program = await programOf(ctx, reversal.shop, reversal.program);
   const membership = program ? tierSettingsOf(program).membership : null;
-  const endsMembership = reversal.orders > 0 || Boolean(membership && membership.variantId !== '' && reversal.lineVariantIds.includes(membership.variantId));
+  const endsMembership =
+    reversal.orders > 0 || Boolean(membership && membership.variantId !== '' && reversal.lineVariantIds.includes(membership.variantId));
   return recordAndEvaluate(
     ctx,
     program,
@@ -198,7 +245,10 @@ export async function recordQualifyingAdjustment(ctx: AppContext, adjustment: Qu
  * The earning multiplier of an order paid at `now` (the tier and membership held before it).
  * A program with neither tiers nor membership answers 1 without touching the database.
  */
-export async function earningMultiplierFor(ctx: AppContext, input: { shop: string; customerId: string; program: Program; now: Date; orderId?: string }): Promise<number> {
+export async function earningMultiplierFor(
+  ctx: AppContext,
+  input: { shop: string; customerId: string; program: Program; now: Date; orderId?: string },
+): Promise<number> {
   const settings: TierSettings = tierSettingsOf(input.program);
   if (!hasTiersOrMembership(settings)) return 1;
   return earningMultiplierAt(settings, await eventsOf(ctx.connection, input.shop, input.customerId), input.now, input.orderId);

@@ -14,7 +14,10 @@ export const TIER_METAFIELDS_SET = `mutation TierMetafieldsSet($metafields: [Met
   }
 }`;
 export interface TierMetafieldsSetData {
-  metafieldsSet: { metafields: Array<{ namespace: string; key: string; value: string }> | null; userErrors: Array<{ field: string[] | null; code: string | null; message: string }> };
+  metafieldsSet: {
+    metafields: Array<{ namespace: string; key: string; value: string }> | null;
+    userErrors: Array<{ field: string[] | null; code: string | null; message: string }>;
+  };
 }
 
 export const TIER_TAGS_ADD = `mutation TierTagsAdd($id: ID!, $tags: [String!]!) {

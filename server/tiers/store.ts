@@ -175,7 +175,11 @@ export async function newestChange(connection: Connection, shop: string, custome
 /** Inserts the change at `seq`; false when another writer took that step first. */
 export async function insertChange(connection: Connection, change: Omit<TierChange, '_id' | 'key'>): Promise<boolean> {
   try {
-    await tierChangeModel(connection).create({ ...change, _id: changeId(change.shop, change.customerId, change.seq), key: tierChangeKey(change.customerId, change.seq) });
+    await tierChangeModel(connection).create({
+      ...change,
+      _id: changeId(change.shop, change.customerId, change.seq),
+      key: tierChangeKey(change.customerId, change.seq),
+    });
     return true;
   } catch (error) {
     if (isDuplicateKey(error)) return false;
@@ -196,7 +200,11 @@ export async function writeState(connection: Connection, state: StateFields): Pr
   for (let attempt = 0; attempt < 2; attempt++) {
     const synced = (await states.findById(id, { syncedTierId: 1 }).lean())?.syncedTierId;
     try {
-      await states.updateOne({ _id: id }, { $set: { ...state, needsSync: synced === undefined ? state.tierId !== null : synced !== state.tierId } }, { upsert: true });
+      await states.updateOne(
+        { _id: id },
+        { $set: { ...state, needsSync: synced === undefined ? state.tierId !== null : synced !== state.tierId } },
+        { upsert: true },
+      );
       return;
     } catch (error) {
       // Two first writes raced on the upsert: the second one updates.
@@ -214,5 +222,8 @@ export async function statesToRevisit(connection: Connection, shop: string, prog
 
 /** Marks the state synced to `tierId` unless it has moved on meanwhile (then the next run syncs again). */
 export async function markSynced(connection: Connection, shop: string, customerId: string, tierId: string | null, tag: string | null): Promise<void> {
-  await tierStateModel(connection).updateOne({ _id: stateId(shop, customerId), tierId }, { $set: { syncedTierId: tierId, syncedTag: tag, needsSync: false } });
+  await tierStateModel(connection).updateOne(
+    { _id: stateId(shop, customerId), tierId },
+    { $set: { syncedTierId: tierId, syncedTag: tag, needsSync: false } },
+  );
 }

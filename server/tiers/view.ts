@@ -45,19 +45,28 @@ interface Standing {
  */
 async function standingOf(ctx: AppContext, program: Program, settings: TierSettings, shop: string, customerId: string, now: Date): Promise<Standing> {
   const state = await readState(ctx.connection, shop, customerId);
-  if (state && state.programVersion === program.version && state.evaluatedAt <= now && (state.validUntil === null || state.validUntil > now)) return state;
+  if (state && state.programVersion === program.version && state.evaluatedAt <= now && (state.validUntil === null || state.validUntil > now))
+    return state;
   const standing = standingAt(settings, await eventsOf(ctx.connection, shop, customerId), now);
   return {
     tierId: standing.tier?.id ?? null,
     value: standing.value,
     next: standing.next ? { id: standing.next.tier.id, name: standing.next.tier.name, remaining: standing.next.remaining } : null,
-    retention: standing.retention ? { id: standing.retention.tier.id, name: standing.retention.tier.name, remaining: standing.retention.remaining, by: standing.retention.by } : null,
+    retention: standing.retention
+      ? { id: standing.retention.tier.id, name: standing.retention.tier.name, remaining: standing.retention.remaining, by: standing.retention.by }
+      : null,
     membershipUntil: standing.membership.until,
   };
 }
 
 /** What a shopper sees of tiers and membership; a program with neither costs no database read. */
-export async function shopperTierView(ctx: AppContext, program: Program, shop: string, customerId: string | null, now: Date): Promise<ShopperTierView> {
+export async function shopperTierView(
+  ctx: AppContext,
+  program: Program,
+  shop: string,
+  customerId: string | null,
+  now: Date,
+): Promise<ShopperTierView> {
   const settings = tierSettingsOf(program);
   if (!hasTiersOrMembership(settings)) return noTiers;
   const tiers = settings.tiers.map(({ id, name, threshold, earnMultiplier }) => ({ id, name, threshold, earnMultiplier }));
@@ -69,7 +78,11 @@ export async function shopperTierView(ctx: AppContext, program: Program, shop: s
   const tier = settings.tiers.find((candidate) => candidate.id === standing.tierId) ?? null;
   const member = standing.membershipUntil !== null && standing.membershipUntil > now;
   const membership = { active: settings.membership.enabled && member, until: standing.membershipUntil?.toISOString() ?? null };
-  const multiplier = combineMultipliers(tier?.earnMultiplier ?? 1, membership.active ? settings.membership.earnMultiplier : 1, settings.membership.combine);
+  const multiplier = combineMultipliers(
+    tier?.earnMultiplier ?? 1,
+    membership.active ? settings.membership.earnMultiplier : 1,
+    settings.membership.combine,
+  );
   return {
     tier: tier ? { id: tier.id, name: tier.name } : null,
     nextTier: standing.next,
@@ -83,7 +96,11 @@ export async function shopperTierView(ctx: AppContext, program: Program, shop: s
             value: standing.value,
             nextText: standing.next ? amountText(program, metric, standing.next.remaining) : null,
             keep: standing.retention
-              ? { ...standing.retention, remainingText: amountText(program, metric, standing.retention.remaining), by: standing.retention.by.toISOString().slice(0, 10) }
+              ? {
+                  ...standing.retention,
+                  remainingText: amountText(program, metric, standing.retention.remaining),
+                  by: standing.retention.by.toISOString().slice(0, 10),
+                }
               : null,
             multiplier,
           }

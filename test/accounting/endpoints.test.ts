@@ -9,7 +9,17 @@ import { api, deliverAndDrain, devstoreOf, grantPoints, installShop } from '../s
 interface Daily {
   currency: string;
   pointValue: number;
-  days: Array<{ date: string; opening: number; earned: number; redeemed: number; reversed: number; expired: number; adjusted: number; closing: number; closingValue: number }>;
+  days: Array<{
+    date: string;
+    opening: number;
+    earned: number;
+    redeemed: number;
+    reversed: number;
+    expired: number;
+    adjusted: number;
+    closing: number;
+    closingValue: number;
+  }>;
   liability: number;
   breakageRate: number;
   breakageMethod: string;
@@ -30,7 +40,12 @@ interface AnalyticsBody {
   series: Array<{ start: string; memberRevenue: number; pointsIssued: number }>;
 }
 
-const paidPayload = (event: WebhookEvent) => event.payload as { id: number; customer: { id: number } | null; current_subtotal_price_set: { shop_money: { amount: string; currency_code: string } } };
+const paidPayload = (event: WebhookEvent) =>
+  event.payload as {
+    id: number;
+    customer: { id: number } | null;
+    current_subtotal_price_set: { shop_money: { amount: string; currency_code: string } };
+  };
 
 describe('GET /api/accounting/daily and GET /api/analytics, from orders paid through signed webhooks', () => {
   let app: TestApp;
@@ -42,7 +57,11 @@ describe('GET /api/accounting/daily and GET /api/analytics, from orders paid thr
     app = await startTestApp('accounting-endpoints', {}, { clock: () => now });
     devstore = devstoreOf(app);
     await installShop(app, shop);
-    await deliverAndDrain(app, [devstore.addCustomer(shop, { id: 501 }), devstore.addCustomer(shop, { id: 502 }), devstore.addCustomer(shop, { id: 503 })]);
+    await deliverAndDrain(app, [
+      devstore.addCustomer(shop, { id: 501 }),
+      devstore.addCustomer(shop, { id: 502 }),
+      devstore.addCustomer(shop, { id: 503 }),
+    ]);
   });
   afterAll(async () => {
     await app.close();
@@ -55,7 +74,14 @@ describe('GET /api/accounting/daily and GET /api/analytics, from orders paid thr
     await deliverAndDrain(app, events);
     const paid = paidPayload(events.find((event) => event.topic === 'orders/paid')!);
     const money = paid.current_subtotal_price_set.shop_money;
-    await recordPaidOrder(app.ctx, { shop, orderId: String(paid.id), customerId: paid.customer ? String(paid.customer.id) : null, amount: parseAmount(money.amount, money.currency_code).amount, currency: money.currency_code, paidAt: now });
+    await recordPaidOrder(app.ctx, {
+      shop,
+      orderId: String(paid.id),
+      customerId: paid.customer ? String(paid.customer.id) : null,
+      amount: parseAmount(money.amount, money.currency_code).amount,
+      currency: money.currency_code,
+      paidAt: now,
+    });
     return order;
   }
 
@@ -71,12 +97,18 @@ describe('GET /api/accounting/daily and GET /api/analytics, from orders paid thr
 
     now = new Date('2026-11-03T09:00:00Z');
     await deliverAndDrain(app, devstore.refund(shop, big.id, [{ lineId: big.lines[0]!.id, quantity: 1 }]));
-    const goodwill = await api(app, shop, '/customers/502/adjustments', { method: 'POST', body: { points: 25, reason: 'Late parcel, ticket #4411' } });
+    const goodwill = await api(app, shop, '/customers/502/adjustments', {
+      method: 'POST',
+      body: { points: 25, reason: 'Late parcel, ticket #4411' },
+    });
     expect(goodwill.status).toBe(201);
 
     now = new Date('2026-11-04T15:00:00Z');
     await grantPoints(app, shop, 501, 500);
-    expect((await api(app, shop, '/customers/501/redemptions', { method: 'POST', body: { rewardId: 'five-off', requestKey: 'accounting-test-1' } })).status).toBe(201);
+    expect(
+      (await api(app, shop, '/customers/501/redemptions', { method: 'POST', body: { rewardId: 'five-off', requestKey: 'accounting-test-1' } }))
+        .status,
+    ).toBe(201);
 
     const response = await api(app, shop, '/accounting/daily?from=2026-11-01&to=2026-11-04');
     expect(response.status).toBe(200);
@@ -132,7 +164,13 @@ describe('GET /api/accounting/daily and GET /api/analytics, from orders paid thr
   it('shows a customer their orders and the goodwill staff granted, with its ticket', async () => {
     const response = await api(app, shop, '/customers/502/insight');
     expect(response.status).toBe(200);
-    const insight = (await response.json()) as { orders: number; lifetimeValue: number; lastOrderAt: string; churnRisk: string; goodwill: { points: number; adjustments: Array<{ ticket: string | null }> } };
+    const insight = (await response.json()) as {
+      orders: number;
+      lifetimeValue: number;
+      lastOrderAt: string;
+      churnRisk: string;
+      goodwill: { points: number; adjustments: Array<{ ticket: string | null }> };
+    };
     expect(insight).toMatchObject({ orders: 1, lifetimeValue: 4_550, lastOrderAt: '2026-11-02T10:00:00.000Z', churnRisk: 'unknown' });
     expect(insight.goodwill.points).toBe(25);
     expect(insight.goodwill.adjustments.map((adjustment) => adjustment.ticket)).toEqual(['ticket #4411']);

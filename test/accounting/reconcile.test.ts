@@ -115,13 +115,27 @@ describe('points accounting on the database, with days sealed while the ledger g
           for (const [index, plan] of sorted.entries()) {
             const now = new Date(BASE + plan.hours * 3_600_000 + index);
             const held = pendingOf.get(plan.customer) ?? 0;
-            const signed = ['reverse', 'redeem', 'hold', 'expire'].includes(plan.type) ? -plan.points : ['order_edit', 'adjust'].includes(plan.type) && plan.pending ? -plan.points : plan.points;
+            const signed = ['reverse', 'redeem', 'hold', 'expire'].includes(plan.type)
+              ? -plan.points
+              : ['order_edit', 'adjust'].includes(plan.type) && plan.pending
+                ? -plan.points
+                : plan.points;
             const toPending = plan.type === 'earn' && plan.pending;
             const available = plan.type === 'release' ? held : toPending ? 0 : signed;
             const pending = plan.type === 'release' ? -held : toPending ? plan.points : 0;
             const result = await applyEntry(
               ctx.connection,
-              { shop, customerId: plan.customer, key: `${plan.type}:${index}`, type: plan.type, available, pending, reason: 'property', source: 'test', guard: plan.type === 'redeem' || plan.type === 'hold' ? 'require' : plan.type === 'expire' ? 'clamp' : 'none' },
+              {
+                shop,
+                customerId: plan.customer,
+                key: `${plan.type}:${index}`,
+                type: plan.type,
+                available,
+                pending,
+                reason: 'property',
+                source: 'test',
+                guard: plan.type === 'redeem' || plan.type === 'hold' ? 'require' : plan.type === 'expire' ? 'clamp' : 'none',
+              },
               now,
             );
             if (result.appliedNow) pendingOf.set(plan.customer, held + pending);

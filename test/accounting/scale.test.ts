@@ -40,9 +40,24 @@ describe.runIf(process.env.TALLY_SCALE_TEST === '1')('accounting over a 100,000-
       account.balance += available;
       total += available;
       batch.push({
-        _id: `${shop}|${customer}|${account.seq}`, shop, customerId: String(customer), seq: account.seq, key: `scale:${index}`, type, available, pending: 0,
-        balance: account.balance, pendingBalance: 0, lifetimeEarned: 0, paidOrders: 0, day: createdAt.toISOString().slice(0, 10), earnedOnDay: 0, shortfall: 0,
-        reason: 'scale', source: 'test', createdAt,
+        _id: `${shop}|${customer}|${account.seq}`,
+        shop,
+        customerId: String(customer),
+        seq: account.seq,
+        key: `scale:${index}`,
+        type,
+        available,
+        pending: 0,
+        balance: account.balance,
+        pendingBalance: 0,
+        lifetimeEarned: 0,
+        paidOrders: 0,
+        day: createdAt.toISOString().slice(0, 10),
+        earnedOnDay: 0,
+        shortfall: 0,
+        reason: 'scale',
+        source: 'test',
+        createdAt,
       });
       if (batch.length === 5_000) await ledgerEntryModel(app.connection).insertMany(batch.splice(0), { ordered: false });
     }

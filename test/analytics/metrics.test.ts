@@ -2,8 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { summarizeDays, type Movement } from '../../server/accounting/index.js';
 import { analyticsReport, churnRiskOf, customerInsight, summarizeOrders, ticketOf, type PaidOrderFact } from '../../server/analytics/index.js';
 
-const movement = (customerId: string, seq: number, type: string, available: number, day: string): Movement => ({ customerId, seq, type, available, pending: 0, day });
-const order = (customerId: string | null, member: boolean, amount: number, day: string, cashBack = 0): PaidOrderFact => ({ customerId, member, amount, day, cashBack });
+const movement = (customerId: string, seq: number, type: string, available: number, day: string): Movement => ({
+  customerId,
+  seq,
+  type,
+  available,
+  pending: 0,
+  day,
+});
+const order = (customerId: string | null, member: boolean, amount: number, day: string, cashBack = 0): PaidOrderFact => ({
+  customerId,
+  member,
+  amount,
+  day,
+  cashBack,
+});
 
 describe('analytics figures', () => {
   // Members a (joined before the range), b and c (joined in it), d (joined after it).
@@ -62,10 +75,24 @@ describe('analytics figures', () => {
   });
 
   it('has no ROI without a cost or without non-members to compare with', () => {
-    const noCost = analyticsReport({ from: '2026-10-01', to: '2026-10-01', currency: 'USD', pointValue: 1_000, ledgerDays: [], orderDays: summarizeOrders([order('b', true, 100, '2026-10-01'), order(null, false, 50, '2026-10-01')]) });
+    const noCost = analyticsReport({
+      from: '2026-10-01',
+      to: '2026-10-01',
+      currency: 'USD',
+      pointValue: 1_000,
+      ledgerDays: [],
+      orderDays: summarizeOrders([order('b', true, 100, '2026-10-01'), order(null, false, 50, '2026-10-01')]),
+    });
     expect(noCost.incrementalRevenue).toBe(50);
     expect(noCost.roi).toBeNull();
-    const membersOnly = analyticsReport({ from: '2026-10-01', to: '2026-10-01', currency: 'USD', pointValue: 1_000, ledgerDays: summarizeDays([movement('b', 1, 'redeem', -100, '2026-10-01')]), orderDays: summarizeOrders([order('b', true, 100, '2026-10-01')]) });
+    const membersOnly = analyticsReport({
+      from: '2026-10-01',
+      to: '2026-10-01',
+      currency: 'USD',
+      pointValue: 1_000,
+      ledgerDays: summarizeDays([movement('b', 1, 'redeem', -100, '2026-10-01')]),
+      orderDays: summarizeOrders([order('b', true, 100, '2026-10-01')]),
+    });
     expect(membersOnly.programCost).toBe(100);
     expect(membersOnly.incrementalRevenue).toBeNull();
     expect(membersOnly.roi).toBeNull();
@@ -74,7 +101,14 @@ describe('analytics figures', () => {
   it('groups the series by day for short ranges and by ISO week for long ones, adding up to the totals', () => {
     expect(report.interval).toBe('day');
     expect(report.series).toHaveLength(31);
-    const weekly = analyticsReport({ from: '2026-08-01', to: '2026-10-31', currency: 'USD', pointValue: 1_000, ledgerDays: ledger, orderDays: orders });
+    const weekly = analyticsReport({
+      from: '2026-08-01',
+      to: '2026-10-31',
+      currency: 'USD',
+      pointValue: 1_000,
+      ledgerDays: ledger,
+      orderDays: orders,
+    });
     expect(weekly.interval).toBe('week');
     expect(weekly.series[1]!.start).toBe('2026-08-03');
     expect(new Date(`${weekly.series[1]!.start}T00:00:00Z`).getUTCDay()).toBe(1);
@@ -93,7 +127,14 @@ describe('customer insight', () => {
       { amount: 1_000, paidAt: day('2026-03-02') },
     ];
     const insight = customerInsight('7', orders, [], 1_000, day('2026-03-20'));
-    expect(insight).toMatchObject({ orders: 3, lifetimeValue: 6_000, averageOrder: 2_000, usualIntervalDays: 30, daysSinceLastOrder: 18, churnRisk: 'low' });
+    expect(insight).toMatchObject({
+      orders: 3,
+      lifetimeValue: 6_000,
+      averageOrder: 2_000,
+      usualIntervalDays: 30,
+      daysSinceLastOrder: 18,
+      churnRisk: 'low',
+    });
     expect(insight.lastOrderAt).toEqual(day('2026-03-02'));
     expect(customerInsight('7', orders, [], 1_000, day('2026-05-01')).churnRisk).toBe('medium');
     expect(customerInsight('7', orders, [], 1_000, day('2026-07-01')).churnRisk).toBe('high');

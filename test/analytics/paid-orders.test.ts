@@ -13,7 +13,11 @@ describe('recordPaidOrder and the order-day aggregates', () => {
     ctx = await testContext('paid-orders', () => now);
     await ensureIndexes(ctx.connection);
     await ensureDefaultProgram(ctx.connection, shop, 'USD', now);
-    await applyEntry(ctx.connection, { shop, customerId: '1', key: 'earn:order:100', type: 'earn', available: 50, pending: 0, reason: 'order', source: 'test', guard: 'none' }, now);
+    await applyEntry(
+      ctx.connection,
+      { shop, customerId: '1', key: 'earn:order:100', type: 'earn', available: 50, pending: 0, reason: 'order', source: 'test', guard: 'none' },
+      now,
+    );
   });
   afterAll(async () => {
     await ctx.connection.close();

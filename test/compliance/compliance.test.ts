@@ -25,7 +25,9 @@ describe('compliance topics', () => {
   const raw = (collection: string) => client.db(app.dbName).collection(collection);
 
   async function customerWithOrder(id: number): Promise<void> {
-    await deliverAndDrain(app, [devstore.addCustomer(shop, { id, email: `ada${id}@example.com`, firstName: 'Ada', lastName: 'Lovelace', tags: ['vip'] })]);
+    await deliverAndDrain(app, [
+      devstore.addCustomer(shop, { id, email: `ada${id}@example.com`, firstName: 'Ada', lastName: 'Lovelace', tags: ['vip'] }),
+    ]);
     // Customer payloads carry no tags since API 2025-01: they arrive as customer.tags_added.
     await deliverAndDrain(app, [devstore.tagCustomer(shop, id, ['vip'])]);
     const order = devstore.createOrder(shop, { customerId: id, lines: [{ priceMinor: 12_300 }] });
@@ -53,7 +55,10 @@ describe('compliance topics', () => {
     const profile = await raw('customers').findOne({ shop, customerId: '9002' });
     for (const field of ['email', 'firstName', 'lastName', 'phone', 'birthday', 'addresses']) expect(profile?.[field]).toBeUndefined();
     expect(profile?.redactedAt).toBeInstanceOf(Date);
-    const webhooks = [...(await raw('webhook_inbox').find({ shop, customerId: '9002' }).toArray()), ...(await raw('webhook_log').find({ shop, customerId: '9002' }).toArray())];
+    const webhooks = [
+      ...(await raw('webhook_inbox').find({ shop, customerId: '9002' }).toArray()),
+      ...(await raw('webhook_log').find({ shop, customerId: '9002' }).toArray()),
+    ];
     expect(webhooks.length).toBeGreaterThan(0);
     for (const webhook of webhooks) expect(String(webhook.body)).not.toContain('ada9002@example.com');
     expect((await balanceOf(app.connection, shop, '9002')).available).toBe(123);

@@ -14,9 +14,14 @@ interface Run {
 /** `npm run devstore -- …` as a shopper's terminal runs it: its own process, its own environment. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'devstore/cli.ts', ...args], { env: { ...process.env, SHOPIFY_APP_URL: '', PORT: '', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'devstore/cli.ts', ...args],
+      { env: { ...process.env, SHOPIFY_APP_URL: '', PORT: '', ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -49,14 +54,17 @@ describe('devstore CLI', () => {
   it('help names every command and how to reach the app: --port, PORT, --app', async () => {
     const run = await cli(['help']);
     expect(run.code).toBe(0);
-    for (const text of ['orders', 'refund --order N --amount 5.00', 'refund --order N --line L', '--port P', '$PORT', '--app URL']) expect(run.stdout).toContain(text);
+    for (const text of ['orders', 'refund --order N --amount 5.00', 'refund --order N --line L', '--port P', '$PORT', '--app URL'])
+      expect(run.stdout).toContain(text);
   });
 
   it('says the app is not running, with no stack trace, when nothing listens', async () => {
     const port = await closedPort();
     const run = await cli(['orders'], { PORT: String(port) });
     expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toBe(`Cannot reach the app at http://localhost:${port}: is it running? Start it with \`npm start\` (it listens on $PORT, default 3000), or point this command at it with --port or --app.`);
+    expect(run.stderr.trim()).toBe(
+      `Cannot reach the app at http://localhost:${port}: is it running? Start it with \`npm start\` (it listens on $PORT, default 3000), or point this command at it with --port or --app.`,
+    );
     expect(run.stdout).toBe('');
   }, 30_000);
 
@@ -72,7 +80,19 @@ describe('devstore CLI', () => {
     expect(listed.stdout).toContain(`order ${order.id}  customer ${customer}  40.00 USD  paid`);
     expect(listed.stdout).toContain(`line ${order.lines[0]!.id}  2 × Filter papers`);
 
-    const byLine = await cli(['refund', '--order', String(order.id), '--line', String(order.lines[0]!.id), '--quantity', '1', '--port', port, '--shop', shop]);
+    const byLine = await cli([
+      'refund',
+      '--order',
+      String(order.id),
+      '--line',
+      String(order.lines[0]!.id),
+      '--quantity',
+      '1',
+      '--port',
+      port,
+      '--shop',
+      shop,
+    ]);
     expect(byLine.code).toBe(0);
     expect(byLine.stdout).toMatch(/^201 /);
     await app.worker.drain();
@@ -80,7 +100,12 @@ describe('devstore CLI', () => {
 
     const byAmount = await cli(['refund', '--order', String(order.id), '--amount', '2.50', '--port', port, '--shop', shop]);
     expect(byAmount.code).toBe(0);
-    expect(devstore.shop(shop)!.orders.get(order.id)!.refunds.map((refund) => ({ lines: refund.lines.length, amountMinor: refund.amountMinor }))).toEqual([
+    expect(
+      devstore
+        .shop(shop)!
+        .orders.get(order.id)!
+        .refunds.map((refund) => ({ lines: refund.lines.length, amountMinor: refund.amountMinor })),
+    ).toEqual([
       { lines: 1, amountMinor: undefined },
       { lines: 0, amountMinor: 250 },
     ]);

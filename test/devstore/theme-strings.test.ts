@@ -7,7 +7,9 @@ const read = (file: string) => readFileSync(path.join(theme, file), 'utf8');
 
 /** `{ tally: { launcher: { title } } }` → `{ 'launcher.title': … }`: the keys tally.js uses. */
 function flatten(locale: { tally: Record<string, Record<string, string>> }): Record<string, string> {
-  return Object.fromEntries(Object.entries(locale.tally).flatMap(([section, strings]) => Object.entries(strings).map(([key, text]) => [`${section}.${key}`, text])));
+  return Object.fromEntries(
+    Object.entries(locale.tally).flatMap(([section, strings]) => Object.entries(strings).map(([key, text]) => [`${section}.${key}`, text])),
+  );
 }
 
 describe('the widget’s strings', () => {
@@ -19,7 +21,10 @@ describe('the widget’s strings', () => {
   });
 
   it('the tally-i18n snippet hands every string to the widget under its own key', () => {
-    const pairs = [...read('snippets/tally-i18n.liquid').matchAll(/"([\w.]+)":\{\{ 'tally\.([\w.]+)' \| t \| json \}\}/g)].map((match) => [match[1], match[2]]);
+    const pairs = [...read('snippets/tally-i18n.liquid').matchAll(/"([\w.]+)":\{\{ 'tally\.([\w.]+)' \| t \| json \}\}/g)].map((match) => [
+      match[1],
+      match[2],
+    ]);
     expect(pairs.map(([key]) => key).sort()).toEqual(Object.keys(english).sort());
     for (const [key, looked] of pairs) expect(looked).toBe(key);
   });

@@ -84,7 +84,10 @@ describe('what a new merchant stumbles on in the admin (issue 15)', () => {
     expect(reachable.length).toBeGreaterThan(0);
     await deliverAndDrain(app, [devstoreOf(app).addCustomer(shop, { id: 7_600_001, firstName: 'Ada', lastName: 'Lovelace' })]);
     await grantPoints(app, shop, 7_600_001, 355);
-    const redeemed = await api(app, shop, '/customers/7600001/redemptions', { method: 'POST', body: { rewardId: reachable[0]!.id, requestKey: 'ada-redeems-1' } });
+    const redeemed = await api(app, shop, '/customers/7600001/redemptions', {
+      method: 'POST',
+      body: { rewardId: reachable[0]!.id, requestKey: 'ada-redeems-1' },
+    });
     expect(redeemed.status).toBe(201);
   });
 
@@ -100,7 +103,9 @@ describe('what a new merchant stumbles on in the admin (issue 15)', () => {
     await dialog.getByRole('button', { name: 'Select' }).click();
     await frame.getByText('House blend, 250 g - Default Title').waitFor();
     await saveBar(page).getByRole('button', { name: 'Save' }).click();
-    await expect.poll(async () => (await loadProgram(app.connection, shop))?.rewards.find((reward) => reward.type === 'free_product'), POLL).toMatchObject({ variantId: '8011' });
+    await expect
+      .poll(async () => (await loadProgram(app.connection, shop))?.rewards.find((reward) => reward.type === 'free_product'), POLL)
+      .toMatchObject({ variantId: '8011' });
     await expect.poll(() => saveBar(page).isVisible(), POLL).toBe(false);
     await page.close();
   });
@@ -108,7 +113,9 @@ describe('what a new merchant stumbles on in the admin (issue 15)', () => {
   it('unsaved edits: the save bar shows, leaving asks first (Stay keeps them), and each page has its own URL that survives a reload', async () => {
     const shop = 'admin-x-navigation.myshopify.com';
     await onboarded(shop);
-    await deliverAndDrain(app, [devstoreOf(app).addCustomer(shop, { id: 7_700_001, firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' })]);
+    await deliverAndDrain(app, [
+      devstoreOf(app).addCustomer(shop, { id: 7_700_001, firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' }),
+    ]);
     const { page, frame } = await openAdmin(shop, '#/program');
     await frame.getByLabel('Points per 1 USD spent').fill('4');
     await saveBar(page).waitFor();
@@ -138,12 +145,22 @@ describe('what a new merchant stumbles on in the admin (issue 15)', () => {
     await grantPoints(app, shop, 7_800_001, 100);
     // A staff reward the customer cannot afford is refused (409) and must leave no card behind.
     const program = (await (await api(app, shop, '/program')).json()) as Program;
-    expect((await api(app, shop, '/customers/7800001/redemptions', { method: 'POST', body: { rewardId: program.rewards[0]!.id, requestKey: 'too-dear-0001' } })).status).toBe(409);
+    expect(
+      (
+        await api(app, shop, '/customers/7800001/redemptions', {
+          method: 'POST',
+          body: { rewardId: program.rewards[0]!.id, requestKey: 'too-dear-0001' },
+        })
+      ).status,
+    ).toBe(409);
     const { page, frame } = await openAdmin(shop, '#/customers/7800001');
     await expect.poll(() => frame.locator('#customer-balance').textContent(), POLL).toBe('100');
     expect(await frame.getByText('Rejected').count()).toBe(0);
     await frame.getByText('No rewards redeemed yet.').waitFor();
-    await frame.locator('#issue-blocker').getByText(/needs \d+ more points/).waitFor();
+    await frame
+      .locator('#issue-blocker')
+      .getByText(/needs \d+ more points/)
+      .waitFor();
     const button = frame.getByRole('button', { name: 'Adjust points…' });
     await frame.locator('#adjust-blocker').getByText('Enter a whole number of points to add or remove.').waitFor();
     await frame.getByLabel('Points', { exact: true }).fill('2.5');

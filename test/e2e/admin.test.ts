@@ -81,14 +81,19 @@ describe('merchant admin, embedded in the devstore admin frame', () => {
     await frame.getByRole('textbox', { name: 'Launcher colour' }).fill('blue');
     await frame.getByLabel('Reward name').first().fill('');
     await page.getByRole('region', { name: 'Unsaved changes' }).getByRole('button', { name: 'Save' }).click();
-    await frame.getByText(/fields? needs? attention/).first().waitFor();
+    await frame
+      .getByText(/fields? needs? attention/)
+      .first()
+      .waitFor();
     await page.screenshot({ path: '/tmp/errors.png' });
     expect(await frame.getByText(/Too small|expected string|request failed/).count()).toBe(0);
     // Beside the field: the input's own error text.
     await frame.locator('#field-widget-primaryColor').getByText('A colour such as #1f6feb').waitFor();
     await frame.getByText("Can't be empty").first().waitFor();
     await frame.getByRole('button', { name: 'Launcher colour', exact: true }).click();
-    await expect.poll(() => frame.getByRole('textbox', { name: 'Launcher colour' }).evaluate((input) => input === document.activeElement), POLL).toBe(true);
+    await expect
+      .poll(() => frame.getByRole('textbox', { name: 'Launcher colour' }).evaluate((input) => input === document.activeElement), POLL)
+      .toBe(true);
     expect((await loadProgram(app.connection, shop))?.widget.primaryColor).toBe('#1f6feb');
     await page.close();
   });
@@ -96,7 +101,9 @@ describe('merchant admin, embedded in the devstore admin frame', () => {
   it('adjusting a customer’s points: search, confirm, and the ledger shows it with the staff member', async () => {
     const shop = 'admin-customers.myshopify.com';
     await onboarded(shop);
-    await deliverAndDrain(app, [devstoreOf(app).addCustomer(shop, { id: 7_400_001, firstName: 'Katherine', lastName: 'Johnson', email: 'katherine@example.com' })]);
+    await deliverAndDrain(app, [
+      devstoreOf(app).addCustomer(shop, { id: 7_400_001, firstName: 'Katherine', lastName: 'Johnson', email: 'katherine@example.com' }),
+    ]);
     const { page, frame } = await openAdmin(shop);
     await frame.getByRole('tab', { name: 'Customers' }).click();
     await frame.getByPlaceholder('Search by name, email or customer id').fill('kather');

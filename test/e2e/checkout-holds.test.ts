@@ -55,7 +55,9 @@ describe('checkout redemption without codes, in the browser: slider → hold →
     await Promise.all([page.waitForEvent('load'), page.click('[data-tally-slider] button')]);
     await page.waitForSelector('[data-cart-discount]');
     expect(await page.textContent('[data-cart-discount]')).toBe('500 points redeemed: −5.00 USD at checkout');
-    const holds = await holdModel(app.connection).find({ shop, customerId: String(customer) }).lean();
+    const holds = await holdModel(app.connection)
+      .find({ shop, customerId: String(customer) })
+      .lean();
     expect(holds.map((hold) => hold.points)).toEqual([500]);
     expect((await balanceOf(app.connection, shop, String(customer))).available).toBe(700);
     await page.screenshot({ path: 'docs/screenshots/checkout-holds-cart.png' });

@@ -32,35 +32,45 @@ describe('the database stops for 10 s under webhook load', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it.skipIf(process.env.MONGODB_URI)('answers 503 while it is down, acknowledges nothing it did not store, and credits every order once after it is back, without a restart', { timeout: 240_000 }, async () => {
-    const devstore = app.devstore!;
-    devstore.ensureShop(shop);
-    const token = signSessionToken({ shop, apiKey: app.ctx.config.shopifyApiKey, apiSecret: app.ctx.config.shopifyApiSecret });
-    expect((await fetch(`${app.url}/api/program`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+  it.skipIf(process.env.MONGODB_URI)(
+    'answers 503 while it is down, acknowledges nothing it did not store, and credits every order once after it is back, without a restart',
+    { timeout: 240_000 },
+    async () => {
+      const devstore = app.devstore!;
+      devstore.ensureShop(shop);
+      const token = signSessionToken({ shop, apiKey: app.ctx.config.shopifyApiKey, apiSecret: app.ctx.config.shopifyApiSecret });
+      expect((await fetch(`${app.url}/api/program`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
 
-    const { events, expected } = paidOrders(devstore, shop, Array.from({ length: 10 }, (_, index) => 6_300_000 + index), ORDERS, (index) => 1_500 + (index % 7) * 250);
+      const { events, expected } = paidOrders(
+        devstore,
+        shop,
+        Array.from({ length: 10 }, (_, index) => 6_300_000 + index),
+        ORDERS,
+        (index) => 1_500 + (index % 7) * 250,
+      );
 
-    // Shopify keeps retrying what is not acknowledged; here every 250 ms for up to 30 s.
-    const stream = devstore.send(events, { concurrency: 4, retryDelaysMs: Array.from({ length: 120 }, () => 250) });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await database.stop();
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
-    await database.restart();
-    const report = await stream;
+      // Shopify keeps retrying what is not acknowledged; here every 250 ms for up to 30 s.
+      const stream = devstore.send(events, { concurrency: 4, retryDelaysMs: Array.from({ length: 120 }, () => 250) });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await database.stop();
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      await database.restart();
+      const report = await stream;
 
-    expect(report.failed).toBe(0);
-    expect(report.acknowledged).toBe(ORDERS);
-    expect(report.statuses['503'] ?? 0).toBeGreaterThan(0);
-    expect(Object.keys(report.statuses).filter((status) => !['200', '503'].includes(status))).toEqual([]);
+      expect(report.failed).toBe(0);
+      expect(report.acknowledged).toBe(ORDERS);
+      expect(report.statuses['503'] ?? 0).toBeGreaterThan(0);
+      expect(Object.keys(report.statuses).filter((status) => !['200', '503'].includes(status))).toEqual([]);
 
-    const inbox = inboxModel(app.connection);
-    for (let wait = 0; wait < 600 && (await inbox.countDocuments({ shop, status: { $in: ['pending', 'processing'] } })) > 0; wait++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(await ledgerEntryModel(app.connection).countDocuments({ shop, type: 'earn' })).toBe(ORDERS);
-    for (const [customerId, points] of expected) {
-      expect({ customerId, points: (await balanceOf(app.connection, shop, customerId)).available }).toEqual({ customerId, points });
-    }
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-  });
+      const inbox = inboxModel(app.connection);
+      for (let wait = 0; wait < 600 && (await inbox.countDocuments({ shop, status: { $in: ['pending', 'processing'] } })) > 0; wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(await ledgerEntryModel(app.connection).countDocuments({ shop, type: 'earn' })).toBe(ORDERS);
+      for (const [customerId, points] of expected) {
+        expect({ customerId, points: (await balanceOf(app.connection, shop, customerId)).available }).toEqual({ customerId, points });
+      }
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    },
+  );
 });

@@ -31,7 +31,11 @@ describe('fuzzing: malformed webhooks, app-proxy queries, admin bodies and token
   });
 
   const stored = async () => (await inboxModel(app.connection).countDocuments({})) + (await webhookLogModel(app.connection).countDocuments({}));
-  const oddText = fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 50 }), fc.constantFrom('{"$gt":""}', '{"$ne":null}', "'; DROP TABLE x; --", '../../etc/passwd', '\u0000', '\uFFFF', 'A'.repeat(5_000)));
+  const oddText = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme', maxLength: 50 }),
+    fc.constantFrom('{"$gt":""}', '{"$ne":null}', "'; DROP TABLE x; --", '../../etc/passwd', '\u0000', '\uFFFF', 'A'.repeat(5_000)),
+  );
 
   async function expectClientError(response: Response, label: string): Promise<void> {
     expect(response.status, label).toBeGreaterThanOrEqual(400);
@@ -44,8 +48,17 @@ describe('fuzzing: malformed webhooks, app-proxy queries, admin bodies and token
     const before = await stored();
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.uint8Array({ maxLength: 2_000 }).map((bytes) => Buffer.from(bytes)), oddText.map((text) => Buffer.from(text)), fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value)))),
-        fc.record({ topic: fc.option(oddText), shop: fc.option(oddText), hmac: fc.oneof(fc.constant(undefined), oddText, fc.constant('valid-for-other-body')), signNonJson: fc.boolean() }),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2_000 }).map((bytes) => Buffer.from(bytes)),
+          oddText.map((text) => Buffer.from(text)),
+          fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value))),
+        ),
+        fc.record({
+          topic: fc.option(oddText),
+          shop: fc.option(oddText),
+          hmac: fc.oneof(fc.constant(undefined), oddText, fc.constant('valid-for-other-body')),
+          signNonJson: fc.boolean(),
+        }),
         async (body, headers) => {
           const isJson = (() => {
             try {
@@ -56,7 +69,12 @@ describe('fuzzing: malformed webhooks, app-proxy queries, admin bodies and token
             }
           })();
           // A correct HMAC is allowed only on bodies that are not JSON (so the delivery must still be refused).
-          const hmac = headers.signNonJson && !isJson ? createHmac('sha256', app.config.shopifyApiSecret).update(body).digest('base64') : headers.hmac === 'valid-for-other-body' ? createHmac('sha256', app.config.shopifyApiSecret).update('other').digest('base64') : headers.hmac;
+          const hmac =
+            headers.signNonJson && !isJson
+              ? createHmac('sha256', app.config.shopifyApiSecret).update(body).digest('base64')
+              : headers.hmac === 'valid-for-other-body'
+                ? createHmac('sha256', app.config.shopifyApiSecret).update('other').digest('base64')
+                : headers.hmac;
           const response = await fetch(`${app.url}/webhooks`, {
             method: 'POST',
             headers: {
@@ -80,10 +98,22 @@ describe('fuzzing: malformed webhooks, app-proxy queries, admin bodies and token
     const timestamp = () => String(Math.floor(Date.now() / 1000));
     await fc.assert(
       fc.asyncProperty(
-        fc.dictionary(fc.oneof(fc.constantFrom('shop', 'logged_in_customer_id', 'timestamp', 'signature', 'path_prefix', 'shop[$gt]', 'logged_in_customer_id[$ne]'), fc.string({ maxLength: 20 })), oddText, { maxKeys: 6 }),
+        fc.dictionary(
+          fc.oneof(
+            fc.constantFrom('shop', 'logged_in_customer_id', 'timestamp', 'signature', 'path_prefix', 'shop[$gt]', 'logged_in_customer_id[$ne]'),
+            fc.string({ maxLength: 20 }),
+          ),
+          oddText,
+          { maxKeys: 6 },
+        ),
         fc.constantFrom('forged', 'unsigned', 'injected-customer', 'repeated'),
         async (extra, mode) => {
-          const params = new URLSearchParams({ shop: otherShop, logged_in_customer_id: String(customer), path_prefix: '/apps/loyalty', timestamp: timestamp() });
+          const params = new URLSearchParams({
+            shop: otherShop,
+            logged_in_customer_id: String(customer),
+            path_prefix: '/apps/loyalty',
+            timestamp: timestamp(),
+          });
           for (const [key, value] of Object.entries(extra)) params.append(key, value);
           if (mode === 'injected-customer') params.set('logged_in_customer_id', '{"$gt":""}');
           if (mode === 'repeated') params.append('shop', shop);
@@ -106,14 +136,33 @@ describe('fuzzing: malformed webhooks, app-proxy queries, admin bodies and token
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
-          fc.record({ kind: fc.constant('program' as const), body: fc.oneof(fc.jsonValue(), fc.record({ earning: fc.record({ pointsPerCurrencyUnit: fc.oneof(fc.double(), fc.string(), fc.constant(null)) }), rewards: fc.array(fc.jsonValue(), { maxLength: 3 }) })) }),
-          fc.record({ kind: fc.constant('adjust' as const), body: fc.oneof(fc.jsonValue(), fc.record({ points: fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant({ $gt: 0 })), reason: fc.oneof(oddText, fc.constant({ $ne: '' })) })) }),
+          fc.record({
+            kind: fc.constant('program' as const),
+            body: fc.oneof(
+              fc.jsonValue(),
+              fc.record({
+                earning: fc.record({ pointsPerCurrencyUnit: fc.oneof(fc.double(), fc.string(), fc.constant(null)) }),
+                rewards: fc.array(fc.jsonValue(), { maxLength: 3 }),
+              }),
+            ),
+          }),
+          fc.record({
+            kind: fc.constant('adjust' as const),
+            body: fc.oneof(
+              fc.jsonValue(),
+              fc.record({
+                points: fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant({ $gt: 0 })),
+                reason: fc.oneof(oddText, fc.constant({ $ne: '' })),
+              }),
+            ),
+          }),
           fc.record({ kind: fc.constant('customer' as const), body: oddText }),
         ),
         async (input) => {
           let response: Response;
           if (input.kind === 'program') response = await api(app, shop, '/program', { method: 'PUT', body: input.body });
-          else if (input.kind === 'adjust') response = await api(app, shop, `/customers/${customer}/adjustments`, { method: 'POST', body: input.body });
+          else if (input.kind === 'adjust')
+            response = await api(app, shop, `/customers/${customer}/adjustments`, { method: 'POST', body: input.body });
           else response = await api(app, shop, `/customers/${encodeURIComponent(input.body)}`);
           if (response.status < 300) {
             if (input.kind === 'adjust') adjustmentsAccepted++;
@@ -132,7 +181,11 @@ describe('fuzzing: malformed webhooks, app-proxy queries, admin bodies and token
     expect(await ledgerEntryModel(app.connection).countDocuments({ shop })).toBe(entriesBefore + adjustmentsAccepted);
   });
 
-  const decoded = (token: string) => token.split('.').map((part) => Buffer.from(part, 'base64url').toString('hex')).join('.');
+  const decoded = (token: string) =>
+    token
+      .split('.')
+      .map((part) => Buffer.from(part, 'base64url').toString('hex'))
+      .join('.');
 
   it('session tokens: 200 random and tampered tokens → 401 and no install', async () => {
     const valid = signSessionToken({ shop, apiKey: app.config.shopifyApiKey, apiSecret: app.config.shopifyApiSecret });
@@ -140,7 +193,16 @@ describe('fuzzing: malformed webhooks, app-proxy queries, admin bodies and token
       fc.asyncProperty(
         fc.oneof(
           oddText,
-          fc.record({ claims: fc.dictionary(fc.constantFrom('aud', 'dest', 'iss', 'exp', 'nbf', 'sub'), fc.oneof(fc.string(), fc.integer(), fc.constant(null))) }).map(({ claims }) => signSessionToken({ shop: 'fuzz-new.myshopify.com', apiKey: app.config.shopifyApiKey, apiSecret: 'wrong-secret', claims })),
+          fc
+            .record({
+              claims: fc.dictionary(
+                fc.constantFrom('aud', 'dest', 'iss', 'exp', 'nbf', 'sub'),
+                fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+              ),
+            })
+            .map(({ claims }) =>
+              signSessionToken({ shop: 'fuzz-new.myshopify.com', apiKey: app.config.shopifyApiKey, apiSecret: 'wrong-secret', claims }),
+            ),
           fc.nat({ max: valid.length - 1 }).map((at) => `${valid.slice(0, at)}${valid[at] === 'A' ? 'B' : 'A'}${valid.slice(at + 1)}`),
         ),
         async (token) => {

@@ -18,7 +18,9 @@ describe('devstore checkout: a checkout page with Tally’s checkout extension, 
     devstore.ensureShop(shop, { name: 'Checkout Roasters' });
     await installShop(app, shop);
     devstore.addProduct(shop, { id: 961, title: 'Ceramic mug', priceMinor: 2_200, tags: [], giftCard: false });
-    await deliverAndDrain(app, [devstore.addCustomer(shop, { id: customer, firstName: 'Katherine', lastName: 'Johnson', email: 'katherine@example.com' })]);
+    await deliverAndDrain(app, [
+      devstore.addCustomer(shop, { id: customer, firstName: 'Katherine', lastName: 'Johnson', email: 'katherine@example.com' }),
+    ]);
     await grantPoints(app, shop, customer, 1_000);
     store = `${app.url}/devstore/shops/${shop}/storefront`;
     browser = await launchBrowser();

@@ -24,7 +24,10 @@ describe('storefront surfaces on a desktop and a phone (docs/screenshots/storefr
     await seedDemoShop(devstoreOf(app), app.url);
     await app.worker.drain();
     // Enough for Ada to redeem and to use the checkout slider on camera.
-    const bonus = await api(app, DEMO_SHOP, '/customers/7001001/adjustments', { method: 'POST', body: { points: 1_000, reason: 'Welcome back bonus' } });
+    const bonus = await api(app, DEMO_SHOP, '/customers/7001001/adjustments', {
+      method: 'POST',
+      body: { points: 1_000, reason: 'Welcome back bonus' },
+    });
     expect(bonus.status).toBe(201);
     store = `${app.url}/devstore/shops/${DEMO_SHOP}/storefront`;
     browser = await launchBrowser();

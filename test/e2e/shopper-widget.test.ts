@@ -89,7 +89,11 @@ describe('shopper widget', () => {
   });
 
   it('the cart estimate counts the applied code, and the order credits exactly the estimate', async () => {
-    const redeemed = await proxy(app, shop, '/redemptions', { customerId: grace, method: 'POST', body: { rewardId: 'five-off', requestKey: 'cart-estimate-1' } });
+    const redeemed = await proxy(app, shop, '/redemptions', {
+      customerId: grace,
+      method: 'POST',
+      body: { rewardId: 'five-off', requestKey: 'cart-estimate-1' },
+    });
     const { code } = (await redeemed.json()) as { code: string };
     const page = await signedIn(grace);
     await page.goto(`${store}/products/951`);
@@ -136,8 +140,22 @@ describe('shopper widget', () => {
     await saveProgram((program) => ({
       ...program,
       tiers: [
-        { id: 'bronze', name: 'Bronze', threshold: 0, earnMultiplier: 1, entryReward: 0, perks: { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 } },
-        { id: 'gold', name: 'Gold', threshold: 100_000, earnMultiplier: 2, entryReward: 0, perks: { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 } },
+        {
+          id: 'bronze',
+          name: 'Bronze',
+          threshold: 0,
+          earnMultiplier: 1,
+          entryReward: 0,
+          perks: { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 },
+        },
+        {
+          id: 'gold',
+          name: 'Gold',
+          threshold: 100_000,
+          earnMultiplier: 2,
+          entryReward: 0,
+          perks: { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 },
+        },
       ],
       tierRules: { ...program.tierRules, metric: 'spend', period: 'lifetime' },
     }));

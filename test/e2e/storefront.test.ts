@@ -100,7 +100,10 @@ describe('storefront: the theme extension in the devstore online store', () => {
 
   it('the launcher takes the colours and position set in the admin', async () => {
     const program = (await (await api(app, shop, '/program')).json()) as Program;
-    const saved = await api(app, shop, '/program', { method: 'PUT', body: { ...program, widget: { ...program.widget, primaryColor: '#aa3300', position: 'bottom-left' } } });
+    const saved = await api(app, shop, '/program', {
+      method: 'PUT',
+      body: { ...program, widget: { ...program.widget, primaryColor: '#aa3300', position: 'bottom-left' } },
+    });
     expect(saved.status).toBe(200);
     const page = await browser.newPage();
     await page.goto(`${store}/products/901`);
@@ -111,7 +114,9 @@ describe('storefront: the theme extension in the devstore online store', () => {
 
   it('the launcher speaks the storefront language when the merchant offers it', async () => {
     const program = (await (await api(app, shop, '/program')).json()) as Program;
-    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...program, widget: { ...program.widget, languages: ['en', 'fr'] } } })).status).toBe(200);
+    expect(
+      (await api(app, shop, '/program', { method: 'PUT', body: { ...program, widget: { ...program.widget, languages: ['en', 'fr'] } } })).status,
+    ).toBe(200);
     const page = await browser.newPage();
     await page.goto(`${store}/products/901?locale=fr`);
     expect(await page.textContent('.tally-earn')).toBe('Gagnez 14 points avec cet achat');

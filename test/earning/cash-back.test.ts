@@ -29,18 +29,29 @@ describe('cash back claims left by a crash', () => {
   });
 
   const crashedClaim = (customerId: number, orderId: string, at: Date) =>
-    claimEffect(cashBackEffectModel(app.connection), { shop, key: `cash_back:order:${orderId}`, intent: { customerId: String(customerId), amount: 246, currency: 'USD', orderId, firstClaimedAt: at.toISOString() }, now: at });
+    claimEffect(cashBackEffectModel(app.connection), {
+      shop,
+      key: `cash_back:order:${orderId}`,
+      intent: { customerId: String(customerId), amount: 246, currency: 'USD', orderId, firstClaimedAt: at.toISOString() },
+      now: at,
+    });
 
   it('completes a claim whose credit reached Shopify before the crash, without crediting again', async () => {
     const claimedAt = new Date();
     await crashedClaim(8_300_001, '7001', claimedAt);
     // The credit went through; the process died before it could record that.
-    await adminClientFor(app.ctx)(shop, STORE_CREDIT_ACCOUNT_CREDIT, { id: 'gid://shopify/Customer/8300001', creditInput: { creditAmount: { amount: formatAmount({ amount: 246, currency: 'USD' }), currencyCode: 'USD' } } });
+    await adminClientFor(app.ctx)(shop, STORE_CREDIT_ACCOUNT_CREDIT, {
+      id: 'gid://shopify/Customer/8300001',
+      creditInput: { creditAmount: { amount: formatAmount({ amount: 246, currency: 'USD' }), currencyCode: 'USD' } },
+    });
     const later = new Date(claimedAt.getTime() + CASH_BACK_STALE_MS + 60_000);
     const runs = await Promise.all([reconcileCashBack(app.ctx, shop, later), reconcileCashBack(app.ctx, shop, later)]);
     expect(runs.reduce((sum, settled) => sum + settled, 0)).toBe(1);
     expect(devstore.shop(shop)!.storeCredit.get(8_300_001)).toBe(246);
-    expect(await cashBackEffectModel(app.connection).findOne({ shop, key: 'cash_back:order:7001' }).lean()).toMatchObject({ state: 'done', outcome: { credited: true, reconciled: true } });
+    expect(await cashBackEffectModel(app.connection).findOne({ shop, key: 'cash_back:order:7001' }).lean()).toMatchObject({
+      state: 'done',
+      outcome: { credited: true, reconciled: true },
+    });
   });
 
   it('credits once a claim whose call never reached Shopify, however many reconcilers run', async () => {
@@ -56,6 +67,9 @@ describe('cash back claims left by a crash', () => {
     const claimedAt = new Date();
     await crashedClaim(8_300_002, '7003', claimedAt);
     expect(await reconcileCashBack(app.ctx, shop, new Date(claimedAt.getTime() + 60_000))).toBe(0);
-    expect(await cashBackEffectModel(app.connection).findOne({ shop, key: 'cash_back:order:7003' }).lean()).toMatchObject({ state: 'pending', _id: expect.any(Types.ObjectId) });
+    expect(await cashBackEffectModel(app.connection).findOne({ shop, key: 'cash_back:order:7003' }).lean()).toMatchObject({
+      state: 'pending',
+      _id: expect.any(Types.ObjectId),
+    });
   });
 });

@@ -57,7 +57,13 @@ describe('orders, refunds and cancellations in any order, duplicated, with crash
     const handler = orderTopicHandlers[event.topic];
     if (!handler) return;
     const delivery: WebhookDelivery = {
-      shop: event.shop, topic: event.topic, eventId: event.eventId, webhookId: event.eventId, apiVersion: '2026-10', triggeredAt: event.triggeredAt, receivedAt: now,
+      shop: event.shop,
+      topic: event.topic,
+      eventId: event.eventId,
+      webhookId: event.eventId,
+      apiVersion: '2026-10',
+      triggeredAt: event.triggeredAt,
+      receivedAt: now,
       payload: JSON.parse(JSON.stringify(event.payload)) as unknown,
     };
     await handler(delivery, ctx, now);
@@ -92,7 +98,9 @@ describe('orders, refunds and cancellations in any order, duplicated, with crash
           const deliveries = events
             .map((event, index) => ({ event, rank: order[index % order.length]! + index / 1000 }))
             .sort((a, b) => a.rank - b.rank)
-            .flatMap(({ event }, index) => Array.from({ length: copies[index % copies.length]! + (crashes[index % crashes.length] ? 1 : 0) }, () => event));
+            .flatMap(({ event }, index) =>
+              Array.from({ length: copies[index % copies.length]! + (crashes[index % crashes.length] ? 1 : 0) }, () => event),
+            );
           for (const event of deliveries) await handle(event, now);
 
           for (const [customerId, points] of expectedBalances(plans)) {

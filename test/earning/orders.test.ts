@@ -36,7 +36,10 @@ describe('points from orders, through signed webhooks from the devstore', () => 
   }
 
   async function ledgerSumMatchesBalance(customerId: number): Promise<void> {
-    const entries = await ledgerEntryModel(app.connection).find({ shop, customerId: String(customerId) }).sort({ seq: 1 }).lean();
+    const entries = await ledgerEntryModel(app.connection)
+      .find({ shop, customerId: String(customerId) })
+      .sort({ seq: 1 })
+      .lean();
     const balance = await balanceOf(app.connection, shop, String(customerId));
     expect(entries.map((entry) => entry.seq)).toEqual(entries.map((_, index) => index + 1));
     expect(entries.reduce((sum, entry) => sum + entry.available, 0)).toBe(balance.available);
@@ -47,7 +50,10 @@ describe('points from orders, through signed webhooks from the devstore', () => 
     const id = await customer();
     const order = devstore.createOrder(shop, {
       customerId: id,
-      lines: [{ priceMinor: 4_250, quantity: 2 }, { priceMinor: 2_500, giftCard: true }],
+      lines: [
+        { priceMinor: 4_250, quantity: 2 },
+        { priceMinor: 2_500, giftCard: true },
+      ],
       shippingMinor: 900,
       taxMinor: 850,
       tipMinor: 500,
@@ -64,7 +70,9 @@ describe('points from orders, through signed webhooks from the devstore', () => 
     const order = devstore.createOrder(shop, { customerId: id, lines: [{ priceMinor: 10_000 }], presentmentCurrency: 'EUR', presentmentRate: 0.9 });
     await deliverAndDrain(app, devstore.pay(shop, order.id));
     expect((await view(id)).points.balance).toBe(100);
-    const record = await orderPointsModel(app.connection).findOne({ shop, orderId: String(order.id) }).lean();
+    const record = await orderPointsModel(app.connection)
+      .findOne({ shop, orderId: String(order.id) })
+      .lean();
     expect(record).toMatchObject({ eligible: 10_000, currency: 'USD', presentment: { amount: 9_000, currency: 'EUR' } });
   });
 
@@ -154,7 +162,12 @@ describe('points from orders, through signed webhooks from the devstore', () => 
     const before = await (await api(app, shop, '/program')).json();
     const response = await api(app, shop, '/program', {
       method: 'PUT',
-      body: { ...(before as object), earning: { ...(before as { earning: object }).earning, pointsPerCurrencyUnit: -1 }, rewards: [], pendingDays: 1.5 },
+      body: {
+        ...(before as object),
+        earning: { ...(before as { earning: object }).earning, pointsPerCurrencyUnit: -1 },
+        rewards: [],
+        pendingDays: 1.5,
+      },
     });
     expect(response.status).toBe(422);
     const body = (await response.json()) as { errors: Record<string, string> };
@@ -186,10 +199,17 @@ describe('points from orders, through signed webhooks from the devstore', () => 
     expect(devstore.shop(shop)!.storeCredit.get(id)).toBe(246);
     expect((await view(id)).points.balance).toBe(123);
     const saved = (await (await api(app, shop, '/program')).json()) as { earning: Record<string, unknown> };
-    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...saved, earning: { ...saved.earning, cashBack: { enabled: false, percent: 2, insteadOfPoints: false } } } })).status).toBe(200);
+    expect(
+      (
+        await api(app, shop, '/program', {
+          method: 'PUT',
+          body: { ...saved, earning: { ...saved.earning, cashBack: { enabled: false, percent: 2, insteadOfPoints: false } } },
+        })
+      ).status,
+    ).toBe(200);
   });
 
-  it('applies multipliers by product tag and collection, read from Shopify for the order\'s products', async () => {
+  it("applies multipliers by product tag and collection, read from Shopify for the order's products", async () => {
     const id = await customer();
     devstore.addProduct(shop, { id: 9101, title: 'Espresso beans', priceMinor: 1_000, tags: ['coffee'], giftCard: false });
     devstore.addProduct(shop, { id: 9102, title: 'Mug', priceMinor: 1_000, tags: [], collectionIds: [77], giftCard: false });
@@ -199,19 +219,29 @@ describe('points from orders, through signed webhooks from the devstore', () => 
       { id: 'coffee', match: { kind: 'tag', value: 'coffee' }, multiplier: 3 },
       { id: 'mugs', match: { kind: 'collection', value: '77' }, multiplier: 2 },
     ];
-    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...current, earning: { ...current.earning, multipliers } } })).status).toBe(200);
+    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...current, earning: { ...current.earning, multipliers } } })).status).toBe(
+      200,
+    );
     const order = devstore.createOrder(shop, { customerId: id, lines: [{ productId: 9101 }, { productId: 9102 }, { productId: 9103 }] });
     await deliverAndDrain(app, devstore.pay(shop, order.id));
     expect((await view(id)).points.balance).toBe(30 + 20 + 10);
     const saved = (await (await api(app, shop, '/program')).json()) as { earning: Record<string, unknown> };
-    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...saved, earning: { ...saved.earning, multipliers: [] } } })).status).toBe(200);
+    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...saved, earning: { ...saved.earning, multipliers: [] } } })).status).toBe(
+      200,
+    );
   });
 
   it('records a manual adjustment with the staff member and reason', async () => {
     const id = await customer();
-    const response = await api(app, shop, `/customers/${id}/adjustments`, { method: 'POST', body: { points: 25, reason: 'Sorry for the late parcel' }, userId: '4242' });
+    const response = await api(app, shop, `/customers/${id}/adjustments`, {
+      method: 'POST',
+      body: { points: 25, reason: 'Sorry for the late parcel' },
+      userId: '4242',
+    });
     expect(response.status).toBe(201);
-    const entry = await ledgerEntryModel(app.connection).findOne({ shop, customerId: String(id), type: 'adjust' }).lean();
+    const entry = await ledgerEntryModel(app.connection)
+      .findOne({ shop, customerId: String(id), type: 'adjust' })
+      .lean();
     expect(entry).toMatchObject({ staffId: '4242', reason: 'Sorry for the late parcel', available: 25, balance: 25 });
     for (const bad of [{ points: 1.5, reason: 'x' }, { points: 0, reason: 'x' }, { points: 5 }, { points: '5', reason: 'x' }]) {
       expect((await api(app, shop, `/customers/${id}/adjustments`, { method: 'POST', body: bad })).status).toBe(422);

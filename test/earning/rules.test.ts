@@ -42,15 +42,45 @@ describe('earning rules', () => {
   });
 
   it('supports fractional rates exactly (2.5 points per unit)', () => {
-    expect(earnForOrder(program((p) => (p.earning.pointsPerCurrencyUnit = 2.5)), order([{ amount: 1010 }]), history, 2, now).points).toBe(25);
+    expect(
+      earnForOrder(
+        program((p) => (p.earning.pointsPerCurrencyUnit = 2.5)),
+        order([{ amount: 1010 }]),
+        history,
+        2,
+        now,
+      ).points,
+    ).toBe(25);
   });
 
   it('earns nothing below the minimum order, for guests, for excluded tags, or with the program off', () => {
-    expect(earnForOrder(program((p) => (p.earning.minimumOrderAmount = 5000)), order([{ amount: 4999 }]), history, 2, now).points).toBe(0);
+    expect(
+      earnForOrder(
+        program((p) => (p.earning.minimumOrderAmount = 5000)),
+        order([{ amount: 4999 }]),
+        history,
+        2,
+        now,
+      ).points,
+    ).toBe(0);
     expect(earnForOrder(program(), { ...order([{ amount: 5000 }]), customerId: null }, history, 2, now).points).toBe(0);
-    const excluded = earnForOrder(program((p) => (p.earning.excludedCustomerTags = ['staff'])), order([{ amount: 5000 }]), { ...history, customerTags: ['staff'] }, 2, now);
+    const excluded = earnForOrder(
+      program((p) => (p.earning.excludedCustomerTags = ['staff'])),
+      order([{ amount: 5000 }]),
+      { ...history, customerTags: ['staff'] },
+      2,
+      now,
+    );
     expect(excluded).toMatchObject({ points: 0, notes: ['customer tagged "staff" is excluded'] });
-    expect(earnForOrder(program((p) => (p.enabled = false)), order([{ amount: 5000 }]), history, 2, now).points).toBe(0);
+    expect(
+      earnForOrder(
+        program((p) => (p.enabled = false)),
+        order([{ amount: 5000 }]),
+        history,
+        2,
+        now,
+      ).points,
+    ).toBe(0);
   });
 
   it('multiplies the points of lines that match a product, tag or collection rule', () => {
@@ -61,12 +91,28 @@ describe('earning rules', () => {
         { id: 'c', match: { kind: 'collection', value: '99' }, multiplier: 1.5 },
       ];
     });
-    const earning = earnForOrder(rules, order([{ amount: 1000, productId: '11' }, { amount: 1000, productTags: ['coffee'] }, { amount: 1000, collectionIds: ['99'] }, { amount: 1000 }]), history, 2, now);
+    const earning = earnForOrder(
+      rules,
+      order([
+        { amount: 1000, productId: '11' },
+        { amount: 1000, productTags: ['coffee'] },
+        { amount: 1000, collectionIds: ['99'] },
+        { amount: 1000 },
+      ]),
+      history,
+      2,
+      now,
+    );
     expect(earning).toMatchObject({ basePoints: 40, bonusPoints: 10 + 20 + 5, points: 75 });
   });
 
   it('doubles points during a promotion and not outside it', () => {
-    const weekend = program((p) => (p.earning.promotions = [{ id: 'w', name: 'Double weekend', multiplier: 2, startsAt: '2026-11-21T00:00:00Z', endsAt: '2026-11-23T00:00:00Z' }]));
+    const weekend = program(
+      (p) =>
+        (p.earning.promotions = [
+          { id: 'w', name: 'Double weekend', multiplier: 2, startsAt: '2026-11-21T00:00:00Z', endsAt: '2026-11-23T00:00:00Z' },
+        ]),
+    );
     expect(earnForOrder(weekend, order([{ amount: 2000 }]), history, 2, now).points).toBe(40);
     expect(earnForOrder(weekend, order([{ amount: 2000 }]), history, 2, new Date('2026-11-24T00:00:00Z')).points).toBe(20);
   });
@@ -78,9 +124,21 @@ describe('earning rules', () => {
   });
 
   it('pays cash back as store credit instead of or beside points', () => {
-    const beside = earnForOrder(program((p) => (p.earning.cashBack = { enabled: true, percent: 2, insteadOfPoints: false })), order([{ amount: 12_345 }]), history, 2, now);
+    const beside = earnForOrder(
+      program((p) => (p.earning.cashBack = { enabled: true, percent: 2, insteadOfPoints: false })),
+      order([{ amount: 12_345 }]),
+      history,
+      2,
+      now,
+    );
     expect(beside).toMatchObject({ points: 123, cashBack: { amount: 246, currency: 'USD' } });
-    const instead = earnForOrder(program((p) => (p.earning.cashBack = { enabled: true, percent: 2.5, insteadOfPoints: true })), order([{ amount: 10_000 }]), history, 2, now);
+    const instead = earnForOrder(
+      program((p) => (p.earning.cashBack = { enabled: true, percent: 2.5, insteadOfPoints: true })),
+      order([{ amount: 10_000 }]),
+      history,
+      2,
+      now,
+    );
     expect(instead).toMatchObject({ points: 0, cashBack: { amount: 250 } });
   });
 
@@ -94,12 +152,22 @@ describe('earning rules', () => {
 
 describe('earning rules as strategies', () => {
   it('applies the rules in order, and a rule list can be changed without touching the others', () => {
-    const weekendBonus: EarningRule = { name: 'flat bonus', apply: (earning) => ({ ...earning, bonusPoints: earning.bonusPoints + 7, points: earning.points + 7 }) };
+    const weekendBonus: EarningRule = {
+      name: 'flat bonus',
+      apply: (earning) => ({ ...earning, bonusPoints: earning.bonusPoints + 7, points: earning.points + 7 }),
+    };
     const rules = [...DEFAULT_EARNING_RULES.slice(0, -1), weekendBonus, DEFAULT_EARNING_RULES.at(-1)!];
     const capped = program((p) => (p.earning.caps = { perOrder: 50, perCustomerPerDay: null }));
     expect(earnForOrder(capped, order([{ amount: 4000 }]), history, 2, now, rules).points).toBe(47);
     expect(earnForOrder(capped, order([{ amount: 4500 }]), history, 2, now, rules).points).toBe(50);
-    expect(DEFAULT_EARNING_RULES.map((rule) => rule.name)).toEqual(['cash back', 'points per currency unit', 'multipliers and promotions', 'punch card', 'tier multiplier', 'caps']);
+    expect(DEFAULT_EARNING_RULES.map((rule) => rule.name)).toEqual([
+      'cash back',
+      'points per currency unit',
+      'multipliers and promotions',
+      'punch card',
+      'tier multiplier',
+      'caps',
+    ]);
   });
 });
 
@@ -135,8 +203,15 @@ describe('expiry', () => {
   it('expires the balance after N days without activity and reminds N days before', () => {
     const last = new Date('2025-11-01T00:00:00Z');
     expect(expireInactive(inactivity, { available: 80, lastActivityAt: last }, new Date('2026-09-01T00:00:00Z'))).toEqual({ action: 'none' });
-    expect(expireInactive(inactivity, { available: 80, lastActivityAt: last }, new Date('2026-10-10T00:00:00Z'))).toEqual({ action: 'remind', expiresOn: '2026-11-01' });
-    expect(expireInactive(inactivity, { available: 80, lastActivityAt: last }, new Date('2026-11-02T00:00:00Z'))).toEqual({ action: 'expire', points: 80, on: '2026-11-02' });
+    expect(expireInactive(inactivity, { available: 80, lastActivityAt: last }, new Date('2026-10-10T00:00:00Z'))).toEqual({
+      action: 'remind',
+      expiresOn: '2026-11-01',
+    });
+    expect(expireInactive(inactivity, { available: 80, lastActivityAt: last }, new Date('2026-11-02T00:00:00Z'))).toEqual({
+      action: 'expire',
+      points: 80,
+      on: '2026-11-02',
+    });
   });
 
   it('expires each earned batch on its own date, spending the oldest first', () => {
@@ -158,7 +233,11 @@ describe('program validation', () => {
   });
 
   it('names each invalid field by its path', () => {
-    const broken = { ...defaultProgram('USD'), earning: { ...defaultProgram('USD').earning, pointsPerCurrencyUnit: 1.234 }, widget: { ...defaultProgram('USD').widget, primaryColor: 'blue' } };
+    const broken = {
+      ...defaultProgram('USD'),
+      earning: { ...defaultProgram('USD').earning, pointsPerCurrencyUnit: 1.234 },
+      widget: { ...defaultProgram('USD').widget, primaryColor: 'blue' },
+    };
     const validation = validateProgram(broken);
     expect(validation.ok).toBe(false);
     if (!validation.ok) expect(Object.keys(validation.errors).sort()).toEqual(['earning.pointsPerCurrencyUnit', 'widget.primaryColor']);

@@ -12,7 +12,16 @@ describe('badges and challenges: awarded exactly once, shown to the shopper', ()
   const program: Program = {
     ...base,
     badges: base.badges.map((badge) => ({ ...badge, points: badge.id === 'first-order' ? 10 : badge.id === 'five-orders' ? 50 : 0 })),
-    challenges: [{ id: 'march', name: '3 orders in March: +200', orders: 3, points: 200, startsAt: '2026-03-01T00:00:00.000Z', endsAt: '2026-04-01T00:00:00.000Z' }],
+    challenges: [
+      {
+        id: 'march',
+        name: '3 orders in March: +200',
+        orders: 3,
+        points: 200,
+        startsAt: '2026-03-01T00:00:00.000Z',
+        endsAt: '2026-04-01T00:00:00.000Z',
+      },
+    ],
     actions: { ...base.actions, signup: { enabled: true, points: 20 } },
   };
 
@@ -25,7 +34,8 @@ describe('badges and challenges: awarded exactly once, shown to the shopper', ()
   });
 
   // `paidOrders`: the customer's count after the order, as the credited ledger entry carries it.
-  const order = (customerId: string, orderId: string, paidAt: string, paidOrders: number) => recordPaidOrder(ctx, program, { shop, customerId, orderId, paidAt: new Date(paidAt), paidOrders }, new Date(paidAt));
+  const order = (customerId: string, orderId: string, paidAt: string, paidOrders: number) =>
+    recordPaidOrder(ctx, program, { shop, customerId, orderId, paidAt: new Date(paidAt), paidOrders }, new Date(paidAt));
 
   it('the first order badge and its points land once, however many deliveries race', async () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => order('1', '100', '2026-02-10T10:00:00Z', 1)));

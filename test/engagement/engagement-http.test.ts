@@ -35,7 +35,10 @@ describe('engagement at the app proxy: transfers, actions, NPS, donations (signe
     ({ app, booted, close } = await startEngagementApp('engagement-http'));
     await installShop(booted, shop);
     const devstore = devstoreOf(booted);
-    await deliverAndDrain(booted, [alice, bob, carol].map((id) => devstore.addCustomer(shop, { id, email: `c${id}@example.com` })));
+    await deliverAndDrain(
+      booted,
+      [alice, bob, carol].map((id) => devstore.addCustomer(shop, { id, email: `c${id}@example.com` })),
+    );
     await grantPoints(booted, shop, alice, 1000);
   });
   afterAll(async () => {
@@ -93,7 +96,9 @@ describe('engagement at the app proxy: transfers, actions, NPS, donations (signe
       const crash = new Error('process died after the debit');
       await expect(transferPoints(app.ctx, await program(), request, new Date(), { afterDebit: () => Promise.reject(crash) })).rejects.toBe(crash);
       expect([await balance(alice), await balance(bob)]).toEqual([aliceBefore - 40, bobBefore]);
-      const retries = await Promise.all(Array.from({ length: 5 }, () => post(alice, '/transfers', { toCustomerId: String(bob), points: 40, requestKey: 'crash-retry-01' })));
+      const retries = await Promise.all(
+        Array.from({ length: 5 }, () => post(alice, '/transfers', { toCustomerId: String(bob), points: 40, requestKey: 'crash-retry-01' })),
+      );
       expect(retries.map((response) => response.status)).toEqual(Array(5).fill(201));
       expect([await balance(alice), await balance(bob)]).toEqual([aliceBefore - 40, bobBefore + 40]);
     });
@@ -102,9 +107,15 @@ describe('engagement at the app proxy: transfers, actions, NPS, donations (signe
       const [aliceBefore, bobBefore] = [await balance(alice), await balance(bob)];
       const crashedAt = new Date();
       const request = { shop, fromCustomerId: String(alice), toCustomerId: String(bob), points: 25, requestKey: 'crash-job-001' };
-      await expect(transferPoints(app.ctx, await program(), request, crashedAt, { afterDebit: () => Promise.reject(new Error('crash')) })).rejects.toThrow('crash');
+      await expect(
+        transferPoints(app.ctx, await program(), request, crashedAt, { afterDebit: () => Promise.reject(new Error('crash')) }),
+      ).rejects.toThrow('crash');
       const later = new Date(crashedAt.getTime() + 5 * 60_000);
-      const runs = await Promise.all([completeTransfers(app.ctx, shop, later), completeTransfers(app.ctx, shop, later), completeTransfers(app.ctx, shop, later)]);
+      const runs = await Promise.all([
+        completeTransfers(app.ctx, shop, later),
+        completeTransfers(app.ctx, shop, later),
+        completeTransfers(app.ctx, shop, later),
+      ]);
       expect(runs.reduce((sum, count) => sum + count, 0)).toBeGreaterThanOrEqual(1);
       expect([await balance(alice), await balance(bob)]).toEqual([aliceBefore - 25, bobBefore + 25]);
       expect(await completeTransfers(app.ctx, shop, later)).toBe(0);
@@ -133,7 +144,9 @@ describe('engagement at the app proxy: transfers, actions, NPS, donations (signe
       expect(await first.json()).toMatchObject({ points: 100 });
       expect((await post(bob, '/actions', { type: 'birthday', birthday: `${thisMonth}-01` })).status).toBe(409);
       const other = thisMonth === '01' ? '02' : '01';
-      expect(((await (await post(bob, '/actions', { type: 'birthday', birthday: `${other}-05` })).json()) as { error: string }).error).toBe('birthday_already_set');
+      expect(((await (await post(bob, '/actions', { type: 'birthday', birthday: `${other}-05` })).json()) as { error: string }).error).toBe(
+        'birthday_already_set',
+      );
       expect((await post(alice, '/actions', { type: 'birthday', birthday: '02-30' })).status).toBe(422);
       expect(await balance(bob)).toBe(before + 100);
     });
@@ -143,7 +156,12 @@ describe('engagement at the app proxy: transfers, actions, NPS, donations (signe
       const before = await balance(carol);
       const body = JSON.stringify({ shop, customerId: String(carol), reviewId: 'rev-42' });
       const secret = reviewSigningSecret(app.config.shopifyApiSecret, shop);
-      const send = (signature: string) => fetch(`${app.url}/engagement/reviews`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Tally-Hmac-Sha256': signature }, body });
+      const send = (signature: string) =>
+        fetch(`${app.url}/engagement/reviews`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Tally-Hmac-Sha256': signature },
+          body,
+        });
       expect((await send(signReview('wrong-secret', body))).status).toBe(401);
       expect((await send(createHash('sha256').update(body).digest('base64'))).status).toBe(401);
       expect((await send(signReview(secret, body))).status).toBe(201);
@@ -154,7 +172,11 @@ describe('engagement at the app proxy: transfers, actions, NPS, donations (signe
 
   describe('NPS survey', () => {
     it('pays once per period, refuses a second answer, and the admin sees the score, counts and comments', async () => {
-      const answers: Array<[number, number]> = [[alice, 10], [bob, 9], [carol, 3]];
+      const answers: Array<[number, number]> = [
+        [alice, 10],
+        [bob, 9],
+        [carol, 3],
+      ];
       for (const [customer, score] of answers) {
         const response = await post(customer, '/surveys/nps', { score, comment: `I rate ${score}` });
         expect(response.status).toBe(201);
@@ -162,7 +184,15 @@ describe('engagement at the app proxy: transfers, actions, NPS, donations (signe
       }
       expect((await post(alice, '/surveys/nps', { score: 0 })).status).toBe(409);
       expect((await post(alice, '/surveys/nps', { score: 11 })).status).toBe(422);
-      const report = (await (await api(app, shop, '/nps')).json()) as { score: number; responses: number; promoters: number; passives: number; detractors: number; trend: unknown[]; comments: Array<{ comment: string }> };
+      const report = (await (await api(app, shop, '/nps')).json()) as {
+        score: number;
+        responses: number;
+        promoters: number;
+        passives: number;
+        detractors: number;
+        trend: unknown[];
+        comments: Array<{ comment: string }>;
+      };
       expect(report).toMatchObject({ score: 33, responses: 3, promoters: 2, passives: 0, detractors: 1 });
       expect(report.trend).toHaveLength(1);
       expect(report.comments.map((comment) => comment.comment).sort()).toEqual(['I rate 10', 'I rate 3', 'I rate 9']);
@@ -171,7 +201,10 @@ describe('engagement at the app proxy: transfers, actions, NPS, donations (signe
 
   describe('donations', () => {
     it('gives points to a cause once per request key, 409 when too few, and the admin totals points and money (CSV too)', async () => {
-      await saveProgram((current) => ({ ...current, causes: [{ id: 'trees', name: 'Plant trees', description: 'One tree per 1,000 points', enabled: true, moneyPer1000Points: 250 }] }));
+      await saveProgram((current) => ({
+        ...current,
+        causes: [{ id: 'trees', name: 'Plant trees', description: 'One tree per 1,000 points', enabled: true, moneyPer1000Points: 250 }],
+      }));
       await grantPoints(booted, shop, carol, 2000);
       const before = await balance(carol);
       const request = { causeId: 'trees', points: 1500, requestKey: 'donate-trees-1' };
@@ -180,7 +213,9 @@ describe('engagement at the app proxy: transfers, actions, NPS, donations (signe
       expect(await balance(carol)).toBe(before - 1500);
       expect((await post(carol, '/donations', { causeId: 'trees', points: before, requestKey: 'donate-trees-2' })).status).toBe(409);
       expect((await post(carol, '/donations', { causeId: 'whales', points: 1, requestKey: 'donate-whale-1' })).status).toBe(422);
-      const causes = (await (await api(app, shop, '/causes')).json()) as { causes: Array<{ id: string; points: number; money: number; donations: number }> };
+      const causes = (await (await api(app, shop, '/causes')).json()) as {
+        causes: Array<{ id: string; points: number; money: number; donations: number }>;
+      };
       expect(causes.causes).toEqual([expect.objectContaining({ id: 'trees', points: 1500, money: 375, donations: 1 })]);
       const csv = await (await api(app, shop, '/causes?format=csv')).text();
       expect(csv.split('\r\n')[1]).toBe('trees,Plant trees,true,1,1500,375,USD');
@@ -188,7 +223,11 @@ describe('engagement at the app proxy: transfers, actions, NPS, donations (signe
   });
 
   it('GET /proxy/engagement shows badges, actions, the survey state, causes and transfer limits; unsigned is 401', async () => {
-    const view = (await (await proxy(app, shop, '/engagement', { customerId: carol })).json()) as { badges: Array<{ id: string }>; nps: { due: boolean }; causes: Array<{ id: string }> };
+    const view = (await (await proxy(app, shop, '/engagement', { customerId: carol })).json()) as {
+      badges: Array<{ id: string }>;
+      nps: { due: boolean };
+      causes: Array<{ id: string }>;
+    };
     expect(view.badges.map((badge) => badge.id)).toEqual(['first-order', 'five-orders', 'reviewer', 'ambassador']);
     expect(view.badges).toContainEqual(expect.objectContaining({ id: 'reviewer', earned: true }));
     expect(view.nps.due).toBe(false);

@@ -13,7 +13,10 @@ import { startTestApp, type TestApp } from '../support/app.js';
  * It serves on its own port over the same context and database as the booted app (`booted`, which
  * serves /api/program and the customer views).
  */
-export async function startEngagementApp(label: string, env: NodeJS.ProcessEnv = {}): Promise<{ app: TestApp; booted: TestApp; close: () => Promise<void> }> {
+export async function startEngagementApp(
+  label: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ app: TestApp; booted: TestApp; close: () => Promise<void> }> {
   const booted = await startTestApp(label, { PROXY_RATE_LIMIT: '1000', ...env });
   const ctx = booted.ctx;
   // What server/indexes.ts will do once these models are listed there: the unique indexes exist before any write.

@@ -1,7 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CheckoutRefused } from '../../devstore/devstore.js';
 import { signSessionToken } from '../../devstore/session-token.js';
-import { CODES_LOCKED_MESSAGE, checkoutRewards, fetchLoyalty, gidNumber, redeemAndApply, type CheckoutApi } from '../../extensions/tally-checkout/src/loyalty.js';
+import {
+  CODES_LOCKED_MESSAGE,
+  checkoutRewards,
+  fetchLoyalty,
+  gidNumber,
+  redeemAndApply,
+  type CheckoutApi,
+} from '../../extensions/tally-checkout/src/loyalty.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 
@@ -35,7 +42,15 @@ describe('checkout extension logic against the real backend', () => {
     const applied: string[] = [];
     const canUpdateDiscountCodes = options.canUpdateDiscountCodes ?? true;
     const api: CheckoutApi = {
-      sessionToken: { get: async () => signSessionToken({ shop, apiKey: app.config.shopifyApiKey, apiSecret: options.secret ?? app.config.shopifyApiSecret, claims: { iss: undefined, sid: undefined, dest: shop, sub } }) },
+      sessionToken: {
+        get: async () =>
+          signSessionToken({
+            shop,
+            apiKey: app.config.shopifyApiKey,
+            apiSecret: options.secret ?? app.config.shopifyApiSecret,
+            claims: { iss: undefined, sid: undefined, dest: shop, sub },
+          }),
+      },
       instructions: { value: { discounts: { canUpdateDiscountCodes } } },
       applyDiscountCodeChange: async (change) => {
         // As Shopify documents: the change is refused when the instructions forbid discount code changes.
@@ -70,8 +85,13 @@ describe('checkout extension logic against the real backend', () => {
   });
 
   it('a guest checkout and a forged token cannot redeem', async () => {
-    expect(await redeemAndApply(checkout(undefined).api, app.url, 'free-shipping', 'checkout-test-0003')).toEqual({ ok: false, message: 'Log in to redeem points' });
-    await expect(fetchLoyalty(checkout(`gid://shopify/Customer/${customer}`, { secret: 'forged-secret' }).api, app.url)).rejects.toThrow(/Invalid session token/);
+    expect(await redeemAndApply(checkout(undefined).api, app.url, 'free-shipping', 'checkout-test-0003')).toEqual({
+      ok: false,
+      message: 'Log in to redeem points',
+    });
+    await expect(fetchLoyalty(checkout(`gid://shopify/Customer/${customer}`, { secret: 'forged-secret' }).api, app.url)).rejects.toThrow(
+      /Invalid session token/,
+    );
   });
 
   it('a checkout that refuses discount codes (a draft order’s) is never sent a redemption, so no points are debited', async () => {

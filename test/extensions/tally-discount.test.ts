@@ -63,7 +63,10 @@ const holdsValue = (...holds: object[]) => JSON.stringify({ holds });
 /** Adds decimal strings written with the same number of decimals, exactly. */
 function sumAmounts(amounts: string[]): string {
   const scale = amounts[0]?.split('.')[1]?.length ?? 0;
-  const digits = amounts.reduce((sum, amount) => sum + BigInt(amount.replace('.', '')), 0n).toString().padStart(scale + 1, '0');
+  const digits = amounts
+    .reduce((sum, amount) => sum + BigInt(amount.replace('.', '')), 0n)
+    .toString()
+    .padStart(scale + 1, '0');
   return scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
@@ -78,7 +81,10 @@ function money(amount: string, currencyCode: string) {
  */
 function inputFor(world: World): CartInput {
   const currency = world.currency ?? 'USD';
-  const lines = world.lines ?? [{ id: 'gid://shopify/CartLine/1', amount: '30.00' }, { id: 'gid://shopify/CartLine/2', amount: '12.50' }];
+  const lines = world.lines ?? [
+    { id: 'gid://shopify/CartLine/1', amount: '30.00' },
+    { id: 'gid://shopify/CartLine/2', amount: '12.50' },
+  ];
   const subtotal = sumAmounts(lines.map((line) => line.amount));
   const customer =
     world.holds === undefined
@@ -90,13 +96,18 @@ function inputFor(world: World): CartInput {
         };
   const root = {
     cart: {
-      attribute: ({ key }: { key?: string }) => (key === '_tally_hold' && world.holdAttribute !== undefined ? { key, value: world.holdAttribute } : null),
+      attribute: ({ key }: { key?: string }) =>
+        key === '_tally_hold' && world.holdAttribute !== undefined ? { key, value: world.holdAttribute } : null,
       buyerIdentity: { isAuthenticated: customer !== null, customer },
       cost: { subtotalAmount: money(subtotal, currency), totalAmount: money(subtotal, currency) },
       lines: lines.map((line) => ({
         id: line.id,
         quantity: 1,
-        cost: { subtotalAmount: money(line.amount, currency), totalAmount: money(line.amount, currency), amountPerQuantity: money(line.amount, currency) },
+        cost: {
+          subtotalAmount: money(line.amount, currency),
+          totalAmount: money(line.amount, currency),
+          amountPerQuantity: money(line.amount, currency),
+        },
         merchandise: { __typename: 'ProductVariant', id: `${line.id}/variant`, product: { isGiftCard: line.giftCard ?? false } },
       })),
     },
@@ -122,7 +133,9 @@ function orderDiscount(amount: string, points = 500, excludedCartLineIds: string
       {
         orderDiscountsAdd: {
           selectionStrategy: 'FIRST',
-          candidates: [{ message: `${points} points redeemed`, targets: [{ orderSubtotal: { excludedCartLineIds } }], value: { fixedAmount: { amount } } }],
+          candidates: [
+            { message: `${points} points redeemed`, targets: [{ orderSubtotal: { excludedCartLineIds } }], value: { fixedAmount: { amount } } },
+          ],
         },
       },
     ],
@@ -138,11 +151,22 @@ describe('tally-discount against Shopify’s published Discount Function API 202
 
   it('would reject an input query naming a field the schema lacks', () => {
     const broken = parse(readFileSync(queryPath, 'utf8').replace('presentmentCurrencyRate', 'presentmentCurrencyRatio'));
-    expect(validate(schema, broken).map((error) => error.message)).toEqual(['Cannot query field "presentmentCurrencyRatio" on type "Input". Did you mean "presentmentCurrencyRate"?']);
+    expect(validate(schema, broken).map((error) => error.message)).toEqual([
+      'Cannot query field "presentmentCurrencyRatio" on type "Input". Did you mean "presentmentCurrencyRate"?',
+    ]);
   });
 
   it('would reject a result the schema does not accept', () => {
-    const wrong = { operations: [{ orderDiscountsAdd: { selectionStrategy: 'BIGGEST', candidates: [{ targets: [{ orderSubtotal: {} }], value: { fixedAmount: { amount: '5.00' } } }] } }] };
+    const wrong = {
+      operations: [
+        {
+          orderDiscountsAdd: {
+            selectionStrategy: 'BIGGEST',
+            candidates: [{ targets: [{ orderSubtotal: {} }], value: { fixedAmount: { amount: '5.00' } } }],
+          },
+        },
+      ],
+    };
     expect(resultErrors(wrong)).toEqual([
       'operations.0.orderDiscountsAdd.selectionStrategy: Value "BIGGEST" does not exist in "OrderDiscountSelectionStrategy" enum.',
       'operations.0.orderDiscountsAdd.candidates.0.targets.0.orderSubtotal: Field "excludedCartLineIds" of required type "[ID!]!" was not provided.',
@@ -158,7 +182,9 @@ describe('tally-discount against Shopify’s published Discount Function API 202
     expect(toml).toMatch(/^api_version = "2026-10"$/m);
     expect(toml).toMatch(/^handle = "tally-discount"$/m);
     expect(toml).toMatch(/^type = "function"$/m);
-    expect(toml).toMatch(/target = "cart\.lines\.discounts\.generate\.run"\n\s*input_query = "src\/cart_lines_discounts_generate_run\.graphql"\n\s*export = "cart-lines-discounts-generate-run"/);
+    expect(toml).toMatch(
+      /target = "cart\.lines\.discounts\.generate\.run"\n\s*input_query = "src\/cart_lines_discounts_generate_run\.graphql"\n\s*export = "cart-lines-discounts-generate-run"/,
+    );
     expect(indexExport).toBe(cartLinesDiscountsGenerateRun);
   });
 
@@ -186,12 +212,17 @@ describe('redeeming a points hold at checkout', () => {
   });
 
   it('leaves gift cards out of the discount and out of the subtotal it is capped at', () => {
-    const lines = [{ id: 'gid://shopify/CartLine/1', amount: '50.00', giftCard: true }, { id: 'gid://shopify/CartLine/2', amount: '3.00' }];
+    const lines = [
+      { id: 'gid://shopify/CartLine/1', amount: '50.00', giftCard: true },
+      { id: 'gid://shopify/CartLine/2', amount: '3.00' },
+    ];
     expect(run({ holdAttribute: 'hold-1', holds: holdsValue(HOLD), lines })).toEqual(orderDiscount('3.00', 500, ['gid://shopify/CartLine/1']));
   });
 
   it('gives nothing for a cart of gift cards only', () => {
-    expect(run({ holdAttribute: 'hold-1', holds: holdsValue(HOLD), lines: [{ id: 'gid://shopify/CartLine/1', amount: '25.00', giftCard: true }] })).toEqual(NONE);
+    expect(
+      run({ holdAttribute: 'hold-1', holds: holdsValue(HOLD), lines: [{ id: 'gid://shopify/CartLine/1', amount: '25.00', giftCard: true }] }),
+    ).toEqual(NONE);
   });
 
   it('converts the amount into the cart’s currency at the presentment rate, rounding down', () => {

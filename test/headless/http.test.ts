@@ -34,7 +34,11 @@ describe('the headless API: API keys per shop and /v1', () => {
   });
 
   async function admin(forShop: string, path: string, method = 'GET', body?: unknown): Promise<Response> {
-    return fetch(`${url}/api${path}`, { method, headers: { Authorization: `Bearer ${sessionToken(app, forShop)}`, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return fetch(`${url}/api${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${sessionToken(app, forShop)}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   }
   async function createKey(forShop: string, scopes: string[]): Promise<{ id: string; key: string }> {
     const response = await admin(forShop, '/api-keys', 'POST', { name: 'CRM sync', scopes });
@@ -95,16 +99,24 @@ describe('the headless API: API keys per shop and /v1', () => {
     await grantPoints(app, shop, ada, 10);
     await grantPoints(app, shop, ada, 20);
     const { key } = await createKey(shop, ['history:read']);
-    const first = (await (await v1(`/customers/${ada}/history?limit=2`, key)).json()) as { entries: Array<{ points: number; seq: number }>; nextCursor: string | null };
+    const first = (await (await v1(`/customers/${ada}/history?limit=2`, key)).json()) as {
+      entries: Array<{ points: number; seq: number }>;
+      nextCursor: string | null;
+    };
     expect(first.entries.map((entry) => entry.points)).toEqual([20, 10]);
     expect(first.nextCursor).not.toBeNull();
-    const second = (await (await v1(`/customers/${ada}/history?limit=2&cursor=${first.nextCursor}`, key)).json()) as { entries: Array<{ points: number }>; nextCursor: string | null };
+    const second = (await (await v1(`/customers/${ada}/history?limit=2&cursor=${first.nextCursor}`, key)).json()) as {
+      entries: Array<{ points: number }>;
+      nextCursor: string | null;
+    };
     expect(second.entries.map((entry) => entry.points)).toEqual([1200]);
     expect(second.nextCursor).toBeNull();
   });
 
   it('redeems through the same rules as every surface, once per request key', async () => {
-    const program = (await (await api(app, shop, '/program')).json()) as { rewards: Array<{ id: string; pointsCost: number; type: string; enabled?: boolean }> };
+    const program = (await (await api(app, shop, '/program')).json()) as {
+      rewards: Array<{ id: string; pointsCost: number; type: string; enabled?: boolean }>;
+    };
     const reward = program.rewards.find((candidate) => candidate.type === 'amount_off' && candidate.enabled !== false)!;
     const { key } = await createKey(shop, ['redemptions:write', 'balances:read']);
     const before = ((await (await v1(`/customers/${ada}/balance`, key)).json()) as { balance: number }).balance;

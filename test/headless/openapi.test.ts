@@ -74,7 +74,8 @@ describe('GET /api/openapi.json: the OpenAPI 3.1 document matches the routes', (
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         check(`${method} ${path} request`, operation.requestBody?.content['application/json']);
-        for (const [status, answer] of Object.entries(operation.responses)) check(`${method} ${path} ${status}`, answer.content?.['application/json']);
+        for (const [status, answer] of Object.entries(operation.responses))
+          check(`${method} ${path} ${status}`, answer.content?.['application/json']);
       }
     }
     expect(problems).toEqual([]);

@@ -65,7 +65,10 @@ describe('imports over HTTP: POST /api/imports, GET /api/imports/{id}', () => {
   }
 
   async function knownCustomers(customers: Array<{ id: number; email: string }>): Promise<void> {
-    await deliverAndDrain(app, customers.map((customer) => devstoreOf(app).addCustomer(shop, customer)));
+    await deliverAndDrain(
+      app,
+      customers.map((customer) => devstoreOf(app).addCustomer(shop, customer)),
+    );
   }
 
   it('imports a generic file by email and by id, with history lines, and the same file again changes no balance', async () => {
@@ -118,7 +121,10 @@ describe('imports over HTTP: POST /api/imports, GET /api/imports/{id}', () => {
       { id: 8_300_001, email: 'lion@example.com' },
       { id: 8_300_002, email: 'yotpo@example.com' },
     ]);
-    const lion = await runImport('loyaltylion', 'merchant_id,email,points_approved,points_pending,points_spent\n8300001,lion@example.com,640,20,360\n');
+    const lion = await runImport(
+      'loyaltylion',
+      'merchant_id,email,points_approved,points_pending,points_spent\n8300001,lion@example.com,640,20,360\n',
+    );
     expect(lion).toMatchObject({ status: 'done', errors: [] });
     expect(await balance(8_300_001)).toBe(640);
     const yotpo = await runImport('yotpo', 'Full Name,Email,Points Balance,Points Spent\n"Doe, Jane",yotpo@example.com,275,100\n');
@@ -132,7 +138,9 @@ describe('imports over HTTP: POST /api/imports, GET /api/imports/{id}', () => {
     expect(grant.status).toBe(201);
     const preview = await runImport('generic', 'email,balance\ndry@example.com,450\n', { dryRun: true });
     expect(preview.status).toBe('done');
-    expect(preview.changes).toEqual([{ row: 2, customerId: '8400001', email: 'dry@example.com', balanceBefore: 10, points: 450, balanceAfter: 460, tier: null }]);
+    expect(preview.changes).toEqual([
+      { row: 2, customerId: '8400001', email: 'dry@example.com', balanceBefore: 10, points: 450, balanceAfter: 460, tier: null },
+    ]);
     expect(await balance(8_400_001)).toBe(10);
     const real = await runImport('generic', 'email,balance\ndry@example.com,450\n');
     expect(real.changes[0]).toMatchObject({ points: 450, balanceAfter: 460 });
@@ -141,14 +149,25 @@ describe('imports over HTTP: POST /api/imports, GET /api/imports/{id}', () => {
 
   it('names each row a person must fix by line and column, and imports the others', async () => {
     await knownCustomers([{ id: 8_500_001, email: 'fine@example.com' }]);
-    const csv = ['email,points', 'fine@example.com,120', 'comma@example.com,"1,234"', 'not-an-email,5', 'ghost@example.com,70', 'half@example.com,2.5'].join('\n');
+    const csv = [
+      'email,points',
+      'fine@example.com,120',
+      'comma@example.com,"1,234"',
+      'not-an-email,5',
+      'ghost@example.com,70',
+      'half@example.com,2.5',
+    ].join('\n');
     const result = await runImport('smile', csv);
     expect(result.status).toBe('done');
     expect(result.processed).toBe(result.total);
     expect(result.errors).toEqual([
       { row: 3, column: 'points', message: '"1,234" write 1234 without thousands separators' },
       { row: 4, column: 'email', message: '"not-an-email" is not an email address' },
-      { row: 5, column: 'email', message: 'no customer with the email ghost@example.com in this shop: create the customer in Shopify or correct the address' },
+      {
+        row: 5,
+        column: 'email',
+        message: 'no customer with the email ghost@example.com in this shop: create the customer in Shopify or correct the address',
+      },
       { row: 6, column: 'points', message: '"2.5" must be a whole number of points' },
     ]);
     expect(await balance(8_500_001)).toBe(120);
@@ -209,7 +228,8 @@ describe('imports over HTTP: POST /api/imports, GET /api/imports/{id}', () => {
   function devstoreLookup(): EmailLookup {
     return async (lookupShop, emails) => {
       const found = new Map<string, string>();
-      for (const customer of devstoreOf(app).shop(lookupShop)?.customers.values() ?? []) if (emails.includes(customer.email.toLowerCase())) found.set(customer.email.toLowerCase(), String(customer.id));
+      for (const customer of devstoreOf(app).shop(lookupShop)?.customers.values() ?? [])
+        if (emails.includes(customer.email.toLowerCase())) found.set(customer.email.toLowerCase(), String(customer.id));
       return found;
     };
   }

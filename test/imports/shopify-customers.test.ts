@@ -10,7 +10,9 @@ import type { AdminGraphql } from '../../server/shopify/admin-graphql.js';
 import { ADMIN_API_VERSION } from '../../server/shopify/shop-domain.js';
 
 const admin = adminSchema(ADMIN_API_VERSION);
-const tomlScopes = (/^\s*scopes\s*=\s*"([^"]*)"/m.exec(readFileSync(new URL('../../shopify.app.toml', import.meta.url), 'utf8'))?.[1] ?? '').split(',').map((scope) => scope.trim());
+const tomlScopes = (/^\s*scopes\s*=\s*"([^"]*)"/m.exec(readFileSync(new URL('../../shopify.app.toml', import.meta.url), 'utf8'))?.[1] ?? '')
+  .split(',')
+  .map((scope) => scope.trim());
 
 function devShopWith(customers: Array<{ id: number; email: string }>) {
   const shop = createShop('imports-lookup.myshopify.com');
@@ -24,7 +26,12 @@ function devstoreAdmin(shop: ReturnType<typeof createShop>, calls: Array<Record<
     calls.push(variables);
     const document = parse(query);
     expect(validate(admin.schema, document)).toEqual([]);
-    const result = await execute({ schema: admin.schema, document, variableValues: variables, rootValue: { ...adminRootValue(shop, { now: new Date(), injectUserError: false }), ...customerSearchRootValue(shop) } });
+    const result = await execute({
+      schema: admin.schema,
+      document,
+      variableValues: variables,
+      rootValue: { ...adminRootValue(shop, { now: new Date(), injectUserError: false }), ...customerSearchRootValue(shop) },
+    });
     expect(result.errors ?? []).toEqual([]);
     return result.data as T;
   };
@@ -33,7 +40,11 @@ function devstoreAdmin(shop: ReturnType<typeof createShop>, calls: Array<Record<
 describe('CustomersByEmail: the Admin GraphQL read that matches imported emails', () => {
   it(`is valid against Shopify's published ${ADMIN_API_VERSION} schema and uses nothing deprecated`, () => {
     const document = parse(CUSTOMERS_BY_EMAIL);
-    expect([...validate(admin.schema, document, specifiedRules), ...validate(admin.schema, document, [NoDeprecatedCustomRule])].map((error) => error.message)).toEqual([]);
+    expect(
+      [...validate(admin.schema, document, specifiedRules), ...validate(admin.schema, document, [NoDeprecatedCustomRule])].map(
+        (error) => error.message,
+      ),
+    ).toEqual([]);
   });
 
   it("needs no scope beyond shopify.app.toml's", () => {

@@ -78,10 +78,15 @@ describe('POST /webhooks', () => {
   it('stores one entry for one event delivered five times at once, and acknowledges each', async () => {
     const body = JSON.stringify({ id: 123, note: 'dup' });
     const eventId = randomUUID();
-    const responses = await Promise.all(Array.from({ length: 5 }, () => post(body, signed(body, { 'X-Shopify-Event-Id': eventId, 'X-Shopify-Topic': 'shop/update' }))));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => post(body, signed(body, { 'X-Shopify-Event-Id': eventId, 'X-Shopify-Topic': 'shop/update' }))),
+    );
     expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
     await app.worker.drain();
-    expect((await inboxModel(app.connection).countDocuments({ shop, eventId })) + (await webhookLogModel(app.connection).countDocuments({ shop, eventId }))).toBe(1);
+    expect(
+      (await inboxModel(app.connection).countDocuments({ shop, eventId })) +
+        (await webhookLogModel(app.connection).countDocuments({ shop, eventId })),
+    ).toBe(1);
   });
 
   it('falls back to the webhook id when Shopify sends no event id, and records the delivery once', async () => {
@@ -90,7 +95,10 @@ describe('POST /webhooks', () => {
     await post(body, signed(body, { 'X-Shopify-Event-Id': undefined, 'X-Shopify-Webhook-Id': webhookId, 'X-Shopify-Topic': 'shop/update' }));
     await post(body, signed(body, { 'X-Shopify-Event-Id': undefined, 'X-Shopify-Webhook-Id': webhookId, 'X-Shopify-Topic': 'shop/update' }));
     await app.worker.drain();
-    expect((await inboxModel(app.connection).countDocuments({ shop, eventId: webhookId })) + (await webhookLogModel(app.connection).countDocuments({ shop, eventId: webhookId }))).toBe(1);
+    expect(
+      (await inboxModel(app.connection).countDocuments({ shop, eventId: webhookId })) +
+        (await webhookLogModel(app.connection).countDocuments({ shop, eventId: webhookId })),
+    ).toBe(1);
   });
 
   it('acknowledges a topic the app ignores and records it as skipped with a reason', async () => {

@@ -23,7 +23,17 @@ describe('inbox worker', () => {
   async function enqueue(topic: string): Promise<string> {
     const eventId = randomUUID();
     await inboxModel(ctx.connection).create({
-      shop, eventId, webhookId: eventId, topic, apiVersion: '2026-10', triggeredAt: clock, receivedAt: clock, body: '{"id":1}', status: 'pending', attempts: 0, availableAt: clock,
+      shop,
+      eventId,
+      webhookId: eventId,
+      topic,
+      apiVersion: '2026-10',
+      triggeredAt: clock,
+      receivedAt: clock,
+      body: '{"id":1}',
+      status: 'pending',
+      attempts: 0,
+      availableAt: clock,
     });
     return eventId;
   }
@@ -34,11 +44,29 @@ describe('inbox worker', () => {
     let crashedWorkerStarted: () => void = () => {};
     const started = new Promise<void>((resolve) => (crashedWorkerStarted = resolve));
     // The first worker claims the entry and never finishes: its process is gone.
-    const dead = startInboxWorker(ctx, { handlers: { 'test/crash': () => { crashedWorkerStarted(); return new Promise(() => {}); } }, leaseMs: 30_000, pollMs: 10 });
+    const dead = startInboxWorker(ctx, {
+      handlers: {
+        'test/crash': () => {
+          crashedWorkerStarted();
+          return new Promise(() => {});
+        },
+      },
+      leaseMs: 30_000,
+      pollMs: 10,
+    });
     await started;
     // It stops claiming (its process is gone) but its claimed handler never finishes.
     void dead.stop();
-    const live = startInboxWorker(ctx, { handlers: { 'test/crash': async () => { effects++; return { status: 'processed' }; } }, leaseMs: 30_000, pollMs: 10 });
+    const live = startInboxWorker(ctx, {
+      handlers: {
+        'test/crash': async () => {
+          effects++;
+          return { status: 'processed' };
+        },
+      },
+      leaseMs: 30_000,
+      pollMs: 10,
+    });
     await live.drain();
     expect(effects).toBe(0);
 
@@ -75,9 +103,20 @@ describe('inbox worker', () => {
 
   it('fails a delivery at once on a permanent failure, with its reason', async () => {
     const eventId = await enqueue('test/bad');
-    const worker = startInboxWorker(ctx, { handlers: { 'test/bad': async () => { throw new PermanentFailure('payload has no id'); } }, pollMs: 10 });
+    const worker = startInboxWorker(ctx, {
+      handlers: {
+        'test/bad': async () => {
+          throw new PermanentFailure('payload has no id');
+        },
+      },
+      pollMs: 10,
+    });
     await worker.drain();
-    expect(await findDelivery(ctx.connection, shop, eventId)).toMatchObject({ status: 'failed', attempts: 1, outcome: expect.stringContaining('payload has no id') });
+    expect(await findDelivery(ctx.connection, shop, eventId)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      outcome: expect.stringContaining('payload has no id'),
+    });
     await worker.stop();
   });
 });

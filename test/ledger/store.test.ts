@@ -18,7 +18,15 @@ describe('ledger', () => {
   });
 
   const entry = (customerId: string, key: string, available: number, guard: EntryDraft['guard'] = 'none'): EntryDraft => ({
-    shop, customerId, key, type: available >= 0 ? 'earn' : 'redeem', available, pending: 0, reason: 'test', source: 'test', guard,
+    shop,
+    customerId,
+    key,
+    type: available >= 0 ? 'earn' : 'redeem',
+    available,
+    pending: 0,
+    reason: 'test',
+    source: 'test',
+    guard,
   });
 
   it('applies one key once when twenty copies of it arrive at the same moment', async () => {
@@ -37,7 +45,9 @@ describe('ledger', () => {
 
   it('lets exactly one of fifty simultaneous debits through when the balance covers one, never going negative', async () => {
     await applyEntry(ctx.connection, entry('c3', 'earn:order:x', 500), now);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, index) => applyEntry(ctx.connection, entry('c3', `redeem:${index}`, -500, 'require'), now)));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, index) => applyEntry(ctx.connection, entry('c3', `redeem:${index}`, -500, 'require'), now)),
+    );
     expect(results.filter((result) => result.appliedNow)).toHaveLength(1);
     expect(results.filter((result) => result.rejected)).toHaveLength(49);
     const entries = await ledgerEntryModel(ctx.connection).find({ shop, customerId: 'c3' }).lean();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { currencyDecimals, formatAmount, InvalidAmount, mulDivFloor, parseAmount } from '../../server/platform/money.js';
 
 describe('money', () => {
-  it('reads Shopify decimal strings into integer minor units by the currency\'s decimals', () => {
+  it("reads Shopify decimal strings into integer minor units by the currency's decimals", () => {
     expect(parseAmount('42.50', 'USD')).toEqual({ amount: 4250, currency: 'USD' });
     expect(parseAmount('4250', 'JPY')).toEqual({ amount: 4250, currency: 'JPY' });
     expect(parseAmount('1.250', 'KWD')).toEqual({ amount: 1250, currency: 'KWD' });
@@ -16,7 +16,7 @@ describe('money', () => {
     expect(() => parseAmount('1e3', 'USD')).toThrow(InvalidAmount);
   });
 
-  it('writes minor units back in the currency\'s decimals', () => {
+  it("writes minor units back in the currency's decimals", () => {
     expect(formatAmount({ amount: 5, currency: 'USD' })).toBe('0.05');
     expect(formatAmount({ amount: 1500, currency: 'JPY' })).toBe('1500');
     expect(formatAmount({ amount: 1005, currency: 'KWD' })).toBe('1.005');

@@ -5,7 +5,12 @@ import { defaultProgram, type Program, type Reward } from '../../server/program/
 
 const NO_ORDERS: RecentOrders = { days: 30, orders: 0, revenue: 0, outstandingPoints: 0 };
 const FIFTY_DOLLARS = 5_000;
-const shared = { enabled: true, minimumOrderAmount: 0, codeExpiresInDays: 90, combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true } };
+const shared = {
+  enabled: true,
+  minimumOrderAmount: 0,
+  codeExpiresInDays: 90,
+  combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
+};
 
 function program(change: (draft: Program) => Program = (draft) => draft): Program {
   return change(defaultProgram('USD'));
@@ -13,7 +18,14 @@ function program(change: (draft: Program) => Program = (draft) => draft): Progra
 function withRewards(...rewards: Reward[]): (draft: Program) => Program {
   return (draft) => ({ ...draft, rewards });
 }
-const fiveOff = (pointsCost: number): Extract<Reward, { type: 'amount_off' }> => ({ ...shared, id: 'five-off', type: 'amount_off', name: '$5 off', pointsCost, amountOff: 500 });
+const fiveOff = (pointsCost: number): Extract<Reward, { type: 'amount_off' }> => ({
+  ...shared,
+  id: 'five-off',
+  type: 'amount_off',
+  name: '$5 off',
+  pointsCost,
+  amountOff: 500,
+});
 const economics = (draft: Program, recent = NO_ORDERS, prices = {}): Economics => programEconomics(draft, recent, FIFTY_DOLLARS, prices);
 
 describe('program economics', () => {
@@ -33,32 +45,65 @@ describe('program economics', () => {
 
   it('the verdict always agrees with the band the rate falls in', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5_000 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 5_000 }), (pointsCost, rate, amountOff) => {
-        const result = economics(program((draft) => ({ ...withRewards({ ...fiveOff(pointsCost), amountOff })(draft), earning: { ...draft.earning, pointsPerCurrencyUnit: rate } })));
-        const expected = { none: ['too_stingy'], below: ['too_stingy'], within: ['balanced', 'slow_first_reward'], above: ['generous'], far_above: ['too_generous'] }[result.band];
-        expect(expected).toContain(result.verdict);
-        // Banded as shown to the merchant, to a tenth of a percent.
-        expect(result.band).toBe(bandOf(Math.round(result.giveBackRate * 1000) / 1000));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5_000 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 5_000 }),
+        (pointsCost, rate, amountOff) => {
+          const result = economics(
+            program((draft) => ({
+              ...withRewards({ ...fiveOff(pointsCost), amountOff })(draft),
+              earning: { ...draft.earning, pointsPerCurrencyUnit: rate },
+            })),
+          );
+          const expected = {
+            none: ['too_stingy'],
+            below: ['too_stingy'],
+            within: ['balanced', 'slow_first_reward'],
+            above: ['generous'],
+            far_above: ['too_generous'],
+          }[result.band];
+          expect(expected).toContain(result.verdict);
+          // Banded as shown to the merchant, to a tenth of a percent.
+          expect(result.band).toBe(bandOf(Math.round(result.giveBackRate * 1000) / 1000));
+        },
+      ),
     );
   });
 
   it('a reward of 0 points is incomplete, never Infinity', () => {
     const result = economics(program(withRewards(fiveOff(0))));
     expect(result.verdict).toBe('incomplete');
-    expect(Number.isFinite(result.giveBackRate) && Number.isFinite(result.pointValue) && Number.isFinite(result.costPer100) && Number.isFinite(result.liability)).toBe(true);
+    expect(
+      Number.isFinite(result.giveBackRate) &&
+        Number.isFinite(result.pointValue) &&
+        Number.isFinite(result.costPer100) &&
+        Number.isFinite(result.liability),
+    ).toBe(true);
     expect(result.findings).toContainEqual({ code: 'reward_without_cost', values: { reward: '$5 off' } });
   });
 
   it('a field being typed (NaN) leaves every figure finite', () => {
-    const result = economics(program((draft) => ({ ...withRewards({ ...fiveOff(Number.NaN), amountOff: Number.NaN })(draft), earning: { ...draft.earning, pointsPerCurrencyUnit: Number.NaN } })), { days: 30, orders: 2, revenue: 8_000, outstandingPoints: 900 });
-    for (const figure of [result.giveBackRate, result.costPer100, result.projectedCost, result.liability, result.pointsPerOrder]) expect(Number.isFinite(figure)).toBe(true);
+    const result = economics(
+      program((draft) => ({
+        ...withRewards({ ...fiveOff(Number.NaN), amountOff: Number.NaN })(draft),
+        earning: { ...draft.earning, pointsPerCurrencyUnit: Number.NaN },
+      })),
+      { days: 30, orders: 2, revenue: 8_000, outstandingPoints: 900 },
+    );
+    for (const figure of [result.giveBackRate, result.costPer100, result.projectedCost, result.liability, result.pointsPerOrder])
+      expect(Number.isFinite(figure)).toBe(true);
     expect(result.verdict).toBe('incomplete');
   });
 
   it('counts the punch card bonus in the give-back rate: 50 points every 10th order adds 1 point per order', () => {
     const without = economics(program(withRewards(fiveOff(100))));
-    const withPunch = economics(program((draft) => ({ ...withRewards(fiveOff(100))(draft), earning: { ...draft.earning, punchCard: { enabled: true, everyNthOrder: 10, bonusPoints: 50 } } })));
+    const withPunch = economics(
+      program((draft) => ({
+        ...withRewards(fiveOff(100))(draft),
+        earning: { ...draft.earning, punchCard: { enabled: true, everyNthOrder: 10, bonusPoints: 50 } },
+      })),
+    );
     expect(withPunch.pointsPerOrder).toBe(55);
     expect(withPunch.giveBackRate).toBeCloseTo(without.giveBackRate * 1.1, 10);
     expect(withPunch.findings).toContainEqual({ code: 'punch_card', values: { bonusPoints: 50, everyNthOrder: 10 } });
@@ -71,25 +116,48 @@ describe('program economics', () => {
   });
 
   it('cash back instead of points gives back exactly the cash back rate and has no first reward', () => {
-    const result = economics(program((draft) => ({ ...draft, earning: { ...draft.earning, pointsPerCurrencyUnit: 0, cashBack: { enabled: true, percent: 2, insteadOfPoints: true } } })));
+    const result = economics(
+      program((draft) => ({
+        ...draft,
+        earning: { ...draft.earning, pointsPerCurrencyUnit: 0, cashBack: { enabled: true, percent: 2, insteadOfPoints: true } },
+      })),
+    );
     expect(result).toMatchObject({ earnsPoints: false, pointsPerOrder: 0, ordersToFirstReward: null, band: 'within', verdict: 'balanced' });
     expect(result.giveBackRate).toBeCloseTo(0.02, 10);
   });
 
   it('values every reward type: percentage off and free shipping on the average order, a free product at its picked price', () => {
     const recent = { days: 30, orders: 4, revenue: 40_000, outstandingPoints: 0 };
-    const percentage = economics(program(withRewards({ ...shared, id: 'p', type: 'percentage_off', name: '10 % off', pointsCost: 500, percentageOff: 10 })), recent);
+    const percentage = economics(
+      program(withRewards({ ...shared, id: 'p', type: 'percentage_off', name: '10 % off', pointsCost: 500, percentageOff: 10 })),
+      recent,
+    );
     expect(percentage.pointValue).toBeCloseTo(1_000 / 500, 10);
     const shipping = economics(program(withRewards({ ...shared, id: 's', type: 'free_shipping', name: 'Free shipping', pointsCost: 400 })), recent);
     expect(shipping.pointValue).toBeCloseTo(800 / 400, 10);
-    const product = economics(program(withRewards({ ...shared, id: 'f', type: 'free_product', name: 'A mug', pointsCost: 200, variantId: '8021' })), recent, { '8021': 2_200 });
+    const product = economics(
+      program(withRewards({ ...shared, id: 'f', type: 'free_product', name: 'A mug', pointsCost: 200, variantId: '8021' })),
+      recent,
+      { '8021': 2_200 },
+    );
     expect(product.pointValue).toBeCloseTo(2_200 / 200, 10);
     expect(product.findings.some((finding) => finding.code === 'product_price_assumed')).toBe(false);
-    const unknown = economics(program(withRewards({ ...shared, id: 'f', type: 'free_product', name: 'A mug', pointsCost: 200, variantId: '' })), recent);
+    const unknown = economics(
+      program(withRewards({ ...shared, id: 'f', type: 'free_product', name: 'A mug', pointsCost: 200, variantId: '' })),
+      recent,
+    );
     expect(unknown.findings).toContainEqual({ code: 'product_price_assumed', values: { reward: 'A mug' } });
-    const credit = economics(program(withRewards({ ...shared, id: 'c', type: 'store_credit', name: 'Credit', pointsCost: 500, creditAmount: 500 })), recent);
+    const credit = economics(
+      program(withRewards({ ...shared, id: 'c', type: 'store_credit', name: 'Credit', pointsCost: 500, creditAmount: 500 })),
+      recent,
+    );
     expect(credit.pointValue).toBe(1);
-    const slider = economics(program(withRewards({ ...shared, id: 'm', type: 'points_for_money', name: 'Slider', pointsCost: 100, stepAmount: 100, minSteps: 1, maxSteps: 50 })), recent);
+    const slider = economics(
+      program(
+        withRewards({ ...shared, id: 'm', type: 'points_for_money', name: 'Slider', pointsCost: 100, stepAmount: 100, minSteps: 1, maxSteps: 50 }),
+      ),
+      recent,
+    );
     expect(slider.pointValue).toBe(1);
   });
 
@@ -105,9 +173,13 @@ describe('program economics', () => {
   });
 
   it('the minimum order and the per-order cap limit the points an average order earns', () => {
-    const capped = economics(program((draft) => ({ ...withRewards(fiveOff(100))(draft), earning: { ...draft.earning, caps: { perOrder: 20, perCustomerPerDay: null } } })));
+    const capped = economics(
+      program((draft) => ({ ...withRewards(fiveOff(100))(draft), earning: { ...draft.earning, caps: { perOrder: 20, perCustomerPerDay: null } } })),
+    );
     expect(capped.pointsPerOrder).toBe(20);
-    const minimum = economics(program((draft) => ({ ...withRewards(fiveOff(100))(draft), earning: { ...draft.earning, minimumOrderAmount: 10_000 } })));
+    const minimum = economics(
+      program((draft) => ({ ...withRewards(fiveOff(100))(draft), earning: { ...draft.earning, minimumOrderAmount: 10_000 } })),
+    );
     expect(minimum.pointsPerOrder).toBe(0);
     expect(minimum.findings).toContainEqual({ code: 'below_minimum_order', values: { minimum: 10_000 } });
   });
@@ -132,6 +204,14 @@ describe('program economics', () => {
   });
 
   it('band edges: 1 % and 5 % are within, just above 5 % is above, above 10 % is far above', () => {
-    expect([bandOf(BAND.low), bandOf(BAND.high), bandOf(0.0501), bandOf(BAND.ceiling), bandOf(0.1001), bandOf(0.009), bandOf(0)]).toEqual(['within', 'within', 'above', 'above', 'far_above', 'below', 'none']);
+    expect([bandOf(BAND.low), bandOf(BAND.high), bandOf(0.0501), bandOf(BAND.ceiling), bandOf(0.1001), bandOf(0.009), bandOf(0)]).toEqual([
+      'within',
+      'within',
+      'above',
+      'above',
+      'far_above',
+      'below',
+      'none',
+    ]);
   });
 });

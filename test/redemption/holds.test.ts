@@ -53,23 +53,40 @@ describe('points holds: checkout redemption without codes, reserved on the ledge
     return { status: response.status, body: (await response.json()) as HoldAnswer };
   }
 
-  const entriesOf = (customerId: number) => ledgerEntryModel(app.connection).find({ shop, customerId: String(customerId) }).sort({ seq: 1 }).lean();
+  const entriesOf = (customerId: number) =>
+    ledgerEntryModel(app.connection)
+      .find({ shop, customerId: String(customerId) })
+      .sort({ seq: 1 })
+      .lean();
   const balance = async (customerId: number) => (await balanceOf(app.connection, shop, String(customerId))).available;
   /** The holds the Discount Function would read for this customer. */
   function published(customerId: number): Array<{ id: string; points: number; amount: string; currencyCode: string; expiresAt: string }> {
     const value = devstore.shop(shop)!.metafields.get(metafieldKey(`gid://shopify/Customer/${customerId}`, '$app:tally', 'holds'));
-    return value === undefined ? [] : (JSON.parse(value) as { holds: Array<{ id: string; points: number; amount: string; currencyCode: string; expiresAt: string }> }).holds;
+    return value === undefined
+      ? []
+      : (JSON.parse(value) as { holds: Array<{ id: string; points: number; amount: string; currencyCode: string; expiresAt: string }> }).holds;
   }
 
   it('reserves points: 201 with the hold, the balance less the hold, the hold in the customer’s metafield', async () => {
     const id = await customerWith(1_200);
     const answer = await hold(id, { points: 500, requestKey: requestKey() });
     expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({ points: 500, amount: 500, currency: 'USD', expiresAt: new Date(now.getTime() + 30 * MINUTE).toISOString(), replayed: false, published: true });
+    expect(answer.body).toMatchObject({
+      points: 500,
+      amount: 500,
+      currency: 'USD',
+      expiresAt: new Date(now.getTime() + 30 * MINUTE).toISOString(),
+      replayed: false,
+      published: true,
+    });
     expect(answer.body.holdId).toMatch(/^HOLD-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     expect(await balance(id)).toBe(700);
     expect(published(id)).toEqual([{ id: answer.body.holdId, points: 500, amount: '5.00', currencyCode: 'USD', expiresAt: answer.body.expiresAt }]);
-    const listed = (await (await proxy(app, shop, '/holds', { customerId: id, timestamp: seconds() })).json()) as { balance: number; holds: Array<{ holdId: string }>; terms: { stepPoints: number; stepAmount: number } };
+    const listed = (await (await proxy(app, shop, '/holds', { customerId: id, timestamp: seconds() })).json()) as {
+      balance: number;
+      holds: Array<{ holdId: string }>;
+      terms: { stepPoints: number; stepAmount: number };
+    };
     expect(listed).toMatchObject({ balance: 700, holds: [{ holdId: answer.body.holdId }], terms: { stepPoints: 500, stepAmount: 500 } });
   });
 
@@ -84,7 +101,11 @@ describe('points holds: checkout redemption without codes, reserved on the ledge
     const entries = await entriesOf(id);
     expect(entries.filter((entry) => entry.type === 'hold')).toHaveLength(3);
     expect(entries.every((entry) => entry.balance >= 0)).toBe(true);
-    expect(published(id).map((entry) => entry.id).sort()).toEqual(placed.map((answer) => answer.body.holdId).sort());
+    expect(
+      published(id)
+        .map((entry) => entry.id)
+        .sort(),
+    ).toEqual(placed.map((answer) => answer.body.holdId).sort());
   });
 
   it('the same request key sent 5 times places one hold', async () => {
@@ -167,14 +188,33 @@ describe('points holds: checkout redemption without codes, reserved on the ledge
     const other = await customerWith(1_000);
     const placed = await hold(id, { points: 500, requestKey: requestKey() });
     const holdId = placed.body.holdId;
-    expect(await settleHoldForOrder(app.ctx, { shop, orderId: '5570001', customerId: String(other), holdId, now })).toMatchObject({ settled: false, reason: `hold ${holdId} belongs to another customer` });
-    expect(await settleHoldForOrder(app.ctx, { shop, orderId: '5570001', customerId: String(id), holdId: 'HOLD-FAKE-FAKE-FAKE', now })).toMatchObject({ settled: false });
-    expect(await settleHoldForOrder(app.ctx, { shop, orderId: '5570001', customerId: String(id), holdId, now })).toEqual({ settled: true, points: 500 });
-    expect(await settleHoldForOrder(app.ctx, { shop, orderId: '5570001', customerId: String(id), holdId, now })).toEqual({ settled: true, points: 500 });
-    expect(await settleHoldForOrder(app.ctx, { shop, orderId: '5570002', customerId: String(id), holdId, now })).toMatchObject({ settled: false, reason: `hold ${holdId} was already used by order 5570001` });
+    expect(await settleHoldForOrder(app.ctx, { shop, orderId: '5570001', customerId: String(other), holdId, now })).toMatchObject({
+      settled: false,
+      reason: `hold ${holdId} belongs to another customer`,
+    });
+    expect(await settleHoldForOrder(app.ctx, { shop, orderId: '5570001', customerId: String(id), holdId: 'HOLD-FAKE-FAKE-FAKE', now })).toMatchObject(
+      { settled: false },
+    );
+    expect(await settleHoldForOrder(app.ctx, { shop, orderId: '5570001', customerId: String(id), holdId, now })).toEqual({
+      settled: true,
+      points: 500,
+    });
+    expect(await settleHoldForOrder(app.ctx, { shop, orderId: '5570001', customerId: String(id), holdId, now })).toEqual({
+      settled: true,
+      points: 500,
+    });
+    expect(await settleHoldForOrder(app.ctx, { shop, orderId: '5570002', customerId: String(id), holdId, now })).toMatchObject({
+      settled: false,
+      reason: `hold ${holdId} was already used by order 5570001`,
+    });
     expect(await balance(id)).toBe(500);
     expect(await balance(other)).toBe(1_000);
-    expect(await findRedemption(app.connection, shop, holdId)).toMatchObject({ status: 'used', orderId: '5570001', pointsSpent: 500, customerId: String(id) });
+    expect(await findRedemption(app.connection, shop, holdId)).toMatchObject({
+      status: 'used',
+      orderId: '5570001',
+      pointsSpent: 500,
+      customerId: String(id),
+    });
     expect(published(id)).toEqual([]);
     const cancel = await proxy(app, shop, `/holds/${holdId}`, { customerId: id, method: 'DELETE', timestamp: seconds() });
     expect(cancel.status).toBe(409);
@@ -188,7 +228,10 @@ describe('points holds: checkout redemption without codes, reserved on the ledge
     expect(await returnHeldPointsForOrder(app.ctx, { shop, orderId: '5580001', now })).toEqual({ returned: 0 });
     expect(await balance(id)).toBe(500);
     const program = (await (await api(app, shop, '/program')).json()) as Program;
-    const saved = await api(app, shop, '/program', { method: 'PUT', body: { ...program, redemption: { ...program.redemption, returnPointsOnOrderRefund: true } } });
+    const saved = await api(app, shop, '/program', {
+      method: 'PUT',
+      body: { ...program, redemption: { ...program.redemption, returnPointsOnOrderRefund: true } },
+    });
     expect(saved.status).toBe(200);
     try {
       expect(await returnHeldPointsForOrder(app.ctx, { shop, orderId: '5580001', now })).toEqual({ returned: 500 });
@@ -196,7 +239,10 @@ describe('points holds: checkout redemption without codes, reserved on the ledge
       expect(await balance(id)).toBe(1_000);
     } finally {
       const current = (await (await api(app, shop, '/program')).json()) as Program;
-      await api(app, shop, '/program', { method: 'PUT', body: { ...current, redemption: { ...current.redemption, returnPointsOnOrderRefund: false } } });
+      await api(app, shop, '/program', {
+        method: 'PUT',
+        body: { ...current, redemption: { ...current.redemption, returnPointsOnOrderRefund: false } },
+      });
     }
   });
 
@@ -208,7 +254,9 @@ describe('points holds: checkout redemption without codes, reserved on the ledge
     expect(await balance(id)).toBe(600);
     expect(published(id)).toEqual([]);
     const someoneElse = await customerWith(0);
-    expect((await proxy(app, shop, `/holds/${placed.body.holdId}`, { customerId: someoneElse, method: 'DELETE', timestamp: seconds() })).status).toBe(404);
+    expect((await proxy(app, shop, `/holds/${placed.body.holdId}`, { customerId: someoneElse, method: 'DELETE', timestamp: seconds() })).status).toBe(
+      404,
+    );
   });
 
   it('a metafield write that fails keeps the hold, and the job publishes it', async () => {
@@ -227,7 +275,13 @@ describe('points holds: checkout redemption without codes, reserved on the ledge
     const id = await customerWith(700);
     const guest = await hold(null, { points: 500, requestKey: requestKey() });
     expect(guest.status).toBe(401);
-    for (const body of [{ points: 0, requestKey: requestKey() }, { points: 2.5, requestKey: requestKey() }, { points: 500 }, { points: '500', requestKey: requestKey() }, { points: 500, requestKey: 'short' }]) {
+    for (const body of [
+      { points: 0, requestKey: requestKey() },
+      { points: 2.5, requestKey: requestKey() },
+      { points: 500 },
+      { points: '500', requestKey: requestKey() },
+      { points: 500, requestKey: 'short' },
+    ]) {
       const answer = await hold(id, body);
       expect(answer.status, JSON.stringify(body)).toBe(422);
       expect(answer.body.error).toBe('invalid_hold');
@@ -238,7 +292,7 @@ describe('points holds: checkout redemption without codes, reserved on the ledge
     expect(tooMany).toMatchObject({ status: 409, body: { error: 'insufficient_points' } });
     const aboveCart = await hold(id, { points: 500, requestKey: requestKey(), cartSubtotal: 300 });
     expect(aboveCart.status).toBe(422);
-    expect(aboveCart.body).toMatchObject({ error: 'exceeds_cart', message: '500 points are worth $5, more than your cart\'s $3' });
+    expect(aboveCart.body).toMatchObject({ error: 'exceeds_cart', message: "500 points are worth $5, more than your cart's $3" });
     expect(await balance(id)).toBe(700);
     expect((await entriesOf(id)).filter((entry) => entry.type === 'hold')).toHaveLength(0);
     expect(published(id)).toEqual([]);

@@ -57,7 +57,11 @@ describe('redemption: points into Shopify discounts and store credit, never spen
     return { status: response.status, body: (await response.json()) as RedemptionAnswer };
   }
 
-  const ledgerOf = (customerId: number) => ledgerEntryModel(app.connection).find({ shop, customerId: String(customerId) }).sort({ seq: 1 }).lean();
+  const ledgerOf = (customerId: number) =>
+    ledgerEntryModel(app.connection)
+      .find({ shop, customerId: String(customerId) })
+      .sort({ seq: 1 })
+      .lean();
 
   it('50 simultaneous redemptions with points for one: exactly one succeeds and the balance never goes negative', async () => {
     const id = await customerWith(500);
@@ -129,14 +133,21 @@ describe('redemption: points into Shopify discounts and store credit, never spen
     expect(answer.status).toBe(502);
     expect(answer.body).toMatchObject({ status: 'refunded', balance: 500 });
     expect(answer.body.failure).toMatch(/Injected failure/);
-    expect((await ledgerOf(id)).map((entry) => [entry.type, entry.available])).toEqual([['adjust', 500], ['redeem', -500], ['redeem_refund', 500]]);
+    expect((await ledgerOf(id)).map((entry) => [entry.type, entry.available])).toEqual([
+      ['adjust', 500],
+      ['redeem', -500],
+      ['redeem_refund', 500],
+    ]);
     expect((await balanceOf(app.connection, shop, String(id))).available).toBe(500);
   });
 
   it('store credit rewards credit the customer’s Shopify store credit account', async () => {
     await changeProgram(shop, (program) => ({
       ...program,
-      rewards: [...program.rewards.filter((reward) => reward.id !== 'credit-10'), { ...program.rewards[0]!, id: 'credit-10', type: 'store_credit', name: '$10 store credit', pointsCost: 800, creditAmount: 1_000 }] as Program['rewards'],
+      rewards: [
+        ...program.rewards.filter((reward) => reward.id !== 'credit-10'),
+        { ...program.rewards[0]!, id: 'credit-10', type: 'store_credit', name: '$10 store credit', pointsCost: 800, creditAmount: 1_000 },
+      ] as Program['rewards'],
     }));
     const id = await customerWith(1_000);
     const answer = await redeemAt(id, { rewardId: 'credit-10' });
@@ -150,7 +161,16 @@ describe('redemption: points into Shopify discounts and store credit, never spen
       ...program,
       rewards: [
         ...program.rewards.filter((reward) => reward.id !== 'slider'),
-        { ...program.rewards[0]!, id: 'slider', type: 'points_for_money', name: 'Points for money', pointsCost: 100, stepAmount: 100, minSteps: 2, maxSteps: 10 },
+        {
+          ...program.rewards[0]!,
+          id: 'slider',
+          type: 'points_for_money',
+          name: 'Points for money',
+          pointsCost: 100,
+          stepAmount: 100,
+          minSteps: 2,
+          maxSteps: 10,
+        },
       ] as Program['rewards'],
     }));
     const id = await customerWith(700);
@@ -166,7 +186,10 @@ describe('redemption: points into Shopify discounts and store credit, never spen
   });
 
   it('bad input gets a clear 4xx and debits nothing', async () => {
-    await changeProgram(shop, (program) => ({ ...program, rewards: program.rewards.map((reward) => (reward.id === 'free-shipping' ? { ...reward, enabled: false } : reward)) }));
+    await changeProgram(shop, (program) => ({
+      ...program,
+      rewards: program.rewards.map((reward) => (reward.id === 'free-shipping' ? { ...reward, enabled: false } : reward)),
+    }));
     const id = await customerWith(5_000);
     const cases: Array<[unknown, number, string]> = [
       [{ rewardId: 'no-such-reward' }, 404, 'unknown_reward'],
@@ -182,7 +205,11 @@ describe('redemption: points into Shopify discounts and store credit, never spen
       expect(answer.status, JSON.stringify(body)).toBe(status);
       expect(answer.body.error).toBe(error);
     }
-    const malformed = await fetch((await proxy(app, shop, '/redemptions', { customerId: id, method: 'POST', body: {} })).url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"rewardId":' });
+    const malformed = await fetch((await proxy(app, shop, '/redemptions', { customerId: id, method: 'POST', body: {} })).url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"rewardId":',
+    });
     expect(malformed.status).toBe(400);
     const guest = await proxy(app, shop, '/redemptions', { method: 'POST', body: { rewardId: 'five-off' } });
     expect(guest.status).toBe(401);
@@ -195,7 +222,10 @@ describe('redemption: points into Shopify discounts and store credit, never spen
     const id = await customerWith(600);
     const response = await api(app, shop, `/customers/${id}/redemptions`, { method: 'POST', body: { rewardId: 'five-off' }, userId: '4242' });
     expect(response.status).toBe(201);
-    const view = (await (await api(app, shop, `/customers/${id}`)).json()) as { redemptions: Array<{ source: string; status: string }>; ledger: Array<{ type: string; staffId: string | null }> };
+    const view = (await (await api(app, shop, `/customers/${id}`)).json()) as {
+      redemptions: Array<{ source: string; status: string }>;
+      ledger: Array<{ type: string; staffId: string | null }>;
+    };
     expect(view.redemptions[0]).toMatchObject({ source: 'admin', status: 'issued' });
     expect(view.ledger[0]).toMatchObject({ type: 'redeem', staffId: '4242' });
     const otherShopStaff = await api(app, otherShop, `/customers/${id}/redemptions`, { method: 'POST', body: { rewardId: 'five-off' } });

@@ -7,7 +7,7 @@ import type { TestApp } from '../support/app.js';
 import { api, devstoreOf, installShop, proxy } from '../support/shopify.js';
 import { startEngagementApp } from '../engagement/harness.js';
 
-describe('referrals: a link per customer, the friend\'s first paid order credits the referrer once, fraud refused', () => {
+describe("referrals: a link per customer, the friend's first paid order credits the referrer once, fraud refused", () => {
   let app: TestApp;
   let booted: TestApp;
   let close: () => Promise<void>;
@@ -18,12 +18,26 @@ describe('referrals: a link per customer, the friend\'s first paid order credits
   let nextOrder = 5_000;
 
   const profile = (customerId: string, email: string, address1 = `${customerId} Main St`) =>
-    customerModel(app.ctx.connection).create({ shop, customerId, email, addresses: [{ address1, zip: '10001', country_code: 'US' }], tags: [], updatedAt: new Date() });
+    customerModel(app.ctx.connection).create({
+      shop,
+      customerId,
+      email,
+      addresses: [{ address1, zip: '10001', country_code: 'US' }],
+      tags: [],
+      updatedAt: new Date(),
+    });
   const paid = (friend: string, extra: { attribute?: string; discount?: string; at?: Date } = {}) =>
     referralOrderPaid(
       app.ctx,
       program,
-      { shop, orderId: String(nextOrder++), customerId: friend, noteAttributes: extra.attribute ? [{ name: 'tally_referral', value: extra.attribute }] : [], discountCodes: extra.discount ? [extra.discount] : [], paidAt: extra.at ?? new Date() },
+      {
+        shop,
+        orderId: String(nextOrder++),
+        customerId: friend,
+        noteAttributes: extra.attribute ? [{ name: 'tally_referral', value: extra.attribute }] : [],
+        discountCodes: extra.discount ? [extra.discount] : [],
+        paidAt: extra.at ?? new Date(),
+      },
       extra.at ?? new Date(),
     );
   const points = async (customerId: string) => (await balanceOf(app.ctx.connection, shop, customerId)).available;
@@ -38,7 +52,7 @@ describe('referrals: a link per customer, the friend\'s first paid order credits
     await close();
   });
 
-  it('GET /proxy/referral gives a code and a link, the same each time, and creates the friend\'s discount on Shopify once', async () => {
+  it("GET /proxy/referral gives a code and a link, the same each time, and creates the friend's discount on Shopify once", async () => {
     const first = await proxy(app, shop, '/referral', { customerId: referrer });
     expect(first.status).toBe(200);
     const body = (await first.json()) as { code: string; url: string; discount: boolean };
@@ -54,7 +68,7 @@ describe('referrals: a link per customer, the friend\'s first paid order credits
     expect((await proxy(app, shop, '/referral')).status).toBe(401);
   });
 
-  it('credits the referrer once for a friend\'s first paid order, by cart attribute or by the referral discount', async () => {
+  it("credits the referrer once for a friend's first paid order, by cart attribute or by the referral discount", async () => {
     await profile('8100010', 'friend.one@example.com');
     await profile('8100011', 'friend.two@example.com');
     const before = await points(referrer);
@@ -75,14 +89,36 @@ describe('referrals: a link per customer, the friend\'s first paid order credits
     expect(await paid('8100022', { attribute: code })).toBe('refused');
     await profile('8100023', 'returning@example.com');
     // An earlier paid order: its credit in the ledger.
-    await applyEntry(app.ctx.connection, { shop, customerId: '8100023', key: ledgerKeys.orderEarned('4000'), type: 'earn', available: 10, pending: 0, reason: 'order paid', source: 'order 4000', orderId: '4000', guard: 'none' }, new Date(Date.now() - 86_400_000));
+    await applyEntry(
+      app.ctx.connection,
+      {
+        shop,
+        customerId: '8100023',
+        key: ledgerKeys.orderEarned('4000'),
+        type: 'earn',
+        available: 10,
+        pending: 0,
+        reason: 'order paid',
+        source: 'order 4000',
+        orderId: '4000',
+        guard: 'none',
+      },
+      new Date(Date.now() - 86_400_000),
+    );
     expect(await paid('8100023', { attribute: code })).toBe('refused');
     expect(await points(referrer)).toBe(before);
-    const list = (await (await api(app, shop, '/referrals')).json()) as { referrals: Array<{ friendId: string; state: string; reason: string | null }> };
-    expect(list.referrals.filter((row) => row.state === 'refused').map((row) => row.reason).sort()).toEqual(['earlier_order', 'same_address', 'same_email', 'self_referral']);
+    const list = (await (await api(app, shop, '/referrals')).json()) as {
+      referrals: Array<{ friendId: string; state: string; reason: string | null }>;
+    };
+    expect(
+      list.referrals
+        .filter((row) => row.state === 'refused')
+        .map((row) => row.reason)
+        .sort(),
+    ).toEqual(['earlier_order', 'same_address', 'same_email', 'self_referral']);
   });
 
-  it('reverses the credit when the friend\'s order is refunded in full; refuses one refunded before it was decided', async () => {
+  it("reverses the credit when the friend's order is refunded in full; refuses one refunded before it was decided", async () => {
     await profile('8100030', 'refunder@example.com');
     const orderId = String(nextOrder);
     expect(await paid('8100030', { attribute: code })).toBe('credited');
@@ -97,7 +133,13 @@ describe('referrals: a link per customer, the friend\'s first paid order credits
     await profile('8100040', 'patient@example.com');
     await profile('8100041', 'refunded.early@example.com');
     const paidAt = new Date();
-    const order = (friend: string, orderId: string) => referralOrderPaid(app.ctx, pendingProgram, { shop, orderId, customerId: friend, noteAttributes: [{ name: 'tally_referral', value: code }], discountCodes: [], paidAt }, paidAt);
+    const order = (friend: string, orderId: string) =>
+      referralOrderPaid(
+        app.ctx,
+        pendingProgram,
+        { shop, orderId, customerId: friend, noteAttributes: [{ name: 'tally_referral', value: code }], discountCodes: [], paidAt },
+        paidAt,
+      );
     expect(await order('8100040', '6001')).toBe('pending');
     expect(await order('8100041', '6002')).toBe('pending');
     expect(await referralOrderReversed(app.ctx, pendingProgram, { shop, orderId: '6002' }, paidAt)).toBe('refused');
@@ -115,22 +157,51 @@ describe('referrals: a link per customer, the friend\'s first paid order credits
     const friends = Array.from({ length: 6 }, (_, index) => String(8_100_200 + index));
     await Promise.all(friends.map((friend) => profile(friend, `cap.friend.${friend}@example.com`)));
     const verdicts = await Promise.all(
-      friends.map((friend, index) => referralOrderPaid(app.ctx, capped, { shop, orderId: String(7000 + index), customerId: friend, noteAttributes: [{ name: 'tally_referral', value: link.code }], discountCodes: [], paidAt: new Date() }, new Date())),
+      friends.map((friend, index) =>
+        referralOrderPaid(
+          app.ctx,
+          capped,
+          {
+            shop,
+            orderId: String(7000 + index),
+            customerId: friend,
+            noteAttributes: [{ name: 'tally_referral', value: link.code }],
+            discountCodes: [],
+            paidAt: new Date(),
+          },
+          new Date(),
+        ),
+      ),
     );
     expect(verdicts.filter((verdict) => verdict === 'credited')).toHaveLength(2);
     expect(await points(other)).toBe(2 * program.referrals.referrerPoints);
   });
 
-  it('a referral credit counts for the referrer\'s referral badge, awarded once with its points', async () => {
-    const withBadgePoints: Program = { ...program, badges: program.badges.map((badge) => (badge.milestone === 'referral' ? { ...badge, points: 30 } : badge)) };
+  it("a referral credit counts for the referrer's referral badge, awarded once with its points", async () => {
+    const withBadgePoints: Program = {
+      ...program,
+      badges: program.badges.map((badge) => (badge.milestone === 'referral' ? { ...badge, points: 30 } : badge)),
+    };
     const badgeReferrer = '8100300';
     await profile(badgeReferrer, 'badge.referrer@example.com', '3 Badge Way');
-    await applyEntry(app.ctx.connection, { shop, customerId: badgeReferrer, key: 'test:seed', type: 'adjust', available: 0, pending: 0, reason: 'seed', source: 'test', guard: 'none' }, new Date());
+    await applyEntry(
+      app.ctx.connection,
+      { shop, customerId: badgeReferrer, key: 'test:seed', type: 'adjust', available: 0, pending: 0, reason: 'seed', source: 'test', guard: 'none' },
+      new Date(),
+    );
     const link = (await (await proxy(app, shop, '/referral', { customerId: badgeReferrer })).json()) as { code: string };
     await profile('8100301', 'badge.friend.1@example.com');
     await profile('8100302', 'badge.friend.2@example.com');
-    for (const [friend, orderId] of [['8100301', '8001'], ['8100302', '8002']] as const) {
-      await referralOrderPaid(app.ctx, withBadgePoints, { shop, orderId, customerId: friend, noteAttributes: [{ name: 'tally_referral', value: link.code }], discountCodes: [], paidAt: new Date() }, new Date());
+    for (const [friend, orderId] of [
+      ['8100301', '8001'],
+      ['8100302', '8002'],
+    ] as const) {
+      await referralOrderPaid(
+        app.ctx,
+        withBadgePoints,
+        { shop, orderId, customerId: friend, noteAttributes: [{ name: 'tally_referral', value: link.code }], discountCodes: [], paidAt: new Date() },
+        new Date(),
+      );
     }
     expect(await points(badgeReferrer)).toBe(2 * program.referrals.referrerPoints + 30);
   });

@@ -42,8 +42,13 @@ describe('scheduled jobs', () => {
     const job = countingJob('crashy', calls);
     const start = new Date('2026-11-22T08:00:00Z');
     await jobRunModel(ctx.connection).create({
-      shop: 'c.myshopify.com', job: 'crashy', period: '2026-11-22', status: 'running',
-      leaseUntil: new Date(start.getTime() + 60_000), attempt: 1, startedAt: start,
+      shop: 'c.myshopify.com',
+      job: 'crashy',
+      period: '2026-11-22',
+      status: 'running',
+      leaseUntil: new Date(start.getTime() + 60_000),
+      attempt: 1,
+      startedAt: start,
     });
     await runDueJobs(ctx, [job], ['c.myshopify.com'], new Date(start.getTime() + 30_000));
     expect(calls).toEqual([]);

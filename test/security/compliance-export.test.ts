@@ -12,7 +12,27 @@ async function bulkLedger(app: TestApp, customerId: string, count: number): Prom
   for (let from = 1; from <= count; from += 2_000) {
     const entries = [];
     for (let seq = from; seq < Math.min(from + 2_000, count + 1); seq++) {
-      entries.push({ _id: `${shop}|${customerId}|${seq}`, shop, customerId, seq, key: `adjust:${customerId}:bulk-${seq}`, type: 'adjust', available: 1, pending: 0, balance: seq, pendingBalance: 0, lifetimeEarned: 0, paidOrders: 0, day: '2026-01-01', earnedOnDay: 0, shortfall: 0, reason: REASON, source: 'admin', staffId: '9001', createdAt });
+      entries.push({
+        _id: `${shop}|${customerId}|${seq}`,
+        shop,
+        customerId,
+        seq,
+        key: `adjust:${customerId}:bulk-${seq}`,
+        type: 'adjust',
+        available: 1,
+        pending: 0,
+        balance: seq,
+        pendingBalance: 0,
+        lifetimeEarned: 0,
+        paidOrders: 0,
+        day: '2026-01-01',
+        earnedOnDay: 0,
+        shortfall: 0,
+        reason: REASON,
+        source: 'admin',
+        staffId: '9001',
+        createdAt,
+      });
     }
     await app.connection.collection('ledger_entries').insertMany(entries as never[], { ordered: false });
   }
@@ -28,23 +48,28 @@ describe('GDPR exports are written in chunks and streamed', () => {
     await app?.close();
   });
 
-  it('a customer whose data exceeds one 16 MB document is exported whole and downloads as one JSON', { timeout: 240_000 }, async () => {
-    const entries = 24_000;
-    await bulkLedger(app, '31', entries);
-    await deliverAndDrain(app, [devstoreOf(app).addCustomer(shop, { id: 31, email: 'big@example.com' })]);
-    await deliverAndDrain(app, [devstoreOf(app).customerDataRequest(shop, 31)]);
-    const manifest = await dataExportModel(app.connection).findOne({ shop, customerId: '31' }).lean();
-    expect(manifest?.chunks).toBeGreaterThan(4);
-    const download = await api(app, shop, `/exports/${manifest!.exportId}`);
-    expect(download.status).toBe(200);
-    const text = await download.text();
-    expect(text.length).toBeGreaterThan(16 * 1024 * 1024);
-    const content = JSON.parse(text) as { customerId: string; data: Record<string, Array<{ seq?: number; email?: string }>> };
-    expect(content.customerId).toBe('31');
-    expect(content.data.LedgerEntry).toHaveLength(entries);
-    expect(new Set(content.data.LedgerEntry!.map((entry) => entry.seq)).size).toBe(entries);
-    expect(content.data.CustomerProfile?.[0]?.email).toBe('big@example.com');
-  });
+  // Full size takes about 25 s on FerretDB (longer on a busy machine): run with TALLY_SCALE_TEST=1; the tests below show the chunking at a small chunk size.
+  it.skipIf(!process.env.TALLY_SCALE_TEST)(
+    'a customer whose data exceeds one 16 MB document is exported whole and downloads as one JSON',
+    { timeout: 240_000 },
+    async () => {
+      const entries = 24_000;
+      await bulkLedger(app, '31', entries);
+      await deliverAndDrain(app, [devstoreOf(app).addCustomer(shop, { id: 31, email: 'big@example.com' })]);
+      await deliverAndDrain(app, [devstoreOf(app).customerDataRequest(shop, 31)]);
+      const manifest = await dataExportModel(app.connection).findOne({ shop, customerId: '31' }).lean();
+      expect(manifest?.chunks).toBeGreaterThan(4);
+      const download = await api(app, shop, `/exports/${manifest!.exportId}`);
+      expect(download.status).toBe(200);
+      const text = await download.text();
+      expect(text.length).toBeGreaterThan(16 * 1024 * 1024);
+      const content = JSON.parse(text) as { customerId: string; data: Record<string, Array<{ seq?: number; email?: string }>> };
+      expect(content.customerId).toBe('31');
+      expect(content.data.LedgerEntry).toHaveLength(entries);
+      expect(new Set(content.data.LedgerEntry!.map((entry) => entry.seq)).size).toBe(entries);
+      expect(content.data.CustomerProfile?.[0]?.email).toBe('big@example.com');
+    },
+  );
 
   it('chunks hold at most the configured size; the stream reassembles them in order, empty collections included', { timeout: 120_000 }, async () => {
     await bulkLedger(app, '32', 40);
@@ -71,7 +96,10 @@ describe('GDPR exports are written in chunks and streamed', () => {
   it('two workers writing the same export leave one complete attempt and no stray chunks', { timeout: 120_000 }, async () => {
     const request = { shop, customerId: '32', exportId: 'raced', requestId: 'raced', collections: ['LedgerEntry'] };
     const options = { chunkChars: 5_000, batchSize: 10, retentionDays: 30 };
-    const [first, second] = await Promise.all([writeExport(app.connection, request, new Date(), options), writeExport(app.connection, request, new Date(), options)]);
+    const [first, second] = await Promise.all([
+      writeExport(app.connection, request, new Date(), options),
+      writeExport(app.connection, request, new Date(), options),
+    ]);
     expect(first.attempt).toBe(second.attempt);
     const chunks = await dataExportChunkModel(app.connection).find({ shop, exportId: 'raced' }).lean();
     expect(new Set(chunks.map((chunk) => chunk.attempt))).toEqual(new Set([first.attempt]));

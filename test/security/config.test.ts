@@ -71,7 +71,10 @@ describe('item 8: the mode and what each mode requires', () => {
 
   it('accepts TOKEN_ENCRYPTION_KEY only as comma-separated base64 32-byte keys', () => {
     const [first, second] = [randomBytes(32), randomBytes(32)];
-    expect(loadConfig({ TOKEN_ENCRYPTION_KEY: `${first.toString('base64')}, ${second.toString('base64')}` }).tokenEncryptionKeys).toEqual([first, second]);
+    expect(loadConfig({ TOKEN_ENCRYPTION_KEY: `${first.toString('base64')}, ${second.toString('base64')}` }).tokenEncryptionKeys).toEqual([
+      first,
+      second,
+    ]);
     for (const bad of [randomBytes(16).toString('base64'), 'not base64 at all', `${first.toString('base64')},`]) {
       expect({ bad, refused: refusedVariables({ TOKEN_ENCRYPTION_KEY: bad }) }).toEqual({ bad, refused: ['TOKEN_ENCRYPTION_KEY'] });
     }
@@ -90,7 +93,7 @@ describe('item 8: the mode and what each mode requires', () => {
       .flat()
       .find((address) => address && address.family === 'IPv4' && !address.internal)?.address;
 
-    it.skipIf(!external)('answers on loopback and not on the machine\'s other addresses', async () => {
+    it.skipIf(!external)("answers on loopback and not on the machine's other addresses", async () => {
       expect((await fetch(`http://127.0.0.1:${app.port}/healthz`)).status).toBe(200);
       await expect(fetch(`http://${external}:${app.port}/healthz`)).rejects.toThrow();
     });
@@ -110,25 +113,34 @@ describe('item 15: production runs an ahead-of-time build with production depend
     await rm(outRoot, { recursive: true, force: true });
   });
 
-  it('leaves the devstore, liquidjs, mongodb-memory-server and tsx out of the import graph, and imports only dependencies', { timeout: 120_000 }, async () => {
-    const metafile = await buildServer(outdir);
-    const inputs = Object.keys(metafile.inputs);
-    expect(inputs.filter((file) => file.startsWith('devstore/') || file.includes('node_modules/'))).toEqual([]);
-    expect(inputs).toContain('server/main.ts');
+  it(
+    'leaves the devstore, liquidjs, mongodb-memory-server and tsx out of the import graph, and imports only dependencies',
+    { timeout: 120_000 },
+    async () => {
+      const metafile = await buildServer(outdir);
+      const inputs = Object.keys(metafile.inputs);
+      expect(inputs.filter((file) => file.startsWith('devstore/') || file.includes('node_modules/'))).toEqual([]);
+      expect(inputs).toContain('server/main.ts');
 
-    const imported = new Set(Object.values(metafile.outputs).flatMap((output) => output.imports.map((entry) => entry.path)));
-    for (const input of Object.values(metafile.inputs)) for (const entry of input.imports) if (entry.external) imported.add(entry.path);
-    const packages = [...imported].filter((name) => !name.startsWith('node:') && !builtinModules.includes(name) && !name.startsWith('.') && !path.isAbsolute(name));
-    for (const devOnly of DEV_ONLY_PACKAGES) expect(packages.filter((name) => name === devOnly || name.startsWith(`${devOnly}/`))).toEqual([]);
+      const imported = new Set(Object.values(metafile.outputs).flatMap((output) => output.imports.map((entry) => entry.path)));
+      for (const input of Object.values(metafile.inputs)) for (const entry of input.imports) if (entry.external) imported.add(entry.path);
+      const packages = [...imported].filter(
+        (name) => !name.startsWith('node:') && !builtinModules.includes(name) && !name.startsWith('.') && !path.isAbsolute(name),
+      );
+      for (const devOnly of DEV_ONLY_PACKAGES) expect(packages.filter((name) => name === devOnly || name.startsWith(`${devOnly}/`))).toEqual([]);
 
-    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-    const packageOf = (name: string) => (name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!);
-    expect(packages.map(packageOf).filter((name) => !(name in manifest.dependencies))).toEqual([]);
-    for (const devOnly of DEV_ONLY_PACKAGES) {
-      expect(manifest.dependencies).not.toHaveProperty(devOnly);
-      expect(manifest.devDependencies).toHaveProperty(devOnly);
-    }
-  });
+      const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+        devDependencies: Record<string, string>;
+      };
+      const packageOf = (name: string) => (name.startsWith('@') ? name.split('/').slice(0, 2).join('/') : name.split('/')[0]!);
+      expect(packages.map(packageOf).filter((name) => !(name in manifest.dependencies))).toEqual([]);
+      for (const devOnly of DEV_ONLY_PACKAGES) {
+        expect(manifest.dependencies).not.toHaveProperty(devOnly);
+        expect(manifest.devDependencies).toHaveProperty(devOnly);
+      }
+    },
+  );
 
   it('starts the built server in production on plain Node and answers /healthz', { timeout: 120_000 }, async () => {
     const uri = `${sharedDatabase().uri.replace(/\/$/, '')}/${freshDbName('sec-prod')}`;

@@ -43,11 +43,25 @@ async function bootWithLog(level: string): Promise<{ app: RunningApp; log: LogCa
 async function sendSecrets(app: RunningApp): Promise<{ sessionToken: string; signature: string; checkoutToken: string }> {
   const { shopifyApiKey: apiKey, shopifyApiSecret: apiSecret } = app.ctx.config;
   const sessionToken = signSessionToken({ shop, apiKey, apiSecret });
-  expect((await fetch(`${app.url}/api/program`, { headers: { Authorization: `Bearer ${sessionToken}`, Cookie: cookie, 'X-Shopify-Access-Token': offlineToken } })).status).toBe(200);
-  const query = signAppProxyQuery({ shop, logged_in_customer_id: '4242', path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) }, apiSecret);
+  expect(
+    (
+      await fetch(`${app.url}/api/program`, {
+        headers: { Authorization: `Bearer ${sessionToken}`, Cookie: cookie, 'X-Shopify-Access-Token': offlineToken },
+      })
+    ).status,
+  ).toBe(200);
+  const query = signAppProxyQuery(
+    { shop, logged_in_customer_id: '4242', path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) },
+    apiSecret,
+  );
   const signature = new URLSearchParams(query).get('signature')!;
   expect((await fetch(`${app.url}/proxy/customer?${query}`, { headers: { Cookie: cookie } })).status).toBe(200);
-  const checkoutToken = signSessionToken({ shop, apiKey, apiSecret, claims: { iss: undefined, sid: undefined, dest: shop, sub: 'gid://shopify/Customer/4242' } });
+  const checkoutToken = signSessionToken({
+    shop,
+    apiKey,
+    apiSecret,
+    claims: { iss: undefined, sid: undefined, dest: shop, sub: 'gid://shopify/Customer/4242' },
+  });
   expect((await fetch(`${app.url}/extensions/customer`, { headers: { Authorization: `Bearer ${checkoutToken}` } })).status).toBe(200);
   return { sessionToken, signature, checkoutToken };
 }
@@ -72,7 +86,15 @@ describe('request logs carry no secrets', () => {
     expect(completed.map(pathOf)).toEqual(['/api/program', '/proxy/customer', '/extensions/customer']);
     expect(lines.every((line) => line.level === 30)).toBe(true);
     const text = JSON.stringify(lines);
-    for (const secret of [secrets.sessionToken, secrets.signature, secrets.checkoutToken, offlineToken, 'very-secret-cookie-value', 'logged_in_customer_id', 'signature=']) {
+    for (const secret of [
+      secrets.sessionToken,
+      secrets.signature,
+      secrets.checkoutToken,
+      offlineToken,
+      'very-secret-cookie-value',
+      'logged_in_customer_id',
+      'signature=',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).not.toContain('"headers"');
@@ -82,18 +104,25 @@ describe('request logs carry no secrets', () => {
     const before = debug.log.lines.length;
     const secrets = await sendSecrets(debug.app);
     const lines = debug.log.lines.slice(before);
-    const headerLines = appLines(lines).filter((line) => line.msg === 'request headers') as Array<{ headers: Record<string, string>; query: Record<string, string> }>;
+    const headerLines = appLines(lines).filter((line) => line.msg === 'request headers') as Array<{
+      headers: Record<string, string>;
+      query: Record<string, string>;
+    }>;
     expect(headerLines).toHaveLength(3);
     expect(headerLines[0]!.headers).toMatchObject({ authorization: '[Redacted]', cookie: '[Redacted]', 'x-shopify-access-token': '[Redacted]' });
     expect(headerLines[1]!.query).toMatchObject({ signature: '[Redacted]', shop });
     expect(headerLines[2]!.headers.authorization).toBe('[Redacted]');
     const text = debug.log.text();
-    for (const secret of [secrets.sessionToken, secrets.signature, secrets.checkoutToken, offlineToken, 'very-secret-cookie-value']) expect(text).not.toContain(secret);
+    for (const secret of [secrets.sessionToken, secrets.signature, secrets.checkoutToken, offlineToken, 'very-secret-cookie-value'])
+      expect(text).not.toContain(secret);
   });
 
   it('a logged object that carries headers is redacted by the logger itself', () => {
     const log = new LogCapture();
-    createLogger('info', log).info({ response: { headers: { authorization: 'Bearer leaked', 'x-shopify-access-token': offlineToken } } }, 'outbound call');
+    createLogger('info', log).info(
+      { response: { headers: { authorization: 'Bearer leaked', 'x-shopify-access-token': offlineToken } } },
+      'outbound call',
+    );
     expect(log.text()).not.toContain('leaked');
     expect(log.text()).not.toContain(offlineToken);
   });

@@ -11,7 +11,8 @@ import { freshDbName, sharedDatabase } from '../support/database.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, grantPoints, installShop, proxy } from '../support/shopify.js';
 
-const requestFrom = (socket: string, forwardedFor?: string) => ({ socket: { remoteAddress: socket }, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} }) as unknown as IncomingMessage;
+const requestFrom = (socket: string, forwardedFor?: string) =>
+  ({ socket: { remoteAddress: socket }, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} }) as unknown as IncomingMessage;
 
 describe('the limiter and the client address', () => {
   it('is a sliding window: an allowance spent at the end of a minute is not granted again at the start of the next', () => {
@@ -49,11 +50,21 @@ describe('rotating X-Forwarded-For does not escape the limits', () => {
   });
 
   const checkoutToken = (sub?: string) =>
-    signSessionToken({ shop, apiKey: app.config.shopifyApiKey, apiSecret: app.config.shopifyApiSecret, claims: { iss: undefined, sid: undefined, dest: shop, sub } });
-  const extension = (token: string, headers: Record<string, string> = {}) => fetch(`${app.url}/extensions/customer`, { headers: { Authorization: `Bearer ${token}`, ...rotating(), ...headers } });
+    signSessionToken({
+      shop,
+      apiKey: app.config.shopifyApiKey,
+      apiSecret: app.config.shopifyApiSecret,
+      claims: { iss: undefined, sid: undefined, dest: shop, sub },
+    });
+  const extension = (token: string, headers: Record<string, string> = {}) =>
+    fetch(`${app.url}/extensions/customer`, { headers: { Authorization: `Bearer ${token}`, ...rotating(), ...headers } });
 
-  it('a shop\'s guests share one allowance on the app proxy (50 x PROXY_RATE_LIMIT a minute)', async () => {
-    const guest = () => signAppProxyQuery({ shop, logged_in_customer_id: '', path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) }, app.config.shopifyApiSecret);
+  it("a shop's guests share one allowance on the app proxy (50 x PROXY_RATE_LIMIT a minute)", async () => {
+    const guest = () =>
+      signAppProxyQuery(
+        { shop, logged_in_customer_id: '', path_prefix: '/apps/loyalty', timestamp: String(Math.floor(Date.now() / 1000)) },
+        app.config.shopifyApiSecret,
+      );
     const statuses: number[] = [];
     for (let i = 0; i < 101; i++) statuses.push((await fetch(`${app.url}/proxy/customer?${guest()}`, { headers: rotating() })).status);
     expect(statuses.slice(0, 100).every((status) => status === 200)).toBe(true);
@@ -63,7 +74,8 @@ describe('rotating X-Forwarded-For does not escape the limits', () => {
   it('/extensions limits each buyer, whatever the address', async () => {
     const token = checkoutToken('gid://shopify/Customer/31');
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await fetch(`${app.url}/extensions/customer`, { headers: { Authorization: `Bearer ${token}`, ...rotating() } })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await fetch(`${app.url}/extensions/customer`, { headers: { Authorization: `Bearer ${token}`, ...rotating() } })).status);
     expect(statuses).toEqual([200, 200, 429]);
   });
 
@@ -76,15 +88,34 @@ describe('rotating X-Forwarded-For does not escape the limits', () => {
   });
 });
 
-describe('TRUST_PROXY_HOPS: the address the operator\'s load balancer saw', () => {
+describe("TRUST_PROXY_HOPS: the address the operator's load balancer saw", () => {
   it('rotating the left part of X-Forwarded-For behind one trusted hop changes nothing', async () => {
-    const config: Config & { trustProxyHops: number } = { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', PROXY_RATE_LIMIT: '1' }), trustProxyHops: 1 };
+    const config: Config & { trustProxyHops: number } = {
+      ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', PROXY_RATE_LIMIT: '1' }),
+      trustProxyHops: 1,
+    };
     const app = await bootTally({ config, logger: createLogger('silent'), database: sharedDatabase(), dbName: freshDbName('trust-hops') });
     const shop = 'hops.myshopify.com';
-    const token = (customer: number) => signSessionToken({ shop, apiKey: config.shopifyApiKey, apiSecret: config.shopifyApiSecret, claims: { iss: undefined, sid: undefined, dest: shop, sub: `gid://shopify/Customer/${customer}` } });
+    const token = (customer: number) =>
+      signSessionToken({
+        shop,
+        apiKey: config.shopifyApiKey,
+        apiSecret: config.shopifyApiSecret,
+        claims: { iss: undefined, sid: undefined, dest: shop, sub: `gid://shopify/Customer/${customer}` },
+      });
     try {
       const fromBalancer = async (client: string, forged: string) =>
-        (await fetch(`${app.url}/extensions/redemptions`, { method: 'POST', headers: { Authorization: `Bearer ${token(Math.floor(Math.random() * 1e9))}`, 'Content-Type': 'application/json', 'X-Forwarded-For': `${forged}, ${client}` }, body: '{}' })).status;
+        (
+          await fetch(`${app.url}/extensions/redemptions`, {
+            method: 'POST',
+            headers: {
+              Authorization: `Bearer ${token(Math.floor(Math.random() * 1e9))}`,
+              'Content-Type': 'application/json',
+              'X-Forwarded-For': `${forged}, ${client}`,
+            },
+            body: '{}',
+          })
+        ).status;
       const sameClient = [];
       for (let i = 0; i < 11; i++) sameClient.push(await fromBalancer('203.0.113.7', `10.9.8.${i}`));
       expect(sameClient.at(-1)).toBe(429);
@@ -106,15 +137,22 @@ describe('refused redemptions leave nothing behind', () => {
     await app?.close();
   });
 
-  it('409, 422 and 404 store no redemption, and the real one stays in the merchant\'s history', async () => {
+  it("409, 422 and 404 store no redemption, and the real one stays in the merchant's history", async () => {
     await grantPoints(app, shop, 77, 350);
     expect((await proxy(app, shop, '/redemptions', { customerId: 77, method: 'POST', body: { rewardId: 'free-shipping' } })).status).toBe(201);
     const refused = [];
-    for (let i = 0; i < 20; i++) refused.push((await proxy(app, shop, '/redemptions', { customerId: 77, method: 'POST', body: { rewardId: 'five-off' } })).status);
+    for (let i = 0; i < 20; i++)
+      refused.push((await proxy(app, shop, '/redemptions', { customerId: 77, method: 'POST', body: { rewardId: 'five-off' } })).status);
     refused.push((await proxy(app, shop, '/redemptions', { customerId: 77, method: 'POST', body: { rewardId: 'no-such-reward' } })).status);
     refused.push((await proxy(app, shop, '/redemptions', { customerId: 77, method: 'POST', body: { rewardId: 'not a reward id!' } })).status);
-    refused.push((await proxy(app, shop, '/redemptions', { customerId: 77, method: 'POST', body: { rewardId: 'five-off', requestKey: 'same-key-twice' } })).status);
-    refused.push((await proxy(app, shop, '/redemptions', { customerId: 77, method: 'POST', body: { rewardId: 'five-off', requestKey: 'same-key-twice' } })).status);
+    refused.push(
+      (await proxy(app, shop, '/redemptions', { customerId: 77, method: 'POST', body: { rewardId: 'five-off', requestKey: 'same-key-twice' } }))
+        .status,
+    );
+    refused.push(
+      (await proxy(app, shop, '/redemptions', { customerId: 77, method: 'POST', body: { rewardId: 'five-off', requestKey: 'same-key-twice' } }))
+        .status,
+    );
     expect(new Set(refused)).toEqual(new Set([409, 404, 422]));
     expect(await redemptionModel(app.connection).countDocuments({ shop, customerId: '77' })).toBe(1);
     const view = (await (await api(app, shop, '/customers/77')).json()) as { redemptions: Array<{ rewardId: string; status: string }> };

@@ -12,7 +12,8 @@ interface Read {
 async function readsDuring(app: TestApp, run: () => Promise<void>): Promise<Read[]> {
   const reads: Read[] = [];
   app.connection.set('debug', (collection: string, method: string, ...args: unknown[]) => {
-    if (['find', 'findOne', 'aggregate', 'countDocuments'].includes(method)) reads.push({ collection, method, options: (args[1] ?? {}) as Record<string, unknown> });
+    if (['find', 'findOne', 'aggregate', 'countDocuments'].includes(method))
+      reads.push({ collection, method, options: (args[1] ?? {}) as Record<string, unknown> });
   });
   try {
     await run();
@@ -32,7 +33,24 @@ describe('reads of growing collections are bounded', () => {
     app = await startTestApp('reads', {}, { clock: () => now });
     await installShop(app, shop);
     const entries = Array.from({ length: 120 }, (_, i) => ({
-      _id: `${shop}|${customerId}|${i + 1}`, shop, customerId, seq: i + 1, key: `adjust:${customerId}:bulk-${i + 1}`, type: 'adjust', available: 2, pending: 0, balance: 2 * (i + 1), pendingBalance: 0, lifetimeEarned: 0, paidOrders: 0, day: '2026-04-01', earnedOnDay: 0, shortfall: 0, reason: 'bulk', source: 'admin', createdAt: now,
+      _id: `${shop}|${customerId}|${i + 1}`,
+      shop,
+      customerId,
+      seq: i + 1,
+      key: `adjust:${customerId}:bulk-${i + 1}`,
+      type: 'adjust',
+      available: 2,
+      pending: 0,
+      balance: 2 * (i + 1),
+      pendingBalance: 0,
+      lifetimeEarned: 0,
+      paidOrders: 0,
+      day: '2026-04-01',
+      earnedOnDay: 0,
+      shortfall: 0,
+      reason: 'bulk',
+      source: 'admin',
+      createdAt: now,
     }));
     await app.connection.collection('ledger_entries').insertMany(entries as never[]);
   });
@@ -45,7 +63,11 @@ describe('reads of growing collections are bounded', () => {
     let before: number | null | undefined;
     const reads = await readsDuring(app, async () => {
       do {
-        const body = (await (await api(app, shop, `/customers/${customerId}?limit=50${before ? `&before=${before}` : ''}`)).json()) as { points: { balance: number }; ledger: Array<{ seq: number }>; nextBefore: number | null };
+        const body = (await (await api(app, shop, `/customers/${customerId}?limit=50${before ? `&before=${before}` : ''}`)).json()) as {
+          points: { balance: number };
+          ledger: Array<{ seq: number }>;
+          nextBefore: number | null;
+        };
         expect(body.points.balance).toBe(240);
         seen.push(...body.ledger.map((entry) => entry.seq));
         before = body.nextBefore;
@@ -58,7 +80,8 @@ describe('reads of growing collections are bounded', () => {
   });
 
   it('GET /api/stats reads a snapshot of the points held, refreshed in the background once 15 minutes old', async () => {
-    const stats = async () => (await (await api(app, shop, '/stats')).json()) as { outstandingPoints: number; customersWithPoints: number; outstandingAsOf: string };
+    const stats = async () =>
+      (await (await api(app, shop, '/stats')).json()) as { outstandingPoints: number; customersWithPoints: number; outstandingAsOf: string };
     const first = await stats();
     expect(first).toMatchObject({ outstandingPoints: 240, customersWithPoints: 1, outstandingAsOf: now.toISOString() });
 

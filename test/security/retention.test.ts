@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complianceTopicHandlers, dataExportChunkModel, dataExportModel, expireExports, expireWebhookLog, writeExport } from '../../server/compliance/index.js';
+import {
+  complianceTopicHandlers,
+  dataExportChunkModel,
+  dataExportModel,
+  expireExports,
+  expireWebhookLog,
+  writeExport,
+} from '../../server/compliance/index.js';
 import { inboxModel, webhookLogModel, type InboxEntry } from '../../server/inbox/index.js';
 import type { AppContext } from '../../server/platform/context.js';
 import { pointsJobs } from '../../server/scheduler/index.js';
@@ -11,7 +18,20 @@ const shop = 'retention.myshopify.com';
 const start = new Date('2026-03-01T00:00:00Z');
 
 function delivery(eventId: string, receivedAt: Date, body: string, status: InboxEntry['status'], customerId = '5'): InboxEntry {
-  return { shop, eventId, webhookId: eventId, topic: 'orders/paid', apiVersion: '2026-10', triggeredAt: receivedAt, receivedAt, customerId, body, status, attempts: 1, availableAt: receivedAt };
+  return {
+    shop,
+    eventId,
+    webhookId: eventId,
+    topic: 'orders/paid',
+    apiVersion: '2026-10',
+    triggeredAt: receivedAt,
+    receivedAt,
+    customerId,
+    body,
+    status,
+    attempts: 1,
+    availableAt: receivedAt,
+  };
 }
 
 describe('retention: webhook bodies, the webhook log and exports expire; redaction reaches pending deliveries', () => {
@@ -26,7 +46,12 @@ describe('retention: webhook bodies, the webhook log and exports expire; redacti
   });
 
   it('the daily jobs are scheduled with the points jobs', () => {
-    expect(pointsJobs.map((job) => [job.name, job.period])).toEqual(expect.arrayContaining([['retention-webhook-log', 'day'], ['retention-exports', 'day']]));
+    expect(pointsJobs.map((job) => [job.name, job.period])).toEqual(
+      expect.arrayContaining([
+        ['retention-webhook-log', 'day'],
+        ['retention-exports', 'day'],
+      ]),
+    );
   });
 
   it('clears bodies of finished deliveries after 30 days and deletes them after 90; the recent ones stay whole', async () => {
@@ -51,7 +76,11 @@ describe('retention: webhook bodies, the webhook log and exports expire; redacti
 
   it('an export is downloadable for 30 days, then the job deletes it with its chunks', async () => {
     await ctx.connection.collection('customers').insertOne({ shop, customerId: '6', email: 'six@example.com', updatedAt: start });
-    const written = await writeExport(ctx.connection, { shop, customerId: '6', exportId: 'request-6', requestId: '6', collections: ['CustomerProfile'] }, start);
+    const written = await writeExport(
+      ctx.connection,
+      { shop, customerId: '6', exportId: 'request-6', requestId: '6', collections: ['CustomerProfile'] },
+      start,
+    );
     expect(written.expiresAt).toEqual(new Date(start.getTime() + 30 * DAY));
     expect(await expireExports(ctx.connection, shop, new Date(start.getTime() + 29 * DAY))).toBe(0);
     const job = pointsJobs.find((candidate) => candidate.name === 'retention-exports')!;
@@ -62,16 +91,31 @@ describe('retention: webhook bodies, the webhook log and exports expire; redacti
   });
 
   it('customers/redact strips personal fields from deliveries still waiting in the inbox, keeping ids exact', async () => {
-    const body = '{"id":820982911946154508,"email":"ada@example.com","phone":"+15550001","customer":{"id":115310627314723954,"first_name":"Ada","last_name":"Lovelace","email":"ada@example.com"},"billing_address":{"name":"Ada Lovelace"},"current_subtotal_price":"12.30","note_attributes":[]}';
-    await inboxModel(ctx.connection).insertMany([delivery('waiting', start, body, 'pending', '115310627314723954'), delivery('other-customer', start, body.replace(/115310627314723954/g, '1'), 'pending', '1')]);
+    const body =
+      '{"id":820982911946154508,"email":"ada@example.com","phone":"+15550001","customer":{"id":115310627314723954,"first_name":"Ada","last_name":"Lovelace","email":"ada@example.com"},"billing_address":{"name":"Ada Lovelace"},"current_subtotal_price":"12.30","note_attributes":[]}';
+    await inboxModel(ctx.connection).insertMany([
+      delivery('waiting', start, body, 'pending', '115310627314723954'),
+      delivery('other-customer', start, body.replace(/115310627314723954/g, '1'), 'pending', '1'),
+    ]);
     await complianceTopicHandlers['customers/redact']!(
-      { shop, topic: 'customers/redact', eventId: 'redact-1', webhookId: 'redact-1', apiVersion: '2026-10', triggeredAt: start, receivedAt: start, payload: { shop_domain: shop, customer: { id: '115310627314723954' } } },
+      {
+        shop,
+        topic: 'customers/redact',
+        eventId: 'redact-1',
+        webhookId: 'redact-1',
+        apiVersion: '2026-10',
+        triggeredAt: start,
+        receivedAt: start,
+        payload: { shop_domain: shop, customer: { id: '115310627314723954' } },
+      },
       ctx,
       start,
     );
     const waiting = await inboxModel(ctx.connection).findOne({ shop, eventId: 'waiting' }).lean();
     expect(waiting?.status).toBe('pending');
-    expect(waiting?.body).toBe('{"id":820982911946154508,"customer":{"id":115310627314723954},"current_subtotal_price":"12.30","note_attributes":[]}');
+    expect(waiting?.body).toBe(
+      '{"id":820982911946154508,"customer":{"id":115310627314723954},"current_subtotal_price":"12.30","note_attributes":[]}',
+    );
     expect((await inboxModel(ctx.connection).findOne({ shop, eventId: 'other-customer' }).lean())?.body).toContain('ada@example.com');
   });
 });

@@ -17,7 +17,13 @@ describe('session tokens carry exactly what Shopify issues', () => {
   const admin = async (token: string) => (await fetch(`${app.url}/api/program`, { headers: { Authorization: `Bearer ${token}` } })).status;
   const checkout = async (token: string) => (await fetch(`${app.url}/extensions/customer`, { headers: { Authorization: `Bearer ${token}` } })).status;
   const checkoutToken = (claims: Record<string, unknown>, ttlSeconds?: number) =>
-    signSessionToken({ shop, apiKey: app.config.shopifyApiKey, apiSecret: app.config.shopifyApiSecret, ttlSeconds, claims: { iss: undefined, sid: undefined, dest: shop, sub: 'gid://shopify/Customer/12', ...claims } });
+    signSessionToken({
+      shop,
+      apiKey: app.config.shopifyApiKey,
+      apiSecret: app.config.shopifyApiSecret,
+      ttlSeconds,
+      claims: { iss: undefined, sid: undefined, dest: shop, sub: 'gid://shopify/Customer/12', ...claims },
+    });
 
   it('an admin token as App Bridge issues it (60 s, iss = dest/admin, numeric sub) is accepted', async () => {
     expect(await admin(sessionToken(app, shop))).toBe(200);

@@ -55,7 +55,12 @@ describe('webhook security', () => {
     return response;
   }
 
-  async function deliver(shop: string, topic: string, body: string, options: { eventId?: string; hmac?: string } = {}): Promise<{ status: number; eventId: string }> {
+  async function deliver(
+    shop: string,
+    topic: string,
+    body: string,
+    options: { eventId?: string; hmac?: string } = {},
+  ): Promise<{ status: number; eventId: string }> {
     const eventId = options.eventId ?? randomUUID();
     const response = await post(body, {
       'Content-Type': 'application/json',
@@ -73,8 +78,15 @@ describe('webhook security', () => {
   /** Every stored copy of a delivery: in the inbox and in the log. */
   async function storedCopies(shop: string, eventId: string): Promise<Array<{ status: string; outcome?: string; body: string }>> {
     const filter = { shop, eventId };
-    const found = [...(await db().collection('webhook_inbox').find(filter).toArray()), ...(await db().collection('webhook_log').find(filter).toArray())];
-    return found.map((entry) => ({ status: String(entry.status), outcome: entry.outcome === undefined ? undefined : String(entry.outcome), body: String(entry.body) }));
+    const found = [
+      ...(await db().collection('webhook_inbox').find(filter).toArray()),
+      ...(await db().collection('webhook_log').find(filter).toArray()),
+    ];
+    return found.map((entry) => ({
+      status: String(entry.status),
+      outcome: entry.outcome === undefined ? undefined : String(entry.outcome),
+      body: String(entry.body),
+    }));
   }
 
   async function everythingStoredAbout(shop: string): Promise<string> {
@@ -93,7 +105,16 @@ describe('webhook security', () => {
       await app.worker.drain();
       const before = await everythingStoredAbout(victim);
       const captured = liveOrder(installed);
-      for (const topic of ['shop/redact', 'customers/redact', 'customers/data_request', 'orders/cancelled', 'refunds/create', 'customers/update', 'customer.tags_added', 'app/uninstalled']) {
+      for (const topic of [
+        'shop/redact',
+        'customers/redact',
+        'customers/data_request',
+        'orders/cancelled',
+        'refunds/create',
+        'customers/update',
+        'customer.tags_added',
+        'app/uninstalled',
+      ]) {
         const { status, eventId } = await deliver(victim, topic, captured);
         expect({ topic, status }).toEqual({ topic, status: 400 });
         expect(await storedCopies(victim, eventId)).toEqual([]);
@@ -150,7 +171,9 @@ describe('webhook security', () => {
       const { status, eventId } = await deliver(shop, 'shop/redact', fixture('shop/redact', shop));
       expect(status).toBe(200);
       await app.worker.drain();
-      expect(await storedCopies(shop, eventId)).toEqual([expect.objectContaining({ status: 'skipped', outcome: expect.stringContaining('still installed') })]);
+      expect(await storedCopies(shop, eventId)).toEqual([
+        expect.objectContaining({ status: 'skipped', outcome: expect.stringContaining('still installed') }),
+      ]);
       expect(await db().collection('shops').countDocuments({ shop })).toBe(1);
       expect(await ledgerCount(shop)).toBeGreaterThan(0);
     });
@@ -169,7 +192,8 @@ describe('webhook security', () => {
   });
 
   describe('item 4: replays after processing', () => {
-    const profile = (id: number, email: string, updatedAt: string | null) => JSON.stringify({ id, email, first_name: 'Ada', last_name: 'Lovelace', phone: null, tags: '', addresses: [], updated_at: updatedAt });
+    const profile = (id: number, email: string, updatedAt: string | null) =>
+      JSON.stringify({ id, email, first_name: 'Ada', last_name: 'Lovelace', phone: null, tags: '', addresses: [], updated_at: updatedAt });
     const stored = (customerId: string) => db().collection('customers').findOne({ shop: installed, customerId });
 
     it('acknowledges an event delivered again after it was processed and does not run it again', async () => {
@@ -221,7 +245,8 @@ describe('webhook security', () => {
       expect(await ledgerCount(shop)).toBe(0);
       expect(await storedCopies(shop, order.eventId)).toEqual([{ status: 'skipped', outcome: expect.stringContaining('not installed'), body: '{}' }]);
       const everything = await everythingStoredAbout(shop);
-      for (const personal of ['john@example.com', 'jon@example.com', 'bob@biller.com', 'Biller', 'Shipping Street', '555-555']) expect(everything).not.toContain(personal);
+      for (const personal of ['john@example.com', 'jon@example.com', 'bob@biller.com', 'Biller', 'Shipping Street', '555-555'])
+        expect(everything).not.toContain(personal);
     });
 
     it('credits no points after the shop uninstalled the app', async () => {
@@ -247,16 +272,38 @@ describe('webhook security', () => {
   });
 
   describe('item 12: personal fields are stripped before storing', () => {
-    it('stores an order without the buyer\'s name, email, phone and addresses, and still credits it', async () => {
+    it("stores an order without the buyer's name, email, phone and addresses, and still credits it", async () => {
       const shop = 'sec-strip.myshopify.com';
       await installShop(app, shop);
       const { eventId } = await deliver(shop, 'orders/paid', liveOrder(shop));
       const [before] = await storedCopies(shop, eventId);
-      for (const personal of ['john@example.com', 'jon@example.com', 'Steve', 'Shipper', '123 Shipping Street', '555-555-SHIP', '123 Elm St.', '123-123-1234', 'Smith', '123456abcd']) {
+      for (const personal of [
+        'john@example.com',
+        'jon@example.com',
+        'Steve',
+        'Shipper',
+        '123 Shipping Street',
+        '555-555-SHIP',
+        '123 Elm St.',
+        '123-123-1234',
+        'Smith',
+        '123456abcd',
+      ]) {
         expect({ personal, stored: before?.body.includes(personal) }).toEqual({ personal, stored: false });
       }
       const body = JSON.parse(before!.body) as Record<string, unknown>;
-      for (const kept of ['line_items', 'discount_codes', 'note_attributes', 'test', 'taxes_included', 'cancelled_at', 'refunds', 'current_subtotal_price_set', 'financial_status']) expect(body).toHaveProperty(kept);
+      for (const kept of [
+        'line_items',
+        'discount_codes',
+        'note_attributes',
+        'test',
+        'taxes_included',
+        'cancelled_at',
+        'refunds',
+        'current_subtotal_price_set',
+        'financial_status',
+      ])
+        expect(body).toHaveProperty(kept);
       await app.worker.drain();
       const [after] = await storedCopies(shop, eventId);
       expect(after).toMatchObject({ status: 'processed' });
@@ -264,7 +311,7 @@ describe('webhook security', () => {
       expect(balance.reduce((sum, entry) => sum + Number(entry.available), 0)).toBe(414);
     });
 
-    it('keeps a customer profile\'s contact fields (the profile stores them) but not its note', async () => {
+    it("keeps a customer profile's contact fields (the profile stores them) but not its note", async () => {
       const { eventId } = await deliver(installed, 'customers/create', fixture('customers/create', installed));
       const [stored] = await storedCopies(installed, eventId);
       expect(stored?.body).toContain('bob@biller.com');

@@ -42,16 +42,26 @@ describe('Admin GraphQL client against the devstore', () => {
     await expect(client([])(shop, SHOP_QUERY)).rejects.toMatchObject({ name: 'ShopifyApiError', retryable: true });
   });
 
-  it('waits for the bucket to refill when the last answer said it is short of the next query\'s cost', async () => {
+  it("waits for the bucket to refill when the last answer said it is short of the next query's cost", async () => {
     const devShop = devstoreOf(app).shop(shop)!;
     const sleeps: number[] = [];
     const graphql = client(sleeps);
     devShop.bucket = { available: 5, updatedAt: Date.now() };
     await graphql(shop, SHOP_QUERY);
     expect(sleeps).toEqual([]);
-    await graphql<DiscountCodeBasicCreateData>(shop, DISCOUNT_CODE_BASIC_CREATE, {
-      basicCodeDiscount: { title: 'x', code: `WAIT-${Date.now()}`, startsAt: new Date().toISOString(), customerGets: { value: { percentage: 0.1 }, items: { all: true } } },
-    }, 10);
+    await graphql<DiscountCodeBasicCreateData>(
+      shop,
+      DISCOUNT_CODE_BASIC_CREATE,
+      {
+        basicCodeDiscount: {
+          title: 'x',
+          code: `WAIT-${Date.now()}`,
+          startsAt: new Date().toISOString(),
+          customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+        },
+      },
+      10,
+    );
     expect(sleeps.length).toBeGreaterThanOrEqual(1);
     expect(sleeps[0]).toBeGreaterThan(0);
     devShop.bucket = { available: BUCKET_MAXIMUM, updatedAt: Date.now() };
@@ -70,21 +80,32 @@ describe('Admin GraphQL client against the devstore', () => {
     const code = `TALLY-${Date.now()}`;
     const created = await client([])<DiscountCodeBasicCreateData>(shop, DISCOUNT_CODE_BASIC_CREATE, {
       basicCodeDiscount: {
-        title: '5 off', code, startsAt: new Date(Date.now() - 1000).toISOString(), endsAt: new Date(Date.now() + 86_400_000).toISOString(),
+        title: '5 off',
+        code,
+        startsAt: new Date(Date.now() - 1000).toISOString(),
+        endsAt: new Date(Date.now() + 86_400_000).toISOString(),
         context: { customers: { add: ['gid://shopify/Customer/55'] } },
         customerGets: { value: { discountAmount: { amount: '5.00', appliesOnEachItem: false } }, items: { all: true } },
-        usageLimit: 1, appliesOncePerCustomer: true,
+        usageLimit: 1,
+        appliesOncePerCustomer: true,
       },
     });
     expect(created.discountCodeBasicCreate.userErrors).toEqual([]);
-    expect(() => devstore.checkout(shop, { customerId: 56, lines: [{ priceMinor: 2000 }], discountCode: code })).toThrow(/not available to this customer/);
+    expect(() => devstore.checkout(shop, { customerId: 56, lines: [{ priceMinor: 2000 }], discountCode: code })).toThrow(
+      /not available to this customer/,
+    );
     const { order, events } = devstore.checkout(shop, { customerId: 55, lines: [{ priceMinor: 2000 }], discountCode: code });
     expect(order.discountCodes).toEqual([{ code, amountMinor: 500, type: 'fixed_amount' }]);
     expect((events[0]!.payload as { discount_codes: unknown[] }).discount_codes).toEqual([{ code, amount: '5.00', type: 'fixed_amount' }]);
     expect(() => devstore.checkout(shop, { customerId: 55, lines: [{ priceMinor: 2000 }], discountCode: code })).toThrow(/already been used/);
 
     const duplicate = await client([])<DiscountCodeBasicCreateData>(shop, DISCOUNT_CODE_BASIC_CREATE, {
-      basicCodeDiscount: { title: 'dup', code, startsAt: new Date().toISOString(), customerGets: { value: { percentage: 0.1 }, items: { all: true } } },
+      basicCodeDiscount: {
+        title: 'dup',
+        code,
+        startsAt: new Date().toISOString(),
+        customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+      },
     });
     expect(duplicate.discountCodeBasicCreate.userErrors[0]).toMatchObject({ code: 'TAKEN' });
   });

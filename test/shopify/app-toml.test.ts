@@ -4,7 +4,9 @@ import { topicHandlers } from '../../server/topic-handlers.js';
 
 /** Reads the string arrays of a TOML key (the file is ours and flat enough for this). */
 function listOf(toml: string, key: string): string[][] {
-  return [...toml.matchAll(new RegExp(`^${key} = \\[([^\\]]*)\\]`, 'gm'))].map((match) => [...match[1]!.matchAll(/"([^"]+)"/g)].map((item) => item[1]!));
+  return [...toml.matchAll(new RegExp(`^${key} = \\[([^\\]]*)\\]`, 'gm'))].map((match) =>
+    [...match[1]!.matchAll(/"([^"]+)"/g)].map((item) => item[1]!),
+  );
 }
 
 describe('shopify.app.toml', () => {

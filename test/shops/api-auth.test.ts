@@ -23,7 +23,11 @@ describe('admin API session tokens and install', () => {
     devstoreOf(app).ensureShop(shopA, { currency: 'EUR', name: 'Alpha' });
     const response = await api(app, shopA, '/program');
     expect(response.status).toBe(200);
-    const program = (await response.json()) as { earning: { pointsPerCurrencyUnit: number }; rewards: Array<{ id: string; type: string; pointsCost: number }>; currency: string };
+    const program = (await response.json()) as {
+      earning: { pointsPerCurrencyUnit: number };
+      rewards: Array<{ id: string; type: string; pointsCost: number }>;
+      currency: string;
+    };
     expect(program.earning.pointsPerCurrencyUnit).toBe(1);
     expect(program.currency).toBe('EUR');
     expect(program.rewards.length).toBeGreaterThan(0);
@@ -104,7 +108,10 @@ describe('admin API session tokens and install', () => {
     expect(reinstalled).toMatchObject({ status: 'installed' });
 
     // The same uninstall delivered late (a Shopify retry) must not undo the reinstall.
-    await devstoreOf(app).send(events.map((event) => ({ ...event, eventId: `${event.eventId}-late` })), { retryDelaysMs: [] });
+    await devstoreOf(app).send(
+      events.map((event) => ({ ...event, eventId: `${event.eventId}-late` })),
+      { retryDelaysMs: [] },
+    );
     await app.worker.drain();
     expect(await shopModel(app.connection).findOne({ shop: 'delta.myshopify.com' }).lean()).toMatchObject({ status: 'installed' });
   });

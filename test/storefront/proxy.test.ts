@@ -39,7 +39,10 @@ describe('app proxy and extension endpoints: signed requests only, nothing perso
     expect(body.points).toEqual({ balance: 730, pending: 0, lifetimeEarned: 0 });
     expect(body.history).toEqual([expect.objectContaining({ type: 'adjust', points: 730 })]);
     expect(body.program.waysToEarn[0]!.text).toBe('1 point per $1 spent');
-    expect(body.program.rewards.map((reward) => [reward.id, reward.pointsCost, reward.value])).toEqual([['five-off', 500, '$5 off'], ['free-shipping', 300, 'Free shipping']]);
+    expect(body.program.rewards.map((reward) => [reward.id, reward.pointsCost, reward.value])).toEqual([
+      ['five-off', 500, '$5 off'],
+      ['free-shipping', 300, 'Free shipping'],
+    ]);
   });
 
   it('a guest sees the program only, cacheable', async () => {
@@ -111,8 +114,17 @@ describe('app proxy and extension endpoints: signed requests only, nothing perso
 
   describe('checkout and customer-account extensions, with their session tokens', () => {
     const token = (claims: Record<string, unknown>, secret = app.config.shopifyApiSecret) =>
-      signSessionToken({ shop, apiKey: app.config.shopifyApiKey, apiSecret: secret, claims: { iss: undefined, sid: undefined, dest: shop, ...claims } });
-    const call = (path: string, bearer: string, init: RequestInit = {}) => fetch(`${app.url}/extensions${path}`, { ...init, headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json', ...init.headers } });
+      signSessionToken({
+        shop,
+        apiKey: app.config.shopifyApiKey,
+        apiSecret: secret,
+        claims: { iss: undefined, sid: undefined, dest: shop, ...claims },
+      });
+    const call = (path: string, bearer: string, init: RequestInit = {}) =>
+      fetch(`${app.url}/extensions${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json', ...init.headers },
+      });
 
     it('a buyer token (sub = customer GID) reads the balance and redeems at checkout', async () => {
       const buyer = token({ sub: `gid://shopify/Customer/${customer}` });
@@ -142,7 +154,10 @@ describe('app proxy and extension endpoints: signed requests only, nothing perso
         expect(response.status, name).toBe(401);
         expect(await response.text(), name).not.toContain('730');
       }
-      const preflight = await fetch(`${app.url}/extensions/redemptions`, { method: 'OPTIONS', headers: { Origin: 'https://extensions.shopifycdn.com', 'Access-Control-Request-Method': 'POST' } });
+      const preflight = await fetch(`${app.url}/extensions/redemptions`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://extensions.shopifycdn.com', 'Access-Control-Request-Method': 'POST' },
+      });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-headers')).toContain('Authorization');
     });

@@ -9,7 +9,11 @@ export interface TestApp extends RunningApp {
 }
 
 /** Boots the whole app on a free port, in a fresh database of the run's real server. */
-export async function startTestApp(label: string, env: NodeJS.ProcessEnv = {}, options: { clock?: () => Date; dbName?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  label: string,
+  env: NodeJS.ProcessEnv = {},
+  options: { clock?: () => Date; dbName?: string } = {},
+): Promise<TestApp> {
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
   const dbName = options.dbName ?? freshDbName(label);
   const app = await bootTally({

@@ -6,7 +6,13 @@ import type { WebhookEvent } from '../../devstore/webhooks.js';
  * as their orders/paid events, with the points each customer must end with under the default
  * program (1 point per whole currency unit).
  */
-export function paidOrders(devstore: Devstore, shop: string, customers: number[], count: number, priceMinor: (index: number) => number): { events: WebhookEvent[]; expected: Map<string, number> } {
+export function paidOrders(
+  devstore: Devstore,
+  shop: string,
+  customers: number[],
+  count: number,
+  priceMinor: (index: number) => number,
+): { events: WebhookEvent[]; expected: Map<string, number> } {
   for (const id of customers) devstore.addCustomer(shop, { id });
   const expected = new Map<string, number>();
   const events: WebhookEvent[] = [];

@@ -13,7 +13,14 @@ export interface AppProcess {
 export async function startAppProcess(uri: string): Promise<AppProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     // Each process keeps its local state (the devstore's shops) in a temporary DATA_DIR, not the checkout's.
-    env: { ...process.env, PORT: '0', MONGODB_URI: uri, LOG_LEVEL: 'info', NODE_ENV: '', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tally-process-')) },
+    env: {
+      ...process.env,
+      PORT: '0',
+      MONGODB_URI: uri,
+      LOG_LEVEL: 'info',
+      NODE_ENV: '',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tally-process-')),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   for await (const line of createInterface({ input: child.stdout! })) {

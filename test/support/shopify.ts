@@ -8,7 +8,11 @@ export function devstoreOf(app: TestApp) {
   return app.devstore;
 }
 
-export function sessionToken(app: TestApp, shop: string, options: { userId?: string; now?: Date; ttlSeconds?: number; claims?: Record<string, unknown>; secret?: string } = {}): string {
+export function sessionToken(
+  app: TestApp,
+  shop: string,
+  options: { userId?: string; now?: Date; ttlSeconds?: number; claims?: Record<string, unknown>; secret?: string } = {},
+): string {
   return signSessionToken({
     shop,
     apiKey: app.config.shopifyApiKey,
@@ -21,10 +25,18 @@ export function sessionToken(app: TestApp, shop: string, options: { userId?: str
 }
 
 /** Calls the admin API as the embedded admin does, with a fresh session token of `shop`. */
-export async function api(app: TestApp, shop: string, path: string, init: { method?: string; body?: unknown; userId?: string } = {}): Promise<Response> {
+export async function api(
+  app: TestApp,
+  shop: string,
+  path: string,
+  init: { method?: string; body?: unknown; userId?: string } = {},
+): Promise<Response> {
   return fetch(`${app.url}/api${path}`, {
     method: init.method ?? 'GET',
-    headers: { Authorization: `Bearer ${sessionToken(app, shop, { userId: init.userId })}`, ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    headers: {
+      Authorization: `Bearer ${sessionToken(app, shop, { userId: init.userId })}`,
+      ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    },
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
   });
 }

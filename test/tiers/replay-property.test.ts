@@ -2,7 +2,18 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../server/platform/context.js';
 import { defaultProgram, type Program } from '../../server/program/index.js';
-import { changesOf, evaluateCustomer, readState, recordQualifyingOrder, recordQualifyingReversal, tierAt, tierSettingsOf, type QualifyingEvent, type Tier, type TierSettings } from '../../server/tiers/index.js';
+import {
+  changesOf,
+  evaluateCustomer,
+  readState,
+  recordQualifyingOrder,
+  recordQualifyingReversal,
+  tierAt,
+  tierSettingsOf,
+  type QualifyingEvent,
+  type Tier,
+  type TierSettings,
+} from '../../server/tiers/index.js';
 import { testContext } from '../support/context.js';
 
 const HOUR = 3_600_000;
@@ -14,7 +25,8 @@ const tiers: Tier[] = [
   { id: 'gold', name: 'Gold', threshold: 250, earnMultiplier: 1.5, entryReward: 0, perks },
 ];
 /** Order counts need thresholds a few orders can reach. */
-const tiersFor = (metric: 'spend' | 'orders'): Tier[] => (metric === 'spend' ? tiers : tiers.map((tier, index) => ({ ...tier, threshold: index * 2 })));
+const tiersFor = (metric: 'spend' | 'orders'): Tier[] =>
+  metric === 'spend' ? tiers : tiers.map((tier, index) => ({ ...tier, threshold: index * 2 }));
 
 const rulesArbitrary = fc.record({
   metric: fc.constantFrom('spend' as const, 'orders' as const),
@@ -25,12 +37,20 @@ const rulesArbitrary = fc.record({
 
 /** Orders and partial refunds on whole hours over two years: spend 0..200, a refund takes back part of one order. */
 const historyArbitrary = fc.array(
-  fc.record({ hour: fc.integer({ min: 0, max: 2 * 8760 }), spend: fc.integer({ min: 40, max: 200 }), refundAfter: fc.option(fc.integer({ min: 1, max: 6000 })), refundShare: fc.integer({ min: 1, max: 100 }) }),
+  fc.record({
+    hour: fc.integer({ min: 0, max: 2 * 8760 }),
+    spend: fc.integer({ min: 40, max: 200 }),
+    refundAfter: fc.option(fc.integer({ min: 1, max: 6000 })),
+    refundShare: fc.integer({ min: 1, max: 100 }),
+  }),
   { maxLength: 8 },
 );
 
 /** When to look: any hour, or close after an event or its first anniversary (where tiers move and grace matters). */
-const momentArbitrary = fc.record({ anywhere: fc.integer({ min: 0, max: 3 * 8760 }), near: fc.option(fc.record({ event: fc.nat(), years: fc.integer({ min: 0, max: 1 }), hours: fc.integer({ min: -2, max: 50 }) })) });
+const momentArbitrary = fc.record({
+  anywhere: fc.integer({ min: 0, max: 3 * 8760 }),
+  near: fc.option(fc.record({ event: fc.nat(), years: fc.integer({ min: 0, max: 1 }), hours: fc.integer({ min: -2, max: 50 }) })),
+});
 
 function momentOf(moment: { anywhere: number; near: { event: number; years: number; hours: number } | null }, events: QualifyingEvent[]): number {
   const anchor = moment.near && events.length > 0 ? events[moment.near.event % events.length]! : null;
@@ -43,11 +63,32 @@ function eventsOfPlan(plan: Array<{ hour: number; spend: number; refundAfter: nu
   return plan.flatMap((step, index) => {
     const orderId = String(index + 1);
     const at = new Date(START + step.hour * HOUR);
-    const placed: QualifyingEvent = { key: `order:${orderId}`, at, points: step.spend, spend: step.spend, orders: 1, orderId, memberDays: 0, endsMembership: false };
+    const placed: QualifyingEvent = {
+      key: `order:${orderId}`,
+      at,
+      points: step.spend,
+      spend: step.spend,
+      orders: 1,
+      orderId,
+      memberDays: 0,
+      endsMembership: false,
+    };
     if (step.refundAfter === null) return [placed];
     const refunded = Math.floor((step.spend * step.refundShare) / 100);
     const full = refunded === step.spend;
-    return [placed, { key: `reversal:${orderId}`, at: new Date(at.getTime() + step.refundAfter * HOUR), points: -refunded, spend: -refunded, orders: full ? -1 : 0, orderId, memberDays: 0, endsMembership: full }];
+    return [
+      placed,
+      {
+        key: `reversal:${orderId}`,
+        at: new Date(at.getTime() + step.refundAfter * HOUR),
+        points: -refunded,
+        spend: -refunded,
+        orders: full ? -1 : 0,
+        orderId,
+        memberDays: 0,
+        endsMembership: full,
+      },
+    ];
   });
 }
 
@@ -57,14 +98,18 @@ function eventsOfPlan(plan: Array<{ hour: number; spend: number; refundAfter: nu
  */
 function referenceTier(settings: TierSettings, events: QualifyingEvent[], t: number): number {
   const { metric, period, downgrade, graceDays } = settings.rules;
-  const value = (from: number, to: number) => events.filter((event) => event.at.getTime() > from && event.at.getTime() <= to).reduce((sum, event) => sum + (metric === 'spend' ? event.spend : event.orders), 0);
+  const value = (from: number, to: number) =>
+    events
+      .filter((event) => event.at.getTime() > from && event.at.getTime() <= to)
+      .reduce((sum, event) => sum + (metric === 'spend' ? event.spend : event.orders), 0);
   const rank = (sum: number) => settings.tiers.reduce((best, tier, index) => (tier.threshold <= sum ? index : best), 0);
   const yearAgo = (ms: number) => {
     const date = new Date(ms);
     return Date.UTC(date.getUTCFullYear() - 1, date.getUTCMonth(), date.getUTCDate(), date.getUTCHours());
   };
   const yearStart = (ms: number, offset = 0) => Date.UTC(new Date(ms).getUTCFullYear() + offset, 0, 1);
-  const earned = (s: number) => rank(period === 'lifetime' ? value(-Infinity, s) : period === 'calendar_year' ? value(yearStart(s) - 1, s) : value(yearAgo(s), s));
+  const earned = (s: number) =>
+    rank(period === 'lifetime' ? value(-Infinity, s) : period === 'calendar_year' ? value(yearStart(s) - 1, s) : value(yearAgo(s), s));
   const maxEarned = (from: number, to: number) => {
     let best = 0;
     for (let s = from; s <= to; s += HOUR) best = Math.max(best, earned(s));
@@ -85,7 +130,11 @@ describe('tier state equals a replay of the history', () => {
   it('the evaluator agrees with the rules read literally, hour by hour, for every metric, period, policy and grace', () => {
     fc.assert(
       fc.property(rulesArbitrary, historyArbitrary, momentArbitrary, (rules, plan, moment) => {
-        const settings: TierSettings = { tiers: tiersFor(rules.metric), rules, membership: { enabled: false, variantId: '', days: 30, earnMultiplier: 1, combine: 'highest', perks } };
+        const settings: TierSettings = {
+          tiers: tiersFor(rules.metric),
+          rules,
+          membership: { enabled: false, variantId: '', days: 30, earnMultiplier: 1, combine: 'highest', perks },
+        };
         const events = eventsOfPlan(plan);
         const t = momentOf(moment, events);
         const before = events.filter((event) => event.at.getTime() <= t);
@@ -115,10 +164,31 @@ describe('tier state equals a replay of the history', () => {
           const events = eventsOfPlan(plan);
           const deliver = (event: QualifyingEvent) =>
             event.key.startsWith('order:')
-              ? recordQualifyingOrder(ctx, { shop, customerId, orderId: event.orderId!, points: event.points, spend: event.spend, lineVariantIds: [], paidAt: event.at, program })
-              : recordQualifyingReversal(ctx, { shop, customerId, orderId: event.orderId!, reversalKey: event.key, points: -event.points, spend: -event.spend, orders: -event.orders, lineVariantIds: [], reversedAt: event.at, program });
+              ? recordQualifyingOrder(ctx, {
+                  shop,
+                  customerId,
+                  orderId: event.orderId!,
+                  points: event.points,
+                  spend: event.spend,
+                  lineVariantIds: [],
+                  paidAt: event.at,
+                  program,
+                })
+              : recordQualifyingReversal(ctx, {
+                  shop,
+                  customerId,
+                  orderId: event.orderId!,
+                  reversalKey: event.key,
+                  points: -event.points,
+                  spend: -event.spend,
+                  orders: -event.orders,
+                  lineVariantIds: [],
+                  reversedAt: event.at,
+                  program,
+                });
           // Each delivery twice, two at a time, in arrival order rather than time order.
-          for (let index = 0; index < events.length; index += 2) await Promise.all([...events.slice(index, index + 2), ...events.slice(index, index + 2)].map(deliver));
+          for (let index = 0; index < events.length; index += 2)
+            await Promise.all([...events.slice(index, index + 2), ...events.slice(index, index + 2)].map(deliver));
           const now = new Date(START + finalHour * HOUR);
           await evaluateCustomer(ctx, program, shop, customerId, now, 'test');
           const expected = tierAt(tierSettingsOf(program), events, now)?.id ?? null;

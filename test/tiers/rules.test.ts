@@ -24,7 +24,11 @@ const tiers: Tier[] = [
 const membershipOff: TierSettings['membership'] = { enabled: false, variantId: '', days: 30, earnMultiplier: 1, combine: 'highest', perks };
 
 function settings(rules: Partial<TierRules> = {}, membership: Partial<TierSettings['membership']> = {}): TierSettings {
-  return { tiers, rules: { metric: 'spend', period: 'lifetime', downgrade: 'immediate', graceDays: 0, ...rules }, membership: { ...membershipOff, ...membership } };
+  return {
+    tiers,
+    rules: { metric: 'spend', period: 'lifetime', downgrade: 'immediate', graceDays: 0, ...rules },
+    membership: { ...membershipOff, ...membership },
+  };
 }
 
 const at = (iso: string) => new Date(iso);
@@ -221,7 +225,11 @@ describe('paid membership', () => {
     const refunded = [bought('1', '2025-01-01T00:00:00Z'), refund('1', '2025-01-05T00:00:00Z', 1_000, { endsMembership: true })];
     expect(membershipAt(refunded, at('2025-01-04T00:00:00Z')).active).toBe(true);
     expect(membershipAt(refunded, at('2025-01-06T00:00:00Z'))).toEqual({ active: false, until: null });
-    const renewalRefunded = [bought('1', '2025-01-01T00:00:00Z'), bought('2', '2025-01-20T00:00:00Z'), refund('2', '2025-01-21T00:00:00Z', 1_000, { endsMembership: true })];
+    const renewalRefunded = [
+      bought('1', '2025-01-01T00:00:00Z'),
+      bought('2', '2025-01-20T00:00:00Z'),
+      refund('2', '2025-01-21T00:00:00Z', 1_000, { endsMembership: true }),
+    ];
     expect(membershipAt(renewalRefunded, at('2025-01-25T00:00:00Z'))).toEqual({ active: true, until: at('2025-01-31T00:00:00Z') });
   });
 
@@ -252,6 +260,8 @@ describe('program validation of tiers and membership', () => {
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(Object.keys(result.errors).sort()).toEqual(['membership.variantId', 'tiers', 'tiers.1.earnMultiplier', 'tiers.1.id', 'tiers.1.threshold'].sort());
+    expect(Object.keys(result.errors).sort()).toEqual(
+      ['membership.variantId', 'tiers', 'tiers.1.earnMultiplier', 'tiers.1.id', 'tiers.1.threshold'].sort(),
+    );
   });
 });

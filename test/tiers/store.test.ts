@@ -39,7 +39,9 @@ describe('tier store and hooks (real database)', () => {
   it('without tiers or membership the multiplier is 1 and the database is not touched', async () => {
     const closed = await testContext('tiers-closed');
     await closed.connection.close();
-    expect(await earningMultiplierFor(closed, { shop: 'none.myshopify.com', customerId: '1', program: defaultProgram('USD'), now: new Date() })).toBe(1);
+    expect(await earningMultiplierFor(closed, { shop: 'none.myshopify.com', customerId: '1', program: defaultProgram('USD'), now: new Date() })).toBe(
+      1,
+    );
   });
 
   it('the crossing order earns at the old tier, the next at the new one, and each change is recorded once', async () => {
@@ -54,7 +56,16 @@ describe('tier store and hooks (real database)', () => {
     expect(await paid('2', 2_000, '2025-03-02T00:00:00Z')).toBe(1);
     expect(await paid('3', 1_000, '2025-03-03T00:00:00Z')).toBe(1.25);
     // The same order delivered again changes nothing.
-    await recordQualifyingOrder(ctx, { shop, customerId: '7', orderId: '2', points: 20, spend: 2_000, lineVariantIds: [], paidAt: at('2025-03-02T00:00:00Z'), program });
+    await recordQualifyingOrder(ctx, {
+      shop,
+      customerId: '7',
+      orderId: '2',
+      points: 20,
+      spend: 2_000,
+      lineVariantIds: [],
+      paidAt: at('2025-03-02T00:00:00Z'),
+      program,
+    });
     const changes = (await changesOf(ctx.connection, shop, '7')).reverse();
     expect(changes.map((change) => [change.key, change.fromTierId, change.toTierId, change.direction])).toEqual([
       ['tier:7:1', null, 'bronze', 'up'],
@@ -65,9 +76,33 @@ describe('tier store and hooks (real database)', () => {
 
   it('end of period: a refund keeps the tier to the year end, and the job moves the customer down once at roll-over', async () => {
     const shop = 'rollover.myshopify.com';
-    const program: Program = { ...defaultProgram('USD'), tiers, tierRules: { metric: 'spend', period: 'calendar_year', downgrade: 'end_of_period', graceDays: 0 } };
-    await recordQualifyingOrder(ctx, { shop, customerId: '8', orderId: '10', points: 120, spend: 12_000, lineVariantIds: [], paidAt: at('2025-03-01T00:00:00Z'), program });
-    await recordQualifyingReversal(ctx, { shop, customerId: '8', orderId: '10', reversalKey: 'reverse:refund:11', points: 30, spend: 3_000, orders: 0, lineVariantIds: [], reversedAt: at('2025-04-01T00:00:00Z'), program });
+    const program: Program = {
+      ...defaultProgram('USD'),
+      tiers,
+      tierRules: { metric: 'spend', period: 'calendar_year', downgrade: 'end_of_period', graceDays: 0 },
+    };
+    await recordQualifyingOrder(ctx, {
+      shop,
+      customerId: '8',
+      orderId: '10',
+      points: 120,
+      spend: 12_000,
+      lineVariantIds: [],
+      paidAt: at('2025-03-01T00:00:00Z'),
+      program,
+    });
+    await recordQualifyingReversal(ctx, {
+      shop,
+      customerId: '8',
+      orderId: '10',
+      reversalKey: 'reverse:refund:11',
+      points: 30,
+      spend: 3_000,
+      orders: 0,
+      lineVariantIds: [],
+      reversedAt: at('2025-04-01T00:00:00Z'),
+      program,
+    });
     expect((await readState(ctx.connection, shop, '8'))?.tierId).toBe('silver');
 
     const { ensureDefaultProgram, saveProgram } = await import('../../server/program/index.js');
@@ -88,9 +123,20 @@ describe('tier store and hooks (real database)', () => {
 
   it('a merchant adjustment marked as counting moves the tier like an order', async () => {
     const shop = 'adjusted.myshopify.com';
-    const program: Program = { ...defaultProgram('USD'), tiers, tierRules: { metric: 'points', period: 'lifetime', downgrade: 'immediate', graceDays: 0 } };
+    const program: Program = {
+      ...defaultProgram('USD'),
+      tiers,
+      tierRules: { metric: 'points', period: 'lifetime', downgrade: 'immediate', graceDays: 0 },
+    };
     const program100: Program = { ...program, tiers: [tiers[0]!, { ...tiers[1]!, threshold: 100 }] };
-    await recordQualifyingAdjustment(ctx, { shop, customerId: '9', adjustmentKey: 'adjust:9:goodwill', points: 150, at: at('2025-05-01T00:00:00Z'), program: program100 });
+    await recordQualifyingAdjustment(ctx, {
+      shop,
+      customerId: '9',
+      adjustmentKey: 'adjust:9:goodwill',
+      points: 150,
+      at: at('2025-05-01T00:00:00Z'),
+      program: program100,
+    });
     expect((await readState(ctx.connection, shop, '9'))?.tierId).toBe('silver');
   });
 });
@@ -99,12 +145,15 @@ describe('writing the tier to Shopify', () => {
   const admin = adminSchema(ADMIN_API_VERSION);
 
   it("the operations are valid against Shopify's published schema", () => {
-    for (const operation of [TIER_METAFIELDS_SET, TIER_TAGS_ADD, TIER_TAGS_REMOVE]) expect(validate(admin.schema, parse(operation)).map((error) => error.message)).toEqual([]);
+    for (const operation of [TIER_METAFIELDS_SET, TIER_TAGS_ADD, TIER_TAGS_REMOVE])
+      expect(validate(admin.schema, parse(operation)).map((error) => error.message)).toEqual([]);
   });
 
   it('sets the app metafield, adds the tier tag and removes the other tier tags and the last one written', () => {
     const calls = tierSyncCalls('42', 'silver', ['bronze', 'silver', 'gold'], 'tally-tier-platinum');
-    expect(calls.metafields).toEqual({ metafields: [{ ownerId: 'gid://shopify/Customer/42', namespace: '$app:tally', key: 'tier', type: 'single_line_text_field', value: 'silver' }] });
+    expect(calls.metafields).toEqual({
+      metafields: [{ ownerId: 'gid://shopify/Customer/42', namespace: '$app:tally', key: 'tier', type: 'single_line_text_field', value: 'silver' }],
+    });
     expect(calls.add).toEqual({ id: 'gid://shopify/Customer/42', tags: ['tally-tier-silver'] });
     expect(calls.remove?.tags.sort()).toEqual(['tally-tier-bronze', 'tally-tier-gold', 'tally-tier-platinum']);
     expect(tierSyncCalls('42', null, [], 'tally-tier-gold')).toMatchObject({ add: null, remove: { tags: ['tally-tier-gold'] } });

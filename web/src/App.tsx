@@ -63,16 +63,36 @@ export function App() {
     content = (
       <>
         {/* Polaris ignores a click on the selected tab; on a customer's page the Customers tab still goes back to the list. */}
-        <div onClickCapture={(event) => { if (route.page === 'customer' && event.target instanceof Element && event.target.closest('#customers')) navigate({ page: 'customers' }); }}>
+        <div
+          onClickCapture={(event) => {
+            if (route.page === 'customer' && event.target instanceof Element && event.target.closest('#customers')) navigate({ page: 'customers' });
+          }}
+        >
           <Tabs tabs={TABS.map((tab) => ({ ...tab }))} selected={tabOf(route)} onSelect={(index) => navigate({ page: TABS[index]!.id })} />
         </div>
         {route.page === 'home' && <HomePage program={program} navigate={navigate} />}
         {route.page === 'program' && <ProgramPage program={program} onSaved={setProgram} notify={notify} />}
         {route.page === 'customers' && <CustomersPage onOpen={(customerId) => navigate({ page: 'customer', customerId })} />}
-        {route.page === 'customer' && <CustomerView key={route.customerId} customerId={route.customerId} program={program} onBack={() => navigate({ page: 'customers' })} notify={notify} />}
+        {route.page === 'customer' && (
+          <CustomerView
+            key={route.customerId}
+            customerId={route.customerId}
+            program={program}
+            onBack={() => navigate({ page: 'customers' })}
+            notify={notify}
+          />
+        )}
         {route.page === 'activity' && <ActivityPage notify={notify} />}
         {route.page === 'analytics' && (
-          <Suspense fallback={<Page title={t('nav.analytics')}><Card><SkeletonBodyText lines={8} /></Card></Page>}>
+          <Suspense
+            fallback={
+              <Page title={t('nav.analytics')}>
+                <Card>
+                  <SkeletonBodyText lines={8} />
+                </Card>
+              </Page>
+            }
+          >
             <AnalyticsPage notify={notify} />
           </Suspense>
         )}

@@ -2,7 +2,11 @@ import { idToken } from './app-bridge.js';
 import { requestFailure } from './errors.js';
 
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number, readonly errors: Record<string, string>) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly errors: Record<string, string>,
+  ) {
     super(message);
   }
 }

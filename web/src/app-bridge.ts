@@ -17,7 +17,12 @@ export interface PickedResource {
 interface ShopifyGlobal {
   idToken(): Promise<string>;
   config?: { shop?: string };
-  resourcePicker?(options: { type: ResourceType; action?: 'add' | 'select'; multiple?: boolean; selectionIds?: Array<{ id: string }> }): Promise<PickedResource[] | undefined>;
+  resourcePicker?(options: {
+    type: ResourceType;
+    action?: 'add' | 'select';
+    multiple?: boolean;
+    selectionIds?: Array<{ id: string }>;
+  }): Promise<PickedResource[] | undefined>;
   saveBar?: { show(id: string): Promise<void>; hide(id: string): Promise<void>; leaveConfirmation(): Promise<void> };
 }
 

@@ -9,7 +9,9 @@ export function fieldId(path: string): string {
 export function focusField(path: string): void {
   const target = document.getElementById(fieldId(path));
   if (!target) return;
-  const input = target.matches('input, select, textarea, button') ? target : (target.querySelector<HTMLElement>('input, select, textarea') ?? target.querySelector<HTMLElement>('button'));
+  const input = target.matches('input, select, textarea, button')
+    ? target
+    : (target.querySelector<HTMLElement>('input, select, textarea') ?? target.querySelector<HTMLElement>('button'));
   target.scrollIntoView({ block: 'center' });
   (input ?? target).focus();
 }

@@ -39,8 +39,21 @@ const REWARD_FIELDS: Record<string, Key> = {
   codeExpiresInDays: 'reward.expiresInDays',
 };
 
-const RULE_FIELDS: Record<string, Key> = { 'match.value': 'earning.matchValue', multiplier: 'earning.multiplier', name: 'earning.promotionName', startsAt: 'earning.startsAt', endsAt: 'earning.endsAt' };
-const TIER_FIELDS: Record<string, Key> = { name: 'tiers.name', id: 'tiers.name', threshold: 'tiers.threshold', earnMultiplier: 'tiers.multiplier', entryReward: 'tiers.entryReward', 'perks.rewardDiscountPercent': 'tiers.rewardDiscount' };
+const RULE_FIELDS: Record<string, Key> = {
+  'match.value': 'earning.matchValue',
+  multiplier: 'earning.multiplier',
+  name: 'earning.promotionName',
+  startsAt: 'earning.startsAt',
+  endsAt: 'earning.endsAt',
+};
+const TIER_FIELDS: Record<string, Key> = {
+  name: 'tiers.name',
+  id: 'tiers.name',
+  threshold: 'tiers.threshold',
+  earnMultiplier: 'tiers.multiplier',
+  entryReward: 'tiers.entryReward',
+  'perks.rewardDiscountPercent': 'tiers.rewardDiscount',
+};
 
 /** The name of the field at a program path, as the merchant sees it on the page; null for a path that is no field. */
 export function fieldLabel(path: string, program: Program): string | null {
@@ -61,6 +74,7 @@ export function fieldLabel(path: string, program: Program): string | null {
     return key ? `${name} · ${t(key)}` : name;
   }
   const key = RULE_FIELDS[field!];
-  const owner = list === 'earning.promotions' ? t('earning.promotionNumbered', { number: index + 1 }) : t('earning.multiplierNumbered', { number: index + 1 });
+  const owner =
+    list === 'earning.promotions' ? t('earning.promotionNumbered', { number: index + 1 }) : t('earning.multiplierNumbered', { number: index + 1 });
   return key ? `${owner} · ${t(key)}` : owner;
 }

@@ -8,7 +8,12 @@ export interface Preset {
   apply(program: Program, unit: number): Program;
 }
 
-const base = { enabled: true, minimumOrderAmount: 0, codeExpiresInDays: 90, combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true } };
+const base = {
+  enabled: true,
+  minimumOrderAmount: 0,
+  codeExpiresInDays: 90,
+  combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
+};
 
 function withEarning(program: Program, change: Partial<Program['earning']>): Program['earning'] {
   return { ...program.earning, ...change, cashBack: { ...program.earning.cashBack, enabled: false, insteadOfPoints: false, ...change.cashBack } };
@@ -41,7 +46,14 @@ export const PRESETS: Preset[] = [
       earning: withEarning(program, { pointsPerCurrencyUnit: 2, punchCard: { ...program.earning.punchCard, enabled: false } }),
       rewards: [
         { ...base, id: 'free-shipping', type: 'free_shipping', name: 'Free shipping', pointsCost: 300 },
-        { ...base, id: 'ten-off', type: 'amount_off', name: `${moneyFormatter(program.currency)(10 * unit)} off your order`, pointsCost: 500, amountOff: 10 * unit },
+        {
+          ...base,
+          id: 'ten-off',
+          type: 'amount_off',
+          name: `${moneyFormatter(program.currency)(10 * unit)} off your order`,
+          pointsCost: 500,
+          amountOff: 10 * unit,
+        },
       ],
     }),
   },
@@ -50,7 +62,10 @@ export const PRESETS: Preset[] = [
     earnsPoints: false,
     apply: (program) => ({
       ...program,
-      earning: { ...withEarning(program, { pointsPerCurrencyUnit: 0, punchCard: { ...program.earning.punchCard, enabled: false } }), cashBack: { enabled: true, percent: 2, insteadOfPoints: true } },
+      earning: {
+        ...withEarning(program, { pointsPerCurrencyUnit: 0, punchCard: { ...program.earning.punchCard, enabled: false } }),
+        cashBack: { enabled: true, percent: 2, insteadOfPoints: true },
+      },
     }),
   },
 ];

@@ -2,7 +2,13 @@ import { useCallback, useEffect, useState } from 'react';
 import { leaveConfirmation } from './app-bridge.js';
 
 /** The admin's places, each with its own URL (the hash, which App Bridge mirrors into the admin's URL). */
-export type Route = { page: 'home' } | { page: 'program' } | { page: 'customers' } | { page: 'customer'; customerId: string } | { page: 'activity' } | { page: 'analytics' };
+export type Route =
+  | { page: 'home' }
+  | { page: 'program' }
+  | { page: 'customers' }
+  | { page: 'customer'; customerId: string }
+  | { page: 'activity' }
+  | { page: 'analytics' };
 
 export function parseRoute(hash: string): Route {
   const [first, second] = hash.replace(/^#\/?/, '').split('/');

@@ -7,7 +7,19 @@ import { t } from './i18n.js';
  * has unsaved edits; its Save and Discard call the form's own. While it shows, App Bridge's leave
  * confirmation stands between the merchant and any other page.
  */
-export function SaveBar({ id, dirty, saving, onSave, onDiscard }: { id: string; dirty: boolean; saving: boolean; onSave(): void; onDiscard(): void }) {
+export function SaveBar({
+  id,
+  dirty,
+  saving,
+  onSave,
+  onDiscard,
+}: {
+  id: string;
+  dirty: boolean;
+  saving: boolean;
+  onSave(): void;
+  onDiscard(): void;
+}) {
   const handlers = useRef({ onSave, onDiscard });
   handlers.current = { onSave, onDiscard };
   useEffect(() => {

@@ -22,9 +22,18 @@ function RewardsAtCheckout() {
   const blocked = redeemBlockedReason(shopify);
   const redeem = async (rewardId: string) => {
     setBusy(rewardId);
-    const outcome = await redeemAndApply(shopify, APP_URL, rewardId, `checkout-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`);
+    const outcome = await redeemAndApply(
+      shopify,
+      APP_URL,
+      rewardId,
+      `checkout-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
+    );
     setBusy(null);
-    setMessage(outcome.ok ? { tone: 'success', text: `${outcome.code} applied. ${outcome.balance} ${view.program.pointsName} left.` } : { tone: 'critical', text: outcome.message });
+    setMessage(
+      outcome.ok
+        ? { tone: 'success', text: `${outcome.code} applied. ${outcome.balance} ${view.program.pointsName} left.` }
+        : { tone: 'critical', text: outcome.message },
+    );
     if (outcome.ok) setView({ ...view, points: { ...view.points!, balance: outcome.balance } });
   };
   return (
@@ -35,7 +44,11 @@ function RewardsAtCheckout() {
       {checkoutRewards(view).map((reward) => (
         <s-stack key={reward.id} direction="inline" gap="base" alignItems="center" justifyContent="space-between">
           <s-text>{`${reward.name} · ${reward.pointsCost}`}</s-text>
-          <s-button disabled={blocked !== null || reward.pointsCost > view.points!.balance} loading={busy === reward.id} onClick={() => void redeem(reward.id)}>
+          <s-button
+            disabled={blocked !== null || reward.pointsCost > view.points!.balance}
+            loading={busy === reward.id}
+            onClick={() => void redeem(reward.id)}
+          >
             Redeem
           </s-button>
         </s-stack>

@@ -41,7 +41,9 @@ function PointsEarned() {
   return (
     <s-banner tone="success">
       {spent > 0 ? `You used ${spent} ${name} on this order. ` : ''}
-      {view.order ? `You earned ${view.order.points} ${name}${view.order.pending ? ' (pending)' : ''} with this order. ` : `Your ${name} for this order are on their way. `}
+      {view.order
+        ? `You earned ${view.order.points} ${name}${view.order.pending ? ' (pending)' : ''} with this order. `
+        : `Your ${name} for this order are on their way. `}
       {`Your balance: ${view.points.balance} ${name}.`}
     </s-banner>
   );

@@ -23,7 +23,12 @@ export interface LoyaltyView {
 /** Tally's public URL, fixed when the extension is built (`shopify app deploy` bundles it). */
 export const APP_URL = 'https://tally.example.com';
 
-async function call<T>(api: LoyaltyApi, appUrl: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ ok: boolean; status: number; body: T & { message?: string } }> {
+async function call<T>(
+  api: LoyaltyApi,
+  appUrl: string,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<{ ok: boolean; status: number; body: T & { message?: string } }> {
   const token = await api.sessionToken.get();
   const response = await fetch(`${appUrl}/extensions${path}`, {
     method: init.method ?? 'GET',
@@ -62,10 +67,14 @@ export function redeemBlockedReason(api: Pick<CheckoutApi, 'instructions'>): str
 export async function redeemAndApply(api: CheckoutApi, appUrl: string, rewardId: string, requestKey: string): Promise<RedeemOutcome> {
   const blocked = redeemBlockedReason(api);
   if (blocked) return { ok: false, message: blocked };
-  const answer = await call<{ code: string | null; balance: number }>(api, appUrl, '/redemptions', { method: 'POST', body: { rewardId, requestKey } });
+  const answer = await call<{ code: string | null; balance: number }>(api, appUrl, '/redemptions', {
+    method: 'POST',
+    body: { rewardId, requestKey },
+  });
   if (answer.status !== 201 || !answer.body.code) return { ok: false, message: answer.body.message ?? 'The reward could not be redeemed' };
   const applied = await api.applyDiscountCodeChange({ type: 'addDiscountCode', code: answer.body.code });
-  if (applied.type === 'error') return { ok: false, message: `Your code ${answer.body.code} is saved in your account; it could not be applied here: ${applied.message}` };
+  if (applied.type === 'error')
+    return { ok: false, message: `Your code ${answer.body.code} is saved in your account; it could not be applied here: ${applied.message}` };
   return { ok: true, code: answer.body.code, balance: answer.body.balance };
 }
 

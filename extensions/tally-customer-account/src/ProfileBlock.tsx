@@ -16,7 +16,10 @@ type HistoryView = LoyaltyView & { history: Array<{ points: number; reason: stri
 function PointsInAccount() {
   const [view, setView] = useState<HistoryView | null>(null);
   useEffect(() => {
-    fetchLoyalty(shopify, APP_URL).then((loaded) => setView(loaded as HistoryView), () => setView(null));
+    fetchLoyalty(shopify, APP_URL).then(
+      (loaded) => setView(loaded as HistoryView),
+      () => setView(null),
+    );
   }, []);
   if (!view?.points) return null;
   const name = view.program.pointsName;
@@ -25,7 +28,10 @@ function PointsInAccount() {
       <s-stack gap="base">
         <s-text>{`${view.points.balance} ${name} available${view.points.pending ? `, ${view.points.pending} pending` : ''}`}</s-text>
         {view.history.map((entry) => (
-          <s-text key={`${entry.createdAt}-${entry.reason}`} color="subdued">{`${entry.points > 0 ? '+' : ''}${entry.points} · ${entry.reason}`}</s-text>
+          <s-text
+            key={`${entry.createdAt}-${entry.reason}`}
+            color="subdued"
+          >{`${entry.points > 0 ? '+' : ''}${entry.points} · ${entry.reason}`}</s-text>
         ))}
         {view.codes.map((code) => (
           <s-text key={code.code ?? code.rewardName}>{`${code.code ?? ''} · ${code.rewardName}`}</s-text>

@@ -23,7 +23,8 @@ function asHold(entry: Record<string, unknown>): Hold | undefined {
   if (typeof points !== 'number' || !Number.isSafeInteger(points) || points <= 0) return undefined;
   if (typeof amount !== 'string' || !/^\d+(\.\d+)?$/.test(amount)) return undefined;
   if (typeof currencyCode !== 'string' || !/^[A-Z]{3,4}$/.test(currencyCode)) return undefined;
-  if (typeof expiresAt !== 'string' || !/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(expiresAt) || Number.isNaN(Date.parse(expiresAt))) return undefined;
+  if (typeof expiresAt !== 'string' || !/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(expiresAt) || Number.isNaN(Date.parse(expiresAt)))
+    return undefined;
   return { id, points, amount, currencyCode, expiresAt };
 }
 

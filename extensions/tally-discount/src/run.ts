@@ -29,7 +29,8 @@ export function cartLinesDiscountsGenerateRun(input: CartInput): CartLinesDiscou
   const cartCurrency = input.cart.cost.subtotalAmount.currencyCode;
   const holdMinor = exactMinorUnits(hold.amount, hold.currencyCode);
   if (holdMinor === undefined) return NO_DISCOUNT;
-  const worth = hold.currencyCode === cartCurrency ? holdMinor : convertMinorUnits(holdMinor, hold.currencyCode, cartCurrency, input.presentmentCurrencyRate);
+  const worth =
+    hold.currencyCode === cartCurrency ? holdMinor : convertMinorUnits(holdMinor, hold.currencyCode, cartCurrency, input.presentmentCurrencyRate);
   if (worth === undefined) return NO_DISCOUNT;
 
   const excludedCartLineIds: string[] = [];

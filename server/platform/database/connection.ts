@@ -6,7 +6,11 @@ export interface DatabaseInfo {
   version: string;
 }
 
-export async function connectMongoose(uri: string, dbName?: string, onCommand?: (command: { commandName: string; collection: string }) => void): Promise<Connection> {
+export async function connectMongoose(
+  uri: string,
+  dbName?: string,
+  onCommand?: (command: { commandName: string; collection: string }) => void,
+): Promise<Connection> {
   const connection = mongoose.createConnection(uri, {
     dbName,
     autoIndex: false,
@@ -45,7 +49,16 @@ export async function pingDatabase(connection: Connection, timeoutMs = 1_000): P
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    return await Promise.race([db.admin().ping({ timeoutMS: timeoutMs }).then(() => true, () => false), timeout]);
+    return await Promise.race([
+      db
+        .admin()
+        .ping({ timeoutMS: timeoutMs })
+        .then(
+          () => true,
+          () => false,
+        ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -1,4 +1,18 @@
-import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Page, ProgressBar, Select, SkeletonBodyText, Text } from '@shopify/polaris';
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  InlineStack,
+  Page,
+  ProgressBar,
+  Select,
+  SkeletonBodyText,
+  Text,
+} from '@shopify/polaris';
 import { useCallback, useEffect, useState } from 'react';
 import { api, download } from '../api.js';
 import type { Notify } from '../App.js';
@@ -19,7 +33,13 @@ interface DataExport {
   requestedAt: string;
 }
 
-const TONE: Record<Delivery['status'], 'success' | 'info' | 'attention' | 'critical' | undefined> = { processed: 'success', skipped: undefined, pending: 'attention', processing: 'info', failed: 'critical' };
+const TONE: Record<Delivery['status'], 'success' | 'info' | 'attention' | 'critical' | undefined> = {
+  processed: 'success',
+  skipped: undefined,
+  pending: 'attention',
+  processing: 'info',
+  failed: 'critical',
+};
 
 /** Webhook deliveries with outcome and reason (retry for failed ones), the inbox backlog, data exports. */
 export function ActivityPage({ notify }: { notify: Notify }) {
@@ -29,8 +49,14 @@ export function ActivityPage({ notify }: { notify: Notify }) {
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(() => {
-    api<{ deliveries: Delivery[] }>(`/webhooks${status ? `?status=${status}` : ''}`).then((body) => setDeliveries(body.deliveries), (failure: Error) => setError(failure.message));
-    api<{ exports: DataExport[] }>('/exports').then((body) => setExports(body.exports), (failure: Error) => setError(failure.message));
+    api<{ deliveries: Delivery[] }>(`/webhooks${status ? `?status=${status}` : ''}`).then(
+      (body) => setDeliveries(body.deliveries),
+      (failure: Error) => setError(failure.message),
+    );
+    api<{ exports: DataExport[] }>('/exports').then(
+      (body) => setExports(body.exports),
+      (failure: Error) => setError(failure.message),
+    );
   }, [status]);
   useEffect(load, [load]);
 
@@ -50,7 +76,11 @@ export function ActivityPage({ notify }: { notify: Notify }) {
   return (
     <Page title={t('activity.title')} secondaryActions={[{ content: t('activity.refresh'), onAction: load }]}>
       <BlockStack gap="400">
-        {error && <Banner tone="critical" title={t('activity.loadFailed')}><p>{error}</p></Banner>}
+        {error && (
+          <Banner tone="critical" title={t('activity.loadFailed')}>
+            <p>{error}</p>
+          </Banner>
+        )}
         {waiting > 0 && (
           <Card>
             <BlockStack gap="200">
@@ -62,13 +92,26 @@ export function ActivityPage({ notify }: { notify: Notify }) {
         <Card>
           <BlockStack gap="300">
             <InlineStack align="space-between" blockAlign="end">
-              <Text as="h2" variant="headingMd">{t('activity.webhooks')}</Text>
-              <Select label={t('activity.status')} labelInline options={[{ label: t('activity.all'), value: '' }, ...(['failed', 'pending', 'processed', 'skipped'] as const).map((value) => ({ label: t(`deliveryStatus.${value}`), value }))]} value={status} onChange={setStatus} />
+              <Text as="h2" variant="headingMd">
+                {t('activity.webhooks')}
+              </Text>
+              <Select
+                label={t('activity.status')}
+                labelInline
+                options={[
+                  { label: t('activity.all'), value: '' },
+                  ...(['failed', 'pending', 'processed', 'skipped'] as const).map((value) => ({ label: t(`deliveryStatus.${value}`), value })),
+                ]}
+                value={status}
+                onChange={setStatus}
+              />
             </InlineStack>
             {deliveries === null ? (
               <SkeletonBodyText lines={6} />
             ) : deliveries.length === 0 ? (
-              <EmptyState heading={t('activity.emptyHeading')} image=""><p>{t('activity.emptyText')}</p></EmptyState>
+              <EmptyState heading={t('activity.emptyHeading')} image="">
+                <p>{t('activity.emptyText')}</p>
+              </EmptyState>
             ) : (
               <DataTable
                 columnContentTypes={['text', 'text', 'text', 'text', 'text']}
@@ -76,9 +119,22 @@ export function ActivityPage({ notify }: { notify: Notify }) {
                 rows={deliveries.map((delivery) => [
                   new Date(delivery.receivedAt).toLocaleString(),
                   delivery.topic,
-                  <Badge key="status" tone={TONE[delivery.status]}>{t(`deliveryStatus.${delivery.status}`)}</Badge>,
+                  <Badge key="status" tone={TONE[delivery.status]}>
+                    {t(`deliveryStatus.${delivery.status}`)}
+                  </Badge>,
                   delivery.outcome ?? delivery.lastError ?? '',
-                  delivery.status === 'failed' ? <Button key="retry" size="slim" onClick={() => void retry(delivery.id)} accessibilityLabel={t('activity.retryLabel', { topic: delivery.topic })}>{t('activity.retry')}</Button> : '',
+                  delivery.status === 'failed' ? (
+                    <Button
+                      key="retry"
+                      size="slim"
+                      onClick={() => void retry(delivery.id)}
+                      accessibilityLabel={t('activity.retryLabel', { topic: delivery.topic })}
+                    >
+                      {t('activity.retry')}
+                    </Button>
+                  ) : (
+                    ''
+                  ),
                 ])}
               />
             )}
@@ -86,16 +142,27 @@ export function ActivityPage({ notify }: { notify: Notify }) {
         </Card>
         <Card>
           <BlockStack gap="300">
-            <Text as="h2" variant="headingMd">{t('activity.exports')}</Text>
+            <Text as="h2" variant="headingMd">
+              {t('activity.exports')}
+            </Text>
             {exports === null ? (
               <SkeletonBodyText lines={2} />
             ) : exports.length === 0 ? (
-              <Text as="p" tone="subdued">{t('activity.noExports')}</Text>
+              <Text as="p" tone="subdued">
+                {t('activity.noExports')}
+              </Text>
             ) : (
               exports.map((entry) => (
                 <InlineStack key={entry.id} align="space-between">
                   <Text as="span">{t('activity.exportOf', { customer: entry.customerId, date: new Date(entry.requestedAt).toLocaleString() })}</Text>
-                  <Button size="slim" onClick={() => download(`/exports/${entry.id}`, `customer-${entry.customerId}.json`).catch((failure: Error) => notify(failure.message, true))}>{t('activity.download')}</Button>
+                  <Button
+                    size="slim"
+                    onClick={() =>
+                      download(`/exports/${entry.id}`, `customer-${entry.customerId}.json`).catch((failure: Error) => notify(failure.message, true))
+                    }
+                  >
+                    {t('activity.download')}
+                  </Button>
                 </InlineStack>
               ))
             )}

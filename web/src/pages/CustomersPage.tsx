@@ -1,4 +1,23 @@
-import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, FormLayout, InlineStack, Layout, Modal, Page, ResourceItem, ResourceList, Select, SkeletonBodyText, Text, TextField } from '@shopify/polaris';
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  DataTable,
+  EmptyState,
+  FormLayout,
+  InlineStack,
+  Layout,
+  Modal,
+  Page,
+  ResourceItem,
+  ResourceList,
+  Select,
+  SkeletonBodyText,
+  Text,
+  TextField,
+} from '@shopify/polaris';
 import { useCallback, useEffect, useState } from 'react';
 import type { Program } from '../../../server/program/program.js';
 import { ApiError, api } from '../api.js';
@@ -22,12 +41,37 @@ interface CustomerDetail {
   profile: { email?: string; firstName?: string; lastName?: string } | null;
   points: { balance: number; pending: number };
   lifetimeEarned: number;
-  ledger: Array<{ key: string; type: string; seq: number; points: number; pending: number; balance: number; reason: string; source: string; staffId: string | null; createdAt: string }>;
-  redemptions: Array<{ id: string; code: string | null; rewardName: string; pointsSpent: number; status: string; expiresAt: string; createdAt: string }>;
+  ledger: Array<{
+    key: string;
+    type: string;
+    seq: number;
+    points: number;
+    pending: number;
+    balance: number;
+    reason: string;
+    source: string;
+    staffId: string | null;
+    createdAt: string;
+  }>;
+  redemptions: Array<{
+    id: string;
+    code: string | null;
+    rewardName: string;
+    pointsSpent: number;
+    status: string;
+    expiresAt: string;
+    createdAt: string;
+  }>;
 }
 
 const LEDGER_TYPES = ['earn', 'bonus', 'reverse', 'release', 'order_edit', 'redeem', 'redeem_refund', 'adjust', 'expire'] as const;
-const STATUS_TONE: Record<string, 'success' | 'info' | 'attention' | 'critical' | undefined> = { issued: 'success', used: 'info', pending: 'attention', refunded: 'critical', expired: undefined };
+const STATUS_TONE: Record<string, 'success' | 'info' | 'attention' | 'critical' | undefined> = {
+  issued: 'success',
+  used: 'info',
+  pending: 'attention',
+  refunded: 'critical',
+  expired: undefined,
+};
 
 /** Why the adjust button cannot be pressed yet, or null when it can. */
 function adjustBlocker(points: number, reason: string): string | null {
@@ -93,22 +137,38 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
   const issue = async () => {
     setBusy(true);
     try {
-      const issued = await api<{ code: string | null }>(`/customers/${customerId}/redemptions`, { method: 'POST', body: { rewardId, requestKey: requestKey('staff') } });
+      const issued = await api<{ code: string | null }>(`/customers/${customerId}/redemptions`, {
+        method: 'POST',
+        body: { rewardId, requestKey: requestKey('staff') },
+      });
       notify(t('customer.rewardIssued', { code: issued.code ?? t('customer.storeCredit') }));
     } catch (error) {
-      notify(error instanceof ApiError && error.status === 409 ? t('customer.notEnoughPoints') : error instanceof Error ? error.message : String(error), true);
+      notify(
+        error instanceof ApiError && error.status === 409 ? t('customer.notEnoughPoints') : error instanceof Error ? error.message : String(error),
+        true,
+      );
     } finally {
       setBusy(false);
       load();
     }
   };
 
-  const title = detail ? [detail.profile?.firstName, detail.profile?.lastName].filter(Boolean).join(' ') || t('customer.title', { id: customerId }) : t('customer.title', { id: customerId });
+  const title = detail
+    ? [detail.profile?.firstName, detail.profile?.lastName].filter(Boolean).join(' ') || t('customer.title', { id: customerId })
+    : t('customer.title', { id: customerId });
   const backAction = { content: t('nav.customers'), onAction: onBack };
   if (!detail) {
     return (
       <Page backAction={backAction} title={title}>
-        {loadError ? <Banner tone="critical" title={t('customer.loadFailed')}><p>{loadError}</p></Banner> : <Card><SkeletonBodyText lines={8} /></Card>}
+        {loadError ? (
+          <Banner tone="critical" title={t('customer.loadFailed')}>
+            <p>{loadError}</p>
+          </Banner>
+        ) : (
+          <Card>
+            <SkeletonBodyText lines={8} />
+          </Card>
+        )}
       </Page>
     );
   }
@@ -125,24 +185,64 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
           <BlockStack gap="400">
             <Card>
               <InlineStack gap="800">
-                <BlockStack><Text as="p" tone="subdued">{t('customer.available')}</Text><Text as="p" variant="heading2xl" id="customer-balance">{detail.points.balance}</Text></BlockStack>
-                <BlockStack><Text as="p" tone="subdued">{t('customer.pending')}</Text><Text as="p" variant="heading2xl">{detail.points.pending}</Text></BlockStack>
-                <BlockStack><Text as="p" tone="subdued">{t('customer.lifetime')}</Text><Text as="p" variant="heading2xl">{detail.lifetimeEarned}</Text></BlockStack>
+                <BlockStack>
+                  <Text as="p" tone="subdued">
+                    {t('customer.available')}
+                  </Text>
+                  <Text as="p" variant="heading2xl" id="customer-balance">
+                    {detail.points.balance}
+                  </Text>
+                </BlockStack>
+                <BlockStack>
+                  <Text as="p" tone="subdued">
+                    {t('customer.pending')}
+                  </Text>
+                  <Text as="p" variant="heading2xl">
+                    {detail.points.pending}
+                  </Text>
+                </BlockStack>
+                <BlockStack>
+                  <Text as="p" tone="subdued">
+                    {t('customer.lifetime')}
+                  </Text>
+                  <Text as="p" variant="heading2xl">
+                    {detail.lifetimeEarned}
+                  </Text>
+                </BlockStack>
               </InlineStack>
             </Card>
             <Card>
               <BlockStack gap="300">
                 <InlineStack align="space-between" blockAlign="end">
-                  <Text as="h2" variant="headingMd">{t('customer.ledger')}</Text>
-                  <Select label={t('customer.filter')} labelInline options={[{ label: t('customer.allTypes'), value: '' }, ...LEDGER_TYPES.map((value) => ({ label: t(`ledgerType.${value}`), value }))]} value={type} onChange={setType} />
+                  <Text as="h2" variant="headingMd">
+                    {t('customer.ledger')}
+                  </Text>
+                  <Select
+                    label={t('customer.filter')}
+                    labelInline
+                    options={[
+                      { label: t('customer.allTypes'), value: '' },
+                      ...LEDGER_TYPES.map((value) => ({ label: t(`ledgerType.${value}`), value })),
+                    ]}
+                    value={type}
+                    onChange={setType}
+                  />
                 </InlineStack>
                 {detail.ledger.length === 0 ? (
-                  <Text as="p" tone="subdued">{t('customer.noEntries')}</Text>
+                  <Text as="p" tone="subdued">
+                    {t('customer.noEntries')}
+                  </Text>
                 ) : (
                   <DataTable
                     columnContentTypes={['text', 'text', 'numeric', 'numeric', 'text']}
                     headings={[t('ledger.date'), t('ledger.type'), t('ledger.points'), t('ledger.balance'), t('ledger.reason')]}
-                    rows={detail.ledger.map((entry) => [new Date(entry.createdAt).toLocaleString(), t(`ledgerType.${entry.type as (typeof LEDGER_TYPES)[number]}`), `${entry.points + entry.pending > 0 ? '+' : ''}${entry.points + entry.pending}${entry.pending ? ` (${t('customer.pending').toLowerCase()})` : ''}`, entry.balance, `${entry.reason}${entry.staffId ? ` · ${staff(entry.staffId)}` : ''}`])}
+                    rows={detail.ledger.map((entry) => [
+                      new Date(entry.createdAt).toLocaleString(),
+                      t(`ledgerType.${entry.type as (typeof LEDGER_TYPES)[number]}`),
+                      `${entry.points + entry.pending > 0 ? '+' : ''}${entry.points + entry.pending}${entry.pending ? ` (${t('customer.pending').toLowerCase()})` : ''}`,
+                      entry.balance,
+                      `${entry.reason}${entry.staffId ? ` · ${staff(entry.staffId)}` : ''}`,
+                    ])}
                   />
                 )}
               </BlockStack>
@@ -154,40 +254,81 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
             <CustomerInsightPanel customerId={customerId} currency={program.currency} />
             <Card>
               <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">{t('customer.adjust')}</Text>
+                <Text as="h2" variant="headingMd">
+                  {t('customer.adjust')}
+                </Text>
                 <FormLayout>
-                  <NumberField label={t('customer.adjustPoints')} integer helpText={t('customer.adjustHelp')} value={points} onChange={setPoints} error={errors.points} />
+                  <NumberField
+                    label={t('customer.adjustPoints')}
+                    integer
+                    helpText={t('customer.adjustHelp')}
+                    value={points}
+                    onChange={setPoints}
+                    error={errors.points}
+                  />
                   <TextInput label={t('customer.reason')} value={reason} onChange={setReason} error={errors.reason} multiline={2} />
-                  {belowZero && <Banner tone="warning"><p id="adjust-below-zero">{t('customer.belowZero', { balance, after })}</p></Banner>}
+                  {belowZero && (
+                    <Banner tone="warning">
+                      <p id="adjust-below-zero">{t('customer.belowZero', { balance, after })}</p>
+                    </Banner>
+                  )}
                   <BlockStack gap="100">
                     <InlineStack>
-                      <Button variant="primary" onClick={() => setConfirming(true)} disabled={blocker !== null}>{t('customer.adjustButton')}</Button>
+                      <Button variant="primary" onClick={() => setConfirming(true)} disabled={blocker !== null}>
+                        {t('customer.adjustButton')}
+                      </Button>
                     </InlineStack>
-                    {blocker && <Text as="p" tone="subdued" variant="bodySm" id="adjust-blocker">{blocker}</Text>}
+                    {blocker && (
+                      <Text as="p" tone="subdued" variant="bodySm" id="adjust-blocker">
+                        {blocker}
+                      </Text>
+                    )}
                   </BlockStack>
                 </FormLayout>
               </BlockStack>
             </Card>
             <Card>
               <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">{t('customer.rewards')}</Text>
+                <Text as="h2" variant="headingMd">
+                  {t('customer.rewards')}
+                </Text>
                 {rewards.length > 0 && (
                   <BlockStack gap="100">
                     <InlineStack gap="200" blockAlign="end">
-                      <Select label={t('customer.issueReward')} options={rewards.map((candidate) => ({ label: t('customer.rewardOption', { name: candidate.name, points: candidate.pointsCost }), value: candidate.id }))} value={rewardId} onChange={setRewardId} />
-                      <Button onClick={() => void issue()} loading={busy} disabled={shortBy > 0}>{t('customer.issue')}</Button>
+                      <Select
+                        label={t('customer.issueReward')}
+                        options={rewards.map((candidate) => ({
+                          label: t('customer.rewardOption', { name: candidate.name, points: candidate.pointsCost }),
+                          value: candidate.id,
+                        }))}
+                        value={rewardId}
+                        onChange={setRewardId}
+                      />
+                      <Button onClick={() => void issue()} loading={busy} disabled={shortBy > 0}>
+                        {t('customer.issue')}
+                      </Button>
                     </InlineStack>
-                    {shortBy > 0 && <Text as="p" tone="subdued" variant="bodySm" id="issue-blocker">{t('customer.shortBy', { points: shortBy })}</Text>}
+                    {shortBy > 0 && (
+                      <Text as="p" tone="subdued" variant="bodySm" id="issue-blocker">
+                        {t('customer.shortBy', { points: shortBy })}
+                      </Text>
+                    )}
                   </BlockStack>
                 )}
                 {redemptions.length === 0 ? (
-                  <Text as="p" tone="subdued">{t('customer.noRewards')}</Text>
+                  <Text as="p" tone="subdued">
+                    {t('customer.noRewards')}
+                  </Text>
                 ) : (
                   redemptions.map((redemption) => (
                     <InlineStack key={redemption.id} align="space-between">
                       <BlockStack>
-                        <Text as="span" fontWeight="semibold">{redemption.code ?? t('customer.storeCredit')}</Text>
-                        <Text as="span" tone="subdued" variant="bodySm">{redemption.rewardName} · {redemption.pointsSpent}</Text>
+                        <Text as="span" fontWeight="semibold">
+                          {redemption.code ?? t('customer.storeCredit')}
+                        </Text>
+                        <Text as="span" tone="subdued" variant="bodySm">
+                          {redemption.rewardName} · {redemption.pointsSpent}
+                        </Text>
                       </BlockStack>
                       <Badge tone={STATUS_TONE[redemption.status]}>{t(`redemptionStatus.${redemption.status as 'issued'}`)}</Badge>
                     </InlineStack>
@@ -198,11 +339,21 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
           </BlockStack>
         </Layout.Section>
       </Layout>
-      <Modal open={confirming} onClose={() => setConfirming(false)} title={t('customer.confirmTitle')} primaryAction={{ content: t('customer.confirm'), onAction: adjust, loading: busy, destructive: belowZero }} secondaryActions={[{ content: t('form.cancel'), onAction: () => setConfirming(false) }]}>
+      <Modal
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title={t('customer.confirmTitle')}
+        primaryAction={{ content: t('customer.confirm'), onAction: adjust, loading: busy, destructive: belowZero }}
+        secondaryActions={[{ content: t('form.cancel'), onAction: () => setConfirming(false) }]}
+      >
         <Modal.Section>
           <BlockStack gap="200">
             <Text as="p">{t('customer.confirmText', { points: points > 0 ? `+${points}` : String(points), name: title, reason })}</Text>
-            {belowZero && <Banner tone="warning"><p>{t('customer.belowZero', { balance, after })}</p></Banner>}
+            {belowZero && (
+              <Banner tone="warning">
+                <p>{t('customer.belowZero', { balance, after })}</p>
+              </Banner>
+            )}
           </BlockStack>
         </Modal.Section>
       </Modal>
@@ -218,7 +369,13 @@ export function CustomersPage({ onOpen }: { onOpen(customerId: string): void }) 
 
   useEffect(() => {
     const timer = setTimeout(() => {
-      api<{ customers: CustomerRow[] }>(`/customers?query=${encodeURIComponent(query)}`).then((body) => { setRows(body.customers); setError(null); }, (failure: Error) => setError(failure.message));
+      api<{ customers: CustomerRow[] }>(`/customers?query=${encodeURIComponent(query)}`).then(
+        (body) => {
+          setRows(body.customers);
+          setError(null);
+        },
+        (failure: Error) => setError(failure.message),
+      );
     }, 200);
     return () => clearTimeout(timer);
   }, [query]);
@@ -226,24 +383,59 @@ export function CustomersPage({ onOpen }: { onOpen(customerId: string): void }) 
   return (
     <Page title={t('customers.title')}>
       <BlockStack gap="400">
-        {error && <Banner tone="critical" title={t('customers.loadFailed')}><p>{error}</p></Banner>}
+        {error && (
+          <Banner tone="critical" title={t('customers.loadFailed')}>
+            <p>{error}</p>
+          </Banner>
+        )}
         <Card padding="0">
           <ResourceList
             resourceName={{ singular: t('customers.singular'), plural: t('customers.plural') }}
             loading={rows === null}
             items={rows ?? []}
-            filterControl={<TextField label={t('customers.search')} labelHidden placeholder={t('customers.search')} value={query} onChange={setQuery} clearButton onClearButtonClick={() => setQuery('')} autoComplete="off" />}
-            emptyState={rows !== null && query === '' ? <EmptyState heading={t('customers.emptyHeading')} image=""><p>{t('customers.emptyText')}</p></EmptyState> : undefined}
+            filterControl={
+              <TextField
+                label={t('customers.search')}
+                labelHidden
+                placeholder={t('customers.search')}
+                value={query}
+                onChange={setQuery}
+                clearButton
+                onClearButtonClick={() => setQuery('')}
+                autoComplete="off"
+              />
+            }
+            emptyState={
+              rows !== null && query === '' ? (
+                <EmptyState heading={t('customers.emptyHeading')} image="">
+                  <p>{t('customers.emptyText')}</p>
+                </EmptyState>
+              ) : undefined
+            }
             renderItem={(row) => (
-              <ResourceItem id={row.customerId} onClick={() => onOpen(row.customerId)} accessibilityLabel={t('customers.open', { name: row.name ?? row.customerId })}>
+              <ResourceItem
+                id={row.customerId}
+                onClick={() => onOpen(row.customerId)}
+                accessibilityLabel={t('customers.open', { name: row.name ?? row.customerId })}
+              >
                 <InlineStack align="space-between">
                   <BlockStack>
-                    <Text as="span" fontWeight="semibold">{row.name ?? t('customer.title', { id: row.customerId })}</Text>
-                    <Text as="span" tone="subdued">{row.email ?? row.customerId}</Text>
+                    <Text as="span" fontWeight="semibold">
+                      {row.name ?? t('customer.title', { id: row.customerId })}
+                    </Text>
+                    <Text as="span" tone="subdued">
+                      {row.email ?? row.customerId}
+                    </Text>
                   </BlockStack>
                   <BlockStack inlineAlign="end">
-                    <Text as="span" fontWeight="semibold">{t('customers.points', { points: row.points.balance })}</Text>
-                    {row.points.pending > 0 && <Text as="span" tone="subdued">{t('customers.pending', { points: row.points.pending })}</Text>}
+                    <Text as="span" fontWeight="semibold">
+                      {t('customers.points', { points: row.points.balance })}
+                    </Text>
+                    {row.points.pending > 0 && (
+                      <Text as="span" tone="subdued">
+                        {t('customers.pending', { points: row.points.pending })}
+                      </Text>
+                    )}
                   </BlockStack>
                 </InlineStack>
               </ResourceItem>

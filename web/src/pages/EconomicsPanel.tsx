@@ -24,8 +24,12 @@ export const percent = (rate: number) => `${(rate * 100).toFixed(1)} %`;
 function Figure(props: { label: string; value: string; testId: string }) {
   return (
     <BlockStack gap="100">
-      <Text as="p" tone="subdued" variant="bodySm">{props.label}</Text>
-      <Text as="p" variant="headingLg" id={props.testId}>{props.value}</Text>
+      <Text as="p" tone="subdued" variant="bodySm">
+        {props.label}
+      </Text>
+      <Text as="p" variant="headingLg" id={props.testId}>
+        {props.value}
+      </Text>
     </BlockStack>
   );
 }
@@ -75,7 +79,10 @@ export function EconomicsPanel({ program, prices = {} }: { program: Program; pri
     api<RecentOrders>('/stats').then(setRecent, () => setRecent({ days: 30, orders: 0, revenue: 0, outstandingPoints: 0 }));
   }, []);
   const unit = 10 ** currencyDecimals(program.currency);
-  const economics = useMemo(() => (recent ? programEconomics(program, recent, FALLBACK_ORDER_UNITS * unit, prices) : null), [program, recent, unit, prices]);
+  const economics = useMemo(
+    () => (recent ? programEconomics(program, recent, FALLBACK_ORDER_UNITS * unit, prices) : null),
+    [program, recent, unit, prices],
+  );
   if (!economics || !recent) {
     return (
       <Card>
@@ -89,10 +96,16 @@ export function EconomicsPanel({ program, prices = {} }: { program: Program; pri
   return (
     <Card>
       <BlockStack gap="400">
-        <Text as="h2" variant="headingMd">{t('economics.title')}</Text>
+        <Text as="h2" variant="headingMd">
+          {t('economics.title')}
+        </Text>
         <InlineGrid columns={2} gap="400">
           <Figure testId="economics-give-back" label={t('economics.giveBack')} value={known ? percent(economics.giveBackRate) : '—'} />
-          <Figure testId="economics-cost-per-100" label={t('economics.costPer100', { amount: money(100 * unit) })} value={amount(economics.costPer100)} />
+          <Figure
+            testId="economics-cost-per-100"
+            label={t('economics.costPer100', { amount: money(100 * unit) })}
+            value={amount(economics.costPer100)}
+          />
           <Figure testId="economics-orders" label={t('economics.ordersToReward')} value={known ? ordersFigure(economics) : '—'} />
           <Figure testId="economics-projected" label={t('economics.projected', { days: recent.days })} value={amount(economics.projectedCost)} />
           <Figure testId="economics-liability" label={t('economics.liability')} value={amount(economics.liability)} />
@@ -106,7 +119,9 @@ export function EconomicsPanel({ program, prices = {} }: { program: Program; pri
           </Banner>
         </div>
         <Text as="p" tone="subdued" variant="bodySm">
-          {recent.orders > 0 && recent.revenue > 0 ? t('economics.basis', { orders: recent.orders, days: recent.days }) : t('economics.noOrders', { amount: money(FALLBACK_ORDER_UNITS * unit) })}
+          {recent.orders > 0 && recent.revenue > 0
+            ? t('economics.basis', { orders: recent.orders, days: recent.days })
+            : t('economics.noOrders', { amount: money(FALLBACK_ORDER_UNITS * unit) })}
         </Text>
       </BlockStack>
     </Card>

@@ -19,7 +19,13 @@ interface Delivery {
   receivedAt: string;
 }
 
-const TONE: Record<Delivery['status'], 'success' | 'info' | 'attention' | 'critical' | undefined> = { processed: 'success', skipped: undefined, pending: 'attention', processing: 'info', failed: 'critical' };
+const TONE: Record<Delivery['status'], 'success' | 'info' | 'attention' | 'critical' | undefined> = {
+  processed: 'success',
+  skipped: undefined,
+  pending: 'attention',
+  processing: 'info',
+  failed: 'critical',
+};
 const LAST_WEBHOOKS = 5;
 
 /** The first day of this month and today, as /api/analytics takes them (UTC days). */
@@ -32,8 +38,12 @@ function Figure({ id, label, value }: { id: string; label: string; value: number
   return (
     <Card>
       <BlockStack gap="100">
-        <Text as="p" tone="subdued">{label}</Text>
-        <Text as="p" variant="headingXl" id={id}>{value === null ? '—' : value.toLocaleString('en')}</Text>
+        <Text as="p" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="headingXl" id={id}>
+          {value === null ? '—' : value.toLocaleString('en')}
+        </Text>
       </BlockStack>
     </Card>
   );
@@ -49,7 +59,10 @@ export function HomePage({ program, navigate }: { program: Program; navigate(rou
     const { from, to } = thisMonth(new Date());
     api<Analytics>(`/analytics?from=${from}&to=${to}`).then(setAnalytics, () => setAnalytics('failed'));
     api<Stats>('/stats').then(setStats, () => setStats('failed'));
-    api<{ deliveries: Delivery[] }>('/webhooks').then((body) => setDeliveries(body.deliveries.slice(0, LAST_WEBHOOKS)), () => setDeliveries('failed'));
+    api<{ deliveries: Delivery[] }>('/webhooks').then(
+      (body) => setDeliveries(body.deliveries.slice(0, LAST_WEBHOOKS)),
+      () => setDeliveries('failed'),
+    );
   }, []);
 
   const month = analytics !== null && analytics !== 'failed' ? analytics : null;
@@ -58,11 +71,17 @@ export function HomePage({ program, navigate }: { program: Program; navigate(rou
   return (
     <Page title={t('home.title')}>
       <BlockStack gap="400">
-        <Banner tone={program.enabled ? 'success' : 'warning'} title={program.enabled ? t('home.on', { points: program.pointsName }) : t('home.off')} action={{ content: t('home.editProgram'), onAction: () => navigate({ page: 'program' }) }}>
+        <Banner
+          tone={program.enabled ? 'success' : 'warning'}
+          title={program.enabled ? t('home.on', { points: program.pointsName }) : t('home.off')}
+          action={{ content: t('home.editProgram'), onAction: () => navigate({ page: 'program' }) }}
+        >
           <p>{t('home.rewards', { count: program.rewards.filter((reward) => reward.enabled).length })}</p>
         </Banner>
         {analytics === null || stats === null ? (
-          <Card><SkeletonBodyText lines={3} /></Card>
+          <Card>
+            <SkeletonBodyText lines={3} />
+          </Card>
         ) : (
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
             <Figure id="home-members" label={t('home.members')} value={month?.members ?? held?.customersWithPoints ?? null} />
@@ -74,23 +93,36 @@ export function HomePage({ program, navigate }: { program: Program; navigate(rou
         <Card>
           <BlockStack gap="300">
             <InlineStack align="space-between" blockAlign="center">
-              <Text as="h2" variant="headingMd">{t('home.lastWebhooks')}</Text>
-              <Button variant="plain" onClick={() => navigate({ page: 'activity' })}>{t('home.allActivity')}</Button>
+              <Text as="h2" variant="headingMd">
+                {t('home.lastWebhooks')}
+              </Text>
+              <Button variant="plain" onClick={() => navigate({ page: 'activity' })}>
+                {t('home.allActivity')}
+              </Button>
             </InlineStack>
             {failed > 0 && <Banner tone="critical" title={t('home.failed', { count: failed })} />}
             {deliveries === null ? (
               <SkeletonBodyText lines={3} />
             ) : deliveries === 'failed' ? (
-              <Text as="p" tone="critical">{t('activity.loadFailed')}</Text>
+              <Text as="p" tone="critical">
+                {t('activity.loadFailed')}
+              </Text>
             ) : deliveries.length === 0 ? (
-              <Text as="p" tone="subdued">{t('activity.emptyText')}</Text>
+              <Text as="p" tone="subdued">
+                {t('activity.emptyText')}
+              </Text>
             ) : (
               <BlockStack gap="200">
                 {deliveries.map((delivery) => (
                   <InlineStack key={delivery.id} align="space-between" blockAlign="center" gap="200" wrap={false}>
                     <BlockStack>
-                      <Text as="span" fontWeight="semibold">{delivery.topic}</Text>
-                      <Text as="span" tone="subdued" variant="bodySm">{new Date(delivery.receivedAt).toLocaleString()}{delivery.outcome ?? delivery.lastError ? ` · ${delivery.outcome ?? delivery.lastError}` : ''}</Text>
+                      <Text as="span" fontWeight="semibold">
+                        {delivery.topic}
+                      </Text>
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {new Date(delivery.receivedAt).toLocaleString()}
+                        {(delivery.outcome ?? delivery.lastError) ? ` · ${delivery.outcome ?? delivery.lastError}` : ''}
+                      </Text>
                     </BlockStack>
                     <Badge tone={TONE[delivery.status]}>{t(`deliveryStatus.${delivery.status}`)}</Badge>
                   </InlineStack>
@@ -99,7 +131,9 @@ export function HomePage({ program, navigate }: { program: Program; navigate(rou
             )}
           </BlockStack>
         </Card>
-        <Text as="p" tone="subdued" variant="bodySm">{t('home.monthNote')}</Text>
+        <Text as="p" tone="subdued" variant="bodySm">
+          {t('home.monthNote')}
+        </Text>
       </BlockStack>
     </Page>
   );

@@ -26,7 +26,8 @@ export function Onboarding({ program, onDone, notify }: { program: Program; onDo
     setDraft(PRESETS.find((candidate) => candidate.id === id)!.apply(program, unit));
     setErrors({});
   };
-  const setReward = (index: number, change: Partial<Reward>) => setDraft({ ...draft, rewards: draft.rewards.map((reward, at) => (at === index ? ({ ...reward, ...change } as Reward) : reward)) });
+  const setReward = (index: number, change: Partial<Reward>) =>
+    setDraft({ ...draft, rewards: draft.rewards.map((reward, at) => (at === index ? ({ ...reward, ...change } as Reward) : reward)) });
 
   const launch = async () => {
     setSaving(true);
@@ -51,34 +52,86 @@ export function Onboarding({ program, onDone, notify }: { program: Program; onDo
               <Card>
                 <ChoiceList
                   title={t('onboarding.choose')}
-                  choices={PRESETS.map((candidate) => ({ label: t(`preset.${candidate.id}.label`), value: candidate.id, helpText: t(`preset.${candidate.id}.help`) }))}
+                  choices={PRESETS.map((candidate) => ({
+                    label: t(`preset.${candidate.id}.label`),
+                    value: candidate.id,
+                    helpText: t(`preset.${candidate.id}.help`),
+                  }))}
                   selected={[presetId]}
                   onChange={(selected) => choose(selected[0] as Preset['id'])}
                 />
               </Card>
               <Card>
                 <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">{t('onboarding.adjust')}</Text>
+                  <Text as="h2" variant="headingMd">
+                    {t('onboarding.adjust')}
+                  </Text>
                   <ErrorSummary errors={errors} label={(path) => fieldLabel(path, draft)} />
                   <FormLayout>
                     {preset.earnsPoints ? (
                       <>
-                        <TextInput label={t('program.pointsName')} path="pointsName" value={draft.pointsName} onChange={(pointsName) => setDraft({ ...draft, pointsName })} />
-                        <NumberField label={t('earning.rate', { currency: program.currency })} path="earning.pointsPerCurrencyUnit" value={draft.earning.pointsPerCurrencyUnit} step={0.5} onChange={(pointsPerCurrencyUnit) => setDraft({ ...draft, earning: { ...draft.earning, pointsPerCurrencyUnit } })} />
+                        <TextInput
+                          label={t('program.pointsName')}
+                          path="pointsName"
+                          value={draft.pointsName}
+                          onChange={(pointsName) => setDraft({ ...draft, pointsName })}
+                        />
+                        <NumberField
+                          label={t('earning.rate', { currency: program.currency })}
+                          path="earning.pointsPerCurrencyUnit"
+                          value={draft.earning.pointsPerCurrencyUnit}
+                          step={0.5}
+                          onChange={(pointsPerCurrencyUnit) => setDraft({ ...draft, earning: { ...draft.earning, pointsPerCurrencyUnit } })}
+                        />
                         {draft.rewards.map((reward, index) => (
                           <FormLayout.Group key={reward.id}>
-                            <TextInput label={t('reward.name')} path={`rewards.${index}.name`} value={reward.name} onChange={(name) => setReward(index, { name })} />
-                            <NumberField label={t('reward.pointsCost')} integer path={`rewards.${index}.pointsCost`} value={reward.pointsCost} onChange={(pointsCost) => setReward(index, { pointsCost })} />
-                            {reward.type === 'amount_off' ? <MoneyField label={t('reward.amountOff')} path={`rewards.${index}.amountOff`} minor={reward.amountOff} unit={unit} currency={program.currency} onChange={(amountOff) => setReward(index, { amountOff })} /> : <Text as="p" tone="subdued">{t(`rewardType.${reward.type}`)}</Text>}
+                            <TextInput
+                              label={t('reward.name')}
+                              path={`rewards.${index}.name`}
+                              value={reward.name}
+                              onChange={(name) => setReward(index, { name })}
+                            />
+                            <NumberField
+                              label={t('reward.pointsCost')}
+                              integer
+                              path={`rewards.${index}.pointsCost`}
+                              value={reward.pointsCost}
+                              onChange={(pointsCost) => setReward(index, { pointsCost })}
+                            />
+                            {reward.type === 'amount_off' ? (
+                              <MoneyField
+                                label={t('reward.amountOff')}
+                                path={`rewards.${index}.amountOff`}
+                                minor={reward.amountOff}
+                                unit={unit}
+                                currency={program.currency}
+                                onChange={(amountOff) => setReward(index, { amountOff })}
+                              />
+                            ) : (
+                              <Text as="p" tone="subdued">
+                                {t(`rewardType.${reward.type}`)}
+                              </Text>
+                            )}
                           </FormLayout.Group>
                         ))}
                       </>
                     ) : (
-                      <NumberField label={t('earning.cashBackPercent')} path="earning.cashBack.percent" value={draft.earning.cashBack.percent} step={0.5} suffix="%" onChange={(percent) => setDraft({ ...draft, earning: { ...draft.earning, cashBack: { ...draft.earning.cashBack, percent } } })} />
+                      <NumberField
+                        label={t('earning.cashBackPercent')}
+                        path="earning.cashBack.percent"
+                        value={draft.earning.cashBack.percent}
+                        step={0.5}
+                        suffix="%"
+                        onChange={(percent) =>
+                          setDraft({ ...draft, earning: { ...draft.earning, cashBack: { ...draft.earning.cashBack, percent } } })
+                        }
+                      />
                     )}
                     <Checkbox label={t('program.enabled')} checked={draft.enabled} onChange={(enabled) => setDraft({ ...draft, enabled })} />
                   </FormLayout>
-                  <Button variant="primary" onClick={launch} loading={saving}>{t('onboarding.launch')}</Button>
+                  <Button variant="primary" onClick={launch} loading={saving}>
+                    {t('onboarding.launch')}
+                  </Button>
                 </BlockStack>
               </Card>
             </BlockStack>

@@ -1,4 +1,17 @@
-import { BlockStack, Box, Button, ColorPicker, DatePicker, hexToRgb, InlineStack, Popover, rgbToHsb, hsbToHex, Text, TextField } from '@shopify/polaris';
+import {
+  BlockStack,
+  Box,
+  Button,
+  ColorPicker,
+  DatePicker,
+  hexToRgb,
+  InlineStack,
+  Popover,
+  rgbToHsb,
+  hsbToHex,
+  Text,
+  TextField,
+} from '@shopify/polaris';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { numericId, pickResource, type PickedResource, type ResourceType } from '../app-bridge.js';
 import { fieldId } from '../errors.js';
@@ -22,7 +35,18 @@ interface Common {
 
 export function TextInput(props: Common & { value: string; onChange(value: string): void; multiline?: number }) {
   const field = useField(props.path, props.error);
-  return <TextField id={field.id} label={props.label} value={props.value} onChange={props.onChange} error={field.error} helpText={props.helpText} multiline={props.multiline} autoComplete="off" />;
+  return (
+    <TextField
+      id={field.id}
+      label={props.label}
+      value={props.value}
+      onChange={props.onChange}
+      error={field.error}
+      helpText={props.helpText}
+      multiline={props.multiline}
+      autoComplete="off"
+    />
+  );
 }
 
 const format = (value: number) => (Number.isFinite(value) ? String(value) : '');
@@ -31,7 +55,9 @@ const format = (value: number) => (Number.isFinite(value) ? String(value) : '');
  * A number bound to the draft. An `integer` field refuses fractions itself: "2.5" stays on screen
  * with an error beside it and the draft gets NaN, so nothing fractional is ever sent.
  */
-export function NumberField(props: Common & { value: number; onChange(value: number): void; integer?: boolean; step?: number; suffix?: string; prefix?: string }) {
+export function NumberField(
+  props: Common & { value: number; onChange(value: number): void; integer?: boolean; step?: number; suffix?: string; prefix?: string },
+) {
   const field = useField(props.path, props.error);
   const [text, setText] = useState(format(props.value));
   useEffect(() => {
@@ -65,7 +91,18 @@ export function NumberField(props: Common & { value: number; onChange(value: num
 
 /** Minor units shown and edited in the currency's major units (5.00 for 500). */
 export function MoneyField(props: Common & { minor: number; unit: number; onChange(minor: number): void; currency: string }) {
-  return <NumberField label={props.label} path={props.path} error={props.error} helpText={props.helpText} value={props.minor / props.unit} step={1 / props.unit} suffix={props.currency} onChange={(value) => props.onChange(Math.round(value * props.unit))} />;
+  return (
+    <NumberField
+      label={props.label}
+      path={props.path}
+      error={props.error}
+      helpText={props.helpText}
+      value={props.minor / props.unit}
+      step={1 / props.unit}
+      suffix={props.currency}
+      onChange={(value) => props.onChange(Math.round(value * props.unit))}
+    />
+  );
 }
 
 const GID_TYPE: Record<ResourceType, string> = { product: 'Product', variant: 'ProductVariant', collection: 'Collection' };
@@ -74,7 +111,9 @@ const GID_TYPE: Record<ResourceType, string> = { product: 'Product', variant: 'P
  * A product, variant or collection chosen with App Bridge's resource picker; the program keeps
  * Shopify's numeric id. The picked title is shown (and the price handed on, for the economics).
  */
-export function ResourceField(props: Common & { type: ResourceType; value: string; title?: string; onPick(id: string, picked: PickedResource): void }) {
+export function ResourceField(
+  props: Common & { type: ResourceType; value: string; title?: string; onPick(id: string, picked: PickedResource): void },
+) {
   const field = useField(props.path, props.error);
   const [title, setTitle] = useState<string | undefined>(props.title);
   const [failure, setFailure] = useState<string | null>(null);
@@ -97,12 +136,24 @@ export function ResourceField(props: Common & { type: ResourceType; value: strin
         <Text as="span">{props.label}</Text>
         <InlineStack gap="200" blockAlign="center" wrap={false}>
           <Box minWidth="0">
-            <Text as="span" tone={props.value === '' ? 'subdued' : undefined} truncate>{shown}</Text>
+            <Text as="span" tone={props.value === '' ? 'subdued' : undefined} truncate>
+              {shown}
+            </Text>
           </Box>
-          <Button onClick={() => void open()} accessibilityLabel={`${t(`picker.choose.${props.type}`)}: ${props.label}`}>{props.value === '' ? t(`picker.choose.${props.type}`) : t('picker.change')}</Button>
+          <Button onClick={() => void open()} accessibilityLabel={`${t(`picker.choose.${props.type}`)}: ${props.label}`}>
+            {props.value === '' ? t(`picker.choose.${props.type}`) : t('picker.change')}
+          </Button>
         </InlineStack>
-        {error && <Text as="span" tone="critical">{error}</Text>}
-        {props.helpText && <Text as="span" tone="subdued" variant="bodySm">{props.helpText}</Text>}
+        {error && (
+          <Text as="span" tone="critical">
+            {error}
+          </Text>
+        )}
+        {props.helpText && (
+          <Text as="span" tone="subdued" variant="bodySm">
+            {props.helpText}
+          </Text>
+        )}
       </BlockStack>
     </div>
   );
@@ -124,14 +175,32 @@ export function DateField(props: Common & { value: string; endOfDay?: boolean; o
     setOpen(false);
   };
   return (
-    <Popover active={open} onClose={() => setOpen(false)} preferredAlignment="left" activator={
-      <div id={field.id}>
-        <TextField label={props.label} value={valid ? dateLabel(current) : ''} readOnly onFocus={() => setOpen(true)} error={field.error} helpText={props.helpText} autoComplete="off" />
-      </div>
-    }>
+    <Popover
+      active={open}
+      onClose={() => setOpen(false)}
+      preferredAlignment="left"
+      activator={
+        <div id={field.id}>
+          <TextField
+            label={props.label}
+            value={valid ? dateLabel(current) : ''}
+            readOnly
+            onFocus={() => setOpen(true)}
+            error={field.error}
+            helpText={props.helpText}
+            autoComplete="off"
+          />
+        </div>
+      }
+    >
       <Box padding="300">
-        <DatePicker month={month.month} year={month.year} onMonthChange={(monthIndex, year) => setMonth({ month: monthIndex, year })}
-          selected={new Date(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate())} onChange={({ start }) => choose(start)} />
+        <DatePicker
+          month={month.month}
+          year={month.year}
+          onMonthChange={(monthIndex, year) => setMonth({ month: monthIndex, year })}
+          selected={new Date(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate())}
+          onChange={({ start }) => choose(start)}
+        />
       </Box>
     </Popover>
   );
@@ -144,14 +213,37 @@ export function ColorField(props: Common & { value: string; onChange(hex: string
   const valid = /^#[0-9a-fA-F]{6}$/.test(props.value);
   const hsb = rgbToHsb(hexToRgb(valid ? props.value : '#000000'));
   const swatch = (
-    <button type="button" onClick={() => setOpen((shown) => !shown)} aria-label={t('picker.colour', { label: props.label })}
-      style={{ width: 28, height: 28, borderRadius: 6, border: '1px solid #8a8a8a', background: valid ? props.value : 'transparent', cursor: 'pointer' }} />
+    <button
+      type="button"
+      onClick={() => setOpen((shown) => !shown)}
+      aria-label={t('picker.colour', { label: props.label })}
+      style={{
+        width: 28,
+        height: 28,
+        borderRadius: 6,
+        border: '1px solid #8a8a8a',
+        background: valid ? props.value : 'transparent',
+        cursor: 'pointer',
+      }}
+    />
   );
   return (
     <div id={field.id}>
-      <Popover active={open} onClose={() => setOpen(false)} preferredAlignment="left" activator={
-        <TextField label={props.label} value={props.value} onChange={props.onChange} connectedLeft={swatch} error={field.error} autoComplete="off" />
-      }>
+      <Popover
+        active={open}
+        onClose={() => setOpen(false)}
+        preferredAlignment="left"
+        activator={
+          <TextField
+            label={props.label}
+            value={props.value}
+            onChange={props.onChange}
+            connectedLeft={swatch}
+            error={field.error}
+            autoComplete="off"
+          />
+        }
+      >
         <Box padding="300">
           <ColorPicker color={hsb} onChange={(color) => props.onChange(hsbToHex(color))} />
         </Box>

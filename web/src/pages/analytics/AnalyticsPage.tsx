@@ -1,4 +1,17 @@
-import { Banner, BlockStack, Card, Checkbox, DataTable, InlineGrid, InlineStack, Layout, Page, Select, SkeletonBodyText, Text } from '@shopify/polaris';
+import {
+  Banner,
+  BlockStack,
+  Card,
+  Checkbox,
+  DataTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  SkeletonBodyText,
+  Text,
+} from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import type { AccountingReport } from '../../../../server/accounting/report.js';
 import type { Analytics } from '../../../../server/analytics/metrics.js';
@@ -19,14 +32,34 @@ function rangeOf(days: number, endsDaysAgo = 0): { from: string; to: string } {
 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)} %`;
 
-function Figure({ label, value, now, before, format }: { label: string; value: string; now: number | null; before: number | null | undefined; format(delta: number): string }) {
+function Figure({
+  label,
+  value,
+  now,
+  before,
+  format,
+}: {
+  label: string;
+  value: string;
+  now: number | null;
+  before: number | null | undefined;
+  format(delta: number): string;
+}) {
   const delta = before === undefined || before === null || now === null ? null : now - before;
   return (
     <Card>
       <BlockStack gap="100">
-        <Text as="p" tone="subdued" variant="bodySm">{label}</Text>
-        <Text as="p" variant="headingLg">{value}</Text>
-        {delta !== null && <Text as="p" variant="bodySm" tone={delta >= 0 ? 'success' : 'critical'}>{t('analytics.versus', { delta: `${delta >= 0 ? '+' : ''}${format(delta)}` })}</Text>}
+        <Text as="p" tone="subdued" variant="bodySm">
+          {label}
+        </Text>
+        <Text as="p" variant="headingLg">
+          {value}
+        </Text>
+        {delta !== null && (
+          <Text as="p" variant="bodySm" tone={delta >= 0 ? 'success' : 'critical'}>
+            {t('analytics.versus', { delta: `${delta >= 0 ? '+' : ''}${format(delta)}` })}
+          </Text>
+        )}
       </BlockStack>
     </Card>
   );
@@ -64,7 +97,8 @@ export default function AnalyticsPage({ notify }: { notify: Notify }) {
     );
   }, [query, days, compare]);
 
-  const exportCsv = (path: string, name: string) => download(`${path}?${query}&format=csv`, `${name}-${range.from}-${range.to}.csv`).catch((failure: Error) => notify(failure.message, true));
+  const exportCsv = (path: string, name: string) =>
+    download(`${path}?${query}&format=csv`, `${name}-${range.from}-${range.to}.csv`).catch((failure: Error) => notify(failure.message, true));
 
   return (
     <Page
@@ -76,12 +110,23 @@ export default function AnalyticsPage({ notify }: { notify: Notify }) {
     >
       <BlockStack gap="400">
         <InlineStack gap="400" blockAlign="end">
-          <Select label={t('analytics.range')} options={RANGES.map((value) => ({ label: t('analytics.lastDays', { days: value }), value: String(value) }))} value={String(days)} onChange={(value) => setDays(Number(value))} />
+          <Select
+            label={t('analytics.range')}
+            options={RANGES.map((value) => ({ label: t('analytics.lastDays', { days: value }), value: String(value) }))}
+            value={String(days)}
+            onChange={(value) => setDays(Number(value))}
+          />
           <Checkbox label={t('analytics.compare')} checked={compare} onChange={setCompare} />
         </InlineStack>
-        {error && <Banner tone="critical" title={t('analytics.loadFailed')}><p>{error}</p></Banner>}
+        {error && (
+          <Banner tone="critical" title={t('analytics.loadFailed')}>
+            <p>{error}</p>
+          </Banner>
+        )}
         {!current || !accounting ? (
-          <Card><SkeletonBodyText lines={8} /></Card>
+          <Card>
+            <SkeletonBodyText lines={8} />
+          </Card>
         ) : (
           <AnalyticsBody current={current} previous={compare ? previous : null} accounting={accounting} />
         )}
@@ -100,13 +145,55 @@ function AnalyticsBody({ current, previous, accounting }: { current: Analytics; 
         <BlockStack gap="400">
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
             <Figure label={t('analytics.members')} value={count(current.members)} now={current.members} before={previous?.members} format={count} />
-            <Figure label={t('analytics.activeMembers')} value={count(current.activeMembers)} now={current.activeMembers} before={previous?.activeMembers} format={count} />
-            <Figure label={t('analytics.participation')} value={percent(current.participationRate)} now={current.participationRate} before={previous?.participationRate} format={percent} />
-            <Figure label={t('analytics.redemptionRate')} value={percent(current.redemptionRate)} now={current.redemptionRate} before={previous?.redemptionRate} format={percent} />
-            <Figure label={t('analytics.memberRevenue')} value={money(current.memberRevenue)} now={current.memberRevenue} before={previous?.memberRevenue} format={money} />
-            <Figure label={t('analytics.nonMemberRevenue')} value={money(current.nonMemberRevenue)} now={current.nonMemberRevenue} before={previous?.nonMemberRevenue} format={money} />
-            <Figure label={t('analytics.programCost')} value={money(current.programCost)} now={current.programCost} before={previous?.programCost} format={money} />
-            <Figure label={t('analytics.roi')} value={current.roi === null ? '—' : percent(current.roi)} now={current.roi} before={previous?.roi} format={percent} />
+            <Figure
+              label={t('analytics.activeMembers')}
+              value={count(current.activeMembers)}
+              now={current.activeMembers}
+              before={previous?.activeMembers}
+              format={count}
+            />
+            <Figure
+              label={t('analytics.participation')}
+              value={percent(current.participationRate)}
+              now={current.participationRate}
+              before={previous?.participationRate}
+              format={percent}
+            />
+            <Figure
+              label={t('analytics.redemptionRate')}
+              value={percent(current.redemptionRate)}
+              now={current.redemptionRate}
+              before={previous?.redemptionRate}
+              format={percent}
+            />
+            <Figure
+              label={t('analytics.memberRevenue')}
+              value={money(current.memberRevenue)}
+              now={current.memberRevenue}
+              before={previous?.memberRevenue}
+              format={money}
+            />
+            <Figure
+              label={t('analytics.nonMemberRevenue')}
+              value={money(current.nonMemberRevenue)}
+              now={current.nonMemberRevenue}
+              before={previous?.nonMemberRevenue}
+              format={money}
+            />
+            <Figure
+              label={t('analytics.programCost')}
+              value={money(current.programCost)}
+              now={current.programCost}
+              before={previous?.programCost}
+              format={money}
+            />
+            <Figure
+              label={t('analytics.roi')}
+              value={current.roi === null ? '—' : percent(current.roi)}
+              now={current.roi}
+              before={previous?.roi}
+              format={percent}
+            />
           </InlineGrid>
           <Card>
             <BarChart
@@ -133,7 +220,9 @@ function AnalyticsBody({ current, previous, accounting }: { current: Analytics; 
           </Card>
           <Card>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">{t('analytics.comparison')}</Text>
+              <Text as="h2" variant="headingMd">
+                {t('analytics.comparison')}
+              </Text>
               <DataTable
                 columnContentTypes={['text', 'numeric', 'numeric']}
                 headings={['', t('analytics.members'), t('analytics.nonMembers')]}
@@ -144,7 +233,13 @@ function AnalyticsBody({ current, previous, accounting }: { current: Analytics; 
                   [t('analytics.repeatRate'), percent(current.repeatPurchaseRate), '—'],
                 ]}
               />
-              <Text as="p" tone="subdued" variant="bodySm">{t('analytics.roiHelp', { incremental: current.incrementalRevenue === null ? '—' : money(current.incrementalRevenue), rewards: money(current.rewardsCost), cashBack: money(current.cashBack) })}</Text>
+              <Text as="p" tone="subdued" variant="bodySm">
+                {t('analytics.roiHelp', {
+                  incremental: current.incrementalRevenue === null ? '—' : money(current.incrementalRevenue),
+                  rewards: money(current.rewardsCost),
+                  cashBack: money(current.cashBack),
+                })}
+              </Text>
             </BlockStack>
           </Card>
         </BlockStack>
@@ -161,17 +256,64 @@ function AccountingTable({ report }: { report: AccountingReport }) {
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t('accounting.title')}</Text>
+        <Text as="h2" variant="headingMd">
+          {t('accounting.title')}
+        </Text>
         <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-          <BlockStack><Text as="p" tone="subdued" variant="bodySm">{t('accounting.liability')}</Text><Text as="p" variant="headingLg">{money(report.liability)}</Text></BlockStack>
-          <BlockStack><Text as="p" tone="subdued" variant="bodySm">{t('accounting.breakage')}</Text><Text as="p" variant="headingLg">{percent(report.breakageRate)}</Text></BlockStack>
-          <BlockStack><Text as="p" tone="subdued" variant="bodySm">{t('accounting.pointValue')}</Text><Text as="p" variant="headingLg">{money(report.pointValue)}</Text></BlockStack>
+          <BlockStack>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {t('accounting.liability')}
+            </Text>
+            <Text as="p" variant="headingLg">
+              {money(report.liability)}
+            </Text>
+          </BlockStack>
+          <BlockStack>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {t('accounting.breakage')}
+            </Text>
+            <Text as="p" variant="headingLg">
+              {percent(report.breakageRate)}
+            </Text>
+          </BlockStack>
+          <BlockStack>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {t('accounting.pointValue')}
+            </Text>
+            <Text as="p" variant="headingLg">
+              {money(report.pointValue)}
+            </Text>
+          </BlockStack>
         </InlineGrid>
-        <Text as="p" tone="subdued" variant="bodySm">{t('accounting.method', { basis: report.pointValueBasis, method: report.breakageMethod, pending: report.pendingPoints })}</Text>
+        <Text as="p" tone="subdued" variant="bodySm">
+          {t('accounting.method', { basis: report.pointValueBasis, method: report.breakageMethod, pending: report.pendingPoints })}
+        </Text>
         <DataTable
           columnContentTypes={['text', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric']}
-          headings={[t('accounting.date'), t('accounting.opening'), t('accounting.earned'), t('accounting.redeemed'), t('accounting.reversed'), t('accounting.expired'), t('accounting.adjusted'), t('accounting.closing'), t('accounting.closingValue')]}
-          rows={[...report.days].reverse().map((row) => [row.date, row.opening, row.earned, row.redeemed, row.reversed, row.expired, row.adjusted, row.closing, money(row.closingValue)])}
+          headings={[
+            t('accounting.date'),
+            t('accounting.opening'),
+            t('accounting.earned'),
+            t('accounting.redeemed'),
+            t('accounting.reversed'),
+            t('accounting.expired'),
+            t('accounting.adjusted'),
+            t('accounting.closing'),
+            t('accounting.closingValue'),
+          ]}
+          rows={[...report.days]
+            .reverse()
+            .map((row) => [
+              row.date,
+              row.opening,
+              row.earned,
+              row.redeemed,
+              row.reversed,
+              row.expired,
+              row.adjusted,
+              row.closing,
+              money(row.closingValue),
+            ])}
         />
       </BlockStack>
     </Card>

@@ -19,22 +19,63 @@ export function CustomerInsightPanel({ customerId, currency }: { customerId: str
     api<InsightBody>(`/customers/${customerId}/insight`).then(setInsight, () => setInsight(null));
   }, [customerId]);
   const money = moneyFormatter(currency);
-  if (!insight) return <Card><SkeletonBodyText lines={4} /></Card>;
+  if (!insight)
+    return (
+      <Card>
+        <SkeletonBodyText lines={4} />
+      </Card>
+    );
   return (
     <Card>
       <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">{t('insight.title')}</Text>
+        <Text as="h2" variant="headingMd">
+          {t('insight.title')}
+        </Text>
         <InlineGrid columns={2} gap="300">
-          <BlockStack><Text as="p" tone="subdued" variant="bodySm">{t('insight.orders')}</Text><Text as="p" fontWeight="semibold">{insight.orders}</Text></BlockStack>
-          <BlockStack><Text as="p" tone="subdued" variant="bodySm">{t('insight.lifetimeValue')}</Text><Text as="p" fontWeight="semibold">{money(insight.lifetimeValue)}</Text></BlockStack>
-          <BlockStack><Text as="p" tone="subdued" variant="bodySm">{t('insight.lastOrder')}</Text><Text as="p" fontWeight="semibold">{insight.lastOrderAt ? new Date(insight.lastOrderAt).toLocaleDateString() : '—'}</Text></BlockStack>
-          <BlockStack><Text as="p" tone="subdued" variant="bodySm">{t('insight.interval')}</Text><Text as="p" fontWeight="semibold">{insight.usualIntervalDays === null ? '—' : t('insight.days', { days: insight.usualIntervalDays })}</Text></BlockStack>
+          <BlockStack>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {t('insight.orders')}
+            </Text>
+            <Text as="p" fontWeight="semibold">
+              {insight.orders}
+            </Text>
+          </BlockStack>
+          <BlockStack>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {t('insight.lifetimeValue')}
+            </Text>
+            <Text as="p" fontWeight="semibold">
+              {money(insight.lifetimeValue)}
+            </Text>
+          </BlockStack>
+          <BlockStack>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {t('insight.lastOrder')}
+            </Text>
+            <Text as="p" fontWeight="semibold">
+              {insight.lastOrderAt ? new Date(insight.lastOrderAt).toLocaleDateString() : '—'}
+            </Text>
+          </BlockStack>
+          <BlockStack>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {t('insight.interval')}
+            </Text>
+            <Text as="p" fontWeight="semibold">
+              {insight.usualIntervalDays === null ? '—' : t('insight.days', { days: insight.usualIntervalDays })}
+            </Text>
+          </BlockStack>
         </InlineGrid>
-        <Text as="p">{t('insight.churnRisk')} <Badge tone={RISK_TONE[insight.churnRisk]}>{t(`insight.risk.${insight.churnRisk}`)}</Badge></Text>
-        <Text as="p" tone="subdued" variant="bodySm">{t('insight.goodwill', { points: insight.goodwill.points, value: money(insight.goodwill.value) })}</Text>
+        <Text as="p">
+          {t('insight.churnRisk')} <Badge tone={RISK_TONE[insight.churnRisk]}>{t(`insight.risk.${insight.churnRisk}`)}</Badge>
+        </Text>
+        <Text as="p" tone="subdued" variant="bodySm">
+          {t('insight.goodwill', { points: insight.goodwill.points, value: money(insight.goodwill.value) })}
+        </Text>
         {insight.goodwill.adjustments.map((adjustment) => (
           <InlineStack key={adjustment.createdAt + adjustment.reason} gap="200" blockAlign="center">
-            <Text as="span" variant="bodySm">+{adjustment.points} · {adjustment.reason}</Text>
+            <Text as="span" variant="bodySm">
+              +{adjustment.points} · {adjustment.reason}
+            </Text>
             {adjustment.ticket && <Badge>{adjustment.ticket}</Badge>}
           </InlineStack>
         ))}

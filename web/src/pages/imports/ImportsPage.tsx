@@ -1,4 +1,18 @@
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, DropZone, InlineStack, Page, ProgressBar, Select, Text } from '@shopify/polaris';
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  Checkbox,
+  DataTable,
+  DropZone,
+  InlineStack,
+  Page,
+  ProgressBar,
+  Select,
+  Text,
+} from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import { api } from '../../api.js';
 
@@ -68,16 +82,35 @@ export default function ImportsPage() {
   return (
     <Page title="Import from another app" subtitle="Balances, lifetime points, tiers and history. Importing the same file again changes nothing.">
       <BlockStack gap="400">
-        {error && <Banner tone="critical" onDismiss={() => setError(null)}>{error}</Banner>}
+        {error && (
+          <Banner tone="critical" onDismiss={() => setError(null)}>
+            {error}
+          </Banner>
+        )}
         <Card>
           <BlockStack gap="300">
             <Select label="The file comes from" options={FORMATS} value={format} onChange={setFormat} />
-            <DropZone accept=".csv,text/csv" allowMultiple={false} onDrop={(files: File[]) => { const [dropped] = files; if (dropped) void dropped.text().then((text) => setFile({ name: dropped.name, text })); }}>
-              {file ? <Text as="p" alignment="center">{file.name}</Text> : <DropZone.FileUpload actionHint="A CSV export" />}
+            <DropZone
+              accept=".csv,text/csv"
+              allowMultiple={false}
+              onDrop={(files: File[]) => {
+                const [dropped] = files;
+                if (dropped) void dropped.text().then((text) => setFile({ name: dropped.name, text }));
+              }}
+            >
+              {file ? (
+                <Text as="p" alignment="center">
+                  {file.name}
+                </Text>
+              ) : (
+                <DropZone.FileUpload actionHint="A CSV export" />
+              )}
             </DropZone>
             <Checkbox label="Preview first (dry run): show what would change without changing anything" checked={dryRun} onChange={setDryRun} />
             <InlineStack gap="200">
-              <Button variant="primary" disabled={!file || current?.status === 'running'} onClick={() => void start(dryRun)}>{dryRun ? 'Preview import' : 'Import'}</Button>
+              <Button variant="primary" disabled={!file || current?.status === 'running'} onClick={() => void start(dryRun)}>
+                {dryRun ? 'Preview import' : 'Import'}
+              </Button>
               {current?.dryRun && current.status === 'done' && <Button onClick={() => void start(false)}>Import these changes</Button>}
             </InlineStack>
           </BlockStack>
@@ -86,7 +119,9 @@ export default function ImportsPage() {
           <Card>
             <BlockStack gap="300">
               <InlineStack gap="200" blockAlign="center">
-                <Text as="h2" variant="headingMd">{current.dryRun ? 'Preview' : 'Import'}</Text>
+                <Text as="h2" variant="headingMd">
+                  {current.dryRun ? 'Preview' : 'Import'}
+                </Text>
                 <Badge tone={current.status === 'done' ? 'success' : current.status === 'failed' ? 'critical' : 'info'}>{current.status}</Badge>
               </InlineStack>
               <ProgressBar progress={percent} tone={current.status === 'failed' ? 'critical' : 'primary'} />
@@ -98,14 +133,25 @@ export default function ImportsPage() {
               {current.errorCount > 0 && (
                 <BlockStack gap="200">
                   <Text as="h3" variant="headingSm">{`${current.errorCount} rows to fix in the file`}</Text>
-                  <DataTable columnContentTypes={['numeric', 'text', 'text']} headings={['Line', 'Column', 'What to fix']} rows={current.errors.map((row) => [row.row, row.column, row.message])} />
+                  <DataTable
+                    columnContentTypes={['numeric', 'text', 'text']}
+                    headings={['Line', 'Column', 'What to fix']}
+                    rows={current.errors.map((row) => [row.row, row.column, row.message])}
+                  />
                 </BlockStack>
               )}
               {current.changes.length > 0 && (
                 <DataTable
                   columnContentTypes={['numeric', 'text', 'numeric', 'numeric', 'numeric', 'text']}
                   headings={['Line', 'Customer', 'Balance now', 'Change', 'Balance after', 'Tier']}
-                  rows={current.changes.map((change) => [change.row, change.email ?? change.customerId, change.balanceBefore, change.points, change.balanceAfter, change.tier ?? ''])}
+                  rows={current.changes.map((change) => [
+                    change.row,
+                    change.email ?? change.customerId,
+                    change.balanceBefore,
+                    change.points,
+                    change.balanceAfter,
+                    change.tier ?? '',
+                  ])}
                 />
               )}
             </BlockStack>

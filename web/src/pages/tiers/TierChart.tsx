@@ -7,7 +7,13 @@ export function TierChart({ rows }: { rows: Array<{ id: string; name: string; cu
   const width = 360;
   const height = rows.length * (barHeight + gap);
   return (
-    <svg role="img" aria-label={rows.map((row) => `${row.name}: ${row.customers}`).join(', ')} viewBox={`0 0 ${width} ${height}`} width="100%" height={height}>
+    <svg
+      role="img"
+      aria-label={rows.map((row) => `${row.name}: ${row.customers}`).join(', ')}
+      viewBox={`0 0 ${width} ${height}`}
+      width="100%"
+      height={height}
+    >
       {rows.map((row, index) => {
         const y = index * (barHeight + gap);
         const barWidth = ((width - labelWidth - 50) * row.customers) / max;

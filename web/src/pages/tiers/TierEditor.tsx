@@ -57,33 +57,99 @@ export function TierEditor({ program, errors, onChange }: { program: Program; er
 
   const thresholdField = (tier: Tier, index: number) =>
     tierRules.metric === 'spend' ? (
-      <MoneyField label={t('tiers.threshold')} minor={tier.threshold} unit={unit} currency={program.currency} onChange={(threshold) => setTier(index, { threshold })} error={errors[`tiers.${index}.threshold`]} />
+      <MoneyField
+        label={t('tiers.threshold')}
+        minor={tier.threshold}
+        unit={unit}
+        currency={program.currency}
+        onChange={(threshold) => setTier(index, { threshold })}
+        error={errors[`tiers.${index}.threshold`]}
+      />
     ) : (
-      <NumberField label={t('tiers.threshold')} value={tier.threshold} onChange={(threshold) => setTier(index, { threshold })} error={errors[`tiers.${index}.threshold`]} />
+      <NumberField
+        label={t('tiers.threshold')}
+        value={tier.threshold}
+        onChange={(threshold) => setTier(index, { threshold })}
+        error={errors[`tiers.${index}.threshold`]}
+      />
     );
 
-  const averageMultiplier = preview && preview.customers > 0 ? preview.tiers.reduce((sum, row) => sum + row.customers * (tiers.find((tier) => tier.id === row.id)?.earnMultiplier ?? 1), 0) / preview.customers : null;
+  const averageMultiplier =
+    preview && preview.customers > 0
+      ? preview.tiers.reduce((sum, row) => sum + row.customers * (tiers.find((tier) => tier.id === row.id)?.earnMultiplier ?? 1), 0) /
+        preview.customers
+      : null;
 
   return (
     <Card>
       <BlockStack gap="400">
-        <Text as="h2" variant="headingMd">{t('tiers.title')}</Text>
+        <Text as="h2" variant="headingMd">
+          {t('tiers.title')}
+        </Text>
         {errors.tiers && <Banner tone="critical" title={errors.tiers} />}
         <FormLayout>
           <FormLayout.Group>
-            <Select label={t('tiers.metric')} options={(['spend', 'points', 'orders'] as const).map((metric) => ({ label: t(`tiers.metric.${metric}`), value: metric }))} value={tierRules.metric} onChange={(metric) => set({ tierRules: { ...tierRules, metric: metric as TierFields['tierRules']['metric'] } })} />
-            <Select label={t('tiers.period')} options={(['lifetime', 'calendar_year', 'rolling_12_months'] as const).map((period) => ({ label: t(`tiers.period.${period}`), value: period }))} value={tierRules.period} onChange={(period) => set({ tierRules: { ...tierRules, period: period as TierFields['tierRules']['period'] } })} />
-            <Select label={t('tiers.downgrade')} options={(['immediate', 'end_of_period'] as const).map((downgrade) => ({ label: t(`tiers.downgrade.${downgrade}`), value: downgrade }))} value={tierRules.downgrade} onChange={(downgrade) => set({ tierRules: { ...tierRules, downgrade: downgrade as TierFields['tierRules']['downgrade'] } })} />
-            <NumberField label={t('tiers.graceDays')} value={tierRules.graceDays} onChange={(graceDays) => set({ tierRules: { ...tierRules, graceDays } })} error={errors['tierRules.graceDays']} />
+            <Select
+              label={t('tiers.metric')}
+              options={(['spend', 'points', 'orders'] as const).map((metric) => ({ label: t(`tiers.metric.${metric}`), value: metric }))}
+              value={tierRules.metric}
+              onChange={(metric) => set({ tierRules: { ...tierRules, metric: metric as TierFields['tierRules']['metric'] } })}
+            />
+            <Select
+              label={t('tiers.period')}
+              options={(['lifetime', 'calendar_year', 'rolling_12_months'] as const).map((period) => ({
+                label: t(`tiers.period.${period}`),
+                value: period,
+              }))}
+              value={tierRules.period}
+              onChange={(period) => set({ tierRules: { ...tierRules, period: period as TierFields['tierRules']['period'] } })}
+            />
+            <Select
+              label={t('tiers.downgrade')}
+              options={(['immediate', 'end_of_period'] as const).map((downgrade) => ({ label: t(`tiers.downgrade.${downgrade}`), value: downgrade }))}
+              value={tierRules.downgrade}
+              onChange={(downgrade) => set({ tierRules: { ...tierRules, downgrade: downgrade as TierFields['tierRules']['downgrade'] } })}
+            />
+            <NumberField
+              label={t('tiers.graceDays')}
+              value={tierRules.graceDays}
+              onChange={(graceDays) => set({ tierRules: { ...tierRules, graceDays } })}
+              error={errors['tierRules.graceDays']}
+            />
           </FormLayout.Group>
           {tiers.map((tier, index) => (
             <FormLayout.Group key={index}>
-              <TextField label={t('tiers.name')} value={tier.name} onChange={(name) => setTier(index, { name })} error={errors[`tiers.${index}.name`] ?? errors[`tiers.${index}.id`]} autoComplete="off" />
+              <TextField
+                label={t('tiers.name')}
+                value={tier.name}
+                onChange={(name) => setTier(index, { name })}
+                error={errors[`tiers.${index}.name`] ?? errors[`tiers.${index}.id`]}
+                autoComplete="off"
+              />
               {thresholdField(tier, index)}
-              <NumberField label={t('tiers.multiplier')} step={0.05} value={tier.earnMultiplier} onChange={(earnMultiplier) => setTier(index, { earnMultiplier })} error={errors[`tiers.${index}.earnMultiplier`]} />
-              <NumberField label={t('tiers.entryReward')} value={tier.entryReward} onChange={(entryReward) => setTier(index, { entryReward })} error={errors[`tiers.${index}.entryReward`]} />
-              <NumberField label={t('tiers.rewardDiscount')} suffix="%" value={tier.perks.rewardDiscountPercent} onChange={(rewardDiscountPercent) => setTier(index, { perks: { ...tier.perks, rewardDiscountPercent } })} error={errors[`tiers.${index}.perks.rewardDiscountPercent`]} />
-              <Button variant="plain" tone="critical" onClick={() => set({ tiers: tiers.filter((_, at) => at !== index) })}>{t('form.remove')}</Button>
+              <NumberField
+                label={t('tiers.multiplier')}
+                step={0.05}
+                value={tier.earnMultiplier}
+                onChange={(earnMultiplier) => setTier(index, { earnMultiplier })}
+                error={errors[`tiers.${index}.earnMultiplier`]}
+              />
+              <NumberField
+                label={t('tiers.entryReward')}
+                value={tier.entryReward}
+                onChange={(entryReward) => setTier(index, { entryReward })}
+                error={errors[`tiers.${index}.entryReward`]}
+              />
+              <NumberField
+                label={t('tiers.rewardDiscount')}
+                suffix="%"
+                value={tier.perks.rewardDiscountPercent}
+                onChange={(rewardDiscountPercent) => setTier(index, { perks: { ...tier.perks, rewardDiscountPercent } })}
+                error={errors[`tiers.${index}.perks.rewardDiscountPercent`]}
+              />
+              <Button variant="plain" tone="critical" onClick={() => set({ tiers: tiers.filter((_, at) => at !== index) })}>
+                {t('form.remove')}
+              </Button>
             </FormLayout.Group>
           ))}
           <InlineStack gap="200">
@@ -91,7 +157,19 @@ export function TierEditor({ program, errors, onChange }: { program: Program; er
               onClick={() => {
                 const highest = tiers.reduce((max, tier) => Math.max(max, tier.threshold), -1);
                 const id = `tier-${Date.now().toString(36)}`;
-                set({ tiers: [...tiers, { id, name: t('tiers.newName'), threshold: highest < 0 ? 0 : highest + (tierRules.metric === 'spend' ? 100 * unit : 100), earnMultiplier: 1, entryReward: 0, perks: noPerks }] });
+                set({
+                  tiers: [
+                    ...tiers,
+                    {
+                      id,
+                      name: t('tiers.newName'),
+                      threshold: highest < 0 ? 0 : highest + (tierRules.metric === 'spend' ? 100 * unit : 100),
+                      earnMultiplier: 1,
+                      entryReward: 0,
+                      perks: noPerks,
+                    },
+                  ],
+                });
               }}
             >
               {t('tiers.add')}
@@ -100,26 +178,62 @@ export function TierEditor({ program, errors, onChange }: { program: Program; er
         </FormLayout>
         {tiers.length > 0 && (
           <BlockStack gap="200">
-            <Text as="h3" variant="headingSm">{t('tiers.preview')}</Text>
+            <Text as="h3" variant="headingSm">
+              {t('tiers.preview')}
+            </Text>
             {previewError && <Banner tone="warning" title={previewError} />}
             {preview && (
               <>
                 <TierChart rows={preview.tiers} />
-                <Text as="p" tone="subdued">{t('tiers.moved', { total: preview.moved.total, up: preview.moved.up, down: preview.moved.down, customers: preview.customers })}</Text>
-                {averageMultiplier !== null && <Text as="p" tone="subdued">{t('tiers.averageMultiplier', { multiplier: averageMultiplier.toFixed(2) })}</Text>}
+                <Text as="p" tone="subdued">
+                  {t('tiers.moved', { total: preview.moved.total, up: preview.moved.up, down: preview.moved.down, customers: preview.customers })}
+                </Text>
+                {averageMultiplier !== null && (
+                  <Text as="p" tone="subdued">
+                    {t('tiers.averageMultiplier', { multiplier: averageMultiplier.toFixed(2) })}
+                  </Text>
+                )}
               </>
             )}
           </BlockStack>
         )}
-        <Text as="h3" variant="headingSm">{t('membership.title')}</Text>
+        <Text as="h3" variant="headingSm">
+          {t('membership.title')}
+        </Text>
         <FormLayout>
-          <Checkbox label={t('membership.enabled')} checked={membership.enabled} onChange={(enabled) => set({ membership: { ...membership, enabled } })} />
+          <Checkbox
+            label={t('membership.enabled')}
+            checked={membership.enabled}
+            onChange={(enabled) => set({ membership: { ...membership, enabled } })}
+          />
           {membership.enabled && (
             <FormLayout.Group>
-              <TextField label={t('membership.variantId')} value={membership.variantId} onChange={(variantId) => set({ membership: { ...membership, variantId: variantId.trim() } })} error={errors['membership.variantId']} autoComplete="off" />
-              <NumberField label={t('membership.days')} value={membership.days} onChange={(days) => set({ membership: { ...membership, days } })} error={errors['membership.days']} />
-              <NumberField label={t('tiers.multiplier')} step={0.05} value={membership.earnMultiplier} onChange={(earnMultiplier) => set({ membership: { ...membership, earnMultiplier } })} error={errors['membership.earnMultiplier']} />
-              <Select label={t('membership.combine')} options={(['highest', 'product'] as const).map((combine) => ({ label: t(`membership.combine.${combine}`), value: combine }))} value={membership.combine} onChange={(combine) => set({ membership: { ...membership, combine: combine as TierFields['membership']['combine'] } })} />
+              <TextField
+                label={t('membership.variantId')}
+                value={membership.variantId}
+                onChange={(variantId) => set({ membership: { ...membership, variantId: variantId.trim() } })}
+                error={errors['membership.variantId']}
+                autoComplete="off"
+              />
+              <NumberField
+                label={t('membership.days')}
+                value={membership.days}
+                onChange={(days) => set({ membership: { ...membership, days } })}
+                error={errors['membership.days']}
+              />
+              <NumberField
+                label={t('tiers.multiplier')}
+                step={0.05}
+                value={membership.earnMultiplier}
+                onChange={(earnMultiplier) => set({ membership: { ...membership, earnMultiplier } })}
+                error={errors['membership.earnMultiplier']}
+              />
+              <Select
+                label={t('membership.combine')}
+                options={(['highest', 'product'] as const).map((combine) => ({ label: t(`membership.combine.${combine}`), value: combine }))}
+                value={membership.combine}
+                onChange={(combine) => set({ membership: { ...membership, combine: combine as TierFields['membership']['combine'] } })}
+              />
             </FormLayout.Group>
           )}
         </FormLayout>
