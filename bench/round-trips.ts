@@ -1,7 +1,7 @@
 // Database round trips per credited order, per storefront view and per redemption, counted with the
 // driver's command monitoring on an app booted in this process; and how credits/s and the shopper
 // view's p99 change when the ledger holds 1,000 vs 100,000 entries.
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import { signSessionToken } from '../devstore/session-token.js';
@@ -11,6 +11,7 @@ import type { ResolvedDatabase } from '../server/platform/database/resolve.js';
 import { createLogger } from '../server/platform/logger.js';
 import { signAppProxyQuery } from '../server/shopify/app-proxy.js';
 import { percentile, round } from './lib/load.js';
+import { signedOrderPaidFor } from './lib/orders.js';
 
 const SHOP = 'bench-trips.myshopify.com';
 
@@ -19,51 +20,10 @@ interface Counter {
   byCommand: Map<string, number>;
 }
 
-function orderPaidBody(orderId: number, customerId: number): string {
-  return JSON.stringify({
-    id: orderId,
-    admin_graphql_api_id: `gid://shopify/Order/${orderId}`,
-    currency: 'USD',
-    test: false,
-    financial_status: 'paid',
-    current_subtotal_price_set: {
-      shop_money: { amount: '42.00', currency_code: 'USD' },
-      presentment_money: { amount: '42.00', currency_code: 'USD' },
-    },
-    current_total_price_set: { shop_money: { amount: '42.00', currency_code: 'USD' } },
-    customer: { id: customerId },
-    line_items: [
-      {
-        id: orderId * 10,
-        product_id: 1,
-        variant_id: 2,
-        quantity: 1,
-        current_quantity: 1,
-        gift_card: false,
-        price_set: { shop_money: { amount: '42.00', currency_code: 'USD' } },
-      },
-    ],
-    discount_codes: [],
-  });
-}
-
 async function sendOrderPaid(app: RunningApp, orderId: number, customerId: number): Promise<string> {
-  const body = orderPaidBody(orderId, customerId);
   const eventId = randomUUID();
-  const response = await fetch(`${app.url}/webhooks`, {
-    method: 'POST',
-    body,
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Shopify-Topic': 'orders/paid',
-      'X-Shopify-Hmac-Sha256': createHmac('sha256', DEV_API_SECRET).update(body).digest('base64'),
-      'X-Shopify-Shop-Domain': SHOP,
-      'X-Shopify-Webhook-Id': randomUUID(),
-      'X-Shopify-Event-Id': eventId,
-      'X-Shopify-Triggered-At': new Date().toISOString(),
-      'X-Shopify-API-Version': '2026-10',
-    },
-  });
+  const request = signedOrderPaidFor(app.url, orderId, customerId, SHOP, eventId);
+  const response = await fetch(request.url, { method: request.method, body: request.body, headers: request.headers });
   if (response.status !== 200) throw new Error(`orders/paid answered ${response.status}`);
   return eventId;
 }

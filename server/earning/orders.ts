@@ -6,7 +6,7 @@ import { issueCashBack } from './cash-back.js';
 import { paidTotal, presentmentOf, refundedEligible, refundFacts, type OrderPayload, type RefundFacts } from './order-payload.js';
 import { adjustForOrderUpdate, reverseForCancellation, reverseForRefund } from './reversal.js';
 import { earnForOrder, eligibleAmount, pointsForAmount, type OrderFacts } from './rules.js';
-import { findOrderPoints, heldReversalsOf, holdReversal, orderPointsId, recordOrderOnce, type OrderPoints } from './store.js';
+import { findOrderPoints, heldReversalsOf, holdReversal, orderPointsId, recordOrderOnce, type HeldReversal, type OrderPoints } from './store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -227,6 +227,18 @@ export async function creditPaidOrder(
   return { record, rewardsUsed };
 }
 
+/**
+ * The order's record, or null after holding the reversal for it: a refund or cancellation that
+ * arrives before the payment waits for orders/paid, which applies what was held. The record is read
+ * again after holding, since the order may have been credited in between.
+ */
+async function recordOrHold(ctx: AppContext, held: HeldReversal): Promise<OrderPoints | null> {
+  const record = await findOrderPoints(ctx.connection, held.shop, held.orderId);
+  if (record) return record;
+  await holdReversal(ctx.connection, held);
+  return findOrderPoints(ctx.connection, held.shop, held.orderId);
+}
+
 /** refunds/create: reverses in proportion to the refunded share; held until the order is credited. */
 export async function reverseRefund(
   ctx: AppContext,
@@ -238,14 +250,8 @@ export async function reverseRefund(
   hooks: ReversalHooks,
   now: Date,
 ): Promise<number | 'held'> {
-  let record = await findOrderPoints(ctx.connection, shop, orderId);
-  if (!record) {
-    await holdReversal(ctx.connection, { shop, orderId, key: ledgerKeys.refundReversed(refundId), refundId, refund, receivedAt: now });
-    // The order may have been credited meanwhile; if so, apply the held refund now.
-    record = await findOrderPoints(ctx.connection, shop, orderId);
-    if (!record) return 'held';
-  }
-  return applyRefund(ctx, program, record, refundId, refund, hooks, now);
+  const record = await recordOrHold(ctx, { shop, orderId, key: ledgerKeys.refundReversed(refundId), refundId, refund, receivedAt: now });
+  return record ? applyRefund(ctx, program, record, refundId, refund, hooks, now) : 'held';
 }
 
 /** orders/cancelled: reverses what is left of the order's points; held until the order is credited. */
@@ -257,13 +263,8 @@ export async function reverseCancellation(
   hooks: ReversalHooks,
   now: Date,
 ): Promise<number | 'held'> {
-  let record = await findOrderPoints(ctx.connection, shop, orderId);
-  if (!record) {
-    await holdReversal(ctx.connection, { shop, orderId, key: ledgerKeys.orderCancelled(orderId), refundId: null, refund: null, receivedAt: now });
-    record = await findOrderPoints(ctx.connection, shop, orderId);
-    if (!record) return 'held';
-  }
-  return applyCancellation(ctx, program, record, hooks, now);
+  const record = await recordOrHold(ctx, { shop, orderId, key: ledgerKeys.orderCancelled(orderId), refundId: null, refund: null, receivedAt: now });
+  return record ? applyCancellation(ctx, program, record, hooks, now) : 'held';
 }
 
 export type EditOutcome = { applied: true; delta: number } | { applied: false; reason: string };
