@@ -93,14 +93,16 @@ async function unfinishedImports(ctx: AppContext, shop: string): Promise<ImportJ
 export async function runShopImports(ctx: AppContext, shop: string, options: ImportOptions = {}): Promise<void> {
   const leases = importLeaseModel(ctx.connection);
   for (let round = 0; round < 3; round++) {
-    let lease: Lease | null = await acquireLease(leases, { shop, key: 'imports', owner: randomUUID(), now: ctx.clock(), ttlMs: LEASE_MS });
-    if (!lease) return;
+    const acquired = await acquireLease(leases, { shop, key: 'imports', owner: randomUUID(), now: ctx.clock(), ttlMs: LEASE_MS });
+    if (!acquired) return;
+    // The run renews its lease chunk by chunk: whatever stops it gives up the lease it holds now.
+    const held: { lease: Lease | null } = { lease: acquired };
     try {
-      for (let job = (await unfinishedImports(ctx, shop))[0]; job && lease; job = (await unfinishedImports(ctx, shop))[0]) {
-        lease = await runImport(ctx, job, lease, options);
+      for (let job = (await unfinishedImports(ctx, shop))[0]; job && held.lease; job = (await unfinishedImports(ctx, shop))[0]) {
+        await runImport(ctx, job, held, options);
       }
     } finally {
-      if (lease) await releaseLease(leases, lease);
+      if (held.lease) await releaseLease(leases, held.lease);
     }
     // An import posted while the lease was being given up found it held: look once more.
     if ((await unfinishedImports(ctx, shop)).length === 0) return;
@@ -111,11 +113,10 @@ async function finish(ctx: AppContext, job: ImportJob, status: 'done' | 'failed'
   await insertOnce(importOutcomeModel(ctx.connection), { _id: job._id, shop: job.shop, importId: job._id, status, message, at: ctx.clock() });
 }
 
-async function runImport(ctx: AppContext, job: ImportJob, held: Lease, options: ImportOptions): Promise<Lease | null> {
-  let lease: Lease | null = held;
+async function runImport(ctx: AppContext, job: ImportJob, held: { lease: Lease | null }, options: ImportOptions): Promise<void> {
   if (job.fileError) {
     await finish(ctx, job, 'failed', job.fileError);
-    return lease;
+    return;
   }
   const file = chunkedFile(job, options.rowsPerChunk ?? ROWS_PER_CHUNK);
   const done = new Set((await chunksOf(ctx.connection, job.shop, job._id)).map((chunk) => chunk.chunk));
@@ -138,15 +139,15 @@ async function runImport(ctx: AppContext, job: ImportJob, held: Lease, options: 
     } catch (error) {
       if (error instanceof ShopifyApiError && !error.retryable) {
         await finish(ctx, job, 'failed', `Shopify refused the customer lookup: ${error.message}`);
-        return lease;
+        return;
       }
       throw error;
     }
-    lease = await renewLease(importLeaseModel(ctx.connection), lease, ctx.clock(), LEASE_MS);
-    if (!lease) return null;
+    if (!held.lease) return;
+    held.lease = await renewLease(importLeaseModel(ctx.connection), held.lease, ctx.clock(), LEASE_MS);
+    if (!held.lease) return;
   }
   await finish(ctx, job, 'done', null);
-  return lease;
 }
 
 /** Customer ids for the units that name a customer by email: the app's profiles first, then Shopify. */
