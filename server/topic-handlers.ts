@@ -1,4 +1,5 @@
 import type { HandlerOutcome, TopicHandler } from './inbox/index.js';
+import { recordGuestOrder } from './analytics/index.js';
 import { complianceTopicHandlers } from './compliance/index.js';
 import { customerTopicHandlers } from './customers/index.js';
 import { orderTopicHandlers } from './earning/index.js';
@@ -23,4 +24,5 @@ export const topicHandlers: Record<string, TopicHandler> = {
   'customers/create': inTurn(customerTopicHandlers['customers/create']!, signUpOnCustomerCreate),
   ...complianceTopicHandlers,
   ...orderTopicHandlers,
+  'orders/paid': inTurn(orderTopicHandlers['orders/paid']!, recordGuestOrder),
 };

@@ -4,3 +4,4 @@ export { analyticsReport, summarizeOrders, type Analytics, type OrderDay, type P
 export { analyticsRouter } from './routes.js';
 export { analyticsFor, insightFor, recordPaidOrder, type PaidOrderInput } from './service.js';
 export { orderDayModel, paidOrderModel } from './store.js';
+export { recordGuestOrder } from './handlers.js';

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKey, modelOn } from '../platform/models.js';
 import { replaceById } from '../accounting/index.js';
+import { creditedOrdersBetween, creditedOrdersOf, firstCreditedAt } from '../earning/index.js';
 import type { OrderDay, PaidOrderFact } from './metrics.js';
 
 /** Every paid order the app saw, members' or not: written once, by order id. */
@@ -76,18 +77,53 @@ export async function insertPaidOrder(connection: Connection, order: PaidOrder):
   }
 }
 
+/**
+ * The days' paid orders: customers' orders from earning's order records (every credited order has
+ * one, so analytics keeps no copy and an order costs no extra write), guests' from `paid_orders`.
+ * An order recorded in both (recordPaidOrder called for a customer) counts once.
+ */
 export async function paidOrdersOfDays(connection: Connection, shop: string, from: string, to: string): Promise<PaidOrderFact[]> {
-  return paidOrderModel(connection)
-    .find({ shop, day: { $gte: from, $lte: to } }, { _id: 0, customerId: 1, member: 1, amount: 1, cashBack: 1, day: 1 })
-    .lean<PaidOrderFact[]>();
+  const end = new Date(`${to}T00:00:00.000Z`);
+  end.setUTCDate(end.getUTCDate() + 1);
+  const [recorded, credited] = await Promise.all([
+    paidOrderModel(connection)
+      .find({ shop, day: { $gte: from, $lte: to } }, { _id: 0, orderId: 1, customerId: 1, member: 1, amount: 1, cashBack: 1, day: 1 })
+      .lean<Array<PaidOrderFact & { orderId: string }>>(),
+    creditedOrdersBetween(connection, shop, new Date(`${from}T00:00:00.000Z`), end),
+  ]);
+  const seen = new Set(credited.map((order) => order.orderId));
+  return [
+    ...credited.map((order) => ({
+      customerId: order.customerId,
+      member: order.member,
+      amount: order.amount,
+      cashBack: order.cashBack,
+      day: order.paidAt.toISOString().slice(0, 10),
+    })),
+    ...recorded.filter((order) => !seen.has(order.orderId)).map(({ orderId: _orderId, ...fact }) => fact),
+  ];
 }
 
 export async function firstOrderDay(connection: Connection, shop: string): Promise<string | null> {
-  return (await paidOrderModel(connection).findOne({ shop }, { _id: 0, day: 1 }).sort({ day: 1 }).lean<{ day: string }>())?.day ?? null;
+  const [recorded, credited] = await Promise.all([
+    paidOrderModel(connection).findOne({ shop }, { _id: 0, day: 1 }).sort({ day: 1 }).lean<{ day: string }>(),
+    firstCreditedAt(connection, shop),
+  ]);
+  const days = [recorded?.day, credited?.toISOString().slice(0, 10)].filter((day): day is string => day !== undefined).sort();
+  return days[0] ?? null;
 }
 
-export async function customerPaidOrders(connection: Connection, shop: string, customerId: string): Promise<PaidOrder[]> {
-  return paidOrderModel(connection).find({ shop, customerId }).sort({ paidAt: 1 }).lean<PaidOrder[]>();
+export async function customerPaidOrders(
+  connection: Connection,
+  shop: string,
+  customerId: string,
+): Promise<Array<{ orderId: string; amount: number; paidAt: Date }>> {
+  const [recorded, credited] = await Promise.all([
+    paidOrderModel(connection).find({ shop, customerId }).lean<PaidOrder[]>(),
+    creditedOrdersOf(connection, shop, customerId),
+  ]);
+  const seen = new Set(credited.map((order) => order.orderId));
+  return [...credited, ...recorded.filter((order) => !seen.has(order.orderId))].sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime());
 }
 
 export async function writeOrderDays(connection: Connection, shop: string, from: string, to: string, days: OrderDay[], now: Date): Promise<void> {

@@ -3,7 +3,6 @@ import { PermanentFailure, type TopicHandler, type WebhookDelivery } from '../in
 import type { AppContext } from '../platform/context.js';
 import { loadProgram, type Program } from '../program/index.js';
 import { holdIdFromNoteAttributes, markCodesUsed, returnHeldPointsForOrder, returnRewardsOfOrder, settleHoldForOrder } from '../redemption/index.js';
-import { recordPaidOrder } from '../analytics/index.js';
 import { recordPaidOrder as recordOrderForAwards } from '../engagement/index.js';
 import { referralOrderPaid, referralOrderReversed } from '../referrals/index.js';
 import { adminClientFor } from '../shops/index.js';
@@ -11,7 +10,7 @@ import { earningMultiplierFor, recordQualifyingOrder, recordQualifyingReversal }
 import { PRODUCTS_FOR_MULTIPLIERS, productBatches, productsForMultipliersCost, type ProductsForMultipliersData } from '../shopify/operations.js';
 import { notEarningReason, orderFacts, parseOrder, parseRefund, refundFacts, type OrderPayload } from './order-payload.js';
 import { adjustForEdit, creditPaidOrder, reverseCancellation, reverseRefund, type OrderCollaborators, type ReversalHooks } from './orders.js';
-import { eligibleAmount, type OrderFacts } from './rules.js';
+import type { OrderFacts } from './rules.js';
 import { findOrderPoints } from './store.js';
 
 async function programFor(ctx: AppContext, shop: string): Promise<Program> {
@@ -124,14 +123,8 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
   const order = parseOrder(delivery.payload, 'orders/paid');
   const facts = orderFacts(order);
   const customerId = facts.customerId;
+  if (customerId === null) return { status: 'skipped', reason: 'guest order: no customer to credit' };
   const program = await programFor(ctx, delivery.shop);
-  const forAnalytics = { shop: delivery.shop, orderId: facts.orderId, currency: facts.currency, paidAt: now };
-  if (customerId === null) {
-    // Guests earn nothing, but their orders are the non-member revenue analytics compares against.
-    if (!notEarningReason(order, program.earning.testOrders))
-      await recordPaidOrder(ctx, { ...forAnalytics, customerId: null, amount: eligibleAmount(facts) });
-    return { status: 'skipped', reason: 'guest order: no customer to credit' };
-  }
   // Points held for this checkout were spent on its discount, whatever the order earns.
   const holdId = holdIdFromNoteAttributes(order.note_attributes);
   const hold = holdId ? await settleHoldForOrder(ctx, { shop: delivery.shop, orderId: facts.orderId, customerId, holdId, now }) : null;
@@ -147,13 +140,6 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
     collaborators(ctx, delivery.shop, program, order, facts, now),
     now,
   );
-  await recordPaidOrder(ctx, {
-    ...forAnalytics,
-    customerId,
-    amount: record.eligible,
-    cashBack: record.cashBack,
-    ...(record.earned > 0 ? { member: true } : {}),
-  });
   return {
     status: 'processed',
     detail: `order ${record.orderId}: ${record.earned} points${record.cashBack ? `, cash back ${record.cashBack}` : ''}${rewardsUsed ? `, ${rewardsUsed} reward code(s) used` : ''}${holdNote}`,

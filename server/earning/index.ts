@@ -1,14 +1,18 @@
 export { CASH_BACK_STALE_MS, earningJobs, reconcileCashBack } from './cash-back.js';
 export { orderTopicHandlers } from './handlers.js';
-export { noteAttribute, orderFacts, parseOrder } from './order-payload.js';
+export { notEarningReason, noteAttribute, orderFacts, parseOrder } from './order-payload.js';
 export * from './reversal.js';
 export * from './rules.js';
 export {
   cashBackEffectModel,
+  creditedOrdersBetween,
+  creditedOrdersOf,
   eligibleSince,
+  firstCreditedAt,
   findOrderPoints,
   heldReversalModel,
   ordersDueForRelease,
   orderPointsModel,
+  type CreditedOrder,
   type OrderPoints,
 } from './store.js';

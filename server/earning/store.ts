@@ -147,3 +147,39 @@ export async function setCashBackState(connection: Connection, id: string, state
 export function cashBackEffectModel(connection: Connection): Model<Effect> {
   return modelOn(connection, 'CashBackEffect', effectSchema().set('collection', 'cash_back_effects'));
 }
+
+/** A credited order as analytics counts it: its buyer, whether the order earned (a member's order), its money. */
+export interface CreditedOrder {
+  orderId: string;
+  customerId: string;
+  member: boolean;
+  amount: number;
+  cashBack: number;
+  paidAt: Date;
+}
+
+const asCreditedOrder = (record: OrderPoints): CreditedOrder => ({
+  orderId: record.orderId,
+  customerId: record.customerId,
+  member: record.earned > 0,
+  amount: record.eligible,
+  cashBack: record.cashBack,
+  paidAt: record.creditedAt,
+});
+
+/** Orders credited in [from, to) (UTC instants): every customer's paid order has a record, so analytics needs no copy. */
+export async function creditedOrdersBetween(connection: Connection, shop: string, from: Date, to: Date): Promise<CreditedOrder[]> {
+  return (
+    await orderPointsModel(connection)
+      .find({ shop, creditedAt: { $gte: from, $lt: to } })
+      .lean()
+  ).map(asCreditedOrder);
+}
+
+export async function creditedOrdersOf(connection: Connection, shop: string, customerId: string): Promise<CreditedOrder[]> {
+  return (await orderPointsModel(connection).find({ shop, customerId }).sort({ creditedAt: 1 }).lean()).map(asCreditedOrder);
+}
+
+export async function firstCreditedAt(connection: Connection, shop: string): Promise<Date | null> {
+  return (await orderPointsModel(connection).findOne({ shop }, { creditedAt: 1 }).sort({ creditedAt: 1 }).lean())?.creditedAt ?? null;
+}
