@@ -86,13 +86,21 @@ export async function recordPaidOrder(
   now: Date,
 ): Promise<string[]> {
   const settings = engagementSettingsOf(program);
-  const reachesBadge = settings.badges.some((badge) =>
+  if (settings.challenges.length > 0) {
+    await recordMilestone(ctx.connection, { shop: order.shop, customerId: order.customerId, kind: 'order', ref: order.orderId, at: order.paidAt });
+    return evaluateAwards(ctx, program, order.shop, order.customerId, now, order.paidOrders);
+  }
+  // Without challenges only the order-count badges can change, and only on the order that reaches
+  // one: its award is a unique insert, so no read of the awards given is needed.
+  const reached = settings.badges.filter((badge) =>
     badge.milestone === 'first_order' ? order.paidOrders === 1 : badge.milestone === 'orders' && badge.count === order.paidOrders,
   );
-  if (settings.challenges.length > 0)
-    await recordMilestone(ctx.connection, { shop: order.shop, customerId: order.customerId, kind: 'order', ref: order.orderId, at: order.paidAt });
-  else if (!reachesBadge) return [];
-  return evaluateAwards(ctx, program, order.shop, order.customerId, now, order.paidOrders);
+  const awarded: string[] = [];
+  for (const badge of reached) {
+    if (await award(ctx, { shop: order.shop, customerId: order.customerId, kind: 'badge', awardId: badge.id }, badge.points, badge.name, now))
+      awarded.push(`badge:${badge.id}`);
+  }
+  return awarded;
 }
 
 /** A referral credited to the referrer counts for their referral badges. */
