@@ -3,7 +3,7 @@ import type { AppContext } from '../platform/context.js';
 import { shopperView } from './shopper-view.js';
 import { findOrderPoints } from '../earning/index.js';
 import { checkoutTokenVerifier, InvalidSessionToken, type CheckoutTokenClaims } from '../shopify/session-token.js';
-import { redeemAndRespond } from '../redemption/index.js';
+import { pointsSpentOnOrder, redeemAndRespond } from '../redemption/index.js';
 import { rateLimiter } from '../platform/rate-limit.js';
 
 function claimsOf(res: Response): CheckoutTokenClaims {
@@ -71,8 +71,14 @@ export function extensionsRouter(ctx: AppContext): Router {
     const orderId = typeof req.query.orderId === 'string' && /^\d{1,20}$/.test(req.query.orderId) ? req.query.orderId : null;
     const record = orderId && customerId ? await findOrderPoints(ctx.connection, shop, orderId) : null;
     const order =
-      record && record.customerId === customerId
-        ? { orderId: record.orderId, points: record.earned, pending: record.pendingUntil !== null && record.pendingUntil > ctx.clock() }
+      record && customerId && record.customerId === customerId
+        ? {
+            orderId: record.orderId,
+            points: record.earned,
+            pending: record.pendingUntil !== null && record.pendingUntil > ctx.clock(),
+            // Points held at checkout and spent on this order's discount (extensions/tally-discount).
+            pointsSpent: await pointsSpentOnOrder(ctx, shop, record.orderId, customerId),
+          }
         : null;
     res.json({ ...view, order });
   });

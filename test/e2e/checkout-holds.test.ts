@@ -1,3 +1,4 @@
+import { signSessionToken } from '../../devstore/session-token.js';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceOf } from '../../server/ledger/index.js';
@@ -76,6 +77,17 @@ describe('checkout redemption without codes, in the browser: slider → hold →
     expect(await page.textContent('[data-tally-account-body]')).toBe('719 points available');
     // Settlement needs orders/paid to call settleHoldForOrder (server/earning/handlers.ts, the lead's wiring).
     expect(await findRedemption(app.connection, shop, holds[0]!.holdId)).toMatchObject({ status: 'used', orderId, pointsSpent: 500 });
+    // What the thank-you extension reads: the points the order earned and the points it spent.
+    const buyerToken = signSessionToken({
+      shop,
+      apiKey: app.config.shopifyApiKey,
+      apiSecret: app.config.shopifyApiSecret,
+      claims: { iss: undefined, sid: undefined, dest: shop, sub: `gid://shopify/Customer/${customer}` },
+    });
+    const thankYou = (await (
+      await fetch(`${app.url}/extensions/customer?orderId=${orderId}`, { headers: { Authorization: `Bearer ${buyerToken}` } })
+    ).json()) as { order: { points: number; pointsSpent: number } };
+    expect(thankYou.order).toMatchObject({ points: 19, pointsSpent: 500 });
     await page.close();
   });
 });
