@@ -205,6 +205,29 @@ export function adminRootValue(shop: DevShop, options: ResolverOptions): Record<
     discountCodeBasicCreate: discountMutation('basic'),
     discountCodeBxgyCreate: discountMutation('bxgy'),
     discountCodeFreeShippingCreate: discountMutation('free_shipping'),
+    discountAutomaticAppCreate: ({
+      automaticAppDiscount,
+    }: {
+      automaticAppDiscount: { title?: string; functionHandle?: string; discountClasses?: string[] };
+    }) => {
+      if (options.injectUserError) return { automaticAppDiscount: null, userErrors: [injected('INTERNAL_ERROR')] };
+      if (!automaticAppDiscount.functionHandle)
+        return {
+          automaticAppDiscount: null,
+          userErrors: [{ field: ['automaticAppDiscount', 'functionHandle'], code: 'BLANK', message: "Function can't be blank" }],
+        };
+      const discountId = `gid://shopify/DiscountAutomaticNode/${(shop.automaticDiscounts?.length ?? 0) + 1}`;
+      shop.automaticDiscounts = [
+        ...(shop.automaticDiscounts ?? []),
+        {
+          discountId,
+          title: automaticAppDiscount.title ?? '',
+          functionHandle: automaticAppDiscount.functionHandle,
+          discountClasses: automaticAppDiscount.discountClasses ?? [],
+        },
+      ];
+      return { automaticAppDiscount: { discountId }, userErrors: [] };
+    },
     storeCreditAccountCredit: ({
       id,
       creditInput,

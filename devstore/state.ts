@@ -78,6 +78,8 @@ export interface DevShop {
   products: Map<number, DevProduct>;
   orders: Map<number, DevOrder>;
   discounts: Map<string, DevDiscount>;
+  /** Automatic app discounts (discountAutomaticAppCreate): the functions Shopify would run at checkout. */
+  automaticDiscounts?: Array<{ discountId: string; title: string; functionHandle: string; discountClasses: string[] }>;
   storeCredit: Map<number, number>;
   /** Each customer's store credit transactions, newest last (minor units, ISO time). */
   storeCreditTransactions?: Map<number, Array<{ amountMinor: number; createdAt: string }>>;

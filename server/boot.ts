@@ -11,6 +11,7 @@ import { ackGate, activityRouter, inboxJobs, startInboxWorker, webhooksRouter, t
 import { engagementAdminRouter, engagementJobs, engagementProxyRouter, reviewsRouter } from './engagement/index.js';
 import { apiKeysRouter, headlessRouter, openApiRouter } from './headless/index.js';
 import { drainImports, importJobs, importsRouter } from './imports/index.js';
+import { ensureCheckoutDiscount } from './redemption/index.js';
 import { referralAdminRouter, referralJobs, referralProxyRouter } from './referrals/index.js';
 import { earningJobs } from './earning/index.js';
 import { ensureIndexes } from './indexes.js';
@@ -71,6 +72,7 @@ const installHooks = [
     const program = await loadProgram(hookCtx.connection, installed.shop);
     if (program) await tryPublishProgram(hookCtx, installed.shop, program);
   },
+  async (hookCtx: AppContext, installed: { shop: string }, now: Date) => ensureCheckoutDiscount(hookCtx, installed.shop, now),
 ];
 
 /**

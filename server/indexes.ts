@@ -8,7 +8,7 @@ import { inboxClaimModel, inboxModel, webhookLogModel } from './inbox/index.js';
 import { ledgerDayIndexModel, ledgerEntryModel } from './ledger/index.js';
 import { cashBackEffectModel, heldReversalModel, orderPointsModel } from './earning/index.js';
 import { heldPointsSnapshotModel, programModel } from './program/index.js';
-import { holdModel, holdOutcomeModel, redemptionModel, redemptionOutcomeModel } from './redemption/index.js';
+import { holdModel, holdOutcomeModel, redemptionEffectModel, redemptionModel, redemptionOutcomeModel } from './redemption/index.js';
 import { expiryReminderModel } from './scheduler/index.js';
 import { engagementModels } from './engagement/index.js';
 import { apiKeyModel } from './headless/index.js';
@@ -43,6 +43,7 @@ export function registerModels(connection: Connection): void {
   holdModel(connection);
   holdOutcomeModel(connection);
   redemptionOutcomeModel(connection);
+  redemptionEffectModel(connection);
   [tierEventModel, tierChangeModel, tierStateModel, apiKeyModel, ...engagementModels, ...referralModels, ...importModels].forEach((model) =>
     model(connection),
   );

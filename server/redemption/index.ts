@@ -18,3 +18,5 @@ export {
   type HoldRefusal,
 } from './hold-service.js';
 export { holdModel, holdOutcomeModel, type PointsHold } from './store.js';
+export { CHECKOUT_FUNCTION_HANDLE, ensureCheckoutDiscount } from './checkout-discount.js';
+export { redemptionEffectModel } from './store.js';

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { insertOnce } from '../platform/atomic.js';
+import { effectSchema, insertOnce, type Effect } from '../platform/atomic.js';
 import type { RewardValue } from './quote.js';
 import { isDuplicateKey, modelOn } from '../platform/models.js';
 
@@ -307,4 +307,9 @@ export async function recordHoldRedemption(connection: Connection, hold: PointsH
     .catch((error: unknown) => {
       if (!isDuplicateKey(error)) throw error;
     });
+}
+
+/** Effects on Shopify the redemption capability performs once per shop (the checkout discount). */
+export function redemptionEffectModel(connection: Connection): Model<Effect> {
+  return modelOn(connection, 'RedemptionEffect', effectSchema().set('collection', 'redemption_effects'));
 }

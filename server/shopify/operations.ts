@@ -131,3 +131,14 @@ export interface StoreCreditRecentData {
     };
   } | null;
 }
+
+/** The automatic app discount under which Shopify runs the Discount Function extensions/tally-discount. */
+export const DISCOUNT_AUTOMATIC_APP_CREATE = `mutation DiscountAutomaticAppCreate($automaticAppDiscount: DiscountAutomaticAppInput!) {
+  discountAutomaticAppCreate(automaticAppDiscount: $automaticAppDiscount) {
+    automaticAppDiscount { discountId }
+    userErrors { field code message }
+  }
+}`;
+export interface DiscountAutomaticAppCreateData {
+  discountAutomaticAppCreate: { automaticAppDiscount: { discountId: string } | null; userErrors: UserError[] };
+}

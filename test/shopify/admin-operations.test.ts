@@ -65,6 +65,7 @@ describe(`the app's Admin GraphQL operations against Shopify's published ${ADMIN
     expect(documents.map(([name]) => name).sort()).toEqual([
       'CURRENT_APP_INSTALLATION',
       'CUSTOMER_TAGS',
+      'DISCOUNT_AUTOMATIC_APP_CREATE',
       'DISCOUNT_CODE_BASIC_CREATE',
       'DISCOUNT_CODE_BXGY_CREATE',
       'DISCOUNT_CODE_FREE_SHIPPING_CREATE',
