@@ -101,7 +101,7 @@ async function fillLedger(app: RunningApp, entries: number): Promise<void> {
 /** Credits per second (8 orders in flight) and /proxy/customer p99 (sequential) at the ledger's current size. */
 async function growthPoint(app: RunningApp, entries: number, firstOrderId: number): Promise<Record<string, number>> {
   await fillLedger(app, entries);
-  const orders = 200;
+  const orders = Number(process.env.BENCH_GROWTH_ORDERS ?? 50);
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -112,7 +112,7 @@ async function growthPoint(app: RunningApp, entries: number, firstOrderId: numbe
   await app.worker.drain();
   const creditsPerSecond = orders / ((performance.now() - started) / 1000);
   const latencies: number[] = [];
-  for (let index = 0; index < 100; index++) {
+  for (let index = 0; index < Number(process.env.BENCH_GROWTH_VIEWS ?? 50); index++) {
     const began = performance.now();
     const response = await fetch(proxyUrl(app, 'customer', 8_000_000 + (index % 100)));
     await response.arrayBuffer();
