@@ -113,7 +113,7 @@ describe('checkout extension logic against the real backend', () => {
     expect((await fetchLoyalty(api, app.url, orderId)).order).toBeNull();
     await deliverAndDrain(app, devstoreOf(app).pay(shop, order.id));
     const view = await fetchLoyalty(api, app.url, orderId);
-    expect(view.order).toEqual({ orderId: String(order.id), points: 37, pending: false });
+    expect(view.order).toEqual({ orderId: String(order.id), points: 37, pending: false, pointsSpent: 0 });
     expect(view.points?.balance).toBe(337);
     const other = checkout('gid://shopify/Customer/7600099').api;
     expect((await fetchLoyalty(other, app.url, orderId)).order).toBeNull();
