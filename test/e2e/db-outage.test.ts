@@ -34,7 +34,7 @@ describe('the database stops for 10 s under webhook load', () => {
 
   it.skipIf(process.env.MONGODB_URI)(
     'answers 503 while it is down, acknowledges nothing it did not store, and credits every order once after it is back, without a restart',
-    { timeout: 240_000 },
+    { timeout: 420_000 },
     async () => {
       const devstore = app.devstore!;
       devstore.ensureShop(shop);
