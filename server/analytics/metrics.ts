@@ -123,19 +123,12 @@ function weekStart(day: string): string {
   return new Date(date.getTime() - ((date.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
 }
 
-interface Totals {
+/** A range's ledger figures beside its orders, summed the way one day of orders is. */
+interface Totals extends Omit<OrderDay, 'day'> {
   pointsIssued: number;
   pointsRedeemed: number;
   pointsExpired: number;
   active: Set<string>;
-  memberOrders: number;
-  memberRevenue: number;
-  nonMemberOrders: number;
-  nonMemberRevenue: number;
-  guestOrders: number;
-  cashBack: number;
-  memberBuyers: string[];
-  nonMemberBuyers: string[];
 }
 
 function totalsOf(days: string[], ledger: Map<string, DayMovements>, orders: Map<string, OrderDay>): Totals {
