@@ -72,6 +72,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   const fresh: Array<string | StoredEntry> = [];
 
   const claims = inboxClaimModel(ctx.connection);
+  const due: InboxStatus[] = ['pending', 'processing'];
 
   /** Takes attempt `attempts + 1` of a due entry; null when another worker has it. */
   async function take(entry: StoredEntry, now: Date): Promise<StoredEntry | null> {
@@ -85,19 +86,28 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
     });
     if (!lease) return null;
     const taken = { ...entry, status: 'processing' as const, leaseOwner: owner, attempts, availableAt: new Date(now.getTime() + leaseMs) };
-    // Only the claim's winner writes the entry, so a plain update by _id is enough.
-    await inbox.updateOne({ _id: entry._id }, { $set: { status: taken.status, leaseOwner: owner, attempts, availableAt: taken.availableAt } });
-    return taken;
+    // Only the claim's winner writes the entry; the status guard keeps a finish that landed since the read.
+    const moved = await inbox.updateOne(
+      { _id: entry._id, status: { $in: due } },
+      { $set: { status: taken.status, leaseOwner: owner, attempts, availableAt: taken.availableAt } },
+    );
+    return moved.matchedCount === 1 ? taken : null;
   }
 
-  const due: InboxStatus[] = ['pending', 'processing'];
   const isDue = (entry: StoredEntry, now: Date) => due.includes(entry.status) && entry.availableAt <= now;
 
   async function claim(sweep: boolean): Promise<StoredEntry | null> {
     const now = ctx.clock();
     for (let next = fresh.shift(); next !== undefined; next = fresh.shift()) {
-      // An entry stored by this process as already ours (the receipt is its first claim) needs no claim.
-      if (typeof next !== 'string') return next;
+      // An entry stored by this process as already ours (the receipt is its first claim) needs no claim,
+      // unless it waited here for half its lease: then a sweep elsewhere may soon take it, so this
+      // process claims its next attempt the same way, and the unique claim picks one of the two.
+      if (typeof next !== 'string') {
+        if (next.availableAt.getTime() - now.getTime() > leaseMs / 2) return next;
+        const taken = await take(next, now);
+        if (taken) return taken;
+        continue;
+      }
       const stored = await inbox.findById(next).lean<StoredEntry>();
       const taken = stored && isDue(stored, now) ? await take(stored, now) : null;
       if (taken) return taken;

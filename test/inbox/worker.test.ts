@@ -79,6 +79,39 @@ describe('inbox worker', () => {
     await live.stop();
   });
 
+  it('does not run a delivery it stored after its first lease ran out in the queue: it and a sweep elsewhere share one claim', async () => {
+    let effects = 0;
+    const handlers: Record<string, TopicHandler> = {
+      'test/queued': async () => {
+        effects++;
+        return { status: 'processed' };
+      },
+    };
+    const receiving = startInboxWorker(ctx, { handlers, leaseMs: 30_000, pollMs: 60_000 });
+    const eventId = randomUUID();
+    const stored = await inboxModel(ctx.connection).create({
+      shop,
+      eventId,
+      webhookId: eventId,
+      topic: 'test/queued',
+      apiVersion: '2026-10',
+      triggeredAt: clock,
+      receivedAt: clock,
+      body: '{"id":2}',
+      ...receiving.firstClaim(clock),
+    });
+    // The receiving process's queue was long: the lease of its first attempt ran out before it got there.
+    clock = new Date(clock.getTime() + 31_000);
+    const sweeping = startInboxWorker(ctx, { handlers, leaseMs: 30_000, pollMs: 10 });
+    await sweeping.drain();
+    expect(effects).toBe(1);
+    receiving.nudge(stored.toObject());
+    await receiving.drain();
+    expect(effects).toBe(1);
+    expect(await findDelivery(ctx.connection, shop, eventId)).toMatchObject({ status: 'processed', attempts: 2 });
+    await Promise.all([receiving.stop(), sweeping.stop()]);
+  });
+
   it('retries a failing handler with backoff and ends in a visible failed state with the reason', async () => {
     const eventId = await enqueue('test/flaky');
     const handler: TopicHandler = async () => {
