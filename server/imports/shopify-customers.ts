@@ -1,16 +1,7 @@
 import type { AdminGraphql } from '../shopify/admin-graphql.js';
+import { CUSTOMERS_BY_EMAIL } from '../shopify/operations.js';
 
-/**
- * Shopify customers by email, for rows that name a customer the app has not seen: one query per
- * batch of addresses joined with OR in Shopify's search syntax. Validated against the published
- * 2026-10 schema in test/imports/shopify-customers.test.ts; the devstore answers it
- * (devstore/admin-customer-search.ts).
- */
-export const CUSTOMERS_BY_EMAIL = `query CustomersByEmail($query: String!, $first: Int!) {
-  customers(first: $first, query: $query) {
-    nodes { id defaultEmailAddress { emailAddress } }
-  }
-}`;
+/** The answer to CUSTOMERS_BY_EMAIL, for rows that name a customer the app has not seen (devstore/admin-customer-search.ts answers it). */
 export interface CustomersByEmailData {
   customers: { nodes: Array<{ id: string; defaultEmailAddress: { emailAddress: string | null } | null }> };
 }

@@ -10,5 +10,5 @@ export {
   settleReferral,
   type PaidOrder,
 } from './service.js';
-export { REFERRAL_DISCOUNT_CREATE, referralDiscountInput } from './shopify.js';
+export { referralDiscountInput } from './shopify.js';
 export { referralModels } from './store.js';

@@ -1,18 +1,12 @@
 import { formatAmount } from '../platform/money.js';
 import type { AdminGraphql } from '../shopify/admin-graphql.js';
-import type { UserError } from '../shopify/operations.js';
+import { REFERRAL_DISCOUNT_CREATE, type UserError } from '../shopify/operations.js';
 
 /**
  * The friend's discount: one code per referrer, usable once per customer by anyone (context: all).
  * DiscountCodeBasicInput (2026-10) has no "first order only" field; the first-order rule is held by
  * the app, which credits the referrer only for a friend's first paid order (docs/engagement.md).
  */
-export const REFERRAL_DISCOUNT_CREATE = `mutation ReferralDiscountCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
-  discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
-    codeDiscountNode { id }
-    userErrors { field code message }
-  }
-}`;
 export interface ReferralDiscountCreateData {
   discountCodeBasicCreate: { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
 }

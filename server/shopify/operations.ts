@@ -142,3 +142,43 @@ export const DISCOUNT_AUTOMATIC_APP_CREATE = `mutation DiscountAutomaticAppCreat
 export interface DiscountAutomaticAppCreateData {
   discountAutomaticAppCreate: { automaticAppDiscount: { discountId: string } | null; userErrors: UserError[] };
 }
+
+/**
+ * A customer's tier where Shopify segments and Flow can use it: the app-owned metafield
+ * `$app:tally.tier` (the tier id) and a `tally-tier-<id>` tag; `write_customers`.
+ */
+export const TIER_METAFIELDS_SET = `mutation TierMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { namespace key value }
+    userErrors { field code message }
+  }
+}`;
+
+export const TIER_TAGS_ADD = `mutation TierTagsAdd($id: ID!, $tags: [String!]!) {
+  tagsAdd(id: $id, tags: $tags) {
+    node { id }
+    userErrors { field message }
+  }
+}`;
+
+export const TIER_TAGS_REMOVE = `mutation TierTagsRemove($id: ID!, $tags: [String!]!) {
+  tagsRemove(id: $id, tags: $tags) {
+    node { id }
+    userErrors { field message }
+  }
+}`;
+
+/** A referrer's code for friends (referrals/shopify.ts builds its input). */
+export const REFERRAL_DISCOUNT_CREATE = `mutation ReferralDiscountCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
+  discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}`;
+
+/** Shopify customers by email for imported rows: a batch of addresses joined with OR in Shopify's search syntax. */
+export const CUSTOMERS_BY_EMAIL = `query CustomersByEmail($query: String!, $first: Int!) {
+  customers(first: $first, query: $query) {
+    nodes { id defaultEmailAddress { emailAddress } }
+  }
+}`;

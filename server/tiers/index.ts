@@ -13,6 +13,6 @@ export {
   type QualifyingOrder,
   type QualifyingReversal,
 } from './service.js';
-export { TIER_METAFIELDS_SET, TIER_TAGS_ADD, TIER_TAGS_REMOVE, syncTierToShopify, tierSyncCalls, tierTag } from './shopify-sync.js';
+export { syncTierToShopify, tierSyncCalls, tierTag } from './shopify-sync.js';
 export { changesOf, readState, tierChangeModel, tierEventModel, tierStateModel, type TierChange, type TierState } from './store.js';
 export { shopperTierView, type ShopperTierView } from './view.js';

@@ -1,18 +1,9 @@
 import type { AppContext } from '../platform/context.js';
 import { adminClientFor } from '../shops/index.js';
 import { markSynced, type TierState } from './store.js';
+import { TIER_METAFIELDS_SET, TIER_TAGS_ADD, TIER_TAGS_REMOVE } from '../shopify/operations.js';
 
-/**
- * The Admin GraphQL operations that write a customer's tier where Shopify segments and Flow can
- * use it: the app-owned metafield `$app:tally.tier` (the tier id) and a `tally-tier-<id>` tag.
- * They need the `write_customers` scope.
- */
-export const TIER_METAFIELDS_SET = `mutation TierMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
-  metafieldsSet(metafields: $metafields) {
-    metafields { namespace key value }
-    userErrors { field code message }
-  }
-}`;
+/** Answers of the operations that write a customer's tier where Shopify segments and Flow can use it. */
 export interface TierMetafieldsSetData {
   metafieldsSet: {
     metafields: Array<{ namespace: string; key: string; value: string }> | null;
@@ -20,22 +11,10 @@ export interface TierMetafieldsSetData {
   };
 }
 
-export const TIER_TAGS_ADD = `mutation TierTagsAdd($id: ID!, $tags: [String!]!) {
-  tagsAdd(id: $id, tags: $tags) {
-    node { id }
-    userErrors { field message }
-  }
-}`;
 export interface TierTagsAddData {
   tagsAdd: { node: { id: string } | null; userErrors: Array<{ field: string[] | null; message: string }> } | null;
 }
 
-export const TIER_TAGS_REMOVE = `mutation TierTagsRemove($id: ID!, $tags: [String!]!) {
-  tagsRemove(id: $id, tags: $tags) {
-    node { id }
-    userErrors { field message }
-  }
-}`;
 export interface TierTagsRemoveData {
   tagsRemove: { node: { id: string } | null; userErrors: Array<{ field: string[] | null; message: string }> } | null;
 }

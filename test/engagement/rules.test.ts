@@ -12,7 +12,8 @@ import {
   transferRefusal,
 } from '../../server/engagement/index.js';
 import { defaultEngagementSettings, defaultProgram, validateProgram } from '../../server/program/index.js';
-import { REFERRAL_DISCOUNT_CREATE, referralCodeOf, referralDiscountInput, samePerson } from '../../server/referrals/index.js';
+import { REFERRAL_DISCOUNT_CREATE } from '../../server/shopify/operations.js';
+import { referralCodeOf, referralDiscountInput, samePerson } from '../../server/referrals/index.js';
 import { ADMIN_API_VERSION } from '../../server/shopify/shop-domain.js';
 
 describe('engagement rules (no database)', () => {

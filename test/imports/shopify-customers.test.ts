@@ -5,7 +5,8 @@ import { customerSearchRootValue } from '../../devstore/admin-customer-search.js
 import { adminRootValue } from '../../devstore/admin-resolvers.js';
 import { adminSchema, missingScopes, scopeRequirements } from '../../devstore/shopify-schema.js';
 import { createShop } from '../../devstore/state.js';
-import { CUSTOMERS_BY_EMAIL, emailSearchQuery, shopifyEmailLookup } from '../../server/imports/index.js';
+import { CUSTOMERS_BY_EMAIL } from '../../server/shopify/operations.js';
+import { emailSearchQuery, shopifyEmailLookup } from '../../server/imports/index.js';
 import type { AdminGraphql } from '../../server/shopify/admin-graphql.js';
 import { ADMIN_API_VERSION } from '../../server/shopify/shop-domain.js';
 

@@ -64,6 +64,7 @@ describe(`the app's Admin GraphQL operations against Shopify's published ${ADMIN
   it('finds the operations the app sends', () => {
     expect(documents.map(([name]) => name).sort()).toEqual([
       'CURRENT_APP_INSTALLATION',
+      'CUSTOMERS_BY_EMAIL',
       'CUSTOMER_TAGS',
       'DISCOUNT_AUTOMATIC_APP_CREATE',
       'DISCOUNT_CODE_BASIC_CREATE',
@@ -71,9 +72,13 @@ describe(`the app's Admin GraphQL operations against Shopify's published ${ADMIN
       'DISCOUNT_CODE_FREE_SHIPPING_CREATE',
       'METAFIELDS_SET',
       'PRODUCTS_FOR_MULTIPLIERS',
+      'REFERRAL_DISCOUNT_CREATE',
       'SHOP_QUERY',
       'STORE_CREDIT_ACCOUNT_CREDIT',
       'STORE_CREDIT_RECENT',
+      'TIER_METAFIELDS_SET',
+      'TIER_TAGS_ADD',
+      'TIER_TAGS_REMOVE',
     ]);
   });
 

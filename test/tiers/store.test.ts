@@ -1,3 +1,4 @@
+import { TIER_METAFIELDS_SET, TIER_TAGS_ADD, TIER_TAGS_REMOVE } from '../../server/shopify/operations.js';
 import { parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSchema } from '../../devstore/shopify-schema.js';
@@ -5,9 +6,6 @@ import type { AppContext } from '../../server/platform/context.js';
 import { defaultProgram, type Program } from '../../server/program/index.js';
 import { ADMIN_API_VERSION } from '../../server/shopify/shop-domain.js';
 import {
-  TIER_METAFIELDS_SET,
-  TIER_TAGS_ADD,
-  TIER_TAGS_REMOVE,
   changesOf,
   earningMultiplierFor,
   readState,
