@@ -26,7 +26,7 @@ describe('two app processes on one database', () => {
 
   it(
     'credits each of 1,000 orders exactly once when deliveries are duplicated, shuffled and split across processes',
-    { timeout: 480_000 },
+    { timeout: 600_000 },
     async () => {
       const token = signSessionToken({ shop, apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET });
       const install = await fetch(`${processes[0]!.url}/api/program`, { headers: { Authorization: `Bearer ${token}` } });
