@@ -18,8 +18,9 @@ import type { Analytics } from '../../../../server/analytics/metrics.js';
 import { moneyFormatter } from '../../../../server/platform/money.js';
 import { api, download } from '../../api.js';
 import type { Notify } from '../../App.js';
-import { t } from '../../i18n.js';
+import { t, type MessageKey } from '../../i18n.js';
 import { BarChart } from './BarChart.js';
+import { Stat } from './Stat.js';
 
 const RANGES = [7, 30, 90, 365] as const;
 const DAY_MS = 86_400_000;
@@ -32,35 +33,28 @@ function rangeOf(days: number, endsDaysAgo = 0): { from: string; to: string } {
 
 const percent = (rate: number) => `${(rate * 100).toFixed(1)} %`;
 
+/** A figure of the period with its change from the previous period, when there is one to compare. */
 function Figure({
   label,
-  value,
   now,
   before,
   format,
 }: {
   label: string;
-  value: string;
   now: number | null;
   before: number | null | undefined;
-  format(delta: number): string;
+  format(value: number): string;
 }) {
   const delta = before === undefined || before === null || now === null ? null : now - before;
   return (
     <Card>
-      <BlockStack gap="100">
-        <Text as="p" tone="subdued" variant="bodySm">
-          {label}
-        </Text>
-        <Text as="p" variant="headingLg">
-          {value}
-        </Text>
+      <Stat label={label} value={now === null ? '—' : format(now)}>
         {delta !== null && (
           <Text as="p" variant="bodySm" tone={delta >= 0 ? 'success' : 'critical'}>
             {t('analytics.versus', { delta: `${delta >= 0 ? '+' : ''}${format(delta)}` })}
           </Text>
         )}
-      </BlockStack>
+      </Stat>
     </Card>
   );
 }
@@ -135,65 +129,30 @@ export default function AnalyticsPage({ notify }: { notify: Notify }) {
   );
 }
 
+type FigureKey = 'members' | 'activeMembers' | 'participationRate' | 'redemptionRate' | 'memberRevenue' | 'nonMemberRevenue' | 'programCost' | 'roi';
+
 function AnalyticsBody({ current, previous, accounting }: { current: Analytics; previous: Analytics | null; accounting: AccountingReport }) {
   const money = moneyFormatter(current.currency);
   const count = (value: number) => value.toLocaleString('en');
   const labels = current.series.map((point) => point.start);
+  const figures: Array<[FigureKey, MessageKey, (value: number) => string]> = [
+    ['members', 'analytics.members', count],
+    ['activeMembers', 'analytics.activeMembers', count],
+    ['participationRate', 'analytics.participation', percent],
+    ['redemptionRate', 'analytics.redemptionRate', percent],
+    ['memberRevenue', 'analytics.memberRevenue', money],
+    ['nonMemberRevenue', 'analytics.nonMemberRevenue', money],
+    ['programCost', 'analytics.programCost', money],
+    ['roi', 'analytics.roi', percent],
+  ];
   return (
     <Layout>
       <Layout.Section>
         <BlockStack gap="400">
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-            <Figure label={t('analytics.members')} value={count(current.members)} now={current.members} before={previous?.members} format={count} />
-            <Figure
-              label={t('analytics.activeMembers')}
-              value={count(current.activeMembers)}
-              now={current.activeMembers}
-              before={previous?.activeMembers}
-              format={count}
-            />
-            <Figure
-              label={t('analytics.participation')}
-              value={percent(current.participationRate)}
-              now={current.participationRate}
-              before={previous?.participationRate}
-              format={percent}
-            />
-            <Figure
-              label={t('analytics.redemptionRate')}
-              value={percent(current.redemptionRate)}
-              now={current.redemptionRate}
-              before={previous?.redemptionRate}
-              format={percent}
-            />
-            <Figure
-              label={t('analytics.memberRevenue')}
-              value={money(current.memberRevenue)}
-              now={current.memberRevenue}
-              before={previous?.memberRevenue}
-              format={money}
-            />
-            <Figure
-              label={t('analytics.nonMemberRevenue')}
-              value={money(current.nonMemberRevenue)}
-              now={current.nonMemberRevenue}
-              before={previous?.nonMemberRevenue}
-              format={money}
-            />
-            <Figure
-              label={t('analytics.programCost')}
-              value={money(current.programCost)}
-              now={current.programCost}
-              before={previous?.programCost}
-              format={money}
-            />
-            <Figure
-              label={t('analytics.roi')}
-              value={current.roi === null ? '—' : percent(current.roi)}
-              now={current.roi}
-              before={previous?.roi}
-              format={percent}
-            />
+            {figures.map(([key, label, format]) => (
+              <Figure key={key} label={t(label)} now={current[key]} before={previous?.[key]} format={format} />
+            ))}
           </InlineGrid>
           <Card>
             <BarChart
@@ -260,30 +219,9 @@ function AccountingTable({ report }: { report: AccountingReport }) {
           {t('accounting.title')}
         </Text>
         <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-          <BlockStack>
-            <Text as="p" tone="subdued" variant="bodySm">
-              {t('accounting.liability')}
-            </Text>
-            <Text as="p" variant="headingLg">
-              {money(report.liability)}
-            </Text>
-          </BlockStack>
-          <BlockStack>
-            <Text as="p" tone="subdued" variant="bodySm">
-              {t('accounting.breakage')}
-            </Text>
-            <Text as="p" variant="headingLg">
-              {percent(report.breakageRate)}
-            </Text>
-          </BlockStack>
-          <BlockStack>
-            <Text as="p" tone="subdued" variant="bodySm">
-              {t('accounting.pointValue')}
-            </Text>
-            <Text as="p" variant="headingLg">
-              {money(report.pointValue)}
-            </Text>
-          </BlockStack>
+          <Stat label={t('accounting.liability')} value={money(report.liability)} />
+          <Stat label={t('accounting.breakage')} value={percent(report.breakageRate)} />
+          <Stat label={t('accounting.pointValue')} value={money(report.pointValue)} />
         </InlineGrid>
         <Text as="p" tone="subdued" variant="bodySm">
           {t('accounting.method', { basis: report.pointValueBasis, method: report.breakageMethod, pending: report.pendingPoints })}

@@ -4,6 +4,7 @@ import type { CustomerInsight } from '../../../../server/analytics/insight.js';
 import { moneyFormatter } from '../../../../server/platform/money.js';
 import { api } from '../../api.js';
 import { t } from '../../i18n.js';
+import { Stat } from './Stat.js';
 
 type InsightBody = Omit<CustomerInsight, 'firstOrderAt' | 'lastOrderAt' | 'goodwill'> & {
   lastOrderAt: string | null;
@@ -32,38 +33,14 @@ export function CustomerInsightPanel({ customerId, currency }: { customerId: str
           {t('insight.title')}
         </Text>
         <InlineGrid columns={2} gap="300">
-          <BlockStack>
-            <Text as="p" tone="subdued" variant="bodySm">
-              {t('insight.orders')}
-            </Text>
-            <Text as="p" fontWeight="semibold">
-              {insight.orders}
-            </Text>
-          </BlockStack>
-          <BlockStack>
-            <Text as="p" tone="subdued" variant="bodySm">
-              {t('insight.lifetimeValue')}
-            </Text>
-            <Text as="p" fontWeight="semibold">
-              {money(insight.lifetimeValue)}
-            </Text>
-          </BlockStack>
-          <BlockStack>
-            <Text as="p" tone="subdued" variant="bodySm">
-              {t('insight.lastOrder')}
-            </Text>
-            <Text as="p" fontWeight="semibold">
-              {insight.lastOrderAt ? new Date(insight.lastOrderAt).toLocaleDateString() : '—'}
-            </Text>
-          </BlockStack>
-          <BlockStack>
-            <Text as="p" tone="subdued" variant="bodySm">
-              {t('insight.interval')}
-            </Text>
-            <Text as="p" fontWeight="semibold">
-              {insight.usualIntervalDays === null ? '—' : t('insight.days', { days: insight.usualIntervalDays })}
-            </Text>
-          </BlockStack>
+          <Stat size="body" label={t('insight.orders')} value={insight.orders} />
+          <Stat size="body" label={t('insight.lifetimeValue')} value={money(insight.lifetimeValue)} />
+          <Stat size="body" label={t('insight.lastOrder')} value={insight.lastOrderAt ? new Date(insight.lastOrderAt).toLocaleDateString() : '—'} />
+          <Stat
+            size="body"
+            label={t('insight.interval')}
+            value={insight.usualIntervalDays === null ? '—' : t('insight.days', { days: insight.usualIntervalDays })}
+          />
         </InlineGrid>
         <Text as="p">
           {t('insight.churnRisk')} <Badge tone={RISK_TONE[insight.churnRisk]}>{t(`insight.risk.${insight.churnRisk}`)}</Badge>
