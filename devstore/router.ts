@@ -1,6 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { adminApiRouter } from './admin-api.js';
+import { bulkDownloadRouter } from './admin-bulk.js';
 import { CheckoutRefused, Devstore, type DevstoreOptions } from './devstore.js';
 import { adminFrameRouter } from './admin-frame.js';
 import { checkoutExtensionsRouter } from './checkout-extensions.js';
@@ -46,6 +47,7 @@ export function devstoreRouter(devstore: Devstore): Router {
   router.use(themeAssetsRouter());
   router.use(checkoutExtensionsRouter());
   router.use(adminFrameRouter(devstore));
+  router.use(bulkDownloadRouter(devstore));
   router.use(
     '/devstore/shops/:shop',
     adminApiRouter({

@@ -15,6 +15,7 @@ import { ensureCheckoutDiscount } from './redemption/index.js';
 import { referralAdminRouter, referralJobs, referralProxyRouter } from './referrals/index.js';
 import { earningJobs } from './earning/index.js';
 import { ensureIndexes } from './indexes.js';
+import { flowRouter, outboundRouter, startOutbound } from './outbound/index.js';
 import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './platform/database/connection.js';
@@ -98,6 +99,7 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
         analyticsRouter(ctx),
         importsRouter(ctx),
         apiKeysRouter(ctx),
+        outboundRouter(ctx),
       ],
       installHooks,
     ),
@@ -107,6 +109,7 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
     reviewsRouter(ctx),
     extensionsRouter(ctx),
     headlessRouter(ctx),
+    flowRouter(ctx),
   ];
 }
 
@@ -169,6 +172,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
       ],
       () => installedShops(ctx.connection),
     );
+    const outbound = startOutbound(ctx);
 
     logger.info(
       {
@@ -202,6 +206,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
           });
           stopWatchingSizes();
           await scheduler.stop();
+          await outbound.stop();
           await startedWorker.stop();
           await drainImports(ctx);
           dev?.stop();

@@ -63,6 +63,17 @@ const invalid = (field: string, message: string): Answer => ({
 });
 const unauthorized = errorAnswer('Missing or invalid credentials', 'unauthorized', 'Authorization: Bearer <session token> is required');
 
+function flowActionExample(handle: string, properties: Record<string, unknown>): Record<string, unknown> {
+  return {
+    shop_id: '690933842',
+    shopify_domain: 'shop.myshopify.com',
+    action_run_id: 'a1b2c3d4-0000-4000-8000-000000000001',
+    action_definition_id: handle,
+    handle,
+    properties,
+  };
+}
+
 const redemptionExample = {
   id: 'TALLY-7Q2M-XK4D',
   code: 'TALLY-7Q2M-XK4D',
@@ -114,6 +125,16 @@ const importStatusExample = {
 };
 
 const schemas: Record<string, Schema> = {
+  OutboundEventType: { enum: ['points.earned', 'points.redeemed', 'tier.changed', 'points.expiring'] },
+  OutboundEndpoint: obj({ id: str, url: str, events: { type: 'array', items: ref('OutboundEventType') }, createdAt: dateTime }),
+  FlowAction: obj({
+    shop_id: { type: ['integer', 'string'] },
+    shopify_domain: str,
+    action_run_id: str,
+    action_definition_id: str,
+    handle: str,
+    properties: anyObject,
+  }),
   Error: { type: 'object', properties: { error: str, message: str, errors: { type: 'object', additionalProperties: str } }, required: ['error'] },
   Points: obj({ balance: int, pending: int }),
   RedemptionRequest: {
@@ -644,6 +665,307 @@ const paths: Record<string, Record<string, Schema>> = {
       },
     }),
   },
+  '/api/backfills': {
+    post: operation({
+      summary: 'Credits orders from before install, since a date, through a Shopify bulk operation (runs in the background)',
+      tags: ['admin', 'imports'],
+      security: 'sessionToken',
+      body: {
+        schema: {
+          type: 'object',
+          properties: {
+            since: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+            pointsPerCurrencyUnit: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
+          },
+          required: ['since'],
+          additionalProperties: false,
+        },
+        example: { since: '2026-01-01', pointsPerCurrencyUnit: 1 },
+      },
+      responses: {
+        '202': {
+          description: 'Accepted: poll GET /api/backfills/{id}',
+          schema: obj({ id: str }),
+          example: { id: '9a1c2b9d7e1a4c6b8d2f0a1b3c5d7e9f' },
+        },
+        '422': invalid('since', 'must be a date written YYYY-MM-DD'),
+        '401': unauthorized,
+      },
+    }),
+    get: operation({
+      summary: "The shop's last 20 backfills",
+      tags: ['admin', 'imports'],
+      security: 'sessionToken',
+      responses: {
+        '200': {
+          description: 'Backfills',
+          schema: obj({
+            backfills: {
+              type: 'array',
+              items: obj({
+                id: str,
+                since: str,
+                pointsPerCurrencyUnit: { type: 'number' },
+                status: { enum: ['running', 'done', 'failed'] },
+                createdAt: dateTime,
+              }),
+            },
+          }),
+          example: {
+            backfills: [
+              {
+                id: '9a1c2b9d7e1a4c6b8d2f0a1b3c5d7e9f',
+                since: '2026-01-01',
+                pointsPerCurrencyUnit: 1,
+                status: 'done',
+                createdAt: '2026-10-01T12:00:00.000Z',
+              },
+            ],
+          },
+        },
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/backfills/{id}': {
+    get: operation({
+      summary: "A backfill's progress: the bulk operation, then orders credited, already credited and skipped",
+      tags: ['admin', 'imports'],
+      security: 'sessionToken',
+      params: [{ name: 'id', in: 'path', schema: str }],
+      responses: {
+        '200': {
+          description: 'The backfill',
+          schema: obj({
+            id: str,
+            since: str,
+            rateSource: { enum: ['rate', 'program'] },
+            pointsPerCurrencyUnit: { type: 'number' },
+            status: { enum: ['running', 'done', 'failed'] },
+            stage: { enum: ['starting', 'querying_shopify', 'crediting', 'finished'] },
+            message: nullable(str),
+            processed: int,
+            total: nullable(int),
+            credited: int,
+            alreadyCredited: int,
+            skipped: int,
+            points: int,
+            createdAt: dateTime,
+            finishedAt: nullable(dateTime),
+          }),
+          example: {
+            id: '9a1c2b9d7e1a4c6b8d2f0a1b3c5d7e9f',
+            since: '2026-01-01',
+            rateSource: 'rate',
+            pointsPerCurrencyUnit: 2,
+            status: 'done',
+            stage: 'finished',
+            message: null,
+            processed: 8,
+            total: 8,
+            credited: 3,
+            alreadyCredited: 1,
+            skipped: 4,
+            points: 201,
+            createdAt: '2026-10-01T12:00:00.000Z',
+            finishedAt: '2026-10-01T12:00:09.000Z',
+          },
+        },
+        '404': errorAnswer('No such backfill in this shop', 'unknown_backfill', 'No such backfill in this shop'),
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/outbound/endpoints': {
+    get: operation({
+      summary: "The shop's webhook endpoints (never their secrets) and the events they can receive",
+      tags: ['admin', 'integrations'],
+      security: 'sessionToken',
+      responses: {
+        '200': {
+          description: 'Endpoints',
+          schema: obj({ endpoints: { type: 'array', items: ref('OutboundEndpoint') }, events: { type: 'array', items: ref('OutboundEventType') } }),
+          example: {
+            endpoints: [
+              {
+                id: '0b7e4c1d2a3f4e5d6c7b8a9f0e1d2c3b',
+                url: 'https://hooks.example.com/tally',
+                events: ['points.earned'],
+                createdAt: '2026-10-01T12:00:00.000Z',
+              },
+            ],
+            events: ['points.earned', 'points.redeemed', 'tier.changed', 'points.expiring'],
+          },
+        },
+        '401': unauthorized,
+      },
+    }),
+    post: operation({
+      summary: 'Adds a webhook endpoint; its signing secret is shown in this answer only',
+      tags: ['admin', 'integrations'],
+      security: 'sessionToken',
+      body: {
+        schema: {
+          type: 'object',
+          properties: { url: { type: 'string', maxLength: 2000 }, events: { type: 'array', minItems: 1, items: ref('OutboundEventType') } },
+          required: ['url'],
+          additionalProperties: false,
+        },
+        example: { url: 'https://hooks.example.com/tally', events: ['points.earned', 'tier.changed'] },
+      },
+      responses: {
+        '201': {
+          description: 'Created',
+          schema: { allOf: [ref('OutboundEndpoint'), obj({ secret: str })] },
+          example: {
+            id: '0b7e4c1d2a3f4e5d6c7b8a9f0e1d2c3b',
+            url: 'https://hooks.example.com/tally',
+            events: ['points.earned', 'tier.changed'],
+            createdAt: '2026-10-01T12:00:00.000Z',
+            secret: 'whsec_Zm9vYmFyYmF6cXV4cXV1eGZvb2Jhcg',
+          },
+        },
+        '409': errorAnswer('Too many endpoints', 'too_many_endpoints', 'A shop has at most 10 endpoints: remove one first'),
+        '422': invalid('url', 'must be an https URL'),
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/outbound/endpoints/{id}': {
+    delete: operation({
+      summary: 'Removes a webhook endpoint; its pending deliveries end failed',
+      tags: ['admin', 'integrations'],
+      security: 'sessionToken',
+      params: [{ name: 'id', in: 'path', schema: str }],
+      responses: {
+        '204': { description: 'Removed' },
+        '404': errorAnswer('No such endpoint in this shop', 'unknown_endpoint', 'No such endpoint in this shop'),
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/outbound/deliveries': {
+    get: operation({
+      summary: 'The delivery log: recent deliveries to endpoints and Shopify Flow, with every attempt',
+      tags: ['admin', 'integrations'],
+      security: 'sessionToken',
+      params: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } }],
+      responses: {
+        '200': {
+          description: 'Deliveries, newest first, and the Flow triggers the shop uses',
+          schema: obj({
+            flowTriggers: { type: 'array', items: str },
+            deliveries: {
+              type: 'array',
+              items: obj({
+                id: str,
+                target: str,
+                eventId: str,
+                type: ref('OutboundEventType'),
+                status: { enum: ['pending', 'delivered', 'failed'] },
+                attempts: int,
+                lastStatus: nullable(int),
+                lastError: nullable(str),
+                nextAttemptAt: nullable(dateTime),
+                createdAt: dateTime,
+                deliveredAt: nullable(dateTime),
+                log: { type: 'array', items: obj({ attempt: int, at: dateTime, status: nullable(int), error: nullable(str) }) },
+              }),
+            },
+          }),
+          example: {
+            flowTriggers: ['tally-points-earned'],
+            deliveries: [
+              {
+                id: 'shop.myshopify.com|0b7e4c1d2a3f4e5d6c7b8a9f0e1d2c3b|points.earned:7001001:3',
+                target: '0b7e4c1d2a3f4e5d6c7b8a9f0e1d2c3b',
+                eventId: 'points.earned:7001001:3',
+                type: 'points.earned',
+                status: 'delivered',
+                attempts: 2,
+                lastStatus: 200,
+                lastError: null,
+                nextAttemptAt: null,
+                createdAt: '2026-10-01T12:00:00.000Z',
+                deliveredAt: '2026-10-01T12:00:31.000Z',
+                log: [
+                  { attempt: 1, at: '2026-10-01T12:00:00.000Z', status: 500, error: 'the endpoint answered 500' },
+                  { attempt: 2, at: '2026-10-01T12:00:31.000Z', status: 200, error: null },
+                ],
+              },
+            ],
+          },
+        },
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/flow/actions/adjust-points': {
+    post: operation({
+      summary: 'Shopify Flow action "Adjust loyalty points" (extensions/tally-flow-adjust-points), once per action_run_id',
+      tags: ['integrations'],
+      security: 'flowHmac',
+      body: {
+        schema: ref('FlowAction'),
+        example: flowActionExample('tally-adjust-points', { customer_id: '7001001', points: 250, reason: 'VIP event' }),
+      },
+      responses: {
+        '200': { description: 'Done', schema: obj({ return_value: obj({ balance: int }) }), example: { return_value: { balance: 850 } } },
+        '401': errorAnswer('Missing or wrong HMAC', 'invalid HMAC', 'invalid HMAC'),
+        '404': errorAnswer('The app is not installed in the shop', 'not_installed', 'the app is not installed in this shop'),
+        '422': errorAnswer(
+          'Not a customer and whole points, or more points taken than held',
+          'invalid_action',
+          'the customer has fewer points than the action takes',
+        ),
+      },
+    }),
+  },
+  '/flow/actions/award-badge': {
+    post: operation({
+      summary: 'Shopify Flow action "Award a loyalty badge" (extensions/tally-flow-award-badge): the badge\'s points, once',
+      tags: ['integrations'],
+      security: 'flowHmac',
+      body: { schema: ref('FlowAction'), example: flowActionExample('tally-award-badge', { customer_id: '7001001', badge: 'first-order' }) },
+      responses: {
+        '200': { description: 'Done', schema: obj({ return_value: obj({ badge: str }) }), example: { return_value: { badge: 'first-order' } } },
+        '401': errorAnswer('Missing or wrong HMAC', 'invalid HMAC', 'invalid HMAC'),
+        '404': errorAnswer('The app is not installed in the shop', 'not_installed', 'the app is not installed in this shop'),
+        '422': errorAnswer(
+          'Not a customer, or not a badge of the program',
+          'invalid_action',
+          'customer_id and a badge of the program (by id or name) are required',
+        ),
+      },
+    }),
+  },
+  '/flow/lifecycle': {
+    post: operation({
+      summary: 'Shopify Flow trigger lifecycle callback (extensions/tally-flow-lifecycle): whether a shop has a workflow on a trigger',
+      tags: ['integrations'],
+      security: 'flowHmac',
+      body: {
+        schema: obj({
+          flow_trigger_definition_id: str,
+          has_enabled_flow: { type: 'boolean' },
+          shop_id: { type: ['integer', 'string'] },
+          shopify_domain: str,
+          timestamp: dateTime,
+        }),
+        example: {
+          flow_trigger_definition_id: 'tally-points-earned',
+          has_enabled_flow: true,
+          shop_id: 690933842,
+          shopify_domain: 'shop.myshopify.com',
+          timestamp: '2026-10-01T12:00:00.000Z',
+        },
+      },
+      responses: {
+        '200': { description: 'Recorded', schema: anyObject, example: { handle: 'tally-points-earned', enabled: true } },
+        '401': errorAnswer('Missing or wrong HMAC', 'invalid HMAC', 'invalid HMAC'),
+      },
+    }),
+  },
   '/api/api-keys': {
     get: operation({
       summary: "The shop's API keys (never their secrets)",
@@ -1090,6 +1412,7 @@ export function openApiDocument(appUrl: string): Schema {
     tags: [
       { name: 'admin' },
       { name: 'imports' },
+      { name: 'integrations' },
       { name: 'headless' },
       { name: 'app proxy' },
       { name: 'extensions' },
@@ -1113,6 +1436,12 @@ export function openApiDocument(appUrl: string): Schema {
         },
         extensionToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "Shopify's UI extension session token" },
         appProxy: { type: 'apiKey', in: 'query', name: 'signature', description: "Shopify's app-proxy signature over the sorted query parameters" },
+        flowHmac: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Shopify-Hmac-SHA256',
+          description: 'Shopify Flow requests: base64 HMAC-SHA256 of the raw body with the app secret',
+        },
         webhookHmac: {
           type: 'apiKey',
           in: 'header',

@@ -6,3 +6,5 @@ export { importsRouter } from './routes.js';
 export { drainImports, ROWS_PER_CHUNK, runShopImports, startShopImports, type ImportOptions } from './runner.js';
 export { emailSearchQuery, EMAILS_PER_QUERY, shopifyEmailLookup, type CustomersByEmailData, type EmailLookup } from './shopify-customers.js';
 export { importedStanding, importModels, type ImportChange, type ImportedStanding } from './store.js';
+export { backfillOrdersQuery, backfillPoints, backfillSkipReason, readOrdersJsonl, type BackfillOrder } from './backfill.js';
+export { drainBackfills, runShopBackfills, startShopBackfills, type BackfillOptions } from './backfill-runner.js';

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
 import { fieldErrors } from '../redemption/index.js';
+import { backfillRouter } from './backfill-routes.js';
 import { IMPORT_FORMATS, type RowError } from './formats.js';
 import { chunkedFile, ROWS_PER_CHUNK, startShopImports, type ImportOptions } from './runner.js';
 import { chunksOf, importJobModel, importSummary, outcomeOf, outcomesOf, recentImports, type ImportJob } from './store.js';
@@ -25,6 +26,7 @@ const importBody = z.object({
 /** POST /api/imports and GET /api/imports[/:id]: uploads, progress, dry-run previews, per-row errors. */
 export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Router {
   const router = Router();
+  router.use(backfillRouter(ctx, options.backfill));
 
   router.post('/imports', express.json({ limit: '6mb' }), async (req, res) => {
     const { shop, staffId } = apiLocals(res);

@@ -7,6 +7,7 @@ import { applyEntry, balanceOf, customerEntriesOfTypes, ledgerKeys } from '../le
 import { loadProgram, type Program } from '../program/index.js';
 import { adminClientFor } from '../shops/index.js';
 import { recordQualifyingAdjustment } from '../tiers/index.js';
+import type { BackfillOptions } from './backfill-runner.js';
 import { parseCsv } from './csv.js';
 import { FORMAT_NAMES, readImportFile, type RowError } from './formats.js';
 import { chunkUnits, groupByCustomer, planCustomer, type CustomerUnit } from './plan.js';
@@ -27,6 +28,7 @@ export interface ImportOptions {
   /** Shopify customers by email; Admin GraphQL by default. */
   lookupEmails?: EmailLookup;
   rowsPerChunk?: number;
+  backfill?: BackfillOptions;
 }
 
 /** Rows per chunk: the unit of progress and of resuming after a crash. */

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { leaseSchema, type Lease } from '../platform/atomic.js';
 import { modelOn } from '../platform/models.js';
+import { backfillModels } from './backfill-store.js';
 import type { ImportFormat, RowError } from './formats.js';
 
 /** An uploaded file and what reading it found; written once, never updated. */
@@ -140,7 +141,7 @@ export const importedStandingModel = (connection: Connection): Model<ImportedSta
 export const importLeaseModel = (connection: Connection): Model<Lease> => modelOn(connection, 'ImportLease', importLeaseSchema);
 
 /** Every model of this folder, for server/indexes.ts. */
-export const importModels = [importJobModel, importChunkModel, importOutcomeModel, importedStandingModel, importLeaseModel];
+export const importModels = [importJobModel, importChunkModel, importOutcomeModel, importedStandingModel, importLeaseModel, ...backfillModels];
 
 export async function findImport(connection: Connection, shop: string, id: string): Promise<ImportJob | null> {
   return importJobModel(connection).findOne({ _id: id, shop }).lean<ImportJob>();

@@ -182,3 +182,43 @@ export const CUSTOMERS_BY_EMAIL = `query CustomersByEmail($query: String!, $firs
     nodes { id defaultEmailAddress { emailAddress } }
   }
 }`;
+
+/** Starts a bulk query (the backfill's orders); `groupObjects: false` is the faster, ungrouped JSONL Shopify recommends. */
+export const BULK_OPERATION_RUN_QUERY = `mutation BulkOperationRunQuery($query: String!) {
+  bulkOperationRunQuery(query: $query, groupObjects: false) {
+    bulkOperation { id status }
+    userErrors { field code message }
+  }
+}`;
+export interface BulkOperationRunQueryData {
+  bulkOperationRunQuery: {
+    bulkOperation: { id: string; status: string } | null;
+    userErrors: Array<{ field: string[] | null; code: string | null; message: string }>;
+  };
+}
+
+/** One bulk operation by id (`currentBulkOperation` is deprecated in 2026-10 for this and `bulkOperations`). */
+export const BULK_OPERATION = `query BulkOperation($id: ID!) {
+  bulkOperation(id: $id) { id status errorCode objectCount rootObjectCount url partialDataUrl createdAt completedAt }
+}`;
+export interface BulkOperationData {
+  bulkOperation: {
+    id: string;
+    status: string;
+    errorCode: string | null;
+    objectCount: string;
+    rootObjectCount: string;
+    url: string | null;
+    partialDataUrl: string | null;
+    createdAt: string;
+    completedAt: string | null;
+  } | null;
+}
+
+/** Starts the workflows of a Flow trigger of this app (extensions/tally-flow-*). */
+export const FLOW_TRIGGER_RECEIVE = `mutation FlowTriggerReceive($handle: String!, $payload: JSON!) {
+  flowTriggerReceive(handle: $handle, payload: $payload) { userErrors { field message } }
+}`;
+export interface FlowTriggerReceiveData {
+  flowTriggerReceive: { userErrors: Array<{ field: string[] | null; message: string }> };
+}

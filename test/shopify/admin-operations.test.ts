@@ -63,6 +63,8 @@ describe(`the app's Admin GraphQL operations against Shopify's published ${ADMIN
   // A new operation lands here first, so that the devstore (devstore/admin-resolvers.ts) learns to answer it too.
   it('finds the operations the app sends', () => {
     expect(documents.map(([name]) => name).sort()).toEqual([
+      'BULK_OPERATION',
+      'BULK_OPERATION_RUN_QUERY',
       'CURRENT_APP_INSTALLATION',
       'CUSTOMERS_BY_EMAIL',
       'CUSTOMER_TAGS',
@@ -70,6 +72,7 @@ describe(`the app's Admin GraphQL operations against Shopify's published ${ADMIN
       'DISCOUNT_CODE_BASIC_CREATE',
       'DISCOUNT_CODE_BXGY_CREATE',
       'DISCOUNT_CODE_FREE_SHIPPING_CREATE',
+      'FLOW_TRIGGER_RECEIVE',
       'METAFIELDS_SET',
       'PRODUCTS_FOR_MULTIPLIERS',
       'REFERRAL_DISCOUNT_CREATE',

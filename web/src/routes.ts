@@ -5,17 +5,21 @@ import { leaveConfirmation } from './app-bridge.js';
 export type Route =
   | { page: 'home' }
   | { page: 'program' }
+  | { page: 'engagement' }
   | { page: 'customers' }
   | { page: 'customer'; customerId: string }
   | { page: 'activity' }
-  | { page: 'analytics' };
+  | { page: 'analytics' }
+  | { page: 'imports' };
 
 export function parseRoute(hash: string): Route {
   const [first, second] = hash.replace(/^#\/?/, '').split('/');
   switch (first) {
     case 'program':
+    case 'engagement':
     case 'activity':
     case 'analytics':
+    case 'imports':
       return { page: first };
     case 'customers':
       return second && /^\d{1,20}$/.test(second) ? { page: 'customer', customerId: second } : { page: 'customers' };

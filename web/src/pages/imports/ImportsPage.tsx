@@ -15,6 +15,8 @@ import {
 } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import { api } from '../../api.js';
+import { IntegrationsSection } from '../integrations/IntegrationsSection.js';
+import { BackfillSection } from './BackfillSection.js';
 
 interface RowError {
   row: number;
@@ -80,7 +82,10 @@ export default function ImportsPage() {
 
   const percent = current && current.total > 0 ? Math.round((100 * current.processed) / current.total) : 0;
   return (
-    <Page title="Import from another app" subtitle="Balances, lifetime points, tiers and history. Importing the same file again changes nothing.">
+    <Page
+      title="Imports and integrations"
+      subtitle="Switch from another app, credit past orders, and send events to your other tools. Importing the same file again changes nothing."
+    >
       <BlockStack gap="400">
         {error && (
           <Banner tone="critical" onDismiss={() => setError(null)}>
@@ -157,6 +162,8 @@ export default function ImportsPage() {
             </BlockStack>
           </Card>
         )}
+        <BackfillSection />
+        <IntegrationsSection />
       </BlockStack>
     </Page>
   );

@@ -1,0 +1,14 @@
+export {
+  OUTBOUND_EVENTS,
+  FLOW_TRIGGER_HANDLES,
+  flowPayload,
+  nextAttemptAt,
+  signBody,
+  validSignature,
+  type OutboundEvent,
+  type OutboundEventType,
+} from './events.js';
+export { runOutbound, SIGNATURE_HEADER, startOutbound, type OutboundOptions, type OutboundWorker } from './dispatcher.js';
+export { flowRouter } from './flow.js';
+export { outboundRouter } from './routes.js';
+export { outboundModels } from './store.js';

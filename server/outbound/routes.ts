@@ -1,0 +1,116 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../platform/context.js';
+import { apiLocals } from '../platform/api-locals.js';
+import { fieldErrors } from '../redemption/index.js';
+import { OUTBOUND_EVENTS } from './events.js';
+import { attemptsOf, enabledFlowTriggers, endpointsOf, outboundEndpointModel, recentDeliveries, type OutboundEndpoint } from './store.js';
+
+const MAX_ENDPOINTS = 10;
+
+/** Receivers must be reachable from the internet in production: no plain http, no loopback or private ranges. */
+function urlProblem(text: string, production: boolean): string | null {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && !production)) return 'must be an https URL';
+  if (url.username || url.password) return 'must not carry credentials';
+  const host = url.hostname;
+  if (production && (host === 'localhost' || /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.|\[)/.test(host)))
+    return 'must be a public address';
+  return null;
+}
+
+const endpointBody = z.object({
+  url: z.string().max(2000),
+  events: z.array(z.enum(OUTBOUND_EVENTS)).min(1, 'needs at least one event').optional(),
+});
+
+const view = (endpoint: OutboundEndpoint) => ({ id: endpoint._id, url: endpoint.url, events: endpoint.events, createdAt: endpoint.createdAt });
+
+/** /api/outbound: the merchant's webhook endpoints and the delivery log (session token). */
+export function outboundRouter(ctx: AppContext, onChange: () => void = () => undefined): Router {
+  const router = Router();
+
+  router.get('/outbound/endpoints', async (_req, res) => {
+    const { shop } = apiLocals(res);
+    res.json({ endpoints: (await endpointsOf(ctx.connection, shop)).map(view), events: OUTBOUND_EVENTS });
+  });
+
+  router.post('/outbound/endpoints', express.json({ limit: '10kb' }), async (req, res) => {
+    const { shop } = apiLocals(res);
+    const body = endpointBody.safeParse(req.body);
+    const problem = body.success ? urlProblem(body.data.url, ctx.config.mode === 'production') : null;
+    if (!body.success || problem) {
+      res.status(422).json({
+        error: 'invalid_endpoint',
+        message: 'The endpoint is invalid',
+        errors: body.success ? { url: problem } : fieldErrors(body.error),
+      });
+      return;
+    }
+    if ((await endpointsOf(ctx.connection, shop)).length >= MAX_ENDPOINTS) {
+      res.status(409).json({ error: 'too_many_endpoints', message: `A shop has at most ${MAX_ENDPOINTS} endpoints: remove one first` });
+      return;
+    }
+    const endpoint: OutboundEndpoint = {
+      _id: randomUUID().replace(/-/g, ''),
+      shop,
+      url: body.data.url,
+      events: body.data.events ?? [...OUTBOUND_EVENTS],
+      secret: `whsec_${randomBytes(24).toString('base64url')}`,
+      createdAt: ctx.clock(),
+    };
+    await outboundEndpointModel(ctx.connection).create(endpoint);
+    onChange();
+    res.status(201).json({ ...view(endpoint), secret: endpoint.secret });
+  });
+
+  router.delete('/outbound/endpoints/:id', async (req, res) => {
+    const { shop } = apiLocals(res);
+    const removed = await outboundEndpointModel(ctx.connection).deleteOne({ _id: String(req.params.id), shop });
+    if (removed.deletedCount !== 1) {
+      res.status(404).json({ error: 'unknown_endpoint', message: 'No such endpoint in this shop' });
+      return;
+    }
+    res.status(204).end();
+  });
+
+  router.get('/outbound/deliveries', async (req, res) => {
+    const { shop } = apiLocals(res);
+    const limit = Math.min(200, Math.max(1, Number(req.query.limit) || 50));
+    const deliveries = await recentDeliveries(ctx.connection, shop, limit);
+    const [attempts, flowTriggers] = await Promise.all([
+      attemptsOf(
+        ctx.connection,
+        shop,
+        deliveries.map((delivery) => delivery._id),
+      ),
+      enabledFlowTriggers(ctx.connection, shop),
+    ]);
+    res.json({
+      flowTriggers: [...flowTriggers.keys()].sort(),
+      deliveries: deliveries.map((delivery) => ({
+        id: delivery._id,
+        target: delivery.target,
+        eventId: delivery.eventId,
+        type: delivery.type,
+        status: delivery.status,
+        attempts: delivery.attempts,
+        lastStatus: delivery.lastStatus,
+        lastError: delivery.lastError,
+        nextAttemptAt: delivery.nextAttemptAt,
+        createdAt: delivery.createdAt,
+        deliveredAt: delivery.deliveredAt,
+        log: attempts
+          .filter((attempt) => attempt.deliveryId === delivery._id)
+          .map((attempt) => ({ attempt: attempt.attempt, at: attempt.at, status: attempt.status, error: attempt.error })),
+      })),
+    });
+  });
+  return router;
+}
