@@ -2,6 +2,8 @@ import { metafieldKey } from './devstore.js';
 import { currencyDecimals, formatAmount } from './money.js';
 import type { DevDiscount, DevShop } from './state.js';
 import { customerSearchRootValue } from './admin-customer-search.js';
+import { bulkRootValue, flowRootValue } from './admin-bulk.js';
+import { tagsRootValue } from './admin-tags.js';
 
 interface UserErrorShape {
   field: string[] | null;
@@ -161,6 +163,9 @@ export function adminRootValue(shop: DevShop, options: ResolverOptions): Record<
       : createDiscount(shop, args[INPUT_NAME[kind]] ?? {}, kind, options.now);
   return {
     ...customerSearchRootValue(shop),
+    ...bulkRootValue(shop, options),
+    ...flowRootValue(shop),
+    ...tagsRootValue(shop),
     shop: () => ({
       name: shop.name,
       myshopifyDomain: shop.domain,

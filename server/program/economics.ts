@@ -30,13 +30,28 @@ export type Finding =
   | { code: 'punch_card'; values: { bonusPoints: number; everyNthOrder: number } }
   | { code: 'cash_back'; values: { rate: number } }
   | { code: 'multipliers_extra' }
+  | { code: 'tier_multipliers'; values: { multiplier: number; basis: TierMix['basis']; customers: number } }
   | { code: 'product_price_assumed'; values: { reward: string } };
+
+/**
+ * How customers spread over the tiers, to weigh the tiers' multipliers: the shop's customers per
+ * tier (the tier editor's distribution preview), or, for a shop without customers yet, everyone
+ * in the lowest tier, where a new customer starts.
+ */
+export interface TierMix {
+  basis: 'customers' | 'lowest_tier';
+  customers: number;
+  /** Customers per tier id. */
+  counts: Readonly<Record<string, number>>;
+}
 
 export interface Economics {
   /** Money value of one point at the best-value reward, in minor units (fractional; 0 when no reward can be valued). */
   pointValue: number;
-  /** Points an average order earns, punch card bonus included (averaged over its cycle). */
+  /** Points an average order earns, punch card bonus included (averaged over its cycle), tier multipliers weighted in. */
   pointsPerOrder: number;
+  /** The tiers' earning multipliers weighted by the tier mix (1 without tiers). */
+  tierMultiplier: number;
   /** Share of spend returned to customers once their points are redeemed, cash back included (0.02 = 2 %). */
   giveBackRate: number;
   band: Band;
@@ -65,6 +80,18 @@ const UNKNOWN_PRODUCT_SHARE_OF_ORDER = 0.1;
 
 /** Prices the admin knows (from the resource picker) by variant id, in minor units. */
 export type VariantPrices = Readonly<Record<string, number>>;
+
+/**
+ * The average earning multiplier of an order under the program's tiers, each tier weighted by its
+ * share of the mix. Membership multipliers are not in it: who will buy one is not known.
+ */
+export function averageTierMultiplier(tiers: Program['tiers'] | undefined, mix: TierMix | undefined): number {
+  if (!tiers || tiers.length === 0) return 1;
+  const lowest = [...tiers].sort((a, b) => a.threshold - b.threshold)[0]!;
+  const counted = tiers.reduce((sum, tier) => sum + (mix?.counts[tier.id] ?? 0), 0);
+  if (!mix || mix.basis === 'lowest_tier' || counted <= 0) return lowest.earnMultiplier;
+  return tiers.reduce((sum, tier) => sum + ((mix.counts[tier.id] ?? 0) * tier.earnMultiplier) / counted, 0);
+}
 
 function positive(value: number): boolean {
   return Number.isFinite(value) && value > 0;
@@ -111,7 +138,13 @@ function basePoints(earning: Program['earning'], amount: number, unit: number): 
  * liability of the points already held. The verdict follows the band the rate falls in, so the
  * two never disagree; `findings` say why, for the admin to put in words.
  */
-export function programEconomics(program: Program, recent: RecentOrders, fallbackAverageOrder: number, prices: VariantPrices = {}): Economics {
+export function programEconomics(
+  program: Program,
+  recent: RecentOrders,
+  fallbackAverageOrder: number,
+  prices: VariantPrices = {},
+  tierMix?: TierMix,
+): Economics {
   const unit = 10 ** currencyDecimals(program.currency);
   const averageOrder = recent.orders > 0 && recent.revenue > 0 ? recent.revenue / recent.orders : fallbackAverageOrder;
   const earning = program.earning;
@@ -139,7 +172,10 @@ export function programEconomics(program: Program, recent: RecentOrders, fallbac
       ? earning.punchCard.bonusPoints / earning.punchCard.everyNthOrder
       : 0;
   const base = earnsPoints && earningComplete ? basePoints(earning, averageOrder, unit) : 0;
-  const pointsPerOrder = earnsPoints ? base + punchCard : 0;
+  // A tier multiplies an order's points (punch card bonuses are not order points); a new customer starts in the lowest tier.
+  const tierMultiplier = averageTierMultiplier(program.tiers, tierMix);
+  const pointsPerOrder = earnsPoints ? base * tierMultiplier + punchCard : 0;
+  const firstOrderPoints = earnsPoints ? base * averageTierMultiplier(program.tiers, undefined) + punchCard : 0;
   const cashBackRate = earning.cashBack.enabled && positive(earning.cashBack.percent) ? earning.cashBack.percent / 100 : 0;
   const pointsRate = averageOrder > 0 ? (pointsPerOrder * pointValue) / averageOrder : 0;
   const giveBackRate = program.enabled ? pointsRate + cashBackRate : 0;
@@ -147,7 +183,7 @@ export function programEconomics(program: Program, recent: RecentOrders, fallbac
   const band = bandOf(Math.round(giveBackRate * 1000) / 1000);
 
   const cheapest = valued.reduce((min, { reward }) => Math.min(min, reward.pointsCost), Infinity);
-  const ordersToFirstReward = pointsPerOrder > 0 && Number.isFinite(cheapest) ? Math.ceil(cheapest / pointsPerOrder) : null;
+  const ordersToFirstReward = firstOrderPoints > 0 && Number.isFinite(cheapest) ? Math.ceil(cheapest / firstOrderPoints) : null;
 
   if (earnsPoints && !earningComplete) findings.push({ code: 'earning_incomplete' });
   if (earnsPoints && earningComplete && averageOrder < earning.minimumOrderAmount)
@@ -157,6 +193,11 @@ export function programEconomics(program: Program, recent: RecentOrders, fallbac
     findings.push({ code: 'punch_card', values: { bonusPoints: earning.punchCard.bonusPoints, everyNthOrder: earning.punchCard.everyNthOrder } });
   if (cashBackRate > 0) findings.push({ code: 'cash_back', values: { rate: cashBackRate } });
   if (earnsPoints && (earning.multipliers.length > 0 || earning.promotions.length > 0)) findings.push({ code: 'multipliers_extra' });
+  if (earnsPoints && (program.tiers?.length ?? 0) > 0)
+    findings.push({
+      code: 'tier_multipliers',
+      values: { multiplier: tierMultiplier, basis: tierMix?.basis ?? 'lowest_tier', customers: tierMix?.customers ?? 0 },
+    });
 
   let verdict: Verdict;
   const incomplete =
@@ -187,6 +228,7 @@ export function programEconomics(program: Program, recent: RecentOrders, fallbac
   return {
     pointValue,
     pointsPerOrder,
+    tierMultiplier,
     giveBackRate,
     band,
     costPer100: giveBackRate * 100 * unit,

@@ -24,32 +24,41 @@ export type QuoteRefusal =
   | { refused: 'program_disabled'; message: string }
   | { refused: 'invalid_steps'; message: string };
 
+/** A reward's points for this customer (a tier's perks may lower them): base cost in, cost out. */
+export type RewardCost = (pointsCost: number, reward: Reward) => number;
+
 /**
  * Prices a redemption from the program: which reward, how many points, what it is worth.
- * `steps` only matters for "points for money", where the shopper picks how many steps to spend.
+ * `steps` only matters for "points for money", where the shopper picks how many steps to spend;
+ * `costOf` prices the reward (or one step of it) for the customer.
  */
-export function quoteRedemption(program: Program, rewardId: string, steps: number | undefined): RedemptionQuote | QuoteRefusal {
+export function quoteRedemption(
+  program: Program,
+  rewardId: string,
+  steps: number | undefined,
+  costOf: RewardCost = (pointsCost) => pointsCost,
+): RedemptionQuote | QuoteRefusal {
   if (!program.enabled) return { refused: 'program_disabled', message: 'The loyalty program is switched off' };
   const reward = program.rewards.find((candidate) => candidate.id === rewardId);
   if (!reward) return { refused: 'unknown_reward', message: `There is no reward ${rewardId}` };
   if (!reward.enabled) return { refused: 'reward_disabled', message: `${reward.name} is not available right now` };
   switch (reward.type) {
     case 'amount_off':
-      return { reward, pointsCost: reward.pointsCost, value: { kind: 'amount_off', amount: reward.amountOff } };
+      return { reward, pointsCost: costOf(reward.pointsCost, reward), value: { kind: 'amount_off', amount: reward.amountOff } };
     case 'percentage_off':
-      return { reward, pointsCost: reward.pointsCost, value: { kind: 'percentage_off', percentage: reward.percentageOff } };
+      return { reward, pointsCost: costOf(reward.pointsCost, reward), value: { kind: 'percentage_off', percentage: reward.percentageOff } };
     case 'free_shipping':
-      return { reward, pointsCost: reward.pointsCost, value: { kind: 'free_shipping' } };
+      return { reward, pointsCost: costOf(reward.pointsCost, reward), value: { kind: 'free_shipping' } };
     case 'free_product':
-      return { reward, pointsCost: reward.pointsCost, value: { kind: 'free_product', variantId: reward.variantId } };
+      return { reward, pointsCost: costOf(reward.pointsCost, reward), value: { kind: 'free_product', variantId: reward.variantId } };
     case 'store_credit':
-      return { reward, pointsCost: reward.pointsCost, value: { kind: 'store_credit', amount: reward.creditAmount } };
+      return { reward, pointsCost: costOf(reward.pointsCost, reward), value: { kind: 'store_credit', amount: reward.creditAmount } };
     case 'points_for_money': {
       const chosen = steps ?? reward.minSteps;
       if (!Number.isInteger(chosen) || chosen < reward.minSteps || chosen > reward.maxSteps) {
         return { refused: 'invalid_steps', message: `steps must be a whole number from ${reward.minSteps} to ${reward.maxSteps}` };
       }
-      return { reward, pointsCost: reward.pointsCost * chosen, value: { kind: 'amount_off', amount: reward.stepAmount * chosen } };
+      return { reward, pointsCost: costOf(reward.pointsCost, reward) * chosen, value: { kind: 'amount_off', amount: reward.stepAmount * chosen } };
     }
   }
 }

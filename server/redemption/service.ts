@@ -8,6 +8,7 @@ import { issueReward, type IssueOutcome } from './issue.js';
 import { isDuplicateKey } from '../platform/models.js';
 import { loadProgram } from '../program/index.js';
 import { applyEntry, balanceOf, ledgerKeys, type ApplyResult } from '../ledger/index.js';
+import { perksOf, pointsCostFor } from '../tiers/index.js';
 import { decideOutcome, findRedemption, redemptionDocId, redemptionModel, settleRedemption, type Redemption } from './store.js';
 
 export interface RedeemRequest {
@@ -105,7 +106,8 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
   const now = ctx.clock();
   const program = await loadProgram(ctx.connection, request.shop);
   if (!program) throw new RedemptionRefused('unknown_reward', 'This shop has no loyalty program');
-  const quote = quoteRedemption(program, request.rewardId, request.steps);
+  const perks = await perksOf(ctx, program, request.shop, request.customerId, now);
+  const quote = quoteRedemption(program, request.rewardId, request.steps, (pointsCost, reward) => pointsCostFor(pointsCost, reward.type, perks));
   if ('refused' in quote) throw new RedemptionRefused(quote.refused, quote.message);
 
   const isCredit = quote.value.kind === 'store_credit';

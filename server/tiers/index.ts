@@ -1,4 +1,7 @@
+export { backfillQualifyingHistory } from './backfill.js';
+export { historyFromRecords, type CreditedOrderRecord, type HistoryEvent, type OrderLedgerEntry } from './history.js';
 export { revisitTiers, tierJobs } from './jobs.js';
+export { creditTierBirthdayBonuses, perksOf, tierBirthdayKey } from './perks.js';
 export { previewDistribution, previewTiers, type TierPreview } from './preview.js';
 export { tiersRouter } from './routes.js';
 export * from './rules.js';
@@ -13,6 +16,15 @@ export {
   type QualifyingOrder,
   type QualifyingReversal,
 } from './service.js';
-export { syncTierToShopify, tierSyncCalls, tierTag } from './shopify-sync.js';
-export { changesOf, readState, tierChangeModel, tierEventModel, tierStateModel, type TierChange, type TierState } from './store.js';
-export { shopperTierView, type ShopperTierView } from './view.js';
+export { syncTierToShopify, tierSyncCalls, tierTag, type TierTagsAddData, type TierTagsRemoveData } from './shopify-sync.js';
+export {
+  changesOf,
+  readState,
+  tierBackfillModel,
+  tierChangeModel,
+  tierEventModel,
+  tierStateModel,
+  type TierChange,
+  type TierState,
+} from './store.js';
+export { rewardCostsFor, shopperTierView, type ShopperTierView } from './view.js';

@@ -1,6 +1,8 @@
 import type { AppContext } from '../platform/context.js';
 import { loadProgram } from '../program/index.js';
 import type { ScheduledJob } from '../scheduler/index.js';
+import { backfillQualifyingHistory } from './backfill.js';
+import { creditTierBirthdayBonuses } from './perks.js';
 import { tierSettingsOf } from './rules.js';
 import { evaluateCustomer } from './service.js';
 import { readState, statesToRevisit, type TierState } from './store.js';
@@ -44,5 +46,14 @@ export async function revisitTiers(
 }
 
 export const tierJobs: ScheduledJob[] = [
+  { name: 'tiers-backfill', period: 'hour', run: async (ctx, shop, now) => void (await backfillQualifyingHistory(ctx, shop, now)) },
   { name: 'tiers-revisit', period: 'hour', run: async (ctx, shop, now) => void (await revisitTiers(ctx, shop, now)) },
+  {
+    name: 'tiers-birthday-bonus',
+    period: 'day',
+    run: async (ctx, shop, now) => {
+      const program = await loadProgram(ctx.connection, shop);
+      if (program) await creditTierBirthdayBonuses(ctx, program, shop, now);
+    },
+  },
 ];

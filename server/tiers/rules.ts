@@ -1,10 +1,11 @@
 import { mulDivFloor } from '../platform/money.js';
-import { defaultTierSettings, type Program } from '../program/index.js';
+import { defaultTierSettings, type Program, type Reward } from '../program/index.js';
 
 export type Tier = Program['tiers'][number];
 export type TierRules = Program['tierRules'];
 export type Membership = Program['membership'];
 export type TierMetric = TierRules['metric'];
+type RewardType = Reward['type'];
 
 export interface TierSettings {
   /** Lowest threshold first. */
@@ -307,8 +308,27 @@ export function tierRank(settings: TierSettings, tierId: string | null): number 
   return settings.tiers.findIndex((tier) => tier.id === tierId);
 }
 
-/** A reward's points for a holder of the tier and membership: the larger discount applies, rounded up so it never goes below 1. */
-export function pointsCostFor(pointsCost: number, tier: Tier | null, membership: Membership | null): number {
-  const discount = Math.max(tier?.perks.rewardDiscountPercent ?? 0, membership?.perks.rewardDiscountPercent ?? 0);
-  return Math.max(1, pointsCost - mulDivFloor(pointsCost, discount, 100));
+export type Perks = Tier['perks'];
+
+export const noPerks: Perks = { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 };
+
+/** What a customer enjoys from the tier held and an active membership: the better of each perk. */
+export function perksHeld(tier: Tier | null, membership: Membership | null): Perks {
+  const from = [tier?.perks, membership?.enabled ? membership.perks : undefined].filter((perks): perks is Perks => perks !== undefined);
+  return {
+    rewardDiscountPercent: Math.max(0, ...from.map((perks) => perks.rewardDiscountPercent)),
+    freeShipping: from.some((perks) => perks.freeShipping),
+    birthdayBonus: Math.max(0, ...from.map((perks) => perks.birthdayBonus)),
+  };
+}
+
+/**
+ * A reward's points for a holder of `perks`: free shipping as a perk makes free-shipping rewards
+ * cost nothing; otherwise the discount is taken off, rounded in the shopper's favour but never
+ * below 1 point (a reward that costs nothing would be a perk the merchant did not choose).
+ */
+export function pointsCostFor(pointsCost: number, rewardType: RewardType, perks: Perks): number {
+  if (rewardType === 'free_shipping' && perks.freeShipping) return 0;
+  if (perks.rewardDiscountPercent === 0) return pointsCost;
+  return Math.max(1, pointsCost - mulDivFloor(pointsCost, perks.rewardDiscountPercent, 100));
 }

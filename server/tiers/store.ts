@@ -227,3 +227,52 @@ export async function markSynced(connection: Connection, shop: string, customerI
     { $set: { syncedTierId: tierId, syncedTag: tag, needsSync: false } },
   );
 }
+
+/** Customers whose last evaluated standing holds one of `tierIds`, or a membership running at `memberAt` (null: none asked). */
+export async function customersHolding(connection: Connection, shop: string, tierIds: string[], memberAt: Date | null): Promise<string[]> {
+  const holding = [{ tierId: { $in: tierIds } }, ...(memberAt ? [{ membershipUntil: { $gt: memberAt } }] : [])];
+  const states = await tierStateModel(connection).find({ shop, $or: holding }, { _id: 0, customerId: 1 }).lean();
+  return states.map((state) => state.customerId);
+}
+
+/** A finished backfill of a shop's qualifying history under one program version (`_id = shop|version`). */
+export interface TierBackfill {
+  _id: string;
+  shop: string;
+  programVersion: number;
+  events: number;
+  customers: number;
+  finishedAt: Date;
+}
+
+const backfillSchema = new Schema<TierBackfill>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    programVersion: { type: Number, required: true },
+    events: { type: Number, required: true },
+    customers: { type: Number, required: true },
+    finishedAt: { type: Date, required: true },
+  },
+  { collection: 'tier_backfills', versionKey: false },
+);
+backfillSchema.index({ shop: 1, programVersion: 1 });
+
+export function tierBackfillModel(connection: Connection): Model<TierBackfill> {
+  return modelOn(connection, 'TierBackfill', backfillSchema);
+}
+
+const backfillId = (shop: string, programVersion: number) => `${shop}|${programVersion}`;
+
+export async function backfillDone(connection: Connection, shop: string, programVersion: number): Promise<boolean> {
+  return (await tierBackfillModel(connection).findById(backfillId(shop, programVersion), { _id: 1 }).lean()) !== null;
+}
+
+/** Records the backfill as finished; a second run of the same version finds it and stops (a duplicate is no error). */
+export async function recordBackfill(connection: Connection, backfill: Omit<TierBackfill, '_id'>): Promise<void> {
+  try {
+    await tierBackfillModel(connection).create({ ...backfill, _id: backfillId(backfill.shop, backfill.programVersion) });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
+}

@@ -1,7 +1,17 @@
 import type { AppContext } from '../platform/context.js';
 import { moneyFormatter } from '../platform/money.js';
 import type { Program } from '../program/index.js';
-import { combineMultipliers, hasTiersOrMembership, standingAt, tierSettingsOf, type TierMetric, type TierSettings } from './rules.js';
+import {
+  combineMultipliers,
+  hasTiersOrMembership,
+  perksHeld,
+  pointsCostFor,
+  standingAt,
+  tierSettingsOf,
+  type Perks,
+  type TierMetric,
+  type TierSettings,
+} from './rules.js';
 import { eventsOf, readState } from './store.js';
 
 /** The tier fields of the shopper's view (CONTRACT.md), plus the progress the launcher draws. */
@@ -21,9 +31,19 @@ export interface ShopperTierView {
     keep: { id: string; name: string; remaining: number; remainingText: string; by: string } | null;
     multiplier: number;
   } | null;
+  /** The logged-in customer's perks, and each reward's points for them (what redemption charges); null for guests and without tiers. */
+  perks: Perks | null;
+  rewardCosts: Record<string, number> | null;
 }
 
-const noTiers: ShopperTierView = { tier: null, nextTier: null, membership: { active: false, until: null }, tierProgress: null };
+const noTiers: ShopperTierView = {
+  tier: null,
+  nextTier: null,
+  membership: { active: false, until: null },
+  tierProgress: null,
+  perks: null,
+  rewardCosts: null,
+};
 
 function amountText(program: Program, metric: TierMetric, amount: number): string {
   if (metric === 'spend') return moneyFormatter(program.currency)(amount);
@@ -31,7 +51,7 @@ function amountText(program: Program, metric: TierMetric, amount: number): strin
   return `${amount} ${program.pointsName}`;
 }
 
-interface Standing {
+export interface Standing {
   tierId: string | null;
   value: number;
   next: { id: string; name: string; remaining: number } | null;
@@ -43,7 +63,14 @@ interface Standing {
  * Reads the customer's standing by _id when the stored one still holds (same program version,
  * not run out); otherwise replays the customer's events, without writing (the job records it).
  */
-async function standingOf(ctx: AppContext, program: Program, settings: TierSettings, shop: string, customerId: string, now: Date): Promise<Standing> {
+export async function standingOf(
+  ctx: AppContext,
+  program: Program,
+  settings: TierSettings,
+  shop: string,
+  customerId: string,
+  now: Date,
+): Promise<Standing> {
   const state = await readState(ctx.connection, shop, customerId);
   if (state && state.programVersion === program.version && state.evaluatedAt <= now && (state.validUntil === null || state.validUntil > now))
     return state;
@@ -78,6 +105,7 @@ export async function shopperTierView(
   const tier = settings.tiers.find((candidate) => candidate.id === standing.tierId) ?? null;
   const member = standing.membershipUntil !== null && standing.membershipUntil > now;
   const membership = { active: settings.membership.enabled && member, until: standing.membershipUntil?.toISOString() ?? null };
+  const perks = perksHeld(tier, membership.active ? settings.membership : null);
   const multiplier = combineMultipliers(
     tier?.earnMultiplier ?? 1,
     membership.active ? settings.membership.earnMultiplier : 1,
@@ -87,6 +115,8 @@ export async function shopperTierView(
     tier: tier ? { id: tier.id, name: tier.name } : null,
     nextTier: standing.next,
     membership,
+    perks,
+    rewardCosts: rewardCostsFor(program, perks),
     tierProgress:
       tiers.length > 0
         ? {
@@ -106,4 +136,14 @@ export async function shopperTierView(
           }
         : null,
   };
+}
+
+/**
+ * Every enabled reward's price for a holder of `perks`, by reward id: what the storefront shows
+ * and what redemption charges (a "points for money" reward is priced per step).
+ */
+export function rewardCostsFor(program: Program, perks: Perks): Record<string, number> {
+  return Object.fromEntries(
+    program.rewards.filter((reward) => reward.enabled).map((reward) => [reward.id, pointsCostFor(reward.pointsCost, reward.type, perks)]),
+  );
 }

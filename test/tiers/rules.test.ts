@@ -5,6 +5,7 @@ import {
   earningMultiplierAt,
   membershipAt,
   multiplyPoints,
+  perksHeld,
   pointsCostFor,
   standingAt,
   tierAt,
@@ -198,9 +199,30 @@ describe('multiplier math', () => {
   });
 
   it('a higher tier makes rewards cheaper by its discount, never below 1 point', () => {
-    expect(pointsCostFor(500, tiers[2]!, null)).toBe(400);
-    expect(pointsCostFor(500, tiers[1]!, null)).toBe(500);
-    expect(pointsCostFor(1, tiers[2]!, null)).toBe(1);
+    expect(pointsCostFor(500, 'amount_off', perksHeld(tiers[2]!, null))).toBe(400);
+    expect(pointsCostFor(500, 'amount_off', perksHeld(tiers[1]!, null))).toBe(500);
+    expect(pointsCostFor(1, 'amount_off', perksHeld(tiers[2]!, null))).toBe(1);
+    expect(pointsCostFor(499, 'percentage_off', perksHeld(tiers[2]!, null))).toBe(400);
+  });
+
+  it('free shipping as a perk makes free-shipping rewards cost nothing, and only those', () => {
+    const shipping = perksHeld({ ...tiers[1]!, perks: { ...perks, freeShipping: true } }, null);
+    expect(pointsCostFor(300, 'free_shipping', shipping)).toBe(0);
+    expect(pointsCostFor(300, 'amount_off', shipping)).toBe(300);
+    expect(pointsCostFor(300, 'free_shipping', perksHeld(tiers[2]!, null))).toBe(240);
+  });
+
+  it('a tier and an active membership together give the better of each perk', () => {
+    const membership: TierSettings['membership'] = {
+      ...membershipOff,
+      enabled: true,
+      variantId: '42',
+      perks: { rewardDiscountPercent: 10, freeShipping: true, birthdayBonus: 300 },
+    };
+    const gold = { ...tiers[2]!, perks: { rewardDiscountPercent: 20, freeShipping: false, birthdayBonus: 100 } };
+    expect(perksHeld(gold, membership)).toEqual({ rewardDiscountPercent: 20, freeShipping: true, birthdayBonus: 300 });
+    expect(perksHeld(gold, { ...membership, enabled: false })).toEqual(gold.perks);
+    expect(perksHeld(null, null)).toEqual(perks);
   });
 });
 

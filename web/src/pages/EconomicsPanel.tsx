@@ -1,13 +1,52 @@
 import { Banner, BlockStack, Card, InlineGrid, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useEffect, useMemo, useState } from 'react';
-import { programEconomics, type Economics, type Finding, type RecentOrders, type VariantPrices } from '../../../server/program/economics.js';
+import {
+  programEconomics,
+  type Economics,
+  type Finding,
+  type RecentOrders,
+  type TierMix,
+  type VariantPrices,
+} from '../../../server/program/economics.js';
 import { currencyDecimals, moneyFormatter } from '../../../server/platform/money.js';
 import type { Program } from '../../../server/program/program.js';
+import type { TierPreview } from '../../../server/tiers/preview.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 
 /** An assumed average order for a shop without recent orders: 50 units of its currency. */
 const FALLBACK_ORDER_UNITS = 50;
+
+const TIER_PREVIEW_DELAY_MS = 400;
+
+/**
+ * The customers per tier under the draft's tiers (the tier editor's preview), which weigh the
+ * tiers' multipliers; without customers yet, everyone is assumed in the lowest tier.
+ */
+function useTierMix(program: Program): TierMix | undefined {
+  const [mix, setMix] = useState<TierMix | undefined>(undefined);
+  const draftKey = JSON.stringify({ tiers: program.tiers ?? [], tierRules: program.tierRules });
+  useEffect(() => {
+    const draft = JSON.parse(draftKey) as Pick<Program, 'tiers' | 'tierRules'>;
+    if (draft.tiers.length === 0 || !draft.tierRules) {
+      setMix(undefined);
+      return undefined;
+    }
+    const timer = setTimeout(() => {
+      api<TierPreview>('/tiers/preview', { method: 'POST', body: draft }).then(
+        (preview) =>
+          setMix({
+            basis: preview.customers > 0 ? 'customers' : 'lowest_tier',
+            customers: preview.customers,
+            counts: Object.fromEntries(preview.tiers.map((tier) => [tier.id, tier.customers])),
+          }),
+        () => setMix(undefined),
+      );
+    }, TIER_PREVIEW_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [draftKey]);
+  return mix;
+}
 
 const TONE: Record<Economics['verdict'], 'success' | 'warning' | 'critical' | 'info'> = {
   balanced: 'success',
@@ -63,6 +102,8 @@ function sentence(finding: Finding, money: (minor: number) => string, pointsName
       return t('economics.earningIncomplete');
     case 'multipliers_extra':
       return t('economics.multipliersExtra');
+    case 'tier_multipliers':
+      return t('tiers.averageMultiplier', { multiplier: finding.values.multiplier.toFixed(2) });
   }
 }
 
@@ -78,10 +119,11 @@ export function EconomicsPanel({ program, prices = {} }: { program: Program; pri
   useEffect(() => {
     api<RecentOrders>('/stats').then(setRecent, () => setRecent({ days: 30, orders: 0, revenue: 0, outstandingPoints: 0 }));
   }, []);
+  const tierMix = useTierMix(program);
   const unit = 10 ** currencyDecimals(program.currency);
   const economics = useMemo(
-    () => (recent ? programEconomics(program, recent, FALLBACK_ORDER_UNITS * unit, prices) : null),
-    [program, recent, unit, prices],
+    () => (recent ? programEconomics(program, recent, FALLBACK_ORDER_UNITS * unit, prices, tierMix) : null),
+    [program, recent, unit, prices, tierMix],
   );
   if (!economics || !recent) {
     return (

@@ -5,7 +5,7 @@ import type { Program } from '../../../../server/program/program.js';
 import type { TierPreview } from '../../../../server/tiers/preview.js';
 import { ApiError, api } from '../../api.js';
 import { t } from '../../i18n.js';
-import { MoneyField, NumberField } from '../fields.js';
+import { MoneyField, NumberField, ResourceField } from '../fields.js';
 import { TierChart } from './TierChart.js';
 
 type TierFields = Pick<Program, 'tiers' | 'tierRules' | 'membership'>;
@@ -147,6 +147,11 @@ export function TierEditor({ program, errors, onChange }: { program: Program; er
                 onChange={(rewardDiscountPercent) => setTier(index, { perks: { ...tier.perks, rewardDiscountPercent } })}
                 error={errors[`tiers.${index}.perks.rewardDiscountPercent`]}
               />
+              <Checkbox
+                label={t('rewardType.free_shipping')}
+                checked={tier.perks.freeShipping}
+                onChange={(freeShipping) => setTier(index, { perks: { ...tier.perks, freeShipping } })}
+              />
               <Button variant="plain" tone="critical" onClick={() => set({ tiers: tiers.filter((_, at) => at !== index) })}>
                 {t('form.remove')}
               </Button>
@@ -208,12 +213,13 @@ export function TierEditor({ program, errors, onChange }: { program: Program; er
           />
           {membership.enabled && (
             <FormLayout.Group>
-              <TextField
+              <ResourceField
                 label={t('membership.variantId')}
+                type="variant"
+                path="membership.variantId"
                 value={membership.variantId}
-                onChange={(variantId) => set({ membership: { ...membership, variantId: variantId.trim() } })}
+                onPick={(variantId) => set({ membership: { ...membership, variantId } })}
                 error={errors['membership.variantId']}
-                autoComplete="off"
               />
               <NumberField
                 label={t('membership.days')}
@@ -233,6 +239,18 @@ export function TierEditor({ program, errors, onChange }: { program: Program; er
                 options={(['highest', 'product'] as const).map((combine) => ({ label: t(`membership.combine.${combine}`), value: combine }))}
                 value={membership.combine}
                 onChange={(combine) => set({ membership: { ...membership, combine: combine as TierFields['membership']['combine'] } })}
+              />
+              <NumberField
+                label={t('tiers.rewardDiscount')}
+                suffix="%"
+                value={membership.perks.rewardDiscountPercent}
+                onChange={(rewardDiscountPercent) => set({ membership: { ...membership, perks: { ...membership.perks, rewardDiscountPercent } } })}
+                error={errors['membership.perks.rewardDiscountPercent']}
+              />
+              <Checkbox
+                label={t('rewardType.free_shipping')}
+                checked={membership.perks.freeShipping}
+                onChange={(freeShipping) => set({ membership: { ...membership, perks: { ...membership.perks, freeShipping } } })}
               />
             </FormLayout.Group>
           )}
