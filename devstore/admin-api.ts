@@ -4,8 +4,12 @@ import { execute, getVariableValues, GraphQLError, parse, validate, type Documen
 import { adminRootValue } from './admin-resolvers.js';
 import { missingScopes, adminSchema, scopeRequirements, type AdminSchema } from './shopify-schema.js';
 import { queryCost, selectedOperation, SINGLE_QUERY_MAX_COST } from './query-cost.js';
-import { BUCKET_MAXIMUM, BUCKET_RESTORE_PER_SECOND, newAccessToken, type DevShop } from './state.js';
+import { BUCKET_MAXIMUM, BUCKET_RESTORE_PER_SECOND, defaultStaff, newAccessToken, type DevShop } from './state.js';
 import { verifySessionToken } from './session-token.js';
+
+const ONLINE_TOKEN_TYPE = 'urn:shopify:params:oauth:token-type:online-access-token';
+/** An online token lives as long as the staff member's admin session: Shopify answers a day less a second. */
+const ONLINE_TOKEN_SECONDS = 86_399;
 
 /** Shopify: "Input arguments that accept an array have a maximum size of 250". */
 const MAX_INPUT_ARRAY = 250;
@@ -151,6 +155,31 @@ export function adminApiRouter(options: AdminApiOptions): Router {
       return;
     }
     const token = newAccessToken();
+    if (body.requested_token_type === ONLINE_TOKEN_TYPE) {
+      const staff = (shop.staff ?? defaultStaff(shop.domain)).get(String(claims.sub));
+      if (!staff) {
+        res.status(400).json({ error: 'invalid_subject_token', error_description: 'Session token is invalid' });
+        return;
+      }
+      shop.accessTokens.set(token, `online:${staff.id}`);
+      res.json({
+        access_token: token,
+        scope: scopes.join(','),
+        expires_in: ONLINE_TOKEN_SECONDS,
+        associated_user_scope: scopes.join(','),
+        associated_user: {
+          id: staff.id,
+          first_name: staff.firstName,
+          last_name: staff.lastName,
+          email: staff.email,
+          email_verified: true,
+          account_owner: staff.accountOwner,
+          locale: staff.locale,
+          collaborator: false,
+        },
+      });
+      return;
+    }
     shop.accessTokens.set(token, 'offline');
     shop.appInstalled = true;
     res.json({ access_token: token, scope: scopes.join(',') });

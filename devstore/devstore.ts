@@ -128,9 +128,11 @@ export class Devstore {
         });
       return { id: newId(), product, quantity: line.quantity ?? 1, discountMinor: 0 };
     });
+    shop.lastOrderNumber = (shop.lastOrderNumber ?? 1000 + shop.orders.size) + 1;
     const order: DevOrder = {
       ...(input.attributes ? { noteAttributes: Object.entries(input.attributes).map(([name, value]) => ({ name, value })) } : {}),
       id: newId(),
+      number: shop.lastOrderNumber,
       customerId: input.customerId,
       currency: shop.currency,
       presentmentCurrency: input.presentmentCurrency ?? shop.currency,

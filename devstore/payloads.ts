@@ -78,7 +78,8 @@ export function orderPayload(shop: DevShop, order: DevOrder): object {
   return {
     id: order.id,
     admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
-    name: `#${order.id % 100000}`,
+    name: `#${order.number ?? order.id % 100000}`,
+    ...(order.number === undefined ? {} : { order_number: order.number, number: order.number - 1000 }),
     email: customer?.email ?? null,
     test: order.test ?? false,
     taxes_included: order.taxesIncluded ?? false,

@@ -38,6 +38,8 @@ export interface DevDiscount {
 
 export interface DevOrder {
   id: number;
+  /** Shopify's `order_number` (1001, 1002, … per shop) behind its `name` "#1001"; absent on orders saved before numbering. */
+  number?: number;
   customerId: number | null;
   currency: string;
   presentmentCurrency: string;
@@ -88,6 +90,29 @@ export interface DevShop {
   /** Faults to inject into the next Admin API answers: '5xx', 'throttled', 'userErrors'. */
   faults: Array<'5xx' | 'throttled' | 'userErrors'>;
   appInstalled: boolean;
+  /** The last `order_number` given (Shopify starts a shop's orders at #1001). */
+  lastOrderNumber?: number;
+  /** Staff accounts by user id: the `sub` of their session tokens and the `associated_user` of their online tokens. */
+  staff?: Map<string, DevStaff>;
+}
+
+/** A staff account as Shopify's online access token describes it (`associated_user`). */
+export interface DevStaff {
+  id: number;
+  firstName: string;
+  lastName: string;
+  email: string;
+  accountOwner: boolean;
+  locale: string;
+}
+
+/** Who uses a devstore shop's admin: the owner (user 1, the admin frame's) and a staff member (9001, the tests' default session tokens). */
+export function defaultStaff(domain: string): Map<string, DevStaff> {
+  const host = domain.replace('.myshopify.com', '');
+  return new Map([
+    ['1', { id: 1, firstName: 'Morgan', lastName: 'Reyes', email: `owner@${host}.example`, accountOwner: true, locale: 'en' }],
+    ['9001', { id: 9001, firstName: 'Sam', lastName: 'Okafor', email: `sam@${host}.example`, accountOwner: false, locale: 'en' }],
+  ]);
 }
 
 export const BUCKET_MAXIMUM = 2000;
@@ -120,5 +145,7 @@ export function createShop(domain: string, options: { currency?: string; name?: 
     bucket: { available: BUCKET_MAXIMUM, updatedAt: 0 },
     faults: [],
     appInstalled: false,
+    lastOrderNumber: 1000,
+    staff: defaultStaff(domain),
   };
 }

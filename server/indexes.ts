@@ -13,9 +13,10 @@ import { expiryReminderModel } from './scheduler/index.js';
 import { engagementModels } from './engagement/index.js';
 import { apiKeyModel } from './headless/index.js';
 import { importModels } from './imports/index.js';
+import { outboundModels } from './outbound/index.js';
 import { referralModels } from './referrals/index.js';
-import { shopModel } from './shops/index.js';
-import { tierChangeModel, tierEventModel, tierStateModel } from './tiers/index.js';
+import { shopModel, staffMemberModel } from './shops/index.js';
+import { tierBackfillModel, tierChangeModel, tierEventModel, tierStateModel } from './tiers/index.js';
 
 /**
  * Each store file exports a `xxxModel(connection)` function that registers its schema on the
@@ -24,6 +25,7 @@ import { tierChangeModel, tierEventModel, tierStateModel } from './tiers/index.j
  */
 export function registerModels(connection: Connection): void {
   shopModel(connection);
+  staffMemberModel(connection);
   inboxModel(connection);
   inboxClaimModel(connection);
   webhookLogModel(connection);
@@ -44,9 +46,17 @@ export function registerModels(connection: Connection): void {
   holdOutcomeModel(connection);
   redemptionOutcomeModel(connection);
   redemptionEffectModel(connection);
-  [tierEventModel, tierChangeModel, tierStateModel, apiKeyModel, ...engagementModels, ...referralModels, ...importModels].forEach((model) =>
-    model(connection),
-  );
+  [
+    tierEventModel,
+    tierChangeModel,
+    tierStateModel,
+    tierBackfillModel,
+    apiKeyModel,
+    ...engagementModels,
+    ...referralModels,
+    ...importModels,
+    ...outboundModels,
+  ].forEach((model) => model(connection));
   [ledgerDayModel, aggregateWatermarkModel, changedDayModel, paidOrderModel, orderDayModel].forEach((model) => model(connection));
 }
 

@@ -7,6 +7,7 @@ import { redemptionView } from '../redemption/index.js';
 import { customerRedemptions } from '../redemption/index.js';
 import { apiLocals } from '../platform/api-locals.js';
 import { fieldErrors, redeemAndRespond } from '../redemption/index.js';
+import { bearerToken, rememberStaff, staffNames } from '../shops/index.js';
 
 const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id (digits)');
 const adjustment = z.object({
@@ -82,6 +83,8 @@ export function customersRouter(ctx: AppContext): Router {
       customerModel(ctx.connection).findOne({ shop, customerId: id.data }, { _id: 0, email: 1, firstName: 1, lastName: 1, tags: 1 }).lean(),
       customerRedemptions(ctx.connection, shop, id.data),
     ]);
+    const staffIds = ledger.entries.flatMap((entry) => (entry.staffId === undefined ? [] : [entry.staffId]));
+    const names = staffIds.length > 0 ? await staffNames(ctx.connection, shop, staffIds) : new Map<string, string>();
     // The first page starts with the newest entry, which carries the balances: no second read.
     const newest = ledger.entries[0];
     const balance =
@@ -103,7 +106,9 @@ export function customersRouter(ctx: AppContext): Router {
         shortfall: entry.shortfall,
         reason: entry.reason,
         source: entry.source,
+        orderName: entry.orderName ?? null,
         staffId: entry.staffId ?? null,
+        staffName: entry.staffId === undefined ? null : (names.get(entry.staffId) ?? null),
         createdAt: entry.createdAt,
       })),
       nextBefore: ledger.nextBefore,
@@ -122,6 +127,7 @@ export function customersRouter(ctx: AppContext): Router {
       });
       return;
     }
+    const staffName = await rememberStaff(ctx, shop, staffId, bearerToken(req) ?? '');
     const now = ctx.clock();
     const key = `adjust:${id.data}:${body.data.requestKey ?? `${staffId}:${now.getTime()}:${Math.random().toString(36).slice(2, 10)}`}`;
     await applyEntry(
@@ -141,7 +147,9 @@ export function customersRouter(ctx: AppContext): Router {
       now,
     );
     const balance = await balanceOf(ctx.connection, shop, id.data);
-    res.status(201).json({ key, points: body.data.points, reason: body.data.reason, staffId, balance: balance.available, pending: balance.pending });
+    res
+      .status(201)
+      .json({ key, points: body.data.points, reason: body.data.reason, staffId, staffName, balance: balance.available, pending: balance.pending });
   });
 
   /** Staff issue a reward on a customer's behalf (a goodwill gesture, a phone request): same rules as the storefront. */
@@ -152,6 +160,7 @@ export function customersRouter(ctx: AppContext): Router {
       res.status(422).json({ error: 'invalid_redemption', errors: { customerId: id.error.issues[0]?.message } });
       return;
     }
+    await rememberStaff(ctx, shop, staffId, bearerToken(req) ?? '');
     await redeemAndRespond(ctx, res, req.body, { shop, customerId: id.data, source: 'admin', staffId });
   });
   return router;

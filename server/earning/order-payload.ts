@@ -35,6 +35,7 @@ const refundPayload = z.object({
 
 const orderPayload = z.object({
   id: numericId,
+  name: z.string().max(100).nullish(),
   updated_at: z.string().nullish(),
   cancelled_at: z.string().nullish(),
   financial_status: z.string().nullish(),

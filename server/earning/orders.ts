@@ -101,6 +101,7 @@ function draft(
     reason,
     source: `order ${record.orderId}`,
     orderId: record.orderId,
+    ...(record.orderName ? { orderName: record.orderName } : {}),
     guard,
   };
 }
@@ -193,6 +194,7 @@ export async function creditPaidOrder(
     _id: orderPointsId(shop, facts.orderId),
     shop,
     orderId: facts.orderId,
+    ...(order.name ? { orderName: order.name } : {}),
     customerId: facts.customerId,
     eligible: earning.eligible,
     paidTotal: paidTotal(order, facts.currency),

@@ -13,6 +13,8 @@ export interface OrderPoints {
   _id: string;
   shop: string;
   orderId: string;
+  /** Shopify's name of the order ("#1001"), shown to shoppers and staff instead of its id. */
+  orderName?: string;
   customerId: string;
   eligible: number;
   /** What the order was paid in shop money, less shipping and tips: refunds by amount are a share of it. */
@@ -46,6 +48,7 @@ const orderPointsSchema = new Schema<OrderPoints>(
     _id: { type: String, required: true },
     shop: { type: String, required: true },
     orderId: { type: String, required: true },
+    orderName: String,
     customerId: { type: String, required: true },
     eligible: { type: Number, required: true },
     paidTotal: { type: Number, default: 0 },

@@ -31,6 +31,8 @@ export interface LedgerEntry {
   /** Points a stop-at-zero reversal could not take because they were spent. */
   shortfall: number;
   orderId?: string;
+  /** The order's name as the shop shows it ("#1001"); absent on entries written before names were kept. */
+  orderName?: string;
   /** For an order edit: the order's eligible amount after it. */
   eligible?: number;
   reason: string;
@@ -57,6 +59,7 @@ const entrySchema = new Schema<LedgerEntry>(
     earnedOnDay: { type: Number, required: true },
     shortfall: { type: Number, required: true },
     orderId: String,
+    orderName: String,
     eligible: Number,
     reason: { type: String, required: true },
     source: { type: String, required: true },
@@ -99,6 +102,7 @@ export interface EntryDraft {
   source: string;
   guard: BalanceGuard;
   orderId?: string;
+  orderName?: string;
   eligible?: number;
   staffId?: string;
 }
@@ -153,6 +157,7 @@ export async function applyEntry(connection: Connection, draft: EntryDraft, now:
       pending: draft.pending,
       shortfall: next.shortfall,
       orderId: draft.orderId,
+      ...(draft.orderName === undefined ? {} : { orderName: draft.orderName }),
       eligible: draft.eligible,
       reason: draft.reason,
       source: draft.source,

@@ -3,6 +3,11 @@ import type { AppContext } from '../platform/context.js';
 import { shopInstaller, type InstallHook } from './install.js';
 import { InvalidSessionToken, sessionTokenVerifier } from '../shopify/session-token.js';
 
+/** The session token a request to /api carries (`Authorization: Bearer …`), or null. */
+export function bearerToken(req: Request): string | null {
+  return /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
+}
+
 /**
  * /api: every request carries an App Bridge session token. The token names the shop, so a
  * handler only ever sees its own shop's data; the first valid token of a shop installs it.
@@ -13,14 +18,14 @@ export function apiRouter(ctx: AppContext, routers: Router[], installHooks: Inst
   const api = Router();
 
   api.use(async (req: Request, res: Response, next: NextFunction) => {
-    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    if (!match) {
+    const token = bearerToken(req);
+    if (token === null) {
       res.status(401).json({ error: 'unauthorized', message: 'Authorization: Bearer <session token> is required' });
       return;
     }
     try {
-      const claims = await verify(match[1]!);
-      await install(claims.shop, match[1]!);
+      const claims = await verify(token);
+      await install(claims.shop, token);
       res.locals.shop = claims.shop;
       res.locals.staffId = claims.userId;
       res.set('Cache-Control', 'private, no-store');

@@ -1,5 +1,6 @@
 export { adminClientFor } from './admin-client.js';
-export { apiRouter } from './admin-api.js';
+export { apiRouter, bearerToken } from './admin-api.js';
+export { rememberStaff, staffMemberModel, staffNames, type StaffMember } from './staff.js';
 export { shopTopicHandlers } from './handlers.js';
 export { shopInstaller, type InstalledShop, type InstallHook } from './install.js';
 export { hasOfflineToken, installedShops, isInstalled, markUninstalled, offlineAccessToken, shopModel, type Shop } from './store.js';

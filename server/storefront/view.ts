@@ -128,26 +128,29 @@ export function publicProgram(program: Program, now: Date): PublicProgram {
 
 /**
  * A history line as the storefront words it in the shopper's language: a raw order id is never
- * shown. `note` is the merchant's own words (a staff adjustment's reason).
+ * shown, the order's name ("#1001") is when the entry kept it. `note` is the merchant's own words
+ * (a staff adjustment's reason).
  */
 export type EntryDescription =
-  | { kind: 'order' | 'refund' | 'cancel' | 'edit' | 'release' }
+  | { kind: 'order' | 'refund' | 'cancel' | 'edit'; order: string | null }
+  | { kind: 'release' }
   | { kind: 'redeem'; reward: string | null }
   | { kind: 'tier'; tier: string }
   | { kind: 'reward_returned' | 'hold' | 'hold_release' | 'expire' }
   | { kind: 'adjust' | 'other'; note: string };
 
-type DescribedEntry = Pick<LedgerEntry, 'type' | 'reason' | 'source' | 'orderId'>;
+type DescribedEntry = Pick<LedgerEntry, 'type' | 'reason' | 'source' | 'orderId' | 'orderName'>;
 
 /** How a ledger entry reads to the shopper, from what the entry holds. */
 export function describeEntry(entry: DescribedEntry): EntryDescription {
+  const order = entry.orderName ?? null;
   switch (entry.type) {
     case 'earn':
-      return { kind: 'order' };
+      return { kind: 'order', order };
     case 'reverse':
-      return { kind: entry.reason === 'order cancelled' ? 'cancel' : 'refund' };
+      return { kind: entry.reason === 'order cancelled' ? 'cancel' : 'refund', order };
     case 'order_edit':
-      return { kind: 'edit' };
+      return { kind: 'edit', order };
     case 'release':
       return { kind: 'release' };
     case 'redeem': {

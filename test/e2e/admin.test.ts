@@ -113,7 +113,8 @@ describe('merchant admin, embedded in the devstore admin frame', () => {
     await frame.getByRole('button', { name: 'Adjust points…' }).click();
     await frame.getByRole('button', { name: 'Confirm adjustment' }).click();
     await expect.poll(() => frame.locator('#customer-balance').textContent(), POLL).toBe('250');
-    await frame.getByText('Apology for a late parcel · by you').waitFor();
+    // The devstore's admin is its owner's (user 1): Shopify's online token exchange names them.
+    await frame.getByText('Apology for a late parcel · Adjusted by Morgan Reyes (you)').waitFor();
     expect((await balanceOf(app.connection, shop, '7400001')).available).toBe(250);
     await page.close();
   });

@@ -114,13 +114,16 @@ describe('shopper widget', () => {
     await page.close();
   });
 
-  it('history reads as purchases and refunds in words, never raw order ids', async () => {
+  it('history reads as purchases and refunds in words, with the order’s name and never its raw id', async () => {
     const devstore = devstoreOf(app);
     const order = devstore.createOrder(shop, { customerId: grace, lines: [{ productId: 951, quantity: 2 }] });
     await deliverAndDrain(app, [...devstore.pay(shop, order.id), ...devstore.refund(shop, order.id, [{ lineId: order.lines[0]!.id, quantity: 1 }])]);
     const page = await signedIn(grace);
     const history = await page.$$eval('[data-tally-history] li', (items) => items.map((item) => item.textContent ?? ''));
-    expect(history.slice(0, 2).map((line) => line.replace(/ · .*$/, ''))).toEqual(['Refund-22', 'Purchase+44']);
+    expect(history.slice(0, 2).map((line) => line.replace(/ · .*$/, ''))).toEqual([
+      `Refund on order #${order.number}-22`,
+      `Order #${order.number}+44`,
+    ]);
     expect(history.join('\n')).not.toContain(String(order.id));
     await page.close();
   });
@@ -194,7 +197,13 @@ describe('shopper widget', () => {
     await page.goto(`${store}/account?locale=fr`);
     await page.waitForSelector('[data-tally-history]');
     const history = await page.$$eval('[data-tally-history] li span:first-child', (items) => items.map((item) => item.textContent));
-    expect(history).toEqual(expect.arrayContaining(['Remboursement', 'Achat', 'Ajustement par la boutique: test grant']));
+    expect(history).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Remboursement de la commande #1\d{3}$/),
+        expect.stringMatching(/^Commande #1\d{3}$/),
+        'Ajustement par la boutique: test grant',
+      ]),
+    );
     await openLauncher(page);
     expect(await page.textContent('[data-way=purchase]')).toMatch(/^Gagnez des points à chaque commande : 1 par tranche de 1\s\$US$/);
     await page.close();

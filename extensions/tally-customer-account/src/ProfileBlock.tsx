@@ -4,6 +4,8 @@ import type { Api } from '@shopify/ui-extensions/customer-account.profile.block.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { APP_URL, fetchLoyalty, type LoyaltyView } from '../../tally-checkout/src/loyalty.js';
+import type { EntryDescription } from '../../../server/storefront/view.js';
+import { historyText } from './history.js';
 
 declare const shopify: Api;
 
@@ -11,7 +13,7 @@ export default function extension() {
   render(<PointsInAccount />, document.body);
 }
 
-type HistoryView = LoyaltyView & { history: Array<{ points: number; reason: string; createdAt: string }> };
+type HistoryView = LoyaltyView & { history: Array<{ points: number; description: EntryDescription; createdAt: string }> };
 
 function PointsInAccount() {
   const [view, setView] = useState<HistoryView | null>(null);
@@ -23,18 +25,21 @@ function PointsInAccount() {
   }, []);
   if (!view?.points) return null;
   const name = view.program.pointsName;
+  const { translate, formatNumber } = shopify.i18n;
+  const balance = { balance: formatNumber(view.points.balance), pending: formatNumber(view.points.pending), name };
   return (
-    <s-section heading="Rewards">
+    <s-section heading={translate('heading')}>
       <s-stack gap="base">
-        <s-text>{`${view.points.balance} ${name} available${view.points.pending ? `, ${view.points.pending} pending` : ''}`}</s-text>
-        {view.history.map((entry) => (
-          <s-text
-            key={`${entry.createdAt}-${entry.reason}`}
-            color="subdued"
-          >{`${entry.points > 0 ? '+' : ''}${entry.points} · ${entry.reason}`}</s-text>
+        <s-text>{translate(view.points.pending ? 'balancePending' : 'balance', balance)}</s-text>
+        {view.history.map((entry, index) => (
+          <s-text key={`${entry.createdAt}-${index}`} color="subdued">{`${entry.points > 0 ? '+' : ''}${formatNumber(entry.points)} · ${historyText(
+            translate,
+            entry.description,
+            name,
+          )}`}</s-text>
         ))}
         {view.codes.map((code) => (
-          <s-text key={code.code ?? code.rewardName}>{`${code.code ?? ''} · ${code.rewardName}`}</s-text>
+          <s-text key={code.code ?? code.rewardName}>{translate('code', { code: code.code ?? '', reward: code.rewardName })}</s-text>
         ))}
       </s-stack>
     </s-section>

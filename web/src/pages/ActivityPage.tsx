@@ -41,6 +41,8 @@ const TONE: Record<Delivery['status'], 'success' | 'info' | 'attention' | 'criti
   failed: 'critical',
 };
 
+const REFRESH_WHILE_WAITING_MS = 1_500;
+
 /** Webhook deliveries with outcome and reason (retry for failed ones), the inbox backlog, data exports. */
 export function ActivityPage({ notify }: { notify: Notify }) {
   const [deliveries, setDeliveries] = useState<Delivery[] | null>(null);
@@ -64,7 +66,6 @@ export function ActivityPage({ notify }: { notify: Notify }) {
     try {
       await api(`/webhooks/${id}/retry`, { method: 'POST' });
       notify(t('activity.retried'));
-      setTimeout(load, 1_500);
       load();
     } catch (failure) {
       notify(failure instanceof Error ? failure.message : String(failure), true);
@@ -73,6 +74,12 @@ export function ActivityPage({ notify }: { notify: Notify }) {
 
   const waiting = deliveries?.filter((delivery) => delivery.status === 'pending' || delivery.status === 'processing').length ?? 0;
   const total = deliveries?.length ?? 0;
+  // While deliveries wait (a retried one among them), the page follows them to their outcome.
+  useEffect(() => {
+    if (waiting === 0) return;
+    const timer = setTimeout(load, REFRESH_WHILE_WAITING_MS);
+    return () => clearTimeout(timer);
+  }, [deliveries, waiting, load]);
   return (
     <Page title={t('activity.title')} secondaryActions={[{ content: t('activity.refresh'), onAction: load }]}>
       <BlockStack gap="400">

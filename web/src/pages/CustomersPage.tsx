@@ -50,7 +50,9 @@ interface CustomerDetail {
     balance: number;
     reason: string;
     source: string;
+    orderName: string | null;
     staffId: string | null;
+    staffName: string | null;
     createdAt: string;
   }>;
   redemptions: Array<{
@@ -74,6 +76,20 @@ const STATUS_TONE: Record<string, 'success' | 'info' | 'attention' | 'critical' 
 };
 
 /** Why the adjust button cannot be pressed yet, or null when it can. */
+type LedgerLine = CustomerDetail['ledger'][number];
+
+/** The reason column: the order's name where the entry kept it (never its raw id), and who made a staff entry. */
+function ledgerReason(entry: LedgerLine, me: string | null): string {
+  const order = entry.orderName;
+  let reason = entry.reason;
+  if (order !== null && entry.type === 'reverse')
+    reason = entry.reason === 'order cancelled' ? t('ledger.cancelled', { order }) : t('ledger.refund', { order });
+  else if (order !== null && (entry.type === 'earn' || entry.type === 'order_edit')) reason = `${t('ledger.order', { order })} · ${entry.reason}`;
+  if (entry.staffId === null) return reason;
+  const staff = `${entry.staffName ?? t('ledger.staffFallback', { id: entry.staffId })}${entry.staffId === me ? ` ${t('ledger.you')}` : ''}`;
+  return `${reason} · ${entry.type === 'adjust' ? t('ledger.adjustedBy', { staff }) : t('ledger.by', { staff })}`;
+}
+
 function adjustBlocker(points: number, reason: string): string | null {
   if (!Number.isFinite(points)) return t('customer.needPoints');
   if (points === 0) return t('customer.needNonZero');
@@ -175,7 +191,6 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
   const blocker = adjustBlocker(points, reason);
   const after = Number.isFinite(points) ? balance + points : balance;
   const belowZero = after < 0;
-  const staff = (staffId: string) => (staffId === me ? t('ledger.byYou') : t('ledger.by', { staff: staffId }));
   // A refused staff redemption spent nothing: it is no reward of this customer's.
   const redemptions = detail.redemptions.filter((redemption) => redemption.status !== 'rejected');
   return (
@@ -241,7 +256,7 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
                       t(`ledgerType.${entry.type as (typeof LEDGER_TYPES)[number]}`),
                       `${entry.points + entry.pending > 0 ? '+' : ''}${entry.points + entry.pending}${entry.pending ? ` (${t('customer.pending').toLowerCase()})` : ''}`,
                       entry.balance,
-                      `${entry.reason}${entry.staffId ? ` · ${staff(entry.staffId)}` : ''}`,
+                      ledgerReason(entry, me),
                     ])}
                   />
                 )}
