@@ -1,4 +1,4 @@
-import { ledgerKeys } from '../ledger/index.js';
+import { entryForKey, ledgerKeys } from '../ledger/index.js';
 import { insertOnce } from '../platform/atomic.js';
 import type { AppContext } from '../platform/context.js';
 import type { Program } from '../program/index.js';
@@ -184,18 +184,30 @@ export async function creditBirthdays(ctx: AppContext, program: Program, shop: s
 
 export interface ActionsView {
   birthday: { enabled: boolean; points: number; birthday: string | null };
-  newsletter: { enabled: boolean; points: number };
-  socialFollow: { enabled: boolean; points: number; networks: string[] };
+  newsletter: { enabled: boolean; points: number; done: boolean };
+  /** `followed`: the networks this customer was already rewarded for. */
+  socialFollow: { enabled: boolean; points: number; networks: string[]; followed: string[] };
   review: { enabled: boolean; points: number; perMonth: number };
 }
 
+/** The actions as the shopper sees them, with what this customer already did (read from the ledger's once-keys). */
 export async function actionsView(ctx: AppContext, program: Program, shop: string, customerId: string): Promise<ActionsView> {
   const settings = engagementSettingsOf(program).actions;
-  const birthday = await birthdayModel(ctx.connection).findOne({ shop, customerId }).lean();
+  const rewarded = async (type: string) => (await entryForKey(ctx.connection, shop, ledgerKeys.actionRewarded(customerId, type, ONCE))) !== null;
+  const [birthday, newsletter, follows] = await Promise.all([
+    birthdayModel(ctx.connection).findOne({ shop, customerId }).lean(),
+    rewarded('newsletter'),
+    Promise.all(settings.socialFollow.networks.map((network) => rewarded(`social_follow_${network}`))),
+  ]);
   return {
     birthday: { enabled: settings.birthday.enabled, points: settings.birthday.points, birthday: birthday?.birthday ?? null },
-    newsletter: { enabled: settings.newsletter.enabled, points: settings.newsletter.points },
-    socialFollow: { enabled: settings.socialFollow.enabled, points: settings.socialFollow.points, networks: settings.socialFollow.networks },
+    newsletter: { enabled: settings.newsletter.enabled, points: settings.newsletter.points, done: newsletter },
+    socialFollow: {
+      enabled: settings.socialFollow.enabled,
+      points: settings.socialFollow.points,
+      networks: settings.socialFollow.networks,
+      followed: settings.socialFollow.networks.filter((_network, index) => follows[index]),
+    },
     review: { enabled: settings.review.enabled, points: settings.review.points, perMonth: settings.review.perMonth },
   };
 }

@@ -3,6 +3,7 @@ import { insertOnce } from '../platform/atomic.js';
 import type { AppContext } from '../platform/context.js';
 import type { Program } from '../program/index.js';
 import { creditBonus } from './credit.js';
+import { useOffers } from './offers.js';
 import { badgesReached, inChallenge, type MilestoneCounts } from './rules.js';
 import { engagementSettingsOf } from './settings.js';
 import { awardModel, milestoneModel, milestonesOf, recordMilestone, type Award } from './store.js';
@@ -75,7 +76,7 @@ export async function evaluateAwards(
 }
 
 /**
- * A credited order counts for badges and challenges. `paidOrders` is the customer's count after it
+ * A credited order uses the member's open offers (offers.ts) and counts for badges and challenges. `paidOrders` is the customer's count after it
  * (the ledger keeps it), so an order that reaches no badge threshold, in a program without
  * challenges, costs no database round trip; challenges count orders in their window from milestones.
  */
@@ -86,6 +87,7 @@ export async function recordPaidOrder(
   now: Date,
 ): Promise<string[]> {
   const settings = engagementSettingsOf(program);
+  await useOffers(ctx, order, now);
   if (settings.challenges.length > 0) {
     await recordMilestone(ctx.connection, { shop: order.shop, customerId: order.customerId, kind: 'order', ref: order.orderId, at: order.paidAt });
     return evaluateAwards(ctx, program, order.shop, order.customerId, now, order.paidOrders);

@@ -1,3 +1,7 @@
+import { offerModel, offerSettingsModel, offerUseModel } from './offers.js';
+import { sliderAnswerModel, sliderSettingsModel } from './slider-surveys.js';
+import { engagementModels as storedModels } from './store.js';
+
 export { actionsView, creditBirthdays, creditReview, creditSignUp, rewardAction, type ActionOutcome, type ShopperAction } from './actions.js';
 export { awardsView, evaluateAwards, recordPaidOrder, recordReferralMilestone } from './badges.js';
 export { causesCsv, causeTotals, donatePoints } from './donations.js';
@@ -8,6 +12,11 @@ export { EngagementRefused, REFUSAL_STATUS, type RefusalCode } from './refusals.
 export { engagementAdminRouter, engagementProxyRouter, reviewSigningSecret, reviewsRouter, signReview } from './routes.js';
 export * from './rules.js';
 export { engagementSettingsOf, type EngagementSettings } from './settings.js';
-export { engagementModels, milestonesOf } from './store.js';
+export { answerSliderSurvey, sliderResults, sliderSurveysOf, type SliderResults, type SliderSurvey } from './slider-surveys.js';
+export { issueOffers, lapsedMembers, openOffers, useOffers, type Offer, type OfferSettings } from './offers.js';
+export { milestonesOf } from './store.js';
 export { answerNps, npsReport } from './surveys.js';
 export { completeTransfers, transferPoints, type TransferFaults, type TransferOutcome, type TransferRequest } from './transfers.js';
+
+/** Every engagement collection, for server/indexes.ts. */
+export const engagementModels = [...storedModels, sliderSettingsModel, sliderAnswerModel, offerSettingsModel, offerModel, offerUseModel];

@@ -2,6 +2,7 @@ import type { AppContext } from '../platform/context.js';
 import { loadProgram } from '../program/index.js';
 import type { ScheduledJob } from '../scheduler/index.js';
 import { creditBirthdays } from './actions.js';
+import { issueOffers } from './offers.js';
 import { completeTransfers } from './transfers.js';
 
 export const engagementJobs: ScheduledJob[] = [
@@ -17,5 +18,10 @@ export const engagementJobs: ScheduledJob[] = [
       const program = await loadProgram(ctx.connection, shop);
       if (program) await creditBirthdays(ctx, program, shop, now);
     },
+  },
+  {
+    name: 'engagement-offers',
+    period: 'day',
+    run: async (ctx: AppContext, shop, now) => void (await issueOffers(ctx, shop, now)),
   },
 ];

@@ -17,6 +17,7 @@ export const REFUSAL_STATUS = {
   already_rewarded: 409,
   review_by_app_only: 403,
   survey_off: 422,
+  invalid_answer: 422,
 } as const;
 
 export type RefusalCode = keyof typeof REFUSAL_STATUS;

@@ -10,6 +10,8 @@ import { causesCsv, causeTotals, donatePoints } from './donations.js';
 import { appProxyGuard, proxyRequest } from './proxy-auth.js';
 import { EngagementRefused, REFUSAL_STATUS } from './refusals.js';
 import { engagementSettingsOf } from './settings.js';
+import { offerSettingsOf, offerSettingsSchema, openOffers, saveOfferSettings } from './offers.js';
+import { answerSliderSurvey, dueSliderSurveys, saveSliderSurveys, sliderResults, sliderSurveysOf, sliderSurveysSchema } from './slider-surveys.js';
 import { answerNps, npsDue, npsReport } from './surveys.js';
 import { transferPoints } from './transfers.js';
 
@@ -23,6 +25,9 @@ const actionBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('social_follow'), network: z.string().regex(/^[a-z0-9_]{1,30}$/) }),
   z.object({ type: z.literal('review') }),
 ]);
+const sliderBody = z.object({ answers: z.record(z.string().max(40), z.number()) });
+const offerSettingsBody = z.object({ version: z.number().int().min(0), settings: offerSettingsSchema });
+const sliderSettingsBody = z.object({ version: z.number().int().min(0), surveys: sliderSurveysSchema });
 const npsBody = z.object({ score: z.number().int().min(0).max(10), comment: z.string().trim().max(1000).optional() });
 const donationBody = z.object({ causeId: z.string().min(1).max(64), points: pointsField, requestKey });
 const transferBody = z.object({
@@ -76,15 +81,19 @@ export function engagementProxyRouter(ctx: AppContext): Router {
     shopperRoute(ctx, async (_req, res, { shop, customerId: shopper, program }) => {
       const now = ctx.clock();
       const settings = engagementSettingsOf(program);
-      const [awards, actions, nps] = await Promise.all([
+      const [awards, actions, nps, surveys, offers] = await Promise.all([
         awardsView(ctx, program, shop, shopper, now),
         actionsView(ctx, program, shop, shopper),
         npsDue(ctx, program, shop, shopper, now),
+        dueSliderSurveys(ctx, shop, shopper, now),
+        openOffers(ctx, shop, shopper, now),
       ]);
       res.json({
         ...awards,
         actions,
         nps,
+        surveys: surveys.map(({ id, title, points, questions }) => ({ id, title, points, questions })),
+        offers: offers.map(({ kind, title, points, expiresAt }) => ({ kind, title, points, expiresAt: expiresAt.toISOString() })),
         causes: settings.causes.filter((cause) => cause.enabled).map(({ id, name, description }) => ({ id, name, description })),
         transfers: settings.transfers,
       });
@@ -110,6 +119,17 @@ export function engagementProxyRouter(ctx: AppContext): Router {
       res
         .status(201)
         .json(await answerNps(ctx, program, { shop, customerId: shopper, score: body.data.score, comment: body.data.comment || null }, ctx.clock()));
+    }),
+  );
+
+  router.post(
+    '/proxy/surveys/:surveyId',
+    json,
+    shopperRoute(ctx, async (req, res, { shop, customerId: shopper }) => {
+      const body = sliderBody.safeParse(req.body);
+      if (!body.success) return invalid(res, body.error);
+      const surveyId = String(req.params.surveyId);
+      res.status(201).json(await answerSliderSurvey(ctx, { shop, customerId: shopper, surveyId, values: body.data.answers }, ctx.clock()));
     }),
   );
 
@@ -200,6 +220,32 @@ export function engagementAdminRouter(ctx: AppContext): Router {
       return;
     }
     res.json({ currency: program.currency, causes: totals });
+  });
+  router.get('/engagement/surveys', async (_req, res) => {
+    const { shop } = apiLocals(res);
+    const to = ctx.clock().toISOString().slice(0, 10);
+    const from = new Date(Date.parse(`${to}T00:00:00Z`) - 364 * 86_400_000).toISOString().slice(0, 10);
+    const [settings, results] = await Promise.all([sliderSurveysOf(ctx, shop), sliderResults(ctx, shop, from, to)]);
+    res.json({ ...settings, results });
+  });
+  router.put('/engagement/surveys', express.json({ limit: '50kb' }), async (req, res) => {
+    const body = sliderSettingsBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    const saved = await saveSliderSurveys(ctx, apiLocals(res).shop, body.data.version, body.data.surveys, ctx.clock());
+    if (!saved)
+      return void res.status(409).json({ error: 'stale_version', message: 'The surveys changed since you opened them; reload and edit again' });
+    res.json(saved);
+  });
+  router.get('/engagement/offers', async (_req, res) => {
+    res.json(await offerSettingsOf(ctx, apiLocals(res).shop));
+  });
+  router.put('/engagement/offers', express.json({ limit: '10kb' }), async (req, res) => {
+    const body = offerSettingsBody.safeParse(req.body);
+    if (!body.success) return invalid(res, body.error);
+    const saved = await saveOfferSettings(ctx, apiLocals(res).shop, body.data.version, body.data.settings, ctx.clock());
+    if (!saved)
+      return void res.status(409).json({ error: 'stale_version', message: 'The offers changed since you opened them; reload and edit again' });
+    res.json(saved);
   });
   router.get('/engagement/review-endpoint', (_req, res) => {
     const { shop } = apiLocals(res);

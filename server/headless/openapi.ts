@@ -74,6 +74,19 @@ function flowActionExample(handle: string, properties: Record<string, unknown>):
   };
 }
 
+const SLIDER_SURVEY_EXAMPLE = {
+  id: 'after-delivery',
+  title: 'How was your delivery?',
+  enabled: true,
+  points: 20,
+  periodDays: 90,
+  questions: [{ id: 'delivery', label: 'Delivery speed', low: 'Slow', high: 'Fast' }],
+};
+const OFFER_SETTINGS_EXAMPLE = {
+  winBack: { enabled: true, title: 'We miss you', afterDays: 90, points: 200, validDays: 30 },
+  birthday: { enabled: false, title: 'Happy birthday month', points: 200 },
+};
+
 const redemptionExample = {
   id: 'TALLY-7Q2M-XK4D',
   code: 'TALLY-7Q2M-XK4D',
@@ -1193,6 +1206,24 @@ const paths: Record<string, Record<string, Schema>> = {
       },
     }),
   },
+  '/proxy/surveys/{surveyId}': {
+    post: operation({
+      summary: "Answers one of the merchant's slider surveys (0-10 per question), with points once per survey period",
+      tags: ['app proxy'],
+      security: 'appProxy',
+      params: [{ name: 'surveyId', in: 'path', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$' } }],
+      body: {
+        schema: obj({ answers: { type: 'object', additionalProperties: { type: 'integer', minimum: 0, maximum: 10 } } }),
+        example: { answers: { delivery: 8, packaging: 9 } },
+      },
+      responses: {
+        '201': { description: 'Recorded', schema: obj({ points: int, period: str }), example: { points: 20, period: '2026-12' } },
+        '409': errorAnswer('Already answered this period', 'already_rewarded', 'You already answered this survey; it comes back next period'),
+        '422': invalid('answers', 'every question needs a whole number from 0 to 10'),
+        '401': errorAnswer('A guest', 'login_required', 'Sign in'),
+      },
+    }),
+  },
   '/proxy/donations': {
     post: operation({
       summary: 'Gives points to a cause (CONTRACT.md)',
@@ -1288,6 +1319,81 @@ const paths: Record<string, Record<string, Schema>> = {
       security: 'sessionToken',
       responses: {
         '200': { description: 'The endpoint', schema: anyObject, example: { url: 'https://tally.example.com/engagement/reviews', secret: 'hex' } },
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/engagement/surveys': {
+    get: operation({
+      summary: 'Slider surveys with their version, and the last year of answers per question',
+      tags: ['admin'],
+      security: 'sessionToken',
+      responses: {
+        '200': {
+          description: 'The surveys',
+          schema: obj({ version: int, surveys: { type: 'array', items: anyObject }, results: { type: 'array', items: anyObject } }),
+          example: {
+            version: 1,
+            surveys: [SLIDER_SURVEY_EXAMPLE],
+            results: [
+              {
+                id: 'after-delivery',
+                responses: 2,
+                questions: [{ id: 'delivery', label: 'Delivery speed', meanTenths: 85, counts: [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0] }],
+              },
+            ],
+          },
+        },
+        '401': unauthorized,
+      },
+    }),
+    put: operation({
+      summary: 'Saves the slider surveys as the version after the one edited (at most 5 surveys of 5 questions)',
+      tags: ['admin'],
+      security: 'sessionToken',
+      body: {
+        schema: obj({ version: int, surveys: { type: 'array', items: anyObject, maxItems: 5 } }),
+        example: { version: 1, surveys: [SLIDER_SURVEY_EXAMPLE] },
+      },
+      responses: {
+        '200': {
+          description: 'Saved',
+          schema: obj({ version: int, surveys: { type: 'array', items: anyObject } }),
+          example: { version: 2, surveys: [SLIDER_SURVEY_EXAMPLE] },
+        },
+        '409': errorAnswer('Another edit was saved first', 'stale_version', 'The surveys changed since you opened them; reload and edit again'),
+        '422': invalid('surveys.0.id', 'lower-case letters, digits and -'),
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/engagement/offers': {
+    get: operation({
+      summary: 'Personalised offers: win-back for lapsed members and a birthday-month bonus, with their version',
+      tags: ['admin'],
+      security: 'sessionToken',
+      responses: {
+        '200': {
+          description: 'The settings',
+          schema: obj({ version: int, settings: anyObject }),
+          example: { version: 0, settings: OFFER_SETTINGS_EXAMPLE },
+        },
+        '401': unauthorized,
+      },
+    }),
+    put: operation({
+      summary: 'Saves the offers as the version after the one edited',
+      tags: ['admin'],
+      security: 'sessionToken',
+      body: { schema: obj({ version: int, settings: anyObject }), example: { version: 0, settings: OFFER_SETTINGS_EXAMPLE } },
+      responses: {
+        '200': {
+          description: 'Saved',
+          schema: obj({ version: int, settings: anyObject }),
+          example: { version: 1, settings: OFFER_SETTINGS_EXAMPLE },
+        },
+        '409': errorAnswer('Another edit was saved first', 'stale_version', 'The offers changed since you opened them; reload and edit again'),
+        '422': invalid('settings.winBack.afterDays', 'must be at least 7'),
         '401': unauthorized,
       },
     }),

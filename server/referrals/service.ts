@@ -69,6 +69,8 @@ export interface ReferralLink {
   /** Whether the friend's discount exists on Shopify (the link still refers without it). */
   discount: boolean;
   referrerPoints: number;
+  /** What the friend gets: a percent, or an amount in the shop's currency's minor units. */
+  friendDiscount: { kind: 'percentage_off' | 'amount_off'; value: number };
 }
 
 /** GET /proxy/referral: the customer's code and link; the link applies the friend's discount through Shopify's /discount/ path. */
@@ -76,7 +78,8 @@ export async function referralLinkFor(ctx: AppContext, program: Program, shop: s
   const code = await codeOf(ctx, shop, customerId, now);
   const discount = await ensureFriendDiscount(ctx, program, code, now);
   const url = `https://${shop}/discount/${encodeURIComponent(code.code)}?redirect=${encodeURIComponent(`/?tally_ref=${code.code}`)}`;
-  return { code: code.code, url, discount, referrerPoints: engagementSettingsOf(program).referrals.referrerPoints };
+  const { referrerPoints, friendDiscount } = engagementSettingsOf(program).referrals;
+  return { code: code.code, url, discount, referrerPoints, friendDiscount: { kind: friendDiscount.kind, value: friendDiscount.value } };
 }
 
 async function identityOf(ctx: AppContext, shop: string, customerId: string): Promise<Identity | null> {

@@ -8,19 +8,24 @@ import { CustomersPage, CustomerView } from './pages/CustomersPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { Onboarding } from './pages/Onboarding.js';
 import { ProgramPage } from './pages/ProgramPage.js';
+import { et } from './pages/engagement/strings.js';
 import { useRoute, type Route } from './routes.js';
 
 // Charts and the accounting table load only when the merchant opens Analytics, outside the initial bundle.
 const AnalyticsPage = lazy(() => import('./pages/analytics/AnalyticsPage.js'));
+const EngagementPage = lazy(() => import('./pages/engagement/EngagementPage.js'));
+const ImportsPage = lazy(() => import('./pages/imports/ImportsPage.js'));
 
 export type Notify = (message: string, error?: boolean) => void;
 
 const TABS = [
   { id: 'home', content: t('nav.home') },
   { id: 'program', content: t('nav.program') },
+  { id: 'engagement', content: et('nav.engagement') },
   { id: 'customers', content: t('nav.customers') },
   { id: 'activity', content: t('nav.activity') },
   { id: 'analytics', content: t('nav.analytics') },
+  { id: 'imports', content: t('nav.imports') },
 ] as const;
 
 /** The tab a route belongs to: a customer's page is under Customers. */
@@ -72,6 +77,11 @@ export function App() {
         </div>
         {route.page === 'home' && <HomePage program={program} navigate={navigate} />}
         {route.page === 'program' && <ProgramPage program={program} onSaved={setProgram} notify={notify} />}
+        {route.page === 'engagement' && (
+          <Suspense fallback={<SkeletonBodyText lines={8} />}>
+            <EngagementPage program={program} onSaved={setProgram} notify={notify} />
+          </Suspense>
+        )}
         {route.page === 'customers' && <CustomersPage onOpen={(customerId) => navigate({ page: 'customer', customerId })} />}
         {route.page === 'customer' && (
           <CustomerView
@@ -94,6 +104,11 @@ export function App() {
             }
           >
             <AnalyticsPage notify={notify} />
+          </Suspense>
+        )}
+        {route.page === 'imports' && (
+          <Suspense fallback={<SkeletonBodyText lines={8} />}>
+            <ImportsPage />
           </Suspense>
         )}
       </>

@@ -3,7 +3,7 @@
   if (window.__tally) return;
   window.__tally = true;
   // The default locale (locales/en.default.json): the widget speaks it when the storefront's language is not one the merchant chose.
-  var EN = {"tier.current":"Your tier: {{ tier }}","tier.next":"{{ amount }} more to reach {{ tier }}","tier.top":"You're in our top tier","tier.keep":"{{ amount }} more by {{ date }} to keep {{ tier }}","tier.member":"Member until {{ date }}","tier.orders":"{{ count }} orders","launcher.title":"Rewards","launcher.open":"Open rewards","launcher.close":"Close","launcher.balance":"{{ count }} {{ name }} available","launcher.pending":"{{ count }} pending","launcher.ways_to_earn":"Ways to earn","launcher.rewards":"Rewards","launcher.cost":"{{ count }} {{ name }}","launcher.redeem":"Redeem","launcher.confirm":"Redeem {{ count }} {{ name }} for {{ reward }}?","launcher.confirm_yes":"Yes, redeem","launcher.cancel":"Cancel","launcher.your_codes":"Your codes","launcher.copy":"Copy","launcher.copied":"Copied","launcher.apply":"Apply to cart","launcher.need_more":"{{ count }} more {{ name }} needed","launcher.guest_intro":"Join our rewards program: earn {{ name }} on every order and turn them into discounts.","launcher.sign_in":"Sign in","launcher.sign_up":"Create an account","launcher.error":"Rewards are unavailable right now. Please try again.","launcher.use_title":"Use {{ name }} at checkout","launcher.use_points":"Use {{ count }} {{ name }}","launcher.use_apply":"Apply to checkout","launcher.use_held":"{{ count }} {{ name }} held for your checkout","launcher.use_none":"None used","ways.purchase":"Earn {{ name }} on every order: {{ points }} per {{ amount }} spent","ways.cash_back":"{{ percent }}% back as store credit","ways.punch_card":"{{ points }} bonus {{ name }} every {{ count }} orders","ways.promotion":"{{ title }}: {{ multiplier }}× {{ name }} until {{ date }}","ways.tag":"{{ multiplier }}× {{ name }} on {{ tag }} items","ways.selected":"{{ multiplier }}× {{ name }} on selected items","ways.minimum":"On orders of {{ amount }} or more","history.order":"Purchase","history.refund":"Refund","history.cancel":"Order cancelled","history.edit":"Order changed","history.release":"{{ name }} confirmed","history.redeem":"Redeemed: {{ reward }}","history.redeem_plain":"Reward redeemed","history.reward_returned":"{{ name }} returned","history.hold":"Held for checkout","history.hold_release":"Checkout hold released","history.expire":"{{ name }} expired","history.adjust":"Adjusted by the store","history.tier":"Reached {{ tier }}","history.other":"Bonus","product.earn":"Earn {{ points }} {{ name }} with this purchase","cart.earn":"You'll earn {{ points }} {{ name }} with this order","account.title":"Your rewards","account.loading":"Loading your rewards…","account.history":"Recent activity"};
+  var EN = {"tier.current":"Your tier: {{ tier }}","tier.next":"{{ amount }} more to reach {{ tier }}","tier.top":"You're in our top tier","tier.keep":"{{ amount }} more by {{ date }} to keep {{ tier }}","tier.member":"Member until {{ date }}","tier.orders":"{{ count }} orders","launcher.title":"Rewards","launcher.open":"Open rewards","launcher.close":"Close","launcher.balance":"{{ count }} {{ name }} available","launcher.pending":"{{ count }} pending","launcher.ways_to_earn":"Ways to earn","launcher.rewards":"Rewards","launcher.cost":"{{ count }} {{ name }}","launcher.redeem":"Redeem","launcher.confirm":"Redeem {{ count }} {{ name }} for {{ reward }}?","launcher.confirm_yes":"Yes, redeem","launcher.cancel":"Cancel","launcher.your_codes":"Your codes","launcher.copy":"Copy","launcher.copied":"Copied","launcher.apply":"Apply to cart","launcher.need_more":"{{ count }} more {{ name }} needed","launcher.guest_intro":"Join our rewards program: earn {{ name }} on every order and turn them into discounts.","launcher.sign_in":"Sign in","launcher.sign_up":"Create an account","launcher.error":"Rewards are unavailable right now. Please try again.","launcher.use_title":"Use {{ name }} at checkout","launcher.use_points":"Use {{ count }} {{ name }}","launcher.use_apply":"Apply to checkout","launcher.use_held":"{{ count }} {{ name }} held for your checkout","launcher.use_none":"None used","ways.purchase":"Earn {{ name }} on every order: {{ points }} per {{ amount }} spent","ways.cash_back":"{{ percent }}% back as store credit","ways.punch_card":"{{ points }} bonus {{ name }} every {{ count }} orders","ways.promotion":"{{ title }}: {{ multiplier }}× {{ name }} until {{ date }}","ways.tag":"{{ multiplier }}× {{ name }} on {{ tag }} items","ways.selected":"{{ multiplier }}× {{ name }} on selected items","ways.minimum":"On orders of {{ amount }} or more","history.order":"Purchase","history.refund":"Refund","history.cancel":"Order cancelled","history.edit":"Order changed","history.order_named":"Order {{ order }}","history.refund_named":"Refund on order {{ order }}","history.cancel_named":"Order {{ order }} cancelled","history.edit_named":"Order {{ order }} changed","history.release":"{{ name }} confirmed","history.redeem":"Redeemed: {{ reward }}","history.redeem_plain":"Reward redeemed","history.reward_returned":"{{ name }} returned","history.hold":"Held for checkout","history.hold_release":"Checkout hold released","history.expire":"{{ name }} expired","history.adjust":"Adjusted by the store","history.tier":"Reached {{ tier }}","history.other":"Bonus","product.earn":"Earn {{ points }} {{ name }} with this purchase","cart.earn":"You'll earn {{ points }} {{ name }} with this order","account.title":"Your rewards","account.loading":"Loading your rewards…","account.history":"Recent activity","engage.title":"Earn more","engage.birthday":"Your birthday: +{{ points }} {{ name }} in your birthday month","engage.birthday_set":"Birthday on file: {{ date }}","engage.birthday_later":"Saved: your birthday {{ name }} arrive in your birthday month","engage.save":"Save","engage.newsletter":"Join our newsletter: +{{ points }} {{ name }}","engage.follow":"Follow us on {{ network }}: +{{ points }} {{ name }}","engage.claim":"Claim","engage.done":"Done","engage.review":"Review a product: +{{ points }} {{ name }} (up to {{ count }} a month)","engage.earned":"Thank you! +{{ points }} {{ name }}","engage.refer_title":"Refer a friend","engage.refer":"Give friends {{ offer }} off their first order and get {{ points }} {{ name }} when they buy","engage.share":"Share","engage.survey":"Quick survey","engage.nps":"How likely are you to recommend us to a friend? +{{ points }} {{ name }}","engage.nps_low":"Not likely","engage.nps_high":"Very likely","engage.nps_pick":"Pick a score from 0 to 10","engage.comment":"Anything to add? (optional)","engage.send":"Send","engage.badges":"Badges and challenges","engage.badge_earned":"Earned {{ date }}","engage.challenge":"{{ count }} of {{ total }} orders by {{ date }}: +{{ points }} {{ name }}","engage.donate_title":"Give to a cause","engage.amount":"How many {{ name }}","engage.donate":"Give","engage.donated":"Thank you! {{ points }} {{ name }} given to {{ cause }}","engage.transfer_title":"Send {{ name }} to a friend","engage.member":"Your member number: {{ id }}","engage.to":"Friend's member number","engage.sent":"Sent {{ points }} {{ name }}","engage.offer":"{{ title }}: +{{ points }} {{ name }} on your next order by {{ date }}"};
   var configTag = document.querySelector('[data-tally-config]');
   if (!configTag) return;
   var config = JSON.parse(configTag.textContent);
@@ -127,6 +127,7 @@
     if (d.kind === 'tier') return t('history.tier', { tier: d.tier });
     if (d.kind === 'adjust') return t('history.adjust') + (d.note ? ': ' + d.note : '');
     if (d.kind === 'other') return t('history.other');
+    if (d.order) return t('history.' + d.kind + '_named', { order: d.order });
     return t('history.' + d.kind);
   }
   function historyRow(entry) {
@@ -202,6 +203,7 @@
     [
       section(t('launcher.your_codes'), view.codes.map(codeRow)),
       section(t('launcher.ways_to_earn'), view.program.waysToEarn.map(function (way) { return el('li', { 'data-way': way.kind, text: wayText(way) }); })),
+      p && engage(el('div', { class: 'tally-engage' })),
       section(t('launcher.rewards'), view.program.rewards.map(rewardRow)),
     ].forEach(function (part) { if (part) panel.appendChild(part); });
     if (p && !document.querySelector('[data-tally-slider]')) slider(panel.appendChild(el('section', { class: 'tally__use' })), Number(root.dataset.cartTotal) || 0, root.dataset.hold);
@@ -209,8 +211,9 @@
   function account() {
     var box = accountBody.parentNode;
     accountBody.textContent = view.points ? t('launcher.balance', { count: view.points.balance }) : '';
-    box.querySelectorAll('.tally__tiers, [data-tally-history]').forEach(function (node) { node.remove(); });
+    box.querySelectorAll('.tally__tiers, [data-tally-history], .tally-engage').forEach(function (node) { node.remove(); });
     if (view.tierProgress && view.tier) box.appendChild(tierBlock());
+    if (view.points) box.appendChild(engage(el('div', { class: 'tally-engage' })));
     var history = section(t('account.history'), view.history.map(historyRow));
     if (history) box.appendChild(history).setAttribute('data-tally-history', '');
   }
@@ -261,14 +264,154 @@
       showValue();
     }, function () {});
   }
+  // Beyond orders: docs/engagement.md.
+  var engaged;
+  var flash = '';
+  function engagement(fresh) {
+    if (fresh || !engaged) engaged = Promise.all([json(proxy + '/engagement'), json(proxy + '/referral').catch(function () { return null; })]);
+    return engaged;
+  }
+  function btn(label, run, primary) {
+    var button = el('button', { type: 'button', class: primary ? 'tally__cta' : 'tally__link', text: label });
+    button.onclick = function () { button.disabled = true; run().then(function () { button.disabled = false; }); };
+    return button;
+  }
+  function act(path, body, thanks, note) {
+    return json(proxy + path, { method: 'POST', body: JSON.stringify(body) }).then(function (result) {
+      flash = thanks(result);
+      return Promise.all([engagement(true), load(true)]).then(show);
+    }).catch(function (error) { note.textContent = error.message || t('launcher.error'); });
+  }
+  function earned(result) { return t('engage.earned', { points: result.points }); }
+  function muted(text) { return el('span', { class: 'tally__muted', text: text }); }
+  function field(tag, label, attrs) {
+    attrs['aria-label'] = attrs.placeholder = label;
+    return el(tag, attrs);
+  }
+  function ends(low, high) { return el('p', { class: 'tally__muted tally__ends' }, [el('span', { text: low }), el('span', { text: high })]); }
+  function form(id, title, fields, label, run) {
+    var note = el('p', { class: 'tally__error', role: 'alert' });
+    return el('section', { 'data-tally-form': id }, [el('h3', { text: title })].concat(fields, [btn(label, function () { note.textContent = ''; return run(note); }, true), note]));
+  }
+  function engage(box) {
+    engagement().then(function (both) {
+      var e = both[0];
+      var ref = both[1];
+      var a = e.actions;
+      var note = el('p', { class: 'tally__error', role: 'alert' });
+      var rows = [];
+      var done = muted('✓ ' + t('engage.done'));
+      function row(id, text, extra) { rows.push(el('li', { 'data-action': id }, [el('span', { text: text }), extra])); }
+      function claim(id, text, claimed, body) { row(id, text, claimed ? done.cloneNode(true) : btn(t('engage.claim'), function () { return act('/actions', body, earned, note); })); }
+      box.textContent = '';
+      if (flash) box.appendChild(el('p', { class: 'tally__flash', role: 'status', 'data-tally-flash': '', text: flash }));
+      e.offers.forEach(function (o) { box.appendChild(el('p', { class: 'tally__flash', 'data-tally-offer': o.kind, text: t('engage.offer', { title: o.title, points: o.points, date: date(o.expiresAt) }) })); });
+      if (a.birthday.enabled) {
+        var birthday = t('engage.birthday', { points: a.birthday.points });
+        var day = el('input', { type: 'date', 'aria-label': birthday });
+        if (a.birthday.birthday) row('birthday', t('engage.birthday_set', { date: a.birthday.birthday.slice(-5) }));
+        else row('birthday', birthday, el('span', { class: 'tally__actions' }, [day, btn(t('engage.save'), function () {
+          return act('/actions', { type: 'birthday', birthday: day.value }, function (result) { return result.points ? earned(result) : t('engage.birthday_later'); }, note);
+        })]));
+      }
+      if (a.newsletter.enabled) claim('newsletter', t('engage.newsletter', { points: a.newsletter.points }), a.newsletter.done, { type: 'newsletter' });
+      if (a.socialFollow.enabled) a.socialFollow.networks.forEach(function (network) {
+        claim('follow-' + network, t('engage.follow', { network: network.charAt(0).toUpperCase() + network.slice(1), points: a.socialFollow.points }), a.socialFollow.followed.indexOf(network) >= 0, { type: 'social_follow', network: network });
+      });
+      if (a.review.enabled) row('review', t('engage.review', { points: a.review.points, count: a.review.perMonth }));
+      var parts = [section(t('engage.title'), rows)];
+      if (rows.length) parts[0].appendChild(note);
+      if (ref) {
+        // /discount/CODE applies the friend's code, then lands with tally_ref.
+        var link = location.origin + config.root + '/discount/' + ref.code + '?redirect=' + encodeURIComponent(config.root + '/?tally_ref=' + ref.code);
+        var friend = ref.friendDiscount;
+        var url = el('input', { readonly: '', value: link, 'aria-label': t('engage.refer_title'), onfocus: function () { url.select(); } });
+        var copy = btn(t('launcher.copy'), function () {
+          url.select();
+          return Promise.resolve(navigator.clipboard && navigator.clipboard.writeText(link)).then(function () { copy.textContent = t('launcher.copied'); }, function () {});
+        }, true);
+        parts.push(el('section', { 'data-tally-referral': ref.code }, [
+          el('h3', { text: t('engage.refer_title') }),
+          el('p', { text: t('engage.refer', { offer: friend.kind === 'percentage_off' ? friend.value + '%' : money(friend.value, view.program.currency, true), points: ref.referrerPoints }) }),
+          url,
+          el('div', { class: 'tally__actions' }, [copy, navigator.share && btn(t('engage.share'), function () { return navigator.share({ url: link }).catch(function () {}); })]),
+        ]));
+      }
+      if (e.nps.due) {
+        var score = null;
+        var question = t('engage.nps', { points: e.nps.points });
+        var scale = el('div', { class: 'tally__scale', role: 'radiogroup', 'aria-label': question });
+        for (var i = 0; i <= 10; i++) scale.appendChild(el('button', { type: 'button', role: 'radio', 'aria-checked': 'false', 'data-score': i, text: i, onclick: function (event) {
+          score = Number(event.target.dataset.score);
+          scale.childNodes.forEach(function (other) { other.setAttribute('aria-checked', other === event.target); });
+        } }));
+        var comment = field('textarea', t('engage.comment'), {});
+        parts.push(form('nps', t('engage.survey'), [el('p', { text: question }), scale, ends(t('engage.nps_low'), t('engage.nps_high')), comment], t('engage.send'), function (sent) {
+          if (score === null) return Promise.resolve(sent.textContent = t('engage.nps_pick'));
+          return act('/surveys/nps', { score: score, comment: comment.value }, earned, sent);
+        }));
+      }
+      e.surveys.forEach(function (survey) {
+        var answers = {};
+        parts.push(form('survey-' + survey.id, survey.title + ' · +' + t('launcher.cost', { count: survey.points }), survey.questions.reduce(function (fields, q) {
+          answers[q.id] = 5;
+          return fields.concat(el('p', { text: q.label }), el('input', { type: 'range', max: 10, value: 5, 'aria-label': q.label, oninput: function (event) { answers[q.id] = Number(event.target.value); } }), ends(q.low, q.high));
+        }, []), t('engage.send'), function (sent) { return act('/surveys/' + survey.id, { answers: answers }, earned, sent); }));
+      });
+      parts.push(section(t('engage.badges'), e.badges.map(function (badge) {
+        return el('li', { 'data-badge': badge.id, 'data-earned': badge.earned }, [el('span', { text: (badge.earned ? '★ ' : '☆ ') + badge.name }), muted(badge.earned ? t('engage.badge_earned', { date: date(badge.earnedAt) }) : badge.points ? '+' + badge.points.toLocaleString(lang) : '')]);
+      }).concat(e.challenges.filter(function (c) { return c.active || c.completed; }).map(function (c) {
+        var label = c.completed ? '✓ ' + t('engage.done') : t('engage.challenge', { count: c.progress, total: c.orders, date: date(c.endsAt), points: c.points });
+        return el('li', { 'data-challenge': c.id }, [el('span', { text: c.name }), el('progress', { max: c.orders, value: c.progress, 'aria-label': label }), muted(label)]);
+      }))));
+      var balance = view.points.balance;
+      var amount = t('engage.amount');
+      if (e.causes.length && balance > 0) {
+        var cause = el('select', { 'aria-label': t('engage.donate_title') }, e.causes.map(function (c) { return el('option', { value: c.id, text: c.name }); }));
+        var given = field('input', amount, { type: 'number', min: 1, max: balance });
+        var donateKey = key();
+        parts.push(form('donate', t('engage.donate_title'), [cause, given], t('engage.donate'), function (sent) {
+          var points = Number(given.value);
+          var name = cause.options[cause.selectedIndex].text;
+          return act('/donations', { causeId: cause.value, points: points, requestKey: donateKey }, function () { return t('engage.donated', { points: points, cause: name }); }, sent);
+        }));
+      }
+      var limits = e.transfers;
+      if (limits.enabled) {
+        var to = field('input', t('engage.to'), { inputmode: 'numeric' });
+        var moved = field('input', amount, { type: 'number', min: limits.minPoints, max: Math.min(limits.maxPerTransfer, balance) });
+        var sendKey = key();
+        parts.push(form('transfer', t('engage.transfer_title'), [el('p', { class: 'tally__muted', text: t('engage.member', { id: view.customerId }) }), to, moved], t('engage.send'), function (sent) {
+          var points = Number(moved.value);
+          return act('/transfers', { toCustomerId: to.value.trim(), points: points, requestKey: sendKey }, function () { return t('engage.sent', { points: points }); }, sent);
+        }));
+      }
+      parts.forEach(function (part) { if (part) box.appendChild(part); });
+    }, function () {});
+    return box;
+  }
   function toggle() {
     var button = root.querySelector('.tally__button');
     var open = panel.hidden;
     panel.hidden = !open;
+    flash = '';
     button.setAttribute('aria-expanded', String(open));
     if (open) load().then(render, function () { panel.textContent = t('launcher.error'); });
   }
 
+  // ?tally_ref=CODE, kept 30 days, rides the cart attribute tally_referral into the order's note_attributes.
+  (function () {
+    var code = new URLSearchParams(location.search).get('tally_ref');
+    var kept = null;
+    try {
+      if (code && /^[\w-]{1,40}$/.test(code)) localStorage.setItem('tally_ref', JSON.stringify({ code: code.toUpperCase(), at: Date.now() }));
+      kept = JSON.parse(localStorage.getItem('tally_ref'));
+    } catch (error) {
+      kept = code ? { code: code.toUpperCase(), at: Date.now() } : null;
+    }
+    if (!kept || Date.now() - kept.at > 30 * 864e5 || config.referral === kept.code) return;
+    json(config.root + '/cart/update.js', { method: 'POST', body: JSON.stringify({ attributes: { tally_referral: kept.code } }) }).catch(function () {});
+  })();
   allowLanguages(config.languages);
   earnLines();
   document.addEventListener('input', function (event) { if (event.target.name === 'quantity') earnLines(); });
