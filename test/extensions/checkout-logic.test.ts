@@ -6,6 +6,7 @@ import {
   checkoutRewards,
   fetchLoyalty,
   gidNumber,
+  pointsCostOf,
   redeemAndApply,
   type CheckoutApi,
 } from '../../extensions/tally-checkout/src/loyalty.js';
@@ -73,6 +74,13 @@ describe('checkout extension logic against the real backend', () => {
     const view = await fetchLoyalty(api, app.url);
     expect(view.points?.balance).toBe(800);
     expect(checkoutRewards(view).map((reward) => reward.id)).toEqual(['five-off', 'free-shipping']);
+  });
+
+  it('shows a reward at the buyer’s price (a tier perk) when the view carries one, the catalogue’s otherwise', async () => {
+    const view = await fetchLoyalty(checkout(`gid://shopify/Customer/${customer}`).api, app.url);
+    const [fiveOff] = checkoutRewards(view);
+    expect(pointsCostOf(view, fiveOff!)).toBe(fiveOff!.pointsCost);
+    expect(pointsCostOf({ ...view, rewardCosts: { [fiveOff!.id]: 450 } }, fiveOff!)).toBe(450);
   });
 
   it('redeems through the app and applies the code with applyDiscountCodeChange', async () => {

@@ -3,7 +3,7 @@ import '@shopify/ui-extensions/preact';
 import type { Api } from '@shopify/ui-extensions/purchase.checkout.block.render';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { APP_URL, checkoutRewards, fetchLoyalty, redeemAndApply, redeemBlockedReason, type LoyaltyView } from './loyalty.js';
+import { APP_URL, checkoutRewards, fetchLoyalty, pointsCostOf, redeemAndApply, redeemBlockedReason, type LoyaltyView } from './loyalty.js';
 
 declare const shopify: Api;
 
@@ -43,9 +43,9 @@ function RewardsAtCheckout() {
       {message && <s-banner tone={message.tone}>{message.text}</s-banner>}
       {checkoutRewards(view).map((reward) => (
         <s-stack key={reward.id} direction="inline" gap="base" alignItems="center" justifyContent="space-between">
-          <s-text>{`${reward.name} · ${reward.pointsCost}`}</s-text>
+          <s-text>{`${reward.name} · ${pointsCostOf(view, reward)}`}</s-text>
           <s-button
-            disabled={blocked !== null || reward.pointsCost > view.points!.balance}
+            disabled={blocked !== null || pointsCostOf(view, reward) > view.points!.balance}
             loading={busy === reward.id}
             onClick={() => void redeem(reward.id)}
           >

@@ -17,6 +17,8 @@ export interface LoyaltyView {
   points: { balance: number; pending: number } | null;
   program: { pointsName: string; rewards: Array<{ id: string; type: string; name: string; pointsCost: number; value: string }> };
   codes: Array<{ code: string | null; rewardName: string }>;
+  /** This buyer's price of each reward when a tier perk makes it cheaper (what redemption charges). */
+  rewardCosts?: Record<string, number> | null;
   order?: { orderId: string; points: number; pending: boolean } | null;
 }
 
@@ -43,6 +45,11 @@ export async function fetchLoyalty(api: LoyaltyApi, appUrl: string, orderId?: st
   const answer = await call<LoyaltyView>(api, appUrl, `/customer${orderId ? `?orderId=${encodeURIComponent(orderId)}` : ''}`);
   if (!answer.ok) throw new Error(answer.body.message ?? `Tally answered ${answer.status}`);
   return answer.body;
+}
+
+/** What a reward costs this buyer: the tier's price when they have one, the catalogue's otherwise. */
+export function pointsCostOf(view: LoyaltyView, reward: { id: string; pointsCost: number }): number {
+  return view.rewardCosts?.[reward.id] ?? reward.pointsCost;
 }
 
 /** Rewards that end in a discount code, which is what a checkout can apply. */
