@@ -103,7 +103,9 @@ function sentence(finding: Finding, money: (minor: number) => string, pointsName
     case 'multipliers_extra':
       return t('economics.multipliersExtra');
     case 'tier_multipliers':
-      return t('tiers.averageMultiplier', { multiplier: finding.values.multiplier.toFixed(2) });
+      return finding.values.basis === 'customers'
+        ? t('tiers.averageMultiplier', { multiplier: finding.values.multiplier.toFixed(2), customers: finding.values.customers })
+        : t('tiers.lowestTierMultiplier', { multiplier: finding.values.multiplier.toFixed(2) });
   }
 }
 

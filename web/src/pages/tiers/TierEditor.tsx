@@ -152,6 +152,12 @@ export function TierEditor({ program, errors, onChange }: { program: Program; er
                 checked={tier.perks.freeShipping}
                 onChange={(freeShipping) => setTier(index, { perks: { ...tier.perks, freeShipping } })}
               />
+              <NumberField
+                label={t('tiers.birthdayBonus')}
+                value={tier.perks.birthdayBonus}
+                onChange={(birthdayBonus) => setTier(index, { perks: { ...tier.perks, birthdayBonus } })}
+                error={errors[`tiers.${index}.perks.birthdayBonus`]}
+              />
               <Button variant="plain" tone="critical" onClick={() => set({ tiers: tiers.filter((_, at) => at !== index) })}>
                 {t('form.remove')}
               </Button>
@@ -251,6 +257,12 @@ export function TierEditor({ program, errors, onChange }: { program: Program; er
                 label={t('rewardType.free_shipping')}
                 checked={membership.perks.freeShipping}
                 onChange={(freeShipping) => set({ membership: { ...membership, perks: { ...membership.perks, freeShipping } } })}
+              />
+              <NumberField
+                label={t('tiers.birthdayBonus')}
+                value={membership.perks.birthdayBonus}
+                onChange={(birthdayBonus) => set({ membership: { ...membership, perks: { ...membership.perks, birthdayBonus } } })}
+                error={errors['membership.perks.birthdayBonus']}
               />
             </FormLayout.Group>
           )}
