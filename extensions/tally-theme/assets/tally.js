@@ -155,18 +155,22 @@
     if (view.membership.active) lines.push(el('p', { class: 'tally__muted', text: t('tier.member', { date: date(view.membership.until) }) }));
     return el('section', { class: 'tally__tiers' }, lines);
   }
+  function costOf(reward) {
+    var cost = (view.rewardCosts || {})[reward.id];
+    return cost === undefined ? reward.pointsCost : cost;
+  }
   function rewardRow(reward) {
     var p = view.points;
-    var row = el('li', { class: 'tally__reward' }, [el('span', { class: 'tally__what' }, [el('span', { text: reward.name }), el('small', { class: 'tally__muted', text: t('launcher.cost', { count: reward.pointsCost }) })])]);
+    var row = el('li', { class: 'tally__reward' }, [el('span', { class: 'tally__what' }, [el('span', { text: reward.name }), el('small', { class: 'tally__muted', text: t('launcher.cost', { count: costOf(reward) }) })])]);
     if (!p) return row;
-    var short = reward.pointsCost - p.balance;
+    var short = costOf(reward) - p.balance;
     if (short > 0) row.appendChild(el('span', { class: 'tally__muted', text: t('launcher.need_more', { count: short }) }));
     else row.appendChild(el('button', { type: 'button', class: 'tally__cta', 'data-reward': reward.id, text: t('launcher.redeem'), onclick: function () { confirmRedeem(row, reward); } }));
     return row;
   }
   // Points are spent only after the shopper confirms what they give up and what they get.
   function confirmRedeem(row, reward) {
-    var box = el('div', { class: 'tally__confirm', role: 'group' }, [el('p', { text: t('launcher.confirm', { count: reward.pointsCost, reward: reward.name }) })]);
+    var box = el('div', { class: 'tally__confirm', role: 'group' }, [el('p', { text: t('launcher.confirm', { count: costOf(reward), reward: reward.name }) })]);
     var yes = el('button', { type: 'button', class: 'tally__cta', 'data-confirm': reward.id, text: t('launcher.confirm_yes'), onclick: function () { redeem(box, reward, yes); } });
     box.appendChild(el('div', { class: 'tally__actions' }, [yes, el('button', { type: 'button', class: 'tally__link', text: t('launcher.cancel'), onclick: render })]));
     row.parentNode.replaceChild(box, row);
