@@ -20,7 +20,7 @@ import { api, download } from '../../api.js';
 import type { Notify } from '../../App.js';
 import { t, type MessageKey } from '../../i18n.js';
 import { BarChart } from './BarChart.js';
-import { Stat } from './Stat.js';
+import { Stat } from '../Stat.js';
 
 const RANGES = [7, 30, 90, 365] as const;
 const DAY_MS = 86_400_000;

@@ -4,7 +4,7 @@ import type { CustomerInsight } from '../../../../server/analytics/insight.js';
 import { moneyFormatter } from '../../../../server/platform/money.js';
 import { api } from '../../api.js';
 import { t } from '../../i18n.js';
-import { Stat } from './Stat.js';
+import { Stat } from '../Stat.js';
 
 type InsightBody = Omit<CustomerInsight, 'firstOrderAt' | 'lastOrderAt' | 'goodwill'> & {
   lastOrderAt: string | null;

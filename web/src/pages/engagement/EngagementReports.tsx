@@ -5,6 +5,7 @@ import { formatAmount } from '../../../../server/platform/money.js';
 import type { ReferralRow } from '../../../../server/referrals/service.js';
 import { api, download } from '../../api.js';
 import type { Notify } from '../../App.js';
+import { Stat } from '../Stat.js';
 import { et } from './strings.js';
 
 interface CauseTotals {
@@ -34,19 +35,6 @@ function Loading({ error }: { error: string | null }) {
   );
 }
 
-function Figure({ label, value }: { label: string; value: string }) {
-  return (
-    <BlockStack gap="100">
-      <Text as="p" tone="subdued">
-        {label}
-      </Text>
-      <Text as="p" variant="headingLg">
-        {value}
-      </Text>
-    </BlockStack>
-  );
-}
-
 /** GET /api/nps: the score, its parts, the monthly trend and the latest comments. */
 export function NpsResults() {
   const { data, error } = useRead<NpsReport>('/nps');
@@ -63,11 +51,11 @@ export function NpsResults() {
         ) : (
           <>
             <InlineGrid columns={3} gap="400">
-              <Figure label={et('nps.score')} value={String(data.score)} />
-              <Figure label={et('nps.responses')} value={String(data.responses)} />
-              <Figure label={et('nps.promoters')} value={String(data.promoters)} />
-              <Figure label={et('nps.passives')} value={String(data.passives)} />
-              <Figure label={et('nps.detractors')} value={String(data.detractors)} />
+              <Stat label={et('nps.score')} value={String(data.score)} />
+              <Stat label={et('nps.responses')} value={String(data.responses)} />
+              <Stat label={et('nps.promoters')} value={String(data.promoters)} />
+              <Stat label={et('nps.passives')} value={String(data.passives)} />
+              <Stat label={et('nps.detractors')} value={String(data.detractors)} />
             </InlineGrid>
             <Text as="h3" variant="headingSm">
               {et('nps.trend')}
