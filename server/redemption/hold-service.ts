@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { AppContext } from '../platform/context.js';
 import { moneyFormatter } from '../platform/money.js';
-import { loadProgram } from '../program/index.js';
+import { loadProgram, type Program } from '../program/index.js';
+import { perksOf } from '../tiers/index.js';
 import { applyEntry, entryForKey, ledgerKeys } from '../ledger/index.js';
 import { adminClientFor } from '../shops/index.js';
 import { ShopifyApiError } from '../shopify/admin-graphql.js';
@@ -63,6 +64,17 @@ const PUBLISH_ROUNDS = 3;
 /** Derived from the request key with the app secret: a repeated request lands on the same hold, and no one can guess another's. */
 function holdIdFor(ctx: AppContext, shop: string, customerId: string, requestKey: string): string {
   return discountCode('HOLD', createHmac('sha256', ctx.config.shopifyApiSecret).update(`hold|${shop}|${customerId}|${requestKey}`).digest());
+}
+
+/**
+ * The hold terms at this customer's price: a step costs what redeeming the reward through the
+ * launcher would (the tier's or membership's discount), so points buy the same money either way.
+ * perksOf reads nothing for a program without tiers or membership; a disabled program offers
+ * nothing, so its customers' perks are not read at all.
+ */
+async function termsFor(ctx: AppContext, program: Program, shop: string, customerId: string, now: Date): Promise<HoldTerms | null> {
+  if (!program.enabled) return null;
+  return holdTerms(program, await perksOf(ctx, program, shop, customerId, now));
 }
 
 const checkoutRewardName = (points: number) => `${points} points at checkout`;
@@ -167,7 +179,7 @@ export async function createHold(ctx: AppContext, request: HoldRequest): Promise
   let hold = await findHold(ctx.connection, shop, holdId);
   const replayed = hold !== null;
   if (!hold) {
-    const terms = holdTerms(program);
+    const terms = await termsFor(ctx, program, shop, customerId, now);
     const quote = quoteHold(terms, request, moneyFormatter(program.currency), now);
     if ('refused' in quote) throw new HoldRefused(quote.refused, quote.message);
     hold = await insertHold(ctx.connection, {
@@ -230,10 +242,10 @@ export async function cancelHold(ctx: AppContext, request: { shop: string; custo
   await publishCustomerHolds(ctx, request.shop, request.customerId, now);
 }
 
-/** What the slider offers: the rate, the customer's balance is read separately. */
-export async function checkoutTerms(ctx: AppContext, shop: string): Promise<HoldTerms | null> {
+/** What the slider offers this customer: the rate at their price per step; the balance is read separately. */
+export async function checkoutTerms(ctx: AppContext, shop: string, customerId: string): Promise<HoldTerms | null> {
   const program = await loadProgram(ctx.connection, shop);
-  return program ? holdTerms(program) : null;
+  return program ? termsFor(ctx, program, shop, customerId, ctx.clock()) : null;
 }
 
 export async function customerLiveHolds(ctx: AppContext, shop: string, customerId: string): Promise<PointsHold[]> {

@@ -1,5 +1,6 @@
 import { formatAmount } from '../platform/money.js';
 import type { Program } from '../program/index.js';
+import { pointsCostFor, type Perks } from '../tiers/index.js';
 
 /** How long a hold reserves points when the cart does not reach checkout (docs/api.md). */
 export const HOLD_TTL_MS = 30 * 60_000;
@@ -10,7 +11,9 @@ export const HOLD_ATTRIBUTE = '_tally_hold';
 /**
  * What points are worth at checkout: steps of `stepPoints` points, each worth `stepAmount` minor
  * units of the shop's currency, taken from the program's "points for money" reward, or else from
- * its first amount-off reward, so the slider offers the same rate as the catalogue.
+ * its first amount-off reward, so the slider offers the same rate as the catalogue. `stepPoints`
+ * is the customer's price of that reward (a tier or membership may make it cheaper), the price
+ * redeeming it through the launcher would charge.
  */
 export interface HoldTerms {
   rewardId: string;
@@ -27,7 +30,7 @@ export interface HoldTerms {
 /** One amount-off reward of any size may be spent several times over in one checkout. */
 const MAX_STEPS_FOR_AMOUNT_OFF = 100;
 
-export function holdTerms(program: Program): HoldTerms | null {
+export function holdTerms(program: Program, perks: Perks): HoldTerms | null {
   if (!program.enabled) return null;
   const enabled = program.rewards.filter((reward) => reward.enabled);
   const forMoney = enabled.find((reward) => reward.type === 'points_for_money');
@@ -35,7 +38,7 @@ export function holdTerms(program: Program): HoldTerms | null {
     return {
       rewardId: forMoney.id,
       rewardName: forMoney.name,
-      stepPoints: forMoney.pointsCost,
+      stepPoints: pointsCostFor(forMoney.pointsCost, forMoney.type, perks),
       stepAmount: forMoney.stepAmount,
       minSteps: forMoney.minSteps,
       maxSteps: forMoney.maxSteps,
@@ -48,7 +51,7 @@ export function holdTerms(program: Program): HoldTerms | null {
     return {
       rewardId: amountOff.id,
       rewardName: amountOff.name,
-      stepPoints: amountOff.pointsCost,
+      stepPoints: pointsCostFor(amountOff.pointsCost, amountOff.type, perks),
       stepAmount: amountOff.amountOff,
       minSteps: 1,
       maxSteps: MAX_STEPS_FOR_AMOUNT_OFF,

@@ -114,7 +114,7 @@ export function proxyRouter(ctx: AppContext): Router {
     '/proxy/holds',
     holdRoute(async (_req, res, shop, customerId) => {
       const [terms, holds, balance] = await Promise.all([
-        checkoutTerms(ctx, shop),
+        checkoutTerms(ctx, shop, customerId),
         customerLiveHolds(ctx, shop, customerId),
         balanceOf(ctx.connection, shop, customerId),
       ]);
