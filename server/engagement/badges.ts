@@ -45,6 +45,27 @@ async function award(ctx: AppContext, award: Omit<Award, 'awardedAt'>, points: n
   return insertOnce(awardModel(ctx.connection), { ...award, awardedAt: now });
 }
 
+/**
+ * A badge the merchant gives by hand (Shopify Flow's "Award a loyalty badge"), whatever the
+ * customer's milestones: recorded and paid through the same path as one reached, so it shows in the
+ * shopper's badges at once and a repeated call records and pays nothing more. `via` names the
+ * giver in the ledger reason. Null when the program has no badge `badgeId`; else whether it was
+ * awarded now.
+ */
+export async function awardBadgeByHand(
+  ctx: AppContext,
+  program: Program,
+  shop: string,
+  customerId: string,
+  badgeId: string,
+  now: Date,
+  via = 'by hand',
+): Promise<boolean | null> {
+  const badge = engagementSettingsOf(program).badges.find((candidate) => candidate.id === badgeId);
+  if (!badge) return null;
+  return award(ctx, { shop, customerId, kind: 'badge', awardId: badge.id }, badge.points, `${badge.name} (${via})`, now);
+}
+
 /** Awards the badges and challenges the customer has reached and not yet been given; returns the ids awarded now. */
 export async function evaluateAwards(
   ctx: AppContext,

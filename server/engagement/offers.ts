@@ -218,6 +218,16 @@ export async function issueOffers(ctx: AppContext, shop: string, now: Date): Pro
   return issued;
 }
 
+/** Offers issued since `since`, oldest first, `skip` of them passed over (outbound's collection pages through ties this way). */
+export async function offersIssuedSince(connection: Connection, shop: string, since: Date, limit: number, skip = 0): Promise<Offer[]> {
+  return offerModel(connection)
+    .find({ shop, issuedAt: { $gte: since } }, { _id: 0 })
+    .sort({ issuedAt: 1, customerId: 1, kind: 1, period: 1 })
+    .skip(skip)
+    .limit(limit)
+    .lean<Offer[]>();
+}
+
 /** The offers a member may still use: issued, not expired, not used. */
 export async function openOffers(ctx: AppContext, shop: string, customerId: string, now: Date): Promise<Offer[]> {
   const [offers, uses] = await Promise.all([

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { insertOnce } from '../platform/atomic.js';
+import { offersIssuedSince, type Offer } from '../engagement/index.js';
 import { ledgerEntryModel, type LedgerEntry } from '../ledger/index.js';
 import { expiryReminderModel, type ExpiryReminder } from '../scheduler/index.js';
 import { tierChangeModel, type TierChange } from '../tiers/index.js';
@@ -17,7 +18,8 @@ const MAX_PAGES = 10;
 interface Source<T> {
   name: string;
   types: OutboundEventType[];
-  read(connection: Connection, shop: string, from: Date): Promise<T[]>;
+  /** Records at or after `from` in a total order (time, then a unique tie-breaker), the first `skip` passed over. */
+  read(connection: Connection, shop: string, from: Date, skip: number): Promise<T[]>;
   at(record: T): Date;
   events(record: T, shop: string): OutboundEvent[];
 }
@@ -28,10 +30,11 @@ const iso = (date: Date) => date.toISOString();
 const ledgerSource: Source<LedgerEntry> = {
   name: 'ledger',
   types: ['points.earned', 'points.redeemed'],
-  read: (connection, shop, from) =>
+  read: (connection, shop, from, skip) =>
     ledgerEntryModel(connection)
       .find({ shop, day: { $gte: iso(from).slice(0, 10) }, createdAt: { $gte: from }, type: { $in: ['earn', 'bonus', 'redeem'] } })
-      .sort({ createdAt: 1 })
+      .sort({ createdAt: 1, _id: 1 })
+      .skip(skip)
       .limit(BATCH)
       .lean<LedgerEntry[]>(),
   at: (entry) => entry.createdAt,
@@ -65,10 +68,11 @@ const ledgerSource: Source<LedgerEntry> = {
 const tierSource: Source<TierChange> = {
   name: 'tiers',
   types: ['tier.changed'],
-  read: (connection, shop, from) =>
+  read: (connection, shop, from, skip) =>
     tierChangeModel(connection)
       .find({ shop, at: { $gte: from }, direction: { $ne: 'same' } })
-      .sort({ at: 1 })
+      .sort({ at: 1, _id: 1 })
+      .skip(skip)
       .limit(BATCH)
       .lean<TierChange[]>(),
   at: (change) => change.at,
@@ -93,10 +97,11 @@ const tierSource: Source<TierChange> = {
 const reminderSource: Source<ExpiryReminder> = {
   name: 'expiry_reminders',
   types: ['points.expiring'],
-  read: (connection, shop, from) =>
+  read: (connection, shop, from, skip) =>
     expiryReminderModel(connection)
       .find({ shop, createdAt: { $gte: from } })
-      .sort({ createdAt: 1 })
+      .sort({ createdAt: 1, _id: 1 })
+      .skip(skip)
       .limit(BATCH)
       .lean<ExpiryReminder[]>(),
   at: (reminder) => reminder.createdAt,
@@ -111,7 +116,24 @@ const reminderSource: Source<ExpiryReminder> = {
   ],
 };
 
-const SOURCES = [ledgerSource, tierSource, reminderSource] as Array<Source<unknown>>;
+/** Personalised offers (engagement's daily job): one event per offer, whose id is the offer's own unique key. */
+const offerSource: Source<Offer> = {
+  name: 'offers',
+  types: ['offer.issued'],
+  read: (connection, shop, from, skip) => offersIssuedSince(connection, shop, from, BATCH, skip),
+  at: (offer) => offer.issuedAt,
+  events: (offer, shop) => [
+    {
+      id: `offer.issued:${offer.customerId}:${offer.kind}:${offer.period}`,
+      type: 'offer.issued',
+      shop,
+      occurredAt: iso(offer.issuedAt),
+      data: { customerId: offer.customerId, kind: offer.kind, title: offer.title, points: offer.points, expiresAt: iso(offer.expiresAt) },
+    },
+  ],
+};
+
+const SOURCES = [ledgerSource, tierSource, reminderSource, offerSource] as Array<Source<unknown>>;
 
 /** Who receives an event type: the endpoints subscribed to it, and Flow when the shop has a workflow on its trigger. */
 function receiversOf(type: OutboundEventType, endpoints: OutboundEndpoint[], flowHandles: Map<string, Date>): string[] {
@@ -143,8 +165,9 @@ export async function collectEvents(
     }
     let newest = cursor;
     let from = new Date(cursor.getTime() - OVERLAP_MS);
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const records = await source.read(connection, shop, from);
+    let skip = 0;
+    for (let pages = 0; pages < MAX_PAGES;) {
+      const records = await source.read(connection, shop, from, skip);
       const rows: OutboundDelivery[] = [];
       for (const record of records) {
         const at = source.at(record);
@@ -186,9 +209,16 @@ export async function collectEvents(
             ).map((row) => row._id),
       );
       for (const row of rows) if (!known.has(row._id) && (await insertOnce(outboundDeliveryModel(connection), row))) queued++;
-      // A full page: read on from the newest record, without the look-back, so a busy shop cannot stall its cursor.
-      if (records.length < BATCH || newest.getTime() === from.getTime()) break;
-      from = newest;
+      if (records.length < BATCH) break;
+      // A full page: read on from its last record, without the look-back, passing over the records of that instant already
+      // read, so a busy shop cannot stall its cursor. A daily job stamps thousands of offers with one instant: pages that stay
+      // on one instant are not counted, or such a batch larger than MAX_PAGES pages would be re-read for ever.
+      const last = source.at(records[records.length - 1]!);
+      const tied = records.filter((record) => source.at(record).getTime() === last.getTime()).length;
+      const sameInstant = last.getTime() === from.getTime();
+      skip = sameInstant ? skip + tied : tied;
+      from = last;
+      if (!sameInstant) pages++;
     }
     if (newest > cursor) await moveCursor(connection, shop, source.name, newest);
   }

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** The events a merchant's endpoint or Shopify Flow can receive. */
-export const OUTBOUND_EVENTS = ['points.earned', 'points.redeemed', 'tier.changed', 'points.expiring'] as const;
+export const OUTBOUND_EVENTS = ['points.earned', 'points.redeemed', 'tier.changed', 'points.expiring', 'offer.issued'] as const;
 export type OutboundEventType = (typeof OUTBOUND_EVENTS)[number];
 
 /** One event as every endpoint receives it (the JSON body of the POST). */
@@ -42,6 +42,7 @@ export const FLOW_TRIGGER_HANDLES: Record<OutboundEventType, string> = {
   'points.redeemed': 'tally-points-redeemed',
   'tier.changed': 'tally-tier-changed',
   'points.expiring': 'tally-points-expiring',
+  'offer.issued': 'tally-offer-issued',
 };
 
 /**
@@ -64,5 +65,13 @@ export function flowPayload(event: OutboundEvent): Record<string, string | numbe
       };
     case 'points.expiring':
       return { ...customer, Points: Number(data.points), 'Expires on': String(data.expiresOn) };
+    case 'offer.issued':
+      return {
+        ...customer,
+        'Offer kind': String(data.kind),
+        Title: String(data.title),
+        Points: Number(data.points),
+        'Expires at': String(data.expiresAt),
+      };
   }
 }

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import express, { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
-import { engagementSettingsOf } from '../engagement/index.js';
+import { awardBadgeByHand, engagementSettingsOf } from '../engagement/index.js';
 import { applyEntry, ledgerKeys } from '../ledger/index.js';
 import { loadProgram } from '../program/index.js';
 import { isInstalled } from '../shops/index.js';
@@ -15,6 +15,7 @@ const TRIGGER_NAMES: Record<string, string> = {
   'Points redeemed': FLOW_TRIGGER_HANDLES['points.redeemed'],
   'Loyalty tier changed': FLOW_TRIGGER_HANDLES['tier.changed'],
   'Points expiring soon': FLOW_TRIGGER_HANDLES['points.expiring'],
+  'Loyalty offer issued': FLOW_TRIGGER_HANDLES['offer.issued'],
 };
 const HANDLES = new Set(Object.values(FLOW_TRIGGER_HANDLES));
 
@@ -110,22 +111,7 @@ export function flowRouter(ctx: AppContext): Router {
       (candidate) => candidate.id.toLowerCase() === wanted || candidate.name.toLowerCase() === wanted,
     );
     if (!customerId || !badge) return void res.status(422).json({ error: `customer_id and a badge of the program (by id or name) are required` });
-    if (badge.points > 0)
-      await applyEntry(
-        ctx.connection,
-        {
-          shop,
-          customerId,
-          key: ledgerKeys.badgeAwarded(customerId, badge.id),
-          type: 'bonus',
-          available: badge.points,
-          pending: 0,
-          reason: `badge: ${badge.name} (Shopify Flow)`,
-          source: 'badge',
-          guard: 'none',
-        },
-        ctx.clock(),
-      );
+    await awardBadgeByHand(ctx, program, shop, customerId, badge.id, ctx.clock(), 'Shopify Flow');
     res.status(200).json({ return_value: { badge: badge.id } });
   });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowTriggersReceived } from '../../devstore/admin-bulk.js';
 import { runOutbound } from '../../server/outbound/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { api, deliverAndDrain, devstoreOf, installShop } from '../support/shopify.js';
+import { api, deliverAndDrain, devstoreOf, installShop, proxy } from '../support/shopify.js';
 
 describe('Shopify Flow: triggers for shops that use them, and the actions "Adjust loyalty points" and "Award a loyalty badge"', () => {
   let app: TestApp;
@@ -60,15 +60,35 @@ describe('Shopify Flow: triggers for shops that use them, and the actions "Adjus
     expect(await balance()).toBe(250);
   });
 
-  it("awards a program badge's points once, and refuses a badge the program lacks", async () => {
+  it("awards a program badge once: the shopper's badges show it earned at once, its points are paid once, and a badge the program lacks is refused", async () => {
     const program = (await (await api(app, shop, '/program')).json()) as { badges: Array<{ id: string; points: number }> };
     program.badges[0]!.points = 40;
     expect((await api(app, shop, '/program', { method: 'PUT', body: program })).status).toBe(200);
-    const before = await balance();
     const badge = program.badges[0]!.id;
+    const shown = async () => {
+      const response = await proxy(app, shop, '/engagement', { customerId: customer });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { badges: Array<{ id: string; earned: boolean; earnedAt: string | null }> }).badges.find(
+        (candidate) => candidate.id === badge,
+      );
+    };
+    const ledger = async () => (await (await api(app, shop, `/customers/${customer}`)).json()) as unknown;
+    expect((await shown())?.earned).toBe(false);
+    const before = await balance();
+
+    expect((await flow('/flow/actions/award-badge', action('tally-award-badge', 'run-3', { customer_id: customer, badge }))).status).toBe(200);
+    const earned = await shown();
+    expect(earned).toMatchObject({ earned: true, earnedAt: expect.any(String) });
+    expect(await balance()).toBe(before + 40);
+
+    // Flow retrying the run, and a second run of the action, change nothing.
+    const after = await ledger();
     expect((await flow('/flow/actions/award-badge', action('tally-award-badge', 'run-3', { customer_id: customer, badge }))).status).toBe(200);
     expect((await flow('/flow/actions/award-badge', action('tally-award-badge', 'run-4', { customer_id: customer, badge }))).status).toBe(200);
+    expect(await shown()).toEqual(earned);
+    expect(await ledger()).toEqual(after);
     expect(await balance()).toBe(before + 40);
+
     expect((await flow('/flow/actions/award-badge', action('tally-award-badge', 'run-5', { customer_id: customer, badge: 'nope' }))).status).toBe(
       422,
     );

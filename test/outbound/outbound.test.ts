@@ -92,7 +92,7 @@ describe("outbound events: signed webhooks to the merchant's endpoints, from a d
     const created = await api(app, shop, '/outbound/endpoints', { method: 'POST', body: { url: hooks.url } });
     expect(created.status).toBe(201);
     const endpoint = (await created.json()) as { id: string; secret: string; events: string[] };
-    expect(endpoint.events).toEqual(['points.earned', 'points.redeemed', 'tier.changed', 'points.expiring']);
+    expect(endpoint.events).toEqual(['points.earned', 'points.redeemed', 'tier.changed', 'points.expiring', 'offer.issued']);
     expect(endpoint.secret).toMatch(/^whsec_/);
 
     // Points earned (an order), points redeemed (a reward), a tier change and an expiry reminder.
