@@ -4,6 +4,7 @@ import type { DevDiscount, DevShop } from './state.js';
 import { customerSearchRootValue } from './admin-customer-search.js';
 import { bulkRootValue, flowRootValue } from './admin-bulk.js';
 import { tagsRootValue } from './admin-tags.js';
+import { segmentsRootValue } from './admin-segments.js';
 
 interface UserErrorShape {
   field: string[] | null;
@@ -207,7 +208,7 @@ export function adminRootValue(shop: DevShop, options: ResolverOptions): Record<
             connection(last !== undefined ? collections.slice(-last) : collections, first, (collection) => collection.id),
         };
       }),
-    discountCodeBasicCreate: discountMutation('basic'),
+    ...segmentsRootValue(shop, discountMutation('basic'), options.now),
     discountCodeBxgyCreate: discountMutation('bxgy'),
     discountCodeFreeShippingCreate: discountMutation('free_shipping'),
     discountAutomaticAppCreate: ({

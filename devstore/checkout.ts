@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { CheckoutRefused, type CartQuote, type Devstore } from './devstore.js';
+import { segmentRefusal } from './admin-segments.js';
 import { extensionHostPage, isCheckoutTarget, type CheckoutTarget } from './checkout-extensions.js';
 import { orderPayload } from './payloads.js';
 import { signSessionToken } from './session-token.js';
@@ -83,13 +84,19 @@ export function mountCheckout(router: Router, devstore: Devstore, session: Store
     const checkout = checkouts.get(String(req.params.token));
     return checkout?.shop === shop.domain ? checkout : undefined;
   };
-  const quoteOf = (checkout: Checkout) =>
-    devstore.quoteCart(checkout.shop, {
+  /** The code's customer eligibility (its customer segments, admin-segments.ts) first, then the devstore's own checks and price. */
+  const quoteWith = (checkout: Checkout, code: string): CartQuote => {
+    const shop = devstore.shop(checkout.shop);
+    const refusal = shop && code ? segmentRefusal(shop, code, checkout.customerId) : null;
+    const quote = devstore.quoteCart(checkout.shop, {
       customerId: checkout.customerId,
       lines: checkout.lines,
-      discountCode: checkout.discountCode || undefined,
+      discountCode: refusal ? undefined : code || undefined,
       attributes: checkout.attributes,
     });
+    return refusal ? { ...quote, codeError: refusal } : quote;
+  };
+  const quoteOf = (checkout: Checkout) => quoteWith(checkout, checkout.discountCode);
 
   router.post('/checkout', express.urlencoded({ extended: false }), (req, res) => {
     const shop = session.shopOf(req);
@@ -140,12 +147,7 @@ export function mountCheckout(router: Router, devstore: Devstore, session: Store
     const checkout = shop && checkoutOf(req, shop);
     if (!shop || !checkout) return void res.status(404).json({ message: 'No such checkout' });
     const code = String((req.body as { code?: unknown }).code ?? '').trim();
-    const quote = devstore.quoteCart(shop.domain, {
-      customerId: checkout.customerId,
-      lines: checkout.lines,
-      discountCode: code,
-      attributes: checkout.attributes,
-    });
+    const quote = quoteWith(checkout, code);
     if (quote.codeError || !quote.code) return void res.status(422).json({ message: quote.codeError ?? 'Enter a discount code' });
     checkout.discountCode = quote.code.code;
     res.json({ code: quote.code.code });
@@ -198,6 +200,8 @@ export function mountCheckout(router: Router, devstore: Devstore, session: Store
     if (!shop || !checkout) return void res.status(404).send('No such checkout');
     const root = session.base(shop.domain);
     if (checkout.orderId === null) {
+      const refusal = checkout.discountCode ? segmentRefusal(shop, checkout.discountCode, checkout.customerId) : null;
+      if (refusal) return void res.redirect(303, `${root}/checkouts/${checkout.token}?error=${encodeURIComponent(refusal)}`);
       try {
         const { order, events } = devstore.checkout(shop.domain, {
           customerId: checkout.customerId,

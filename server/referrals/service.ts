@@ -8,6 +8,7 @@ import type { AppContext } from '../platform/context.js';
 import type { Program } from '../program/index.js';
 import { adminClientFor } from '../shops/index.js';
 import { newReferralCode, referralCodeOf, referralState, samePerson, type Identity, type ReferralState, type RefusalReason } from './rules.js';
+import { firstOrderSegmentOf } from './segment.js';
 import { createReferralDiscount } from './shopify.js';
 import { conversionModel, outcomeModel, referralCodeModel, referralDiscountModel, takeCapSlot, type Conversion, type ReferralCode } from './store.js';
 
@@ -37,6 +38,12 @@ async function ensureFriendDiscount(ctx: AppContext, program: Program, code: Ref
   const existing = await findEffect(effects, code.shop, code.code);
   if (existing) return existing.state === 'done';
   const { friendDiscount } = engagementSettingsOf(program).referrals;
+  const admin = adminClientFor(ctx);
+  const segmentId = await firstOrderSegmentOf(ctx.connection, admin, code.shop, now).catch((error: unknown) => {
+    ctx.logger.warn({ err: error, shop: code.shop }, 'referral segment not created');
+    return null;
+  });
+  if (!segmentId) return false;
   const claim = await claimEffect(effects, {
     shop: code.shop,
     key: code.code,
@@ -44,13 +51,14 @@ async function ensureFriendDiscount(ctx: AppContext, program: Program, code: Ref
     now,
   });
   if (!claim) return false;
-  const created = await createReferralDiscount(adminClientFor(ctx), {
+  const created = await createReferralDiscount(admin, {
     shop: code.shop,
     code: code.code,
     kind: friendDiscount.kind,
     value: friendDiscount.value,
     currency: program.currency,
     startsAt: now,
+    segmentId,
   }).catch((error: unknown) => {
     ctx.logger.warn({ err: error, shop: code.shop }, 'referral discount not created');
     return null;

@@ -3,9 +3,9 @@ import type { AdminGraphql } from '../shopify/admin-graphql.js';
 import { REFERRAL_DISCOUNT_CREATE, type UserError } from '../shopify/operations.js';
 
 /**
- * The friend's discount: one code per referrer, usable once per customer by anyone (context: all).
- * DiscountCodeBasicInput (2026-10) has no "first order only" field; the first-order rule is held by
- * the app, which credits the referrer only for a friend's first paid order (docs/engagement.md).
+ * The friend's discount: one code per referrer, usable once per customer, limited to the shop's
+ * first-time-customer segment (segment.ts), so Shopify's checkout refuses it to a customer with an
+ * order. The app still credits the referrer only for a friend's first paid order (docs/engagement.md).
  */
 export interface ReferralDiscountCreateData {
   discountCodeBasicCreate: { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
@@ -19,6 +19,8 @@ export interface FriendDiscount {
   value: number;
   currency: string;
   startsAt: Date;
+  /** The customer segment allowed to use the code (segment.ts). */
+  segmentId: string;
 }
 
 export function referralDiscountInput(discount: FriendDiscount): Record<string, unknown> {
@@ -30,7 +32,7 @@ export function referralDiscountInput(discount: FriendDiscount): Record<string, 
     title: `Referral ${discount.code}`,
     code: discount.code,
     startsAt: discount.startsAt.toISOString(),
-    context: { all: 'ALL' },
+    context: { customerSegments: { add: [discount.segmentId] } },
     appliesOncePerCustomer: true,
     customerGets: { value, items: { all: true } },
     combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },

@@ -1,6 +1,7 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import { effectSchema, insertOnce, type Effect } from '../platform/atomic.js';
 import { modelOn } from '../platform/models.js';
+import { referralSegmentModel } from './segment.js';
 
 /** A customer's referral code, issued once (unique per customer and per code). */
 export interface ReferralCode {
@@ -113,4 +114,4 @@ export async function takeCapSlot(connection: Connection, slot: Omit<CapSlot, 's
   return false;
 }
 
-export const referralModels = [referralCodeModel, referralDiscountModel, conversionModel, outcomeModel, capSlotModel];
+export const referralModels = [referralCodeModel, referralDiscountModel, conversionModel, outcomeModel, capSlotModel, referralSegmentModel];

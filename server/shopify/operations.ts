@@ -176,6 +176,21 @@ export const REFERRAL_DISCOUNT_CREATE = `mutation ReferralDiscountCreate($basicC
   }
 }`;
 
+/** Customer segments by name (`name:'…'` in Shopify's search syntax): the referral segment is looked up before it is created. */
+export const SEGMENTS_BY_NAME = `query SegmentsByName($query: String!) {
+  segments(first: 10, query: $query) {
+    nodes { id name query }
+  }
+}`;
+
+/** A customer segment (referrals/segment.ts: first-time customers, for the friend's code). Needs write_customers. */
+export const SEGMENT_CREATE = `mutation SegmentCreate($name: String!, $query: String!) {
+  segmentCreate(name: $name, query: $query) {
+    segment { id name query }
+    userErrors { field message }
+  }
+}`;
+
 /** Shopify customers by email for imported rows: a batch of addresses joined with OR in Shopify's search syntax. */
 export const CUSTOMERS_BY_EMAIL = `query CustomersByEmail($query: String!, $first: Int!) {
   customers(first: $first, query: $query) {

@@ -132,6 +132,7 @@ describe('referral rules', () => {
       value: 500,
       currency: 'USD',
       startsAt: new Date('2026-01-01T00:00:00Z'),
+      segmentId: 'gid://shopify/Segment/42',
     });
     const operation = document.definitions[0] as OperationDefinitionNode;
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], { basicCodeDiscount: input });
@@ -141,7 +142,7 @@ describe('referral rules', () => {
     );
     expect(input).toMatchObject({
       appliesOncePerCustomer: true,
-      context: { all: 'ALL' },
+      context: { customerSegments: { add: ['gid://shopify/Segment/42'] } },
       customerGets: { value: { discountAmount: { amount: '5.00' } } },
     });
   });

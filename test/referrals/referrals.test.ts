@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeSegmentsOf } from '../../devstore/admin-segments.js';
 import { customerModel } from '../../server/customers/index.js';
 import { applyEntry, balanceOf, ledgerKeys } from '../../server/ledger/index.js';
 import { loadProgram, type Program } from '../../server/program/index.js';
@@ -64,7 +65,9 @@ describe("referrals: a link per customer, the friend's first paid order credits 
     expect(again.code).toBe(code);
     const discounts = [...devstoreOf(booted).shop(shop)!.discounts.values()].filter((discount) => discount.code === code);
     expect(discounts).toHaveLength(1);
+    // Limited to first-time customers by a customer segment (first-order-segment.test.ts), not to named customers.
     expect(discounts[0]!.customerIds).toBe('all');
+    expect(codeSegmentsOf(devstoreOf(booted).shop(shop)!, code)).toHaveLength(1);
     expect((await proxy(app, shop, '/referral')).status).toBe(401);
   });
 

@@ -76,6 +76,8 @@ describe(`the app's Admin GraphQL operations against Shopify's published ${ADMIN
       'METAFIELDS_SET',
       'PRODUCTS_FOR_MULTIPLIERS',
       'REFERRAL_DISCOUNT_CREATE',
+      'SEGMENTS_BY_NAME',
+      'SEGMENT_CREATE',
       'SHOP_QUERY',
       'STORE_CREDIT_ACCOUNT_CREDIT',
       'STORE_CREDIT_RECENT',
