@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { OUTBOUND_EVENTS } from '../outbound/index.js';
 import { API_KEY_SCOPES } from './api-keys.js';
 
 type Schema = Record<string, unknown>;
@@ -138,7 +139,7 @@ const importStatusExample = {
 };
 
 const schemas: Record<string, Schema> = {
-  OutboundEventType: { enum: ['points.earned', 'points.redeemed', 'tier.changed', 'points.expiring'] },
+  OutboundEventType: { enum: [...OUTBOUND_EVENTS] },
   OutboundEndpoint: obj({ id: str, url: str, events: { type: 'array', items: ref('OutboundEventType') }, createdAt: dateTime }),
   FlowAction: obj({
     shop_id: { type: ['integer', 'string'] },
@@ -807,7 +808,7 @@ const paths: Record<string, Record<string, Schema>> = {
                 createdAt: '2026-10-01T12:00:00.000Z',
               },
             ],
-            events: ['points.earned', 'points.redeemed', 'tier.changed', 'points.expiring'],
+            events: [...OUTBOUND_EVENTS],
           },
         },
         '401': unauthorized,

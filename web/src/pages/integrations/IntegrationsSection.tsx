@@ -1,5 +1,6 @@
 import { Badge, Banner, BlockStack, Button, Card, ChoiceList, DataTable, InlineStack, Text, TextField } from '@shopify/polaris';
 import { useCallback, useEffect, useState } from 'react';
+import type { OutboundEventType } from '../../../../server/outbound/events.js';
 import { api, ApiError } from '../../api.js';
 
 interface Endpoint {
@@ -21,12 +22,16 @@ interface Delivery {
   createdAt: string;
 }
 
-const EVENT_LABELS: Record<string, string> = {
+// Keyed by the server's list of events, so a new event cannot reach the API without a label here.
+const EVENT_LABELS: Record<OutboundEventType, string> = {
   'points.earned': 'Points earned',
   'points.redeemed': 'Points redeemed',
   'tier.changed': 'Tier changed',
   'points.expiring': 'Points expiring soon',
+  'offer.issued': 'Offer issued (win-back, birthday month)',
 };
+
+const eventLabel = (event: string): string => (event in EVENT_LABELS ? EVENT_LABELS[event as OutboundEventType] : event);
 
 /** Webhooks to the merchant's other tools (email, CRM): endpoints with their signing secret, and the delivery log with Flow's. */
 export function IntegrationsSection() {
@@ -119,7 +124,7 @@ export function IntegrationsSection() {
             headings={['Endpoint', 'Events', '']}
             rows={endpoints.map((endpoint) => [
               endpoint.url,
-              endpoint.events.map((event) => EVENT_LABELS[event] ?? event).join(', '),
+              endpoint.events.map(eventLabel).join(', '),
               <Button key={endpoint.id} variant="plain" tone="critical" onClick={() => void remove(endpoint.id)}>
                 Remove
               </Button>,
@@ -143,7 +148,7 @@ export function IntegrationsSection() {
             columnContentTypes={['text', 'text', 'text', 'numeric', 'text']}
             headings={['Event', 'To', 'Status', 'Attempts', 'Last answer']}
             rows={deliveries.map((delivery) => [
-              `${EVENT_LABELS[delivery.type] ?? delivery.type} · ${new Date(delivery.createdAt).toLocaleString()}`,
+              `${eventLabel(delivery.type)} · ${new Date(delivery.createdAt).toLocaleString()}`,
               endpointUrl(delivery.target),
               <Badge key={delivery.id} tone={delivery.status === 'delivered' ? 'success' : delivery.status === 'failed' ? 'critical' : 'attention'}>
                 {delivery.status === 'pending' && delivery.nextAttemptAt
