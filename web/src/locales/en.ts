@@ -275,8 +275,10 @@ export const en = {
   'tiers.newName': 'New tier',
   'tiers.preview': 'Your customers under these tiers',
   'tiers.moved': 'Saving moves {total} of {customers} customers ({up} up, {down} down).',
-  'tiers.averageMultiplier': 'Average points multiplier across your {customers} customers, weighted by their tiers: ×{multiplier} (included in the give-back above).',
-  'tiers.lowestTierMultiplier': 'No customers yet, so everyone is counted in the lowest tier: points multiplier ×{multiplier} (included in the give-back above).',
+  'tiers.averageMultiplier':
+    'Average points multiplier across your {customers} customers, weighted by their tiers: ×{multiplier} (included in the give-back above).',
+  'tiers.lowestTierMultiplier':
+    'No customers yet, so everyone is counted in the lowest tier: points multiplier ×{multiplier} (included in the give-back above).',
   'tiers.birthdayBonus': 'Extra birthday points',
   'tiers.previewInvalid': 'Fix the tiers to see the preview',
   'tiers.previewFailed': 'The preview could not be loaded',
