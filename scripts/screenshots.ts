@@ -54,6 +54,12 @@ try {
     { name: 'admin-customer', hash: '#/customers/7001001', ready: (target) => target.locator('#customer-balance').waitFor() },
     { name: 'admin-activity', hash: '#/activity', ready: (target) => target.getByText('Webhook deliveries').waitFor() },
     { name: 'admin-analytics', hash: '#/analytics', ready: (target) => target.getByRole('heading', { name: 'Analytics' }).first().waitFor() },
+    { name: 'admin-engagement', hash: '#/engagement', ready: (target) => target.getByRole('heading', { name: 'Engagement' }).first().waitFor() },
+    {
+      name: 'admin-imports',
+      hash: '#/imports',
+      ready: (target) => target.getByRole('heading', { name: 'Imports and integrations' }).first().waitFor(),
+    },
   ];
   for (const [target, suffix] of [
     [page, ''],
