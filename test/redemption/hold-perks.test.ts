@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metafieldKey, type Devstore } from '../../devstore/devstore.js';
 import { balanceOf } from '../../server/ledger/index.js';
-import type { Program } from '../../server/program/index.js';
 import { findRedemption } from '../../server/redemption/index.js';
-import type { Tier } from '../../server/tiers/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { api, deliverAndDrain, devstoreOf, grantPoints, installShop, proxy } from '../support/shopify.js';
+import { bronzeAndGold, withGoldAndBronzeCustomers } from '../support/tiers.js';
+import { deliverAndDrain, devstoreOf, installShop, proxy } from '../support/shopify.js';
 
-const noPerks = { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 };
-const tiers: Tier[] = [
-  { id: 'bronze', name: 'Bronze', threshold: 0, earnMultiplier: 1, entryReward: 0, perks: noPerks },
-  { id: 'gold', name: 'Gold', threshold: 10_000, earnMultiplier: 1, entryReward: 0, perks: { ...noPerks, rewardDiscountPercent: 20 } },
-];
+const tiers = bronzeAndGold({ rewardDiscountPercent: 20 });
 
 interface Terms {
   rewardId: string;
@@ -40,23 +35,7 @@ describe("checkout points holds at the customer's tier price", () => {
     app = await startTestApp('hold-perks', { PROXY_RATE_LIMIT: '10000' });
     devstore = devstoreOf(app);
     await installShop(app, shop);
-    const current = (await (await api(app, shop, '/program')).json()) as Program;
-    const saved = await api(app, shop, '/program', {
-      method: 'PUT',
-      body: { ...current, tiers, tierRules: { metric: 'spend', period: 'lifetime', downgrade: 'immediate', graceDays: 0 } },
-    });
-    expect(saved.status).toBe(200);
-    await deliverAndDrain(app, [devstore.addCustomer(shop, { id: gold }), devstore.addCustomer(shop, { id: bronze })]);
-    // A paid order of $120 makes `gold` Gold; `bronze` buys $20.
-    for (const [customerId, priceMinor] of [
-      [gold, 12_000],
-      [bronze, 2_000],
-    ] as const) {
-      const order = devstore.createOrder(shop, { customerId, lines: [{ priceMinor }] });
-      await deliverAndDrain(app, devstore.pay(shop, order.id));
-    }
-    await grantPoints(app, shop, gold, 2_000);
-    await grantPoints(app, shop, bronze, 2_000);
+    await withGoldAndBronzeCustomers(app, shop, tiers, { gold, bronze, points: 2_000 });
   });
   afterAll(async () => {
     await app.close();

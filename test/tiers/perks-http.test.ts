@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devstore } from '../../devstore/devstore.js';
-import { loadProgram, type Program } from '../../server/program/index.js';
+import { loadProgram } from '../../server/program/index.js';
 import { TIER_TAGS_ADD, TIER_TAGS_REMOVE } from '../../server/shopify/operations.js';
 import { adminClientFor } from '../../server/shops/index.js';
 import {
@@ -12,20 +12,10 @@ import {
   type TierTagsRemoveData,
 } from '../../server/tiers/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { api, deliverAndDrain, devstoreOf, grantPoints, installShop, proxy } from '../support/shopify.js';
+import { bronzeAndGold, withGoldAndBronzeCustomers } from '../support/tiers.js';
+import { api, deliverAndDrain, devstoreOf, installShop, proxy } from '../support/shopify.js';
 
-const noPerks = { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 };
-const tiers: Tier[] = [
-  { id: 'bronze', name: 'Bronze', threshold: 0, earnMultiplier: 1, entryReward: 0, perks: noPerks },
-  {
-    id: 'gold',
-    name: 'Gold',
-    threshold: 10_000,
-    earnMultiplier: 1,
-    entryReward: 0,
-    perks: { rewardDiscountPercent: 20, freeShipping: true, birthdayBonus: 150 },
-  },
-];
+const tiers = bronzeAndGold({ rewardDiscountPercent: 20, freeShipping: true, birthdayBonus: 150 });
 
 interface CustomerAnswer {
   tier: { id: string } | null;
@@ -52,23 +42,7 @@ describe('tier perks over HTTP: cheaper rewards, free shipping, birthday bonus; 
     app = await startTestApp('tiers-perks');
     devstore = devstoreOf(app);
     await installShop(app, shop);
-    const current = (await (await api(app, shop, '/program')).json()) as Program;
-    const saved = await api(app, shop, '/program', {
-      method: 'PUT',
-      body: { ...current, tiers, tierRules: { metric: 'spend', period: 'lifetime', downgrade: 'immediate', graceDays: 0 } },
-    });
-    expect(saved.status).toBe(200);
-    await deliverAndDrain(app, [devstore.addCustomer(shop, { id: gold }), devstore.addCustomer(shop, { id: bronze })]);
-    // A paid order of $120 makes `gold` Gold; `bronze` buys $20.
-    for (const [customerId, priceMinor] of [
-      [gold, 12_000],
-      [bronze, 2_000],
-    ] as const) {
-      const order = devstore.createOrder(shop, { customerId, lines: [{ priceMinor }] });
-      await deliverAndDrain(app, devstore.pay(shop, order.id));
-    }
-    await grantPoints(app, shop, gold, 1_000);
-    await grantPoints(app, shop, bronze, 1_000);
+    await withGoldAndBronzeCustomers(app, shop, tiers, { gold, bronze, points: 1_000 });
   });
   afterAll(async () => {
     await app.close();
