@@ -26,7 +26,7 @@ export function validSignature(secret: string, body: string | Buffer, given: str
   return received.length === expected.length && timingSafeEqual(received, expected);
 }
 
-/** Attempts before a delivery is given up, and the wait after each failed one: about a day in all. */
+/** Attempts before a delivery is given up, and the wait after each failed one: 10 h 42 min from the first attempt to the last. */
 export const MAX_ATTEMPTS = 8;
 const BACKOFF_MS = [30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000, 60 * 60_000, 3 * 60 * 60_000, 6 * 60 * 60_000];
 

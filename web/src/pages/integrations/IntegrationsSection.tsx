@@ -89,7 +89,7 @@ export function IntegrationsSection() {
         </Text>
         <Text as="p" tone="subdued">
           Each event is sent as JSON with an X-Tally-Hmac-Sha256 header: the base64 HMAC-SHA256 of the body with the endpoint's secret. A failed
-          delivery is retried for about a day. Shopify Flow gets the same events as triggers once a workflow uses them
+          delivery is retried 7 times over about 11 hours. Shopify Flow gets the same events as triggers once a workflow uses them
           {flowTriggers.length > 0 ? ` (in use: ${flowTriggers.join(', ')})` : ''}.
         </Text>
         {error && (
