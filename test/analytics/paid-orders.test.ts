@@ -25,8 +25,10 @@ describe('recordPaidOrder and the order-day aggregates', () => {
 
   it('records an order once however often it is called, and calls a buyer with a ledger account a member', async () => {
     const order = { shop, orderId: '100', customerId: '1', amount: 5_000, currency: 'USD', paidAt: now };
-    const results = await Promise.all([recordPaidOrder(ctx, order), recordPaidOrder(ctx, order), recordPaidOrder(ctx, { ...order, amount: 9_999 })]);
+    const results = await Promise.all([recordPaidOrder(ctx, order), recordPaidOrder(ctx, order), recordPaidOrder(ctx, order)]);
     expect(results.filter((result) => result.recorded)).toHaveLength(1);
+    // A redelivery that came with another amount does not replace the order recorded first.
+    expect((await recordPaidOrder(ctx, { ...order, amount: 9_999 })).recorded).toBe(false);
     expect(await paidOrderModel(ctx.connection).countDocuments({ shop, orderId: '100' })).toBe(1);
     expect((await recordPaidOrder(ctx, { ...order, orderId: '101', customerId: '2' })).member).toBe(false);
     expect((await recordPaidOrder(ctx, { ...order, orderId: '102', customerId: null })).member).toBe(false);
