@@ -25,7 +25,8 @@ function useRead<T>(path: string): { data: T | null; error: string | null } {
   return state;
 }
 
-function Loading({ error }: { error: string | null }) {
+/** A section still loading, or why it could not load. */
+export function Loading({ error }: { error: string | null }) {
   return error ? (
     <Text as="p" tone="critical">
       {et('loadFailed', { message: error })}

@@ -1,10 +1,11 @@
-import { BlockStack, Button, Card, Checkbox, FormLayout, SkeletonBodyText, Text } from '@shopify/polaris';
+import { BlockStack, Button, Card, Checkbox, FormLayout, Text } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import type { OfferSettings } from '../../../../server/engagement/index.js';
 import { ApiError, api } from '../../api.js';
 import type { Notify } from '../../App.js';
 import { humanErrors } from '../../errors.js';
 import { FieldErrors, NumberField, TextInput } from '../fields.js';
+import { Loading } from './EngagementReports.js';
 import { et } from './strings.js';
 
 interface Versioned {
@@ -33,13 +34,7 @@ export function Offers({ notify }: { notify: Notify }) {
   if (!stored || !draft)
     return (
       <Card>
-        {loadError ? (
-          <Text as="p" tone="critical">
-            {et('loadFailed', { message: loadError })}
-          </Text>
-        ) : (
-          <SkeletonBodyText lines={4} />
-        )}
+        <Loading error={loadError} />
       </Card>
     );
   const save = async () => {

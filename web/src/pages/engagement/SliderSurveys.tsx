@@ -1,10 +1,11 @@
-import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, SkeletonBodyText, Text } from '@shopify/polaris';
+import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Text } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import type { SliderResults, SliderSurvey } from '../../../../server/engagement/index.js';
 import { ApiError, api } from '../../api.js';
 import type { Notify } from '../../App.js';
 import { humanErrors } from '../../errors.js';
 import { FieldErrors, NumberField, TextInput } from '../fields.js';
+import { Loading } from './EngagementReports.js';
 import { et } from './strings.js';
 
 interface SurveysState {
@@ -84,13 +85,7 @@ export function SliderSurveys({ notify }: { notify: Notify }) {
   if (!state)
     return (
       <Card>
-        {loadError ? (
-          <Text as="p" tone="critical">
-            {et('loadFailed', { message: loadError })}
-          </Text>
-        ) : (
-          <SkeletonBodyText lines={4} />
-        )}
+        <Loading error={loadError} />
       </Card>
     );
   const setSurvey = (index: number, survey: SliderSurvey) => setDraft(replaceAt(draft, index, survey));
