@@ -69,12 +69,21 @@ export class OrderCreditInProgress extends Error {
   override readonly name = 'OrderCreditInProgress';
 }
 
+/** Waits between reads of an order whose credit another worker is writing: about 1.5 s in all. */
+const CREDIT_IN_PROGRESS_WAITS_MS = [25, 50, 100, 200, 400, 800];
+
 async function stateOf(ctx: AppContext, record: OrderPoints): Promise<OrderState> {
-  const state = orderState(record, await orderEntries(ctx.connection, record.shop, record.orderId));
-  // The order is recorded but its credit is not written yet (another worker is on it, or it
-  // crashed in between and its delivery will be retried): reversing now would reverse nothing.
-  if (record.earned > 0 && !state.keys.has(ledgerKeys.orderEarned(record.orderId)))
-    throw new OrderCreditInProgress(`order ${record.orderId} is being credited`);
+  const credited = (state: OrderState) => record.earned === 0 || state.keys.has(ledgerKeys.orderEarned(record.orderId));
+  let state = orderState(record, await orderEntries(ctx.connection, record.shop, record.orderId));
+  // The order is recorded but its credit is not written yet: reversing now would reverse nothing.
+  // Another worker is usually one write away from it, so wait a little before handing the
+  // delivery back to the inbox's backoff (which is also where a crash in between ends up).
+  for (const waitMs of CREDIT_IN_PROGRESS_WAITS_MS) {
+    if (credited(state)) return state;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    state = orderState(record, await orderEntries(ctx.connection, record.shop, record.orderId));
+  }
+  if (!credited(state)) throw new OrderCreditInProgress(`order ${record.orderId} is being credited`);
   return state;
 }
 

@@ -4,6 +4,7 @@ import { orderFacts, parseOrder } from '../../server/earning/index.js';
 import { eligibleAmount } from '../../server/earning/rules.js';
 import { refundFacts, refundedEligible, parseRefund } from '../../server/earning/order-payload.js';
 import { orderPointsModel } from '../../server/earning/store.js';
+import { inboxModel } from '../../server/inbox/index.js';
 import { balanceOf } from '../../server/ledger/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, installShop } from '../support/shopify.js';
@@ -78,6 +79,7 @@ describe('test orders, amount refunds and refunds racing the credit, through the
       devstore.addCustomer(shop, { id: 8_400_001 }),
       devstore.addCustomer(shop, { id: 8_400_002 }),
       devstore.addCustomer(shop, { id: 8_400_003 }),
+      devstore.addCustomer(shop, { id: 8_400_004 }),
     ]);
   });
   afterAll(async () => {
@@ -109,15 +111,14 @@ describe('test orders, amount refunds and refunds racing the credit, through the
     expect(await balance(8_400_002)).toBe(50);
   });
 
-  it('retries a refund that arrives while its order is being credited, instead of reversing nothing', async () => {
-    const order = devstore.createOrder(shop, { customerId: 8_400_003, lines: [{ priceMinor: 3_650 }] });
-    const paid = devstore.pay(shop, order.id);
-    // The order's worth is recorded but its credit not yet written: the moment the demo's refund hit.
+  /** The order's worth recorded, its credit not yet written: the moment the demo's refund hit. */
+  async function halfCredited(customerId: number): Promise<number> {
+    const order = devstore.createOrder(shop, { customerId, lines: [{ priceMinor: 3_650 }] });
     await orderPointsModel(app.connection).create({
       _id: `${shop}|${order.id}`,
       shop,
       orderId: String(order.id),
-      customerId: '8400003',
+      customerId: String(customerId),
       eligible: 3_650,
       paidTotal: 3_650,
       taxesIncluded: false,
@@ -128,12 +129,28 @@ describe('test orders, amount refunds and refunds racing the credit, through the
       pendingUntil: null,
       creditedAt: now,
     });
-    await deliverAndDrain(app, devstore.refundAmount(shop, order.id, 2_200));
+    return order.id;
+  }
+
+  it('retries a refund that arrives while its order is being credited, instead of reversing nothing', async () => {
+    const orderId = await halfCredited(8_400_003);
+    await deliverAndDrain(app, devstore.refundAmount(shop, orderId, 2_200));
     expect(await balance(8_400_003)).toBe(0);
-    await deliverAndDrain(app, paid);
+    await deliverAndDrain(app, devstore.pay(shop, orderId));
     now = new Date(now.getTime() + 60_000);
     await app.worker.drain();
     // 36 points for the order, 22/36.50 of them back: 21.
     expect(await balance(8_400_003)).toBe(36 - 21);
+  });
+
+  it('waits for a credit another worker is writing a moment later, and reverses on the first attempt', async () => {
+    const orderId = await halfCredited(8_400_004);
+    const refunded = deliverAndDrain(app, devstore.refundAmount(shop, orderId, 2_200));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await deliverAndDrain(app, devstore.pay(shop, orderId));
+    await refunded;
+    expect(await balance(8_400_004)).toBe(36 - 21);
+    const refund = await inboxModel(app.connection).findOne({ shop, topic: 'refunds/create' }).sort({ receivedAt: -1 }).lean();
+    expect(refund).toMatchObject({ status: 'processed', attempts: 1 });
   });
 });
