@@ -6,7 +6,8 @@ import { applyEntry, balanceOf, customerLedgerPage } from '../ledger/index.js';
 import { redemptionView } from '../redemption/index.js';
 import { customerRedemptions } from '../redemption/index.js';
 import { apiLocals } from '../platform/api-locals.js';
-import { fieldErrors, redeemAndRespond } from '../redemption/index.js';
+import { fieldErrors } from '../platform/field-errors.js';
+import { redeemAndRespond } from '../redemption/index.js';
 import { bearerToken, rememberStaff, staffNames } from '../shops/index.js';
 
 const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id (digits)');

@@ -4,8 +4,10 @@ import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
 import { rateLimiter } from '../platform/rate-limit.js';
 import { customerModel } from '../customers/index.js';
+import { sharedAvailable } from '../groups/index.js';
 import { balanceOf, customerLedgerPage } from '../ledger/index.js';
-import { fieldErrors, redeemAndRespond } from '../redemption/index.js';
+import { fieldErrors } from '../platform/field-errors.js';
+import { redeemAndRespond } from '../redemption/index.js';
 import { API_KEY_SCOPES, hashSecret, issueKey, newSalt, parseKey, pepperFrom, secretMatches, type ApiKeyScope } from './api-keys.js';
 import { apiKeyModel, findApiKey, revokeApiKey, shopApiKeys, type ApiKey } from './store.js';
 
@@ -147,7 +149,9 @@ export function headlessRouter(ctx: AppContext, options: HeadlessOptions = {}): 
     const id = await knownCustomer(req, res);
     if (!id) return;
     const balance = await balanceOf(ctx.connection, headless(res).shop, id);
-    res.json({ customerId: id, balance: balance.available, pending: balance.pending, lifetimeEarned: balance.lifetimeEarned });
+    // In a program group the spendable balance spans the customer's accounts in every linked shop.
+    const shared = await sharedAvailable(ctx, headless(res).shop, id, balance.available);
+    res.json({ customerId: id, balance: shared.available, pending: balance.pending, lifetimeEarned: balance.lifetimeEarned });
   });
 
   v1.get('/customers/:customerId/history', needs('history:read'), async (req, res) => {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
 import { loadProgram } from '../program/index.js';
-import { fieldErrors } from '../redemption/index.js';
+import { fieldErrors } from '../platform/field-errors.js';
 import { startShopBackfills, type BackfillOptions } from './backfill-runner.js';
 import {
   backfillChunksOf,

@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
-import { fieldErrors } from '../redemption/index.js';
+import { fieldErrors } from '../platform/field-errors.js';
 import { backfillRouter } from './backfill-routes.js';
 import { IMPORT_FORMATS, type RowError } from './formats.js';
 import { chunkedFile, ROWS_PER_CHUNK, startShopImports, type ImportOptions } from './runner.js';

@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
-import { fieldErrors } from '../redemption/index.js';
+import { fieldErrors } from '../platform/field-errors.js';
 import { OUTBOUND_EVENTS } from './events.js';
 import { attemptsOf, enabledFlowTriggers, endpointsOf, outboundEndpointModel, recentDeliveries, type OutboundEndpoint } from './store.js';
 

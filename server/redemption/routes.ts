@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
+import { fieldErrors } from '../platform/field-errors.js';
 import { RedemptionRefused, redeem, redemptionView, type RedeemRequest, type RefusalCode } from './service.js';
 
 /** The body every redemption surface accepts (storefront, checkout, admin). */
@@ -26,10 +27,6 @@ const REFUSAL_STATUS: Record<RefusalCode, 404 | 409 | 422> = {
   invalid_steps: 422,
   insufficient_points: 409,
 };
-
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  return Object.fromEntries(error.issues.map((issue) => [issue.path.join('.') || '(body)', issue.message]));
-}
 
 /**
  * Redeems and answers: 201 with the code (also when the same request key is sent again);

@@ -5,13 +5,14 @@ import { InvalidProxySignature, verifyAppProxy, type AppProxyRequest } from '../
 import { clientAddress, rateLimiter, trustedProxyHops } from '../platform/rate-limit.js';
 import { redeemAndRespond } from '../redemption/index.js';
 import { z } from 'zod';
+import { sharedAvailable } from '../groups/index.js';
 import { balanceOf } from '../ledger/index.js';
+import { fieldErrors } from '../platform/field-errors.js';
 import {
   cancelHold,
   checkoutTerms,
   createHold,
   customerLiveHolds,
-  fieldErrors,
   HOLD_TTL_MS,
   HoldRefused,
   holdView,
@@ -118,7 +119,8 @@ export function proxyRouter(ctx: AppContext): Router {
         customerLiveHolds(ctx, shop, customerId),
         balanceOf(ctx.connection, shop, customerId),
       ]);
-      res.json({ terms: terms && { ...terms, expiresInMinutes: HOLD_TTL_MS / 60_000 }, balance: balance.available, holds: holds.map(holdView) });
+      const shared = await sharedAvailable(ctx, shop, customerId, balance.available);
+      res.json({ terms: terms && { ...terms, expiresInMinutes: HOLD_TTL_MS / 60_000 }, balance: shared.available, holds: holds.map(holdView) });
     }),
   );
   router.post(
