@@ -31,7 +31,7 @@ function customerJson(customer: DevCustomer): Record<string, unknown> {
     last_name: customer.lastName,
     state: 'enabled',
     note: null,
-    verified_email: true,
+    verified_email: customer.verifiedEmail ?? true,
     multipass_identifier: null,
     tax_exempt: false,
     email: customer.email,

@@ -7,6 +7,8 @@ export interface DevCustomer {
   lastName: string;
   phone: string | null;
   tags: string[];
+  /** Shopify's `verified_email`: false until the customer confirms the address (true when unset). */
+  verifiedEmail?: boolean;
 }
 
 export interface DevProduct {

@@ -9,6 +9,7 @@ import { analyticsJobs, analyticsRouter } from './analytics/index.js';
 import { customersRouter } from './customers/index.js';
 import { ackGate, activityRouter, inboxJobs, startInboxWorker, webhooksRouter, type AckGate, type InboxWorker } from './inbox/index.js';
 import { engagementAdminRouter, engagementJobs, engagementProxyRouter, reviewsRouter } from './engagement/index.js';
+import { groupJobs, groupsRouter } from './groups/index.js';
 import { apiKeysRouter, headlessRouter, openApiRouter } from './headless/index.js';
 import { drainImports, importJobs, importsRouter } from './imports/index.js';
 import { ensureCheckoutDiscount } from './redemption/index.js';
@@ -94,6 +95,7 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
         statsRouter(ctx),
         tiersRouter(ctx),
         engagementAdminRouter(ctx),
+        groupsRouter(ctx),
         referralAdminRouter(ctx),
         accountingRouter(ctx),
         analyticsRouter(ctx),
@@ -165,6 +167,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
         ...inboxJobs,
         ...tierJobs,
         ...engagementJobs,
+        ...groupJobs,
         ...referralJobs,
         ...importJobs,
         ...accountingJobs,

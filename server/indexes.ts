@@ -11,6 +11,7 @@ import { heldPointsSnapshotModel, programModel } from './program/index.js';
 import { holdModel, holdOutcomeModel, redemptionEffectModel, redemptionModel, redemptionOutcomeModel } from './redemption/index.js';
 import { expiryReminderModel } from './scheduler/index.js';
 import { engagementModels } from './engagement/index.js';
+import { groupModels } from './groups/index.js';
 import { apiKeyModel } from './headless/index.js';
 import { importModels } from './imports/index.js';
 import { outboundModels } from './outbound/index.js';
@@ -56,6 +57,7 @@ export function registerModels(connection: Connection): void {
     ...referralModels,
     ...importModels,
     ...outboundModels,
+    ...groupModels,
   ].forEach((model) => model(connection));
   [ledgerDayModel, aggregateWatermarkModel, changedDayModel, paidOrderModel, orderDayModel].forEach((model) => model(connection));
 }

@@ -6,6 +6,7 @@ const customerPayload = z.object({
   id: z.union([z.number(), z.string()]).transform(String),
   updated_at: z.string().nullish(),
   email: z.string().nullish(),
+  verified_email: z.boolean().nullish(),
   first_name: z.string().nullish(),
   last_name: z.string().nullish(),
   phone: z.string().nullish(),
@@ -49,6 +50,7 @@ const upsertCustomer: TopicHandler = async (delivery, ctx, now) => {
     {
       $set: {
         email: customer.email ?? null,
+        verifiedEmail: customer.verified_email === true,
         firstName: customer.first_name ?? null,
         lastName: customer.last_name ?? null,
         phone: customer.phone ?? null,

@@ -6,6 +6,8 @@ export interface CustomerProfile {
   shop: string;
   customerId: string;
   email?: string | null;
+  /** Shopify's `verified_email`: the customer proved the address (program groups match accounts only by such emails). */
+  verifiedEmail?: boolean;
   firstName?: string | null;
   lastName?: string | null;
   phone?: string | null;
@@ -27,6 +29,7 @@ const customerSchema = new Schema<CustomerProfile>(
     shop: { type: String, required: true },
     customerId: { type: String, required: true },
     email: String,
+    verifiedEmail: Boolean,
     firstName: String,
     lastName: String,
     phone: String,

@@ -39,4 +39,10 @@ export const ledgerKeys = {
   /** A transfer's two entries, both named by the sender's request key: the debit first, then the credit. */
   transferSent: (senderId: string, requestKey: string) => `transfer_out:${senderId}:${requestKey}`,
   transferReceived: (senderId: string, requestKey: string) => `transfer_in:${senderId}:${requestKey}`,
+  /**
+   * A program group's move between one customer's accounts in two shops, named by the spending
+   * shop's request: the debit in the giving shop first, then the credit in the spending shop.
+   */
+  groupMovedOut: (toShop: string, toCustomerId: string, requestKey: string) => `group_out:${toShop}:${toCustomerId}:${requestKey}`,
+  groupMovedIn: (fromShop: string, fromCustomerId: string, requestKey: string) => `group_in:${fromShop}:${fromCustomerId}:${requestKey}`,
 } as const;

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { gatherPoints } from '../groups/index.js';
 import type { AppContext } from '../platform/context.js';
 import { moneyFormatter } from '../platform/money.js';
 import { loadProgram, type Program } from '../program/index.js';
@@ -201,6 +202,7 @@ export async function createHold(ctx: AppContext, request: HoldRequest): Promise
   const decided = await findHoldOutcome(ctx.connection, shop, holdId);
   if (decided?.outcome === 'settled') throw new HoldRefused('hold_settled', 'This hold was already used by an order');
   if (!decided) {
+    await gatherPoints(ctx, { shop, customerId, points: hold.points, requestKey: holdId }, now);
     const placed = await applyEntry(
       ctx.connection,
       {

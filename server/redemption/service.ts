@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { gatherPoints, sharedAvailable } from '../groups/index.js';
 import type { AppContext } from '../platform/context.js';
 import type { Program } from '../program/index.js';
 import { codeExpiresAt, discountCode, quoteRedemption, type QuoteRefusal } from './quote.js';
@@ -140,6 +141,8 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
     return { redemption: settled, balance: (await balanceOf(ctx.connection, request.shop, request.customerId)).available, replayed: true };
   }
 
+  // In a program group, points the customer holds in the group's other shops come here first.
+  await gatherPoints(ctx, { shop: request.shop, customerId: request.customerId, points: quote.pointsCost, requestKey: redemptionId }, now);
   const debit = await applyEntry(
     ctx.connection,
     {
@@ -180,7 +183,8 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
       ...(issued.outcome.discountId ? { discountId: issued.outcome.discountId } : {}),
     };
     await settleRedemption(ctx.connection, doc, settled);
-    return { redemption: { ...doc, ...settled }, balance: debit.entry?.balance ?? 0, replayed: false };
+    const balance = await sharedAvailable(ctx, request.shop, request.customerId, debit.entry?.balance ?? 0);
+    return { redemption: { ...doc, ...settled }, balance: balance.available, replayed: false };
   }
   const refund = await returnPoints(
     ctx,

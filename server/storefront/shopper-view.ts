@@ -1,3 +1,4 @@
+import { sharedAvailable } from '../groups/index.js';
 import type { AppContext } from '../platform/context.js';
 import { describeEntry, publicProgram, type EntryDescription, type PublicProgram } from './view.js';
 import { ledgerEntryModel, newestEntry } from '../ledger/index.js';
@@ -10,7 +11,8 @@ const HISTORY_LENGTH = 5;
 
 export interface ShopperView extends ShopperTierView {
   customerId: string | null;
-  points: { balance: number; pending: number; lifetimeEarned: number } | null;
+  /** `shops` is how many shops of a program group the balance spans (1 outside a group). */
+  points: { balance: number; pending: number; lifetimeEarned: number; shops: number } | null;
   program: PublicProgram;
   /** Issued codes the customer has not used yet, newest first. */
   codes: Array<ReturnType<typeof redemptionView>>;
@@ -43,7 +45,9 @@ export async function shopperView(ctx: AppContext, shop: string, customerId: str
   // One lookup per _id rather than `$in`: FerretDB pushes a single _id down to SQLite but scans for `$in`.
   const entries = ledgerEntryModel(ctx.connection);
   const recent = (await Promise.all(ids.map((id) => entries.findById(id).lean()))).filter((entry) => entry !== null);
-  view.points = { balance: newest?.balance ?? 0, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0 };
+  // In a program group the balance is the customer's one account: what they hold in every linked shop.
+  const shared = await sharedAvailable(ctx, shop, customerId, newest?.balance ?? 0);
+  view.points = { balance: shared.available, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0, shops: shared.shops };
   view.codes = unused.filter((redemption) => redemption.expiresAt > now).map(redemptionView);
   view.history = recent
     .sort((a, b) => b.seq - a.seq)

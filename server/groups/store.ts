@@ -1,0 +1,109 @@
+import { Schema, Types, type Connection, type Model } from 'mongoose';
+import { modelOn } from '../platform/models.js';
+
+/** Shops that share one points account per customer; `shop` is the shop that created it. */
+export interface ProgramGroup {
+  _id: string;
+  shop: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** A shop's place in a group: _id is the shop, so a shop is in one group at most (a unique insert). */
+export interface GroupMember {
+  _id: string;
+  shop: string;
+  groupId: string;
+  joinedAt: Date;
+}
+
+/** A single-use code another shop joins with; _id is the code's SHA-256, so the code is never stored. */
+export interface GroupInvite {
+  _id: string;
+  shop: string;
+  groupId: string;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+/**
+ * Points on their way from the customer's account in `fromShop` to their account in `shop`, for
+ * the redemption or hold `requestKey` there. Written before the debit and deleted once the credit
+ * is in, so what is left is exactly the work a crash interrupted.
+ */
+export interface GroupMove {
+  _id: Types.ObjectId;
+  shop: string;
+  customerId: string;
+  fromShop: string;
+  fromCustomerId: string;
+  requestKey: string;
+  points: number;
+  createdAt: Date;
+}
+
+const groupSchema = new Schema<ProgramGroup>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    name: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'program_groups', versionKey: false },
+);
+
+const memberSchema = new Schema<GroupMember>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    groupId: { type: String, required: true },
+    joinedAt: { type: Date, required: true },
+  },
+  { collection: 'program_group_members', versionKey: false },
+);
+memberSchema.index({ groupId: 1 });
+
+const inviteSchema = new Schema<GroupInvite>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    groupId: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'program_group_invites', versionKey: false },
+);
+inviteSchema.index({ shop: 1 });
+
+const moveSchema = new Schema<GroupMove>(
+  {
+    shop: { type: String, required: true },
+    customerId: { type: String, required: true },
+    fromShop: { type: String, required: true },
+    fromCustomerId: { type: String, required: true },
+    requestKey: { type: String, required: true },
+    points: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'program_group_moves', versionKey: false },
+);
+moveSchema.index({ shop: 1, customerId: 1, requestKey: 1, fromShop: 1 }, { unique: true });
+moveSchema.index({ shop: 1, createdAt: 1 });
+
+export function programGroupModel(connection: Connection): Model<ProgramGroup> {
+  return modelOn(connection, 'ProgramGroup', groupSchema);
+}
+
+export function groupMemberModel(connection: Connection): Model<GroupMember> {
+  return modelOn(connection, 'ProgramGroupMember', memberSchema);
+}
+
+export function groupInviteModel(connection: Connection): Model<GroupInvite> {
+  return modelOn(connection, 'ProgramGroupInvite', inviteSchema);
+}
+
+export function groupMoveModel(connection: Connection): Model<GroupMove> {
+  return modelOn(connection, 'ProgramGroupMove', moveSchema);
+}
+
+export const groupModels = [programGroupModel, groupMemberModel, groupInviteModel, groupMoveModel];
