@@ -15,6 +15,7 @@ import {
 } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import { api } from '../../api.js';
+import { GroupSection } from '../integrations/GroupSection.js';
 import { IntegrationsSection } from '../integrations/IntegrationsSection.js';
 import { BackfillSection } from './BackfillSection.js';
 
@@ -164,6 +165,7 @@ export default function ImportsPage() {
         )}
         <BackfillSection />
         <IntegrationsSection />
+        <GroupSection />
       </BlockStack>
     </Page>
   );
