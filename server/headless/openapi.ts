@@ -63,6 +63,33 @@ const invalid = (field: string, message: string): Answer => ({
   example: { error: 'invalid_request', message: 'The request is invalid', errors: { [field]: message } },
 });
 const unauthorized = errorAnswer('Missing or invalid credentials', 'unauthorized', 'Authorization: Bearer <session token> is required');
+const groupExample = {
+  id: '6f1c2a9e-3b7d-4e58-9a10-2c4d6e8f0a1b',
+  name: 'Harbour shops',
+  ownerShop: 'harbour-coffee.myshopify.com',
+  shops: [
+    {
+      shop: 'harbour-coffee.myshopify.com',
+      joinedAt: '2026-11-02T09:00:00.000Z',
+      accounts: 812,
+      outstandingPoints: 40_250,
+      liabilityMinor: 40_250,
+      currency: 'USD',
+      movedInPoints: 1_200,
+      movedOutPoints: 3_400,
+    },
+    {
+      shop: 'harbour-tea.myshopify.com',
+      joinedAt: '2026-11-03T10:30:00.000Z',
+      accounts: 233,
+      outstandingPoints: 9_100,
+      liabilityMinor: 8_190,
+      currency: 'EUR',
+      movedInPoints: 3_400,
+      movedOutPoints: 1_200,
+    },
+  ],
+};
 
 function flowActionExample(handle: string, properties: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -216,6 +243,24 @@ const schemas: Record<string, Schema> = {
     prefix: str,
     createdBy: str,
     createdAt: dateTime,
+  }),
+  ProgramGroup: obj({
+    id: str,
+    name: str,
+    ownerShop: str,
+    shops: {
+      type: 'array',
+      items: obj({
+        shop: str,
+        joinedAt: dateTime,
+        accounts: int,
+        outstandingPoints: int,
+        liabilityMinor: int,
+        currency: str,
+        movedInPoints: int,
+        movedOutPoints: int,
+      }),
+    },
   }),
   HistoryEntry: obj({ seq: int, type: str, points: int, pending: int, balance: int, reason: str, createdAt: dateTime }),
 };
@@ -1053,6 +1098,76 @@ const paths: Record<string, Record<string, Schema>> = {
       },
     }),
   },
+  '/api/group': {
+    get: operation({
+      summary: "The shop's program group with each member shop's liability, or null",
+      tags: ['admin', 'groups'],
+      security: 'sessionToken',
+      responses: {
+        '200': { description: 'The group', schema: obj({ group: nullable(ref('ProgramGroup')) }), example: { group: groupExample } },
+        '401': unauthorized,
+      },
+    }),
+    post: operation({
+      summary: 'Starts a program group with this shop in it',
+      tags: ['admin', 'groups'],
+      security: 'sessionToken',
+      body: { schema: obj({ name: { type: 'string', minLength: 1, maxLength: 80 } }), example: { name: 'Harbour shops' } },
+      responses: {
+        '201': {
+          description: 'The new group',
+          schema: obj({ group: ref('ProgramGroup') }),
+          example: { group: { ...groupExample, shops: [groupExample.shops[0]] } },
+        },
+        '409': errorAnswer('The shop is in a group already', 'already_grouped', 'This shop is already in a group'),
+        '422': invalid('name', 'Give the group a name'),
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/group/invites': {
+    post: operation({
+      summary: 'A single-use code, valid 7 days, that another of the merchant’s shops joins with (stored only as its hash)',
+      tags: ['admin', 'groups'],
+      security: 'sessionToken',
+      responses: {
+        '201': {
+          description: 'The code, shown once',
+          schema: obj({ code: str, expiresAt: dateTime }),
+          example: { code: 'TALLY-q3v8Xb2kLm9PzR4sTu7w', expiresAt: '2026-12-08T12:00:00.000Z' },
+        },
+        '404': errorAnswer('The shop is in no group', 'not_grouped', 'This shop is not in a group'),
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/group/join': {
+    post: operation({
+      summary: 'Joins the group an invite code names; the code is spent',
+      tags: ['admin', 'groups'],
+      security: 'sessionToken',
+      body: { schema: obj({ code: { type: 'string', minLength: 1, maxLength: 200 } }), example: { code: 'TALLY-q3v8Xb2kLm9PzR4sTu7w' } },
+      responses: {
+        '200': { description: 'The group joined', schema: obj({ group: ref('ProgramGroup') }), example: { group: groupExample } },
+        '404': errorAnswer('Unknown, used or expired code', 'unknown_invite', 'This invite code is unknown, used or expired'),
+        '409': errorAnswer('The shop is in a group already', 'already_grouped', 'This shop is already in a group'),
+        '422': invalid('code', 'Paste the invite code'),
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/group/membership': {
+    delete: operation({
+      summary: "Leaves the group: each shop keeps its ledger's points; balances are no longer combined",
+      tags: ['admin', 'groups'],
+      security: 'sessionToken',
+      responses: {
+        '204': { description: 'Left' },
+        '404': errorAnswer('The shop is in no group', 'not_grouped', 'This shop is not in a group'),
+        '401': unauthorized,
+      },
+    }),
+  },
   '/proxy/customer': {
     get: operation({
       summary: "The shopper's view (app proxy, signed by Shopify)",
@@ -1064,7 +1179,7 @@ const paths: Record<string, Record<string, Schema>> = {
           schema: { type: 'object', properties: { customerId: nullable(str), points: nullable(anyObject) }, required: ['customerId', 'points'] },
           example: {
             customerId: '7001001',
-            points: { balance: 355, pending: 0, lifetimeEarned: 855 },
+            points: { balance: 355, pending: 0, lifetimeEarned: 855, shops: 1 },
             program: { enabled: true },
             codes: [],
             history: [],
@@ -1441,7 +1556,7 @@ const paths: Record<string, Record<string, Schema>> = {
   },
   '/v1/customers/{customerId}/balance': {
     get: operation({
-      summary: "A customer's balance (scope balances:read)",
+      summary: "A customer's balance (scope balances:read); in a program group, `balance` spans the customer's accounts in every linked shop",
       tags: ['headless'],
       security: 'apiKey',
       params: [customerPath],
@@ -1520,6 +1635,7 @@ export function openApiDocument(appUrl: string): Schema {
       { name: 'admin' },
       { name: 'imports' },
       { name: 'integrations' },
+      { name: 'groups' },
       { name: 'headless' },
       { name: 'app proxy' },
       { name: 'extensions' },
