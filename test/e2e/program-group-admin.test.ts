@@ -1,6 +1,7 @@
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Program } from '../../server/program/program.js';
+import type { GroupReport } from '../../server/groups/index.js';
 import { moneyFormatter } from '../../server/platform/money.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
@@ -9,21 +10,6 @@ import { api, devstoreOf, grantPoints, installShop } from '../support/shopify.js
 const POLL = { timeout: 10_000 };
 const count = (value: number) => value.toLocaleString('en');
 
-interface ShopShare {
-  shop: string;
-  accounts: number;
-  outstandingPoints: number;
-  liabilityMinor: number;
-  currency: string;
-  movedInPoints: number;
-  movedOutPoints: number;
-}
-interface Group {
-  name: string;
-  ownerShop: string;
-  shops: ShopShare[];
-}
-
 /** Program groups in the devstore admin frame: one shop creates a group and an invite, another joins with it, then leaves. */
 describe('program group admin', () => {
   let app: TestApp;
@@ -31,7 +17,8 @@ describe('program group admin', () => {
   const coffee = 'group-admin-coffee.myshopify.com';
   const tea = 'group-admin-tea.myshopify.com';
 
-  const groupOf = async (shop: string): Promise<Group | null> => ((await (await api(app, shop, '/group')).json()) as { group: Group | null }).group;
+  const groupOf = async (shop: string): Promise<GroupReport | null> =>
+    ((await (await api(app, shop, '/group')).json()) as { group: GroupReport | null }).group;
 
   async function openGroupCard(shop: string): Promise<{ page: Page; frame: FrameLocator }> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -50,7 +37,7 @@ describe('program group admin', () => {
   }
 
   /** What the table must show for a group, formatted as the admin formats it. */
-  function expectedRows(group: Group, viewer: string): string[][] {
+  function expectedRows(group: GroupReport, viewer: string): string[][] {
     return group.shops.map((share) => [
       `${share.shop}${share.shop === group.ownerShop ? 'Owner' : ''}${share.shop === viewer ? 'This shop' : ''}`,
       count(share.accounts),
