@@ -36,7 +36,7 @@ describe('app proxy and extension endpoints: signed requests only, nothing perso
     expect(response.headers.get('cache-control')).toBe('private, no-store');
     const body = (await response.json()) as ShopperAnswer;
     expect(body.customerId).toBe(String(customer));
-    expect(body.points).toEqual({ balance: 730, pending: 0, lifetimeEarned: 0 });
+    expect(body.points).toEqual({ balance: 730, pending: 0, lifetimeEarned: 0, shops: 1 });
     expect(body.history).toEqual([expect.objectContaining({ type: 'adjust', points: 730 })]);
     expect(body.program.waysToEarn[0]!.text).toBe('1 point per $1 spent');
     expect(body.program.rewards.map((reward) => [reward.id, reward.pointsCost, reward.value])).toEqual([
