@@ -148,6 +148,8 @@ export const en = {
   'form.save': 'Save',
   'insight.churnRisk': 'Churn risk:',
   'insight.days': 'every {days} days',
+  'insight.oneDay': 'every day',
+  'insight.withinDay': 'within a day',
   'insight.goodwill': 'Goodwill granted: {points} points ({value})',
   'insight.interval': 'Usual interval',
   'insight.lastOrder': 'Last order',

@@ -13,6 +13,13 @@ type InsightBody = Omit<CustomerInsight, 'firstOrderAt' | 'lastOrderAt' | 'goodw
 
 const RISK_TONE = { low: 'success', medium: 'attention', high: 'critical', unknown: undefined } as const;
 
+/** The median gap between orders in words; orders placed the same day make a gap under one day. */
+function intervalText(days: number | null): string {
+  if (days === null) return '—';
+  if (days < 1) return t('insight.withinDay');
+  return days === 1 ? t('insight.oneDay') : t('insight.days', { days });
+}
+
 /** A customer's orders, churn risk and support goodwill, for the customer page. */
 export function CustomerInsightPanel({ customerId, currency }: { customerId: string; currency: string }) {
   const [insight, setInsight] = useState<InsightBody | null>(null);
@@ -36,11 +43,7 @@ export function CustomerInsightPanel({ customerId, currency }: { customerId: str
           <Stat size="body" label={t('insight.orders')} value={insight.orders} />
           <Stat size="body" label={t('insight.lifetimeValue')} value={money(insight.lifetimeValue)} />
           <Stat size="body" label={t('insight.lastOrder')} value={insight.lastOrderAt ? new Date(insight.lastOrderAt).toLocaleDateString() : '—'} />
-          <Stat
-            size="body"
-            label={t('insight.interval')}
-            value={insight.usualIntervalDays === null ? '—' : t('insight.days', { days: insight.usualIntervalDays })}
-          />
+          <Stat size="body" label={t('insight.interval')} value={intervalText(insight.usualIntervalDays)} />
         </InlineGrid>
         <Text as="p">
           {t('insight.churnRisk')} <Badge tone={RISK_TONE[insight.churnRisk]}>{t(`insight.risk.${insight.churnRisk}`)}</Badge>
