@@ -19,9 +19,11 @@ export class GroupRefused extends Error {
   }
 }
 
-/** A shop's group and the shops in it (the shop itself included). */
+/** A shop's group and the shops in it (the shop itself included); `ownerShop` is null once the shop that started it is gone. */
 export interface Membership {
-  group: ProgramGroup;
+  groupId: string;
+  name: string;
+  ownerShop: string | null;
   shops: string[];
 }
 
@@ -43,8 +45,7 @@ async function readMembership(connection: Connection, shop: string): Promise<Mem
     programGroupModel(connection).findById(member.groupId).lean(),
     groupMemberModel(connection).find({ groupId: member.groupId }, { _id: 1 }).lean(),
   ]);
-  if (!group) return null;
-  return { group, shops: members.map((found) => found._id).sort() };
+  return { groupId: member.groupId, name: member.groupName, ownerShop: group?.shop ?? null, shops: members.map((found) => found._id).sort() };
 }
 
 /** The shop's group, read at most every few seconds per process; `fresh` reads it now. */
@@ -68,12 +69,12 @@ export async function createGroup(ctx: AppContext, shop: string, name: string, n
   if (await groupMemberModel(ctx.connection).exists({ _id: shop })) throw new GroupRefused('already_grouped', 'This shop is already in a group');
   const group: ProgramGroup = { _id: randomUUID(), shop, name, createdAt: now };
   await programGroupModel(ctx.connection).create(group);
-  if (!(await insertOnce(groupMemberModel(ctx.connection), { _id: shop, shop, groupId: group._id, joinedAt: now }))) {
+  if (!(await insertOnce(groupMemberModel(ctx.connection), { _id: shop, shop, groupId: group._id, groupName: name, joinedAt: now }))) {
     await programGroupModel(ctx.connection).deleteOne({ _id: group._id });
     throw new GroupRefused('already_grouped', 'This shop is already in a group');
   }
   forget(ctx, [shop]);
-  return { group, shops: [shop] };
+  return { groupId: group._id, name, ownerShop: shop, shops: [shop] };
 }
 
 /** A code another of the merchant's shops joins with: shown once, stored only as its hash. */
@@ -82,7 +83,14 @@ export async function createInvite(ctx: AppContext, shop: string, now: Date): Pr
   if (!membership) throw new GroupRefused('not_grouped', 'This shop is not in a group');
   const code = `TALLY-${randomBytes(12).toString('base64url')}`;
   const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
-  await groupInviteModel(ctx.connection).create({ _id: hashOf(code), shop, groupId: membership.group._id, expiresAt, createdAt: now });
+  await groupInviteModel(ctx.connection).create({
+    _id: hashOf(code),
+    shop,
+    groupId: membership.groupId,
+    groupName: membership.name,
+    expiresAt,
+    createdAt: now,
+  });
   return { code, expiresAt };
 }
 
@@ -91,9 +99,11 @@ export async function joinGroup(ctx: AppContext, shop: string, code: string, now
   if (await groupMemberModel(ctx.connection).exists({ _id: shop })) throw new GroupRefused('already_grouped', 'This shop is already in a group');
   const unknown = new GroupRefused('unknown_invite', 'This invite code is unknown, used or expired');
   const invite = await groupInviteModel(ctx.connection).findById(hashOf(code)).lean();
-  if (!invite || invite.expiresAt <= now || !(await programGroupModel(ctx.connection).exists({ _id: invite.groupId }))) throw unknown;
+  // The inviting shop left or was deleted since: its codes are void.
+  if (!invite || invite.expiresAt <= now || !(await groupMemberModel(ctx.connection).exists({ _id: invite.shop, groupId: invite.groupId })))
+    throw unknown;
   if (!(await deleteOnce(groupInviteModel(ctx.connection), { _id: invite._id }))) throw unknown;
-  if (!(await insertOnce(groupMemberModel(ctx.connection), { _id: shop, shop, groupId: invite.groupId, joinedAt: now })))
+  if (!(await insertOnce(groupMemberModel(ctx.connection), { _id: shop, shop, groupId: invite.groupId, groupName: invite.groupName, joinedAt: now })))
     throw new GroupRefused('already_grouped', 'This shop is already in a group');
   const membership = await membershipOf(ctx, shop, true);
   if (!membership) throw unknown;

@@ -24,7 +24,8 @@ export interface ShopShare {
 export interface GroupReport {
   id: string;
   name: string;
-  ownerShop: string;
+  /** The shop that started the group; null once it is gone (shop/redact). */
+  ownerShop: string | null;
   shops: ShopShare[];
 }
 
@@ -55,11 +56,11 @@ async function shareOf(ctx: AppContext, shop: string, joinedAt: Date): Promise<S
 
 /** Each member shop's liability: its ledger is its own, so the group's is the sum of theirs. */
 export async function groupReport(ctx: AppContext, membership: Membership): Promise<GroupReport> {
-  const members = await groupMemberModel(ctx.connection).find({ groupId: membership.group._id }).sort({ _id: 1 }).lean();
+  const members = await groupMemberModel(ctx.connection).find({ groupId: membership.groupId }).sort({ _id: 1 }).lean();
   return {
-    id: membership.group._id,
-    name: membership.group.name,
-    ownerShop: membership.group.shop,
+    id: membership.groupId,
+    name: membership.name,
+    ownerShop: membership.ownerShop,
     shops: await Promise.all(members.map((member) => shareOf(ctx, member.shop, member.joinedAt))),
   };
 }

@@ -9,11 +9,16 @@ export interface ProgramGroup {
   createdAt: Date;
 }
 
-/** A shop's place in a group: _id is the shop, so a shop is in one group at most (a unique insert). */
+/**
+ * A shop's place in a group: _id is the shop, so a shop is in one group at most (a unique insert).
+ * It carries the group's name, so the group outlives the shop that started it (shop/redact deletes
+ * that shop's documents, the group's own included).
+ */
 export interface GroupMember {
   _id: string;
   shop: string;
   groupId: string;
+  groupName: string;
   joinedAt: Date;
 }
 
@@ -22,6 +27,7 @@ export interface GroupInvite {
   _id: string;
   shop: string;
   groupId: string;
+  groupName: string;
   expiresAt: Date;
   createdAt: Date;
 }
@@ -57,6 +63,7 @@ const memberSchema = new Schema<GroupMember>(
     _id: { type: String, required: true },
     shop: { type: String, required: true },
     groupId: { type: String, required: true },
+    groupName: { type: String, required: true },
     joinedAt: { type: Date, required: true },
   },
   { collection: 'program_group_members', versionKey: false },
@@ -68,6 +75,7 @@ const inviteSchema = new Schema<GroupInvite>(
     _id: { type: String, required: true },
     shop: { type: String, required: true },
     groupId: { type: String, required: true },
+    groupName: { type: String, required: true },
     expiresAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
   },

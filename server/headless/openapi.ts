@@ -247,7 +247,7 @@ const schemas: Record<string, Schema> = {
   ProgramGroup: obj({
     id: str,
     name: str,
-    ownerShop: str,
+    ownerShop: nullable(str),
     shops: {
       type: 'array',
       items: obj({

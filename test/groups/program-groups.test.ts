@@ -165,4 +165,17 @@ describe('program groups: one balance across a merchant’s shops', () => {
     expect(await shownBalance(north, ada.north)).toMatchObject({ balance: 20, shops: 1 });
     expect((await redeem(south, ada.south)).status).toBe(409);
   });
+
+  it('outlives the shop that started it: shop/redact of the owner leaves the others grouped', async () => {
+    const invite = (await (await api(app, north, '/group/invites', { method: 'POST' })).json()) as { code: string };
+    expect((await api(app, elsewhere, '/group/join', { method: 'POST', body: { code: invite.code } })).status).toBe(200);
+    expect(await shownBalance(elsewhere, 9_530_001)).toMatchObject({ balance: 1_000 + 20, shops: 2 });
+
+    await deliverAndDrain(app, devstore.uninstall(north));
+    await deliverAndDrain(app, [devstore.shopRedact(north)]);
+    const group = await report(elsewhere);
+    expect(group).toMatchObject({ name: 'North & South', ownerShop: null });
+    expect(group?.shops.map((share) => share.shop)).toEqual([elsewhere]);
+    expect(await shownBalance(elsewhere, 9_530_001)).toMatchObject({ balance: 1_000, shops: 1 });
+  });
 });

@@ -17,7 +17,7 @@ interface ShopShare {
 interface Group {
   id: string;
   name: string;
-  ownerShop: string;
+  ownerShop: string | null;
   shops: ShopShare[];
 }
 interface Invite {
