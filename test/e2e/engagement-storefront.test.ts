@@ -5,6 +5,7 @@ import type { Program } from '../../server/program/program.js';
 import { issueOffers, rewardAction, surveyPeriod } from '../../server/engagement/index.js';
 import { loadProgram } from '../../server/program/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { saveOfferSettings } from '../engagement/harness.js';
 import { launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop, proxy } from '../support/shopify.js';
 
@@ -190,17 +191,7 @@ describe('engagement in the storefront', () => {
   }
 
   it('a shopper sees a birthday offer, gives points to a cause and sends points to a friend by member number, once each', async () => {
-    const offers = await api(app, shop, '/engagement/offers', {
-      method: 'PUT',
-      body: {
-        version: 0,
-        settings: {
-          winBack: { enabled: false, title: 'We miss you', afterDays: 90, points: 200, validDays: 30 },
-          birthday: { enabled: true, title: 'Happy birthday month', points: 150 },
-        },
-      },
-    });
-    expect(offers.status).toBe(200);
+    await saveOfferSettings(app, shop);
     const program = (await loadProgram(app.connection, shop))!;
     const now = new Date();
     await rewardAction(app.ctx, program, shop, String(ada), { type: 'birthday', birthday: now.toISOString().slice(5, 10) }, now);

@@ -4,7 +4,7 @@ import { applyEntry, balanceOf, ledgerKeys } from '../../server/ledger/index.js'
 import { loadProgram } from '../../server/program/index.js';
 import type { TestApp } from '../support/app.js';
 import { api, installShop, proxy } from '../support/shopify.js';
-import { startEngagementApp } from './harness.js';
+import { saveOfferSettings, startEngagementApp } from './harness.js';
 
 const DAY = 86_400_000;
 
@@ -40,17 +40,7 @@ describe('personalised offers: win-back and birthday month, issued once, paid on
   beforeAll(async () => {
     ({ app, booted, close } = await startEngagementApp('engagement-offers'));
     await installShop(booted, shop);
-    const saved = await api(app, shop, '/engagement/offers', {
-      method: 'PUT',
-      body: {
-        version: 0,
-        settings: {
-          winBack: { enabled: true, title: 'We miss you', afterDays: 60, points: 200, validDays: 30 },
-          birthday: { enabled: true, title: 'Happy birthday month', points: 150 },
-        },
-      },
-    });
-    expect(saved.status).toBe(200);
+    await saveOfferSettings(app, shop, { winBack: { enabled: true, title: 'We miss you', afterDays: 60, points: 200, validDays: 30 } });
     await earn(lapsed, '9001', new Date(now.getTime() - 200 * DAY));
     await earn(lapsed, '9002', new Date(now.getTime() - 90 * DAY));
     await earn(recent, '9003', new Date(now.getTime() - 10 * DAY));

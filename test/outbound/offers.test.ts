@@ -9,6 +9,7 @@ import { outboundDeliveryModel } from '../../server/outbound/store.js';
 import { runOutbound, validSignature, type OutboundEvent } from '../../server/outbound/index.js';
 import { loadProgram } from '../../server/program/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { saveOfferSettings } from '../engagement/harness.js';
 import { api, devstoreOf, installShop, proxy } from '../support/shopify.js';
 
 /** A merchant's receiver that accepts everything and keeps what it got. */
@@ -77,17 +78,7 @@ describe('offer.issued: personalised offers reach webhook endpoints and Shopify 
     expect(created.status).toBe(201);
     const endpoint = (await created.json()) as { secret: string };
     await enableFlowTrigger('tally-offer-issued', new Date(app.ctx.clock().getTime() - 1000));
-    const saved = await api(app, shop, '/engagement/offers', {
-      method: 'PUT',
-      body: {
-        version: 0,
-        settings: {
-          winBack: { enabled: false, title: 'We miss you', afterDays: 90, points: 200, validDays: 30 },
-          birthday: { enabled: true, title: 'Happy birthday month', points: 150 },
-        },
-      },
-    });
-    expect(saved.status).toBe(200);
+    await saveOfferSettings(app, shop);
     const now = app.ctx.clock();
     const program = (await loadProgram(app.ctx.connection, shop))!;
     await rewardAction(app.ctx, program, shop, String(customer), { type: 'birthday', birthday: `${now.toISOString().slice(5, 7)}-02` }, now);
