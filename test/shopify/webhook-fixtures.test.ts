@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerModel } from '../../server/customers/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, installShop } from '../support/shopify.js';
 
@@ -126,5 +127,16 @@ describe("Shopify's documented webhook payloads through POST /webhooks", () => {
     expect(entry, entry?.lastError ?? '').toMatchObject({ status: 'processed' });
     expect((await pointsOf(shop, '115310627314723954')).balance).toBe(414);
     expect((await pointsOf(shop, '115310627314723950')).balance).toBe(0);
+  });
+
+  // Program groups link accounts only by an email Shopify reports verified: the documented body carries `verified_email`.
+  it('stores the documented customers/create body with its email marked verified', async () => {
+    const shop = 'fixture-verified-email.myshopify.com';
+    await installShop(app, shop);
+    const { status } = await deliver(shop, 'customers/create', fixture('customers/create'));
+    expect(status).toBe(200);
+    await app.worker.drain();
+    const profile = await customerModel(app.connection).findOne({ shop, customerId: '706405506930370084' }).lean();
+    expect(profile).toMatchObject({ email: 'bob@biller.com', verifiedEmail: true });
   });
 });
