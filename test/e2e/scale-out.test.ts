@@ -9,8 +9,8 @@ import { inboxModel, webhookLogModel } from '../../server/inbox/store.js';
 import { freshDbName, sharedDatabase } from '../support/database.js';
 import { startAppProcess, stopAppProcess, type AppProcess } from '../support/processes.js';
 
-// 500 orders are 1,500 deliveries, about 2.5 minutes on the embedded engine; SCALE_OUT_ORDERS raises it.
-const ORDERS = Number(process.env.SCALE_OUT_ORDERS ?? 500);
+// 300 orders are 900 deliveries, about 1.5 minutes on the embedded engine; SCALE_OUT_ORDERS raises it.
+const ORDERS = Number(process.env.SCALE_OUT_ORDERS ?? 300);
 
 describe('two app processes on one database', () => {
   const dbName = freshDbName('scale-out');
