@@ -1,0 +1,27 @@
+// The layers of server/ (docs/architecture.md), bottom up. A capability imports only capabilities of
+// lower layers, and the ones of its own layer named in BESIDE (which must stay acyclic).
+// .dependency-cruiser.cjs turns this into rules; scripts/capability-graph.ts reports against it.
+const LAYERS = [
+  ['platform'],
+  ['shopify'],
+  ['ledger', 'program', 'shops', 'inbox', 'customers'],
+  ['earning', 'redemption'],
+  ['tiers', 'engagement', 'referrals', 'analytics', 'accounting', 'outbound', 'groups', 'imports'],
+  ['storefront', 'headless', 'compliance', 'admin-ui'],
+  // server/*.ts: boot.ts (the one place that wires capabilities together), main.ts
+  ['(root)'],
+];
+
+/** Imports allowed between two capabilities of one layer: importer -> what it may import. */
+const BESIDE = {
+  program: ['ledger'],
+  customers: ['ledger', 'shops'],
+  inbox: ['shops'],
+  analytics: ['accounting'],
+  groups: ['accounting'],
+  referrals: ['engagement'],
+  outbound: ['tiers', 'engagement'],
+  imports: ['tiers'],
+};
+
+module.exports = { LAYERS, BESIDE };
