@@ -1,4 +1,5 @@
 export { CASH_BACK_STALE_MS, earningJobs, reconcileCashBack } from './cash-back.js';
+export type { HoldSettlement, OrderCredited, OrderReversed } from './events.js';
 export { orderTopicHandlers } from './handlers.js';
 export { notEarningReason, noteAttribute, orderFacts, parseOrder } from './order-payload.js';
 export * from './reversal.js';
@@ -13,6 +14,8 @@ export {
   heldReversalModel,
   ordersDueForRelease,
   orderPointsModel,
+  orderRecordsSince,
+  recordOrderOnce,
   type CreditedOrder,
   type OrderPoints,
 } from './store.js';

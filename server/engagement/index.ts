@@ -7,6 +7,7 @@ export { awardBadgeByHand, awardsView, evaluateAwards, recordPaidOrder, recordRe
 export { causesCsv, causeTotals, donatePoints } from './donations.js';
 export { signUpOnCustomerCreate } from './handlers.js';
 export { engagementJobs } from './jobs.js';
+export { awardsForOrder } from './subscribers.js';
 export { appProxyGuard, proxyRequest } from './proxy-auth.js';
 export { EngagementRefused, REFUSAL_STATUS, type RefusalCode } from './refusals.js';
 export { engagementAdminRouter, engagementProxyRouter, reviewSigningSecret, reviewsRouter, signReview } from './routes.js';

@@ -20,3 +20,4 @@ export {
 export { holdModel, holdOutcomeModel, type PointsHold } from './store.js';
 export { CHECKOUT_FUNCTION_HANDLE, ensureCheckoutDiscount } from './checkout-discount.js';
 export { redemptionEffectModel } from './store.js';
+export { markOrderCodesUsed, returnPointsWhenOrderEnds, settleOrderHold } from './order-effects.js';

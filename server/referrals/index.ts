@@ -11,4 +11,5 @@ export {
   type PaidOrder,
 } from './service.js';
 export { referralDiscountInput } from './shopify.js';
+export { referralForOrder, referralForReversal } from './subscribers.js';
 export { referralModels } from './store.js';

@@ -28,3 +28,4 @@ export {
   type TierState,
 } from './store.js';
 export { rewardCostsFor, shopperTierView, type ShopperTierView } from './view.js';
+export { countOrdersForTiers, tierMultiplierHeld, tiersCountOrders, tiersCountReversal } from './subscribers.js';
