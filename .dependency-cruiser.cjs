@@ -2,7 +2,7 @@
 // capability importing one above it or one beside it that scripts/capability-layers.cjs does not name.
 const { LAYERS, BESIDE } = require('./scripts/capability-layers.cjs');
 
-const SEVERITY = 'warn';
+const SEVERITY = 'error';
 const capabilities = LAYERS.flat().filter((name) => name !== '(root)');
 const folder = (names) => `^server/(${names.join('|')})/`;
 

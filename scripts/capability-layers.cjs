@@ -7,21 +7,23 @@ const LAYERS = [
   ['ledger', 'program', 'shops', 'inbox', 'customers'],
   ['earning', 'redemption'],
   ['tiers', 'engagement', 'referrals', 'analytics', 'accounting', 'outbound', 'groups', 'imports'],
-  ['storefront', 'headless', 'compliance', 'admin-ui'],
+  ['storefront', 'headless', 'compliance', 'admin', 'admin-ui'],
   // server/*.ts: boot.ts (the one place that wires capabilities together), main.ts
   ['(root)'],
 ];
 
 /** Imports allowed between two capabilities of one layer: importer -> what it may import. */
 const BESIDE = {
-  program: ['ledger'],
-  customers: ['ledger', 'shops'],
+  customers: ['shops'],
   inbox: ['shops'],
+  // The hold and reward effects of an order subscribe to earning's events (types only).
+  redemption: ['earning'],
   analytics: ['accounting'],
   groups: ['accounting'],
   referrals: ['engagement'],
   outbound: ['tiers', 'engagement'],
   imports: ['tiers'],
+  admin: ['compliance', 'storefront'],
 };
 
 module.exports = { LAYERS, BESIDE };

@@ -4,15 +4,16 @@ import type { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Devstore } from '../devstore/devstore.js';
 import { accountingJobs, accountingRouter } from './accounting/index.js';
+import { activityRouter, customersRouter, programRouter, statsRouter } from './admin/index.js';
 import { adminUiRouter, faviconRouter } from './admin-ui/index.js';
 import { analyticsJobs, analyticsRouter } from './analytics/index.js';
-import { customersRouter } from './customers/index.js';
-import { ackGate, activityRouter, inboxJobs, startInboxWorker, webhooksRouter, type AckGate, type InboxWorker } from './inbox/index.js';
+import { complianceJobs } from './compliance/index.js';
+import { ackGate, inboxJobs, startInboxWorker, webhooksRouter, type AckGate, type InboxWorker } from './inbox/index.js';
 import { awardsForOrder, engagementAdminRouter, engagementJobs, engagementProxyRouter, reviewsRouter } from './engagement/index.js';
-import { groupJobs, groupsRouter } from './groups/index.js';
+import { gatherPoints, groupJobs, groupsRouter, sharedAvailable } from './groups/index.js';
 import { apiKeysRouter, headlessRouter, openApiRouter } from './headless/index.js';
 import { drainImports, importJobs, importsRouter } from './imports/index.js';
-import { ensureCheckoutDiscount, markOrderCodesUsed, returnPointsWhenOrderEnds, settleOrderHold } from './redemption/index.js';
+import { ensureCheckoutDiscount, markOrderCodesUsed, redemptionJobs, returnPointsWhenOrderEnds, settleOrderHold } from './redemption/index.js';
 import { referralAdminRouter, referralForOrder, referralForReversal, referralJobs, referralProxyRouter } from './referrals/index.js';
 import { earningJobs, type OrderCredited, type OrderReversed } from './earning/index.js';
 import { ensureIndexes } from './indexes.js';
@@ -20,16 +21,16 @@ import { flowRouter, outboundRouter, startOutbound } from './outbound/index.js';
 import type { Config } from './platform/config.js';
 import type { AppContext, Ports } from './platform/context.js';
 import { createEventBus, type EventBus } from './platform/events.js';
+import { startScheduler, type ScheduledJob } from './platform/jobs.js';
 import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './platform/database/connection.js';
 import { resolveDatabase, type ResolvedDatabase } from './platform/database/resolve.js';
 import { engineNotice, watchCollectionSizes } from './platform/engine-notice.js';
 import { createApp } from './platform/http-app.js';
 import type { Logger } from './platform/logger.js';
-import { ensureDefaultProgram, loadProgram, programRouter, statsRouter } from './program/index.js';
-import { pointsJobs, startScheduler, type ScheduledJob } from './scheduler/index.js';
+import { ensureDefaultProgram, loadProgram } from './program/index.js';
 import { apiRouter, installedShops } from './shops/index.js';
 import { extensionsRouter, proxyRouter, tryPublishProgram } from './storefront/index.js';
-import { tierJobs, tierMultiplierHeld, tiersCountOrders, tiersCountReversal, tiersRouter } from './tiers/index.js';
+import { perksOf, tierJobs, tierMultiplierHeld, tiersCountOrders, tiersCountReversal, tiersRouter } from './tiers/index.js';
 import { topicHandlers } from './topic-handlers.js';
 
 export interface RunningApp {
@@ -84,6 +85,9 @@ export function wireCapabilities(): { events: EventBus; ports: Ports } {
     tierMultiplier: tierMultiplierHeld,
     settleOrderHold,
     markCodesUsed: markOrderCodesUsed,
+    rewardPerks: perksOf,
+    gatherGroupPoints: (ctx, request, now) => gatherPoints(ctx, request, now),
+    spendableAcrossGroup: sharedAvailable,
   };
   return { events, ports };
 }
@@ -96,6 +100,22 @@ const catchUpBatchSubscribers: ScheduledJob = {
     for (const subscriber of ctx.events.batchSubscribers()) await subscriber.run(ctx, shop, null, now);
   },
 };
+
+/** Every periodic job the app runs, each in the capability it serves; platform/jobs.ts runs them once per shop and period. */
+export const scheduledJobs: ScheduledJob[] = [
+  ...earningJobs,
+  ...redemptionJobs,
+  ...complianceJobs,
+  ...inboxJobs,
+  ...tierJobs,
+  ...engagementJobs,
+  ...groupJobs,
+  ...referralJobs,
+  ...importJobs,
+  ...accountingJobs,
+  ...analyticsJobs,
+  catchUpBatchSubscribers,
+];
 
 /** Work a new install needs: the shop's default program, published to the storefront metafield. */
 const installHooks = [
@@ -203,23 +223,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
         : undefined;
     const app = createApp(ctx, [...apiSurfaces(ctx, startedWorker, gate), adminUiRouter(config), faviconRouter(), ...(dev ? [dev.router] : [])]);
     server.on('request', app);
-    const scheduler = startScheduler(
-      ctx,
-      [
-        ...pointsJobs,
-        ...earningJobs,
-        ...inboxJobs,
-        ...tierJobs,
-        ...engagementJobs,
-        ...groupJobs,
-        ...referralJobs,
-        ...importJobs,
-        ...accountingJobs,
-        ...analyticsJobs,
-        catchUpBatchSubscribers,
-      ],
-      () => installedShops(ctx.connection),
-    );
+    const scheduler = startScheduler(ctx, scheduledJobs, () => installedShops(ctx.connection));
     const outbound = startOutbound(ctx);
 
     logger.info(

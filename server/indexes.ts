@@ -1,15 +1,15 @@
 import type { Connection } from 'mongoose';
 import { aggregateWatermarkModel, changedDayModel, ledgerDayModel } from './accounting/index.js';
 import { orderDayModel, paidOrderModel } from './analytics/index.js';
-import { jobRunModel } from './scheduler/index.js';
+import { jobRunModel } from './platform/jobs.js';
 import { customerModel } from './customers/index.js';
 import { dataExportChunkModel, dataExportModel } from './compliance/index.js';
 import { inboxClaimModel, inboxModel, webhookLogModel } from './inbox/index.js';
 import { ledgerDayIndexModel, ledgerEntryModel } from './ledger/index.js';
-import { cashBackEffectModel, heldReversalModel, orderPointsModel } from './earning/index.js';
-import { heldPointsSnapshotModel, programModel } from './program/index.js';
+import { cashBackEffectModel, expiryReminderModel, heldReversalModel, orderPointsModel } from './earning/index.js';
+import { programModel } from './program/index.js';
+import { heldPointsSnapshotModel } from './admin/index.js';
 import { holdModel, holdOutcomeModel, redemptionEffectModel, redemptionModel, redemptionOutcomeModel } from './redemption/index.js';
-import { expiryReminderModel } from './scheduler/index.js';
 import { engagementModels } from './engagement/index.js';
 import { groupModels } from './groups/index.js';
 import { apiKeyModel } from './headless/index.js';
@@ -17,6 +17,7 @@ import { importModels } from './imports/index.js';
 import { outboundModels } from './outbound/index.js';
 import { referralModels } from './referrals/index.js';
 import { shopModel, staffMemberModel } from './shops/index.js';
+import { tierCursorModel } from './tiers/index.js';
 import { tierBackfillModel, tierChangeModel, tierEventModel, tierStateModel } from './tiers/index.js';
 
 /**
@@ -52,6 +53,7 @@ export function registerModels(connection: Connection): void {
     tierChangeModel,
     tierStateModel,
     tierBackfillModel,
+    tierCursorModel,
     apiKeyModel,
     ...engagementModels,
     ...referralModels,

@@ -1,4 +1,5 @@
 export { complianceTopicHandlers } from './handlers.js';
+export { complianceJobs } from './jobs.js';
 export { DEFAULT_EXPORT_OPTIONS, streamExport, writeExport, type ExportOptions, type ExportRequest } from './export.js';
 export { DEFAULT_RETENTION, EXPIRED_BODY, expireExports, expireWebhookLog, type RetentionPolicy } from './retention.js';
 export { dataExportChunkModel, dataExportModel, type DataExport } from './store.js';

@@ -1,9 +1,8 @@
-import type { TopicHandler } from '../inbox/index.js';
+import type { TopicHandler } from '../platform/topic-handlers.js';
 import { customerTopicHandlers as profileTopicHandlers } from './handlers.js';
 import { tagTopicHandlers } from './tags.js';
 
 export { parseTags } from './handlers.js';
-export { customersRouter } from './routes.js';
 export { customerTagsFor } from './tags.js';
 export { customerModel, PERSONAL_FIELDS, type CustomerProfile } from './store.js';
 

@@ -1,5 +1,5 @@
 import { customerTagsFor } from '../customers/index.js';
-import { PermanentFailure, type TopicHandler, type WebhookDelivery } from '../inbox/index.js';
+import { PermanentFailure, type TopicHandler, type WebhookDelivery } from '../platform/topic-handlers.js';
 import type { AppContext } from '../platform/context.js';
 import { loadProgram, type Program } from '../program/index.js';
 import { adminClientFor } from '../shops/index.js';

@@ -1,5 +1,4 @@
 export { ackGate, type AckGate } from './ack-gate.js';
-export { activityRouter } from './activity-routes.js';
 export { inboxJobs } from './jobs.js';
 export { WEBHOOK_BODY_LIMIT, validWebhookHmac, webhooksRouter } from './routes.js';
 export {
@@ -13,5 +12,4 @@ export {
   type InboxStatus,
 } from './store.js';
 export { CHECKED_TOPICS, COMPLIANCE_TOPICS } from './webhook-payloads.js';
-export { PermanentFailure, type HandlerOutcome, type TopicHandler, type WebhookDelivery } from './topics.js';
 export { DEFAULT_MAX_ATTEMPTS, retryDelayMs, startInboxWorker, type InboxWorker, type InboxWorkerOptions } from './worker.js';

@@ -5,7 +5,7 @@ import { acquireLease } from '../platform/atomic.js';
 import { inboxClaimModel, inboxModel, moveFinished, type InboxEntry, type InboxStatus } from './store.js';
 import { parseJsonLosslessly } from '../platform/json.js';
 import type { AckGate } from './ack-gate.js';
-import { PermanentFailure, type TopicHandler, type WebhookDelivery } from './topics.js';
+import { PermanentFailure, type TopicHandler, type WebhookDelivery } from '../platform/topic-handlers.js';
 
 export interface InboxWorkerOptions {
   handlers: Record<string, TopicHandler>;

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { insertOnce } from '../platform/atomic.js';
 import { offersIssuedSince, type Offer } from '../engagement/index.js';
 import { ledgerEntryModel, type LedgerEntry } from '../ledger/index.js';
-import { expiryReminderModel, type ExpiryReminder } from '../scheduler/index.js';
+import { expiryReminderModel, type ExpiryReminder } from '../earning/index.js';
 import { tierChangeModel, type TierChange } from '../tiers/index.js';
 import { FLOW_TRIGGER_HANDLES, type OutboundEvent, type OutboundEventType } from './events.js';
 import { moveCursor, outboundDeliveryModel, readCursor, type OutboundDelivery, type OutboundEndpoint } from './store.js';

@@ -19,5 +19,6 @@ export {
 } from './hold-service.js';
 export { holdModel, holdOutcomeModel, type PointsHold } from './store.js';
 export { CHECKOUT_FUNCTION_HANDLE, ensureCheckoutDiscount } from './checkout-discount.js';
+export { redemptionJobs } from './jobs.js';
 export { redemptionEffectModel } from './store.js';
 export { markOrderCodesUsed, returnPointsWhenOrderEnds, settleOrderHold } from './order-effects.js';

@@ -22,6 +22,7 @@ export {
   readState,
   tierBackfillModel,
   tierChangeModel,
+  tierCursorModel,
   tierEventModel,
   tierStateModel,
   type TierChange,

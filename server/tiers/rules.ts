@@ -1,11 +1,10 @@
 import { mulDivFloor } from '../platform/money.js';
-import { defaultTierSettings, type Program, type Reward } from '../program/index.js';
+import { defaultTierSettings, type Program } from '../program/index.js';
 
 export type Tier = Program['tiers'][number];
 export type TierRules = Program['tierRules'];
 export type Membership = Program['membership'];
 export type TierMetric = TierRules['metric'];
-type RewardType = Reward['type'];
 
 export interface TierSettings {
   /** Lowest threshold first. */
@@ -320,15 +319,4 @@ export function perksHeld(tier: Tier | null, membership: Membership | null): Per
     freeShipping: from.some((perks) => perks.freeShipping),
     birthdayBonus: Math.max(0, ...from.map((perks) => perks.birthdayBonus)),
   };
-}
-
-/**
- * A reward's points for a holder of `perks`: free shipping as a perk makes free-shipping rewards
- * cost nothing; otherwise the discount is taken off, rounded in the shopper's favour but never
- * below 1 point (a reward that costs nothing would be a perk the merchant did not choose).
- */
-export function pointsCostFor(pointsCost: number, rewardType: RewardType, perks: Perks): number {
-  if (rewardType === 'free_shipping' && perks.freeShipping) return 0;
-  if (perks.rewardDiscountPercent === 0) return pointsCost;
-  return Math.max(1, pointsCost - mulDivFloor(pointsCost, perks.rewardDiscountPercent, 100));
 }

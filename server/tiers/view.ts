@@ -1,11 +1,11 @@
 import type { AppContext } from '../platform/context.js';
+import { pointsCostFor } from '../redemption/index.js';
 import { moneyFormatter } from '../platform/money.js';
 import type { Program } from '../program/index.js';
 import {
   combineMultipliers,
   hasTiersOrMembership,
   perksHeld,
-  pointsCostFor,
   standingAt,
   tierSettingsOf,
   type Perks,

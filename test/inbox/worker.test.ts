@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../server/platform/context.js';
 import { startInboxWorker } from '../../server/inbox/worker.js';
-import { PermanentFailure, type TopicHandler } from '../../server/inbox/topics.js';
+import { PermanentFailure, type TopicHandler } from '../../server/platform/topic-handlers.js';
 import { findDelivery, inboxClaimModel, inboxModel, webhookLogModel } from '../../server/inbox/store.js';
 import { testContext } from '../support/context.js';
 

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
-import { customerModel } from './store.js';
+import { customerModel } from '../customers/index.js';
 import { applyEntry, balanceOf, customerLedgerPage } from '../ledger/index.js';
 import { redemptionView } from '../redemption/index.js';
 import { customerRedemptions } from '../redemption/index.js';

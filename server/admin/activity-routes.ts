@@ -3,7 +3,7 @@ import { isValidObjectId } from 'mongoose';
 import type { AppContext } from '../platform/context.js';
 import { dataExportModel, EXPIRED_BODY, streamExport } from '../compliance/index.js';
 import { once } from 'node:events';
-import { inboxModel, webhookLogModel, type InboxStatus } from './store.js';
+import { inboxModel, webhookLogModel, type InboxStatus } from '../inbox/index.js';
 import { isDuplicateKey } from '../platform/models.js';
 import { apiLocals } from '../platform/api-locals.js';
 
