@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { customerModel } from '../customers/index.js';
-import { applyEntry, balanceOf, customerLedgerPage } from '../ledger/index.js';
+import { applyEntry, balanceOf, customerLedgerPage, ledgerKeys } from '../ledger/index.js';
 import { redemptionView } from '../redemption/index.js';
 import { customerRedemptions } from '../redemption/index.js';
 import { apiLocals } from '../platform/api-locals.js';
@@ -130,7 +130,9 @@ export function customersRouter(ctx: AppContext): Router {
     }
     const staffName = await rememberStaff(ctx, shop, staffId, bearerToken(req) ?? '');
     const now = ctx.clock();
-    const key = `adjust:${id.data}:${body.data.requestKey ?? `${staffId}:${now.getTime()}:${Math.random().toString(36).slice(2, 10)}`}`;
+    const key = body.data.requestKey
+      ? ledgerKeys.staffAdjustment(id.data, body.data.requestKey)
+      : ledgerKeys.unkeyedStaffAdjustment(id.data, bearerToken(req) ?? '', body.data.points, body.data.reason);
     await applyEntry(
       ctx.connection,
       {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../platform/context.js';
-import { applyEntry } from '../ledger/index.js';
+import { applyEntry, ledgerKeys } from '../ledger/index.js';
 import { loadProgram, type Program } from '../program/index.js';
 import { earningMultiplierAt, hasTiersOrMembership, standingAt, tierRank, tierSettingsOf, type TierSettings, type TierStanding } from './rules.js';
 import {
@@ -20,8 +20,8 @@ import {
 
 const MAX_ATTEMPTS = 50;
 
-/** The ledger key of a tier's entry reward: once per customer and tier, whatever happens later. */
-export const tierEntryKey = (customerId: string, tierId: string) => `tier_entry:${customerId}:${tierId}`;
+/** The ledger key of a tier's entry reward (ledger/keys.ts). */
+export const tierEntryKey = ledgerKeys.tierEntered;
 
 async function programOf(ctx: AppContext, shop: string, given: Program | undefined): Promise<Program | null> {
   return given ?? (await loadProgram(ctx.connection, shop));
