@@ -24,6 +24,8 @@ const BESIDE = {
   outbound: ['tiers', 'engagement'],
   imports: ['tiers'],
   admin: ['compliance', 'storefront'],
+  // The OpenAPI document is derived from the request schemas of the admin views and the storefront.
+  headless: ['admin', 'storefront'],
 };
 
 module.exports = { LAYERS, BESIDE };

@@ -168,3 +168,6 @@ export function customersRouter(ctx: AppContext): Router {
   });
   return router;
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const customerRequests = { adjustment: adjustment };

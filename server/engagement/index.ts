@@ -10,7 +10,7 @@ export { engagementJobs } from './jobs.js';
 export { awardsForOrder } from './subscribers.js';
 export { appProxyGuard, proxyRequest } from './proxy-auth.js';
 export { EngagementRefused, REFUSAL_STATUS, type RefusalCode } from './refusals.js';
-export { engagementAdminRouter, engagementProxyRouter, reviewSigningSecret, reviewsRouter, signReview } from './routes.js';
+export { engagementAdminRouter, engagementProxyRouter, engagementRequests, reviewSigningSecret, reviewsRouter, signReview } from './routes.js';
 export * from './rules.js';
 export { engagementSettingsOf, type EngagementSettings } from './settings.js';
 export { answerSliderSurvey, sliderResults, sliderSurveysOf, type SliderResults, type SliderSurvey } from './slider-surveys.js';

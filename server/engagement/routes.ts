@@ -257,3 +257,15 @@ export function engagementAdminRouter(ctx: AppContext): Router {
   });
   return router;
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const engagementRequests = {
+  action: actionBody,
+  nps: npsBody,
+  slider: sliderBody,
+  donation: donationBody,
+  transfer: transferBody,
+  review: reviewBody,
+  sliderSettings: sliderSettingsBody,
+  offerSettings: offerSettingsBody,
+};

@@ -3,5 +3,5 @@ export { groupJobs } from './jobs.js';
 export { GroupRefused, membershipOf, type Membership } from './membership.js';
 export { completeGroupMoves, gatherPoints, type GatherRequest, type MoveFaults } from './moves.js';
 export { groupReport, type GroupReport, type ShopShare } from './report.js';
-export { groupsRouter } from './routes.js';
+export { groupRequests, groupsRouter } from './routes.js';
 export { groupInviteModel, groupMemberModel, groupModels, groupMoveModel, programGroupModel } from './store.js';

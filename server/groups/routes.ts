@@ -71,3 +71,6 @@ export function groupsRouter(ctx: AppContext): Router {
   });
   return router;
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const groupRequests = { create: groupBody, join: joinBody };

@@ -1,6 +1,14 @@
 import { Router } from 'express';
-import { OUTBOUND_EVENTS } from '../outbound/index.js';
+import { z } from 'zod';
+import { customerRequests } from '../admin/index.js';
+import { engagementRequests } from '../engagement/index.js';
+import { groupRequests } from '../groups/index.js';
+import { backfillRequests, importRequests } from '../imports/index.js';
+import { OUTBOUND_EVENTS, outboundRequests } from '../outbound/index.js';
+import { redemptionBody as redemptionRequest } from '../redemption/index.js';
+import { holdRequest } from '../storefront/index.js';
 import { API_KEY_SCOPES } from './api-keys.js';
+import { headlessRequests } from './routes.js';
 
 type Schema = Record<string, unknown>;
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -10,6 +18,17 @@ const str: Schema = { type: 'string' };
 const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
 const dateTime: Schema = { type: 'string', format: 'date-time' };
 const anyObject: Schema = { type: 'object' };
+
+/**
+ * A request body's schema, derived from the zod schema its route validates with (zod's JSON Schema
+ * output for what the route accepts as input), so the document cannot say otherwise than the code:
+ * unknown keys are dropped, not refused, and refinements zod cannot write down (a non-zero number)
+ * are left to the route's 422.
+ */
+export function requestSchema(schema: z.ZodType): Schema {
+  const { $schema: _dialect, ...document } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Schema;
+  return document;
+}
 
 interface Answer {
   description: string;
@@ -131,7 +150,7 @@ const redemptionExample = {
   balance: 355,
   replayed: false,
 };
-const redemptionBody = { schema: ref('RedemptionRequest'), example: { rewardId: 'five-off', requestKey: 'c1a2b3c4d5' } };
+const redemptionBody = { schema: requestSchema(redemptionRequest), example: { rewardId: 'five-off', requestKey: 'c1a2b3c4d5' } };
 const redemptionAnswers: Record<string, Answer> = {
   '201': {
     description: 'Debited and created on Shopify (also for a repeated requestKey, with replayed: true)',
@@ -178,16 +197,6 @@ const schemas: Record<string, Schema> = {
   }),
   Error: { type: 'object', properties: { error: str, message: str, errors: { type: 'object', additionalProperties: str } }, required: ['error'] },
   Points: obj({ balance: int, pending: int }),
-  RedemptionRequest: {
-    type: 'object',
-    properties: {
-      rewardId: { type: 'string', pattern: '^[\\w-]{1,64}$' },
-      steps: { type: 'integer', minimum: 1, maximum: 1000 },
-      requestKey: { type: 'string', pattern: '^[\\w-]{8,64}$' },
-    },
-    required: ['rewardId'],
-    additionalProperties: false,
-  },
   Redemption: {
     type: 'object',
     properties: {
@@ -209,16 +218,6 @@ const schemas: Record<string, Schema> = {
     required: ['id', 'code', 'rewardId', 'pointsSpent', 'status', 'balance'],
   },
   RowError: obj({ row: { type: 'integer', minimum: 1 }, column: str, message: str }),
-  ImportRequest: {
-    type: 'object',
-    properties: {
-      format: { enum: ['smile', 'loyaltylion', 'yotpo', 'generic'] },
-      csv: { type: 'string', minLength: 1 },
-      dryRun: { type: 'boolean' },
-    },
-    required: ['format', 'csv'],
-    additionalProperties: false,
-  },
   ImportChange: obj({ row: int, customerId: str, email: nullable(str), balanceBefore: int, points: int, balanceAfter: int, tier: nullable(str) }),
   ImportStatus: obj({
     id: str,
@@ -452,7 +451,7 @@ const paths: Record<string, Record<string, Schema>> = {
       security: 'sessionToken',
       params: [customerPath],
       body: {
-        schema: { type: 'object', properties: { points: int, reason: str, requestKey: str }, required: ['points', 'reason'] },
+        schema: requestSchema(customerRequests.adjustment),
         example: { points: 100, reason: 'Sorry for the late parcel' },
       },
       responses: {
@@ -667,7 +666,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Imports customers, balances, lifetime points, tiers and history from another app (runs in the background)',
       tags: ['admin', 'imports'],
       security: 'sessionToken',
-      body: { schema: ref('ImportRequest'), example: { format: 'smile', csv: 'email,points\nada@example.com,500\n', dryRun: true } },
+      body: { schema: requestSchema(importRequests.import), example: { format: 'smile', csv: 'email,points\nada@example.com,500\n', dryRun: true } },
       responses: {
         '202': { description: 'Accepted: poll GET /api/imports/{id}', schema: obj({ id: str }), example: { id: '4f0c2b9d7e1a4c6b8d2f0a1b3c5d7e9f' } },
         '422': invalid('format', 'must be one of smile, loyaltylion, yotpo, generic'),
@@ -730,15 +729,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin', 'imports'],
       security: 'sessionToken',
       body: {
-        schema: {
-          type: 'object',
-          properties: {
-            since: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
-            pointsPerCurrencyUnit: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
-          },
-          required: ['since'],
-          additionalProperties: false,
-        },
+        schema: requestSchema(backfillRequests.backfill),
         example: { since: '2026-01-01', pointsPerCurrencyUnit: 1 },
       },
       responses: {
@@ -864,12 +855,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin', 'integrations'],
       security: 'sessionToken',
       body: {
-        schema: {
-          type: 'object',
-          properties: { url: { type: 'string', maxLength: 2000 }, events: { type: 'array', minItems: 1, items: ref('OutboundEventType') } },
-          required: ['url'],
-          additionalProperties: false,
-        },
+        schema: requestSchema(outboundRequests.endpoint),
         example: { url: 'https://hooks.example.com/tally', events: ['points.earned', 'tier.changed'] },
       },
       responses: {
@@ -1055,15 +1041,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin', 'headless'],
       security: 'sessionToken',
       body: {
-        schema: {
-          type: 'object',
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 100 },
-            scopes: { type: 'array', minItems: 1, items: { enum: [...API_KEY_SCOPES] } },
-          },
-          required: ['name', 'scopes'],
-          additionalProperties: false,
-        },
+        schema: requestSchema(headlessRequests.apiKey),
         example: { name: 'Klaviyo sync', scopes: ['balances:read', 'history:read'] },
       },
       responses: {
@@ -1112,7 +1090,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Starts a program group with this shop in it',
       tags: ['admin', 'groups'],
       security: 'sessionToken',
-      body: { schema: obj({ name: { type: 'string', minLength: 1, maxLength: 80 } }), example: { name: 'Harbour shops' } },
+      body: { schema: requestSchema(groupRequests.create), example: { name: 'Harbour shops' } },
       responses: {
         '201': {
           description: 'The new group',
@@ -1146,7 +1124,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Joins the group an invite code names; the code is spent',
       tags: ['admin', 'groups'],
       security: 'sessionToken',
-      body: { schema: obj({ code: { type: 'string', minLength: 1, maxLength: 200 } }), example: { code: 'TALLY-q3v8Xb2kLm9PzR4sTu7w' } },
+      body: { schema: requestSchema(groupRequests.join), example: { code: 'TALLY-q3v8Xb2kLm9PzR4sTu7w' } },
       responses: {
         '200': { description: 'The group joined', schema: obj({ group: ref('ProgramGroup') }), example: { group: groupExample } },
         '404': errorAnswer('Unknown, used or expired code', 'unknown_invite', 'This invite code is unknown, used or expired'),
@@ -1221,7 +1199,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['app proxy'],
       security: 'appProxy',
       body: {
-        schema: { type: 'object', properties: { points: int, requestKey: str, cartSubtotal: int }, required: ['points', 'requestKey'] },
+        schema: requestSchema(holdRequest),
         example: { points: 500, requestKey: 'hold-c1a2b3c4' },
       },
       responses: {
@@ -1290,11 +1268,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['app proxy'],
       security: 'appProxy',
       body: {
-        schema: {
-          type: 'object',
-          properties: { type: { type: 'string', enum: ['birthday', 'newsletter', 'social_follow', 'review'] } },
-          required: ['type'],
-        },
+        schema: requestSchema(engagementRequests.action),
         example: { type: 'newsletter' },
       },
       responses: {
@@ -1311,7 +1285,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['app proxy'],
       security: 'appProxy',
       body: {
-        schema: { type: 'object', properties: { score: { type: 'integer', minimum: 0, maximum: 10 }, comment: str }, required: ['score'] },
+        schema: requestSchema(engagementRequests.nps),
         example: { score: 9, comment: 'Love the rewards' },
       },
       responses: {
@@ -1329,7 +1303,7 @@ const paths: Record<string, Record<string, Schema>> = {
       security: 'appProxy',
       params: [{ name: 'surveyId', in: 'path', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$' } }],
       body: {
-        schema: obj({ answers: { type: 'object', additionalProperties: { type: 'integer', minimum: 0, maximum: 10 } } }),
+        schema: requestSchema(engagementRequests.slider),
         example: { answers: { delivery: 8, packaging: 9 } },
       },
       responses: {
@@ -1346,7 +1320,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['app proxy'],
       security: 'appProxy',
       body: {
-        schema: { type: 'object', properties: { causeId: str, points: int, requestKey: str }, required: ['causeId', 'points', 'requestKey'] },
+        schema: requestSchema(engagementRequests.donation),
         example: { causeId: 'trees', points: 100, requestKey: 'donate-c1a2b3c4' },
       },
       responses: {
@@ -1363,11 +1337,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['app proxy'],
       security: 'appProxy',
       body: {
-        schema: {
-          type: 'object',
-          properties: { toCustomerId: str, points: int, requestKey: str },
-          required: ['toCustomerId', 'points', 'requestKey'],
-        },
+        schema: requestSchema(engagementRequests.transfer),
         example: { toCustomerId: '7001002', points: 100, requestKey: 'gift-c1a2b3c4' },
       },
       responses: {
@@ -1388,7 +1358,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['engagement'],
       security: 'none',
       body: {
-        schema: { type: 'object', properties: { shop: str, customerId: str, reviewId: str }, required: ['shop', 'customerId', 'reviewId'] },
+        schema: requestSchema(engagementRequests.review),
         example: { shop: 'tally-demo.myshopify.com', customerId: '7001001', reviewId: 'r-123' },
       },
       responses: {
@@ -1468,7 +1438,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin'],
       security: 'sessionToken',
       body: {
-        schema: obj({ version: int, surveys: { type: 'array', items: anyObject, maxItems: 5 } }),
+        schema: requestSchema(engagementRequests.sliderSettings),
         example: { version: 1, surveys: [SLIDER_SURVEY_EXAMPLE] },
       },
       responses: {
@@ -1501,7 +1471,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Saves the offers as the version after the one edited',
       tags: ['admin'],
       security: 'sessionToken',
-      body: { schema: obj({ version: int, settings: anyObject }), example: { version: 0, settings: OFFER_SETTINGS_EXAMPLE } },
+      body: { schema: requestSchema(engagementRequests.offerSettings), example: { version: 0, settings: OFFER_SETTINGS_EXAMPLE } },
       responses: {
         '200': {
           description: 'Saved',

@@ -191,3 +191,6 @@ export function headlessRouter(ctx: AppContext, options: HeadlessOptions = {}): 
 
   return Router().use('/v1', v1);
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const headlessRequests = { apiKey: newKeyBody };

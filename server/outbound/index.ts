@@ -10,5 +10,5 @@ export {
 } from './events.js';
 export { runOutbound, SIGNATURE_HEADER, startOutbound, type OutboundOptions, type OutboundWorker } from './dispatcher.js';
 export { flowRouter } from './flow.js';
-export { outboundRouter } from './routes.js';
+export { outboundRequests, outboundRouter } from './routes.js';
 export { outboundModels } from './store.js';
