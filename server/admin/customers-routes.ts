@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
-import { customerModel } from '../customers/index.js';
+import { findProfile, searchProfiles } from '../customers/index.js';
 import { applyEntry, balanceOf, customerLedgerPage, ledgerKeys } from '../ledger/index.js';
 import { redemptionView } from '../redemption/index.js';
 import { customerRedemptions } from '../redemption/index.js';
@@ -45,15 +45,7 @@ export function customersRouter(ctx: AppContext): Router {
       res.status(422).json({ error: 'invalid_request', errors: fieldErrors(query.error) });
       return;
     }
-    const text = query.data.query.trim();
-    const pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-    const filter = text === '' ? { shop } : { shop, $or: [{ customerId: text }, { email: pattern }, { firstName: pattern }, { lastName: pattern }] };
-    const profiles = await customerModel(ctx.connection)
-      .find(filter, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, redactedAt: 1 })
-      .sort({ updatedAt: -1 })
-      .limit(query.data.limit)
-      .maxTimeMS(READ_MAX_MS)
-      .lean();
+    const profiles = await searchProfiles(ctx.connection, shop, query.data.query.trim(), query.data.limit, READ_MAX_MS);
     const balances = await Promise.all(profiles.map((profile) => balanceOf(ctx.connection, shop, profile.customerId)));
     res.json({
       customers: profiles.map((profile, index) => ({
@@ -81,7 +73,7 @@ export function customersRouter(ctx: AppContext): Router {
     const { limit, before, type } = query.data;
     const [ledger, profile, redemptions] = await Promise.all([
       customerLedgerPage(ctx.connection, shop, id.data, { limit, before, type, maxTimeMS: READ_MAX_MS }),
-      customerModel(ctx.connection).findOne({ shop, customerId: id.data }, { _id: 0, email: 1, firstName: 1, lastName: 1, tags: 1 }).lean(),
+      findProfile(ctx.connection, shop, id.data),
       customerRedemptions(ctx.connection, shop, id.data),
     ]);
     const staffIds = ledger.entries.flatMap((entry) => (entry.staffId === undefined ? [] : [entry.staffId]));
@@ -94,7 +86,7 @@ export function customersRouter(ctx: AppContext): Router {
         : { available: newest?.balance ?? 0, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0 };
     res.json({
       customerId: id.data,
-      profile: profile ?? null,
+      profile: profile ? { email: profile.email, firstName: profile.firstName, lastName: profile.lastName, tags: profile.tags } : null,
       points: { balance: balance.available, pending: balance.pending },
       lifetimeEarned: balance.lifetimeEarned,
       ledger: ledger.entries.map((entry) => ({

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../platform/context.js';
 import { pointsHeld } from '../ledger/index.js';
-import { orderPointsModel } from '../earning/index.js';
+import { creditedSince } from '../earning/index.js';
 import { apiLocals } from '../platform/api-locals.js';
 import { heldPointsSnapshotModel, readHeldPoints, storeHeldPoints, type HeldPointsSnapshot } from './stats-store.js';
 
@@ -42,23 +42,15 @@ export function statsRouter(ctx: AppContext): Router {
     const { shop } = apiLocals(res);
     const now = ctx.clock();
     const since = new Date(now.getTime() - DAYS * 86_400_000);
-    const [orders, stored] = await Promise.all([
-      orderPointsModel(ctx.connection)
-        .aggregate<{ orders: number; revenue: number }>([
-          { $match: { shop, creditedAt: { $gte: since } } },
-          { $group: { _id: null, orders: { $sum: 1 }, revenue: { $sum: '$eligible' } } },
-        ])
-        .option({ maxTimeMS: READ_MAX_MS }),
-      readHeldPoints(ctx.connection, shop),
-    ]);
+    const [orders, stored] = await Promise.all([creditedSince(ctx.connection, shop, since, READ_MAX_MS), readHeldPoints(ctx.connection, shop)]);
     const held = stored ?? (await refresh(shop));
     if (stored && now.getTime() - stored.computedAt.getTime() > HELD_POINTS_MAX_AGE_MS) {
       refresh(shop).catch((error: unknown) => ctx.logger.warn({ err: error, shop }, 'could not refresh the points held'));
     }
     res.json({
       days: DAYS,
-      orders: orders[0]?.orders ?? 0,
-      revenue: orders[0]?.revenue ?? 0,
+      orders: orders.orders,
+      revenue: orders.revenue,
       outstandingPoints: held.points,
       customersWithPoints: held.customers,
       outstandingAsOf: held.computedAt,

@@ -4,6 +4,16 @@ import { tagTopicHandlers } from './tags.js';
 
 export { parseTags } from './handlers.js';
 export { customerTagsFor } from './tags.js';
-export { customerModel, PERSONAL_FIELDS, type CustomerProfile } from './store.js';
+export {
+  customerModel,
+  findProfile,
+  hasProfile,
+  PERSONAL_FIELDS,
+  profileIds,
+  profilesWithEmails,
+  searchProfiles,
+  verifiedEmailAccounts,
+  type CustomerProfile,
+} from './store.js';
 
 export const customerTopicHandlers: Record<string, TopicHandler> = { ...profileTopicHandlers, ...tagTopicHandlers };

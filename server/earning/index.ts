@@ -1,7 +1,7 @@
 export { CASH_BACK_STALE_MS, reconcileCashBack } from './cash-back.js';
 export * from './expiry.js';
 export { earningJobs, expireInactivePoints, releasePendingPoints } from './points-jobs.js';
-export { expiryReminderModel, type ExpiryReminder } from './reminders.js';
+export { expiryReminderModel, remindersSince, type ExpiryReminder } from './reminders.js';
 export type { HoldSettlement, OrderCredited, OrderReversed } from './events.js';
 export { orderTopicHandlers } from './handlers.js';
 export { notEarningReason, noteAttribute, orderFacts, parseOrder } from './order-payload.js';
@@ -18,6 +18,7 @@ export {
   ordersDueForRelease,
   orderPointsModel,
   orderRecordsSince,
+  creditedSince,
   recordOrderOnce,
   type CreditedOrder,
   type OrderPoints,

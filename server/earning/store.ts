@@ -248,3 +248,19 @@ export async function orderRecordsSince(connection: Connection, shop: string, fr
     .limit(limit)
     .lean();
 }
+
+/** How many orders were credited since `since` and their eligible money (the home page's stats). */
+export async function creditedSince(
+  connection: Connection,
+  shop: string,
+  since: Date,
+  maxTimeMS: number,
+): Promise<{ orders: number; revenue: number }> {
+  const [totals] = await orderPointsModel(connection)
+    .aggregate<{ orders: number; revenue: number }>([
+      { $match: { shop, creditedAt: { $gte: since } } },
+      { $group: { _id: null, orders: { $sum: 1 }, revenue: { $sum: '$eligible' } } },
+    ])
+    .option({ maxTimeMS });
+  return { orders: totals?.orders ?? 0, revenue: totals?.revenue ?? 0 };
+}

@@ -1,4 +1,4 @@
-import { customerModel } from '../customers/index.js';
+import { findProfile, verifiedEmailAccounts } from '../customers/index.js';
 import { balanceOf } from '../ledger/index.js';
 import type { AppContext } from '../platform/context.js';
 import { membershipOf } from './membership.js';
@@ -17,14 +17,10 @@ export interface Account {
 export async function linkedAccounts(ctx: AppContext, shop: string, customerId: string): Promise<Account[]> {
   const membership = await membershipOf(ctx, shop);
   if (!membership || membership.shops.length < 2) return [];
-  const customers = customerModel(ctx.connection);
-  const me = await customers.findOne({ shop, customerId }, { email: 1, verifiedEmail: 1, redactedAt: 1 }).lean();
+  const me = await findProfile(ctx.connection, shop, customerId);
   if (!me?.email || me.verifiedEmail !== true || me.redactedAt) return [];
   const others = membership.shops.filter((other) => other !== shop);
-  const found = await customers
-    .find({ shop: { $in: others }, email: me.email, verifiedEmail: true }, { shop: 1, customerId: 1, redactedAt: 1 })
-    .sort({ shop: 1, customerId: 1 })
-    .lean();
+  const found = await verifiedEmailAccounts(ctx.connection, others, me.email);
   const byShop = new Map<string, Account>();
   for (const account of found)
     if (!account.redactedAt && !byShop.has(account.shop)) byShop.set(account.shop, { shop: account.shop, customerId: account.customerId });

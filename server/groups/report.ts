@@ -1,5 +1,5 @@
 import { pointValueOf, valueOf } from '../accounting/index.js';
-import { customersWithLedger, ledgerEntryModel } from '../ledger/index.js';
+import { customersWithLedger, availableSums } from '../ledger/index.js';
 import type { AppContext } from '../platform/context.js';
 import { loadProgram } from '../program/index.js';
 import { groupMemberModel } from './store.js';
@@ -30,18 +30,13 @@ export interface GroupReport {
 }
 
 async function shareOf(ctx: AppContext, shop: string, joinedAt: Date): Promise<ShopShare> {
-  const entries = ledgerEntryModel(ctx.connection);
-  const [program, customers, totals, moves] = await Promise.all([
+  const [program, customers, sums] = await Promise.all([
     loadProgram(ctx.connection, shop),
     customersWithLedger(ctx.connection, shop),
-    entries.aggregate<{ _id: null; points: number }>([{ $match: { shop } }, { $group: { _id: null, points: { $sum: '$available' } } }]),
-    entries.aggregate<{ _id: string; points: number }>([
-      { $match: { shop, source: { $in: ['group in', 'group out'] } } },
-      { $group: { _id: '$source', points: { $sum: '$available' } } },
-    ]),
+    availableSums(ctx.connection, shop, ['group in', 'group out']),
   ]);
-  const outstandingPoints = totals[0]?.points ?? 0;
-  const moved = (source: string) => Math.abs(moves.find((group) => group._id === source)?.points ?? 0);
+  const outstandingPoints = sums.total;
+  const moved = (source: string) => Math.abs(sums.bySource.get(source) ?? 0);
   return {
     shop,
     joinedAt,

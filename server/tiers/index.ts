@@ -22,6 +22,7 @@ export {
   readState,
   tierBackfillModel,
   tierChangeModel,
+  tierChangesSince,
   tierCursorModel,
   tierEventModel,
   tierStateModel,

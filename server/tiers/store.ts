@@ -370,3 +370,13 @@ export async function recordedEventKeys(connection: Connection, shop: string, ke
     .lean();
   return new Set(found.map((event) => event.key));
 }
+
+/** Tier changes (up or down) at or after `from`, in (at, _id) order, `skip` passed over. */
+export async function tierChangesSince(connection: Connection, shop: string, from: Date, skip: number, limit: number): Promise<TierChange[]> {
+  return tierChangeModel(connection)
+    .find({ shop, at: { $gte: from }, direction: { $ne: 'same' } })
+    .sort({ at: 1, _id: 1 })
+    .skip(skip)
+    .limit(limit)
+    .lean<TierChange[]>();
+}
