@@ -1,3 +1,4 @@
+import { aggregateWatermarkModel, changedDayModel, ledgerDayModel } from './store.js';
 export {
   COLUMN_OF_TYPE,
   dailyReport,
@@ -14,4 +15,7 @@ export { accountingJobs } from './jobs.js';
 export { pointValueOf, type PointValue } from './point-value.js';
 export { accountingReport, ledgerDaysAggregate, ledgerDaysUpTo, type AccountingReport } from './report.js';
 export { accountingRouter } from './routes.js';
-export { aggregateWatermarkModel, changedDayModel, ledgerDayModel, replaceById } from './store.js';
+export { replaceById } from './store.js';
+
+/** accounting's collections, each declaring its indexes (server/indexes.ts creates them). */
+export const accountingCollections = [aggregateWatermarkModel, changedDayModel, ledgerDayModel];

@@ -1,3 +1,4 @@
+import { customerModel } from './store.js';
 import type { TopicHandler } from '../platform/topic-handlers.js';
 import { customerTopicHandlers as profileTopicHandlers } from './handlers.js';
 import { tagTopicHandlers } from './tags.js';
@@ -5,7 +6,6 @@ import { tagTopicHandlers } from './tags.js';
 export { parseTags } from './handlers.js';
 export { customerTagsFor } from './tags.js';
 export {
-  customerModel,
   findProfile,
   hasProfile,
   PERSONAL_FIELDS,
@@ -17,3 +17,6 @@ export {
 } from './store.js';
 
 export const customerTopicHandlers: Record<string, TopicHandler> = { ...profileTopicHandlers, ...tagTopicHandlers };
+
+/** customers's collections, each declaring its indexes (server/indexes.ts creates them). */
+export const customersCollections = [customerModel];

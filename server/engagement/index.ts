@@ -19,5 +19,7 @@ export { milestonesOf } from './store.js';
 export { answerNps, npsReport } from './surveys.js';
 export { completeTransfers, transferPoints, type TransferFaults, type TransferOutcome, type TransferRequest } from './transfers.js';
 
-/** Every engagement collection, for server/indexes.ts. */
-export const engagementModels = [...storedModels, sliderSettingsModel, sliderAnswerModel, offerSettingsModel, offerModel, offerUseModel];
+const engagementModels = [...storedModels, sliderSettingsModel, sliderAnswerModel, offerSettingsModel, offerModel, offerUseModel];
+
+/** engagement's collections, each declaring its indexes (server/indexes.ts creates them). */
+export const engagementCollections = engagementModels;

@@ -1,3 +1,4 @@
+import { outboundModels } from './store.js';
 export {
   OUTBOUND_EVENTS,
   FLOW_TRIGGER_HANDLES,
@@ -11,4 +12,6 @@ export {
 export { runOutbound, SIGNATURE_HEADER, startOutbound, type OutboundOptions, type OutboundWorker } from './dispatcher.js';
 export { flowRouter } from './flow.js';
 export { outboundRequests, outboundRouter } from './routes.js';
-export { outboundModels } from './store.js';
+
+/** outbound's collections, each declaring its indexes (server/indexes.ts creates them). */
+export const outboundCollections = outboundModels;

@@ -1,15 +1,8 @@
+import { holdModel, holdOutcomeModel, redemptionEffectModel, redemptionModel, redemptionOutcomeModel } from './store.js';
 export * from './quote.js';
 export { redeemAndRespond, redemptionBody } from './routes.js';
 export * from './service.js';
-export {
-  customerRedemptions,
-  findRedemption,
-  issuedRedemptionsOf,
-  redemptionModel,
-  redemptionOutcomeModel,
-  type Redemption,
-  type RedemptionStatus,
-} from './store.js';
+export { customerRedemptions, findRedemption, issuedRedemptionsOf, type Redemption, type RedemptionStatus } from './store.js';
 export { HOLD_ATTRIBUTE, HOLD_TTL_MS, holdIdFromNoteAttributes, type HoldTerms } from './holds.js';
 export {
   cancelHold,
@@ -25,8 +18,10 @@ export {
   settleHoldForOrder,
   type HoldRefusal,
 } from './hold-service.js';
-export { holdModel, holdOutcomeModel, type PointsHold } from './store.js';
+export { type PointsHold } from './store.js';
 export { CHECKOUT_FUNCTION_HANDLE, ensureCheckoutDiscount } from './checkout-discount.js';
 export { redemptionJobs } from './jobs.js';
-export { redemptionEffectModel } from './store.js';
 export { markOrderCodesUsed, returnPointsWhenOrderEnds, settleOrderHold } from './order-effects.js';
+
+/** redemption's collections, each declaring its indexes (server/indexes.ts creates them). */
+export const redemptionCollections = [redemptionModel, holdModel, holdOutcomeModel, redemptionOutcomeModel, redemptionEffectModel];

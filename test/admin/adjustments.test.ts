@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ledgerEntryModel } from '../../server/ledger/index.js';
+import { ledgerEntryModel } from '../../server/ledger/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { installShop, sessionToken } from '../support/shopify.js';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { earningJobs, expireInactivePoints, expiryReminderModel, releasePendingPoints } from '../../server/earning/index.js';
+import { earningJobs, expireInactivePoints, releasePendingPoints } from '../../server/earning/index.js';
+import { expiryReminderModel } from '../../server/earning/reminders.js';
 import { runDueJobs } from '../../server/platform/jobs.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, installShop } from '../support/shopify.js';

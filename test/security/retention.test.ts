@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  complianceTopicHandlers,
-  dataExportChunkModel,
-  dataExportModel,
-  expireExports,
-  expireWebhookLog,
-  writeExport,
-} from '../../server/compliance/index.js';
+import { complianceTopicHandlers, dataExportModel, expireExports, expireWebhookLog, writeExport } from '../../server/compliance/index.js';
+import { dataExportChunkModel } from '../../server/compliance/store.js';
 import { inboxModel, webhookLogModel, type InboxEntry } from '../../server/inbox/index.js';
 import type { AppContext } from '../../server/platform/context.js';
 import { scheduledJobs } from '../../server/boot.js';
