@@ -30,6 +30,18 @@ export function requestSchema(schema: z.ZodType): Schema {
   return document;
 }
 
+/** The query parameters a route validates with a zod object, each with its schema derived from zod. */
+function queryParameters(schema: z.ZodObject, descriptions: Record<string, string> = {}): NonNullable<Operation['params']> {
+  const document = requestSchema(schema) as { properties: Record<string, Schema>; required?: string[] };
+  return Object.entries(document.properties).map(([name, property]) => ({
+    name,
+    in: 'query' as const,
+    schema: property,
+    required: document.required?.includes(name) ?? false,
+    ...(descriptions[name] ? { description: descriptions[name] } : {}),
+  }));
+}
+
 interface Answer {
   description: string;
   schema?: Schema;
@@ -44,6 +56,17 @@ interface Operation {
   responses: Record<string, Answer>;
 }
 
+/** A JSON body that does not parse is a 400 on every route (the app's JSON parser); a bad customer id in the path a 422. */
+function withCommonAnswers(op: Operation): Record<string, Answer> {
+  return {
+    ...(op.body && op.body.schema !== anyObject ? { '400': notJson } : {}),
+    ...(op.params?.some((param) => param.name === 'customerId' && param.in === 'path')
+      ? { '422': invalid('customerId', 'a Shopify customer id (digits)') }
+      : {}),
+    ...op.responses,
+  };
+}
+
 function operation(op: Operation): Schema {
   return {
     summary: op.summary,
@@ -52,7 +75,7 @@ function operation(op: Operation): Schema {
     ...(op.params ? { parameters: op.params.map((param) => ({ ...param, required: param.in === 'path' ? true : (param.required ?? false) })) } : {}),
     ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body.schema, example: op.body.example } } } } : {}),
     responses: Object.fromEntries(
-      Object.entries(op.responses).map(([status, answer]) => [
+      Object.entries(withCommonAnswers(op)).map(([status, answer]) => [
         status,
         {
           description: answer.description,
@@ -81,6 +104,7 @@ const invalid = (field: string, message: string): Answer => ({
   schema: ref('Error'),
   example: { error: 'invalid_request', message: 'The request is invalid', errors: { [field]: message } },
 });
+const notJson = errorAnswer('The body is not JSON', 'bad_request', 'Unexpected token, the body is not valid JSON');
 const unauthorized = errorAnswer('Missing or invalid credentials', 'unauthorized', 'Authorization: Bearer <session token> is required');
 const groupExample = {
   id: '6f1c2a9e-3b7d-4e58-9a10-2c4d6e8f0a1b',
@@ -1548,11 +1572,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: "A customer's points history, newest first (scope history:read)",
       tags: ['headless'],
       security: 'apiKey',
-      params: [
-        customerPath,
-        { name: 'cursor', in: 'query', schema: str, description: 'nextCursor of the previous page' },
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
-      ],
+      params: [customerPath, ...queryParameters(headlessRequests.history, { cursor: 'nextCursor of the previous page' })],
       responses: {
         '200': {
           description: 'One page',

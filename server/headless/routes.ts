@@ -190,4 +190,4 @@ export function headlessRouter(ctx: AppContext, options: HeadlessOptions = {}): 
 }
 
 /** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
-export const headlessRequests = { apiKey: newKeyBody };
+export const headlessRequests = { apiKey: newKeyBody, history: historyQuery };
