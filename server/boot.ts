@@ -11,7 +11,7 @@ import { complianceJobs } from './compliance/index.js';
 import { ackGate, inboxJobs, startInboxWorker, webhooksRouter, type AckGate, type InboxWorker } from './inbox/index.js';
 import { awardsForOrder, engagementAdminRouter, engagementJobs, engagementProxyRouter, reviewsRouter } from './engagement/index.js';
 import { gatherPoints, groupJobs, groupsRouter, sharedAvailable } from './groups/index.js';
-import { apiKeysRouter, headlessRouter, openApiRouter } from './headless/index.js';
+import { apiKeysRouter, headlessRouter, methodNotAllowedRouter, openApiRouter } from './headless/index.js';
 import { drainImports, importJobs, importsRouter } from './imports/index.js';
 import { ensureCheckoutDiscount, markOrderCodesUsed, redemptionJobs, returnPointsWhenOrderEnds, settleOrderHold } from './redemption/index.js';
 import { referralAdminRouter, referralForOrder, referralForReversal, referralJobs, referralProxyRouter } from './referrals/index.js';
@@ -163,6 +163,7 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
     extensionsRouter(ctx),
     headlessRouter(ctx),
     flowRouter(ctx),
+    methodNotAllowedRouter(ctx.config.appUrl),
   ];
 }
 

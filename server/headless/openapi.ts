@@ -1673,3 +1673,25 @@ export function openApiRouter(appUrl: string): Router {
     res.type('application/json').set('Cache-Control', 'public, max-age=300').send(body);
   });
 }
+
+/**
+ * Mounted after every API surface: a documented path asked with a method it does not answer (TRACE,
+ * DELETE on a list) gets 405 with `Allow`, as HTTP says, instead of the catch-all 404. HEAD follows GET.
+ */
+export function methodNotAllowedRouter(appUrl: string): Router {
+  const paths = Object.entries((openApiDocument(appUrl) as { paths: Record<string, Record<string, unknown>> }).paths).map(([path, operations]) => ({
+    pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`),
+    allow: Object.keys(operations).map((method) => method.toUpperCase()),
+  }));
+  return Router().use((req, res, next) => {
+    const known = paths.find((candidate) => candidate.pattern.test(req.path));
+    if (!known || known.allow.includes(req.method) || (req.method === 'HEAD' && known.allow.includes('GET'))) {
+      next();
+      return;
+    }
+    res
+      .status(405)
+      .set('Allow', known.allow.join(', '))
+      .json({ error: 'method_not_allowed', message: `${req.path} answers ${known.allow.join(', ')}` });
+  });
+}
