@@ -16,7 +16,8 @@ const adjustment = z.object({
     .number()
     .int('must be a whole number')
     .refine((points) => points !== 0, 'must not be zero')
-    .refine((points) => Math.abs(points) <= 10_000_000, 'is too large'),
+    .min(-10_000_000, 'is too large')
+    .max(10_000_000, 'is too large'),
   reason: z.string().trim().min(1, 'is required').max(500),
   requestKey: z
     .string()

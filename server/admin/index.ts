@@ -1,5 +1,5 @@
 import { heldPointsSnapshotModel } from './stats-store.js';
-export { activityRouter } from './activity-routes.js';
+export { activityRouter, DELIVERY_STATUSES } from './activity-routes.js';
 export { customerRequests, customersRouter } from './customers-routes.js';
 export { programRouter } from './program-routes.js';
 export { statsRouter } from './stats-routes.js';

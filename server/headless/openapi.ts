@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { customerRequests } from '../admin/index.js';
+import { customerRequests, DELIVERY_STATUSES } from '../admin/index.js';
 import { engagementRequests } from '../engagement/index.js';
 import { groupRequests } from '../groups/index.js';
 import { backfillRequests, importRequests } from '../imports/index.js';
@@ -647,8 +647,12 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: "The shop's last webhook deliveries",
       tags: ['admin'],
       security: 'sessionToken',
-      params: [{ name: 'status', in: 'query', schema: str }],
-      responses: { '200': { description: 'Deliveries', schema: anyObject, example: { deliveries: [] } }, '401': unauthorized },
+      params: [{ name: 'status', in: 'query', schema: { enum: [...DELIVERY_STATUSES] } }],
+      responses: {
+        '200': { description: 'Deliveries', schema: anyObject, example: { deliveries: [] } },
+        '422': invalid('status', `must be one of ${DELIVERY_STATUSES.join(', ')}`),
+        '401': unauthorized,
+      },
     }),
   },
   '/api/webhooks/{id}/retry': {
@@ -659,6 +663,7 @@ const paths: Record<string, Record<string, Schema>> = {
       params: [{ name: 'id', in: 'path', schema: str }],
       responses: {
         '202': { description: 'Queued', schema: anyObject, example: { status: 'received' } },
+        '404': errorAnswer('No such delivery', 'not_found', 'No such delivery'),
         '409': errorAnswer('Not a failed delivery', 'not_failed', 'Only a failed delivery can be retried'),
         '401': unauthorized,
       },
