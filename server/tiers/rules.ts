@@ -31,6 +31,25 @@ export interface QualifyingEvent {
   endsMembership: boolean;
 }
 
+/** A standing as stored and shown: tiers by id and name. */
+export function standingSummary(standing: TierStanding): {
+  tierId: string | null;
+  value: number;
+  next: { id: string; name: string; remaining: number } | null;
+  retention: { id: string; name: string; remaining: number; by: Date } | null;
+  membershipUntil: Date | null;
+} {
+  return {
+    tierId: standing.tier?.id ?? null,
+    value: standing.value,
+    next: standing.next ? { id: standing.next.tier.id, name: standing.next.tier.name, remaining: standing.next.remaining } : null,
+    retention: standing.retention
+      ? { id: standing.retention.tier.id, name: standing.retention.tier.name, remaining: standing.retention.remaining, by: standing.retention.by }
+      : null,
+    membershipUntil: standing.membership.until,
+  };
+}
+
 export interface TierStanding {
   /** The tier held; null only when the program has no tiers. */
   tier: Tier | null;

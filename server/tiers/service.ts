@@ -1,7 +1,16 @@
 import type { AppContext } from '../platform/context.js';
 import { applyEntry, ledgerKeys } from '../ledger/index.js';
 import { loadProgram, type Program } from '../program/index.js';
-import { earningMultiplierAt, hasTiersOrMembership, standingAt, tierRank, tierSettingsOf, type TierSettings, type TierStanding } from './rules.js';
+import {
+  earningMultiplierAt,
+  hasTiersOrMembership,
+  standingAt,
+  standingSummary,
+  tierRank,
+  tierSettingsOf,
+  type TierSettings,
+  type TierStanding,
+} from './rules.js';
 import {
   changesAtSteps,
   eventsOf,
@@ -33,14 +42,8 @@ function stateOfStanding(program: Program, shop: string, customerId: string, seq
     shop,
     customerId,
     seq,
-    tierId: standing.tier?.id ?? null,
+    ...standingSummary(standing),
     tierName: standing.tier?.name ?? null,
-    value: standing.value,
-    next: standing.next ? { id: standing.next.tier.id, name: standing.next.tier.name, remaining: standing.next.remaining } : null,
-    retention: standing.retention
-      ? { id: standing.retention.tier.id, name: standing.retention.tier.name, remaining: standing.retention.remaining, by: standing.retention.by }
-      : null,
-    membershipUntil: standing.membership.until,
     validUntil: standing.validUntil,
     programVersion: program.version,
     evaluatedAt: now,
