@@ -21,7 +21,6 @@ import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './platform/database/connection.js';
 import { resolveDatabase, type ResolvedDatabase } from './platform/database/resolve.js';
-import { engineNotice, watchCollectionSizes } from './platform/engine-notice.js';
 import { createApp } from './platform/http-app.js';
 import type { Logger } from './platform/logger.js';
 import { ensureDefaultProgram, loadProgram, programRouter, statsRouter } from './program/index.js';
@@ -57,6 +56,11 @@ export interface BootOptions {
   devstoreStatePath?: string;
   /** Sees every command the app sends the database (the bench counts round trips with it). */
   onDatabaseCommand?: (command: { commandName: string; collection: string }) => void;
+}
+
+/** "ferretdb 7.0.77 on PostgreSQL 16.14", "mongod 8.0.4": the engine, its version and its storage. */
+function describeDatabase(dbInfo: DatabaseInfo): string {
+  return `${dbInfo.engine} ${dbInfo.version}${dbInfo.storage ? ` on ${dbInfo.storage}` : ''}`;
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<number> {
@@ -137,7 +141,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
   const server = createServer();
   try {
     connection = await connectMongoose(database.uri, options.dbName, options.onDatabaseCommand);
-    const dbInfo: DatabaseInfo = { engine: database.engine, version: await serverVersion(connection) };
+    const dbInfo: DatabaseInfo = { engine: database.engine, version: await serverVersion(connection), storage: database.storage };
     await ensureIndexes(connection);
 
     const port = await listen(server, options.config.port, options.config.host);
@@ -180,15 +184,12 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
     logger.info(
       {
         mode: config.mode,
-        db: { engine: dbInfo.engine, version: dbInfo.version, uri: redactUri(database.uri), source: database.source },
+        db: { engine: dbInfo.engine, version: dbInfo.version, storage: dbInfo.storage, uri: redactUri(database.uri), source: database.source },
         port,
         open: config.mode === 'development' ? [`${config.appUrl}/devstore`, `${config.appUrl}/healthz`] : [`${config.appUrl}/healthz`],
       },
-      `Tally listening on ${config.appUrl} (${config.mode}, ${dbInfo.engine} ${dbInfo.version})`,
+      `Tally listening on ${config.appUrl} (${config.mode}, ${describeDatabase(dbInfo)})`,
     );
-    const notice = engineNotice(dbInfo);
-    if (notice) logger.warn(notice);
-    const stopWatchingSizes = watchCollectionSizes(connection, dbInfo, logger);
 
     const openConnection = connection;
     let closing: Promise<void> | undefined;
@@ -207,7 +208,6 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
             server.close(() => resolve());
             server.closeIdleConnections();
           });
-          stopWatchingSizes();
           await scheduler.stop();
           await outbound.stop();
           await startedWorker.stop();

@@ -1,13 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSessionToken } from '../../devstore/session-token.js';
 import { paidOrders } from '../support/orders.js';
 import { bootTally, type RunningApp } from '../../server/boot.js';
 import { loadConfig } from '../../server/platform/config.js';
-import { resolveDatabase, type ResolvedDatabase } from '../../server/platform/database/resolve.js';
+import type { ResolvedDatabase } from '../../server/platform/database/resolve.js';
 import { createLogger } from '../../server/platform/logger.js';
+import { startOwnDatabase, temporaryDataDir } from '../support/own-database.js';
 import { inboxModel } from '../../server/inbox/store.js';
 import { balanceOf, ledgerEntryModel } from '../../server/ledger/store.js';
 
@@ -22,8 +21,8 @@ describe('the database stops for 10 s under webhook load', () => {
 
   beforeAll(async () => {
     // This file stops its database, so it runs its own server rather than the run's shared one.
-    dataDir = await mkdtemp(path.join(tmpdir(), 'tally-outage-'));
-    database = await resolveDatabase({ mongodbUri: process.env.MONGODB_URI, dataDir, env: process.env, log: () => {} });
+    dataDir = await temporaryDataDir('outage');
+    database = await startOwnDatabase(dataDir);
     const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent' });
     app = await bootTally({ config, logger: createLogger('silent'), database, dbName: 'outage' });
   });
