@@ -122,6 +122,8 @@ export interface EmbeddedDatabase {
   postgresVersion: string;
   /** Who PostgreSQL runs as. */
   postgresUser: string;
+  /** The launcher's process id. */
+  pid: number;
   /** Stops FerretDB and PostgreSQL and waits for both to exit. */
   stop(): Promise<void>;
 }
@@ -184,6 +186,7 @@ export async function startEmbeddedDatabase(
     uri: ready.uri,
     postgresVersion: ready.postgresql,
     postgresUser: ready.user,
+    pid: child.pid ?? 0,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.stdin?.end();
