@@ -42,7 +42,7 @@ export async function shopperView(ctx: AppContext, shop: string, customerId: str
     redemptionModel(ctx.connection).find({ shop, customerId, status: 'issued' }).sort({ createdAt: -1 }).limit(20).lean(),
   ]);
   const ids = newest ? Array.from({ length: Math.min(HISTORY_LENGTH, newest.seq) }, (_, index) => `${shop}|${customerId}|${newest.seq - index}`) : [];
-  // One lookup per _id rather than `$in`: FerretDB pushes a single _id down to SQLite but scans for `$in`.
+  // One lookup per _id rather than `$in`: FerretDB pushes a single _id down to PostgreSQL but scans for `$in`.
   const entries = ledgerEntryModel(ctx.connection);
   const recent = (await Promise.all(ids.map((id) => entries.findById(id).lean()))).filter((entry) => entry !== null);
   // In a program group the balance is the customer's one account: what they hold in every linked shop.
