@@ -54,16 +54,23 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     requestsPerLevel: REQUESTS_PER_LEVEL,
   };
+  // Written after each phase, so a long run that stops keeps what it measured.
+  await mkdir(path.join(here, 'results'), { recursive: true });
+  const file = path.join(here, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const save = () => writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   try {
     const insertRates: InsertRate[] = [];
     for (const concurrency of [1, 32]) insertRates.push(await measureInsertRate(database.uri, concurrency, 2000));
     results.rawInsert = insertRates;
+    await save();
 
     const only = new Set((process.env.BENCH_ONLY ?? 'roundtrips,growth,credits,ack,crash,scale,soak').split(','));
     if (only.has('roundtrips') || only.has('growth')) results.roundTrips = await measureRoundTrips(database, only.has('growth'));
+    await save();
     const scratch = path.join(os.tmpdir(), `tally-bench-${process.pid}`);
     if (only.has('crash'))
       results.crash = await measureCrash(database.uri, Number(process.env.BENCH_CRASH_ORDERS ?? 600), path.join(scratch, 'crash'));
+    await save();
     if (only.has('scale')) results.scaleOut = await measureScaleOut(database.uri, [1, 2, 4], Number(process.env.BENCH_SCALE_ORDERS ?? 600), scratch);
     if (only.has('soak'))
       results.soak = await measureSoak(
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
           results.proxyCustomer = await runLoad(32, REQUESTS_PER_LEVEL, (index) => proxyCustomerRequest(app.url, String(7_000_000 + (index % 500))));
           results.proxyFloor = await runLoad(32, REQUESTS_PER_LEVEL, (index) => signedOrderPaid(floor.url, 3_000_000 + index));
           results.redemptionContention = await measureRedemptionContention(app.url);
+          await save();
         }
         const rows: AckRow[] = [];
         let orderId = CREDIT_ORDERS + 1;
@@ -110,6 +118,7 @@ async function main(): Promise<void> {
           });
         }
         results.webhookAck = rows;
+        await save();
         results.memory = { idleRssMb: idleRss, afterLoadRssMb: await rssMb(app.pid) };
       } finally {
         await app.stop();
@@ -121,9 +130,7 @@ async function main(): Promise<void> {
     await database.stop();
   }
 
-  await mkdir(path.join(here, 'results'), { recursive: true });
-  const file = path.join(here, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  await save();
   printTable(results);
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
 }
@@ -140,7 +147,11 @@ async function measureCredits(appUrl: string, uri: string, firstOrderId: number)
   const client = await MongoClient.connect(uri);
   try {
     const db = client.db('test');
-    while ((await db.collection('webhook_inbox').countDocuments({})) > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    // Wait for work in flight (the demo shop's deliveries); finished deliveries stay in the inbox for a week.
+    const busy = async () =>
+      (await db.collection('webhook_inbox').countDocuments({ status: 'pending' })) +
+      (await db.collection('webhook_inbox').countDocuments({ status: 'processing' }));
+    while ((await busy()) > 0) await new Promise((resolve) => setTimeout(resolve, 250));
     const started = performance.now();
     let orderId = firstOrderId;
     const load = await runLoad(32, CREDIT_ORDERS, () => signedOrderPaid(appUrl, orderId++, CREDIT_SHOP));
