@@ -9,7 +9,7 @@ import { analyticsJobs, analyticsRouter } from './analytics/index.js';
 import { customersRouter } from './customers/index.js';
 import { ackGate, activityRouter, inboxJobs, startInboxWorker, webhooksRouter, type AckGate, type InboxWorker } from './inbox/index.js';
 import { engagementAdminRouter, engagementJobs, engagementProxyRouter, reviewsRouter } from './engagement/index.js';
-import { groupJobs, groupsRouter } from './groups/index.js';
+import { groupJobs, groupProxyRouter, groupsRouter } from './groups/index.js';
 import { apiKeysRouter, headlessRouter, openApiRouter } from './headless/index.js';
 import { drainImports, importJobs, importsRouter } from './imports/index.js';
 import { ensureCheckoutDiscount } from './redemption/index.js';
@@ -108,6 +108,7 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
     proxyRouter(ctx),
     engagementProxyRouter(ctx),
     referralProxyRouter(ctx),
+    groupProxyRouter(ctx),
     reviewsRouter(ctx),
     extensionsRouter(ctx),
     headlessRouter(ctx),
