@@ -103,7 +103,8 @@ export function webhooksRouter(ctx: AppContext, worker: Pick<InboxWorker, 'nudge
     if (!verdict.fits || mismatch) {
       const refusal = verdict.fits ? { error: 'shop_mismatch', message: mismatch } : { error: verdict.error, message: verdict.message };
       // A signed body under the wrong headers is a replay or a forgery, never Shopify: the log keeps a record, the database nothing.
-      if (refusal.error === 'shop_mismatch') ctx.logger.warn({ shop, topic, webhookId, refused: refusal.error }, `webhook refused: ${refusal.message}`);
+      if (refusal.error === 'shop_mismatch')
+        ctx.logger.warn({ shop, topic, webhookId, refused: refusal.error }, `webhook refused: ${refusal.message}`);
       res.status(400).json(refusal);
       return;
     }

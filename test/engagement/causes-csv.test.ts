@@ -6,7 +6,9 @@ const cause = (name: string) => ({ id: 'c1', name, enabled: true, donations: 1, 
 /** Issue 23, finding 6: a cause's name is the merchant's text, and a spreadsheet runs a cell that starts like a formula. */
 describe('the causes CSV', () => {
   it.each(['=HYPERLINK("http://x")', '+1', '-1', '@SUM(A1)', '\t=1+1', '\r=1+1'])('neutralises a name starting %j with a leading quote', (name) => {
-    const cell = causesCsv([cause(name)]).split('\r\n')[1]!.split(',')[1]!;
+    const cell = causesCsv([cause(name)])
+      .split('\r\n')[1]!
+      .split(',')[1]!;
     expect(cell.replace(/^"/, '').startsWith("'")).toBe(true);
   });
 

@@ -135,7 +135,7 @@ describe("Shopify's documented webhook payloads through POST /webhooks", () => {
     expect((await pointsOf(shop, '115310627314723950')).balance).toBe(0);
   });
 
-  // Program groups link accounts only by an email Shopify reports verified: the documented body carries `verified_email`.
+  // A program group's report counts accounts sharing an email Shopify reports verified: the documented body carries `verified_email`.
   it('stores the documented customers/create body with its email marked verified', async () => {
     const shop = 'fixture-verified-email.myshopify.com';
     await installShop(app, shop);
