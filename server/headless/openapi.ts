@@ -228,7 +228,7 @@ const schemas: Record<string, Schema> = {
     id: str,
     format: str,
     dryRun: { type: 'boolean' },
-    status: { enum: ['running', 'done', 'failed'] },
+    status: { enum: ['running', 'done', 'failed', 'cancelled'] },
     message: nullable(str),
     processed: int,
     total: int,
@@ -695,7 +695,7 @@ const paths: Record<string, Record<string, Schema>> = {
                 format: str,
                 dryRun: { type: 'boolean' },
                 total: int,
-                status: { enum: ['running', 'done', 'failed'] },
+                status: { enum: ['running', 'done', 'failed', 'cancelled'] },
                 createdAt: dateTime,
               }),
             },
@@ -726,6 +726,24 @@ const paths: Record<string, Record<string, Schema>> = {
       responses: {
         '200': { description: 'The import', schema: ref('ImportStatus'), example: importStatusExample },
         '404': errorAnswer('No such import in this shop', 'unknown_import', 'No such import in this shop'),
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/imports/{id}/cancel': {
+    post: operation({
+      summary: 'Cancels a running import before its next chunk; rows imported before keep their points',
+      tags: ['admin', 'imports'],
+      security: 'sessionToken',
+      params: [{ name: 'id', in: 'path', schema: str }],
+      responses: {
+        '200': {
+          description: 'Cancelled',
+          schema: obj({ id: str, status: { const: 'cancelled' } }),
+          example: { id: 'c0ffee42', status: 'cancelled' },
+        },
+        '404': errorAnswer('No such import in this shop', 'unknown_import', 'No such import in this shop'),
+        '409': errorAnswer('The import has ended', 'import_finished', 'This import has already ended (done)'),
         '401': unauthorized,
       },
     }),
