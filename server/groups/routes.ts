@@ -111,6 +111,15 @@ export function groupProxyRouter(ctx: AppContext): Router {
   const json = express.json({ limit: '4kb' });
   router.use('/proxy/group', appProxyGuard(ctx));
 
+  router.get(
+    '/proxy/group',
+    shopperRoute(async (_req, res, account) => {
+      const here = (await balanceOf(ctx.connection, account.shop, account.customerId)).available;
+      const shared = await sharedBalance(ctx, account.shop, account.customerId, here);
+      res.json({ group: shared.group, balance: shared.available, shops: shared.shops });
+    }),
+  );
+
   router.post(
     '/proxy/group/codes',
     json,

@@ -1204,7 +1204,6 @@ const paths: Record<string, Record<string, Schema>> = {
           example: {
             customerId: '7001001',
             points: { balance: 355, pending: 0, lifetimeEarned: 855, shops: 1 },
-            group: null,
             program: { enabled: true },
             codes: [],
             history: [],
@@ -1215,6 +1214,25 @@ const paths: Record<string, Record<string, Schema>> = {
         },
         '401': errorAnswer('Bad signature or timestamp', 'invalid_signature', 'The signature does not match'),
         '429': errorAnswer('Too many requests', 'rate_limited', 'Slow down'),
+      },
+    }),
+  },
+  '/proxy/group': {
+    get: operation({
+      summary: "The signed-in customer's program group: its other shops, whether this account is linked there, and the shared balance",
+      tags: ['app proxy', 'groups'],
+      security: 'appProxy',
+      responses: {
+        '200': {
+          description: 'The group (null outside one)',
+          schema: obj({ group: nullable(anyObject), balance: int, shops: int }),
+          example: {
+            group: { name: 'Harbour shops', shops: [{ shop: 'harbour-tea.myshopify.com', linked: false }] },
+            balance: 355,
+            shops: 1,
+          },
+        },
+        '401': errorAnswer('A guest, or a bad signature', 'login_required', 'Sign in to link your accounts'),
       },
     }),
   },

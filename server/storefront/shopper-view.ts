@@ -1,4 +1,4 @@
-import { sharedBalance, type ShopperGroup } from '../groups/index.js';
+import { sharedAvailable } from '../groups/index.js';
 import type { AppContext } from '../platform/context.js';
 import { describeEntry, publicProgram, type EntryDescription, type PublicProgram } from './view.js';
 import { ledgerEntryModel, newestEntry } from '../ledger/index.js';
@@ -13,8 +13,6 @@ export interface ShopperView extends ShopperTierView {
   customerId: string | null;
   /** `shops` is how many shops of a program group the balance spans (1 outside a group). */
   points: { balance: number; pending: number; lifetimeEarned: number; shops: number } | null;
-  /** In a program group, the group's other shops and whether the customer linked their account there (docs/groups.md); else null. */
-  group: ShopperGroup | null;
   program: PublicProgram;
   /** Issued codes the customer has not used yet, newest first. */
   codes: Array<ReturnType<typeof redemptionView>>;
@@ -33,7 +31,6 @@ export async function shopperView(ctx: AppContext, shop: string, customerId: str
   const view: ShopperView = {
     customerId,
     points: null,
-    group: null,
     program: publicProgram(program, now),
     codes: [],
     history: [],
@@ -48,10 +45,9 @@ export async function shopperView(ctx: AppContext, shop: string, customerId: str
   // One lookup per _id rather than `$in`: FerretDB pushes a single _id down to SQLite but scans for `$in`.
   const entries = ledgerEntryModel(ctx.connection);
   const recent = (await Promise.all(ids.map((id) => entries.findById(id).lean()))).filter((entry) => entry !== null);
-  // In a program group the balance is the customer's one account: what they hold in every shop they linked.
-  const shared = await sharedBalance(ctx, shop, customerId, newest?.balance ?? 0);
+  // In a program group the balance is the customer's one account: what they hold in every shop where they linked it.
+  const shared = await sharedAvailable(ctx, shop, customerId, newest?.balance ?? 0);
   view.points = { balance: shared.available, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0, shops: shared.shops };
-  view.group = shared.group;
   view.codes = unused.filter((redemption) => redemption.expiresAt > now).map(redemptionView);
   view.history = recent
     .sort((a, b) => b.seq - a.seq)

@@ -11,8 +11,8 @@ const viewports = [
 
 /**
  * Issue 23, finding 1, as the shopper does it in the devstore storefronts: signed in at the coffee
- * shop, Ada gets a code in the Rewards panel; signed in at the tea shop, she enters it there, and
- * her points are shared. Photographed into docs/screenshots/storefront-group-link*.png.
+ * shop, Ada gets a code on her account page; signed in at the tea shop, she enters it on her
+ * account page there, and her points are shared. Photographed into docs/screenshots/storefront-group-link*.png.
  */
 describe('linking accounts across a program group’s storefronts', () => {
   let app: TestApp;
@@ -48,15 +48,14 @@ describe('linking accounts across a program group’s storefronts', () => {
     await app?.close();
   });
 
-  async function panelOf(page: Page, shop: string, customerId: number) {
+  /** Signed in at `shop`, on the customer account page, where the account block shows the group section. */
+  async function accountOf(page: Page, shop: string, customerId: number) {
     const store = `${app.url}/devstore/shops/${shop}/storefront`;
     await page.goto(`${store}/account`);
     await page.selectOption('select[name=customerId]', String(customerId));
     await page.click('button[type=submit]');
-    await page.goto(store);
-    await page.click('.tally__button');
-    const group = page.locator('#tally-panel [data-tally-group]');
-    await group.waitFor();
+    const group = page.locator('.tally-account [data-tally-group]');
+    await group.locator('h3').waitFor();
     return group;
   }
 
@@ -67,7 +66,7 @@ describe('linking accounts across a program group’s storefronts', () => {
       const page = await context.newPage();
       page.setDefaultTimeout(10_000);
 
-      const atCoffee = await panelOf(page, coffee, customer.coffee);
+      const atCoffee = await accountOf(page, coffee, customer.coffee);
       const teaRow = atCoffee.locator(`[data-tally-shop="${tea}"]`);
       expect(await teaRow.textContent()).toContain(`${tea}: not linked`);
       await teaRow.getByRole('button', { name: 'Get a code' }).click();
@@ -77,14 +76,14 @@ describe('linking accounts across a program group’s storefronts', () => {
       await teaRow.scrollIntoViewIfNeeded();
       await page.screenshot({ path: `docs/screenshots/storefront-group-code${suffix}.png` });
 
-      const atTea = await panelOf(page, tea, customer.tea);
-      expect(await page.locator('#tally-panel [data-tally-balance]').getAttribute('data-tally-balance')).toBe('150');
+      const atTea = await accountOf(page, tea, customer.tea);
+      await page.locator('[data-tally-account-body]', { hasText: '150 points available' }).waitFor();
       const coffeeRow = atTea.locator(`[data-tally-shop="${coffee}"]`);
       await coffeeRow.getByLabel(`Code from ${coffee}`).fill(code);
       await coffeeRow.getByRole('button', { name: 'Link' }).click();
-      await page.locator('#tally-panel [data-tally-balance="950"]').waitFor();
-      expect(await page.locator(`#tally-panel [data-tally-shop="${coffee}"]`).textContent()).toContain('linked, your points there count here');
-      await page.locator('#tally-panel [data-tally-group]').scrollIntoViewIfNeeded();
+      await page.locator('[data-tally-account-body]', { hasText: '950 points available' }).waitFor();
+      await page.locator(`[data-tally-group] [data-tally-shop="${coffee}"]`, { hasText: 'linked, your points there count here' }).waitFor();
+      await page.locator('[data-tally-group]').scrollIntoViewIfNeeded();
       await page.screenshot({ path: `docs/screenshots/storefront-group-linked${suffix}.png` });
       await context.close();
     },
