@@ -1,6 +1,6 @@
 import { metafieldKey } from './devstore.js';
 import { currencyDecimals, formatAmount } from './money.js';
-import type { DevDiscount, DevShop } from './state.js';
+import { shopNumericId, type DevDiscount, type DevShop } from './state.js';
 import { customerSearchRootValue } from './admin-customer-search.js';
 import { bulkRootValue, flowRootValue } from './admin-bulk.js';
 import { tagsRootValue } from './admin-tags.js';
@@ -168,6 +168,7 @@ export function adminRootValue(shop: DevShop, options: ResolverOptions): Record<
     ...flowRootValue(shop),
     ...tagsRootValue(shop),
     shop: () => ({
+      id: `gid://shopify/Shop/${shopNumericId(shop.domain)}`,
       name: shop.name,
       myshopifyDomain: shop.domain,
       currencyCode: shop.currency,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export interface DevCustomer {
   id: number;
@@ -115,6 +115,11 @@ export function defaultStaff(domain: string): Map<string, DevStaff> {
     ['1', { id: 1, firstName: 'Morgan', lastName: 'Reyes', email: `owner@${host}.example`, accountOwner: true, locale: 'en' }],
     ['9001', { id: 9001, firstName: 'Sam', lastName: 'Okafor', email: `sam@${host}.example`, accountOwner: false, locale: 'en' }],
   ]);
+}
+
+/** The shop's numeric id (its `gid://shopify/Shop/N`), stable per domain as Shopify's is per shop. */
+export function shopNumericId(domain: string): number {
+  return 10_000_000 + (createHash('sha256').update(domain).digest().readUInt32BE(0) % 90_000_000);
 }
 
 export const BUCKET_MAXIMUM = 2000;

@@ -45,6 +45,7 @@ export async function measureSizes(): Promise<Size[]> {
       ...sizeOf('storefront widget (tally.js + tally.css)', storefront),
       gzipped: ['tally.js', 'tally.css'].reduce((sum, file) => sum + gzipSync(readFileSync(path.join(assets, file)), { level: 9 }).byteLength, 0),
     },
+    sizeOf('account page group module (tally-group.js, account block only)', readFileSync(path.join(assets, 'tally-group.js'))),
     await bundle('checkout extension (purchase.checkout.block.render)', 'extensions/tally-checkout/src/Checkout.tsx'),
     await bundle('thank-you extension (purchase.thank-you.block.render)', 'extensions/tally-checkout/src/ThankYou.tsx'),
     await bundle('customer-account extension (profile block)', 'extensions/tally-customer-account/src/ProfileBlock.tsx'),

@@ -9,9 +9,9 @@ import { analyticsJobs, analyticsRouter } from './analytics/index.js';
 import { customersRouter } from './customers/index.js';
 import { ackGate, activityRouter, inboxJobs, startInboxWorker, webhooksRouter, type AckGate, type InboxWorker } from './inbox/index.js';
 import { engagementAdminRouter, engagementJobs, engagementProxyRouter, reviewsRouter } from './engagement/index.js';
-import { groupJobs, groupsRouter } from './groups/index.js';
+import { groupJobs, groupProxyRouter, groupsRouter } from './groups/index.js';
 import { apiKeysRouter, headlessRouter, openApiRouter } from './headless/index.js';
-import { drainImports, importJobs, importsRouter } from './imports/index.js';
+import { importJobs, importsRouter, stopImports } from './imports/index.js';
 import { ensureCheckoutDiscount } from './redemption/index.js';
 import { referralAdminRouter, referralJobs, referralProxyRouter } from './referrals/index.js';
 import { earningJobs } from './earning/index.js';
@@ -112,6 +112,7 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
     proxyRouter(ctx),
     engagementProxyRouter(ctx),
     referralProxyRouter(ctx),
+    groupProxyRouter(ctx),
     reviewsRouter(ctx),
     extensionsRouter(ctx),
     headlessRouter(ctx),
@@ -204,6 +205,8 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
       devstore: dev?.devstore,
       close: () =>
         (closing ??= (async () => {
+          // Imports are told first, so a long one stops after the chunk it is writing while the rest shuts down.
+          const importsStopped = stopImports(ctx);
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeIdleConnections();
@@ -211,7 +214,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
           await scheduler.stop();
           await outbound.stop();
           await startedWorker.stop();
-          await drainImports(ctx);
+          await importsStopped;
           dev?.stop();
           await openConnection.close();
           if (ownsDatabase) await database.stop();

@@ -6,7 +6,7 @@ export interface CustomerProfile {
   shop: string;
   customerId: string;
   email?: string | null;
-  /** Shopify's `verified_email`: the customer proved the address (program groups match accounts only by such emails). */
+  /** Shopify's `verified_email`: the customer proved the address (a program group's report counts such emails; they link nothing). */
   verifiedEmail?: boolean;
   firstName?: string | null;
   lastName?: string | null;

@@ -1,7 +1,8 @@
-export { linkedAccounts, sharedAvailable, type Account } from './accounts.js';
+export { linkedAccounts, sharedAvailable, sharedBalance, type Account, type ShopperGroup } from './accounts.js';
 export { groupJobs } from './jobs.js';
 export { GroupRefused, membershipOf, type Membership } from './membership.js';
 export { completeGroupMoves, gatherPoints, type GatherRequest, type MoveFaults } from './moves.js';
 export { groupReport, type GroupReport, type ShopShare } from './report.js';
-export { groupsRouter } from './routes.js';
-export { groupInviteModel, groupMemberModel, groupModels, groupMoveModel, programGroupModel } from './store.js';
+export { groupProxyRouter, groupsRouter } from './routes.js';
+export { groupInviteModel, groupLinkModel, groupMemberModel, groupModels, groupMoveModel, programGroupModel } from './store.js';
+export { confirmLink, issueLinkCode, LINK_ATTEMPTS_PER_HOUR, LINK_CODE_TTL_MS, unlinkAccount } from './links.js';

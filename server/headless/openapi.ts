@@ -77,6 +77,8 @@ const groupExample = {
       currency: 'USD',
       movedInPoints: 1_200,
       movedOutPoints: 3_400,
+      linkedAccounts: 140,
+      awaitingConfirmation: 12,
     },
     {
       shop: 'harbour-tea.myshopify.com',
@@ -87,6 +89,8 @@ const groupExample = {
       currency: 'EUR',
       movedInPoints: 3_400,
       movedOutPoints: 1_200,
+      linkedAccounts: 140,
+      awaitingConfirmation: 9,
     },
   ],
 };
@@ -224,7 +228,7 @@ const schemas: Record<string, Schema> = {
     id: str,
     format: str,
     dryRun: { type: 'boolean' },
-    status: { enum: ['running', 'done', 'failed'] },
+    status: { enum: ['running', 'done', 'failed', 'cancelled'] },
     message: nullable(str),
     processed: int,
     total: int,
@@ -259,6 +263,8 @@ const schemas: Record<string, Schema> = {
         currency: str,
         movedInPoints: int,
         movedOutPoints: int,
+        linkedAccounts: int,
+        awaitingConfirmation: int,
       }),
     },
   }),
@@ -689,7 +695,7 @@ const paths: Record<string, Record<string, Schema>> = {
                 format: str,
                 dryRun: { type: 'boolean' },
                 total: int,
-                status: { enum: ['running', 'done', 'failed'] },
+                status: { enum: ['running', 'done', 'failed', 'cancelled'] },
                 createdAt: dateTime,
               }),
             },
@@ -720,6 +726,24 @@ const paths: Record<string, Record<string, Schema>> = {
       responses: {
         '200': { description: 'The import', schema: ref('ImportStatus'), example: importStatusExample },
         '404': errorAnswer('No such import in this shop', 'unknown_import', 'No such import in this shop'),
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/imports/{id}/cancel': {
+    post: operation({
+      summary: 'Cancels a running import before its next chunk; rows imported before keep their points',
+      tags: ['admin', 'imports'],
+      security: 'sessionToken',
+      params: [{ name: 'id', in: 'path', schema: str }],
+      responses: {
+        '200': {
+          description: 'Cancelled',
+          schema: obj({ id: str, status: { const: 'cancelled' } }),
+          example: { id: 'c0ffee42', status: 'cancelled' },
+        },
+        '404': errorAnswer('No such import in this shop', 'unknown_import', 'No such import in this shop'),
+        '409': errorAnswer('The import has ended', 'import_finished', 'This import has already ended (done)'),
         '401': unauthorized,
       },
     }),
@@ -1190,6 +1214,88 @@ const paths: Record<string, Record<string, Schema>> = {
         },
         '401': errorAnswer('Bad signature or timestamp', 'invalid_signature', 'The signature does not match'),
         '429': errorAnswer('Too many requests', 'rate_limited', 'Slow down'),
+      },
+    }),
+  },
+  '/proxy/group': {
+    get: operation({
+      summary: "The signed-in customer's program group: its other shops, whether this account is linked there, and the shared balance",
+      tags: ['app proxy', 'groups'],
+      security: 'appProxy',
+      responses: {
+        '200': {
+          description: 'The group (null outside one)',
+          schema: obj({ group: nullable(anyObject), balance: int, shops: int }),
+          example: {
+            group: { name: 'Harbour shops', shops: [{ shop: 'harbour-tea.myshopify.com', linked: false }] },
+            balance: 355,
+            shops: 1,
+          },
+        },
+        '401': errorAnswer('A guest, or a bad signature', 'login_required', 'Sign in to link your accounts'),
+      },
+    }),
+  },
+  '/proxy/group/codes': {
+    post: operation({
+      summary:
+        'A one-time code for the signed-in customer to link this account with theirs at another shop of the group (docs/groups.md): shown once, valid 10 minutes',
+      tags: ['app proxy', 'groups'],
+      security: 'appProxy',
+      body: { schema: obj({ shop: { type: 'string', minLength: 1, maxLength: 255 } }), example: { shop: 'harbour-tea.myshopify.com' } },
+      responses: {
+        '201': {
+          description: 'The code, for the customer to enter signed in at that shop',
+          schema: obj({ code: str, expiresAt: dateTime, forShop: str }),
+          example: { code: 'K7QM-3XWP', expiresAt: '2026-12-02T12:10:00.000Z', forShop: 'harbour-tea.myshopify.com' },
+        },
+        '404': errorAnswer('The shop is in no group', 'not_grouped', 'This shop is not in a program group'),
+        '409': errorAnswer('Already linked there', 'already_linked', 'This account is already linked with an account at harbour-tea.myshopify.com'),
+        '422': errorAnswer('Not another shop of the group', 'unknown_shop', 'harbour-x.myshopify.com is not another shop of this program group'),
+        '401': errorAnswer('A guest, or a bad signature', 'login_required', 'Sign in to link your accounts'),
+      },
+    }),
+  },
+  '/proxy/group/links': {
+    post: operation({
+      summary: "Links the signed-in customer's account here with the account at the shop that showed the code; five codes an hour per account",
+      tags: ['app proxy', 'groups'],
+      security: 'appProxy',
+      body: { schema: obj({ code: { type: 'string', minLength: 1, maxLength: 40 } }), example: { code: 'K7QM-3XWP' } },
+      responses: {
+        '201': {
+          description: 'Linked: the balance now spans the linked accounts',
+          schema: obj({ linkedShop: str, balance: int, shops: int, group: anyObject }),
+          example: {
+            linkedShop: 'harbour-coffee.myshopify.com',
+            balance: 950,
+            shops: 2,
+            group: { name: 'Harbour shops', shops: [{ shop: 'harbour-coffee.myshopify.com', linked: true }] },
+          },
+        },
+        '404': errorAnswer('The shop is in no group', 'not_grouped', 'This shop is not in a program group'),
+        '409': errorAnswer(
+          'An account is linked elsewhere already',
+          'already_linked',
+          'This account is already linked with an account at harbour-coffee.myshopify.com',
+        ),
+        '422': {
+          description: 'Wrong, used or expired code',
+          schema: ref('Error'),
+          example: { error: 'invalid_code', message: 'This code is wrong, used or expired: get a new one at the other shop', attemptsLeft: 3 },
+        },
+        '429': errorAnswer('Five codes tried this hour', 'too_many_attempts', 'Too many codes tried: try again in an hour'),
+        '401': errorAnswer('A guest, or a bad signature', 'login_required', 'Sign in to link your accounts'),
+      },
+    }),
+    delete: operation({
+      summary: "Stops sharing: the signed-in customer's account here leaves its linked accounts",
+      tags: ['app proxy', 'groups'],
+      security: 'appProxy',
+      responses: {
+        '204': { description: 'No longer linked' },
+        '404': errorAnswer('Not linked, or no group', 'not_linked', 'This account is not linked with another shop'),
+        '401': errorAnswer('A guest, or a bad signature', 'login_required', 'Sign in to link your accounts'),
       },
     }),
   },

@@ -6,7 +6,7 @@ import { apiLocals } from '../platform/api-locals.js';
 import { fieldErrors } from '../platform/field-errors.js';
 import { backfillRouter } from './backfill-routes.js';
 import { IMPORT_FORMATS, type RowError } from './formats.js';
-import { chunkedFile, ROWS_PER_CHUNK, startShopImports, type ImportOptions } from './runner.js';
+import { cancelImport, chunkedFile, ROWS_PER_CHUNK, startShopImports, type ImportOptions } from './runner.js';
 import { chunksOf, importJobModel, importSummary, outcomeOf, outcomesOf, recentImports, type ImportJob } from './store.js';
 
 /** 5 MB of CSV is about 100,000 customer rows; larger files are split by the merchant. */
@@ -36,7 +36,8 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
       return;
     }
     const { format, csv, dryRun = false } = body.data;
-    const file = chunkedFile({ format, csv }, options.rowsPerChunk ?? ROWS_PER_CHUNK);
+    const rowsPerChunk = options.rowsPerChunk ?? ROWS_PER_CHUNK;
+    const file = chunkedFile({ format, csv }, rowsPerChunk);
     const total = Math.max(0, file.parsed.rows.length + new Set(file.parsed.errors.map((error) => error.row)).size);
     const inUnits = file.units.reduce((sum, unit) => sum + unit.rows.length, 0);
     const job: ImportJob = {
@@ -49,6 +50,7 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
       total,
       unreadRows: total - inUnits,
       chunks: file.chunks.length,
+      rowsPerChunk,
       readErrors: [...file.parsed.errors, ...file.groupErrors].slice(0, ERRORS_SHOWN),
       fileError: file.parsed.fileError ?? null,
       staffId,
@@ -81,6 +83,21 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
         createdAt: job.createdAt,
       })),
     });
+  });
+
+  router.post('/imports/:id/cancel', async (req, res) => {
+    const { shop, staffId } = apiLocals(res);
+    const job = await importSummary(ctx.connection, shop, String(req.params.id));
+    if (!job) {
+      res.status(404).json({ error: 'unknown_import', message: 'No such import in this shop' });
+      return;
+    }
+    if (!(await cancelImport(ctx, job, staffId))) {
+      const outcome = await outcomeOf(ctx.connection, shop, job._id);
+      res.status(409).json({ error: 'import_finished', message: `This import has already ended (${outcome?.status ?? 'finished'})` });
+      return;
+    }
+    res.json({ id: job._id, status: 'cancelled' });
   });
 
   router.get('/imports/:id', async (req, res) => {

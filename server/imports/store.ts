@@ -18,6 +18,8 @@ export interface ImportJob {
   /** Rows that fall outside every chunk (errors found on reading). */
   unreadRows: number;
   chunks: number;
+  /** The chunk size the file was split with when it was posted: a resumed run splits it the same way. */
+  rowsPerChunk?: number;
   readErrors: RowError[];
   fileError: string | null;
   staffId: string;
@@ -51,7 +53,8 @@ export interface ImportOutcome {
   _id: string;
   shop: string;
   importId: string;
-  status: 'done' | 'failed';
+  /** `cancelled`: the merchant stopped it; rows imported before stay imported. */
+  status: 'done' | 'failed' | 'cancelled';
   message: string | null;
   at: Date;
 }
@@ -79,6 +82,7 @@ const jobSchema = new Schema<ImportJob>(
     total: { type: Number, required: true },
     unreadRows: { type: Number, required: true },
     chunks: { type: Number, required: true },
+    rowsPerChunk: Number,
     readErrors: { type: Schema.Types.Mixed, default: [] },
     fileError: { type: String, default: null },
     staffId: { type: String, required: true },

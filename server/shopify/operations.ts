@@ -9,9 +9,9 @@ export interface UserError {
   message: string;
 }
 
-export const SHOP_QUERY = `query Shop { shop { name myshopifyDomain currencyCode ianaTimezone plan { shopifyPlus } } }`;
+export const SHOP_QUERY = `query Shop { shop { id name myshopifyDomain currencyCode ianaTimezone plan { shopifyPlus } } }`;
 export interface ShopQueryData {
-  shop: { name: string; myshopifyDomain: string; currencyCode: string; ianaTimezone: string; plan: { shopifyPlus: boolean } };
+  shop: { id: string; name: string; myshopifyDomain: string; currencyCode: string; ianaTimezone: string; plan: { shopifyPlus: boolean } };
 }
 
 export const DISCOUNT_CODE_BASIC_CREATE = `mutation DiscountCodeBasicCreate($basicCodeDiscount: DiscountCodeBasicInput!) {

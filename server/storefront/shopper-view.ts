@@ -45,7 +45,7 @@ export async function shopperView(ctx: AppContext, shop: string, customerId: str
   // One lookup per _id rather than `$in`: FerretDB pushes a single _id down to PostgreSQL but scans for `$in`.
   const entries = ledgerEntryModel(ctx.connection);
   const recent = (await Promise.all(ids.map((id) => entries.findById(id).lean()))).filter((entry) => entry !== null);
-  // In a program group the balance is the customer's one account: what they hold in every linked shop.
+  // In a program group the balance is the customer's one account: what they hold in every shop where they linked it.
   const shared = await sharedAvailable(ctx, shop, customerId, newest?.balance ?? 0);
   view.points = { balance: shared.available, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0, shops: shared.shops };
   view.codes = unused.filter((redemption) => redemption.expiresAt > now).map(redemptionView);

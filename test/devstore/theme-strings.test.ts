@@ -15,9 +15,11 @@ function flatten(locale: { tally: Record<string, Record<string, string>> }): Rec
 describe('the widget’s strings', () => {
   const english = flatten(JSON.parse(read('locales/en.default.json')) as { tally: Record<string, Record<string, string>> });
 
-  it('tally.js’s English fallback is exactly the default locale', () => {
-    const fallback = /var EN = (\{.*\});/.exec(read('assets/tally.js'))?.[1];
-    expect(JSON.parse(fallback ?? 'null')).toEqual(english);
+  it('the widget’s English fallback (tally.js and the group module it loads, tally-group.js) is exactly the default locale', () => {
+    const fallback = (file: string) => JSON.parse(/var EN = (\{.*\});/.exec(read(file))?.[1] ?? 'null') as Record<string, string>;
+    const group = fallback('assets/tally-group.js');
+    expect(Object.keys(group).every((key) => key.startsWith('group.'))).toBe(true);
+    expect({ ...fallback('assets/tally.js'), ...group }).toEqual(english);
   });
 
   it('the tally-i18n snippet hands every string to the widget under its own key', () => {

@@ -14,7 +14,7 @@ import {
   Text,
 } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
-import { api } from '../../api.js';
+import { api, ApiError } from '../../api.js';
 import { GroupSection } from '../integrations/GroupSection.js';
 import { IntegrationsSection } from '../integrations/IntegrationsSection.js';
 import { BackfillSection } from './BackfillSection.js';
@@ -36,7 +36,7 @@ interface Change {
 interface ImportStatus {
   id: string;
   dryRun: boolean;
-  status: 'running' | 'done' | 'failed';
+  status: 'running' | 'done' | 'failed' | 'cancelled';
   message: string | null;
   processed: number;
   total: number;
@@ -79,6 +79,18 @@ export default function ImportsPage() {
     } catch (failure) {
       setError((failure as Error).message);
     }
+  };
+
+  const cancel = async () => {
+    if (!current) return;
+    setError(null);
+    try {
+      await api(`/imports/${current.id}/cancel`, { method: 'POST' });
+    } catch (failure) {
+      // 409: it ended meanwhile; the status read below shows how.
+      if (!(failure instanceof ApiError && failure.status === 409)) setError((failure as Error).message);
+    }
+    setCurrent(await api<ImportStatus>(`/imports/${current.id}`));
   };
 
   const percent = current && current.total > 0 ? Math.round((100 * current.processed) / current.total) : 0;
@@ -128,7 +140,24 @@ export default function ImportsPage() {
                 <Text as="h2" variant="headingMd">
                   {current.dryRun ? 'Preview' : 'Import'}
                 </Text>
-                <Badge tone={current.status === 'done' ? 'success' : current.status === 'failed' ? 'critical' : 'info'}>{current.status}</Badge>
+                <Badge
+                  tone={
+                    current.status === 'done'
+                      ? 'success'
+                      : current.status === 'failed'
+                        ? 'critical'
+                        : current.status === 'cancelled'
+                          ? 'warning'
+                          : 'info'
+                  }
+                >
+                  {current.status}
+                </Badge>
+                {current.status === 'running' && (
+                  <Button tone="critical" variant="plain" onClick={() => void cancel()}>
+                    Cancel import
+                  </Button>
+                )}
               </InlineStack>
               <ProgressBar progress={percent} tone={current.status === 'failed' ? 'critical' : 'primary'} />
               <Text as="p">{`${current.processed} of ${current.total} rows`}</Text>
