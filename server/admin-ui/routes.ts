@@ -7,9 +7,12 @@ import { isShopDomain } from '../shopify/shop-domain.js';
 
 export const ADMIN_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
-/** Shopify's App Bridge script in production; in dev mode the devstore's admin frame provides the same `shopify` global. */
+/**
+ * Shopify's App Bridge from Shopify's CDN (it reads the `shopify-api-key` meta) wherever the real
+ * Shopify frames the admin; in devstore mode the devstore's admin frame provides the same `shopify` global.
+ */
 function appBridgeTag(config: Config): string {
-  return config.mode === 'production'
+  return config.shopify === 'shopify'
     ? '<script src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>'
     : '<script src="/devstore/app-bridge.js"></script>';
 }
@@ -30,7 +33,7 @@ export function adminUiRouter(config: Config): Router {
     }
     page ??= readFileSync(index, 'utf8').replace('%SHOPIFY_API_KEY%', config.shopifyApiKey).replace('<!--app-bridge-->', appBridgeTag(config));
     const shop = typeof req.query.shop === 'string' && isShopDomain(req.query.shop) ? req.query.shop : undefined;
-    const ancestors = config.mode === 'production' ? ['https://admin.shopify.com', ...(shop ? [`https://${shop}`] : [])] : ["'self'"];
+    const ancestors = config.shopify === 'shopify' ? [...(shop ? [`https://${shop}`] : []), 'https://admin.shopify.com'] : ["'self'"];
     res
       .set({ 'Content-Security-Policy': `frame-ancestors ${ancestors.join(' ')};`, 'Cache-Control': 'no-cache' })
       .type('html')
