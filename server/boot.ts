@@ -158,7 +158,12 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
             statePath: options.devstoreStatePath,
           })
         : undefined;
-    const app = createApp(ctx, [...apiSurfaces(ctx, startedWorker, gate), adminUiRouter(config), faviconRouter(), ...(dev ? [dev.router] : [])]);
+    const app = createApp(ctx, [
+      ...apiSurfaces(ctx, startedWorker, gate),
+      adminUiRouter(config, ctx.clock),
+      faviconRouter(),
+      ...(dev ? [dev.router] : []),
+    ]);
     server.on('request', app);
     const scheduler = startScheduler(
       ctx,

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import type { Config } from '../platform/config.js';
-import { isShopDomain } from '../shopify/shop-domain.js';
+import { verifiedShopOfQuery } from '../shopify/query-hmac.js';
+import { embeddedAppUrl, isShopDomain } from '../shopify/shop-domain.js';
 
 export const ADMIN_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -17,12 +18,29 @@ function appBridgeTag(config: Config): string {
     : '<script src="/devstore/app-bridge.js"></script>';
 }
 
+/** The path of `[auth] redirect_urls` in shopify.app.toml and `auth_callback_path` in shopify.web.toml. */
+export const AUTH_CALLBACK_PATH = '/auth/callback';
+
 /**
  * The embedded admin (web/, built by Vite into web/dist) at the app's URL, where Shopify's admin
  * frames it. Only the admin of the shop named in the URL (and Shopify's admin) may frame it.
+ * Installs run through token exchange on the first session token, so the auth callback only sends
+ * a merchant whom Shopify redirected there (with a signed query) on to the app in their admin.
  */
-export function adminUiRouter(config: Config): Router {
+export function adminUiRouter(config: Config, clock: () => Date = () => new Date()): Router {
   const router = Router();
+  router.get(AUTH_CALLBACK_PATH, (req, res) => {
+    const query = req.originalUrl.split('?')[1] ?? '';
+    const shop = verifiedShopOfQuery(query, config.shopifyApiSecret, clock());
+    if (!shop) {
+      res
+        .status(401)
+        .type('text')
+        .send('This link is not a signed redirect from Shopify (or it is older than 90 seconds): open the app from your Shopify admin.');
+      return;
+    }
+    res.redirect(302, embeddedAppUrl(config, shop));
+  });
   router.use('/assets', express.static(path.join(ADMIN_DIST, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
   let page: string | undefined;
   router.get('/', (req, res) => {

@@ -16,4 +16,9 @@ export function shopifyOrigin(config: Config, shop: string): string {
   return config.shopify === 'shopify' ? `https://${shop}` : `${config.appUrl}/devstore/shops/${shop}`;
 }
 
+/** The app embedded in a shop's admin, where a merchant lands after installing or opening it. */
+export function embeddedAppUrl(config: Config, shop: string): string {
+  return config.shopify === 'shopify' ? `https://${shop}/admin/apps/${config.shopifyApiKey}` : `${shopifyOrigin(config, shop)}/admin`;
+}
+
 export const ADMIN_API_VERSION = '2026-10';

@@ -14,6 +14,7 @@ import { signSessionToken } from '../../devstore/session-token.js';
 import type { DevCustomer } from '../../devstore/state.js';
 import { deliver, newEvent } from '../../devstore/webhooks.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../../server/platform/config.js';
+import { shopifyQueryHmac } from '../../server/shopify/query-hmac.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { freshDbName, sharedDatabase } from '../support/database.js';
 
@@ -104,6 +105,27 @@ describe('real-store mode: the app as `shopify app dev` starts it, with a made-u
     expect(shopifyCalls).toContain(`https://${SHOP}/admin/oauth/access_token`);
     expect(shopifyCalls).toContain(`https://${SHOP}/admin/api/2026-10/graphql.json`);
     expect(shopifyCalls.every((call) => call.startsWith(`https://${SHOP}/admin/`))).toBe(true);
+  });
+
+  it("sends a merchant whom Shopify redirects to the auth callback on to the app in the shop's admin; an unsigned, dev-signed or stale redirect is refused", async () => {
+    const signed = (secret: string, timestamp: number): string => {
+      const params = new URLSearchParams({
+        code: 'a1b2',
+        host: 'YWRtaW4uc2hvcGlmeS5jb20vc3RvcmUvdGFsbHktcmVhbA',
+        shop: SHOP,
+        state: 'x',
+        timestamp: String(timestamp),
+      });
+      params.set('hmac', shopifyQueryHmac(params, secret));
+      return `${local}/auth/callback?${params}`;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    const response = await realFetch(signed(API_SECRET, now), { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(`https://${SHOP}/admin/apps/${API_KEY}`);
+    for (const url of [signed(DEV_API_SECRET, now), signed(API_SECRET, now - 3_600), `${local}/auth/callback?shop=${SHOP}`]) {
+      expect((await realFetch(url, { redirect: 'manual' })).status).toBe(401);
+    }
   });
 
   it('refuses a session token signed with the dev secret, or for the dev key', async () => {
