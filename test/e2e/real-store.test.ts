@@ -17,6 +17,7 @@ import { DEV_API_KEY, DEV_API_SECRET } from '../../server/platform/config.js';
 import { shopifyQueryHmac } from '../../server/shopify/query-hmac.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { freshDbName, sharedDatabase } from '../support/database.js';
+import { stopAppProcess } from '../support/processes.js';
 
 const API_KEY = 'made-up-client-id';
 const API_SECRET = 'made-up-client-secret';
@@ -141,11 +142,7 @@ describe('server/main.ts started with the environment of `shopify app dev`', () 
   let child: ChildProcess | undefined;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tally-real-store-'));
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    if (child) await stopAppProcess({ child, url: '' });
     await rm(dataDir, { recursive: true, force: true });
   });
 
