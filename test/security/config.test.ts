@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -67,6 +67,21 @@ describe('item 8: the mode and what each mode requires', () => {
       /HOST: devstore mode listens on loopback only .*got 0\.0\.0\.0.*SHOPIFY_API_SECRET \(real-store mode\) or NODE_ENV=production/,
     );
     for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) expect(loadConfig({ HOST: host }).host).toBe(host);
+  });
+
+  it('stops `server/main.ts` with HOST=0.0.0.0 before anything listens: exit 78 and the reason on stderr', { timeout: 60_000 }, async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        cwd: root,
+        env: { PATH: process.env.PATH, HOST: '0.0.0.0', PORT: '0', NODE_ENV: 'development' },
+        timeout: 45_000,
+      });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toMatch(/HOST: devstore mode listens on loopback only .* got 0\.0\.0\.0/);
   });
 
   it('lets real-store mode (no devstore) bind any interface', () => {
