@@ -38,7 +38,7 @@ export interface RunningApp {
   database: ResolvedDatabase;
   dbInfo: DatabaseInfo;
   worker: InboxWorker;
-  /** The devstore (dev mode only). */
+  /** The devstore (devstore mode only). */
   devstore: Devstore | undefined;
   /** Stops accepting, finishes in-flight requests and claimed work, closes the database. Idempotent. */
   close(): Promise<void>;
@@ -151,9 +151,10 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
     const gate = ackGate();
     const startedWorker = startInboxWorker(ctx, { handlers: topicHandlers, ackGate: gate });
     worker = startedWorker;
-    // The devstore is loaded only in dev mode, so it is never part of production's import graph.
+    // The devstore is loaded only in devstore mode, so it is never part of production's import graph,
+    // and never runs with an app's real secret (real-store mode leaves /devstore unmounted: 404).
     const dev =
-      config.mode === 'development'
+      config.shopify === 'devstore'
         ? (await import('../devstore/router.js')).createDevstore({
             appUrl: config.appUrl,
             apiKey: config.shopifyApiKey,
@@ -162,7 +163,12 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
             statePath: options.devstoreStatePath,
           })
         : undefined;
-    const app = createApp(ctx, [...apiSurfaces(ctx, startedWorker, gate), adminUiRouter(config), faviconRouter(), ...(dev ? [dev.router] : [])]);
+    const app = createApp(ctx, [
+      ...apiSurfaces(ctx, startedWorker, gate),
+      adminUiRouter(config, ctx.clock),
+      faviconRouter(),
+      ...(dev ? [dev.router] : []),
+    ]);
     server.on('request', app);
     const scheduler = startScheduler(
       ctx,
@@ -185,11 +191,13 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
     logger.info(
       {
         mode: config.mode,
+        shopify: config.shopify,
+        why: config.modeReason,
         db: { engine: dbInfo.engine, version: dbInfo.version, storage: dbInfo.storage, uri: redactUri(database.uri), source: database.source },
         port,
-        open: config.mode === 'development' ? [`${config.appUrl}/devstore`, `${config.appUrl}/healthz`] : [`${config.appUrl}/healthz`],
+        open: dev ? [`${config.appUrl}/devstore`, `${config.appUrl}/healthz`] : [`${config.appUrl}/healthz`],
       },
-      `Tally listening on ${config.appUrl} (${config.mode}, ${describeDatabase(dbInfo)})`,
+      `Tally listening on ${config.appUrl} (${config.mode}, ${describeDatabase(dbInfo)}); ${config.modeReason}`,
     );
 
     const openConnection = connection;
