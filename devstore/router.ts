@@ -167,14 +167,14 @@ export function devstoreRouter(devstore: Devstore): Router {
     shop.faults.push(...faults.data.faults);
     res.status(204).end();
   });
-  // The theme editor: Tally's app embed on or off, and the shop's published languages (primary first).
+  // The theme editor: Tally's app embed and blocks on or off, and the shop's published languages (primary first).
   api.put('/shops/:shop/theme', (req, res) => {
     const shop = devstore.shop(String(req.params.shop));
     const theme = z
-      .object({ appEmbed: z.boolean(), locales: z.array(z.enum(['en', 'fr', 'de', 'es'])).min(1) })
+      .object({ appEmbed: z.boolean(), appBlocks: z.boolean(), locales: z.array(z.enum(['en', 'fr', 'de', 'es'])).min(1) })
       .partial()
       .safeParse(req.body);
-    if (!shop || !theme.success) return void res.status(400).json({ error: 'unknown shop, or theme not {appEmbed, locales}' });
+    if (!shop || !theme.success) return void res.status(400).json({ error: 'unknown shop, or theme not {appEmbed, appBlocks, locales}' });
     shop.theme = { ...themeOf(shop), ...theme.data };
     res.json(shop.theme);
   });

@@ -101,16 +101,17 @@ export interface DevShop {
 }
 
 /**
- * The theme editor's switches the devstore honours: whether Tally's app embed is on (the product,
- * cart and account blocks stay where they are placed), and the shop's published languages (the
- * first is the primary one, at the root; the others at `/{locale}/…`, as Shopify serves them).
+ * The theme editor's switches the devstore honours: whether Tally's app embed is on, whether Tally's
+ * product, cart and account blocks are placed, and the shop's published languages (the first is the
+ * primary one, at the root; the others at `/{locale}/…`, as Shopify serves them).
  */
 export interface DevTheme {
   appEmbed: boolean;
+  appBlocks: boolean;
   locales: string[];
 }
 
-export const DEFAULT_THEME: DevTheme = { appEmbed: true, locales: ['en', 'fr', 'de', 'es'] };
+export const DEFAULT_THEME: DevTheme = { appEmbed: true, appBlocks: true, locales: ['en', 'fr', 'de', 'es'] };
 
 /** A staff account as Shopify's online access token describes it (`associated_user`). */
 export interface DevStaff {

@@ -12,7 +12,10 @@ import { DEFAULT_THEME, type DevShop, type DevTheme } from './state.js';
 /** Each language in its own words, as a storefront's language selector lists them. */
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'Français', de: 'Deutsch', es: 'Español' };
 
-export const THEME_EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../extensions/tally-theme');
+/** The theme extension the storefront renders; `DEVSTORE_THEME_DIR` names another copy (the storefront benchmark compares an earlier version). */
+export const THEME_EXTENSION_DIR = path.resolve(
+  process.env.DEVSTORE_THEME_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../extensions/tally-theme'),
+);
 const SCHEMA = /{%-?\s*schema\s*-?%}([\s\S]*?){%-?\s*endschema\s*-?%}/;
 
 interface Block {
@@ -61,7 +64,7 @@ export function themeAssetUrl(file: string): string {
 }
 
 export function themeOf(shop: DevShop): DevTheme {
-  return shop.theme ?? DEFAULT_THEME;
+  return { ...DEFAULT_THEME, ...shop.theme };
 }
 
 /**
@@ -219,8 +222,13 @@ export function storefrontRouter(devstore: Devstore): Router {
           : template === 'customers/account'
             ? 'account-points'
             : undefined;
-    const placed = [sectionBlock, theme.appEmbed ? 'launcher' : undefined].filter((name): name is string => name !== undefined);
-    const [section = '', embed = ''] = await Promise.all([sectionBlock ? render(sectionBlock) : '', theme.appEmbed ? render('launcher') : '']);
+    const placed = [theme.appBlocks ? sectionBlock : undefined, theme.appEmbed ? 'launcher' : undefined].filter(
+      (name): name is string => name !== undefined,
+    );
+    const [section = '', embed = ''] = await Promise.all([
+      placed.includes(sectionBlock ?? '') ? render(sectionBlock!) : '',
+      theme.appEmbed ? render('launcher') : '',
+    ]);
     // The blocks' schema assets, once per page however many blocks name them, as Shopify adds them.
     const stylesheets = new Set(placed.flatMap((name) => blocks[name]!.stylesheet ?? []));
     const scripts = new Set(placed.flatMap((name) => blocks[name]!.javascript ?? []));

@@ -235,7 +235,10 @@
   })();
   allowLanguages(config.languages);
   earnLines();
-  readableColours();
+  // After the first frame, when the page's styles are computed anyway: reading them then forces no extra work.
+  requestAnimationFrame(function () {
+    setTimeout(readableColours);
+  });
   document.addEventListener('input', function (event) {
     if (event.target.name === 'quantity') earnLines();
   });
