@@ -130,8 +130,12 @@
     document.querySelectorAll('.tally-earn').forEach(function (line) {
       line.style.color = readable(rgb(getComputedStyle(line).color), background(line.parentNode));
     });
+    var primary = (button && rgb(getComputedStyle(button).backgroundColor)) || [31, 111, 235];
+    // Links in the account and cart blocks sit on the theme's background; the panel's on white.
+    document.querySelectorAll('.tally-account, .tally-block').forEach(function (block) {
+      block.style.setProperty('--tally-link', readable(primary, background(block)));
+    });
     if (!button) return;
-    var primary = rgb(getComputedStyle(button).backgroundColor) || [31, 111, 235];
     var ink = rgb(getComputedStyle(button).color);
     var best = contrast(primary, [0, 0, 0]) > contrast(primary, [255, 255, 255]) ? '#000' : '#fff';
     root.style.setProperty('--tally-on', ink && contrast(ink, primary) >= 4.5 ? 'rgb(' + ink.join(',') + ')' : best);
