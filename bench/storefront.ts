@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../test/support/browser.js';
+import { CHROMIUM, CHROMIUM_FLAGS, launchBrowser } from '../test/support/browser.js';
 import { startBenchDatabase } from './lib/database.js';
 import { round } from './lib/load.js';
 import { appUrlFromLog, startServerProcess } from './lib/processes.js';
@@ -25,15 +25,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SHOP = 'tally-demo.myshopify.com';
 const RUNS = Number(process.env.BENCH_LIGHTHOUSE_RUNS ?? 5);
 const PAINTS = Number(process.env.BENCH_PAINT_RUNS ?? 5);
-const CHROME_FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** Lighthouse's mobile throttling (simulated slow 4G): 150 ms round trips, 1.6 Mbps down, 750 kbps up. */
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
 
@@ -96,7 +87,7 @@ async function measureLighthouse(app: string) {
     { name: 'cart', url: `${store}/cart`, cookie: cart },
   ];
   const runs: Record<string, { on: LighthouseRun[]; off: LighthouseRun[] }> = {};
-  const chrome = await chromeLauncher.launch({ chromePath: '/usr/bin/chromium', chromeFlags: CHROME_FLAGS });
+  const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROMIUM_FLAGS });
   try {
     for (let run = 0; run < RUNS; run++) {
       for (const page of pages) {
