@@ -6,7 +6,7 @@ import { CheckoutRefused, Devstore, type DevstoreOptions } from './devstore.js';
 import { adminFrameRouter } from './admin-frame.js';
 import { checkoutExtensionsRouter } from './checkout-extensions.js';
 import { persistShops } from './persist.js';
-import { storefrontRouter, themeAssetsRouter } from './storefront.js';
+import { storefrontRouter, themeAssetsRouter, themeOf } from './storefront.js';
 import type { WebhookEvent } from './webhooks.js';
 import { orderPayload } from './payloads.js';
 
@@ -166,6 +166,17 @@ export function devstoreRouter(devstore: Devstore): Router {
     }
     shop.faults.push(...faults.data.faults);
     res.status(204).end();
+  });
+  // The theme editor: Tally's app embed and blocks on or off, and the shop's published languages (primary first).
+  api.put('/shops/:shop/theme', (req, res) => {
+    const shop = devstore.shop(String(req.params.shop));
+    const theme = z
+      .object({ appEmbed: z.boolean(), appBlocks: z.boolean(), locales: z.array(z.enum(['en', 'fr', 'de', 'es'])).min(1) })
+      .partial()
+      .safeParse(req.body);
+    if (!shop || !theme.success) return void res.status(400).json({ error: 'unknown shop, or theme not {appEmbed, appBlocks, locales}' });
+    shop.theme = { ...themeOf(shop), ...theme.data };
+    res.json(shop.theme);
   });
   router.use('/devstore/api', api);
 

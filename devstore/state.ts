@@ -96,7 +96,22 @@ export interface DevShop {
   lastOrderNumber?: number;
   /** Staff accounts by user id: the `sub` of their session tokens and the `associated_user` of their online tokens. */
   staff?: Map<string, DevStaff>;
+  /** The online store's theme as the merchant set it up; absent: DEFAULT_THEME. */
+  theme?: DevTheme;
 }
+
+/**
+ * The theme editor's switches the devstore honours: whether Tally's app embed is on, whether Tally's
+ * product, cart and account blocks are placed, and the shop's published languages (the first is the
+ * primary one, at the root; the others at `/{locale}/…`, as Shopify serves them).
+ */
+export interface DevTheme {
+  appEmbed: boolean;
+  appBlocks: boolean;
+  locales: string[];
+}
+
+export const DEFAULT_THEME: DevTheme = { appEmbed: true, appBlocks: true, locales: ['en', 'fr', 'de', 'es'] };
 
 /** A staff account as Shopify's online access token describes it (`associated_user`). */
 export interface DevStaff {

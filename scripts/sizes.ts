@@ -1,5 +1,5 @@
 /**
- * What shoppers and merchants download: the storefront widget (theme extension assets), the
+ * What shoppers and merchants download: the storefront's core and panel (theme extension assets), the
  * checkout, thank-you and customer-account extension bundles (built here with esbuild as
  * Shopify CLI would), and the admin's initial JS and CSS (web/dist, from `npm run build`).
  * `npm run sizes` prints them; test/extensions/bundles.test.ts holds them to their budgets.
@@ -39,13 +39,12 @@ async function bundle(name: string, entry: string): Promise<Size> {
 
 export async function measureSizes(): Promise<Size[]> {
   const assets = path.join(root, 'extensions/tally-theme/assets');
-  const storefront = Buffer.concat(['tally.js', 'tally.css'].map((file) => readFileSync(path.join(assets, file))));
+  const asset = (name: string, file: string) => sizeOf(name, readFileSync(path.join(assets, file)));
   const sizes = [
-    {
-      ...sizeOf('storefront widget (tally.js + tally.css)', storefront),
-      gzipped: ['tally.js', 'tally.css'].reduce((sum, file) => sum + gzipSync(readFileSync(path.join(assets, file)), { level: 9 }).byteLength, 0),
-    },
-    sizeOf('account page group module (tally-group.js, account block only)', readFileSync(path.join(assets, 'tally-group.js'))),
+    asset('storefront core script (tally.js: every page with a Tally block or the embed)', 'tally.js'),
+    asset('storefront core styles (tally.css: every such page)', 'tally.css'),
+    asset('storefront panel script (tally-panel.js: on opening, or a block needing it)', 'tally-panel.js'),
+    asset('storefront panel styles (tally-panel.css: with the panel)', 'tally-panel.css'),
     await bundle('checkout extension (purchase.checkout.block.render)', 'extensions/tally-checkout/src/Checkout.tsx'),
     await bundle('thank-you extension (purchase.thank-you.block.render)', 'extensions/tally-checkout/src/ThankYou.tsx'),
     await bundle('customer-account extension (profile block)', 'extensions/tally-customer-account/src/ProfileBlock.tsx'),
@@ -66,5 +65,5 @@ export async function measureSizes(): Promise<Size[]> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   for (const size of await measureSizes())
-    console.log(`${size.name.padEnd(56)} ${kb(size.bytes).padStart(10)} ${kb(size.gzipped).padStart(10)} gzipped`);
+    console.log(`${size.name.padEnd(80)} ${kb(size.bytes).padStart(10)} ${kb(size.gzipped).padStart(10)} gzipped`);
 }

@@ -17,6 +17,6 @@ export {
   settleHoldForOrder,
   type HoldRefusal,
 } from './hold-service.js';
-export { holdModel, holdOutcomeModel, type PointsHold } from './store.js';
+export { findHoldOutcome, holdModel, holdOutcomeModel, type PointsHold } from './store.js';
 export { CHECKOUT_FUNCTION_HANDLE, ensureCheckoutDiscount } from './checkout-discount.js';
 export { redemptionEffectModel } from './store.js';

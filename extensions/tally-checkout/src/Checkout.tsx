@@ -43,7 +43,7 @@ function RewardsAtCheckout() {
       {message && <s-banner tone={message.tone}>{message.text}</s-banner>}
       {checkoutRewards(view).map((reward) => (
         <s-stack key={reward.id} direction="inline" gap="base" alignItems="center" justifyContent="space-between">
-          <s-text>{`${reward.name} · ${pointsCostOf(view, reward)}`}</s-text>
+          <s-text>{`${reward.name} · ${pointsCostOf(view, reward)} ${view.program.pointsName}`}</s-text>
           <s-button
             disabled={blocked !== null || pointsCostOf(view, reward) > view.points!.balance}
             loading={busy === reward.id}
