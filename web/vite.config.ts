@@ -10,6 +10,7 @@ export default defineConfig({
   root,
   base: '/',
   plugins: [react()],
-  build: { outDir: path.join(root, 'dist'), emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1500 },
+  // The manifest tells scripts/sizes.ts which chunks the first load fetches and which each page adds.
+  build: { outDir: path.join(root, 'dist'), emptyOutDir: true, sourcemap: false, manifest: true, chunkSizeWarningLimit: 1500 },
   logLevel: 'warn',
 });
