@@ -1,7 +1,7 @@
 import type { Browser, FrameLocator, Page, Route as RequestRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Program } from '../../server/program/program.js';
-import { ADMIN_DIST } from '../../server/admin-ui/routes.js';
+import { ADMIN_DIST } from '../../server/admin-ui/index.js';
 import { adminChunks } from '../../scripts/admin-chunks.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
