@@ -58,7 +58,7 @@ describe('the admin’s scripts and style sheets go out compressed to browsers t
 
   it('a client that accepts neither, or names no encoding, gets the file as it is', async () => {
     for (const asset of assets) {
-      for (const headers of [{ 'Accept-Encoding': 'identity' }, {}]) {
+      for (const headers of [{ 'Accept-Encoding': 'identity' }, {}] as Array<Record<string, string>>) {
         const response = await rawGet(`${app.url}${asset}`, headers);
         expect(response.headers['content-encoding'], asset).toBeUndefined();
         expect(response.headers.vary, asset).toMatch(/Accept-Encoding/i);
