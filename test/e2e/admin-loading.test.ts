@@ -141,6 +141,21 @@ describe('the admin loads Home first and every other page on demand, without a j
     });
   }
 
+  it('on a phone, the selected tab is scrolled into view', async () => {
+    const { page, frame, open } = await adminPage(PHONE);
+    await open('#/imports');
+    await frame.getByText('Preview first (dry run)').waitFor();
+    const tab = await boxOf(frame, '[role="tab"][aria-selected="true"]');
+    expect(await frame.getByRole('tab', { selected: true }).textContent()).toBe('Imports');
+    expect(tab.x).toBeGreaterThanOrEqual(0);
+    expect(tab.x + tab.width).toBeLessThanOrEqual(PHONE.width);
+    await frame.getByRole('tab', { name: 'Home' }).dispatchEvent('click');
+    await frame.locator('#home-held').waitFor();
+    const home = await boxOf(frame, '[role="tab"][aria-selected="true"]');
+    expect(home.x).toBeGreaterThanOrEqual(0);
+    await page.close();
+  });
+
   it('a customer’s page loads under its back button and title, which stay put', async () => {
     const { page, frame, open } = await adminPage(DESKTOP);
     const release = await hold(page, chunks.pages.get('src/pages/CustomersPage.tsx')!.js);

@@ -1,10 +1,13 @@
 import { Box, InlineStack, Text } from '@shopify/polaris';
-import type { KeyboardEvent } from 'react';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 
 export interface NavTab {
   id: string;
   content: string;
 }
+
+/** Pixels left beside a tab scrolled into view, so the next one peeks out. */
+const VIEW_MARGIN = 16;
 
 const KEYS: Record<string, (at: number, count: number) => number> = {
   ArrowRight: (at, count) => (at + 1) % count,
@@ -27,7 +30,8 @@ function moveFocus(event: KeyboardEvent<HTMLUListElement>): void {
  * The admin's page tabs, in Polaris Tabs' markup and classes (their look is Polaris's style sheet):
  * Polaris's Tabs component is made for an index table's saved views and ships their rename,
  * duplicate and create-view modals and an overflow popover, about 35 KB gzipped with what they pull
- * in, none of which a row of page links needs. On a phone the row scrolls sideways, as Polaris's does.
+ * in, none of which a row of page links needs. On a phone the row scrolls sideways, as Polaris's does,
+ * and brings the selected tab into view.
  * `onIntent` fires when the merchant points at or focuses a tab, before the click.
  */
 export function NavTabs({
@@ -41,12 +45,21 @@ export function NavTabs({
   onSelect(index: number): void;
   onIntent(id: string): void;
 }) {
+  const list = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    const tab = list.current?.querySelector('[aria-selected="true"]');
+    const row = list.current?.closest('.Polaris-Tabs__Wrapper');
+    if (!tab || !row) return;
+    const [shown, visible] = [tab.getBoundingClientRect(), row.getBoundingClientRect()];
+    if (shown.right > visible.right) row.scrollLeft += shown.right - visible.right + VIEW_MARGIN;
+    else if (shown.left < visible.left) row.scrollLeft -= visible.left - shown.left + VIEW_MARGIN;
+  }, [selected]);
   return (
     <div className="Polaris-Tabs__Outer">
       <Box padding={{ md: '200' }}>
         <div className="Polaris-Tabs__Wrapper">
           <div className="Polaris-Tabs__ButtonWrapper">
-            <ul className="Polaris-Tabs" role="tablist" onKeyDown={moveFocus}>
+            <ul ref={list} className="Polaris-Tabs" role="tablist" onKeyDown={moveFocus}>
               {tabs.map((tab, index) => (
                 <li key={tab.id} className="Polaris-Tabs__TabContainer" role="presentation">
                   <button
