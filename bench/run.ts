@@ -10,6 +10,7 @@ import { MongoClient } from 'mongodb';
 import { signSessionToken } from '../devstore/session-token.js';
 import { signAppProxyQuery } from '../server/shopify/app-proxy.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../server/platform/config.js';
+import { measureAdminLoad } from './admin-load.js';
 import { measureInsertRate, startBenchDatabase, type InsertRate } from './lib/database.js';
 import { percentile, round, runLoad, type LoadResult, type PreparedRequest } from './lib/load.js';
 import { signedOrderPaid as signedOrder } from './lib/orders.js';
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
     for (const concurrency of [1, 32]) insertRates.push(await measureInsertRate(database.uri, concurrency, 2000));
     results.rawInsert = insertRates;
 
-    const only = new Set((process.env.BENCH_ONLY ?? 'roundtrips,growth,credits,ack,scale,soak').split(','));
+    const only = new Set((process.env.BENCH_ONLY ?? 'roundtrips,growth,credits,ack,scale,soak,admin').split(','));
+    if (only.has('admin')) results.adminLoad = await measureAdminLoad({ mongodbUri: database.uri });
     if (only.has('roundtrips') || only.has('growth')) results.roundTrips = await measureRoundTrips(database, only.has('growth'));
     const scratch = path.join(os.tmpdir(), `tally-bench-${process.pid}`);
     if (only.has('scale')) results.scaleOut = await measureScaleOut(database.uri, [1, 2, 4], Number(process.env.BENCH_SCALE_ORDERS ?? 600), scratch);
