@@ -10,6 +10,7 @@ import { MongoClient } from 'mongodb';
 import { signSessionToken } from '../devstore/session-token.js';
 import { signAppProxyQuery } from '../server/shopify/app-proxy.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../server/platform/config.js';
+import { measureAdminLoad } from './admin-load.js';
 import { measureInsertRate, startBenchDatabase, type InsertRate } from './lib/database.js';
 import { percentile, round, runLoad, type LoadResult, type PreparedRequest } from './lib/load.js';
 import { signedOrderPaid as signedOrder } from './lib/orders.js';
@@ -64,7 +65,8 @@ async function main(): Promise<void> {
     results.rawInsert = insertRates;
     await save();
 
-    const only = new Set((process.env.BENCH_ONLY ?? 'roundtrips,growth,credits,ack,crash,scale,soak').split(','));
+    const only = new Set((process.env.BENCH_ONLY ?? 'roundtrips,growth,credits,ack,crash,scale,soak,admin').split(','));
+    if (only.has('admin')) results.adminLoad = await measureAdminLoad({ mongodbUri: database.uri });
     if (only.has('roundtrips') || only.has('growth')) results.roundTrips = await measureRoundTrips(database, only.has('growth'));
     await save();
     const scratch = path.join(os.tmpdir(), `tally-bench-${process.pid}`);

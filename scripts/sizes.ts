@@ -1,14 +1,16 @@
 /**
  * What shoppers and merchants download: the storefront's core and panel (theme extension assets), the
  * checkout, thank-you and customer-account extension bundles (built here with esbuild as
- * Shopify CLI would), and the admin's initial JS and CSS (web/dist, from `npm run build`).
+ * Shopify CLI would), and the admin's initial JS and CSS and each page's chunks (web/dist, from
+ * `npm run build`).
  * `npm run sizes` prints them; test/extensions/bundles.test.ts holds them to their budgets.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { adminChunks } from './admin-chunks.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -49,15 +51,14 @@ export async function measureSizes(): Promise<Size[]> {
     await bundle('thank-you extension (purchase.thank-you.block.render)', 'extensions/tally-checkout/src/ThankYou.tsx'),
     await bundle('customer-account extension (profile block)', 'extensions/tally-customer-account/src/ProfileBlock.tsx'),
   ];
-  const dist = path.join(root, 'web/dist/assets');
-  try {
-    const files = readdirSync(dist);
-    for (const extension of ['.js', '.css']) {
-      const content = Buffer.concat(files.filter((file) => file.endsWith(extension)).map((file) => readFileSync(path.join(dist, file))));
-      sizes.push(sizeOf(`admin initial ${extension.slice(1).toUpperCase()}`, content));
-    }
-  } catch {
-    // The admin is measured only once it has been built.
+  const dist = path.join(root, 'web/dist');
+  if (!existsSync(path.join(dist, '.vite/manifest.json'))) return sizes; // The admin is measured only once it has been built.
+  const files = (names: string[]) => Buffer.concat(names.map((name) => readFileSync(path.join(dist, name))));
+  const { initial, pages } = adminChunks(dist);
+  sizes.push(sizeOf('admin initial JS (React, Polaris, the shell, Home)', files(initial.js)));
+  sizes.push(sizeOf('admin initial CSS (Polaris)', files(initial.css)));
+  for (const [page, chunk] of pages) {
+    sizes.push(sizeOf(`admin page ${path.basename(page, '.tsx')} (on first open)`, files([...chunk.js, ...chunk.css])));
   }
   return sizes;
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import type { Config } from '../platform/config.js';
 import { verifiedShopOfQuery } from '../shopify/query-hmac.js';
 import { embeddedAppUrl, isShopDomain } from '../shopify/shop-domain.js';
@@ -20,6 +20,25 @@ function appBridgeTag(config: Config): string {
 
 /** The path of `[auth] redirect_urls` in shopify.app.toml and `auth_callback_path` in shopify.web.toml. */
 export const AUTH_CALLBACK_PATH = '/auth/callback';
+
+/**
+ * The Brotli or gzip copy of a script or style sheet that Vite wrote beside it (web/vite.config.ts),
+ * for a browser that accepts one: the admin's first load is a quarter of its bytes this way.
+ */
+function precompressed(assets: string): RequestHandler {
+  return (req, res, next) => {
+    const name = req.path.slice(1);
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !/^[\w.-]+\.(js|css)$/.test(name)) return next();
+    res.vary('Accept-Encoding');
+    // Brotli whenever it is accepted at all (Chrome sends "gzip, deflate, br, zstd"): it is the smaller.
+    const encoding = req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : undefined;
+    if (!encoding) return next();
+    const copy = `${name}.${encoding === 'br' ? 'br' : 'gz'}`;
+    if (!existsSync(path.join(assets, copy))) return next();
+    res.type(path.extname(name)).set('Content-Encoding', encoding);
+    res.sendFile(copy, { root: assets, immutable: true, maxAge: '1y' }, (error) => error && next(error));
+  };
+}
 
 /**
  * The embedded admin (web/, built by Vite into web/dist) at the app's URL, where Shopify's admin
@@ -41,6 +60,7 @@ export function adminUiRouter(config: Config, clock: () => Date = () => new Date
     }
     res.redirect(302, embeddedAppUrl(config, shop));
   });
+  router.use('/assets', precompressed(path.join(ADMIN_DIST, 'assets')));
   router.use('/assets', express.static(path.join(ADMIN_DIST, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
   let page: string | undefined;
   router.get('/', (req, res) => {

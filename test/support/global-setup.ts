@@ -19,8 +19,12 @@ let dataDir: string | undefined;
  * data directory; each test file then works in a database of its own (test/support/database.ts).
  */
 export async function setup(project: TestProject): Promise<void> {
-  // The admin's browser tests run against the built admin, as npm start serves it.
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'], { stdio: 'inherit' });
+  // The admin's browser tests run against the built admin, as npm start serves it: a production
+  // build, not the development React that vitest's NODE_ENV=test would give Vite.
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   dataDir = await temporaryDataDir('test');
   database = await startOwnDatabase(dataDir, (message) => console.log(`[test database] ${message}`));
   console.log(`[test database] ${database.source} at ${database.uri}`);

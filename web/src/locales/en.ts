@@ -6,6 +6,13 @@ export const en = {
   'nav.analytics': 'Analytics',
   'nav.imports': 'Imports',
   'app.loadFailed': 'Tally could not load your program',
+  'app.loading': 'Loading the page',
+  'app.pageReady': '{title}. This page is ready',
+  'app.pageFailed': 'This page could not load',
+  'app.reload': 'Reload Tally',
+  'imports.title': 'Imports and integrations',
+  'imports.subtitle':
+    'Switch from another app, credit past orders, and send events to your other tools. Importing the same file again changes nothing.',
   'accounting.adjusted': 'Adjusted',
   'accounting.breakage': 'Expected breakage',
   'accounting.closing': 'Closing',

@@ -1,9 +1,10 @@
-import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Page, SkeletonBodyText, Text } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import type { Analytics } from '../../../server/analytics/metrics.js';
 import type { Program } from '../../../server/program/program.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
+import { PlainPage } from '../plain-page.js';
 import type { Route } from '../routes.js';
 
 interface Stats {
@@ -69,7 +70,7 @@ export function HomePage({ program, navigate }: { program: Program; navigate(rou
   const held = stats !== null && stats !== 'failed' ? stats : null;
   const failed = deliveries !== null && deliveries !== 'failed' ? deliveries.filter((delivery) => delivery.status === 'failed').length : 0;
   return (
-    <Page title={t('home.title')}>
+    <PlainPage title={t('home.title')}>
       <BlockStack gap="400">
         <Banner
           tone={program.enabled ? 'success' : 'warning'}
@@ -135,6 +136,6 @@ export function HomePage({ program, navigate }: { program: Program; navigate(rou
           {t('home.monthNote')}
         </Text>
       </BlockStack>
-    </Page>
+    </PlainPage>
   );
 }

@@ -15,6 +15,7 @@ import {
 } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../../api.js';
+import { t } from '../../i18n.js';
 import { GroupSection } from '../integrations/GroupSection.js';
 import { IntegrationsSection } from '../integrations/IntegrationsSection.js';
 import { BackfillSection } from './BackfillSection.js';
@@ -95,10 +96,7 @@ export default function ImportsPage() {
 
   const percent = current && current.total > 0 ? Math.round((100 * current.processed) / current.total) : 0;
   return (
-    <Page
-      title="Imports and integrations"
-      subtitle="Switch from another app, credit past orders, and send events to your other tools. Importing the same file again changes nothing."
-    >
+    <Page title={t('imports.title')} subtitle={t('imports.subtitle')}>
       <BlockStack gap="400">
         {error && (
           <Banner tone="critical" onDismiss={() => setError(null)}>
