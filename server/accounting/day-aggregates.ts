@@ -36,7 +36,13 @@ function previousDay(day: string): string {
  * change. `fresh` skips that minute: the admin asks for it right after a change it made itself
  * (an adjustment, an import), so the figures it shows next include it. Returns the days recomputed.
  */
-export async function refreshDays(ctx: AppContext, aggregate: DayAggregate, shop: string, now: Date, options: { fresh?: boolean } = {}): Promise<number> {
+export async function refreshDays(
+  ctx: AppContext,
+  aggregate: DayAggregate,
+  shop: string,
+  now: Date,
+  options: { fresh?: boolean } = {},
+): Promise<number> {
   const today = utcDay(now);
   const marks = await changedDays(ctx.connection, shop, aggregate.name);
   const watermark = await watermarkOf(ctx.connection, shop, aggregate.name);

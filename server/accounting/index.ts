@@ -1,12 +1,4 @@
-export {
-  COLUMN_OF_TYPE,
-  dailyReport,
-  daysBetween,
-  summarizeDays,
-  type AccountingDay,
-  type DayMovements,
-  type Movement,
-} from './daily-report.js';
+export { COLUMN_OF_TYPE, dailyReport, daysBetween, summarizeDays, type AccountingDay, type DayMovements, type Movement } from './daily-report.js';
 export { aggregateAsOf, dayChanged, refreshDays, utcDay, type DayAggregate } from './day-aggregates.js';
 export { parseDayRange, type DayRange } from './day-range.js';
 export { accountingJobs } from './jobs.js';

@@ -15,7 +15,13 @@ export const ledgerDaysAggregate: DayAggregate = {
 };
 
 /** Every stored day up to `to`, after bringing the unsealed ones (today) up to date. */
-export async function ledgerDaysUpTo(ctx: AppContext, shop: string, to: string, now: Date, options: { fresh?: boolean } = {}): Promise<DayMovements[]> {
+export async function ledgerDaysUpTo(
+  ctx: AppContext,
+  shop: string,
+  to: string,
+  now: Date,
+  options: { fresh?: boolean } = {},
+): Promise<DayMovements[]> {
   await refreshDays(ctx, ledgerDaysAggregate, shop, now, options);
   return ledgerDaysThrough(ctx.connection, shop, to);
 }

@@ -45,7 +45,10 @@ export async function shopFigures(ctx: AppContext, shop: string, now: Date, opti
   // One refresh first (fresh if asked), then the other reads share it.
   const accounting = await accountingReport(ctx, shop, { from: today, to: today }, now, options);
   if (!accounting) return null;
-  const [recent, month] = await Promise.all([analyticsFor(ctx, shop, recentRange, now, undefined, options), analyticsFor(ctx, shop, monthRange, now)]);
+  const [recent, month] = await Promise.all([
+    analyticsFor(ctx, shop, recentRange, now, undefined, options),
+    analyticsFor(ctx, shop, monthRange, now),
+  ]);
   if (!recent || !month) return null;
   const period = (range: DayRange, analytics: NonNullable<typeof recent>): PeriodFigures => ({
     ...range,

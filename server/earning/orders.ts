@@ -331,16 +331,17 @@ export async function adjustForEdit(
   now: Date,
 ): Promise<EditOutcome> {
   const record = await findOrderPoints(ctx.connection, shop, facts.orderId);
-  if (!record || order.cancelled_at) return { applied: false, reason: 'order not credited yet, or cancelled' };
+  if (order.cancelled_at) return { applied: false, reason: 'the order is cancelled' };
+  if (!record) return { applied: false, reason: facts.customerId === null ? 'a guest order' : 'the order has not been paid and credited yet' };
   const state = await stateOf(ctx, record);
-  if (state.keys.has(ledgerKeys.orderCancelled(facts.orderId))) return { applied: false, reason: 'order cancelled' };
+  if (state.keys.has(ledgerKeys.orderCancelled(facts.orderId))) return { applied: false, reason: 'the order is cancelled' };
   // The current subtotal no longer counts refunded lines; add them back to see what the edit changed.
   const refunded = order.refunds.reduce((sum, refund) => {
     const lines = refundFacts(refund, facts.currency, order.taxes_included);
     return sum + (lines.kind === 'lines' ? lines.refunded : 0);
   }, 0);
   const eligibleNow = eligibleAmount(facts) + refunded;
-  if (eligibleNow === state.eligible) return { applied: false, reason: 'eligible amount unchanged' };
+  if (eligibleNow === state.eligible) return { applied: false, reason: 'the amount that earns points did not change' };
   const decimals = currencyDecimals(facts.currency);
   const delta = adjustForOrderUpdate(program, pointsForAmount(program, state.eligible, decimals), eligibleNow, decimals);
   const pending = isPending(record, state, now);

@@ -55,6 +55,53 @@ export interface TierMix {
   counts: Readonly<Record<string, number>>;
 }
 
+/** A way to earn beyond orders and what one occurrence costs at the point value, in minor units. */
+export interface EngagementCost {
+  kind: 'referral' | 'signup' | 'birthday' | 'newsletter' | 'social_follow' | 'review' | 'nps' | 'badge' | 'challenge';
+  points: number;
+  /** The points at `pointValueOf` (the friend's discount for a referral is `extra`). */
+  value: number;
+  /** A referral's friend discount at an average order, in minor units (0 for the others). */
+  extra: number;
+}
+
+/**
+ * What each enabled way to earn beyond orders gives once, at the point value: a referral (the
+ * referrer's points and the friend's first-order discount), sign-up, birthday, newsletter, each
+ * social follow, each review, the NPS survey, the richest badge and challenge.
+ */
+export function engagementCosts(program: Program, averageOrder: number): EngagementCost[] {
+  const perThousand = pointValueOf(program).perThousand;
+  const costs: EngagementCost[] = [];
+  const add = (kind: EngagementCost['kind'], points: number, extra = 0) => {
+    if (points > 0 || extra > 0) costs.push({ kind, points, value: valueOf(points, perThousand), extra });
+  };
+  const { referrals, actions, surveys } = program;
+  if (referrals.enabled) {
+    const discount = referrals.friendDiscount;
+    add(
+      'referral',
+      referrals.referrerPoints,
+      discount.kind === 'amount_off' ? Math.min(discount.value, averageOrder) : Math.round((averageOrder * discount.value) / 100),
+    );
+  }
+  if (actions.signup.enabled) add('signup', actions.signup.points);
+  if (actions.birthday.enabled) add('birthday', actions.birthday.points);
+  if (actions.newsletter.enabled) add('newsletter', actions.newsletter.points);
+  if (actions.socialFollow.enabled) add('social_follow', actions.socialFollow.points);
+  if (actions.review.enabled) add('review', actions.review.points);
+  if (surveys.nps.enabled) add('nps', surveys.nps.points);
+  add(
+    'badge',
+    program.badges.reduce((max, badge) => Math.max(max, badge.points), 0),
+  );
+  add(
+    'challenge',
+    program.challenges.reduce((max, challenge) => Math.max(max, challenge.points), 0),
+  );
+  return costs;
+}
+
 export interface Economics {
   /**
    * What one point gives back at the best-value reward for an average order, in minor units
@@ -81,6 +128,8 @@ export interface Economics {
   liability: number;
   /** Whether the program earns points at all (cash back instead of points earns none). */
   earnsPoints: boolean;
+  /** Ways to earn beyond orders, each with what it costs once (not in the give-back, which is per order). */
+  engagement: EngagementCost[];
   verdict: Verdict;
   findings: Finding[];
 }
@@ -259,6 +308,7 @@ export function programEconomics(
     projectedCost: recent.revenue * giveBackRate,
     liability: valueOf(Math.max(0, recent.outstandingPoints), moneyValue.perThousand),
     earnsPoints,
+    engagement: program.enabled ? engagementCosts(program, averageOrder) : [],
     verdict,
     findings,
   };

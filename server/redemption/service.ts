@@ -253,7 +253,12 @@ export async function markCodesUsed(
     if (!redemption?.code || (redemption.status !== 'issued' && redemption.status !== 'expired')) continue;
     const outcome = await decideOutcome(ctx.connection, redemption, 'used', orderId, now);
     if (outcome.outcome === 'used' && outcome.orderId !== orderId) continue;
-    await settleRedemption(ctx.connection, redemption, { status: 'used', orderId, settledAt: now, givenAmount: discountGiven(redemption.value, amount) });
+    await settleRedemption(ctx.connection, redemption, {
+      status: 'used',
+      orderId,
+      settledAt: now,
+      givenAmount: discountGiven(redemption.value, amount),
+    });
     marked++;
     if (outcome.outcome === 'expired' && (await loadProgram(ctx.connection, shop))?.redemption.returnPointsForExpiredCodes) {
       await applyEntry(
