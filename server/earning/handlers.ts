@@ -201,7 +201,7 @@ const ordersUpdated: TopicHandler = async (delivery: WebhookDelivery, ctx, now) 
   const label = orderLabel(order.name, order.id);
   return outcome.applied
     ? { status: 'processed', detail: `${label} edited: ${outcome.delta > 0 ? '+' : ''}${outcome.delta} points` }
-    : { status: 'skipped', reason: `${label}: no change to points (${outcome.reason})` };
+    : { status: 'skipped', reason: `${label} updated: no change to points (${outcome.reason})` };
 };
 
 export const orderTopicHandlers: Record<string, TopicHandler> = {

@@ -332,7 +332,7 @@ export async function adjustForEdit(
 ): Promise<EditOutcome> {
   const record = await findOrderPoints(ctx.connection, shop, facts.orderId);
   if (order.cancelled_at) return { applied: false, reason: 'the order is cancelled' };
-  if (!record) return { applied: false, reason: facts.customerId === null ? 'a guest order' : 'the order has not been paid and credited yet' };
+  if (!record) return { applied: false, reason: facts.customerId === null ? 'a guest order' : 'its points are credited when it is paid' };
   const state = await stateOf(ctx, record);
   if (state.keys.has(ledgerKeys.orderCancelled(facts.orderId))) return { applied: false, reason: 'the order is cancelled' };
   // The current subtotal no longer counts refunded lines; add them back to see what the edit changed.
@@ -341,7 +341,7 @@ export async function adjustForEdit(
     return sum + (lines.kind === 'lines' ? lines.refunded : 0);
   }, 0);
   const eligibleNow = eligibleAmount(facts) + refunded;
-  if (eligibleNow === state.eligible) return { applied: false, reason: 'the amount that earns points did not change' };
+  if (eligibleNow === state.eligible) return { applied: false, reason: 'the amount that earns points is the same' };
   const decimals = currencyDecimals(facts.currency);
   const delta = adjustForOrderUpdate(program, pointsForAmount(program, state.eligible, decimals), eligibleNow, decimals);
   const pending = isPending(record, state, now);

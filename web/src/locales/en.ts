@@ -145,7 +145,7 @@ export const en = {
   'economics.averageOrder': 'Average order',
   'economics.basis':
     'Based on your {orders} orders of the last {days} days (revenue after refunds) and the {points} points customers hold, assuming every point is redeemed.',
-  'economics.actualCost': 'What rewards and cash back cost in the last {days} days',
+  'economics.actualCost': 'Rewards and cash back given in the last {days} days',
   'economics.pointValue': 'Value of 100 {points}',
   'economics.pointValuesDiffer':
     'Your rewards value a point differently: “{low}” gives {lowValue} per 100 points, “{high}” {highValue}. Customers redeem where points go furthest, so the value of points held counts {liability} per 100.',
@@ -167,7 +167,7 @@ export const en = {
   'economics.liability': 'Value of points customers hold',
   'economics.noOrders': 'No recent orders yet: figures assume an average order of {amount} and that every point is redeemed.',
   'economics.ordersToReward': 'Average orders to the first reward',
-  'economics.projected': 'Cost of your last {days} days of orders',
+  'economics.projected': 'Your last {days} days of orders would cost, once redeemed',
   'economics.title': 'Program economics',
   'economics.verdict.balanced': 'Balanced',
   'economics.verdict.too_generous': 'Too generous',

@@ -26,6 +26,7 @@ import { humanErrors } from '../errors.js';
 import { t } from '../i18n.js';
 import { CustomerInsightPanel } from './analytics/CustomerInsightPanel.js';
 import { ResponsiveTable } from './ResponsiveTable.js';
+import { figuresChanged } from './as-of.js';
 import { NumberField, TextInput } from './fields.js';
 
 interface CustomerRow {
@@ -158,6 +159,7 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
       notify(t('customer.adjusted'));
       load();
       setVersion((current) => current + 1);
+      figuresChanged();
     } catch (error) {
       setConfirming(false);
       if (error instanceof ApiError) setErrors(humanErrors(error.errors));
@@ -187,6 +189,7 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
       setBusy(false);
       load();
       setVersion((current) => current + 1);
+      figuresChanged();
     }
   };
 

@@ -15,7 +15,7 @@ import type { Program } from '../../../server/program/program.js';
 import type { TierPreview } from '../../../server/tiers/preview.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
-import { asOfText } from './as-of.js';
+import { asOfText, freshQuery } from './as-of.js';
 
 /** An assumed average order for a shop without recent orders: 50 units of its currency. */
 const FALLBACK_ORDER_UNITS = 50;
@@ -138,7 +138,7 @@ function engagementLine(cost: EngagementCost, money: (minor: number) => string, 
 function useShopFigures(): ShopFigures | 'failed' | null {
   const [figures, setFigures] = useState<ShopFigures | 'failed' | null>(null);
   useEffect(() => {
-    api<ShopFigures>('/stats').then(setFigures, () => setFigures('failed'));
+    api<ShopFigures>(`/stats${freshQuery('?')}`).then(setFigures, () => setFigures('failed'));
   }, []);
   return figures;
 }

@@ -6,7 +6,7 @@ import type { Program } from '../../../server/program/program.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import type { Route } from '../routes.js';
-import { asOfText } from './as-of.js';
+import { asOfText, freshQuery } from './as-of.js';
 import { topicName } from './topics.js';
 interface Delivery {
   id: string;
@@ -47,7 +47,7 @@ export function HomePage({ program, navigate }: { program: Program; navigate(rou
   const [deliveries, setDeliveries] = useState<Delivery[] | null | 'failed'>(null);
 
   useEffect(() => {
-    api<ShopFigures>('/stats').then(setStats, () => setStats('failed'));
+    api<ShopFigures>(`/stats${freshQuery('?')}`).then(setStats, () => setStats('failed'));
     api<{ deliveries: Delivery[] }>('/webhooks').then(
       (body) => setDeliveries(body.deliveries.slice(0, LAST_WEBHOOKS)),
       () => setDeliveries('failed'),

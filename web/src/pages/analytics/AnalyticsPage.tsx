@@ -8,7 +8,7 @@ import type { Notify } from '../../App.js';
 import { t, type MessageKey } from '../../i18n.js';
 import { BarChart } from './BarChart.js';
 import { Stat } from '../Stat.js';
-import { asOfText } from '../as-of.js';
+import { asOfText, freshQuery } from '../as-of.js';
 import { ResponsiveTable } from '../ResponsiveTable.js';
 
 const RANGES = [7, 30, 90, 365] as const;
@@ -66,8 +66,9 @@ export default function AnalyticsPage({ notify }: { notify: Notify }) {
     setCurrent(null);
     // One after the other, so the first request brings today's sums up to date and the others reuse them.
     const load = async (): Promise<[TimedAnalytics, Analytics | null, AccountingReport]> => {
-      const report = await api<AccountingReport>(`/accounting/daily?${query}`);
-      const now = await api<TimedAnalytics>(`/analytics?${query}`);
+      const fresh = freshQuery('&');
+      const report = await api<AccountingReport>(`/accounting/daily?${query}${fresh}`);
+      const now = await api<TimedAnalytics>(`/analytics?${query}${fresh}`);
       const then = compare ? await api<Analytics>(`/analytics?from=${before.from}&to=${before.to}&interval=${now.interval}`) : null;
       return [now, then, report];
     };
