@@ -213,10 +213,12 @@ export function programEconomics(
 
   const enabledRewards = program.rewards.filter((reward) => reward.enabled);
   const valued: Array<{ reward: Reward; value: number }> = [];
-  for (const reward of enabledRewards) {
+  for (const [index, reward] of enabledRewards.entries()) {
     const value = rewardValue(reward, averageOrder, prices);
-    if (!positive(reward.pointsCost)) findings.push({ code: 'reward_without_cost', values: { reward: reward.name } });
-    else if (!positive(value)) findings.push({ code: 'reward_without_value', values: { reward: reward.name } });
+    // A reward whose name is still blank is named by its place, never as “”.
+    const name = reward.name.trim() || `Reward ${index + 1}`;
+    if (!positive(reward.pointsCost)) findings.push({ code: 'reward_without_cost', values: { reward: name } });
+    else if (!positive(value)) findings.push({ code: 'reward_without_value', values: { reward: name } });
     else {
       valued.push({ reward, value });
       if (reward.type === 'free_product' && prices[reward.variantId] === undefined)

@@ -371,7 +371,7 @@ export const en = {
     "“{reward}”: the product's price is not known here, so it is valued at a tenth of an average order. Choose the product again to use its price.",
   'economics.programOff': 'The program is off: customers earn nothing and it costs nothing.',
   'economics.noReward': 'No reward is available: add or turn on a reward.',
-  'economics.earningIncomplete': 'Enter the points per currency unit to see the figures.',
+  'economics.earningIncomplete': 'Enter how many points each currency unit earns (0 or more) to see the figures.',
   'economics.multipliersExtra': 'Multipliers and promotions add to this on the orders they match.',
   'economics.cashBackEveryOrder': 'Every order',
   'economics.orderCountOne': '1 order',
