@@ -61,7 +61,8 @@ describe('engagement admin page', () => {
 
     await frame.getByRole('button', { name: 'Add survey' }).click();
     await frame.getByLabel('Question').fill('Freshness');
-    await frame.getByRole('button', { name: 'Save surveys' }).click();
+    // The surveys save through the admin's save bar too, as every other setting does.
+    await page.getByRole('region', { name: 'Unsaved changes' }).getByRole('button', { name: 'Save' }).click();
     await expect
       .poll(async () => ((await (await api(app, shop, '/engagement/surveys')).json()) as { version: number; surveys: unknown[] }).surveys, POLL)
       .toEqual([
