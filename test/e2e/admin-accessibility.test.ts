@@ -47,9 +47,10 @@ describe('the admin passes axe-core on every page at both widths (issue 27)', ()
     await deliverAndDrain(app, events);
     await deliverAndDrain(app, devstore.refund(shop, order.id, [{ lineId: order.lines[0]!.id, quantity: 1 }]));
     await grantPoints(app, shop, CUSTOMER, 500);
-    expect((await api(app, shop, `/customers/${CUSTOMER}/redemptions`, { method: 'POST', body: { rewardId: 'five-off', requestKey: 'axe-test-0001' } })).status).toBe(
-      201,
-    );
+    expect(
+      (await api(app, shop, `/customers/${CUSTOMER}/redemptions`, { method: 'POST', body: { rewardId: 'five-off', requestKey: 'axe-test-0001' } }))
+        .status,
+    ).toBe(201);
   });
   afterAll(async () => {
     await browser?.close();
