@@ -1,4 +1,4 @@
-import { Frame, Page, SkeletonBodyText, Card, Banner, Tabs, Toast } from '@shopify/polaris';
+import { Frame, Page, SkeletonBodyText, Card, Banner, Box, Select, Tabs, Toast, useBreakpoints } from '@shopify/polaris';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { Program } from '../../server/program/program.js';
 import { api } from './api.js';
@@ -40,6 +40,7 @@ export function App() {
   const { route, navigate } = useRoute();
   const [toast, setToast] = useState<{ message: string; error: boolean } | null>(null);
   const notify = useCallback<Notify>((message, error = false) => setToast({ message, error }), []);
+  const { mdUp } = useBreakpoints();
 
   useEffect(() => {
     api<Program>('/program').then(setProgram, (error: Error) => setLoadError(error.message));
@@ -73,7 +74,20 @@ export function App() {
             if (route.page === 'customer' && event.target instanceof Element && event.target.closest('#customers')) navigate({ page: 'customers' });
           }}
         >
-          <Tabs tabs={TABS.map((tab) => ({ ...tab }))} selected={tabOf(route)} onSelect={(index) => navigate({ page: TABS[index]!.id })} />
+          {mdUp ? (
+            <Tabs tabs={TABS.map((tab) => ({ ...tab }))} selected={tabOf(route)} onSelect={(index) => navigate({ page: TABS[index]!.id })} />
+          ) : (
+            // Seven tabs do not fit a phone: a list that names every page, instead of tabs cut off at the edge.
+            <Box paddingInline="400" paddingBlockStart="300">
+              <Select
+                label={t('nav.page')}
+                labelInline
+                options={TABS.map((tab) => ({ label: tab.content, value: tab.id }))}
+                value={TABS[tabOf(route)]?.id ?? 'home'}
+                onChange={(page) => navigate({ page: page as (typeof TABS)[number]['id'] })}
+              />
+            </Box>
+          )}
         </div>
         {route.page === 'home' && <HomePage program={program} navigate={navigate} />}
         {route.page === 'program' && <ProgramPage program={program} onSaved={setProgram} notify={notify} />}

@@ -1,5 +1,6 @@
 /** The admin's English strings; other languages add a file with the same keys. */
 export const en = {
+  'nav.page': 'Page',
   'nav.program': 'Program',
   'nav.customers': 'Customers',
   'nav.activity': 'Activity',

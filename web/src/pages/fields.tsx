@@ -1,16 +1,4 @@
-import {
-  BlockStack,
-  Box,
-  Button,
-  ColorPicker,
-  hexToRgb,
-  InlineStack,
-  Popover,
-  rgbToHsb,
-  hsbToHex,
-  Text,
-  TextField,
-} from '@shopify/polaris';
+import { BlockStack, Box, Button, ColorPicker, hexToRgb, InlineStack, Popover, rgbToHsb, hsbToHex, Text, TextField } from '@shopify/polaris';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { numericId, pickResource, type PickedResource, type ResourceType } from '../app-bridge.js';
 import { fieldId } from '../errors.js';
