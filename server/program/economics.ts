@@ -212,7 +212,7 @@ export function programEconomics(
   const findings: Finding[] = [];
 
   const enabledRewards = program.rewards.filter((reward) => reward.enabled);
-  const valued: Array<{ reward: Reward; value: number }> = [];
+  const valued: Array<{ reward: Reward; name: string; value: number }> = [];
   for (const [index, reward] of enabledRewards.entries()) {
     const value = rewardValue(reward, averageOrder, prices);
     // A reward whose name is still blank is named by its place, never as “”.
@@ -220,7 +220,7 @@ export function programEconomics(
     if (!positive(reward.pointsCost)) findings.push({ code: 'reward_without_cost', values: { reward: name } });
     else if (!positive(value)) findings.push({ code: 'reward_without_value', values: { reward: name } });
     else {
-      valued.push({ reward, value });
+      valued.push({ reward, name, value });
       if (reward.type === 'free_product' && prices[reward.variantId] === undefined)
         findings.push({ code: 'product_price_assumed', values: { reward: reward.name } });
     }
@@ -251,7 +251,7 @@ export function programEconomics(
       ? ordersToReach(cheapest, base, earning, averageTierMultiplier(program.tiers, undefined))
       : null;
   const moneyValue = pointValueOf(program);
-  const rates = valued.map(({ reward, value }): RewardRate => ({ reward: reward.name, perPoint: value / reward.pointsCost }));
+  const rates = valued.map(({ reward, name, value }): RewardRate => ({ reward: name, perPoint: value / reward.pointsCost }));
   const low = rates.reduce<RewardRate | null>((min, rate) => (min === null || rate.perPoint < min.perPoint ? rate : min), null);
   const high = rates.reduce<RewardRate | null>((max, rate) => (max === null || rate.perPoint > max.perPoint ? rate : max), null);
   if (low && high && high.perPoint >= low.perPoint * POINT_VALUE_SPREAD)
