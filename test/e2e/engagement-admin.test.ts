@@ -54,8 +54,8 @@ describe('engagement admin page', () => {
     await frame.getByLabel('Most points per transfer').fill('2000');
     // A challenge's dates are typed or picked like any field.
     await frame.getByRole('button', { name: 'Add challenge' }).click();
-    await frame.getByLabel('Starts').last().fill('2027-03-01');
-    await frame.getByLabel('Ends').last().fill('2027-03-31');
+    await frame.getByLabel('Starts', { exact: true }).last().fill('2027-03-01');
+    await frame.getByLabel('Ends', { exact: true }).last().fill('2027-03-31');
     await page.screenshot({ path: 'docs/screenshots/engagement-admin-edit.png' });
     await page.getByRole('region', { name: 'Unsaved changes' }).getByRole('button', { name: 'Save' }).click();
     await expect.poll(async () => (await loadProgram(app.connection, shop))?.referrals.referrerPoints, POLL).toBe(750);
