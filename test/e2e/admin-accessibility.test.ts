@@ -2,11 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Program } from '../../server/program/program.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { seriousViolations } from '../support/axe.js';
 import { launchBrowser } from '../support/browser.js';
-import { api, deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
+import { api, deliverAndDrain, devstoreOf, grantPoints, onboardShop } from '../support/shopify.js';
 
 const SHOTS = path.resolve('.tmp/screens/admin');
 const CUSTOMER = 7_960_001;
@@ -37,9 +36,7 @@ describe('the admin passes axe-core on every page at both widths (issue 27)', ()
     app = await startTestApp('admin-accessibility');
     browser = await launchBrowser();
     await mkdir(SHOTS, { recursive: true });
-    await installShop(app, shop);
-    const program = (await (await api(app, shop, '/program')).json()) as Program;
-    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...program, onboarded: true } })).status).toBe(200);
+    await onboardShop(app, shop);
     const devstore = devstoreOf(app);
     const events = [devstore.addCustomer(shop, { id: CUSTOMER, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' })];
     const order = devstore.createOrder(shop, { customerId: CUSTOMER, lines: [{ priceMinor: 6_000, quantity: 2 }] });

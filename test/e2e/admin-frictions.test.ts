@@ -2,10 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Program } from '../../server/program/program.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
-import { api, deliverAndDrain, devstoreOf, grantPoints, installShop, proxy } from '../support/shopify.js';
+import { deliverAndDrain, devstoreOf, grantPoints, onboardShop, proxy } from '../support/shopify.js';
 
 const POLL = { timeout: 15_000 };
 const SHOTS = path.resolve('.tmp/screens/frictions');
@@ -25,11 +24,7 @@ describe('what a new merchant stumbles on, fixed (issue 27)', () => {
     await app?.close();
   });
 
-  async function onboarded(shop: string): Promise<void> {
-    await installShop(app, shop);
-    const program = (await (await api(app, shop, '/program')).json()) as Program;
-    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...program, onboarded: true } })).status).toBe(200);
-  }
+  const onboarded = (shop: string) => onboardShop(app, shop);
   async function open(shop: string, hash: string, width = 1366): Promise<{ page: Page; frame: FrameLocator }> {
     const page = await browser.newPage({ viewport: { width, height: width > 500 ? 900 : 844 } });
     page.setDefaultTimeout(15_000);

@@ -3,10 +3,9 @@ import path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainImports } from '../../server/imports/index.js';
-import type { Program } from '../../server/program/program.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
-import { api, deliverAndDrain, devstoreOf, installShop } from '../support/shopify.js';
+import { api, deliverAndDrain, devstoreOf, onboardShop } from '../support/shopify.js';
 
 const POLL = { timeout: 15_000 };
 const SHOTS = path.resolve('.tmp/screens/figures');
@@ -46,9 +45,7 @@ describe('every page shows the same figure for the same thing (issue 27)', () =>
     app = await startTestApp('figures-agree');
     browser = await launchBrowser();
     await mkdir(SHOTS, { recursive: true });
-    await installShop(app, shop);
-    const program = (await (await api(app, shop, '/program')).json()) as Program;
-    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...program, onboarded: true } })).status).toBe(200);
+    await onboardShop(app, shop);
     const devstore = devstoreOf(app);
     await deliverAndDrain(app, [
       devstore.addCustomer(shop, { id: A, firstName: 'Ada', lastName: 'Lovelace' }),
