@@ -246,10 +246,24 @@ describe('one point value, first reward by integer arithmetic, engagement costs 
     expect(result.ordersToFirstReward).toBe(27);
   });
 
-  it('rounds each order down before adding: 0.5 points per $1 on a $14.70 order earns 7 points, so 500 points take 72 orders, not 69', () => {
-    const stingy = program((draft) => ({ ...withRewards(fiveOff(500))(draft), earning: { ...draft.earning, pointsPerCurrencyUnit: 0.5 } }));
+  it('rounds each order down as earning does, tier multiplier included: 7 points × 1.5 is 10 an order, so 500 points take 50 orders, not 48', () => {
+    // 0.5 points per $1 on a $14.70 order: 7 points; a new customer's tier multiplies them by 1.5, rounded down.
+    const stingy = program((draft) => ({
+      ...withRewards(fiveOff(500))(draft),
+      earning: { ...draft.earning, pointsPerCurrencyUnit: 0.5 },
+      tiers: [
+        {
+          id: 'base',
+          name: 'Base',
+          threshold: 0,
+          earnMultiplier: 1.5,
+          entryReward: 0,
+          perks: { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 },
+        },
+      ],
+    }));
     const result = programEconomics(stingy, { days: 30, orders: 10, revenue: 14_700, outstandingPoints: 0 }, FIFTY_DOLLARS);
-    expect(result.ordersToFirstReward).toBe(72);
+    expect(result.ordersToFirstReward).toBe(50);
   });
 
   it('values points held with pointValueOf, the point value accounting uses, and warns when rewards value a point differently', () => {
