@@ -24,6 +24,8 @@ export interface HostData {
   discountUrl: string;
   attributes: Array<{ key: string; value: string }>;
   canUpdateDiscountCodes: boolean;
+  /** The codes applied to this checkout (Shopify's `discountCodes`). */
+  discountCodes: string[];
   orderId: number | null;
   appUrl: string;
 }
@@ -60,11 +62,13 @@ window.shopify = {
   sessionToken: { get: () => nativeFetch(data.tokenUrl, { cache: 'no-store' }).then((response) => response.json()).then((body) => body.token) },
   instructions: signal({ discounts: { canUpdateDiscountCodes: data.canUpdateDiscountCodes } }),
   attributes: signal(data.attributes),
+  discountCodes: signal(data.discountCodes.map((code) => ({ code }))),
   orderConfirmation: signal({ order: { id: data.orderId === null ? undefined : 'gid://shopify/OrderIdentity/' + data.orderId } }),
   async applyDiscountCodeChange(change) {
     const response = await nativeFetch(data.discountUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: change.code }) });
     const body = await response.json();
     if (!response.ok) return { type: 'error', message: body.message };
+    window.shopify.discountCodes.value = [{ code: body.code }];
     parent.postMessage({ type: 'devstore:checkout-changed' }, location.origin);
     return { type: 'success' };
   },

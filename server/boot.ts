@@ -23,7 +23,7 @@ import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './
 import { resolveDatabase, type ResolvedDatabase } from './platform/database/resolve.js';
 import { createApp } from './platform/http-app.js';
 import type { Logger } from './platform/logger.js';
-import { ensureDefaultProgram, loadProgram, programRouter, statsRouter } from './program/index.js';
+import { ensureDefaultProgram, loadProgram, programRouter } from './program/index.js';
 import { pointsJobs, startScheduler } from './scheduler/index.js';
 import { apiRouter, installedShops } from './shops/index.js';
 import { extensionsRouter, proxyRouter, tryPublishProgram } from './storefront/index.js';
@@ -96,7 +96,6 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
         activityRouter(ctx, () => worker.nudge()),
         programRouter(ctx),
         customersRouter(ctx),
-        statsRouter(ctx),
         tiersRouter(ctx),
         engagementAdminRouter(ctx),
         groupsRouter(ctx),

@@ -1,3 +1,4 @@
+import { formatAmount } from '../platform/money.js';
 import { customerTagsFor } from '../customers/index.js';
 import { PermanentFailure, type TopicHandler, type WebhookDelivery } from '../inbox/index.js';
 import type { AppContext } from '../platform/context.js';
@@ -118,19 +119,24 @@ async function returnRewards(ctx: AppContext, program: Program, shop: string, or
   return codes + returned;
 }
 
+/** How staff know an order: its name (#1005) when Shopify gave one, else its id. */
+function orderLabel(name: string | null | undefined, id: string): string {
+  return name ? `Order ${name}` : `Order ${id}`;
+}
+
 /** orders/paid: credit the order once, unless it is a test order or already cancelled. */
 const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
   const order = parseOrder(delivery.payload, 'orders/paid');
   const facts = orderFacts(order);
   const customerId = facts.customerId;
-  if (customerId === null) return { status: 'skipped', reason: 'guest order: no customer to credit' };
+  if (customerId === null) return { status: 'skipped', reason: `${orderLabel(order.name, facts.orderId)}: a guest order, no customer to credit` };
   const program = await programFor(ctx, delivery.shop);
   // Points held for this checkout were spent on its discount, whatever the order earns.
   const holdId = holdIdFromNoteAttributes(order.note_attributes);
   const hold = holdId ? await settleHoldForOrder(ctx, { shop: delivery.shop, orderId: facts.orderId, customerId, holdId, now }) : null;
   const holdNote = hold ? (hold.settled ? `, ${hold.points} held points spent` : `, hold not settled: ${hold.reason ?? 'unknown'}`) : '';
   const notEarning = notEarningReason(order, program.earning.testOrders);
-  if (notEarning) return { status: 'skipped', reason: `${notEarning}${holdNote}` };
+  if (notEarning) return { status: 'skipped', reason: `${orderLabel(order.name, facts.orderId)}: ${notEarning}${holdNote}` };
   const { record, rewardsUsed } = await creditPaidOrder(
     ctx,
     program,
@@ -142,7 +148,7 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
   );
   return {
     status: 'processed',
-    detail: `order ${record.orderId}: ${record.earned} points${record.cashBack ? `, cash back ${record.cashBack}` : ''}${rewardsUsed ? `, ${rewardsUsed} reward code(s) used` : ''}${holdNote}`,
+    detail: `${orderLabel(record.orderName, record.orderId)}: ${record.earned} points credited${record.cashBack ? `, cash back ${formatAmount({ amount: record.cashBack, currency: record.currency })} ${record.currency}` : ''}${rewardsUsed ? `, ${rewardsUsed === 1 ? 'a reward code' : `${rewardsUsed} reward codes`} used` : ''}${holdNote}`,
   };
 };
 
@@ -153,6 +159,7 @@ const refundsCreate: TopicHandler = async (delivery, ctx, now) => {
   const program = await programFor(ctx, shop);
   const record = await findOrderPoints(ctx.connection, shop, refund.order_id);
   const facts = refundFacts(refund, record?.currency ?? program.currency, record?.taxesIncluded ?? false);
+  const label = orderLabel(record?.orderName, refund.order_id);
   const points = await reverseRefund(
     ctx,
     program,
@@ -165,20 +172,24 @@ const refundsCreate: TopicHandler = async (delivery, ctx, now) => {
   );
   return {
     status: 'processed',
-    detail: points === 'held' ? `refund ${refund.id} held until order ${refund.order_id} is paid` : `refund ${refund.id}: ${points} points reversed`,
+    detail:
+      points === 'held'
+        ? `Refund on ${label.toLowerCase()}: waits until the order is paid`
+        : `Refund on ${label.toLowerCase()}: ${points} points taken back`,
   };
 };
 
 /** orders/cancelled: reverse what is left of the order's points. */
 const ordersCancelled: TopicHandler = async (delivery, ctx, now) => {
   const order = parseOrder(delivery.payload, 'orders/cancelled');
-  if (!order.customer) return { status: 'skipped', reason: 'guest order' };
+  const label = orderLabel(order.name, order.id);
+  if (!order.customer) return { status: 'skipped', reason: `${label}: a guest order, no points to take back` };
   const shop = delivery.shop;
   const program = await programFor(ctx, shop);
   const points = await reverseCancellation(ctx, program, shop, order.id, reversalHooks(ctx, shop, program, order.id, now), now);
   return {
     status: 'processed',
-    detail: points === 'held' ? `cancellation of order ${order.id} held until it is paid` : `order ${order.id} cancelled: ${points} points reversed`,
+    detail: points === 'held' ? `${label} cancelled: waits until the order is paid` : `${label} cancelled: ${points} points taken back`,
   };
 };
 
@@ -187,9 +198,10 @@ const ordersUpdated: TopicHandler = async (delivery: WebhookDelivery, ctx, now) 
   const order = parseOrder(delivery.payload, 'orders/updated');
   const program = await programFor(ctx, delivery.shop);
   const outcome = await adjustForEdit(ctx, program, delivery.shop, order, orderFacts(order), order.updated_at ?? delivery.eventId, now);
+  const label = orderLabel(order.name, order.id);
   return outcome.applied
-    ? { status: 'processed', detail: `order ${order.id} edited: ${outcome.delta} points` }
-    : { status: 'skipped', reason: outcome.reason };
+    ? { status: 'processed', detail: `${label} edited: ${outcome.delta > 0 ? '+' : ''}${outcome.delta} points` }
+    : { status: 'skipped', reason: `${label} updated: no change to points (${outcome.reason})` };
 };
 
 export const orderTopicHandlers: Record<string, TopicHandler> = {

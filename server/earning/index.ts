@@ -13,6 +13,10 @@ export {
   heldReversalModel,
   ordersDueForRelease,
   orderPointsModel,
+  orderRefundModel,
+  refundsBetween,
+  refundsOfCustomer,
   type CreditedOrder,
   type OrderPoints,
+  type OrderRefund,
 } from './store.js';

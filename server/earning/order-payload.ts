@@ -60,7 +60,7 @@ const orderPayload = z.object({
     }),
   ),
   refunds: z.array(refundPayload.partial({ id: true, order_id: true })).default([]),
-  discount_codes: z.array(z.object({ code: z.string() })).default([]),
+  discount_codes: z.array(z.object({ code: z.string(), amount: z.union([z.string(), z.number()]).transform(String).nullish() })).default([]),
   note_attributes: z.array(z.object({ name: z.string(), value: z.union([z.string(), z.number()]).transform(String).nullish() })).default([]),
 });
 

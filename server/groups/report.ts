@@ -1,8 +1,7 @@
-import { pointValueOf, valueOf } from '../accounting/index.js';
 import { customerModel } from '../customers/index.js';
 import { customersWithLedger, ledgerEntryModel } from '../ledger/index.js';
 import type { AppContext } from '../platform/context.js';
-import { loadProgram } from '../program/index.js';
+import { loadProgram, pointValueOf, valueOf } from '../program/index.js';
 import { groupLinkModel, groupMemberModel } from './store.js';
 import type { Membership } from './membership.js';
 

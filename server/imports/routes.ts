@@ -7,7 +7,7 @@ import { fieldErrors } from '../platform/field-errors.js';
 import { backfillRouter } from './backfill-routes.js';
 import { IMPORT_FORMATS, type RowError } from './formats.js';
 import { cancelImport, chunkedFile, ROWS_PER_CHUNK, startShopImports, type ImportOptions } from './runner.js';
-import { chunksOf, importJobModel, importSummary, outcomeOf, outcomesOf, recentImports, type ImportJob } from './store.js';
+import { BALANCE_MODES, chunksOf, importJobModel, importSummary, outcomeOf, outcomesOf, recentImports, type ImportJob } from './store.js';
 
 /** 5 MB of CSV is about 100,000 customer rows; larger files are split by the merchant. */
 const MAX_CSV_BYTES = 5 * 1024 * 1024;
@@ -21,6 +21,7 @@ const importBody = z.object({
     .min(1, 'is required')
     .refine((csv) => Buffer.byteLength(csv) <= MAX_CSV_BYTES, 'is larger than 5 MB: split the file'),
   dryRun: z.boolean().optional(),
+  balances: z.enum(BALANCE_MODES, { message: 'must be set (replace each balance) or add (add to it)' }).optional(),
 });
 
 /** POST /api/imports and GET /api/imports[/:id]: uploads, progress, dry-run previews, per-row errors. */
@@ -35,7 +36,7 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
       res.status(422).json({ error: 'invalid_import', message: 'The import request is invalid', errors: fieldErrors(body.error) });
       return;
     }
-    const { format, csv, dryRun = false } = body.data;
+    const { format, csv, dryRun = false, balances = 'set' } = body.data;
     const rowsPerChunk = options.rowsPerChunk ?? ROWS_PER_CHUNK;
     const file = chunkedFile({ format, csv }, rowsPerChunk);
     const total = Math.max(0, file.parsed.rows.length + new Set(file.parsed.errors.map((error) => error.row)).size);
@@ -45,6 +46,7 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
       shop,
       format,
       dryRun,
+      balances,
       csv,
       fileHash: createHash('sha256').update(csv).digest('hex'),
       total,
@@ -117,6 +119,7 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
       id: job._id,
       format: job.format,
       dryRun: job.dryRun,
+      balances: job.balances ?? 'add',
       status: outcome?.status ?? 'running',
       message: outcome?.message ?? null,
       processed: job.unreadRows + chunks.reduce((sum, chunk) => sum + chunk.rows, 0),

@@ -236,12 +236,14 @@ async function importUnits(
     const earlier = (await customerEntriesOfTypes(ctx.connection, job.shop, customerId, ['adjust'], 100_000)).filter((entry) =>
       entry.key.startsWith(prefix),
     );
+    const before = (await balanceOf(ctx.connection, job.shop, customerId)).available;
     const plan = planCustomer(job.format, FORMAT_NAMES[job.format], unit, customerId, {
       importedSoFar: earlier.reduce((sum, entry) => sum + entry.available, 0),
       balanceSteps: earlier.filter((entry) => entry.key.startsWith(`${prefix}balance:`)).length,
       existingKeys: new Set(earlier.map((entry) => entry.key)),
+      balanceNow: before,
+      balances: job.balances ?? 'add',
     });
-    const before = (await balanceOf(ctx.connection, job.shop, customerId)).available;
     let moved = 0;
     for (const entry of plan.entries) {
       if (job.dryRun) {

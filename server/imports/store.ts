@@ -4,12 +4,21 @@ import { modelOn } from '../platform/models.js';
 import { backfillModels } from './backfill-store.js';
 import type { ImportFormat, RowError } from './formats.js';
 
+export const BALANCE_MODES = ['set', 'add'] as const;
+export type BalanceMode = (typeof BALANCE_MODES)[number];
+
 /** An uploaded file and what reading it found; written once, never updated. */
 export interface ImportJob {
   _id: string;
   shop: string;
   format: ImportFormat;
   dryRun: boolean;
+  /**
+   * What a balance line does: `set` the customer's balance to it (what "import balances" means to a
+   * merchant), or `add` it on top of the points the customer earned in Tally. Imports stored before
+   * the choice existed added.
+   */
+  balances?: BalanceMode;
   csv: string;
   /** sha256 of the file: shown so a merchant sees that two uploads were the same file. */
   fileHash: string;
@@ -77,6 +86,7 @@ const jobSchema = new Schema<ImportJob>(
     shop: { type: String, required: true },
     format: { type: String, required: true },
     dryRun: { type: Boolean, required: true },
+    balances: String,
     csv: { type: String, required: true },
     fileHash: { type: String, required: true },
     total: { type: Number, required: true },

@@ -27,6 +27,8 @@ export const ledgerKeys = {
   importedHistory: (customerId: string, lineHash: string) => `import:${customerId}:history:${lineHash}`,
   /** The step of what imports credited a customer from `from` to a file's balance `to`; `step` counts earlier steps. */
   importedBalance: (customerId: string, step: number, from: number, to: number) => `import:${customerId}:balance:${step}:${from}:${to}`,
+  /** An imported balance set once per customer and value: the same file again sets nothing. */
+  importedBalanceSet: (customerId: string, to: number) => `import:${customerId}:set:${to}`,
   /** An action (sign-up, birthday, newsletter, a social follow, a review) rewarded once in its period. */
   actionRewarded: (customerId: string, action: string, period: string) => `action:${customerId}:${action}:${period}`,
   surveyAnswered: (customerId: string, survey: string, period: string) => `survey:${customerId}:${survey}:${period}`,

@@ -1,7 +1,15 @@
 export * from './quote.js';
 export { redeemAndRespond, redemptionBody } from './routes.js';
 export * from './service.js';
-export { customerRedemptions, findRedemption, redemptionModel, redemptionOutcomeModel, type Redemption, type RedemptionStatus } from './store.js';
+export {
+  customerRedemptions,
+  findRedemption,
+  rewardsGivenBetween,
+  redemptionModel,
+  redemptionOutcomeModel,
+  type Redemption,
+  type RedemptionStatus,
+} from './store.js';
 export { HOLD_ATTRIBUTE, HOLD_TTL_MS, holdIdFromNoteAttributes, type HoldTerms } from './holds.js';
 export {
   cancelHold,

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { gatherPoints, sharedAvailable } from '../groups/index.js';
 import type { AppContext } from '../platform/context.js';
 import type { Program } from '../program/index.js';
-import { codeExpiresAt, discountCode, quoteRedemption, type QuoteRefusal } from './quote.js';
+import { codeExpiresAt, discountCode, discountGiven, quoteRedemption, type QuoteRefusal } from './quote.js';
 import { ShopifyApiError } from '../shopify/admin-graphql.js';
 import { adminClientFor } from '../shops/index.js';
 import { issueReward, type IssueOutcome } from './issue.js';
@@ -240,14 +240,25 @@ function returnPoints(ctx: AppContext, redemption: Redemption, key: string, reas
  * used it first. A code that expired first (its window closed while the order was on its way) is
  * used after all: if the merchant returns the points of expired codes, they are taken back.
  */
-export async function markCodesUsed(ctx: AppContext, shop: string, orderId: string, codes: string[], now: Date): Promise<number> {
+export async function markCodesUsed(
+  ctx: AppContext,
+  shop: string,
+  orderId: string,
+  codes: Array<{ code: string; amount: number | null }>,
+  now: Date,
+): Promise<number> {
   let marked = 0;
-  for (const code of codes) {
+  for (const { code, amount } of codes) {
     const redemption = await findRedemption(ctx.connection, shop, code);
     if (!redemption?.code || (redemption.status !== 'issued' && redemption.status !== 'expired')) continue;
     const outcome = await decideOutcome(ctx.connection, redemption, 'used', orderId, now);
     if (outcome.outcome === 'used' && outcome.orderId !== orderId) continue;
-    await settleRedemption(ctx.connection, redemption, { status: 'used', orderId, settledAt: now });
+    await settleRedemption(ctx.connection, redemption, {
+      status: 'used',
+      orderId,
+      settledAt: now,
+      givenAmount: discountGiven(redemption.value, amount),
+    });
     marked++;
     if (outcome.outcome === 'expired' && (await loadProgram(ctx.connection, shop))?.redemption.returnPointsForExpiredCodes) {
       await applyEntry(

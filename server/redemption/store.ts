@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { effectSchema, insertOnce, type Effect } from '../platform/atomic.js';
-import type { RewardValue } from './quote.js';
+import { moneyGiven, type RewardValue } from './quote.js';
 import { isDuplicateKey, modelOn } from '../platform/models.js';
 
 /**
@@ -30,6 +30,8 @@ export interface Redemption {
   attempts: number;
   failure?: string;
   orderId?: string;
+  /** The money an order's use of the code took off (minor units), when the order said. */
+  givenAmount?: number;
   expiresAt: Date;
   createdAt: Date;
   settledAt?: Date;
@@ -53,6 +55,7 @@ const redemptionSchema = new Schema<Redemption>(
     attempts: { type: Number, required: true },
     failure: String,
     orderId: String,
+    givenAmount: Number,
     expiresAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
     settledAt: Date,
@@ -62,9 +65,25 @@ const redemptionSchema = new Schema<Redemption>(
 redemptionSchema.index({ shop: 1, customerId: 1, createdAt: -1 });
 redemptionSchema.index({ shop: 1, status: 1, expiresAt: 1 });
 redemptionSchema.index({ shop: 1, orderId: 1 });
+redemptionSchema.index({ shop: 1, settledAt: 1 });
 
 export function redemptionModel(connection: Connection): Model<Redemption> {
   return modelOn(connection, 'Redemption', redemptionSchema);
+}
+
+/** Money given by rewards settled in [from, to) (UTC instants), one line per redemption that gave any. */
+export async function rewardsGivenBetween(
+  connection: Connection,
+  shop: string,
+  from: Date,
+  to: Date,
+): Promise<Array<{ customerId: string; amount: number; givenAt: Date }>> {
+  const settled = await redemptionModel(connection)
+    .find({ shop, settledAt: { $gte: from, $lt: to }, status: { $in: ['used', 'issued'] } })
+    .lean();
+  return settled
+    .map((redemption) => ({ customerId: redemption.customerId, amount: moneyGiven(redemption), givenAt: redemption.settledAt! }))
+    .filter((given) => given.amount > 0);
 }
 
 export const redemptionDocId = (shop: string, redemptionId: string): string => `${shop}|${redemptionId.toUpperCase()}`;

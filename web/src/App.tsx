@@ -1,4 +1,4 @@
-import { Banner, Frame, Toast } from '@shopify/polaris';
+import { Banner, Box, Frame, Select, Toast, useBreakpoints } from '@shopify/polaris';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { Program } from '../../server/program/program.js';
 import { api } from './api.js';
@@ -80,6 +80,7 @@ export function App() {
   const [toast, setToast] = useState<{ message: string; error: boolean } | null>(null);
   const notify = useCallback<Notify>((message, error = false) => setToast({ message, error }), []);
   const backToCustomers = useCallback(() => navigate({ page: 'customers' }), [navigate]);
+  const { mdUp } = useBreakpoints();
 
   useEffect(() => {
     api<Program>('/program').then(setProgram, (error: Error) => setLoadError(error.message));
@@ -113,8 +114,21 @@ export function App() {
   } else {
     content = (
       <>
-        {/* On a customer's page the Customers tab is selected, and a click on it goes back to the list. */}
-        <NavTabs tabs={TABS} selected={tabOf(route)} onSelect={(index) => navigate({ page: TABS[index]!.id })} onIntent={preload} />
+        {mdUp ? (
+          // On a customer's page the Customers tab is selected, and a click on it goes back to the list.
+          <NavTabs tabs={TABS} selected={tabOf(route)} onSelect={(index) => navigate({ page: TABS[index]!.id })} onIntent={preload} />
+        ) : (
+          // Seven tabs do not fit a phone: a list that names every page, instead of tabs cut off at the edge.
+          <Box paddingInline="400" paddingBlockStart="300">
+            <Select
+              label={t('nav.page')}
+              labelInline
+              options={TABS.map((tab) => ({ label: tab.content, value: tab.id }))}
+              value={TABS[tabOf(route)]?.id ?? 'home'}
+              onChange={(page) => navigate({ page: page as (typeof TABS)[number]['id'] })}
+            />
+          </Box>
+        )}
         {/* Keyed by the route: another customer's page starts afresh, and a page that failed leaves the others working. */}
         <PageBoundary key={route.page === 'customer' ? `customer/${route.customerId}` : route.page}>
           <Suspense fallback={loading}>
