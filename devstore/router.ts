@@ -27,6 +27,8 @@ const orderSchema = z.object({
   discountCode: z.string().optional(),
   presentmentCurrency: z.string().length(3).optional(),
   presentmentRate: z.number().positive().optional(),
+  /** A sale at the register: `source_name: "pos"`. */
+  pos: z.object({ locationId: z.number().int().positive(), userId: z.number().int().positive() }).optional(),
 });
 const deliverySchema = z.object({ duplicate: z.number().int().min(1).max(10).optional(), shuffle: z.boolean().optional() });
 
@@ -55,6 +57,8 @@ export function devstoreRouter(devstore: Devstore): Router {
       apiSecret: devstore.options.apiSecret,
       clock: devstore.clock,
       shop: (domain) => (isDevShopDomain(domain) ? devstore.ensureShop(domain) : undefined),
+      // Shopify sends the webhook after answering the mutation; so does the devstore.
+      announce: (event) => setImmediate(() => void devstore.send([event])),
     }),
   );
 

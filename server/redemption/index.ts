@@ -1,7 +1,16 @@
 export * from './quote.js';
 export { redeemAndRespond, redemptionBody } from './routes.js';
 export * from './service.js';
-export { customerRedemptions, findRedemption, redemptionModel, redemptionOutcomeModel, type Redemption, type RedemptionStatus } from './store.js';
+export {
+  customerRedemptions,
+  findRedemption,
+  redemptionModel,
+  redemptionOutcomeModel,
+  redemptionsUsedOn,
+  type Redemption,
+  type RedemptionStatus,
+} from './store.js';
+export { cancelRedemption, RedemptionNotCancelled, type CancelRefusalCode, type CancelRequest } from './cancel.js';
 export { HOLD_ATTRIBUTE, HOLD_TTL_MS, holdIdFromNoteAttributes, type HoldTerms } from './holds.js';
 export {
   cancelHold,
