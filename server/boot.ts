@@ -25,6 +25,7 @@ import { engineNotice, watchCollectionSizes } from './platform/engine-notice.js'
 import { createApp } from './platform/http-app.js';
 import type { Logger } from './platform/logger.js';
 import { ensureDefaultProgram, loadProgram, programRouter, statsRouter } from './program/index.js';
+import { posAdminRouter, posRouter } from './pos/index.js';
 import { pointsJobs, startScheduler } from './scheduler/index.js';
 import { apiRouter, installedShops } from './shops/index.js';
 import { extensionsRouter, proxyRouter, tryPublishProgram } from './storefront/index.js';
@@ -102,6 +103,7 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
         importsRouter(ctx),
         apiKeysRouter(ctx),
         outboundRouter(ctx),
+        posAdminRouter(ctx),
       ],
       installHooks,
     ),
@@ -110,6 +112,7 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
     referralProxyRouter(ctx),
     reviewsRouter(ctx),
     extensionsRouter(ctx),
+    posRouter(ctx),
     headlessRouter(ctx),
     flowRouter(ctx),
   ];

@@ -4,6 +4,7 @@ import { complianceTopicHandlers } from './compliance/index.js';
 import { customerTopicHandlers } from './customers/index.js';
 import { orderTopicHandlers } from './earning/index.js';
 import { signUpOnCustomerCreate } from './engagement/index.js';
+import { recordGuestSale } from './pos/index.js';
 import { shopTopicHandlers } from './shops/index.js';
 
 /** Runs two capabilities' handlers for one topic, in order; the delivery's outcome names both. */
@@ -24,5 +25,5 @@ export const topicHandlers: Record<string, TopicHandler> = {
   'customers/create': inTurn(customerTopicHandlers['customers/create']!, signUpOnCustomerCreate),
   ...complianceTopicHandlers,
   ...orderTopicHandlers,
-  'orders/paid': inTurn(orderTopicHandlers['orders/paid']!, recordGuestOrder),
+  'orders/paid': inTurn(inTurn(orderTopicHandlers['orders/paid']!, recordGuestOrder), recordGuestSale),
 };
