@@ -45,7 +45,10 @@ export async function seedDemoShop(devstore: Devstore, appUrl: string): Promise<
   await devstore.send(events, { concurrency: 1 });
 }
 
-/** The coffee shop's program: a point per dollar, a free flat white for 50 points, a punch card (every 10th order earns 50 more). */
+/**
+ * The coffee shop's program: a point per dollar, a free flat white for 50 points, a punch card
+ * (every 10th order earns 50 more). Set up already, so the first-run wizard does not replace it.
+ */
 function coffeeShopProgram(program: Program): Program {
   const freeCoffee: Program['rewards'][number] = {
     id: 'free-coffee',
@@ -60,6 +63,7 @@ function coffeeShopProgram(program: Program): Program {
   };
   return {
     ...program,
+    onboarded: true,
     earning: { ...program.earning, punchCard: { enabled: true, everyNthOrder: 10, bonusPoints: 50 } },
     rewards: [freeCoffee, ...program.rewards],
   };

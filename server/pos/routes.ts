@@ -6,7 +6,7 @@ import { fieldErrors } from '../platform/field-errors.js';
 import { rateLimiter } from '../platform/rate-limit.js';
 import { loadProgram, posSettingsOf } from '../program/index.js';
 import { InvalidSessionToken, sessionTokenVerifier } from '../shopify/session-token.js';
-import { isInstalled, staffNames } from '../shops/index.js';
+import { isInstalled, rememberStaff, staffNames } from '../shops/index.js';
 import { roleOf, type RegisterStaff } from './rules.js';
 import {
   adjustAtRegister,
@@ -135,6 +135,8 @@ export function posRouter(ctx: AppContext): Router {
     const pinned = req.get(STAFF_MEMBER_HEADER);
     if (pinned !== undefined && !id.safeParse(pinned).success) return invalid(res, { [STAFF_MEMBER_HEADER]: 'a Shopify staff member id (digits)' });
     res.locals.pos = { shop: claims.shop, staff: { userId: claims.userId, staffMemberId: pinned ?? null } } satisfies PosLocals;
+    // Actions name the signed-in account (the admin's register activity shows it): learnt once a week, as the admin does.
+    if (req.method !== 'GET') await rememberStaff(ctx, claims.shop, claims.userId, token!);
     next();
   });
 

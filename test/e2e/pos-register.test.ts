@@ -4,7 +4,8 @@ import { DEMO_SHOP, seedDemoShop } from '../../devstore/demo.js';
 import { balanceOf, ledgerEntryModel } from '../../server/ledger/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
-import { devstoreOf } from '../support/shopify.js';
+import type { Program } from '../../server/program/index.js';
+import { api, devstoreOf, sessionToken } from '../support/shopify.js';
 
 const viewports = [
   { suffix: '', options: { viewport: { width: 1024, height: 900 } } },
@@ -133,4 +134,41 @@ describe('the devstore register runs Tally’s POS extension (docs/screenshots/p
       await page.close();
     }, 90_000);
   }
+
+  it('the admin’s Point of sale card: staff seen at the register get a role, and the register then allows what the role allows', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${app.url}/devstore/shops/${DEMO_SHOP}/admin#/program`);
+    const admin = page.frameLocator('#app');
+    const card = admin.locator('#pos-settings');
+    await card.getByText('Recent register activity').waitFor();
+    expect(await card.textContent()).toMatch(/Staff 9001 \(signed in as Morgan Reyes\) redeemed -50 · Free flat white/);
+    await card.getByLabel('Staff 9001').selectOption('manager');
+    await card.getByLabel('Morgan Reyes').selectOption('manager');
+    await card.getByLabel('Sales at the register earn').selectOption('own_rate');
+    await card.getByLabel('Points per USD 1 at the register').fill('2');
+    await card.screenshot({ path: 'docs/screenshots/admin-pos-settings.png' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(async () => ((await (await api(app, DEMO_SHOP, '/program')).json()) as Program).pos)
+      .toMatchObject({
+        earning: 'own_rate',
+        pointsPerCurrencyUnit: 2,
+        staff: expect.arrayContaining([
+          { staffId: '9001', roleId: 'manager' },
+          { staffId: '1', roleId: 'manager' },
+        ]),
+      });
+    const adjusted = await fetch(`${app.url}/pos/customers/7001003/adjustments`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${sessionToken(app, DEMO_SHOP, { userId: '1' })}`,
+        'X-Tally-Staff-Member-Id': '9001',
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ points: 500, reason: 'Manager goodwill', requestKey: 'e2e-manager-500' }),
+    });
+    expect(adjusted.status).toBe(201);
+    await page.close();
+  }, 60_000);
 });
