@@ -347,7 +347,7 @@ export async function enrolCustomer(
   if (!customer || userErrors.length > 0)
     throw new RegisterRefused('invalid_request', userErrors.map((error) => error.message).join('; ') || 'Shopify did not create the customer');
   const customerId = customer.id.split('/').pop()!;
-  await recordAction(ctx.connection, action(request.staff, request.shop, 'enrol', customerId, 0, request.email, ctx.clock()));
+  await recordAction(ctx.connection, action(request.staff, request.shop, 'enrol', customerId, 0, 'enrolled at the register', ctx.clock()));
   return {
     customerId,
     name: [customer.firstName, customer.lastName].filter(Boolean).join(' ') || null,
