@@ -16,6 +16,16 @@ const refusal = (description: string, error: string, message: string, extra: Rec
   example: { error, message, ...extra },
 });
 const requestKey: Schema = { type: 'string', pattern: '^[\\w-]{8,64}$' };
+const attachedExample = {
+  orderId: '820982911946154508',
+  orderName: '#1005',
+  customerId: '7001001',
+  name: 'Ada Lovelace',
+  earned: 20,
+  detail: 'order 820982911946154508: 20 points',
+  balance: 375,
+};
+const attachedSchema = obj({ orderId: str, customerId: str, earned: int, balance: int, replayed: { type: 'boolean' } });
 
 const cardExample = {
   customerId: '7001001',
@@ -265,31 +275,13 @@ export const posPaths: Record<string, Record<string, Schema>> = {
       responses: {
         '201': {
           description: 'Attached and credited',
-          schema: obj({ orderId: str, customerId: str, earned: int, balance: int, replayed: { type: 'boolean' } }),
-          example: {
-            orderId: '820982911946154508',
-            orderName: '#1005',
-            customerId: '7001001',
-            name: 'Ada Lovelace',
-            earned: 20,
-            detail: 'order 820982911946154508: 20 points',
-            balance: 375,
-            replayed: false,
-          },
+          schema: attachedSchema,
+          example: { ...attachedExample, replayed: false },
         },
         '200': {
           description: 'Already attached to this customer: completed, nothing more credited',
-          schema: obj({ orderId: str, customerId: str, earned: int, balance: int, replayed: { type: 'boolean' } }),
-          example: {
-            orderId: '820982911946154508',
-            orderName: '#1005',
-            customerId: '7001001',
-            name: 'Ada Lovelace',
-            earned: 20,
-            detail: 'order 820982911946154508: 20 points',
-            balance: 375,
-            replayed: true,
-          },
+          schema: attachedSchema,
+          example: { ...attachedExample, replayed: true },
         },
         '401': unauthorized,
         '404': refusal('No such guest sale or customer', 'unknown_sale', 'There is no guest sale 820982911946154508 from the register'),

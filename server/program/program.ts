@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { currencyDecimals, moneyFormatter } from '../platform/money.js';
+import { defaultPosSettings } from './pos-defaults.js';
+
+export { defaultPosSettings } from './pos-defaults.js';
 
 const id = z
   .string()
@@ -268,21 +271,6 @@ export const posSchema = z
       staff.add(member.staffId);
     });
   });
-
-/** The register earns as the online store does; cashiers adjust up to 100 points at once, managers 1,000. */
-export function defaultPosSettings(): PosSettings {
-  return {
-    earning: 'same',
-    pointsPerCurrencyUnit: 1,
-    guestAttachDays: 7,
-    roles: [
-      { id: 'cashier', name: 'Cashier', adjustmentLimit: 100 },
-      { id: 'manager', name: 'Manager', adjustmentLimit: 1_000 },
-    ],
-    defaultRoleId: 'cashier',
-    staff: [],
-  };
-}
 
 export type PosSettings = z.infer<typeof posSchema>;
 

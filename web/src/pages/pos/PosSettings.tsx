@@ -1,5 +1,6 @@
 import { BlockStack, Button, Card, FormLayout, InlineStack, Select, Text } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
+import { defaultPosSettings } from '../../../../server/program/pos-defaults.js';
 import type { PosSettings as Settings, Program } from '../../../../server/program/program.js';
 import { api } from '../../api.js';
 import { NumberField, TextInput } from '../fields.js';
@@ -23,19 +24,7 @@ interface Activity {
 /** A program saved before POS settings existed has none: start from the server's defaults. */
 function settingsOf(program: Program): Settings {
   const stored: Partial<Program> = program;
-  return (
-    stored.pos ?? {
-      earning: 'same',
-      pointsPerCurrencyUnit: 1,
-      guestAttachDays: 7,
-      roles: [
-        { id: 'cashier', name: 'Cashier', adjustmentLimit: 100 },
-        { id: 'manager', name: 'Manager', adjustmentLimit: 1_000 },
-      ],
-      defaultRoleId: 'cashier',
-      staff: [],
-    }
-  );
+  return stored.pos ?? defaultPosSettings();
 }
 
 /** How the register earns, how long guest sales may be attached, and what each staff role may adjust; staff seen at the register get a role here. */
