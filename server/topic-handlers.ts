@@ -4,7 +4,7 @@ import { complianceTopicHandlers } from './compliance/index.js';
 import { customerTopicHandlers } from './customers/index.js';
 import { orderTopicHandlers } from './earning/index.js';
 import { signUpOnCustomerCreate } from './engagement/index.js';
-import { recordGuestSale } from './pos/index.js';
+import { forgetCancelledGuestSale, recordGuestSale } from './pos/index.js';
 import { shopTopicHandlers } from './shops/index.js';
 
 /** Runs two capabilities' handlers for one topic, in order; the delivery's outcome names both. */
@@ -26,4 +26,5 @@ export const topicHandlers: Record<string, TopicHandler> = {
   ...complianceTopicHandlers,
   ...orderTopicHandlers,
   'orders/paid': inTurn(inTurn(orderTopicHandlers['orders/paid']!, recordGuestOrder), recordGuestSale),
+  'orders/cancelled': inTurn(orderTopicHandlers['orders/cancelled']!, forgetCancelledGuestSale),
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TopicHandler } from '../inbox/index.js';
 import { loadProgram } from '../program/index.js';
-import { keepGuestSale } from './store.js';
+import { forgetGuestSale, keepGuestSale } from './store.js';
 
 const numericId = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,20}$/)]).transform((id) => String(id));
 const guestSale = z.object({
@@ -41,4 +41,16 @@ export const recordGuestSale: TopicHandler = async (delivery, ctx, now) => {
     payload: delivery.payload as Record<string, unknown>,
   });
   return { status: 'processed', detail: `guest sale ${order.name ?? order.id} at the register ${kept ? 'kept to attach' : 'already kept'}` };
+};
+
+/** orders/cancelled of a guest sale at the register: it can no longer be attached (earning ignores guest orders' cancellations). */
+export const forgetCancelledGuestSale: TopicHandler = async (delivery, ctx) => {
+  const parsed = guestSale.safeParse(delivery.payload);
+  if (!parsed.success || parsed.data.source_name !== 'pos' || parsed.data.customer)
+    return { status: 'skipped', reason: 'not a guest sale at the register' };
+  const forgotten = await forgetGuestSale(ctx.connection, delivery.shop, parsed.data.id);
+  return {
+    status: 'processed',
+    detail: `guest sale ${parsed.data.name ?? parsed.data.id} cancelled${forgotten ? ': it can no longer be attached' : ''}`,
+  };
 };

@@ -1,3 +1,3 @@
-export { recordGuestSale } from './handlers.js';
+export { forgetCancelledGuestSale, recordGuestSale } from './handlers.js';
 export { posAdminRouter, posRouter, STAFF_MEMBER_HEADER } from './routes.js';
 export { posModels } from './store.js';

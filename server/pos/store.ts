@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import { insertOnce } from '../platform/atomic.js';
+import { deleteOnce, insertOnce } from '../platform/atomic.js';
 import { modelOn } from '../platform/models.js';
 
 /**
@@ -113,6 +113,11 @@ const saleId = (shop: string, orderId: string) => `${shop}|${orderId}`;
 /** Keeps a guest sale; a redelivered orders/paid finds it kept. */
 export async function keepGuestSale(connection: Connection, sale: Omit<GuestSale, '_id'>): Promise<boolean> {
   return insertOnce(guestSaleModel(connection), { _id: saleId(sale.shop, sale.orderId), ...sale });
+}
+
+/** A cancelled guest sale leaves the list staff attach from (an attachment already made stands). */
+export async function forgetGuestSale(connection: Connection, shop: string, orderId: string): Promise<boolean> {
+  return deleteOnce(guestSaleModel(connection), { _id: saleId(shop, orderId) });
 }
 
 export async function findGuestSale(connection: Connection, shop: string, orderId: string): Promise<GuestSale | null> {

@@ -355,6 +355,15 @@ describe('the register (POS UI extension backend): customers, redemption, give-b
     expect(await balance(customerId)).toBe(0);
   });
 
+  it('a cancelled guest sale can no longer be attached', async () => {
+    const customerId = await customerWith(0);
+    const sale = await sellAtRegister(null, [{ priceMinor: 1_200 }]);
+    await deliverAndDrain(app, devstore.cancel(shop, sale.id));
+    const attach = await pos(app, shop, `/sales/${sale.id}/customer`, { method: 'POST', body: { customerId } });
+    expect(attach).toMatchObject({ status: 404, body: { error: 'unknown_sale' } });
+    expect(await balance(customerId)).toBe(0);
+  });
+
   it('enrols a new customer through Shopify (customers/create follows); an email in use is refused', async () => {
     const created = await pos(app, shop, '/customers', {
       method: 'POST',

@@ -1,3 +1,5 @@
+import { currencyDecimals } from '../../../server/platform/money.js';
+
 /**
  * The register's conversation with Tally's backend (/pos), written against the part of Shopify's
  * POS `shopify` global it uses, so tests and the devstore can stand in for POS at exactly that
@@ -8,6 +10,8 @@ export interface SessionApi {
   session: {
     getSessionToken(): Promise<string | undefined>;
     staffMember?: { value: { id: number } | undefined };
+    /** The location's currency, which says how many decimals the cart's amounts have. */
+    currentSession?: { currency: string };
   };
 }
 
@@ -143,8 +147,9 @@ export function codesOnCart(cart: CartState): string[] {
   return cart.cartDiscounts.map((discount) => discount.discountDescription?.toUpperCase() ?? '').filter((code) => code.startsWith('TALLY-'));
 }
 
-function subtotalMinor(cart: CartState): number {
-  return Math.round(Number(cart.subtotal) * 100);
+/** The cart's subtotal in minor units: POS writes decimal amounts in the location's currency (JPY has none, KWD three). */
+function subtotalMinor(cart: CartState, currency = 'USD'): number {
+  return Math.round(Number(cart.subtotal) * 10 ** currencyDecimals(currency));
 }
 
 export type Outcome = { ok: true; message: string; balance: number } | { ok: false; message: string };
@@ -159,7 +164,12 @@ export async function redeemOnCart(api: SessionApi & CartApi, customerId: string
     api,
     `/customers/${customerId}/redemptions`,
     'POST',
-    { rewardId: reward.id, requestKey: key, cartSubtotal: subtotalMinor(api.cart.current.value), ...(reward.steps ? { steps: reward.steps } : {}) },
+    {
+      rewardId: reward.id,
+      requestKey: key,
+      cartSubtotal: subtotalMinor(api.cart.current.value, api.session.currentSession?.currency),
+      ...(reward.steps ? { steps: reward.steps } : {}),
+    },
   );
   const apply = answer.body.apply;
   if (!answer.ok && !(answer.body.error === 'already_redeemed' && apply))
