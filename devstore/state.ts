@@ -65,6 +65,8 @@ export interface DevOrder {
   }>;
   /** Shopify's `test` flag (bogus gateway / test mode) and `taxes_included` (prices include tax). */
   test?: boolean;
+  /** A sale at the register (Shopify POS): `source_name: "pos"`, its location and the staff account that rang it up. */
+  pos?: { locationId: number; userId: number };
   taxesIncluded?: boolean;
   cancelledAt: Date | null;
   paidAt: Date | null;

@@ -1,8 +1,8 @@
 /**
- * What shoppers and merchants download: the storefront's core and panel (theme extension assets), the
- * checkout, thank-you and customer-account extension bundles (built here with esbuild as
- * Shopify CLI would), and the admin's initial JS and CSS and each page's chunks (web/dist, from
- * `npm run build`).
+ * What shoppers, staff and merchants download: the storefront's core and panel (theme extension
+ * assets), the checkout, thank-you, customer-account and POS extension bundles (built here with
+ * esbuild as Shopify CLI would), and the admin's initial JS and CSS and each page's chunks
+ * (web/dist, from `npm run build`).
  * `npm run sizes` prints them; test/extensions/bundles.test.ts holds them to their budgets.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -50,6 +50,10 @@ export async function measureSizes(): Promise<Size[]> {
     await bundle('checkout extension (purchase.checkout.block.render)', 'extensions/tally-checkout/src/Checkout.tsx'),
     await bundle('thank-you extension (purchase.thank-you.block.render)', 'extensions/tally-checkout/src/ThankYou.tsx'),
     await bundle('customer-account extension (profile block)', 'extensions/tally-customer-account/src/ProfileBlock.tsx'),
+    await bundle('POS tile (pos.home.tile.render)', 'extensions/tally-pos/src/Tile.tsx'),
+    await bundle('POS modal (pos.home.modal.render)', 'extensions/tally-pos/src/Modal.tsx'),
+    await bundle('POS customer block (pos.customer-details.block.render)', 'extensions/tally-pos/src/CustomerBlock.tsx'),
+    await bundle('POS post-purchase block (pos.purchase.post.block.render)', 'extensions/tally-pos/src/PostPurchase.tsx'),
   ];
   const dist = path.join(root, 'web/dist');
   if (!existsSync(path.join(dist, '.vite/manifest.json'))) return sizes; // The admin is measured only once it has been built.

@@ -24,6 +24,7 @@ import { resolveDatabase, type ResolvedDatabase } from './platform/database/reso
 import { createApp } from './platform/http-app.js';
 import type { Logger } from './platform/logger.js';
 import { ensureDefaultProgram, loadProgram, programRouter } from './program/index.js';
+import { posAdminRouter, posRouter } from './pos/index.js';
 import { pointsJobs, startScheduler } from './scheduler/index.js';
 import { apiRouter, installedShops } from './shops/index.js';
 import { extensionsRouter, proxyRouter, tryPublishProgram } from './storefront/index.js';
@@ -105,6 +106,7 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
         importsRouter(ctx),
         apiKeysRouter(ctx),
         outboundRouter(ctx),
+        posAdminRouter(ctx),
       ],
       installHooks,
     ),
@@ -114,6 +116,7 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
     groupProxyRouter(ctx),
     reviewsRouter(ctx),
     extensionsRouter(ctx),
+    posRouter(ctx),
     headlessRouter(ctx),
     flowRouter(ctx),
   ];

@@ -15,6 +15,7 @@ import { groupModels } from './groups/index.js';
 import { apiKeyModel } from './headless/index.js';
 import { importModels } from './imports/index.js';
 import { outboundModels } from './outbound/index.js';
+import { posModels } from './pos/index.js';
 import { referralModels } from './referrals/index.js';
 import { shopModel, staffMemberModel } from './shops/index.js';
 import { tierBackfillModel, tierChangeModel, tierEventModel, tierStateModel } from './tiers/index.js';
@@ -58,6 +59,7 @@ export function registerModels(connection: Connection): void {
     ...importModels,
     ...outboundModels,
     ...groupModels,
+    ...posModels,
   ].forEach((model) => model(connection));
   [ledgerDayModel, aggregateWatermarkModel, changedDayModel, paidOrderModel, orderDayModel].forEach((model) => model(connection));
 }

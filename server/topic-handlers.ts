@@ -4,6 +4,7 @@ import { complianceTopicHandlers } from './compliance/index.js';
 import { customerTopicHandlers } from './customers/index.js';
 import { orderTopicHandlers } from './earning/index.js';
 import { signUpOnCustomerCreate } from './engagement/index.js';
+import { forgetCancelledGuestSale, recordGuestSale } from './pos/index.js';
 import { shopTopicHandlers } from './shops/index.js';
 
 /**
@@ -28,5 +29,6 @@ export const topicHandlers: Record<string, TopicHandler> = {
   'customers/create': inTurn(customerTopicHandlers['customers/create']!, signUpOnCustomerCreate),
   ...complianceTopicHandlers,
   ...orderTopicHandlers,
-  'orders/paid': inTurn(orderTopicHandlers['orders/paid']!, recordGuestOrder),
+  'orders/paid': inTurn(inTurn(orderTopicHandlers['orders/paid']!, recordGuestOrder), recordGuestSale),
+  'orders/cancelled': inTurn(orderTopicHandlers['orders/cancelled']!, forgetCancelledGuestSale),
 };

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
-import { customerModel } from './store.js';
+import { customerModel, searchCustomers } from './store.js';
 import { applyEntry, balanceOf, customerLedgerPage } from '../ledger/index.js';
 import { redemptionView } from '../redemption/index.js';
 import { customerRedemptions } from '../redemption/index.js';
@@ -45,22 +45,14 @@ export function customersRouter(ctx: AppContext): Router {
       res.status(422).json({ error: 'invalid_request', errors: fieldErrors(query.error) });
       return;
     }
-    const text = query.data.query.trim();
-    const pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-    const filter = text === '' ? { shop } : { shop, $or: [{ customerId: text }, { email: pattern }, { firstName: pattern }, { lastName: pattern }] };
-    const profiles = await customerModel(ctx.connection)
-      .find(filter, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, redactedAt: 1 })
-      .sort({ updatedAt: -1 })
-      .limit(query.data.limit)
-      .maxTimeMS(READ_MAX_MS)
-      .lean();
+    const profiles = await searchCustomers(ctx.connection, shop, query.data.query, { limit: query.data.limit, maxTimeMS: READ_MAX_MS });
     const balances = await Promise.all(profiles.map((profile) => balanceOf(ctx.connection, shop, profile.customerId)));
     res.json({
       customers: profiles.map((profile, index) => ({
         customerId: profile.customerId,
-        name: [profile.firstName, profile.lastName].filter(Boolean).join(' ') || null,
-        email: profile.email ?? null,
-        redacted: Boolean(profile.redactedAt),
+        name: profile.name,
+        email: profile.email,
+        redacted: profile.redacted,
         points: { balance: balances[index]!.available, pending: balances[index]!.pending },
         lifetimeEarned: balances[index]!.lifetimeEarned,
       })),

@@ -53,3 +53,59 @@ export function customerModel(connection: Connection): Model<CustomerProfile> {
 
 /** The fields customers/redact erases. */
 export const PERSONAL_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'birthday', 'addresses'] as const;
+
+/** A customer as a search lists them: who they are, without their addresses. */
+export interface CustomerMatch {
+  customerId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  redacted: boolean;
+}
+
+/**
+ * Customers whose id, email, name or phone contains `text` (case-insensitive, as plain text, not
+ * a pattern), most recently updated first; every customer when `text` is empty.
+ */
+export async function searchCustomers(
+  connection: Connection,
+  shop: string,
+  text: string,
+  options: { limit: number; maxTimeMS?: number },
+): Promise<CustomerMatch[]> {
+  const trimmed = text.trim();
+  const pattern = new RegExp(trimmed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+  const filter =
+    trimmed === ''
+      ? { shop }
+      : { shop, $or: [{ customerId: trimmed }, { email: pattern }, { firstName: pattern }, { lastName: pattern }, { phone: pattern }] };
+  const profiles = await customerModel(connection)
+    .find(filter, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, phone: 1, redactedAt: 1 })
+    .sort({ updatedAt: -1 })
+    .limit(options.limit)
+    .maxTimeMS(options.maxTimeMS ?? 5_000)
+    .lean();
+  return profiles.map((profile) => ({
+    customerId: profile.customerId,
+    name: [profile.firstName, profile.lastName].filter(Boolean).join(' ') || null,
+    email: profile.email ?? null,
+    phone: profile.phone ?? null,
+    redacted: Boolean(profile.redactedAt),
+  }));
+}
+
+/** One customer's name and email, or null when Shopify never told us about them. */
+export async function customerProfileOf(connection: Connection, shop: string, customerId: string): Promise<CustomerMatch | null> {
+  const profile = await customerModel(connection)
+    .findOne({ shop, customerId }, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, phone: 1, redactedAt: 1 })
+    .lean();
+  return profile
+    ? {
+        customerId: profile.customerId,
+        name: [profile.firstName, profile.lastName].filter(Boolean).join(' ') || null,
+        email: profile.email ?? null,
+        phone: profile.phone ?? null,
+        redacted: Boolean(profile.redactedAt),
+      }
+    : null;
+}

@@ -1,6 +1,6 @@
 import { formatAmount } from '../platform/money.js';
 import { customerTagsFor } from '../customers/index.js';
-import { PermanentFailure, type TopicHandler, type WebhookDelivery } from '../inbox/index.js';
+import { PermanentFailure, type HandlerOutcome, type TopicHandler, type WebhookDelivery } from '../inbox/index.js';
 import type { AppContext } from '../platform/context.js';
 import { loadProgram, type Program } from '../program/index.js';
 import { holdIdFromNoteAttributes, markCodesUsed, returnHeldPointsForOrder, returnRewardsOfOrder, settleHoldForOrder } from '../redemption/index.js';
@@ -124,33 +124,38 @@ function orderLabel(name: string | null | undefined, id: string): string {
   return name ? `Order ${name}` : `Order ${id}`;
 }
 
-/** orders/paid: credit the order once, unless it is a test order or already cancelled. */
-const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
-  const order = parseOrder(delivery.payload, 'orders/paid');
+/**
+ * orders/paid: credit the order once, unless it is a test order or already cancelled. Also what a
+ * guest sale attached to a customer afterwards goes through (server/pos), with that customer on it.
+ */
+export async function creditPaidOrderPayload(ctx: AppContext, shop: string, payload: unknown, now: Date): Promise<HandlerOutcome> {
+  const order = parseOrder(payload, 'orders/paid');
   const facts = orderFacts(order);
   const customerId = facts.customerId;
   if (customerId === null) return { status: 'skipped', reason: `${orderLabel(order.name, facts.orderId)}: a guest order, no customer to credit` };
-  const program = await programFor(ctx, delivery.shop);
+  const program = await programFor(ctx, shop);
   // Points held for this checkout were spent on its discount, whatever the order earns.
   const holdId = holdIdFromNoteAttributes(order.note_attributes);
-  const hold = holdId ? await settleHoldForOrder(ctx, { shop: delivery.shop, orderId: facts.orderId, customerId, holdId, now }) : null;
+  const hold = holdId ? await settleHoldForOrder(ctx, { shop: shop, orderId: facts.orderId, customerId, holdId, now }) : null;
   const holdNote = hold ? (hold.settled ? `, ${hold.points} held points spent` : `, hold not settled: ${hold.reason ?? 'unknown'}`) : '';
   const notEarning = notEarningReason(order, program.earning.testOrders);
   if (notEarning) return { status: 'skipped', reason: `${orderLabel(order.name, facts.orderId)}: ${notEarning}${holdNote}` };
   const { record, rewardsUsed } = await creditPaidOrder(
     ctx,
     program,
-    delivery.shop,
+    shop,
     order,
     { ...facts, customerId },
-    collaborators(ctx, delivery.shop, program, order, facts, now),
+    collaborators(ctx, shop, program, order, facts, now),
     now,
   );
   return {
     status: 'processed',
     detail: `${orderLabel(record.orderName, record.orderId)}: ${record.earned} points credited${record.cashBack ? `, cash back ${formatAmount({ amount: record.cashBack, currency: record.currency })} ${record.currency}` : ''}${rewardsUsed ? `, ${rewardsUsed === 1 ? 'a reward code' : `${rewardsUsed} reward codes`} used` : ''}${holdNote}`,
   };
-};
+}
+
+const ordersPaid: TopicHandler = (delivery, ctx, now) => creditPaidOrderPayload(ctx, delivery.shop, delivery.payload, now);
 
 /** refunds/create: reverse in proportion to the refunded share; held until the order is credited. */
 const refundsCreate: TopicHandler = async (delivery, ctx, now) => {

@@ -1,5 +1,5 @@
 export { CASH_BACK_STALE_MS, earningJobs, reconcileCashBack } from './cash-back.js';
-export { orderTopicHandlers } from './handlers.js';
+export { creditPaidOrderPayload, orderTopicHandlers } from './handlers.js';
 export { notEarningReason, noteAttribute, orderFacts, parseOrder } from './order-payload.js';
 export * from './reversal.js';
 export * from './rules.js';

@@ -1,68 +1,24 @@
 import { Router } from 'express';
 import { OUTBOUND_EVENTS } from '../outbound/index.js';
 import { API_KEY_SCOPES } from './api-keys.js';
+import {
+  anyObject,
+  customerPath,
+  dateTime,
+  errorAnswer,
+  int,
+  invalid,
+  nullable,
+  obj,
+  operation,
+  ref,
+  str,
+  unauthorized,
+  type Answer,
+  type Schema,
+} from './openapi-builders.js';
+import { posPaths } from './openapi-pos.js';
 
-type Schema = Record<string, unknown>;
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({ type: 'object', properties, required });
-const int: Schema = { type: 'integer' };
-const str: Schema = { type: 'string' };
-const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
-const dateTime: Schema = { type: 'string', format: 'date-time' };
-const anyObject: Schema = { type: 'object' };
-
-interface Answer {
-  description: string;
-  schema?: Schema;
-  example?: unknown;
-}
-interface Operation {
-  summary: string;
-  tags: string[];
-  security: string;
-  params?: Array<{ name: string; in: 'path' | 'query'; schema: Schema; required?: boolean; description?: string }>;
-  body?: { schema: Schema; example: unknown };
-  responses: Record<string, Answer>;
-}
-
-function operation(op: Operation): Schema {
-  return {
-    summary: op.summary,
-    tags: op.tags,
-    security: op.security === 'none' ? [] : [{ [op.security]: [] }],
-    ...(op.params ? { parameters: op.params.map((param) => ({ ...param, required: param.in === 'path' ? true : (param.required ?? false) })) } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body.schema, example: op.body.example } } } } : {}),
-    responses: Object.fromEntries(
-      Object.entries(op.responses).map(([status, answer]) => [
-        status,
-        {
-          description: answer.description,
-          ...(answer.schema
-            ? { content: { 'application/json': { schema: answer.schema, ...(answer.example !== undefined ? { example: answer.example } : {}) } } }
-            : {}),
-        },
-      ]),
-    ),
-  };
-}
-
-const customerPath = {
-  name: 'customerId',
-  in: 'path' as const,
-  schema: { type: 'string', pattern: '^\\d{1,20}$' },
-  description: "Shopify's numeric customer id, as a string",
-};
-const errorAnswer = (description: string, error: string, message: string): Answer => ({
-  description,
-  schema: ref('Error'),
-  example: { error, message },
-});
-const invalid = (field: string, message: string): Answer => ({
-  description: 'Invalid request: errors per field',
-  schema: ref('Error'),
-  example: { error: 'invalid_request', message: 'The request is invalid', errors: { [field]: message } },
-});
-const unauthorized = errorAnswer('Missing or invalid credentials', 'unauthorized', 'Authorization: Bearer <session token> is required');
 const groupExample = {
   id: '6f1c2a9e-3b7d-4e58-9a10-2c4d6e8f0a1b',
   name: 'Harbour shops',
@@ -1791,7 +1747,7 @@ export function openApiDocument(appUrl: string): Schema {
       title: 'Tally',
       version: '1',
       description:
-        'Loyalty points for Shopify: the admin API (session tokens), the app proxy (Shopify-signed), UI extensions and the headless API (API keys). Money is in minor units; points are integers.',
+        'Loyalty points for Shopify: the admin API (session tokens), the app proxy (Shopify-signed), UI extensions, the POS register and the headless API (API keys). Money is in minor units; points are integers.',
     },
     servers: [{ url: appUrl }],
     tags: [
@@ -1802,10 +1758,11 @@ export function openApiDocument(appUrl: string): Schema {
       { name: 'headless' },
       { name: 'app proxy' },
       { name: 'extensions' },
+      { name: 'pos' },
       { name: 'webhooks' },
       { name: 'platform' },
     ],
-    paths,
+    paths: { ...paths, ...posPaths },
     components: {
       schemas,
       securitySchemes: {
@@ -1821,6 +1778,12 @@ export function openApiDocument(appUrl: string): Schema {
           description: `A shop's API key (tly_<id>_<secret>), created at /api/api-keys with scopes ${API_KEY_SCOPES.join(', ')}`,
         },
         extensionToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "Shopify's UI extension session token" },
+        posToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "Shopify POS session token (shopify.session.getSessionToken()): the admin's form, verified the same way",
+        },
         appProxy: { type: 'apiKey', in: 'query', name: 'signature', description: "Shopify's app-proxy signature over the sorted query parameters" },
         flowHmac: {
           type: 'apiKey',

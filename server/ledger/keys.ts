@@ -18,6 +18,10 @@ export const ledgerKeys = {
   rewardReturnedOnRefund: (redemptionId: string) => `redeem_return:${redemptionId}`,
   rewardExpiredUnused: (redemptionId: string) => `redeem_expired:${redemptionId}`,
   rewardUsedAfterExpiry: (redemptionId: string) => `redeem_used_after_expiry:${redemptionId}`,
+  /** A reward given back before payment (removed from a POS sale): its points return once. */
+  rewardCancelled: (redemptionId: string) => `redeem_cancel:${redemptionId}`,
+  /** A cancelled code that an order used after all: the returned points are taken again. */
+  rewardUsedAfterCancel: (redemptionId: string) => `redeem_used_after_cancel:${redemptionId}`,
   staffAdjustment: (customerId: string, requestKey: string) => `adjust:${customerId}:${requestKey}`,
   holdPlaced: (holdId: string) => `hold:${holdId}`,
   holdReleased: (holdId: string) => `release:hold:${holdId}`,

@@ -4,12 +4,14 @@ export * from './service.js';
 export {
   customerRedemptions,
   findRedemption,
-  rewardsGivenBetween,
   redemptionModel,
   redemptionOutcomeModel,
+  redemptionsUsedOn,
+  rewardsGivenBetween,
   type Redemption,
   type RedemptionStatus,
 } from './store.js';
+export { cancelRedemption, RedemptionNotCancelled, type CancelRefusalCode, type CancelRequest } from './cancel.js';
 export { HOLD_ATTRIBUTE, HOLD_TTL_MS, holdIdFromNoteAttributes, type HoldTerms } from './holds.js';
 export {
   cancelHold,

@@ -216,8 +216,15 @@ export function redemptionView(redemption: Redemption) {
   };
 }
 
-/** Gives a redemption's points back, once per key. */
-function returnPoints(ctx: AppContext, redemption: Redemption, key: string, reason: string, now: Date): Promise<ApplyResult> {
+/** Gives a redemption's points back, once per key; `staffId` names who gave them back. */
+export function returnPoints(
+  ctx: AppContext,
+  redemption: Redemption,
+  key: string,
+  reason: string,
+  now: Date,
+  staffId?: string,
+): Promise<ApplyResult> {
   return applyEntry(
     ctx.connection,
     {
@@ -230,6 +237,7 @@ function returnPoints(ctx: AppContext, redemption: Redemption, key: string, reas
       reason,
       source: `reward ${redemption.redemptionId}`,
       guard: 'none',
+      ...(staffId ? { staffId } : {}),
     },
     now,
   );
@@ -238,7 +246,8 @@ function returnPoints(ctx: AppContext, redemption: Redemption, key: string, reas
 /**
  * orders/paid lists the codes the order used: each of ours becomes `used`, unless another order
  * used it first. A code that expired first (its window closed while the order was on its way) is
- * used after all: if the merchant returns the points of expired codes, they are taken back.
+ * used after all: if the merchant returns the points of expired codes, they are taken back. So are
+ * the points of a code cancelled at the register that an order used anyway.
  */
 export async function markCodesUsed(
   ctx: AppContext,
@@ -250,7 +259,7 @@ export async function markCodesUsed(
   let marked = 0;
   for (const { code, amount } of codes) {
     const redemption = await findRedemption(ctx.connection, shop, code);
-    if (!redemption?.code || (redemption.status !== 'issued' && redemption.status !== 'expired')) continue;
+    if (!redemption?.code || !['issued', 'expired', 'cancelled'].includes(redemption.status)) continue;
     const outcome = await decideOutcome(ctx.connection, redemption, 'used', orderId, now);
     if (outcome.outcome === 'used' && outcome.orderId !== orderId) continue;
     await settleRedemption(ctx.connection, redemption, {
@@ -260,6 +269,7 @@ export async function markCodesUsed(
       givenAmount: discountGiven(redemption.value, amount),
     });
     marked++;
+    if (outcome.outcome === 'cancelled') await takeBackReturnedPoints(ctx, redemption, orderId, now);
     if (outcome.outcome === 'expired' && (await loadProgram(ctx.connection, shop))?.redemption.returnPointsForExpiredCodes) {
       await applyEntry(
         ctx.connection,
@@ -280,6 +290,26 @@ export async function markCodesUsed(
     }
   }
   return marked;
+}
+
+/** The order used a code whose points were given back at cancellation: it pays for it after all. */
+async function takeBackReturnedPoints(ctx: AppContext, redemption: Redemption, orderId: string, now: Date): Promise<void> {
+  await applyEntry(
+    ctx.connection,
+    {
+      shop: redemption.shop,
+      customerId: redemption.customerId,
+      key: ledgerKeys.rewardUsedAfterCancel(redemption.redemptionId),
+      type: 'redeem',
+      available: -redemption.pointsSpent,
+      pending: 0,
+      reason: `${redemption.code} was used by order ${orderId} after it was given back`,
+      source: `order ${orderId}`,
+      orderId,
+      guard: 'none',
+    },
+    now,
+  );
 }
 
 /**

@@ -7,9 +7,10 @@ import { isDuplicateKey, modelOn } from '../platform/models.js';
  * pending: points debited, Shopify not yet confirmed; issued: the code or credit exists;
  * used: an order paid with the code; refunded: Shopify failed and the points came back;
  * expired: the code lapsed unused (points returned when the program says so); rejected: the
- * balance did not cover it, nothing was debited.
+ * balance did not cover it, nothing was debited; cancelled: given back before any order used it
+ * (a reward removed from a POS sale), its points returned and the code deactivated.
  */
-export type RedemptionStatus = 'pending' | 'issued' | 'used' | 'refunded' | 'expired' | 'rejected';
+export type RedemptionStatus = 'pending' | 'issued' | 'used' | 'refunded' | 'expired' | 'rejected' | 'cancelled';
 
 export interface Redemption {
   /** `${shop}|${redemptionId}`: the redemption id is the discount code itself, or `CREDIT-…` for store credit. */
@@ -24,7 +25,7 @@ export interface Redemption {
   value: RewardValue;
   pointsSpent: number;
   status: RedemptionStatus;
-  source: 'storefront' | 'checkout' | 'admin';
+  source: 'storefront' | 'checkout' | 'admin' | 'pos';
   staffId?: string;
   discountId?: string;
   attempts: number;
@@ -92,6 +93,11 @@ export async function findRedemption(connection: Connection, shop: string, redem
   return redemptionModel(connection).findById(redemptionDocId(shop, redemptionId)).lean();
 }
 
+/** The redemptions an order used (reward codes and settled checkout holds alike). */
+export async function redemptionsUsedOn(connection: Connection, shop: string, orderId: string): Promise<Redemption[]> {
+  return redemptionModel(connection).find({ shop, orderId, status: 'used' }).lean();
+}
+
 export async function customerRedemptions(connection: Connection, shop: string, customerId: string, limit = 50): Promise<Redemption[]> {
   return redemptionModel(connection).find({ shop, customerId }).sort({ createdAt: -1 }).limit(limit).lean();
 }
@@ -110,13 +116,14 @@ export async function settleRedemption(
 }
 
 /**
- * What became of an issued code, decided once: used by an order, or expired unused. The first
- * insert under the redemption's _id wins (a guarded status update would let both win on FerretDB).
+ * What became of an issued code, decided once: used by an order, expired unused, or cancelled
+ * (given back before payment). The first insert under the redemption's _id wins (a guarded status
+ * update would let several win on FerretDB).
  */
 export interface RedemptionOutcome {
   _id: string;
   shop: string;
-  outcome: 'used' | 'expired';
+  outcome: 'used' | 'expired' | 'cancelled';
   orderId: string | null;
   decidedAt: Date;
 }

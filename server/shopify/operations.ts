@@ -237,3 +237,28 @@ export const FLOW_TRIGGER_RECEIVE = `mutation FlowTriggerReceive($handle: String
 export interface FlowTriggerReceiveData {
   flowTriggerReceive: { userErrors: Array<{ field: string[] | null; message: string }> };
 }
+
+/** A reward code given back before it was used (a reward removed from a POS sale): it stops working at once. */
+export const DISCOUNT_CODE_DEACTIVATE = `mutation DiscountCodeDeactivate($id: ID!) {
+  discountCodeDeactivate(id: $id) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}`;
+export interface DiscountCodeDeactivateData {
+  discountCodeDeactivate: { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
+}
+
+/** A customer enrolled at the register; Shopify then sends customers/create as for any new customer. */
+export const CUSTOMER_CREATE = `mutation CustomerCreate($input: CustomerInput!) {
+  customerCreate(input: $input) {
+    customer { id firstName lastName defaultEmailAddress { emailAddress } }
+    userErrors { field message }
+  }
+}`;
+export interface CustomerCreateData {
+  customerCreate: {
+    customer: { id: string; firstName: string | null; lastName: string | null; defaultEmailAddress: { emailAddress: string } | null } | null;
+    userErrors: Array<{ field: string[] | null; message: string }>;
+  };
+}

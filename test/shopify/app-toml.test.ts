@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { AUTH_CALLBACK_PATH } from '../../server/admin-ui/index.js';
@@ -54,5 +55,25 @@ describe('URLs the CLI fills in', () => {
     expect(body).toMatch(
       /^\[\[extensions\]\]\ntype = "flow_trigger_lifecycle_callback"\nname = "[^"]+"\nhandle = "tally-flow-lifecycle"\nurl = "[^"]+"\n$/,
     );
+  });
+});
+
+describe("the POS UI extension in the CLI's form", () => {
+  it("declares its four targets, each with a module that exists, on the UI extensions' API version; [pos] stays unembedded", async () => {
+    const toml = await readFile('extensions/tally-pos/shopify.extension.toml', 'utf8');
+    expect(toml).toMatch(/^api_version = "2026-07"$/m);
+    expect(toml).toMatch(/^\[\[extensions\]\]\nname = "[^"]+"\nhandle = "tally-pos"\ntype = "ui_extension"$/m);
+    const targets = [...toml.matchAll(/^\[\[extensions\.targeting\]\]\nmodule = "([^"]+)"\ntarget = "([^"]+)"$/gm)].map((match) => [
+      match[2],
+      match[1],
+    ]);
+    expect(targets).toEqual([
+      ['pos.home.tile.render', './src/Tile.tsx'],
+      ['pos.home.modal.render', './src/Modal.tsx'],
+      ['pos.customer-details.block.render', './src/CustomerBlock.tsx'],
+      ['pos.purchase.post.block.render', './src/PostPurchase.tsx'],
+    ]);
+    for (const [, module] of targets) expect(existsSync(`extensions/tally-pos/${module}`), module).toBe(true);
+    expect(await readFile('shopify.app.toml', 'utf8')).toMatch(/^\[pos\]\nembedded = false$/m);
   });
 });
