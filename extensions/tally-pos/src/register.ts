@@ -1,5 +1,3 @@
-import { currencyDecimals } from '../../../server/platform/money.js';
-
 /**
  * The register's conversation with Tally's backend (/pos), written against the part of Shopify's
  * POS `shopify` global it uses, so tests and the devstore can stand in for POS at exactly that
@@ -147,9 +145,14 @@ export function codesOnCart(cart: CartState): string[] {
   return cart.cartDiscounts.map((discount) => discount.discountDescription?.toUpperCase() ?? '').filter((code) => code.startsWith('TALLY-'));
 }
 
-/** The cart's subtotal in minor units: POS writes decimal amounts in the location's currency (JPY has none, KWD three). */
+/**
+ * The cart's subtotal in minor units: POS writes decimal amounts in the location's currency (JPY has
+ * none, KWD three). The currency's decimals come from the device's ISO 4217 data (Intl): Shopify CLI
+ * bundles an extension from its own folder, so it cannot import the server's table.
+ */
 function subtotalMinor(cart: CartState, currency = 'USD'): number {
-  return Math.round(Number(cart.subtotal) * 10 ** currencyDecimals(currency));
+  const decimals = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return Math.round(Number(cart.subtotal) * 10 ** decimals);
 }
 
 export type Outcome = { ok: true; message: string; balance: number } | { ok: false; message: string };
