@@ -10,10 +10,12 @@ import { MongoClient } from 'mongodb';
 import { signSessionToken } from '../devstore/session-token.js';
 import { signAppProxyQuery } from '../server/shopify/app-proxy.js';
 import { DEV_API_KEY, DEV_API_SECRET } from '../server/platform/config.js';
+import { measureAdminLoad } from './admin-load.js';
 import { measureInsertRate, startBenchDatabase, type InsertRate } from './lib/database.js';
 import { percentile, round, runLoad, type LoadResult, type PreparedRequest } from './lib/load.js';
 import { signedOrderPaid as signedOrder } from './lib/orders.js';
 import { appUrlFromLog, rssMb, startServerProcess } from './lib/processes.js';
+import { balancesExact, measureCrash } from './crash.js';
 import { measureRoundTrips } from './round-trips.js';
 import { measureScaleOut, measureSoak, type ScaleRow } from './scale-and-soak.js';
 
@@ -22,7 +24,7 @@ const SENDERS = [1, 8, 32, 128];
 const REQUESTS_PER_LEVEL = Number(process.env.BENCH_REQUESTS ?? 2000);
 const SHOP = 'bench-shop.myshopify.com';
 const CREDIT_SHOP = 'bench-credit.myshopify.com';
-const CREDIT_ORDERS = Number(process.env.BENCH_CREDIT_ORDERS ?? 1000);
+const CREDIT_ORDERS = Number(process.env.BENCH_CREDIT_ORDERS ?? 2000);
 
 function signedOrderPaid(baseUrl: string, orderId: number, shop = SHOP): PreparedRequest {
   return signedOrder(baseUrl, orderId, shop);
@@ -30,9 +32,13 @@ function signedOrderPaid(baseUrl: string, orderId: number, shop = SHOP): Prepare
 
 interface AckRow {
   senders: number;
+  /** HMAC only. */
   floor: LoadResult;
+  /** HMAC and one unique insert of the delivery into the same database. */
+  durableFloor: LoadResult;
   app: LoadResult;
   throughputRatio: number;
+  durableRatio: number;
 }
 
 async function main(): Promise<void> {
@@ -44,18 +50,29 @@ async function main(): Promise<void> {
       memoryGb: round(os.totalmem() / 2 ** 30, 1),
       node: process.version,
       engine: database.engine,
+      storage: database.storage,
     },
     at: new Date().toISOString(),
     requestsPerLevel: REQUESTS_PER_LEVEL,
   };
+  // Written after each phase, so a long run that stops keeps what it measured.
+  await mkdir(path.join(here, 'results'), { recursive: true });
+  const file = path.join(here, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const save = () => writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
   try {
     const insertRates: InsertRate[] = [];
     for (const concurrency of [1, 32]) insertRates.push(await measureInsertRate(database.uri, concurrency, 2000));
     results.rawInsert = insertRates;
+    await save();
 
-    const only = new Set((process.env.BENCH_ONLY ?? 'roundtrips,growth,credits,ack,scale,soak').split(','));
+    const only = new Set((process.env.BENCH_ONLY ?? 'roundtrips,growth,credits,ack,crash,scale,soak,admin').split(','));
+    if (only.has('admin')) results.adminLoad = await measureAdminLoad({ mongodbUri: database.uri });
     if (only.has('roundtrips') || only.has('growth')) results.roundTrips = await measureRoundTrips(database, only.has('growth'));
+    await save();
     const scratch = path.join(os.tmpdir(), `tally-bench-${process.pid}`);
+    if (only.has('crash'))
+      results.crash = await measureCrash(database.uri, Number(process.env.BENCH_CRASH_ORDERS ?? 600), path.join(scratch, 'crash'));
+    await save();
     if (only.has('scale')) results.scaleOut = await measureScaleOut(database.uri, [1, 2, 4], Number(process.env.BENCH_SCALE_ORDERS ?? 600), scratch);
     if (only.has('soak'))
       results.soak = await measureSoak(
@@ -74,6 +91,7 @@ async function main(): Promise<void> {
         DATA_DIR: path.join(scratch, 'ack'),
       };
       const floor = await startServerProcess(path.join(here, 'floor-server.ts'), env, appUrlFromLog);
+      const durableFloor = await startServerProcess(path.join(here, 'durable-floor-server.ts'), env, appUrlFromLog);
       const app = await startServerProcess(path.join(here, '..', 'server', 'main.ts'), { ...env, LOG_LEVEL: 'info' }, appUrlFromLog);
       try {
         const idleRss = await rssMb(app.pid);
@@ -84,28 +102,37 @@ async function main(): Promise<void> {
           results.proxyCustomer = await runLoad(32, REQUESTS_PER_LEVEL, (index) => proxyCustomerRequest(app.url, String(7_000_000 + (index % 500))));
           results.proxyFloor = await runLoad(32, REQUESTS_PER_LEVEL, (index) => signedOrderPaid(floor.url, 3_000_000 + index));
           results.redemptionContention = await measureRedemptionContention(app.url);
+          await save();
         }
         const rows: AckRow[] = [];
         let orderId = CREDIT_ORDERS + 1;
         for (const senders of only.has('ack') ? SENDERS : []) {
           const floorResult = await runLoad(senders, REQUESTS_PER_LEVEL, () => signedOrderPaid(floor.url, orderId++));
+          const durableResult = await runLoad(senders, REQUESTS_PER_LEVEL, () => signedOrderPaid(durableFloor.url, orderId++));
           const appResult = await runLoad(senders, REQUESTS_PER_LEVEL, () => signedOrderPaid(app.url, orderId++));
-          rows.push({ senders, floor: floorResult, app: appResult, throughputRatio: round(appResult.throughput / floorResult.throughput, 3) });
+          rows.push({
+            senders,
+            floor: floorResult,
+            durableFloor: durableResult,
+            app: appResult,
+            throughputRatio: round(appResult.throughput / floorResult.throughput, 3),
+            durableRatio: round(appResult.throughput / durableResult.throughput, 3),
+          });
         }
         results.webhookAck = rows;
+        await save();
         results.memory = { idleRssMb: idleRss, afterLoadRssMb: await rssMb(app.pid) };
       } finally {
         await app.stop();
         await floor.stop();
+        await durableFloor.stop();
       }
     }
   } finally {
     await database.stop();
   }
 
-  await mkdir(path.join(here, 'results'), { recursive: true });
-  const file = path.join(here, 'results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  await save();
   printTable(results);
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
 }
@@ -122,7 +149,11 @@ async function measureCredits(appUrl: string, uri: string, firstOrderId: number)
   const client = await MongoClient.connect(uri);
   try {
     const db = client.db('test');
-    while ((await db.collection('webhook_inbox').countDocuments({})) > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    // Wait for work in flight (the demo shop's deliveries); finished deliveries stay in the inbox for a week.
+    const busy = async () =>
+      (await db.collection('webhook_inbox').countDocuments({ status: 'pending' })) +
+      (await db.collection('webhook_inbox').countDocuments({ status: 'processing' }));
+    while ((await busy()) > 0) await new Promise((resolve) => setTimeout(resolve, 250));
     const started = performance.now();
     let orderId = firstOrderId;
     const load = await runLoad(32, CREDIT_ORDERS, () => signedOrderPaid(appUrl, orderId++, CREDIT_SHOP));
@@ -130,11 +161,15 @@ async function measureCredits(appUrl: string, uri: string, firstOrderId: number)
     while ((await db.collection('ledger_entries').countDocuments({ shop: CREDIT_SHOP, type: 'earn' })) < CREDIT_ORDERS) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const seconds = (performance.now() - started) / 1000;
+    const lastCredit = performance.now();
+    const seconds = (lastCredit - started) / 1000;
     return {
       orders: CREDIT_ORDERS,
+      senders: 32,
+      balancesExact: (await balancesExact(client, 'test', CREDIT_SHOP, CREDIT_ORDERS)) ? 1 : 0,
       ackSeconds: round((acknowledged - started) / 1000, 2),
-      lastCreditAfterLastAckSeconds: round((performance.now() - acknowledged) / 1000, 2),
+      lastCreditAfterLastAckSeconds: round((lastCredit - acknowledged) / 1000, 2),
+      ackP99Ms: load.p99Ms,
       creditsPerSecond: round(CREDIT_ORDERS / seconds, 1),
       ackErrors: load.errors,
     };
@@ -228,11 +263,24 @@ async function measureRedemptionContention(appUrl: string): Promise<Record<strin
 
 function printTable(results: Record<string, unknown>): void {
   const rows = (results.webhookAck as AckRow[] | undefined) ?? [];
-  console.log('\nwebhook acknowledgement (signed orders/paid), app vs floor');
-  console.log('senders | floor req/s | app req/s | ratio | app p50 ms | app p99 ms | app non-2xx');
+  console.log('\nwebhook acknowledgement (signed orders/paid), app vs floors (HMAC only; HMAC and a unique insert)');
+  console.log(
+    'senders | floor req/s | durable floor req/s | app req/s | ratio to floor | ratio to durable | durable p99 ms | app p50 ms | app p99 ms | app non-2xx',
+  );
   for (const row of rows) {
     console.log(
-      [row.senders, row.floor.throughput, row.app.throughput, row.throughputRatio, row.app.p50Ms, row.app.p99Ms, row.app.errors].join(' | '),
+      [
+        row.senders,
+        row.floor.throughput,
+        row.durableFloor.throughput,
+        row.app.throughput,
+        row.throughputRatio,
+        row.durableRatio,
+        row.durableFloor.p99Ms,
+        row.app.p50Ms,
+        row.app.p99Ms,
+        row.app.errors,
+      ].join(' | '),
     );
   }
   if (results.roundTrips) {
@@ -255,6 +303,7 @@ function printTable(results: Record<string, unknown>): void {
       console.log([row.processes, row.orders, row.deliveries, row.seconds, row.creditsPerSecond, row.ratioToOne, row.exactlyOnce].join(' | '));
   }
   if (results.soak) console.log('soak:', JSON.stringify(results.soak));
+  if (results.crash) console.log('kill -9 mid-stream:', JSON.stringify(results.crash));
   console.log('memory:', JSON.stringify(results.memory));
   const credits = results.credits as Record<string, number> | undefined;
   const raw = (results.rawInsert as InsertRate[] | undefined)?.find((rate) => rate.concurrency === 32);

@@ -6,6 +6,7 @@ import { missingScopes, adminSchema, scopeRequirements, type AdminSchema } from 
 import { queryCost, selectedOperation, SINGLE_QUERY_MAX_COST } from './query-cost.js';
 import { BUCKET_MAXIMUM, BUCKET_RESTORE_PER_SECOND, defaultStaff, newAccessToken, type DevShop } from './state.js';
 import { verifySessionToken } from './session-token.js';
+import type { WebhookEvent } from './webhooks.js';
 
 const ONLINE_TOKEN_TYPE = 'urn:shopify:params:oauth:token-type:online-access-token';
 /** An online token lives as long as the staff member's admin session: Shopify answers a day less a second. */
@@ -117,6 +118,8 @@ export interface AdminApiOptions {
   shop: (domain: string) => DevShop | undefined;
   /** The scopes granted at token exchange and enforced per field; shopify.app.toml's by default. */
   scopes?: string[];
+  /** Delivers a webhook a mutation causes (customerCreate's customers/create). */
+  announce?: (event: WebhookEvent) => void;
 }
 
 /**
@@ -295,7 +298,11 @@ export function adminApiRouter(options: AdminApiOptions): Router {
       document,
       operationName: name,
       variableValues: given,
-      rootValue: adminRootValue(shop, { now, injectUserError: fault === 'userErrors' && operation.operation === 'mutation' }),
+      rootValue: adminRootValue(shop, {
+        now,
+        injectUserError: fault === 'userErrors' && operation.operation === 'mutation',
+        announce: options.announce,
+      }),
     });
     const actual = result.data
       ? queryCost({ schema: admin.schema, document, variables: coerced.coerced, operationName: name, data: result.data })

@@ -1,10 +1,12 @@
 import { metafieldKey } from './devstore.js';
 import { currencyDecimals, formatAmount } from './money.js';
-import type { DevDiscount, DevShop } from './state.js';
+import { shopNumericId, type DevDiscount, type DevShop } from './state.js';
 import { customerSearchRootValue } from './admin-customer-search.js';
 import { bulkRootValue, flowRootValue } from './admin-bulk.js';
 import { tagsRootValue } from './admin-tags.js';
 import { segmentsRootValue } from './admin-segments.js';
+import { customerCreateRootValue } from './admin-customer-create.js';
+import type { WebhookEvent } from './webhooks.js';
 
 interface UserErrorShape {
   field: string[] | null;
@@ -149,6 +151,8 @@ export interface ResolverOptions {
   now: Date;
   /** The devstore's 'userErrors' fault: the next mutation answers with an injected user error. */
   injectUserError: boolean;
+  /** Sends a webhook Shopify would send because of a mutation (customers/create after customerCreate). */
+  announce?: (event: WebhookEvent) => void;
 }
 
 /**
@@ -167,7 +171,9 @@ export function adminRootValue(shop: DevShop, options: ResolverOptions): Record<
     ...bulkRootValue(shop, options),
     ...flowRootValue(shop),
     ...tagsRootValue(shop),
+    ...customerCreateRootValue(shop, options.announce ?? (() => {}), options.now),
     shop: () => ({
+      id: `gid://shopify/Shop/${shopNumericId(shop.domain)}`,
       name: shop.name,
       myshopifyDomain: shop.domain,
       currencyCode: shop.currency,
@@ -210,6 +216,14 @@ export function adminRootValue(shop: DevShop, options: ResolverOptions): Record<
       }),
     ...segmentsRootValue(shop, discountMutation('basic'), options.now),
     discountCodeBxgyCreate: discountMutation('bxgy'),
+    // Shopify ends a deactivated code now: checkout refuses it from then on ("is not active").
+    discountCodeDeactivate: ({ id }: { id: string }) => {
+      if (options.injectUserError) return { codeDiscountNode: null, userErrors: [injected('INTERNAL_ERROR')] };
+      const discount = shop.discounts.get(id);
+      if (!discount) return refused(['id'], 'INVALID', 'Code discount does not exist.');
+      discount.endsAt = options.now;
+      return { codeDiscountNode: { id }, userErrors: [] };
+    },
     discountCodeFreeShippingCreate: discountMutation('free_shipping'),
     discountAutomaticAppCreate: ({
       automaticAppDiscount,

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Router } from 'express';
+import type { Router } from 'express';
 import { APP_URL } from '../extensions/tally-checkout/src/loyalty.js';
+import { extensionBundleRouter } from './extension-bundles.js';
 
 const EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../extensions/tally-checkout/src');
 
@@ -24,6 +25,8 @@ export interface HostData {
   discountUrl: string;
   attributes: Array<{ key: string; value: string }>;
   canUpdateDiscountCodes: boolean;
+  /** The codes applied to this checkout (Shopify's `discountCodes`). */
+  discountCodes: string[];
   orderId: number | null;
   appUrl: string;
 }
@@ -60,11 +63,13 @@ window.shopify = {
   sessionToken: { get: () => nativeFetch(data.tokenUrl, { cache: 'no-store' }).then((response) => response.json()).then((body) => body.token) },
   instructions: signal({ discounts: { canUpdateDiscountCodes: data.canUpdateDiscountCodes } }),
   attributes: signal(data.attributes),
+  discountCodes: signal(data.discountCodes.map((code) => ({ code }))),
   orderConfirmation: signal({ order: { id: data.orderId === null ? undefined : 'gid://shopify/OrderIdentity/' + data.orderId } }),
   async applyDiscountCodeChange(change) {
     const response = await nativeFetch(data.discountUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code: change.code }) });
     const body = await response.json();
     if (!response.ok) return { type: 'error', message: body.message };
+    window.shopify.discountCodes.value = [{ code: body.code }];
     parent.postMessage({ type: 'devstore:checkout-changed' }, location.origin);
     return { type: 'success' };
   },
@@ -83,37 +88,10 @@ export function extensionHostPage(data: HostData): string {
 <body><script type="application/json" id="host-data">${scriptJson(data)}</script><script type="module">${HOST_SCRIPT}</script></body></html>`;
 }
 
-/**
- * The extension's own modules, bundled as Shopify CLI builds them (esbuild, Preact's JSX), once
- * per process. esbuild is a dev dependency, as the devstore is dev-only.
- */
+/** The checkout extension's own modules, bundled as Shopify CLI builds them. */
 export function checkoutExtensionsRouter(): Router {
-  const router = Router();
-  const bundles = new Map<CheckoutTarget, Promise<string>>();
-  router.get('/devstore/checkout-extensions/:target.js', async (req, res) => {
-    const target = String(req.params.target);
-    if (!isCheckoutTarget(target)) return void res.status(404).send('No such extension target');
-    let bundle = bundles.get(target);
-    if (!bundle) {
-      bundle = import('esbuild').then(async ({ build }) => {
-        const result = await build({
-          entryPoints: [path.join(EXTENSION_DIR, CHECKOUT_TARGETS[target])],
-          bundle: true,
-          format: 'esm',
-          platform: 'browser',
-          target: 'es2020',
-          jsx: 'automatic',
-          write: false,
-          logLevel: 'silent',
-        });
-        return result.outputFiles[0]!.text;
-      });
-      bundles.set(target, bundle);
-    }
-    res
-      .type('application/javascript')
-      .set('Cache-Control', 'no-cache')
-      .send(await bundle);
-  });
-  return router;
+  return extensionBundleRouter(
+    '/devstore/checkout-extensions',
+    Object.fromEntries(Object.entries(CHECKOUT_TARGETS).map(([target, file]) => [target, path.join(EXTENSION_DIR, file)])),
+  );
 }

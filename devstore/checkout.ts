@@ -188,6 +188,7 @@ export function mountCheckout(router: Router, devstore: Devstore, session: Store
         discountUrl: `${root}/discount-codes`,
         attributes: Object.entries(checkout.attributes).map(([key, value]) => ({ key, value })),
         canUpdateDiscountCodes: checkout.orderId === null,
+        discountCodes: checkout.discountCode ? [checkout.discountCode] : [],
         orderId: checkout.orderId,
         appUrl: devstore.options.appUrl,
       }),

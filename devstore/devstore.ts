@@ -33,6 +33,8 @@ export interface OrderInput {
   discountCode?: string;
   /** Cart attributes (`/cart/update.js`); they reach the order as `note_attributes`. */
   attributes?: Record<string, string>;
+  /** Rung up at the register (the devstore's POS). */
+  pos?: { locationId: number; userId: number };
 }
 
 /** An automatic discount a Discount Function gave the cart, in shop money. */
@@ -131,6 +133,7 @@ export class Devstore {
     shop.lastOrderNumber = (shop.lastOrderNumber ?? 1000 + shop.orders.size) + 1;
     const order: DevOrder = {
       ...(input.attributes ? { noteAttributes: Object.entries(input.attributes).map(([name, value]) => ({ name, value })) } : {}),
+      ...(input.pos ? { pos: input.pos } : {}),
       id: newId(),
       number: shop.lastOrderNumber,
       customerId: input.customerId,

@@ -1,5 +1,5 @@
 import { moneySet, formatAmount } from './money.js';
-import type { DevCustomer, DevOrder, DevShop } from './state.js';
+import { shopNumericId, type DevCustomer, type DevOrder, type DevShop } from './state.js';
 
 // Since API 2025-01 Shopify's order and customer payloads carry no customer tags (customer.tags_added /
 // customer.tags_removed report them), so none are written here.
@@ -82,6 +82,9 @@ export function orderPayload(shop: DevShop, order: DevOrder): object {
     ...(order.number === undefined ? {} : { order_number: order.number, number: order.number - 1000 }),
     email: customer?.email ?? null,
     test: order.test ?? false,
+    source_name: order.pos ? 'pos' : 'web',
+    location_id: order.pos?.locationId ?? null,
+    user_id: order.pos?.userId ?? null,
     taxes_included: order.taxesIncluded ?? false,
     tags: '',
     created_at: order.createdAt.toISOString(),
@@ -116,6 +119,7 @@ export function orderPayload(shop: DevShop, order: DevOrder): object {
     total_tip_received: formatAmount(order.tipMinor, c),
     total_shipping_price_set: money(order.shippingMinor),
     note_attributes: order.noteAttributes ?? [],
+    order_status_url: `https://${shop.domain}/${shopNumericId(shop.domain)}/orders/${order.id.toString(16)}/authenticate?key=${order.id.toString(36)}`,
     discount_codes: order.discountCodes.map((discount) => ({
       code: discount.code,
       amount: formatAmount(discount.amountMinor, c),

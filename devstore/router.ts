@@ -6,7 +6,9 @@ import { CheckoutRefused, Devstore, type DevstoreOptions } from './devstore.js';
 import { adminFrameRouter } from './admin-frame.js';
 import { checkoutExtensionsRouter } from './checkout-extensions.js';
 import { persistShops } from './persist.js';
-import { storefrontRouter, themeAssetsRouter } from './storefront.js';
+import { posRouter } from './pos.js';
+import { posExtensionsRouter } from './pos-extensions.js';
+import { storefrontRouter, themeAssetsRouter, themeOf } from './storefront.js';
 import type { WebhookEvent } from './webhooks.js';
 import { orderPayload } from './payloads.js';
 
@@ -27,6 +29,8 @@ const orderSchema = z.object({
   discountCode: z.string().optional(),
   presentmentCurrency: z.string().length(3).optional(),
   presentmentRate: z.number().positive().optional(),
+  /** A sale at the register: `source_name: "pos"`. */
+  pos: z.object({ locationId: z.number().int().positive(), userId: z.number().int().positive() }).optional(),
 });
 const deliverySchema = z.object({ duplicate: z.number().int().min(1).max(10).optional(), shuffle: z.boolean().optional() });
 
@@ -46,6 +50,8 @@ export function devstoreRouter(devstore: Devstore): Router {
   router.use('/devstore/shops/:shop/storefront', storefrontRouter(devstore));
   router.use(themeAssetsRouter());
   router.use(checkoutExtensionsRouter());
+  router.use(posExtensionsRouter());
+  router.use('/devstore/shops/:shop/pos', posRouter(devstore));
   router.use(adminFrameRouter(devstore));
   router.use(bulkDownloadRouter(devstore));
   router.use(
@@ -55,6 +61,8 @@ export function devstoreRouter(devstore: Devstore): Router {
       apiSecret: devstore.options.apiSecret,
       clock: devstore.clock,
       shop: (domain) => (isDevShopDomain(domain) ? devstore.ensureShop(domain) : undefined),
+      // Shopify sends the webhook after answering the mutation; so does the devstore.
+      announce: (event) => setImmediate(() => void devstore.send([event])),
     }),
   );
 
@@ -167,6 +175,17 @@ export function devstoreRouter(devstore: Devstore): Router {
     shop.faults.push(...faults.data.faults);
     res.status(204).end();
   });
+  // The theme editor: Tally's app embed and blocks on or off, and the shop's published languages (primary first).
+  api.put('/shops/:shop/theme', (req, res) => {
+    const shop = devstore.shop(String(req.params.shop));
+    const theme = z
+      .object({ appEmbed: z.boolean(), appBlocks: z.boolean(), locales: z.array(z.enum(['en', 'fr', 'de', 'es'])).min(1) })
+      .partial()
+      .safeParse(req.body);
+    if (!shop || !theme.success) return void res.status(400).json({ error: 'unknown shop, or theme not {appEmbed, appBlocks, locales}' });
+    shop.theme = { ...themeOf(shop), ...theme.data };
+    res.json(shop.theme);
+  });
   router.use('/devstore/api', api);
 
   router.get('/devstore', (_req, res) => {
@@ -174,12 +193,12 @@ export function devstoreRouter(devstore: Devstore): Router {
       .map((shop) => {
         const name = escapeHtml(shop.name);
         const domain = encodeURIComponent(shop.domain);
-        return `<li><strong>${name}</strong> (${escapeHtml(shop.domain)}, ${shop.currency}) · ${shop.customers.size} customers, ${shop.orders.size} orders · app ${shop.appInstalled ? 'installed' : 'not installed'} · <a href="/devstore/shops/${domain}/admin">Admin (the app embedded)</a> · <a href="/devstore/shops/${domain}/storefront">Online store</a></li>`;
+        return `<li><strong>${name}</strong> (${escapeHtml(shop.domain)}, ${shop.currency}) · ${shop.customers.size} customers, ${shop.orders.size} orders · app ${shop.appInstalled ? 'installed' : 'not installed'} · <a href="/devstore/shops/${domain}/admin">Admin (the app embedded)</a> · <a href="/devstore/shops/${domain}/storefront">Online store</a> · <a href="/devstore/shops/${domain}/pos">Point of sale</a></li>`;
       })
       .join('');
     res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tally devstore</title>
 <style>body{font-family:system-ui,sans-serif;max-width:720px;margin:40px auto;padding:0 16px;color:#303030}li{margin:8px 0}</style></head>
-<body><h1>Tally devstore</h1><p>The local stand-in for Shopify: token exchange, Admin GraphQL with cost-based throttling, signed webhooks, an online store with Tally's theme extension, and a checkout and thank-you page with Tally's checkout extensions. Drive it with <code>npm run devstore -- help</code> (orders, refunds, cancellations) or its JSON API under <code>/devstore/api</code>.</p>
+<body><h1>Tally devstore</h1><p>The local stand-in for Shopify: token exchange, Admin GraphQL with cost-based throttling, signed webhooks, an online store with Tally's theme extension, a checkout and thank-you page with Tally's checkout extensions, and a point-of-sale register running Tally's POS extension. Drive it with <code>npm run devstore -- help</code> (orders, refunds, cancellations) or its JSON API under <code>/devstore/api</code>.</p>
 <ul>${rows || '<li>No shops yet.</li>'}</ul></body></html>`);
   });
   return router;

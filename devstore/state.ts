@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export interface DevCustomer {
   id: number;
@@ -65,6 +65,8 @@ export interface DevOrder {
   }>;
   /** Shopify's `test` flag (bogus gateway / test mode) and `taxes_included` (prices include tax). */
   test?: boolean;
+  /** A sale at the register (Shopify POS): `source_name: "pos"`, its location and the staff account that rang it up. */
+  pos?: { locationId: number; userId: number };
   taxesIncluded?: boolean;
   cancelledAt: Date | null;
   paidAt: Date | null;
@@ -96,7 +98,22 @@ export interface DevShop {
   lastOrderNumber?: number;
   /** Staff accounts by user id: the `sub` of their session tokens and the `associated_user` of their online tokens. */
   staff?: Map<string, DevStaff>;
+  /** The online store's theme as the merchant set it up; absent: DEFAULT_THEME. */
+  theme?: DevTheme;
 }
+
+/**
+ * The theme editor's switches the devstore honours: whether Tally's app embed is on, whether Tally's
+ * product, cart and account blocks are placed, and the shop's published languages (the first is the
+ * primary one, at the root; the others at `/{locale}/…`, as Shopify serves them).
+ */
+export interface DevTheme {
+  appEmbed: boolean;
+  appBlocks: boolean;
+  locales: string[];
+}
+
+export const DEFAULT_THEME: DevTheme = { appEmbed: true, appBlocks: true, locales: ['en', 'fr', 'de', 'es'] };
 
 /** A staff account as Shopify's online access token describes it (`associated_user`). */
 export interface DevStaff {
@@ -115,6 +132,11 @@ export function defaultStaff(domain: string): Map<string, DevStaff> {
     ['1', { id: 1, firstName: 'Morgan', lastName: 'Reyes', email: `owner@${host}.example`, accountOwner: true, locale: 'en' }],
     ['9001', { id: 9001, firstName: 'Sam', lastName: 'Okafor', email: `sam@${host}.example`, accountOwner: false, locale: 'en' }],
   ]);
+}
+
+/** The shop's numeric id (its `gid://shopify/Shop/N`), stable per domain as Shopify's is per shop. */
+export function shopNumericId(domain: string): number {
+  return 10_000_000 + (createHash('sha256').update(domain).digest().readUInt32BE(0) % 90_000_000);
 }
 
 export const BUCKET_MAXIMUM = 2000;

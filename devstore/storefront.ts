@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request, type Response } from 'express';
@@ -7,28 +7,85 @@ import { Liquid } from 'liquidjs';
 import type { Devstore } from './devstore.js';
 import { escapeHtml, mountCheckout, summaryHtml, type Cart, type StorefrontSession } from './checkout.js';
 import { formatAmount } from './money.js';
-import type { DevShop } from './state.js';
+import { DEFAULT_THEME, type DevShop, type DevTheme } from './state.js';
 
-export const THEME_EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../extensions/tally-theme');
+/** Each language in its own words, as a storefront's language selector lists them. */
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'Français', de: 'Deutsch', es: 'Español' };
+
+/** The theme extension the storefront renders; `DEVSTORE_THEME_DIR` names another copy (the storefront benchmark compares an earlier version). */
+export const THEME_EXTENSION_DIR = path.resolve(
+  process.env.DEVSTORE_THEME_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '../extensions/tally-theme'),
+);
 const SCHEMA = /{%-?\s*schema\s*-?%}([\s\S]*?){%-?\s*endschema\s*-?%}/;
 
 interface Block {
   source: string;
   settings: Record<string, unknown>;
+  /** The schema's `javascript` and `stylesheet`: assets Shopify puts on the page once, however many blocks name them. */
+  javascript?: string;
+  stylesheet?: string;
 }
 
 /** The theme extension's blocks, schemas stripped and setting defaults read, as Shopify's theme editor would place them. */
-function loadBlocks(): Record<string, Block> {
+export function loadBlocks(): Record<string, Block> {
   const blocks: Record<string, Block> = {};
   for (const file of readdirSync(path.join(THEME_EXTENSION_DIR, 'blocks'))) {
     const text = readFileSync(path.join(THEME_EXTENSION_DIR, 'blocks', file), 'utf8');
-    const schema = JSON.parse(SCHEMA.exec(text)?.[1] ?? '{}') as { settings?: Array<{ id: string; default?: unknown }> };
+    const schema = JSON.parse(SCHEMA.exec(text)?.[1] ?? '{}') as {
+      settings?: Array<{ id: string; default?: unknown }>;
+      javascript?: string;
+      stylesheet?: string;
+    };
     blocks[file.replace(/\.liquid$/, '')] = {
       source: text.replace(SCHEMA, ''),
       settings: Object.fromEntries((schema.settings ?? []).map((setting) => [setting.id, setting.default])),
+      ...(schema.javascript ? { javascript: schema.javascript } : {}),
+      ...(schema.stylesheet ? { stylesheet: schema.stylesheet } : {}),
     };
   }
   return blocks;
+}
+
+const assetVersions = new Map<string, { mtimeMs: number; version: string }>();
+
+/** An asset's URL as Shopify's CDN gives it: versioned by its content, so browsers may keep it for a year. */
+export function themeAssetUrl(file: string): string {
+  const full = path.join(THEME_EXTENSION_DIR, 'assets', path.basename(file));
+  let version = '0';
+  try {
+    const { mtimeMs } = statSync(full);
+    const known = assetVersions.get(full);
+    version = known?.mtimeMs === mtimeMs ? known.version : createHash('sha256').update(readFileSync(full)).digest('hex').slice(0, 10);
+    assetVersions.set(full, { mtimeMs, version });
+  } catch {
+    // A missing asset gets a URL all the same; the CDN answers 404 for it, as Shopify's does.
+  }
+  return `/devstore/theme-assets/${encodeURIComponent(path.basename(file))}?v=${version}`;
+}
+
+export function themeOf(shop: DevShop): DevTheme {
+  return { ...DEFAULT_THEME, ...shop.theme };
+}
+
+/**
+ * The Liquid engine the devstore's storefront renders the extension with: Shopify's `asset_url`
+ * and `t` filters over the extension's own assets and locale files.
+ */
+export function themeLiquid(): Liquid {
+  const liquid = new Liquid({ root: path.join(THEME_EXTENSION_DIR, 'snippets'), extname: '.liquid', cache: true });
+  const locales = new Map<string, Record<string, unknown>>();
+  liquid.registerFilter('asset_url', (file: string) => themeAssetUrl(file));
+  liquid.registerFilter('t', function (this: { context: { getSync(path: string[]): unknown } }, key: string, ...args: Array<[string, unknown]>) {
+    const language = String(this.context.getSync(['request', 'locale', 'iso_code']) ?? 'en');
+    const locale = locales.get(language) ?? loadLocale(language);
+    locales.set(language, locale);
+    let text: unknown = locale;
+    for (const part of key.split('.')) text = (text as Record<string, unknown> | undefined)?.[part];
+    let result = typeof text === 'string' ? text : `translation missing: ${language}.${key}`;
+    for (const [name, value] of args) result = result.replaceAll(`{{ ${name} }}`, String(value));
+    return result;
+  });
+  return liquid;
 }
 
 function loadLocale(language: string): Record<string, unknown> {
@@ -72,21 +129,11 @@ export function shopifyAppProxyQuery(params: Array<[string, string]>, secret: st
 export function storefrontRouter(devstore: Devstore): Router {
   const router = Router({ mergeParams: true });
   const blocks = loadBlocks();
-  const liquid = new Liquid({ root: path.join(THEME_EXTENSION_DIR, 'snippets'), extname: '.liquid', cache: true });
-  const locales = new Map<string, Record<string, unknown>>();
-  liquid.registerFilter('asset_url', (file: string) => `/devstore/theme-assets/${encodeURIComponent(file)}`);
-  liquid.registerFilter('t', function (this: { context: { getSync(path: string[]): unknown } }, key: string, ...args: Array<[string, unknown]>) {
-    const language = String(this.context.getSync(['request', 'locale', 'iso_code']) ?? 'en');
-    const locale = locales.get(language) ?? loadLocale(language);
-    locales.set(language, locale);
-    let text: unknown = locale;
-    for (const part of key.split('.')) text = (text as Record<string, unknown> | undefined)?.[part];
-    let result = typeof text === 'string' ? text : `translation missing: ${language}.${key}`;
-    for (const [name, value] of args) result = result.replaceAll(`{{ ${name} }}`, String(value));
-    return result;
-  });
+  const liquid = themeLiquid();
 
   const base = (domain: string) => `/devstore/shops/${domain}/storefront`;
+  // Where links and redirects go: the shop's root in the language of this request (`/fr/…` for French).
+  const here = (res: Response, shop: DevShop) => `${base(shop.domain)}${res.locals.locale ? `/${String(res.locals.locale)}` : ''}`;
   const shopOf = (req: Request): DevShop | undefined => devstore.shop(String((req.params as Record<string, string>).shop));
   const customerOf = (req: Request, shop: DevShop) => {
     const id = Number(cookies(req)[`customer_${shop.domain}`]);
@@ -141,18 +188,21 @@ export function storefrontRouter(devstore: Devstore): Router {
     extra: Record<string, unknown> = {},
   ): Promise<void> {
     const customer = customerOf(req, shop);
-    const language = typeof req.query.locale === 'string' && ['en', 'fr', 'de', 'es'].includes(req.query.locale) ? req.query.locale : 'en';
+    const theme = themeOf(shop);
+    const language = typeof res.locals.locale === 'string' ? res.locals.locale : theme.locales[0]!;
     const programValue = shop.metafields.get('tally.program');
     const scope = {
       shop: { name: shop.name, permanent_domain: shop.domain, currency: shop.currency },
       customer: customer ? { id: customer.id, first_name: customer.firstName, email: customer.email } : null,
       routes: {
-        root_url: `${base(shop.domain)}/`,
-        account_login_url: `${base(shop.domain)}/account/login`,
-        account_register_url: `${base(shop.domain)}/account/register`,
-        cart_url: `${base(shop.domain)}/cart`,
+        // Shopify's root_url: "/" in the primary language, "/fr" in another (without the trailing slash).
+        root_url: res.locals.locale ? here(res, shop) : `${base(shop.domain)}/`,
+        account_login_url: `${here(res, shop)}/account/login`,
+        account_register_url: `${here(res, shop)}/account/register`,
+        cart_url: `${here(res, shop)}/cart`,
       },
-      request: { locale: { iso_code: language } },
+      request: { locale: { iso_code: language, primary: language === theme.locales[0] } },
+      localization: { language: { iso_code: language }, available_languages: theme.locales.map((iso) => ({ iso_code: iso })) },
       app: { metafields: { tally: { program: programValue ? { value: JSON.parse(programValue) as unknown } : null } } },
       template,
       ...extra,
@@ -172,15 +222,58 @@ export function storefrontRouter(devstore: Devstore): Router {
           : template === 'customers/account'
             ? 'account-points'
             : undefined;
-    const [section, embed] = await Promise.all([sectionBlock ? render(sectionBlock) : '', render('launcher')]);
-    const root = base(shop.domain);
+    const placed = [theme.appBlocks ? sectionBlock : undefined, theme.appEmbed ? 'launcher' : undefined].filter(
+      (name): name is string => name !== undefined,
+    );
+    const [section = '', embed = ''] = await Promise.all([
+      placed.includes(sectionBlock ?? '') ? render(sectionBlock!) : '',
+      theme.appEmbed ? render('launcher') : '',
+    ]);
+    // The blocks' schema assets, once per page however many blocks name them, as Shopify adds them.
+    const stylesheets = new Set(placed.flatMap((name) => blocks[name]!.stylesheet ?? []));
+    const scripts = new Set(placed.flatMap((name) => blocks[name]!.javascript ?? []));
+    const assets = [
+      ...[...stylesheets].map((file) => `<link rel="stylesheet" href="${themeAssetUrl(file)}">`),
+      ...[...scripts].map((file) => `<script src="${themeAssetUrl(file)}" defer></script>`),
+    ].join('');
+    const root = here(res, shop);
+    const languages = theme.locales
+      .map((iso) => `<option value="${iso}"${iso === language ? ' selected' : ''}>${LANGUAGE_NAMES[iso] ?? iso}</option>`)
+      .join('');
+    const localization =
+      theme.locales.length > 1
+        ? `<form method="post" action="${base(shop.domain)}/localization" class="localization"><input type="hidden" name="return_to" value="${escapeHtml(req.url)}"><label>Language <select name="locale_code">${languages}</select></label> <input type="submit" value="Change"></form>`
+        : '';
     res.type('html')
       .send(`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)} · ${escapeHtml(shop.name)}</title>
-<style>body{font-family:Georgia,serif;margin:0;color:#222;background:#faf7f2}header{display:flex;gap:16px;align-items:center;padding:16px 24px;background:#3b2f2f;color:#fff}header a{color:#fff}main{max-width:860px;margin:24px auto;padding:0 24px}.products{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:16px}.card{background:#fff;border-radius:8px;padding:16px;box-shadow:0 1px 3px rgba(0,0,0,.1)}button,input,select{font:inherit}.notice{background:#fff3cd;padding:8px 12px;border-radius:6px}</style></head>
-<body><header><strong><a href="${root}">${escapeHtml(shop.name)}</a></strong><a href="${root}/cart">Cart (${cartOf(req, shop).reduce((sum, line) => sum + line.quantity, 0)})</a><a href="${root}/account">${customer ? `Account (${escapeHtml(customer.firstName)})` : 'Sign in'}</a></header>
+<title>${escapeHtml(title)} · ${escapeHtml(shop.name)}</title>${assets}
+<style>body{font-family:Georgia,serif;margin:0;color:#222;background:#faf7f2}header{display:flex;gap:16px;align-items:center;padding:16px 24px;background:#3b2f2f;color:#fff}header a{color:#fff}main{max-width:860px;margin:24px auto;padding:0 24px}.products{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:16px}.card{background:#fff;border-radius:8px;padding:16px;box-shadow:0 1px 3px rgba(0,0,0,.1)}button,input,select{font:inherit}.notice{background:#fff3cd;padding:8px 12px;border-radius:6px}.localization{margin-left:auto}</style></head>
+<body><header><strong><a href="${root}">${escapeHtml(shop.name)}</a></strong><a href="${root}/cart">Cart (${cartOf(req, shop).reduce((sum, line) => sum + line.quantity, 0)})</a><a href="${root}/account">${customer ? `Account (${escapeHtml(customer.firstName)})` : 'Sign in'}</a>${localization}</header>
 <main><h1>${escapeHtml(title)}</h1>${body}${section}</main>${embed}</body></html>`);
   }
+
+  // A published language other than the primary one is served under its own prefix (`/fr/products/1`),
+  // as Shopify serves it: the prefix sets the request's locale, then the same routes answer.
+  router.use((req, res, next) => {
+    const shop = shopOf(req);
+    const prefix = /^\/([a-z]{2}(?:-[a-z]{2})?)(?=[/?]|$)/i.exec(req.url);
+    if (shop && prefix && themeOf(shop).locales.slice(1).includes(prefix[1]!)) {
+      res.locals.locale = prefix[1];
+      req.url = req.url.slice(prefix[0].length).replace(/^(?!\/)/, '/');
+    }
+    next();
+  });
+
+  // Shopify's language selector (`{% form 'localization' %}`): back to the same page in the chosen language.
+  router.post('/localization', express.urlencoded({ extended: false }), (req, res) => {
+    const shop = shopOf(req);
+    if (!shop) return void res.status(404).send('No such shop');
+    const { locale_code: chosen, return_to: returnTo } = req.body as Record<string, string | undefined>;
+    const locales = themeOf(shop).locales;
+    const locale = chosen && locales.includes(chosen) ? chosen : locales[0]!;
+    const path = typeof returnTo === 'string' && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/';
+    res.redirect(303, `${base(shop.domain)}${locale === locales[0] ? '' : `/${locale}`}${path === '/' ? '' : path}`);
+  });
 
   router.get('/', async (req, res) => {
     const shop = shopOf(req);
@@ -189,7 +282,7 @@ export function storefrontRouter(devstore: Devstore): Router {
     const cards = products
       .map(
         (product) =>
-          `<div class="card"><h3><a href="${base(shop.domain)}/products/${product.id}">${escapeHtml(product.title)}</a></h3><p>${money(shop, product.priceMinor)}</p></div>`,
+          `<div class="card"><h3><a href="${here(res, shop)}/products/${product.id}">${escapeHtml(product.title)}</a></h3><p>${money(shop, product.priceMinor)}</p></div>`,
       )
       .join('');
     await page(req, res, shop, 'Welcome', `<div class="products">${cards || '<p>No products yet.</p>'}</div>`, 'index');
@@ -199,7 +292,7 @@ export function storefrontRouter(devstore: Devstore): Router {
     const shop = shopOf(req);
     const product = shop?.products.get(Number(req.params.productId));
     if (!shop || !product) return void res.status(404).send('No such product');
-    const body = `<p class="price">${money(shop, product.priceMinor)}</p><form method="post" action="${base(shop.domain)}/cart/add"><input type="hidden" name="productId" value="${product.id}"><label>Quantity <input name="quantity" type="number" min="1" value="1"></label> <button type="submit">Add to cart</button></form>`;
+    const body = `<p class="price">${money(shop, product.priceMinor)}</p><form method="post" action="${here(res, shop)}/cart/add"><input type="hidden" name="productId" value="${product.id}"><label>Quantity <input name="quantity" type="number" min="1" value="1"></label> <button type="submit">Add to cart</button></form>`;
     await page(req, res, shop, product.title, body, 'product', {
       product: { id: product.id, title: product.title, selected_or_first_available_variant: { id: product.variantId, price: product.priceMinor } },
     });
@@ -216,7 +309,7 @@ export function storefrontRouter(devstore: Devstore): Router {
     else cart.push({ productId, quantity });
     res
       .cookie(`cart_${shop.domain}`, JSON.stringify(cart), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' })
-      .redirect(303, `${base(shop.domain)}/cart`);
+      .redirect(303, `${here(res, shop)}/cart`);
   });
 
   // Shopify's shareable discount link: remembers the code for checkout, then goes on.
@@ -266,7 +359,7 @@ export function storefrontRouter(devstore: Devstore): Router {
     const notice = quote.codeError ?? (typeof req.query.error === 'string' ? req.query.error : null);
     const summary = cart.length ? summaryHtml(session, shop, cart, quote, true) : '<p>Your cart is empty.</p>';
     const body = `${notice ? `<p class="notice" role="alert">${escapeHtml(notice)}</p>` : ''}<div data-cart>${summary}</div>
-<form method="post" action="${base(shop.domain)}/checkout"><label>Discount code <input name="discountCode" value="${escapeHtml(code)}"></label> <button type="submit" formaction="${base(shop.domain)}/cart/discount">Apply</button> <button type="submit" ${cart.length ? '' : 'disabled'}>Check out</button></form>`;
+<form method="post" action="${here(res, shop)}/checkout"><label>Discount code <input name="discountCode" value="${escapeHtml(code)}"></label> <button type="submit" formaction="${here(res, shop)}/cart/discount">Apply</button> <button type="submit" ${cart.length ? '' : 'disabled'}>Check out</button></form>`;
     const itemCount = cart.reduce((sum, line) => sum + line.quantity, 0);
     await page(req, res, shop, 'Your cart', body, 'cart', {
       cart: { total_price: quote.totalMinor, items_subtotal_price: quote.subtotalMinor, item_count: itemCount, attributes: attributesOf(req, shop) },
@@ -280,7 +373,7 @@ export function storefrontRouter(devstore: Devstore): Router {
     const options = { path: base(shop.domain), httpOnly: true, sameSite: 'lax' } as const;
     (code ? res.cookie(`discount_${shop.domain}`, code, options) : res.clearCookie(`discount_${shop.domain}`, options)).redirect(
       303,
-      `${base(shop.domain)}/cart`,
+      `${here(res, shop)}/cart`,
     );
   });
 
@@ -296,8 +389,8 @@ export function storefrontRouter(devstore: Devstore): Router {
       )
       .join('');
     const body = customer
-      ? `<p>Signed in as ${escapeHtml(customer.email)}. <a href="${base(shop.domain)}/account/logout">Sign out</a></p>`
-      : `<form method="post" action="${base(shop.domain)}/account/login"><label>Sign in as <select name="customerId">${options}</select></label> <button type="submit">Sign in</button></form>`;
+      ? `<p>Signed in as ${escapeHtml(customer.email)}. <a href="${here(res, shop)}/account/logout">Sign out</a></p>`
+      : `<form method="post" action="${here(res, shop)}/account/login"><label>Sign in as <select name="customerId">${options}</select></label> <button type="submit">Sign in</button></form>`;
     await page(req, res, shop, customer ? 'Your account' : 'Sign in', body, customer ? 'customers/account' : 'customers/login');
   });
 
@@ -307,13 +400,13 @@ export function storefrontRouter(devstore: Devstore): Router {
     if (!shop || !shop.customers.has(id)) return void res.status(404).send('No such customer');
     res
       .cookie(`customer_${shop.domain}`, String(id), { path: base(shop.domain), httpOnly: true, sameSite: 'lax' })
-      .redirect(303, `${base(shop.domain)}/account`);
+      .redirect(303, `${here(res, shop)}/account`);
   });
 
   router.get('/account/logout', (req, res) => {
     const shop = shopOf(req);
     if (!shop) return void res.status(404).send('No such shop');
-    res.clearCookie(`customer_${shop.domain}`, { path: base(shop.domain) }).redirect(303, base(shop.domain));
+    res.clearCookie(`customer_${shop.domain}`, { path: base(shop.domain) }).redirect(303, here(res, shop));
   });
 
   // The app proxy, as Shopify runs it: the storefront's session decides logged_in_customer_id.
@@ -359,6 +452,10 @@ export function storefrontRouter(devstore: Devstore): Router {
 /** The extension's assets, as Shopify's CDN serves them. */
 export function themeAssetsRouter(): Router {
   const router = Router();
-  router.use('/devstore/theme-assets', express.static(path.join(THEME_EXTENSION_DIR, 'assets'), { maxAge: '1h', fallthrough: false }));
+  // URLs carry the content's version (themeAssetUrl), so a changed asset is a new URL and browsers keep each for a year.
+  router.use(
+    '/devstore/theme-assets',
+    express.static(path.join(THEME_EXTENSION_DIR, 'assets'), { maxAge: '365d', immutable: true, fallthrough: false }),
+  );
   return router;
 }

@@ -18,6 +18,8 @@ export interface DeliveryOptions {
   concurrency?: number;
   /** Retry schedule for non-2xx answers, in ms (Shopify retries 8 times over 4 hours). */
   retryDelaysMs?: number[];
+  /** Called after each acknowledgement with the count so far; the sender that got it waits for the promise. */
+  onAcknowledged?: (acknowledged: number) => void | Promise<void>;
 }
 
 export interface DeliveryReport {
@@ -88,8 +90,10 @@ export async function deliver(appUrl: string, secret: string, events: WebhookEve
             report.statuses.network = (report.statuses.network ?? 0) + 1;
           }
         }
-        if (acknowledged) report.acknowledged++;
-        else report.failed++;
+        if (acknowledged) {
+          report.acknowledged++;
+          await options.onAcknowledged?.(report.acknowledged);
+        } else report.failed++;
       }
     }),
   );

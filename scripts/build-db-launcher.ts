@@ -1,4 +1,4 @@
-// Builds the embedded FerretDB launcher ahead of time (CI, Docker images); `npm start` and
+// Builds the embedded database launcher (FerretDB on PostgreSQL) ahead of time (CI, Docker images); `npm start` and
 // `npm test` also build it on demand.
 import { ensureLauncherBuilt } from '../server/platform/database/ferretdb.js';
 

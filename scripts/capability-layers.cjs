@@ -7,7 +7,7 @@ const LAYERS = [
   ['ledger', 'program', 'shops', 'inbox', 'customers'],
   ['earning', 'redemption'],
   ['tiers', 'engagement', 'referrals', 'analytics', 'accounting', 'outbound', 'groups', 'imports'],
-  ['storefront', 'headless', 'compliance', 'admin', 'admin-ui'],
+  ['storefront', 'headless', 'compliance', 'admin', 'admin-ui', 'pos'],
   // server/*.ts: boot.ts (the one place that wires capabilities together), main.ts
   ['(root)'],
 ];
@@ -19,13 +19,14 @@ const BESIDE = {
   // The hold and reward effects of an order subscribe to earning's events (types only).
   redemption: ['earning'],
   analytics: ['accounting'],
-  groups: ['accounting'],
   referrals: ['engagement'],
   outbound: ['tiers', 'engagement'],
   imports: ['tiers'],
   admin: ['compliance', 'storefront'],
+  // The register shows the customer the shopper's own view (balance, tier, codes).
+  pos: ['storefront'],
   // The OpenAPI document is derived from the request schemas of the admin views and the storefront.
-  headless: ['admin', 'storefront'],
+  headless: ['admin', 'storefront', 'pos'],
 };
 
 module.exports = { LAYERS, BESIDE };

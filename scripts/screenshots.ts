@@ -25,7 +25,7 @@ try {
   await app.worker.drain();
   const admin = `${app.url}/devstore/shops/${DEMO_SHOP}/admin`;
   const store = `${app.url}/devstore/shops/${DEMO_SHOP}/storefront`;
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
   page.setDefaultTimeout(15_000);
   const frame = page.frameLocator('#app');
   const shot = async (name: string, target: typeof page = page) => {

@@ -1,27 +1,62 @@
 // `npm start`: checks the Node version, then runs the server in a child process and passes it
 // signals (Ctrl-C, SIGTERM). Production runs the ahead-of-time build (`npm run build`,
 // dist/server/main.js) on plain Node; dev mode builds the admin and runs the TypeScript with tsx.
-import { spawn, spawnSync } from 'node:child_process';
+//
+// npm runs this through `sh -c`, and a shell waiting on a command dies of SIGTERM without passing
+// it on; package.json's `exec` makes this process the one npm signals. Whatever sits above, this
+// process stops its child when it is signalled or orphaned, and exits with the child's status.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import './check-node.mjs';
 
 const BUILT_SERVER = 'dist/server/main.js';
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+let child = null;
+let stopping = null;
+
+/** The shell convention: killed by signal N exits 128 + N. */
+const statusOf = (code, signal) => code ?? 128 + (constants.signals[signal] ?? 0);
+
+function stop(signal) {
+  stopping ??= signal;
+  if (child) child.kill(signal);
+  else process.exit(statusOf(null, signal));
+}
+
+for (const signal of SIGNALS) process.on(signal, () => stop(signal));
+
+// npm killed with SIGKILL (or a shell that does not pass signals on) leaves this process orphaned.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop('SIGTERM');
+}, 1_000).unref();
+
+/** Runs one child to its end; resolves with its exit status. */
 function run(args) {
-  const child = spawn(process.execPath, args, { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  return new Promise((resolve) => {
+    child = spawn(process.execPath, args, { stdio: 'inherit' });
+    if (stopping) child.kill(stopping);
+    child.on('exit', (code, signal) => {
+      child = null;
+      resolve(statusOf(code, signal));
+    });
+  });
 }
 
-if (process.env.NODE_ENV === 'production') {
-  if (!existsSync(BUILT_SERVER)) {
-    console.error(`${BUILT_SERVER} is missing: run \`npm run build\` (with dev dependencies installed) before \`npm start\` in production.`);
-    process.exit(1);
+async function main() {
+  if (process.env.NODE_ENV === 'production') {
+    if (!existsSync(BUILT_SERVER)) {
+      console.error(`${BUILT_SERVER} is missing: run \`npm run build\` (with dev dependencies installed) before \`npm start\` in production.`);
+      return 1;
+    }
+    return run(['--enable-source-maps', BUILT_SERVER]);
   }
-  run(['--enable-source-maps', BUILT_SERVER]);
-} else {
   // The embedded admin is built from web/ on every dev start (about 2 s), so it is never stale.
-  const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'], { stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-  run(['--import', 'tsx', 'server/main.ts']);
+  const built = await run(['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts']);
+  if (built !== 0 || stopping) return stopping ? statusOf(null, stopping) : built;
+  return run(['--import', 'tsx', 'server/main.ts']);
 }
+
+process.exit(await main());

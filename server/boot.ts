@@ -4,15 +4,15 @@ import type { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Devstore } from '../devstore/devstore.js';
 import { accountingJobs, accountingRouter } from './accounting/index.js';
-import { activityRouter, customersRouter, programRouter, statsRouter } from './admin/index.js';
+import { activityRouter, customersRouter, programRouter } from './admin/index.js';
 import { adminUiRouter, faviconRouter } from './admin-ui/index.js';
 import { analyticsJobs, analyticsRouter } from './analytics/index.js';
 import { complianceJobs } from './compliance/index.js';
 import { ackGate, inboxJobs, startInboxWorker, webhooksRouter, type AckGate, type InboxWorker } from './inbox/index.js';
 import { awardsForOrder, engagementAdminRouter, engagementJobs, engagementProxyRouter, reviewsRouter } from './engagement/index.js';
-import { gatherPoints, groupJobs, groupsRouter, sharedAvailable } from './groups/index.js';
+import { gatherPoints, groupJobs, groupProxyRouter, groupsRouter, sharedAvailable } from './groups/index.js';
 import { apiKeysRouter, headlessRouter, methodNotAllowedRouter, openApiRouter } from './headless/index.js';
-import { drainImports, importJobs, importsRouter } from './imports/index.js';
+import { importJobs, importsRouter, stopImports } from './imports/index.js';
 import { ensureCheckoutDiscount, markOrderCodesUsed, redemptionJobs, returnPointsWhenOrderEnds, settleOrderHold } from './redemption/index.js';
 import { referralAdminRouter, referralForOrder, referralForReversal, referralJobs, referralProxyRouter } from './referrals/index.js';
 import { earningJobs, type OrderCredited, type OrderReversed } from './earning/index.js';
@@ -24,10 +24,10 @@ import { createEventBus, type EventBus } from './platform/events.js';
 import { startScheduler, type ScheduledJob } from './platform/jobs.js';
 import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './platform/database/connection.js';
 import { resolveDatabase, type ResolvedDatabase } from './platform/database/resolve.js';
-import { engineNotice, watchCollectionSizes } from './platform/engine-notice.js';
 import { createApp } from './platform/http-app.js';
 import type { Logger } from './platform/logger.js';
 import { ensureDefaultProgram, loadProgram } from './program/index.js';
+import { posAdminRouter, posRouter } from './pos/index.js';
 import { apiRouter, installedShops } from './shops/index.js';
 import { extensionsRouter, proxyRouter, tryPublishProgram } from './storefront/index.js';
 import { perksOf, tierJobs, tierMultiplierHeld, tiersCountOrders, tiersCountReversal, tiersRouter } from './tiers/index.js';
@@ -41,7 +41,7 @@ export interface RunningApp {
   database: ResolvedDatabase;
   dbInfo: DatabaseInfo;
   worker: InboxWorker;
-  /** The devstore (dev mode only). */
+  /** The devstore (devstore mode only). */
   devstore: Devstore | undefined;
   /** Stops accepting, finishes in-flight requests and claimed work, closes the database. Idempotent. */
   close(): Promise<void>;
@@ -59,6 +59,11 @@ export interface BootOptions {
   devstoreStatePath?: string;
   /** Sees every command the app sends the database (the bench counts round trips with it). */
   onDatabaseCommand?: (command: { commandName: string; collection: string }) => void;
+}
+
+/** "ferretdb 7.0.77 on PostgreSQL 16.14", "mongod 8.0.4": the engine, its version and its storage. */
+function describeDatabase(dbInfo: DatabaseInfo): string {
+  return `${dbInfo.engine} ${dbInfo.version}${dbInfo.storage ? ` on ${dbInfo.storage}` : ''}`;
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<number> {
@@ -143,7 +148,6 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
         activityRouter(ctx, () => worker.nudge()),
         programRouter(ctx),
         customersRouter(ctx),
-        statsRouter(ctx),
         tiersRouter(ctx),
         engagementAdminRouter(ctx),
         groupsRouter(ctx),
@@ -153,14 +157,17 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
         importsRouter(ctx),
         apiKeysRouter(ctx),
         outboundRouter(ctx),
+        posAdminRouter(ctx),
       ],
       installHooks,
     ),
     proxyRouter(ctx),
     engagementProxyRouter(ctx),
     referralProxyRouter(ctx),
+    groupProxyRouter(ctx),
     reviewsRouter(ctx),
     extensionsRouter(ctx),
+    posRouter(ctx),
     headlessRouter(ctx),
     flowRouter(ctx),
     methodNotAllowedRouter(ctx.config.appUrl),
@@ -189,7 +196,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
   const server = createServer();
   try {
     connection = await connectMongoose(database.uri, options.dbName, options.onDatabaseCommand);
-    const dbInfo: DatabaseInfo = { engine: database.engine, version: await serverVersion(connection) };
+    const dbInfo: DatabaseInfo = { engine: database.engine, version: await serverVersion(connection), storage: database.storage };
     await ensureIndexes(connection);
 
     const port = await listen(server, options.config.port, options.config.host);
@@ -211,9 +218,10 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
         }
       },
     };
-    // The devstore is loaded only in dev mode, so it is never part of production's import graph.
+    // The devstore is loaded only in devstore mode, so it is never part of production's import graph,
+    // and never runs with an app's real secret (real-store mode leaves /devstore unmounted: 404).
     const dev =
-      config.mode === 'development'
+      config.shopify === 'devstore'
         ? (await import('../devstore/router.js')).createDevstore({
             appUrl: config.appUrl,
             apiKey: config.shopifyApiKey,
@@ -222,7 +230,12 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
             statePath: options.devstoreStatePath,
           })
         : undefined;
-    const app = createApp(ctx, [...apiSurfaces(ctx, startedWorker, gate), adminUiRouter(config), faviconRouter(), ...(dev ? [dev.router] : [])]);
+    const app = createApp(ctx, [
+      ...apiSurfaces(ctx, startedWorker, gate),
+      adminUiRouter(config, ctx.clock),
+      faviconRouter(),
+      ...(dev ? [dev.router] : []),
+    ]);
     server.on('request', app);
     const scheduler = startScheduler(ctx, scheduledJobs, () => installedShops(ctx.connection));
     const outbound = startOutbound(ctx);
@@ -230,15 +243,14 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
     logger.info(
       {
         mode: config.mode,
-        db: { engine: dbInfo.engine, version: dbInfo.version, uri: redactUri(database.uri), source: database.source },
+        shopify: config.shopify,
+        why: config.modeReason,
+        db: { engine: dbInfo.engine, version: dbInfo.version, storage: dbInfo.storage, uri: redactUri(database.uri), source: database.source },
         port,
-        open: config.mode === 'development' ? [`${config.appUrl}/devstore`, `${config.appUrl}/healthz`] : [`${config.appUrl}/healthz`],
+        open: dev ? [`${config.appUrl}/devstore`, `${config.appUrl}/healthz`] : [`${config.appUrl}/healthz`],
       },
-      `Tally listening on ${config.appUrl} (${config.mode}, ${dbInfo.engine} ${dbInfo.version})`,
+      `Tally listening on ${config.appUrl} (${config.mode}, ${describeDatabase(dbInfo)}); ${config.modeReason}`,
     );
-    const notice = engineNotice(dbInfo);
-    if (notice) logger.warn(notice);
-    const stopWatchingSizes = watchCollectionSizes(connection, dbInfo, logger);
 
     const openConnection = connection;
     let closing: Promise<void> | undefined;
@@ -253,17 +265,18 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
       devstore: dev?.devstore,
       close: () =>
         (closing ??= (async () => {
+          // Imports are told first, so a long one stops after the chunk it is writing while the rest shuts down.
+          const importsStopped = stopImports(ctx);
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeIdleConnections();
           });
-          stopWatchingSizes();
           await scheduler.stop();
           await outbound.stop();
           await startedWorker.stop();
           await ctx.events.drain(ctx);
           await ctx.events.stop();
-          await drainImports(ctx);
+          await importsStopped;
           dev?.stop();
           await openConnection.close();
           if (ownsDatabase) await database.stop();

@@ -1,6 +1,5 @@
 import type { Connection } from 'mongoose';
 import { accountingCollections } from './accounting/index.js';
-import { adminCollections } from './admin/index.js';
 import { analyticsCollections } from './analytics/index.js';
 import { complianceCollections } from './compliance/index.js';
 import { customersCollections } from './customers/index.js';
@@ -12,6 +11,7 @@ import { importsCollections } from './imports/index.js';
 import { inboxCollections } from './inbox/index.js';
 import { ledgerCollections } from './ledger/index.js';
 import { outboundCollections } from './outbound/index.js';
+import { posCollections } from './pos/index.js';
 import { jobRunModel } from './platform/jobs.js';
 import { programCollections } from './program/index.js';
 import { redemptionCollections } from './redemption/index.js';
@@ -33,7 +33,6 @@ export function registerModels(connection: Connection): void {
     ...customersCollections,
     ...complianceCollections,
     ...programCollections,
-    ...adminCollections,
     ...ledgerCollections,
     ...earningCollections,
     ...redemptionCollections,
@@ -44,6 +43,7 @@ export function registerModels(connection: Connection): void {
     ...importsCollections,
     ...outboundCollections,
     ...groupsCollections,
+    ...posCollections,
     ...accountingCollections,
     ...analyticsCollections,
   ];

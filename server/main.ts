@@ -4,6 +4,7 @@ import type { Devstore } from '../devstore/devstore.js';
 import { bootTally, type RunningApp } from './boot.js';
 import { hasLedger } from './ledger/index.js';
 import { createLogger, type Logger } from './platform/logger.js';
+import { scopesWarning } from './shopify/app-scopes.js';
 
 async function main(): Promise<void> {
   let config;
@@ -17,11 +18,13 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  if (config.usingDevCredentials) {
+  if (config.shopify === 'devstore' && config.usingDevCredentials) {
     logger.warn(
-      `dev mode: using the built-in dev credentials SHOPIFY_API_KEY=${DEV_API_KEY} and its dev secret; set SHOPIFY_API_KEY and SHOPIFY_API_SECRET to use your own`,
+      `devstore mode: using the built-in dev credentials SHOPIFY_API_KEY=${DEV_API_KEY} and its dev secret; set your app's SHOPIFY_API_KEY and SHOPIFY_API_SECRET for real-store mode`,
     );
   }
+  const scopes = scopesWarning(config.scopes, path.resolve('shopify.app.toml'));
+  if (scopes) logger.warn(scopes);
 
   const app = await bootTally({ config, logger, devstoreStatePath: path.join(config.dataDir, 'devstore', 'shops.json') });
 

@@ -4,16 +4,21 @@ import { complianceTopicHandlers } from './compliance/index.js';
 import { customerTopicHandlers } from './customers/index.js';
 import { orderTopicHandlers } from './earning/index.js';
 import { signUpOnCustomerCreate } from './engagement/index.js';
+import { forgetCancelledGuestSale, recordGuestSale } from './pos/index.js';
 import { shopTopicHandlers } from './shops/index.js';
 
-/** Runs two capabilities' handlers for one topic, in order; the delivery's outcome names both. */
+/**
+ * Runs two capabilities' handlers for one topic, in order. The delivery's outcome is the first
+ * one's, which speaks for the delivery; the second's words are added only when it did something
+ * (a guest order recorded for analytics), never its reasons for leaving a delivery alone.
+ */
 function inTurn(first: TopicHandler, second: TopicHandler): TopicHandler {
   return async (delivery, ctx, now) => {
-    const outcomes = [await first(delivery, ctx, now), await second(delivery, ctx, now)];
+    const main = await first(delivery, ctx, now);
+    const extra = await second(delivery, ctx, now);
+    if (extra.status !== 'processed') return main;
     const words = (outcome: HandlerOutcome) => (outcome.status === 'processed' ? (outcome.detail ?? 'processed') : outcome.reason);
-    return outcomes.some((outcome) => outcome.status === 'processed')
-      ? { status: 'processed', detail: outcomes.map(words).join('; ') }
-      : { status: 'skipped', reason: outcomes.map(words).join('; ') };
+    return { status: 'processed', detail: [words(main), words(extra)].filter(Boolean).join('; ') };
   };
 }
 
@@ -24,5 +29,6 @@ export const topicHandlers: Record<string, TopicHandler> = {
   'customers/create': inTurn(customerTopicHandlers['customers/create']!, signUpOnCustomerCreate),
   ...complianceTopicHandlers,
   ...orderTopicHandlers,
-  'orders/paid': inTurn(orderTopicHandlers['orders/paid']!, recordGuestOrder),
+  'orders/paid': inTurn(inTurn(orderTopicHandlers['orders/paid']!, recordGuestOrder), recordGuestSale),
+  'orders/cancelled': inTurn(orderTopicHandlers['orders/cancelled']!, forgetCancelledGuestSale),
 };

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -6,9 +6,11 @@ import { MongoClient } from 'mongodb';
 import { resolveDatabase, type ResolvedDatabase } from '../../server/platform/database/resolve.js';
 import { round } from './load.js';
 
-/** A database server for the run, from the same resolver as `npm start`, in a fresh directory. */
+/** A database server for the run, from the same resolver as `npm start` (fsync on, as there), in a fresh directory. */
 export async function startBenchDatabase(): Promise<ResolvedDatabase> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'tally-bench-'));
+  // The embedded PostgreSQL runs as an unprivileged user when this is root: it must reach the directory.
+  await chmod(dataDir, 0o755);
   return resolveDatabase({ mongodbUri: process.env.MONGODB_URI, dataDir, env: process.env, log: (message) => console.log(message) });
 }
 

@@ -1,3 +1,4 @@
+import { valueOf } from '../program/index.js';
 /**
  * Points accounting, decided from the ledger's movements alone (no database, time passed in).
  * Every entry moves the available balance by `available`; each entry type lands in exactly one
@@ -98,12 +99,6 @@ export interface AccountingDay {
   adjusted: number;
   closing: number;
   closingValue: number;
-}
-
-/** Points at their money value: minor units, `pointValue` per 1000 points, rounded half up. */
-export function valueOf(points: number, pointValue: number): number {
-  const sign = points < 0 ? -1 : 1;
-  return sign * Math.floor((Math.abs(points) * pointValue + 500) / 1000);
 }
 
 export function nextDay(day: string): string {

@@ -33,14 +33,21 @@ function previousDay(day: string): string {
  * Brings an aggregate up to date at `now`: days after the watermark (normally today, and
  * yesterday within its settling hour) and days marked changed are recomputed, unless that was
  * done less than FRESH_MS ago; the watermark then moves to the last day that can no longer
- * change. Returns the days recomputed.
+ * change. `fresh` skips that minute: the admin asks for it right after a change it made itself
+ * (an adjustment, an import), so the figures it shows next include it. Returns the days recomputed.
  */
-export async function refreshDays(ctx: AppContext, aggregate: DayAggregate, shop: string, now: Date): Promise<number> {
+export async function refreshDays(
+  ctx: AppContext,
+  aggregate: DayAggregate,
+  shop: string,
+  now: Date,
+  options: { fresh?: boolean } = {},
+): Promise<number> {
   const today = utcDay(now);
   const marks = await changedDays(ctx.connection, shop, aggregate.name);
   const watermark = await watermarkOf(ctx.connection, shop, aggregate.name);
   const age = watermark?.refreshedAt ? now.getTime() - watermark.refreshedAt.getTime() : Infinity;
-  if (marks.length === 0 && age >= 0 && age < FRESH_MS) return 0;
+  if (!options.fresh && marks.length === 0 && age >= 0 && age < FRESH_MS) return 0;
   const sealed = watermark?.sealedThrough ?? null;
   const start = sealed !== null ? nextDay(sealed) : await aggregate.firstDay(ctx, shop);
   let recomputed = 0;
@@ -61,6 +68,11 @@ export async function refreshDays(ctx: AppContext, aggregate: DayAggregate, shop
     marks.map((mark) => mark._id),
   );
   return recomputed;
+}
+
+/** When the aggregate's open days were last recomputed: what its figures are "as of"; null before the first run. */
+export async function aggregateAsOf(ctx: AppContext, aggregate: Pick<DayAggregate, 'name'>, shop: string): Promise<Date | null> {
+  return (await watermarkOf(ctx.connection, shop, aggregate.name))?.refreshedAt ?? null;
 }
 
 /** Records that a fact landed on `day` after it may have been sealed; the next refresh recomputes it. */

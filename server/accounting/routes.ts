@@ -16,7 +16,7 @@ export function accountingRouter(ctx: AppContext): Router {
       res.status(422).json({ error: 'invalid_request', errors: query.errors });
       return;
     }
-    const report = await accountingReport(ctx, shop, query.range, now);
+    const report = await accountingReport(ctx, shop, query.range, now, { fresh: req.query.fresh === '1' });
     if (!report) {
       res.status(404).json({ error: 'not_found', message: 'This shop has no program yet' });
       return;

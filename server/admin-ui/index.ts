@@ -1,2 +1,2 @@
-export { ADMIN_DIST, adminUiRouter } from './routes.js';
+export { ADMIN_DIST, AUTH_CALLBACK_PATH, adminUiRouter } from './routes.js';
 export { faviconRouter } from './favicon.js';

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
-import { findProfile, searchProfiles } from '../customers/index.js';
+import { findProfile, searchCustomers } from '../customers/index.js';
 import { applyEntry, balanceOf, customerLedgerPage, ledgerKeys } from '../ledger/index.js';
 import { redemptionView } from '../redemption/index.js';
 import { customerRedemptions } from '../redemption/index.js';
@@ -46,14 +46,14 @@ export function customersRouter(ctx: AppContext): Router {
       res.status(422).json({ error: 'invalid_request', errors: fieldErrors(query.error) });
       return;
     }
-    const profiles = await searchProfiles(ctx.connection, shop, query.data.query.trim(), query.data.limit, READ_MAX_MS);
+    const profiles = await searchCustomers(ctx.connection, shop, query.data.query, { limit: query.data.limit, maxTimeMS: READ_MAX_MS });
     const balances = await Promise.all(profiles.map((profile) => balanceOf(ctx.connection, shop, profile.customerId)));
     res.json({
       customers: profiles.map((profile, index) => ({
         customerId: profile.customerId,
-        name: [profile.firstName, profile.lastName].filter(Boolean).join(' ') || null,
-        email: profile.email ?? null,
-        redacted: Boolean(profile.redactedAt),
+        name: profile.name,
+        email: profile.email,
+        redacted: profile.redacted,
         points: { balance: balances[index]!.available, pending: balances[index]!.pending },
         lifetimeEarned: balances[index]!.lifetimeEarned,
       })),

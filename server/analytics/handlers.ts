@@ -12,7 +12,7 @@ export const recordGuestOrder: TopicHandler = async (delivery, ctx, now) => {
   const facts = orderFacts(order);
   if (facts.customerId !== null) return { status: 'skipped', reason: 'a customer order (analytics reads its order record)' };
   const program = await loadProgram(ctx.connection, delivery.shop);
-  if (!program || notEarningReason(order, program.earning.testOrders)) return { status: 'skipped', reason: 'not a paid order that counts' };
+  if (!program || notEarningReason(order, program.earning.testOrders)) return { status: 'skipped', reason: 'not an order that counts in analytics' };
   await recordPaidOrder(ctx, {
     shop: delivery.shop,
     orderId: facts.orderId,
@@ -21,5 +21,5 @@ export const recordGuestOrder: TopicHandler = async (delivery, ctx, now) => {
     currency: facts.currency,
     paidAt: now,
   });
-  return { status: 'processed', detail: 'guest order recorded for analytics' };
+  return { status: 'processed', detail: 'counted in analytics' };
 };

@@ -1,3 +1,5 @@
+import { valueOf } from '../program/index.js';
+
 const DAY_MS = 86_400_000;
 
 export type ChurnRisk = 'unknown' | 'low' | 'medium' | 'high';
@@ -11,10 +13,21 @@ export interface GoodwillAdjustment {
   createdAt: Date;
 }
 
+/** Adjustments staff made by hand (in the admin, or through Shopify Flow): not imports, transfers or group moves. */
+const GOODWILL_SOURCES: ReadonlySet<string> = new Set(['admin', 'flow']);
+
+/** Goodwill is what staff granted: an `adjust` entry from the admin or Flow. */
+export function isGoodwill(entry: { source: string }): boolean {
+  return GOODWILL_SOURCES.has(entry.source);
+}
+
 export interface CustomerInsight {
   customerId: string;
   orders: number;
+  /** Eligible amounts of the customer's orders less what refunds gave back (`revenueOf` for one customer). */
   lifetimeValue: number;
+  /** Eligible money refunded, already taken out of the lifetime value. */
+  refunded: number;
   averageOrder: number;
   firstOrderAt: Date | null;
   lastOrderAt: Date | null;
@@ -56,9 +69,10 @@ export function customerInsight(
   adjustments: Array<{ points: number; reason: string; staffId?: string | null; createdAt: Date }>,
   pointValue: number,
   now: Date,
+  refunded = 0,
 ): CustomerInsight {
   const sorted = [...orders].sort((a, b) => a.paidAt.getTime() - b.paidAt.getTime());
-  const lifetimeValue = sorted.reduce((sum, order) => sum + order.amount, 0);
+  const lifetimeValue = sorted.reduce((sum, order) => sum + order.amount, 0) - refunded;
   const gaps = sorted.slice(1).map((order, index) => (order.paidAt.getTime() - sorted[index]!.paidAt.getTime()) / DAY_MS);
   const usualIntervalDays = gaps.length > 0 ? Math.round(median(gaps) * 10) / 10 : null;
   const last = sorted.at(-1)?.paidAt ?? null;
@@ -77,12 +91,13 @@ export function customerInsight(
     customerId,
     orders: sorted.length,
     lifetimeValue,
+    refunded,
     averageOrder: sorted.length > 0 ? Math.round(lifetimeValue / sorted.length) : 0,
     firstOrderAt: sorted[0]?.paidAt ?? null,
     lastOrderAt: last,
     usualIntervalDays,
     daysSinceLastOrder,
     churnRisk: churnRiskOf(daysSinceLastOrder, usualIntervalDays),
-    goodwill: { points: goodwillPoints, value: Math.floor((goodwillPoints * pointValue + 500) / 1000), adjustments: goodwill },
+    goodwill: { points: goodwillPoints, value: valueOf(goodwillPoints, pointValue), adjustments: goodwill },
   };
 }

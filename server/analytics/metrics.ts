@@ -1,4 +1,4 @@
-import { daysBetween, valueOf, type DayMovements } from '../accounting/index.js';
+import { daysBetween, type DayMovements } from '../accounting/index.js';
 
 /** What analytics keeps of a paid order: its eligible amount in shop money and whether the buyer was a member. */
 export interface PaidOrderFact {
@@ -9,37 +9,76 @@ export interface PaidOrderFact {
   day: string;
 }
 
-/** One UTC day of paid orders. Buyer lists hold one id per order, so repeats can be counted over a range. */
+/** A refund of an order's eligible money, on the day it was made; `member` is its order's. */
+export interface RefundFact {
+  member: boolean;
+  amount: number;
+  day: string;
+}
+
+/** Money the program gave on a day: discounts that orders took with reward codes and checkout holds, store credit issued. */
+export interface GivenFact {
+  amount: number;
+  day: string;
+}
+
+/**
+ * One UTC day of paid orders. Revenue is net of the refunds made that day (so a range's revenue is
+ * its orders less its refunds); buyer lists hold one id per order, so repeats can be counted over a range.
+ */
 export interface OrderDay {
   day: string;
   memberOrders: number;
   memberRevenue: number;
   nonMemberOrders: number;
   nonMemberRevenue: number;
+  /** Eligible money refunded that day (already taken out of the revenue above). */
+  memberRefunded: number;
+  nonMemberRefunded: number;
   guestOrders: number;
   cashBack: number;
+  /** Discounts and store credit the program's rewards gave that day. */
+  rewardsGiven: number;
   memberBuyers: string[];
   nonMemberBuyers: string[];
 }
 
-export function summarizeOrders(orders: PaidOrderFact[]): OrderDay[] {
+export function summarizeOrders(orders: PaidOrderFact[], refunds: RefundFact[] = [], given: GivenFact[] = []): OrderDay[] {
   const days = new Map<string, OrderDay>();
-  for (const order of orders) {
-    let day = days.get(order.day);
+  const dayOf = (date: string): OrderDay => {
+    let day = days.get(date);
     if (!day) {
       day = {
-        day: order.day,
+        day: date,
         memberOrders: 0,
         memberRevenue: 0,
         nonMemberOrders: 0,
         nonMemberRevenue: 0,
+        memberRefunded: 0,
+        nonMemberRefunded: 0,
         guestOrders: 0,
         cashBack: 0,
+        rewardsGiven: 0,
         memberBuyers: [],
         nonMemberBuyers: [],
       };
-      days.set(order.day, day);
+      days.set(date, day);
     }
+    return day;
+  };
+  for (const refund of refunds) {
+    const day = dayOf(refund.day);
+    if (refund.member) {
+      day.memberRefunded += refund.amount;
+      day.memberRevenue -= refund.amount;
+    } else {
+      day.nonMemberRefunded += refund.amount;
+      day.nonMemberRevenue -= refund.amount;
+    }
+  }
+  for (const gift of given) dayOf(gift.day).rewardsGiven += gift.amount;
+  for (const order of orders) {
+    const day = dayOf(order.day);
     day.cashBack += order.cashBack;
     if (order.member && order.customerId !== null) {
       day.memberOrders++;
@@ -68,6 +107,8 @@ export interface SeriesPoint {
   memberRevenue: number;
   nonMemberOrders: number;
   nonMemberRevenue: number;
+  orders: number;
+  revenue: number;
   programCost: number;
 }
 
@@ -92,8 +133,18 @@ export interface Analytics {
   memberOrderFrequency: number;
   nonMemberOrderFrequency: number;
   repeatPurchaseRate: number;
+  /** Paid orders of the range, members' and others' (`ordersOf`). */
+  orders: number;
+  /** Eligible revenue of the range net of its refunds (`revenueOf`), minor units. */
+  revenue: number;
+  /** Eligible money refunded in the range, already taken out of `revenue`. */
+  refunded: number;
+  /** revenue / orders. */
+  averageOrder: number;
+  /** Discounts and store credit the rewards gave in the range, at their money value. */
   rewardsCost: number;
   cashBack: number;
+  /** rewardsCost + cashBack (`programCostOf`). */
   programCost: number;
   incrementalRevenue: number | null;
   roi: number | null;
@@ -123,6 +174,21 @@ function weekStart(day: string): string {
   return new Date(date.getTime() - ((date.getUTCDay() + 6) % 7) * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** Orders: every paid order the app saw in the range, members' and others'. */
+export function ordersOf(days: Pick<OrderDay, 'memberOrders' | 'nonMemberOrders'>): number {
+  return days.memberOrders + days.nonMemberOrders;
+}
+
+/** Revenue: the eligible amounts of the range's paid orders, less the eligible money refunded in the range. */
+export function revenueOf(days: Pick<OrderDay, 'memberRevenue' | 'nonMemberRevenue'>): number {
+  return days.memberRevenue + days.nonMemberRevenue;
+}
+
+/** Program cost: the money rewards gave (discounts orders took, store credit issued) plus cash back; never points times a value. */
+export function programCostOf(days: Pick<OrderDay, 'rewardsGiven' | 'cashBack'>): number {
+  return days.rewardsGiven + days.cashBack;
+}
+
 /** A range's ledger figures beside its orders, summed the way one day of orders is. */
 interface Totals extends Omit<OrderDay, 'day'> {
   pointsIssued: number;
@@ -141,8 +207,11 @@ function totalsOf(days: string[], ledger: Map<string, DayMovements>, orders: Map
     memberRevenue: 0,
     nonMemberOrders: 0,
     nonMemberRevenue: 0,
+    memberRefunded: 0,
+    nonMemberRefunded: 0,
     guestOrders: 0,
     cashBack: 0,
+    rewardsGiven: 0,
     memberBuyers: [],
     nonMemberBuyers: [],
   };
@@ -160,8 +229,12 @@ function totalsOf(days: string[], ledger: Map<string, DayMovements>, orders: Map
       totals.memberRevenue += sales.memberRevenue;
       totals.nonMemberOrders += sales.nonMemberOrders;
       totals.nonMemberRevenue += sales.nonMemberRevenue;
+      // Days stored before refunds and rewards were kept lack them: they count as none.
+      totals.memberRefunded += sales.memberRefunded ?? 0;
+      totals.nonMemberRefunded += sales.nonMemberRefunded ?? 0;
       totals.guestOrders += sales.guestOrders;
       totals.cashBack += sales.cashBack;
+      totals.rewardsGiven += sales.rewardsGiven ?? 0;
       totals.memberBuyers.push(...sales.memberBuyers);
       totals.nonMemberBuyers.push(...sales.nonMemberBuyers);
       for (const customer of sales.memberBuyers) totals.active.add(customer);
@@ -172,7 +245,7 @@ function totalsOf(days: string[], ledger: Map<string, DayMovements>, orders: Map
 
 /**
  * The program's figures for `from`..`to` (docs/analytics.md has every definition). Program cost is
- * the points redeemed at the point value plus cash back; incremental revenue compares revenue per
+ * the money rewards gave plus cash back; incremental revenue compares revenue per
  * member buyer with revenue per non-member buyer (a guest order counts as one buyer);
  * ROI = (incremental revenue − program cost) / program cost.
  */
@@ -180,8 +253,8 @@ export function analyticsReport(input: AnalyticsInput): Analytics {
   const days = daysBetween(input.from, input.to);
   const interval = input.interval ?? (days.length > 62 ? 'week' : 'day');
   const ledger = new Map(input.ledgerDays.map((day) => [day.day, day]));
-  const orders = new Map(input.orderDays.map((day) => [day.day, day]));
-  const totals = totalsOf(days, ledger, orders);
+  const byDay = new Map(input.orderDays.map((day) => [day.day, day]));
+  const totals = totalsOf(days, ledger, byDay);
 
   const members = input.ledgerDays.filter((day) => day.day <= input.to).reduce((sum, day) => sum + day.newMembers, 0);
   const newMembers = days.reduce((sum, day) => sum + (ledger.get(day)?.newMembers ?? 0), 0);
@@ -189,8 +262,10 @@ export function analyticsReport(input: AnalyticsInput): Analytics {
   for (const customer of totals.memberBuyers) ordersPerMember.set(customer, (ordersPerMember.get(customer) ?? 0) + 1);
   const memberBuyerCount = ordersPerMember.size;
   const nonMemberBuyerCount = new Set(totals.nonMemberBuyers).size + totals.guestOrders;
-  const rewardsCost = valueOf(totals.pointsRedeemed, input.pointValue);
-  const programCost = rewardsCost + totals.cashBack;
+  const rewardsCost = totals.rewardsGiven;
+  const programCost = programCostOf(totals);
+  const orders = ordersOf(totals);
+  const revenue = revenueOf(totals);
   const incrementalRevenue =
     memberBuyerCount > 0 && nonMemberBuyerCount > 0
       ? Math.round(totals.memberRevenue - (memberBuyerCount * totals.nonMemberRevenue) / nonMemberBuyerCount)
@@ -202,7 +277,7 @@ export function analyticsReport(input: AnalyticsInput): Analytics {
     buckets.set(key, [...(buckets.get(key) ?? []), day]);
   }
   const series = [...buckets.values()].map((bucket): SeriesPoint => {
-    const part = totalsOf(bucket, ledger, orders);
+    const part = totalsOf(bucket, ledger, byDay);
     return {
       start: bucket[0]!,
       end: bucket.at(-1)!,
@@ -214,7 +289,9 @@ export function analyticsReport(input: AnalyticsInput): Analytics {
       memberRevenue: part.memberRevenue,
       nonMemberOrders: part.nonMemberOrders,
       nonMemberRevenue: part.nonMemberRevenue,
-      programCost: valueOf(part.pointsRedeemed, input.pointValue) + part.cashBack,
+      orders: ordersOf(part),
+      revenue: revenueOf(part),
+      programCost: programCostOf(part),
     };
   });
 
@@ -234,6 +311,10 @@ export function analyticsReport(input: AnalyticsInput): Analytics {
     nonMemberRevenue: totals.nonMemberRevenue,
     memberOrders: totals.memberOrders,
     nonMemberOrders: totals.nonMemberOrders,
+    orders,
+    revenue,
+    refunded: totals.memberRefunded + totals.nonMemberRefunded,
+    averageOrder: average(revenue, orders),
     memberAverageOrder: average(totals.memberRevenue, totals.memberOrders),
     nonMemberAverageOrder: average(totals.nonMemberRevenue, totals.nonMemberOrders),
     memberOrderFrequency: rate(totals.memberOrders, memberBuyerCount),

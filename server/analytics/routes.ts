@@ -4,9 +4,12 @@ import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
 import { parseDayRange } from '../accounting/index.js';
 import { analyticsCsv } from './metrics.js';
+import { RECENT_DAYS, shopFigures } from './figures.js';
 import { analyticsFor, insightFor } from './service.js';
 
 const interval = z.object({ interval: z.enum(['day', 'week']).optional() });
+/** `?fresh=1`: the admin made a change itself and wants figures that include it (skips the minute's cache). */
+export const freshness = (query: unknown): { fresh: boolean } => ({ fresh: z.object({ fresh: z.literal('1') }).safeParse(query).success });
 const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id (digits)');
 
 /** GET /api/analytics (JSON or `?format=csv`) and GET /api/customers/{id}/insight. */
@@ -23,7 +26,7 @@ export function analyticsRouter(ctx: AppContext): Router {
         .json({ error: 'invalid_request', errors: { ...(query.ok ? {} : query.errors), ...(grouping.success ? {} : { interval: 'day or week' }) } });
       return;
     }
-    const analytics = await analyticsFor(ctx, shop, query.range, now, grouping.data.interval);
+    const analytics = await analyticsFor(ctx, shop, query.range, now, grouping.data.interval, freshness(req.query));
     if (!analytics) {
       res.status(404).json({ error: 'not_found', message: 'This shop has no program yet' });
       return;
@@ -33,6 +36,28 @@ export function analyticsRouter(ctx: AppContext): Router {
       return;
     }
     res.json(analytics);
+  });
+
+  /**
+   * GET /api/stats: the figures Home and the program-economics panel show, from the same functions
+   * as Analytics and accounting. `days`, `orders`, `revenue`, `outstandingPoints` and
+   * `outstandingAsOf` are the last 30 days and the points held, as the panel has always read them.
+   */
+  router.get('/stats', async (req, res) => {
+    const { shop } = apiLocals(res);
+    const figures = await shopFigures(ctx, shop, ctx.clock(), freshness(req.query));
+    if (!figures) {
+      res.status(404).json({ error: 'not_found', message: 'This shop has no program yet' });
+      return;
+    }
+    res.json({
+      ...figures,
+      days: RECENT_DAYS,
+      orders: figures.recent.orders,
+      revenue: figures.recent.revenue,
+      outstandingPoints: figures.pointsHeld,
+      outstandingAsOf: figures.asOf,
+    });
   });
 
   router.get('/customers/:customerId/insight', async (req, res) => {

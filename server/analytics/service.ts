@@ -1,17 +1,49 @@
 import type { AppContext } from '../platform/context.js';
-import { customerEntriesOfTypes, newestEntry } from '../ledger/index.js';
-import { loadProgram } from '../program/index.js';
-import { dayChanged, ledgerDaysUpTo, pointValueOf, refreshDays, utcDay, type DayAggregate, type DayRange } from '../accounting/index.js';
-import { customerInsight, type CustomerInsight } from './insight.js';
+import { customerEntriesOfTypes, firstLedgerDay, newestEntry } from '../ledger/index.js';
+import { loadProgram, pointValueOf } from '../program/index.js';
+import {
+  aggregateAsOf,
+  dayChanged,
+  ledgerDaysAggregate,
+  ledgerDaysUpTo,
+  refreshDays,
+  utcDay,
+  type DayAggregate,
+  type DayRange,
+} from '../accounting/index.js';
+import { customerInsight, isGoodwill, type CustomerInsight } from './insight.js';
 import { analyticsReport, summarizeOrders, type Analytics, type Interval } from './metrics.js';
-import { customerPaidOrders, firstOrderDay, insertPaidOrder, orderDaysOf, paidOrdersOfDays, writeOrderDays } from './store.js';
+import {
+  customerPaidOrders,
+  customerRefunded,
+  firstOrderDay,
+  insertPaidOrder,
+  orderDaysOf,
+  paidOrdersOfDays,
+  refundsAndRewardsOfDays,
+  writeOrderDays,
+} from './store.js';
 
-/** Paid orders summed per day (the day they were paid). */
+/**
+ * Paid orders summed per day (the day they were paid), with the day's refunds and the money the
+ * rewards gave that day. Rewards can be given before a shop's first order (points from an import
+ * or an adjustment), so the days start at the first order or the first ledger entry.
+ */
 export const orderDaysAggregate: DayAggregate = {
   name: 'order-days',
-  firstDay: (ctx, shop) => firstOrderDay(ctx.connection, shop),
-  recompute: async (ctx, shop, from, to, now) =>
-    writeOrderDays(ctx.connection, shop, from, to, summarizeOrders(await paidOrdersOfDays(ctx.connection, shop, from, to)), now),
+  firstDay: async (ctx, shop) => {
+    const days = (await Promise.all([firstOrderDay(ctx.connection, shop), firstLedgerDay(ctx.connection, shop)])).filter(
+      (day): day is string => day !== null,
+    );
+    return days.sort()[0] ?? null;
+  },
+  recompute: async (ctx, shop, from, to, now) => {
+    const [orders, { refunds, given }] = await Promise.all([
+      paidOrdersOfDays(ctx.connection, shop, from, to),
+      refundsAndRewardsOfDays(ctx.connection, shop, from, to),
+    ]);
+    await writeOrderDays(ctx.connection, shop, from, to, summarizeOrders(orders, refunds, given), now);
+  },
 };
 
 export interface PaidOrderInput {
@@ -54,15 +86,24 @@ export async function recordPaidOrder(ctx: AppContext, order: PaidOrderInput): P
   return { recorded, member };
 }
 
-export async function analyticsFor(ctx: AppContext, shop: string, range: DayRange, now: Date, interval?: Interval): Promise<Analytics | null> {
+/** Analytics of `range`, with the time its day sums were brought up to date (`asOf`). */
+export async function analyticsFor(
+  ctx: AppContext,
+  shop: string,
+  range: DayRange,
+  now: Date,
+  interval?: Interval,
+  options: { fresh?: boolean } = {},
+): Promise<(Analytics & { asOf: Date }) | null> {
   const program = await loadProgram(ctx.connection, shop);
   if (!program) return null;
-  await refreshDays(ctx, orderDaysAggregate, shop, now);
+  await refreshDays(ctx, orderDaysAggregate, shop, now, options);
   const [ledgerDays, orderDays] = await Promise.all([
-    ledgerDaysUpTo(ctx, shop, range.to, now),
+    ledgerDaysUpTo(ctx, shop, range.to, now, options),
     orderDaysOf(ctx.connection, shop, range.from, range.to),
   ]);
-  return analyticsReport({
+  const asOf = await figuresAsOf(ctx, shop, now);
+  const report = analyticsReport({
     from: range.from,
     to: range.to,
     currency: program.currency,
@@ -71,20 +112,31 @@ export async function analyticsFor(ctx: AppContext, shop: string, range: DayRang
     orderDays,
     interval,
   });
+  return { ...report, asOf };
+}
+
+/** The older of the two day sums' refresh times: every figure built from them includes what happened before it. */
+async function figuresAsOf(ctx: AppContext, shop: string, now: Date): Promise<Date> {
+  const times = await Promise.all([aggregateAsOf(ctx, orderDaysAggregate, shop), aggregateAsOf(ctx, ledgerDaysAggregate, shop)]);
+  return times.reduce<Date>((oldest, time) => (time && time < oldest ? time : oldest), now);
 }
 
 export async function insightFor(ctx: AppContext, shop: string, customerId: string, now: Date): Promise<CustomerInsight | null> {
   const program = await loadProgram(ctx.connection, shop);
   if (!program) return null;
-  const [orders, adjustments] = await Promise.all([
+  const [orders, refunded, adjustments] = await Promise.all([
     customerPaidOrders(ctx.connection, shop, customerId),
+    customerRefunded(ctx.connection, shop, customerId),
     customerEntriesOfTypes(ctx.connection, shop, customerId, ['adjust']),
   ]);
   return customerInsight(
     customerId,
     orders,
-    adjustments.map((entry) => ({ points: entry.available, reason: entry.reason, staffId: entry.staffId ?? null, createdAt: entry.createdAt })),
+    adjustments
+      .filter(isGoodwill)
+      .map((entry) => ({ points: entry.available, reason: entry.reason, staffId: entry.staffId ?? null, createdAt: entry.createdAt })),
     pointValueOf(program).perThousand,
     now,
+    refunded,
   );
 }

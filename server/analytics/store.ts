@@ -1,8 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isDuplicateKey, modelOn } from '../platform/models.js';
 import { replaceById } from '../accounting/index.js';
-import { creditedOrdersBetween, creditedOrdersOf, firstCreditedAt } from '../earning/index.js';
-import type { OrderDay, PaidOrderFact } from './metrics.js';
+import { creditedOrdersBetween, creditedOrdersOf, firstCreditedAt, refundsBetween, refundsOfCustomer } from '../earning/index.js';
+import { rewardsGivenBetween } from '../redemption/index.js';
+import type { GivenFact, OrderDay, PaidOrderFact, RefundFact } from './metrics.js';
 
 /** Every paid order the app saw, members' or not: written once, by order id. */
 export interface PaidOrder extends PaidOrderFact {
@@ -52,8 +53,11 @@ const orderDaySchema = new Schema<StoredOrderDay>(
     memberRevenue: { type: Number, required: true },
     nonMemberOrders: { type: Number, required: true },
     nonMemberRevenue: { type: Number, required: true },
+    memberRefunded: { type: Number, default: 0 },
+    nonMemberRefunded: { type: Number, default: 0 },
     guestOrders: { type: Number, required: true },
     cashBack: { type: Number, required: true },
+    rewardsGiven: { type: Number, default: 0 },
     memberBuyers: { type: [String], default: [] },
     nonMemberBuyers: { type: [String], default: [] },
     computedAt: { type: Date, required: true },
@@ -77,19 +81,25 @@ export async function insertPaidOrder(connection: Connection, order: PaidOrder):
   }
 }
 
+/** The UTC instants [start, end) of the days `from`..`to`. */
+const dayBounds = (from: string, to: string): [Date, Date] => {
+  const end = new Date(`${to}T00:00:00.000Z`);
+  end.setUTCDate(end.getUTCDate() + 1);
+  return [new Date(`${from}T00:00:00.000Z`), end];
+};
+
 /**
  * The days' paid orders: customers' orders from earning's order records (every credited order has
  * one, so analytics keeps no copy and an order costs no extra write), guests' from `paid_orders`.
  * An order recorded in both (recordPaidOrder called for a customer) counts once.
  */
 export async function paidOrdersOfDays(connection: Connection, shop: string, from: string, to: string): Promise<PaidOrderFact[]> {
-  const end = new Date(`${to}T00:00:00.000Z`);
-  end.setUTCDate(end.getUTCDate() + 1);
+  const [start, end] = dayBounds(from, to);
   const [recorded, credited] = await Promise.all([
     paidOrderModel(connection)
       .find({ shop, day: { $gte: from, $lte: to } }, { _id: 0, orderId: 1, customerId: 1, member: 1, amount: 1, cashBack: 1, day: 1 })
       .lean<Array<PaidOrderFact & { orderId: string }>>(),
-    creditedOrdersBetween(connection, shop, new Date(`${from}T00:00:00.000Z`), end),
+    creditedOrdersBetween(connection, shop, start, end),
   ]);
   const seen = new Set(credited.map((order) => order.orderId));
   return [
@@ -102,6 +112,26 @@ export async function paidOrdersOfDays(connection: Connection, shop: string, fro
     })),
     ...recorded.filter((order) => !seen.has(order.orderId)).map(({ orderId: _orderId, ...fact }) => fact),
   ];
+}
+
+/** The days' refunds (from earning's refund records) and the money rewards gave (from redemption's records). */
+export async function refundsAndRewardsOfDays(
+  connection: Connection,
+  shop: string,
+  from: string,
+  to: string,
+): Promise<{ refunds: RefundFact[]; given: GivenFact[] }> {
+  const [start, end] = dayBounds(from, to);
+  const [refunds, given] = await Promise.all([refundsBetween(connection, shop, start, end), rewardsGivenBetween(connection, shop, start, end)]);
+  return {
+    refunds: refunds.map((refund) => ({ member: refund.member, amount: refund.amount, day: refund.refundedAt.toISOString().slice(0, 10) })),
+    given: given.map((gift) => ({ amount: gift.amount, day: gift.givenAt.toISOString().slice(0, 10) })),
+  };
+}
+
+/** What the customer's refunds gave back, in eligible money (their lifetime value is net of it). */
+export async function customerRefunded(connection: Connection, shop: string, customerId: string): Promise<number> {
+  return (await refundsOfCustomer(connection, shop, customerId)).reduce((sum, refund) => sum + refund.amount, 0);
 }
 
 export async function firstOrderDay(connection: Connection, shop: string): Promise<string | null> {

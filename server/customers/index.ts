@@ -6,13 +6,15 @@ import { tagTopicHandlers } from './tags.js';
 export { parseTags } from './handlers.js';
 export { customerTagsFor } from './tags.js';
 export {
+  customerProfileOf,
   findProfile,
   hasProfile,
   PERSONAL_FIELDS,
   profileIds,
   profilesWithEmails,
-  searchProfiles,
-  verifiedEmailAccounts,
+  searchCustomers,
+  verifiedProfiles,
+  type CustomerMatch,
   type CustomerProfile,
 } from './store.js';
 

@@ -6,7 +6,7 @@ export interface CustomerProfile {
   shop: string;
   customerId: string;
   email?: string | null;
-  /** Shopify's `verified_email`: the customer proved the address (program groups match accounts only by such emails). */
+  /** Shopify's `verified_email`: the customer proved the address (a program group's report counts such emails; they link nothing). */
   verifiedEmail?: boolean;
   firstName?: string | null;
   lastName?: string | null;
@@ -64,24 +64,6 @@ export async function hasProfile(connection: Connection, shop: string, customerI
   return (await customerModel(connection).exists({ shop, customerId })) !== null;
 }
 
-/** The admin's search: by id, or by email or name as plain text (case-insensitive), most recently updated first. */
-export async function searchProfiles(
-  connection: Connection,
-  shop: string,
-  text: string,
-  limit: number,
-  maxTimeMS: number,
-): Promise<Array<Pick<CustomerProfile, 'customerId' | 'email' | 'firstName' | 'lastName' | 'redactedAt'>>> {
-  const pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-  const filter = text === '' ? { shop } : { shop, $or: [{ customerId: text }, { email: pattern }, { firstName: pattern }, { lastName: pattern }] };
-  return customerModel(connection)
-    .find(filter, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, redactedAt: 1 })
-    .sort({ updatedAt: -1 })
-    .limit(limit)
-    .maxTimeMS(maxTimeMS)
-    .lean();
-}
-
 /** The customers of a shop with one of these emails (as stored). */
 export async function profilesWithEmails(
   connection: Connection,
@@ -98,14 +80,66 @@ export async function profileIds(connection: Connection, shop: string): Promise<
   return (await customerModel(connection).find({ shop }, { _id: 0, customerId: 1 }).lean()).map((profile) => profile.customerId);
 }
 
-/** Accounts in other shops with the same verified email, oldest shop name first. */
-export async function verifiedEmailAccounts(
+/** A shop's customers whose email Shopify marks verified (program groups count who could link). */
+export async function verifiedProfiles(
   connection: Connection,
-  shops: string[],
-  email: string,
-): Promise<Array<Pick<CustomerProfile, 'shop' | 'customerId' | 'redactedAt'>>> {
-  return customerModel(connection)
-    .find({ shop: { $in: shops }, email, verifiedEmail: true }, { shop: 1, customerId: 1, redactedAt: 1 })
-    .sort({ shop: 1, customerId: 1 })
+  shop: string,
+): Promise<Array<Pick<CustomerProfile, 'shop' | 'customerId' | 'email' | 'redactedAt'>>> {
+  return customerModel(connection).find({ shop, verifiedEmail: true }, { _id: 0, shop: 1, customerId: 1, email: 1, redactedAt: 1 }).lean();
+}
+
+/** A customer as a search lists them: who they are, without their addresses. */
+export interface CustomerMatch {
+  customerId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  redacted: boolean;
+}
+
+/**
+ * Customers whose id, email, name or phone contains `text` (case-insensitive, as plain text, not
+ * a pattern), most recently updated first; every customer when `text` is empty.
+ */
+export async function searchCustomers(
+  connection: Connection,
+  shop: string,
+  text: string,
+  options: { limit: number; maxTimeMS?: number },
+): Promise<CustomerMatch[]> {
+  const trimmed = text.trim();
+  const pattern = new RegExp(trimmed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+  const filter =
+    trimmed === ''
+      ? { shop }
+      : { shop, $or: [{ customerId: trimmed }, { email: pattern }, { firstName: pattern }, { lastName: pattern }, { phone: pattern }] };
+  const profiles = await customerModel(connection)
+    .find(filter, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, phone: 1, redactedAt: 1 })
+    .sort({ updatedAt: -1 })
+    .limit(options.limit)
+    .maxTimeMS(options.maxTimeMS ?? 5_000)
     .lean();
+  return profiles.map((profile) => ({
+    customerId: profile.customerId,
+    name: [profile.firstName, profile.lastName].filter(Boolean).join(' ') || null,
+    email: profile.email ?? null,
+    phone: profile.phone ?? null,
+    redacted: Boolean(profile.redactedAt),
+  }));
+}
+
+/** One customer's name and email, or null when Shopify never told us about them. */
+export async function customerProfileOf(connection: Connection, shop: string, customerId: string): Promise<CustomerMatch | null> {
+  const profile = await customerModel(connection)
+    .findOne({ shop, customerId }, { _id: 0, customerId: 1, email: 1, firstName: 1, lastName: 1, phone: 1, redactedAt: 1 })
+    .lean();
+  return profile
+    ? {
+        customerId: profile.customerId,
+        name: [profile.firstName, profile.lastName].filter(Boolean).join(' ') || null,
+        email: profile.email ?? null,
+        phone: profile.phone ?? null,
+        redacted: Boolean(profile.redactedAt),
+      }
+    : null;
 }

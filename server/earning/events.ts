@@ -31,6 +31,12 @@ export interface OrderReversed extends DomainEvent {
   endsOrder: boolean;
 }
 
+/** A discount code an order used and the money it took off, as the order says (minor units; null when it does not say). */
+export interface UsedCode {
+  code: string;
+  amount: number | null;
+}
+
 /** A checkout hold the order named, and what settling it did. */
 export interface HoldSettlement {
   settled: boolean;
@@ -47,7 +53,7 @@ declare module '../platform/context.js' {
       ctx: AppContext,
       input: { shop: string; orderId: string; customerId: string; noteAttributes: Array<{ name: string; value?: string | null }>; now: Date },
     ): Promise<HoldSettlement | null>;
-    /** Marks the order's reward codes used; returns how many were ours. */
-    markCodesUsed(ctx: AppContext, input: { shop: string; orderId: string; codes: string[]; now: Date }): Promise<number>;
+    /** Marks the order's reward codes used, with the discount each gave; returns how many were ours. */
+    markCodesUsed(ctx: AppContext, input: { shop: string; orderId: string; codes: UsedCode[]; now: Date }): Promise<number>;
   }
 }

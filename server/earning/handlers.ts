@@ -1,5 +1,6 @@
+import { formatAmount } from '../platform/money.js';
 import { customerTagsFor } from '../customers/index.js';
-import { PermanentFailure, type TopicHandler, type WebhookDelivery } from '../platform/topic-handlers.js';
+import { PermanentFailure, type HandlerOutcome, type TopicHandler, type WebhookDelivery } from '../platform/topic-handlers.js';
 import type { AppContext } from '../platform/context.js';
 import { loadProgram, type Program } from '../program/index.js';
 import { adminClientFor } from '../shops/index.js';
@@ -52,16 +53,24 @@ function collaborators(ctx: AppContext, shop: string, program: Program, facts: O
   };
 }
 
-/** orders/paid: credit the order once, unless it is a test order or already cancelled. */
-const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
-  const order = parseOrder(delivery.payload, 'orders/paid');
+/** How staff know an order: its name (#1005) when Shopify gave one, else its id. */
+function orderLabel(name: string | null | undefined, id: string): string {
+  return name ? `Order ${name}` : `Order ${id}`;
+}
+
+/**
+ * orders/paid: credit the order once, unless it is a test order or already cancelled. Also what a
+ * guest sale attached to a customer afterwards goes through (server/pos), with that customer on it.
+ */
+export async function creditPaidOrderPayload(ctx: AppContext, shop: string, payload: unknown, now: Date): Promise<HandlerOutcome> {
+  const order = parseOrder(payload, 'orders/paid');
   const facts = orderFacts(order);
   const customerId = facts.customerId;
-  if (customerId === null) return { status: 'skipped', reason: 'guest order: no customer to credit' };
-  const program = await programFor(ctx, delivery.shop);
+  if (customerId === null) return { status: 'skipped', reason: `${orderLabel(order.name, facts.orderId)}: a guest order, no customer to credit` };
+  const program = await programFor(ctx, shop);
   // Points held for this checkout were spent on its discount, whatever the order earns.
   const hold = await ctx.ports.settleOrderHold(ctx, {
-    shop: delivery.shop,
+    shop,
     orderId: facts.orderId,
     customerId,
     noteAttributes: order.note_attributes,
@@ -69,21 +78,23 @@ const ordersPaid: TopicHandler = async (delivery, ctx, now) => {
   });
   const holdNote = hold ? (hold.settled ? `, ${hold.points} held points spent` : `, hold not settled: ${hold.reason ?? 'unknown'}`) : '';
   const notEarning = notEarningReason(order, program.earning.testOrders);
-  if (notEarning) return { status: 'skipped', reason: `${notEarning}${holdNote}` };
+  if (notEarning) return { status: 'skipped', reason: `${orderLabel(order.name, facts.orderId)}: ${notEarning}${holdNote}` };
   const { record, rewardsUsed } = await creditPaidOrder(
     ctx,
     program,
-    delivery.shop,
+    shop,
     order,
     { ...facts, customerId },
-    collaborators(ctx, delivery.shop, program, facts, now),
+    collaborators(ctx, shop, program, facts, now),
     now,
   );
   return {
     status: 'processed',
-    detail: `order ${record.orderId}: ${record.earned} points${record.cashBack ? `, cash back ${record.cashBack}` : ''}${rewardsUsed ? `, ${rewardsUsed} reward code(s) used` : ''}${holdNote}`,
+    detail: `${orderLabel(record.orderName, record.orderId)}: ${record.earned} points credited${record.cashBack ? `, cash back ${formatAmount({ amount: record.cashBack, currency: record.currency })} ${record.currency}` : ''}${rewardsUsed ? `, ${rewardsUsed === 1 ? 'a reward code' : `${rewardsUsed} reward codes`} used` : ''}${holdNote}`,
   };
-};
+}
+
+const ordersPaid: TopicHandler = (delivery, ctx, now) => creditPaidOrderPayload(ctx, delivery.shop, delivery.payload, now);
 
 /** refunds/create: reverse in proportion to the refunded share; held until the order is credited. */
 const refundsCreate: TopicHandler = async (delivery, ctx, now) => {
@@ -93,22 +104,27 @@ const refundsCreate: TopicHandler = async (delivery, ctx, now) => {
   const record = await findOrderPoints(ctx.connection, shop, refund.order_id);
   const facts = refundFacts(refund, record?.currency ?? program.currency, record?.taxesIncluded ?? false);
   const points = await reverseRefund(ctx, program, shop, refund.order_id, refund.id, facts, now);
+  const label = orderLabel(record?.orderName, refund.order_id);
   return {
     status: 'processed',
-    detail: points === 'held' ? `refund ${refund.id} held until order ${refund.order_id} is paid` : `refund ${refund.id}: ${points} points reversed`,
+    detail:
+      points === 'held'
+        ? `Refund on ${label.toLowerCase()}: waits until the order is paid`
+        : `Refund on ${label.toLowerCase()}: ${points} points taken back`,
   };
 };
 
 /** orders/cancelled: reverse what is left of the order's points. */
 const ordersCancelled: TopicHandler = async (delivery, ctx, now) => {
   const order = parseOrder(delivery.payload, 'orders/cancelled');
-  if (!order.customer) return { status: 'skipped', reason: 'guest order' };
+  const label = orderLabel(order.name, order.id);
+  if (!order.customer) return { status: 'skipped', reason: `${label}: a guest order, no points to take back` };
   const shop = delivery.shop;
   const program = await programFor(ctx, shop);
   const points = await reverseCancellation(ctx, program, shop, order.id, now);
   return {
     status: 'processed',
-    detail: points === 'held' ? `cancellation of order ${order.id} held until it is paid` : `order ${order.id} cancelled: ${points} points reversed`,
+    detail: points === 'held' ? `${label} cancelled: waits until the order is paid` : `${label} cancelled: ${points} points taken back`,
   };
 };
 
@@ -117,9 +133,10 @@ const ordersUpdated: TopicHandler = async (delivery: WebhookDelivery, ctx, now) 
   const order = parseOrder(delivery.payload, 'orders/updated');
   const program = await programFor(ctx, delivery.shop);
   const outcome = await adjustForEdit(ctx, program, delivery.shop, order, orderFacts(order), order.updated_at ?? delivery.eventId, now);
+  const label = orderLabel(order.name, order.id);
   return outcome.applied
-    ? { status: 'processed', detail: `order ${order.id} edited: ${outcome.delta} points` }
-    : { status: 'skipped', reason: outcome.reason };
+    ? { status: 'processed', detail: `${label} edited: ${outcome.delta > 0 ? '+' : ''}${outcome.delta} points` }
+    : { status: 'skipped', reason: `${label} updated: no change to points (${outcome.reason})` };
 };
 
 export const orderTopicHandlers: Record<string, TopicHandler> = {

@@ -36,6 +36,8 @@ const refundPayload = z.object({
 const orderPayload = z.object({
   id: numericId,
   name: z.string().max(100).nullish(),
+  /** Where the order was placed: `pos` for Shopify POS, `web` for the online store, an app's id, ... */
+  source_name: z.string().max(100).nullish(),
   updated_at: z.string().nullish(),
   cancelled_at: z.string().nullish(),
   financial_status: z.string().nullish(),
@@ -60,7 +62,7 @@ const orderPayload = z.object({
     }),
   ),
   refunds: z.array(refundPayload.partial({ id: true, order_id: true })).default([]),
-  discount_codes: z.array(z.object({ code: z.string() })).default([]),
+  discount_codes: z.array(z.object({ code: z.string(), amount: z.union([z.string(), z.number()]).transform(String).nullish() })).default([]),
   note_attributes: z.array(z.object({ name: z.string(), value: z.union([z.string(), z.number()]).transform(String).nullish() })).default([]),
 });
 
@@ -126,6 +128,7 @@ export function orderFacts(order: OrderPayload): OrderFacts {
     subtotal: shopMoney(order.current_subtotal_price_set, currency),
     includedTax,
     lines,
+    pointOfSale: order.source_name === 'pos',
   };
 }
 

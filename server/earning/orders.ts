@@ -1,9 +1,9 @@
 import { applyEntry, earningHistoryOf, ledgerKeys, newestEntry, orderEntries, type EntryDraft, type LedgerEntry } from '../ledger/index.js';
 import type { AppContext } from '../platform/context.js';
-import { currencyDecimals } from '../platform/money.js';
+import { currencyDecimals, InvalidAmount, parseAmount } from '../platform/money.js';
 import type { Program } from '../program/index.js';
 import { issueCashBack } from './cash-back.js';
-import type { OrderCredited, OrderReversed } from './events.js';
+import type { OrderCredited, OrderReversed, UsedCode } from './events.js';
 import { paidTotal, presentmentOf, refundedEligible, refundFacts, type OrderPayload, type RefundFacts } from './order-payload.js';
 import { adjustForOrderUpdate, reverseForCancellation, reverseForRefund } from './reversal.js';
 import { earnForOrder, eligibleAmount, pointsForAmount, type OrderFacts } from './rules.js';
@@ -14,18 +14,32 @@ import {
   markReversalsHeld,
   orderPointsId,
   recordOrderOnce,
+  recordRefundOnce,
   type HeldReversal,
   type OrderPoints,
 } from './store.js';
 
 const DAY_MS = 86_400_000;
 
+/** The order's discount codes with their amounts in shop money; an amount that does not parse is unknown. */
+function usedCodes(order: OrderPayload, currency: string): UsedCode[] {
+  return order.discount_codes.map((discount) => {
+    let amount: number | null = null;
+    try {
+      amount = discount.amount ? parseAmount(discount.amount, currency).amount : null;
+    } catch (error) {
+      if (!(error instanceof InvalidAmount)) throw error;
+    }
+    return { code: discount.code, amount };
+  });
+}
+
 /** What the rest of the app adds to an order's earning: product details, tags, rewards used, the tier held. */
 export interface OrderCollaborators {
   withProductDetails(facts: OrderFacts): Promise<OrderFacts>;
   customerTags(customerId: string): Promise<string[]>;
-  /** Reward codes the order used; returns how many were ours. */
-  markCodesUsed(codes: string[]): Promise<number>;
+  /** Reward codes the order used, with the discount each gave (minor units, null when the payload does not say); returns how many were ours. */
+  markCodesUsed(codes: UsedCode[]): Promise<number>;
   /** The tier and membership multiplier the customer holds now (1, with no database call, without tiers). */
   tierMultiplier(customerId: string): Promise<number>;
 }
@@ -137,6 +151,15 @@ async function applyRefund(
   const state = await stateOf(ctx, record);
   const key = ledgerKeys.refundReversed(refundId);
   const refunded = refundedEligible(refund, state.eligible, record.paidTotal);
+  await recordRefundOnce(ctx.connection, {
+    shop: record.shop,
+    orderId: record.orderId,
+    refundId,
+    customerId: record.customerId,
+    member: record.earned > 0,
+    amount: Math.min(refunded, state.eligible),
+    refundedAt: now,
+  });
   const points = reverseForRefund(state.earned, state.eligible, refunded, state.reversed);
   const reversed = await reverse(ctx, program, record, state, key, points, `refund ${refundId}`, now);
   // A refund that takes back the rest of the order's points refunds the order in full.
@@ -182,7 +205,7 @@ export async function creditPaidOrder(
   with_: OrderCollaborators,
   now: Date,
 ): Promise<CreditOutcome> {
-  const rewardsUsed = order.discount_codes.length > 0 ? await with_.markCodesUsed(order.discount_codes.map((discount) => discount.code)) : 0;
+  const rewardsUsed = order.discount_codes.length > 0 ? await with_.markCodesUsed(usedCodes(order, facts.currency)) : 0;
   // No lookup first: the common delivery is the first, and the record's unique insert settles
   // duplicates (a retry computes again and reads the record the first delivery wrote).
   const newest = await newestEntry(ctx.connection, shop, facts.customerId);
@@ -301,16 +324,17 @@ export async function adjustForEdit(
   now: Date,
 ): Promise<EditOutcome> {
   const record = await findOrderPoints(ctx.connection, shop, facts.orderId);
-  if (!record || order.cancelled_at) return { applied: false, reason: 'order not credited yet, or cancelled' };
+  if (order.cancelled_at) return { applied: false, reason: 'the order is cancelled' };
+  if (!record) return { applied: false, reason: facts.customerId === null ? 'a guest order' : 'its points are credited when it is paid' };
   const state = await stateOf(ctx, record);
-  if (state.keys.has(ledgerKeys.orderCancelled(facts.orderId))) return { applied: false, reason: 'order cancelled' };
+  if (state.keys.has(ledgerKeys.orderCancelled(facts.orderId))) return { applied: false, reason: 'the order is cancelled' };
   // The current subtotal no longer counts refunded lines; add them back to see what the edit changed.
   const refunded = order.refunds.reduce((sum, refund) => {
     const lines = refundFacts(refund, facts.currency, order.taxes_included);
     return sum + (lines.kind === 'lines' ? lines.refunded : 0);
   }, 0);
   const eligibleNow = eligibleAmount(facts) + refunded;
-  if (eligibleNow === state.eligible) return { applied: false, reason: 'eligible amount unchanged' };
+  if (eligibleNow === state.eligible) return { applied: false, reason: 'the amount that earns points is the same' };
   const decimals = currencyDecimals(facts.currency);
   const delta = adjustForOrderUpdate(program, pointsForAmount(program, state.eligible, decimals), eligibleNow, decimals);
   const pending = isPending(record, state, now);

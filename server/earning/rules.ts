@@ -10,6 +10,8 @@ export interface OrderFacts {
   subtotal: number;
   /** Tax a tax-inclusive shop's subtotal includes (0 elsewhere): not part of the eligible amount. */
   includedTax: number;
+  /** Sold at the register through Shopify POS (`source_name: "pos"`). */
+  pointOfSale?: boolean;
   lines: Array<{
     lineId: string;
     productId: string | null;
@@ -218,6 +220,23 @@ export function earnForOrder(
   const excluded = context.customerTags.find((tag) => program.earning.excludedCustomerTags.includes(tag));
   if (excluded) return { ...none, notes: [`customer tagged "${excluded}" is excluded`] };
   if (eligible < program.earning.minimumOrderAmount) return { ...none, notes: ['below the minimum order'] };
-  const input: EarningInput = { program, order, context, decimals, now, eligible };
-  return rules.reduce((earning, rule) => rule.apply(earning, input), none);
+  const register = order.pointOfSale ? registerEarning(program) : { program, notes: [] };
+  if (register === null) return { ...none, notes: ['sales at the register earn nothing (the program excludes POS)'] };
+  const input: EarningInput = { program: register.program, order, context, decimals, now, eligible };
+  return rules.reduce((earning, rule) => rule.apply(earning, input), { ...none, notes: register.notes });
+}
+
+/**
+ * A sale at the register earns under the same rules unless the merchant excluded POS (null) or
+ * gave it its own rate, which then stands in for the points per currency unit. A program saved
+ * before POS settings existed earns as online.
+ */
+function registerEarning(program: Program): { program: Program; notes: string[] } | null {
+  const pos = (program as Partial<Program>).pos;
+  if (pos?.earning === 'excluded') return null;
+  if (pos?.earning !== 'own_rate') return { program, notes: [] };
+  return {
+    program: { ...program, earning: { ...program.earning, pointsPerCurrencyUnit: pos.pointsPerCurrencyUnit } },
+    notes: [`register rate ${pos.pointsPerCurrencyUnit} per unit`],
+  };
 }

@@ -187,6 +187,64 @@ export async function eligibleSince(connection: Connection, shop: string, since:
   ).map((order) => order.eligible);
 }
 
+/**
+ * The eligible money a refund gave back, once per refund: revenue is counted net of it. Written
+ * with a unique insert (by refund id), so redeliveries and racing workers record it once.
+ */
+export interface OrderRefund {
+  /** `${shop}|${refundId}` */
+  _id: string;
+  shop: string;
+  orderId: string;
+  refundId: string;
+  customerId: string;
+  /** Whether the refunded order earned points (a member's order, as analytics counts it). */
+  member: boolean;
+  /** Eligible amount refunded, shop money, minor units (never more than the order's eligible amount). */
+  amount: number;
+  refundedAt: Date;
+}
+
+const orderRefundSchema = new Schema<OrderRefund>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    orderId: { type: String, required: true },
+    refundId: { type: String, required: true },
+    customerId: { type: String, required: true },
+    member: { type: Boolean, required: true },
+    amount: { type: Number, required: true },
+    refundedAt: { type: Date, required: true },
+  },
+  { collection: 'order_refunds', versionKey: false },
+);
+orderRefundSchema.index({ shop: 1, refundedAt: 1 });
+orderRefundSchema.index({ shop: 1, customerId: 1 });
+
+export function orderRefundModel(connection: Connection): Model<OrderRefund> {
+  return modelOn(connection, 'OrderRefund', orderRefundSchema);
+}
+
+/** Records a refund's eligible money once; a second call for the same refund changes nothing. */
+export async function recordRefundOnce(connection: Connection, refund: Omit<OrderRefund, '_id'>): Promise<void> {
+  try {
+    await orderRefundModel(connection).create({ ...refund, _id: `${refund.shop}|${refund.refundId}` });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
+}
+
+/** Refunds recorded in [from, to) (UTC instants). */
+export async function refundsBetween(connection: Connection, shop: string, from: Date, to: Date): Promise<OrderRefund[]> {
+  return orderRefundModel(connection)
+    .find({ shop, refundedAt: { $gte: from, $lt: to } })
+    .lean();
+}
+
+export async function refundsOfCustomer(connection: Connection, shop: string, customerId: string): Promise<OrderRefund[]> {
+  return orderRefundModel(connection).find({ shop, customerId }).lean();
+}
+
 /** Records the order's cash back as issued (or not), for display; the effect claim is what makes it once. */
 export async function setCashBackState(connection: Connection, id: string, state: OrderPoints['cashBackState']): Promise<void> {
   await orderPointsModel(connection).updateOne({ _id: id }, { $set: { cashBackState: state } });

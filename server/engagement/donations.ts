@@ -116,8 +116,8 @@ export async function causeTotals(ctx: AppContext, program: Program, shop: strin
 
 function csvField(value: string | number | boolean): string {
   const text = String(value);
-  // A leading =, +, - or @ would be a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  // A leading =, +, - or @ would be a formula in a spreadsheet; so would one after a leading tab or carriage return.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -8,7 +8,6 @@ export { causesCsv, causeTotals, donatePoints } from './donations.js';
 export { signUpOnCustomerCreate } from './handlers.js';
 export { engagementJobs } from './jobs.js';
 export { awardsForOrder } from './subscribers.js';
-export { appProxyGuard, proxyRequest } from './proxy-auth.js';
 export { EngagementRefused, REFUSAL_STATUS, type RefusalCode } from './refusals.js';
 export { engagementAdminRouter, engagementProxyRouter, engagementRequests, reviewSigningSecret, reviewsRouter, signReview } from './routes.js';
 export * from './rules.js';

@@ -7,13 +7,14 @@ import { loadProgram, type Program } from '../program/index.js';
 import { actionsView, creditReview, rewardAction } from './actions.js';
 import { awardsView } from './badges.js';
 import { causesCsv, causeTotals, donatePoints } from './donations.js';
-import { appProxyGuard, proxyRequest } from './proxy-auth.js';
+import { appProxyGuard, proxyRequest } from '../shopify/app-proxy-guard.js';
 import { EngagementRefused, REFUSAL_STATUS } from './refusals.js';
 import { engagementSettingsOf } from './settings.js';
 import { offerSettingsOf, offerSettingsSchema, openOffers, saveOfferSettings } from './offers.js';
 import { answerSliderSurvey, dueSliderSurveys, saveSliderSurveys, sliderResults, sliderSurveysOf, sliderSurveysSchema } from './slider-surveys.js';
 import { answerNps, npsDue, npsReport } from './surveys.js';
 import { transferPoints } from './transfers.js';
+import { reviewSecretGeneration, rotateReviewSecret } from './store.js';
 
 const requestKey = z.string().regex(/^[\w-]{8,64}$/, 'must be 8-64 letters, digits, - or _');
 const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id');
@@ -155,10 +156,19 @@ export function engagementProxyRouter(ctx: AppContext): Router {
   return router;
 }
 
-/** The secret a shop's review app signs its reports with: derived from the app secret, so nothing is stored. */
-export function reviewSigningSecret(apiSecret: string, shop: string): string {
-  return createHmac('sha256', apiSecret).update(`tally-reviews:${shop}`).digest('hex');
+/**
+ * The secret a shop's review app signs its reports with: derived from the app secret and the
+ * secret's generation, so no secret is stored; rotating starts a new generation and the old secret
+ * stops working.
+ */
+export function reviewSigningSecret(apiSecret: string, shop: string, generation = 0): string {
+  return createHmac('sha256', apiSecret)
+    .update(generation === 0 ? `tally-reviews:${shop}` : `tally-reviews:${shop}:${generation}`)
+    .digest('hex');
 }
+
+/** The secret as the admin shows it after it was first shown: its last four characters. */
+const maskedSecret = (secret: string): string => `••••••••${secret.slice(-4)}`;
 
 export function signReview(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body).digest('base64');
@@ -180,7 +190,9 @@ export function reviewsRouter(ctx: AppContext): Router {
     }
     const body = reviewBody.safeParse(parsed);
     if (!body.success) return invalid(res, body.error);
-    const expected = Buffer.from(signReview(reviewSigningSecret(ctx.config.shopifyApiSecret, body.data.shop), raw.toString('utf8')), 'base64');
+    const { generation } = await reviewSecretGeneration(ctx.connection, body.data.shop);
+    const secret = reviewSigningSecret(ctx.config.shopifyApiSecret, body.data.shop, generation);
+    const expected = Buffer.from(signReview(secret, raw.toString('utf8')), 'base64');
     const given = Buffer.from(String(req.headers['x-tally-hmac-sha256'] ?? ''), 'base64');
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
       return void res.status(401).json({ error: 'invalid_signature', message: 'X-Tally-Hmac-Sha256 does not match the body' });
@@ -247,13 +259,22 @@ export function engagementAdminRouter(ctx: AppContext): Router {
       return void res.status(409).json({ error: 'stale_version', message: 'The offers changed since you opened them; reload and edit again' });
     res.json(saved);
   });
-  router.get('/engagement/review-endpoint', (_req, res) => {
+  // The secret is shown once, when it is made (rotate); afterwards only its last characters.
+  router.get('/engagement/review-endpoint', async (_req, res) => {
     const { shop } = apiLocals(res);
+    const { generation, createdAt } = await reviewSecretGeneration(ctx.connection, shop);
     res.json({
       url: `${ctx.config.appUrl}/engagement/reviews`,
       header: 'X-Tally-Hmac-Sha256',
-      secret: reviewSigningSecret(ctx.config.shopifyApiSecret, shop),
+      secretHint: maskedSecret(reviewSigningSecret(ctx.config.shopifyApiSecret, shop, generation)),
+      rotatedAt: createdAt,
     });
+  });
+  router.post('/engagement/review-endpoint/rotate', async (_req, res) => {
+    const { shop } = apiLocals(res);
+    const generation = await rotateReviewSecret(ctx.connection, shop, ctx.clock());
+    const secret = reviewSigningSecret(ctx.config.shopifyApiSecret, shop, generation);
+    res.status(201).json({ secret, secretHint: maskedSecret(secret) });
   });
   return router;
 }

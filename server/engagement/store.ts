@@ -191,4 +191,49 @@ export async function milestonesOf(connection: Connection, shop: string, custome
   return milestoneModel(connection).find({ shop, customerId, kind }).sort({ at: 1, _id: 1 }).lean<Milestone[]>();
 }
 
-export const engagementModels = [transferModel, transferSettledModel, donationModel, birthdayModel, surveyResponseModel, awardModel, milestoneModel];
+/**
+ * A new review secret, one document per generation (a unique insert): the newest generation signs.
+ * Generation 0, the secret every shop started with, has no document.
+ */
+export interface ReviewSecretGeneration {
+  _id: string;
+  shop: string;
+  generation: number;
+  createdAt: Date;
+}
+const reviewSecretSchema = new Schema<ReviewSecretGeneration>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    generation: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'engagement_review_secrets', versionKey: false },
+);
+reviewSecretSchema.index({ shop: 1, generation: -1 });
+export const reviewSecretModel = (connection: Connection): Model<ReviewSecretGeneration> =>
+  modelOn(connection, 'EngagementReviewSecret', reviewSecretSchema);
+
+/** The generation of the shop's review secret in use: the newest one, 0 before any rotation. */
+export async function reviewSecretGeneration(connection: Connection, shop: string): Promise<{ generation: number; createdAt: Date | null }> {
+  const newest = await reviewSecretModel(connection).findOne({ shop }).sort({ generation: -1 }).lean();
+  return { generation: newest?.generation ?? 0, createdAt: newest?.createdAt ?? null };
+}
+
+/** Starts the next generation; two rotations at once make one of them (the unique _id decides). */
+export async function rotateReviewSecret(connection: Connection, shop: string, now: Date): Promise<number> {
+  const { generation } = await reviewSecretGeneration(connection, shop);
+  await insertOnce(reviewSecretModel(connection), { _id: `${shop}|${generation + 1}`, shop, generation: generation + 1, createdAt: now });
+  return (await reviewSecretGeneration(connection, shop)).generation;
+}
+
+export const engagementModels = [
+  reviewSecretModel,
+  transferModel,
+  transferSettledModel,
+  donationModel,
+  birthdayModel,
+  surveyResponseModel,
+  awardModel,
+  milestoneModel,
+];

@@ -1,7 +1,7 @@
-import { findProfile, verifiedEmailAccounts } from '../customers/index.js';
 import { balanceOf } from '../ledger/index.js';
 import type { AppContext } from '../platform/context.js';
-import { membershipOf } from './membership.js';
+import { membershipOf, type Membership } from './membership.js';
+import { groupLinkModel, type GroupLink } from './store.js';
 
 /** One of a customer's accounts: the customer as one shop knows them. */
 export interface Account {
@@ -9,22 +9,26 @@ export interface Account {
   customerId: string;
 }
 
+/** The customer's confirmed links in the other shops of `membership`: their link here, and the set's other accounts still in the group. */
+async function linksOf(ctx: AppContext, membership: Membership, shop: string, customerId: string): Promise<Account[]> {
+  const links = groupLinkModel(ctx.connection);
+  const mine = await links.findOne({ shop, customerId, groupId: membership.groupId }).lean<GroupLink>();
+  if (!mine || mine.redactedAt) return [];
+  const set = await links.find({ groupId: membership.groupId, personId: mine.personId }).sort({ shop: 1 }).lean<GroupLink[]>();
+  return set
+    .filter((link) => link.shop !== shop && membership.shops.includes(link.shop) && !link.redactedAt)
+    .map((link) => ({ shop: link.shop, customerId: link.customerId }));
+}
+
 /**
- * The customer's accounts in the other shops of this shop's group: the customers there with the
- * same email, verified in both shops (Shopify's `verified_email`), not redacted. Empty when the
- * shop is in no group, or this customer's email is unknown or unverified.
+ * The customer's accounts in the other shops of this shop's group: only those the customer linked
+ * by proving both ends (links.ts); an email, verified or not, links nothing. Empty when the shop is
+ * in no group or the customer has linked nothing.
  */
 export async function linkedAccounts(ctx: AppContext, shop: string, customerId: string): Promise<Account[]> {
   const membership = await membershipOf(ctx, shop);
   if (!membership || membership.shops.length < 2) return [];
-  const me = await findProfile(ctx.connection, shop, customerId);
-  if (!me?.email || me.verifiedEmail !== true || me.redactedAt) return [];
-  const others = membership.shops.filter((other) => other !== shop);
-  const found = await verifiedEmailAccounts(ctx.connection, others, me.email);
-  const byShop = new Map<string, Account>();
-  for (const account of found)
-    if (!account.redactedAt && !byShop.has(account.shop)) byShop.set(account.shop, { shop: account.shop, customerId: account.customerId });
-  return [...byShop.values()];
+  return linksOf(ctx, membership, shop, customerId);
 }
 
 /** An account with what it holds now. */
@@ -38,18 +42,41 @@ export async function balancesOf(ctx: AppContext, accounts: Account[]): Promise<
   );
 }
 
+/** What the storefront shows a signed-in customer of a group: every other shop, and whether this account is linked there. */
+export interface ShopperGroup {
+  name: string;
+  shops: Array<{ shop: string; linked: boolean }>;
+}
+
 /**
  * What the customer may spend in this shop: their available points here plus those of their
- * linked accounts in the group. `here` is this shop's available balance, which callers have read.
+ * linked accounts in the group, how many shops that spans, and the group's other shops to link
+ * (null outside a group). `here` is this shop's available balance, which callers have read.
  */
+export async function sharedBalance(
+  ctx: AppContext,
+  shop: string,
+  customerId: string,
+  here: number,
+): Promise<{ available: number; shops: number; group: ShopperGroup | null }> {
+  const membership = await membershipOf(ctx, shop);
+  if (!membership || membership.shops.length < 2) return { available: here, shops: 1, group: null };
+  const linked = await linksOf(ctx, membership, shop, customerId);
+  const balances = await balancesOf(ctx, linked);
+  const others = membership.shops.filter((other) => other !== shop);
+  return {
+    available: here + balances.reduce((sum, account) => sum + Math.max(0, account.available), 0),
+    shops: linked.length + 1,
+    group: { name: membership.name, shops: others.map((other) => ({ shop: other, linked: linked.some((account) => account.shop === other) })) },
+  };
+}
+
 export async function sharedAvailable(
   ctx: AppContext,
   shop: string,
   customerId: string,
   here: number,
 ): Promise<{ available: number; shops: number }> {
-  const linked = await linkedAccounts(ctx, shop, customerId);
-  if (linked.length === 0) return { available: here, shops: 1 };
-  const balances = await balancesOf(ctx, linked);
-  return { available: here + balances.reduce((sum, account) => sum + Math.max(0, account.available), 0), shops: linked.length + 1 };
+  const { available, shops } = await sharedBalance(ctx, shop, customerId, here);
+  return { available, shops };
 }

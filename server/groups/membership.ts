@@ -2,18 +2,21 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { deleteOnce, insertOnce } from '../platform/atomic.js';
 import type { AppContext } from '../platform/context.js';
-import { groupInviteModel, groupMemberModel, programGroupModel, type ProgramGroup } from './store.js';
+import { groupInviteModel, groupLinkCodeModel, groupLinkModel, groupMemberModel, programGroupModel, type ProgramGroup } from './store.js';
 
 export const INVITE_TTL_MS = 7 * 86_400_000;
 /** How long a process trusts what it read of a shop's group: the storefront asks on every view. */
 const MEMBERSHIP_CACHE_MS = 5_000;
 
-export type GroupRefusalCode = 'already_grouped' | 'not_grouped' | 'unknown_invite';
+export type GroupRefusalCode =
+  'already_grouped' | 'not_grouped' | 'unknown_invite' | 'unknown_shop' | 'already_linked' | 'not_linked' | 'invalid_code' | 'too_many_attempts';
 
 export class GroupRefused extends Error {
   constructor(
     readonly code: GroupRefusalCode,
     message: string,
+    /** What the answer adds for the client (a code's attempts left). */
+    readonly details: Record<string, number> = {},
   ) {
     super(message);
   }
@@ -111,11 +114,16 @@ export async function joinGroup(ctx: AppContext, shop: string, code: string, now
   return membership;
 }
 
-/** Leaves the group: each shop keeps the points its ledger holds; balances are no longer combined. */
+/**
+ * Leaves the group: each shop keeps the points its ledger holds; balances are no longer combined,
+ * and the shop's customers' links go (joining again, they link again).
+ */
 export async function leaveGroup(ctx: AppContext, shop: string): Promise<void> {
   const membership = await membershipOf(ctx, shop, true);
   if (!membership || !(await deleteOnce(groupMemberModel(ctx.connection), { _id: shop })))
     throw new GroupRefused('not_grouped', 'This shop is not in a group');
   await groupInviteModel(ctx.connection).deleteMany({ shop });
+  await groupLinkModel(ctx.connection).deleteMany({ shop, groupId: membership.groupId });
+  await groupLinkCodeModel(ctx.connection).deleteMany({ shop });
   forget(ctx, membership.shops);
 }

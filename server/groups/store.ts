@@ -48,6 +48,46 @@ export interface GroupMove {
   createdAt: Date;
 }
 
+/**
+ * One of a customer's accounts in a group, linked because the customer proved both ends (links.ts):
+ * the accounts with the same `personId` are one customer's. An account is in one set per group, and a
+ * set holds one account per shop (two unique indexes, so one insert decides both). `_id` is new for
+ * every link, so a delete never removes a later link of the same account.
+ */
+export interface GroupLink {
+  _id: Types.ObjectId;
+  groupId: string;
+  shop: string;
+  customerId: string;
+  personId: string;
+  linkedAt: Date;
+  /** Set by customers/redact: a redacted account links nothing. */
+  redactedAt?: Date;
+}
+
+/**
+ * A one-time code shown to the customer signed in at `shop`, for the customer signed in at `forShop`
+ * to enter there. `_id` is the SHA-256 of `forShop|code`: the code itself is never stored, and it is
+ * spent by the one delete that removes it.
+ */
+export interface GroupLinkCode {
+  _id: string;
+  shop: string;
+  customerId: string;
+  forShop: string;
+  groupId: string;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+/** One try at entering a code, by the customer signed in at `shop`: a numbered slot per hour, claimed by a unique insert. */
+export interface GroupLinkAttempt {
+  _id: string;
+  shop: string;
+  customerId: string;
+  createdAt: Date;
+}
+
 const groupSchema = new Schema<ProgramGroup>(
   {
     _id: { type: String, required: true },
@@ -98,6 +138,46 @@ const moveSchema = new Schema<GroupMove>(
 moveSchema.index({ shop: 1, customerId: 1, requestKey: 1, fromShop: 1 }, { unique: true });
 moveSchema.index({ shop: 1, createdAt: 1 });
 
+const linkSchema = new Schema<GroupLink>(
+  {
+    groupId: { type: String, required: true },
+    shop: { type: String, required: true },
+    customerId: { type: String, required: true },
+    personId: { type: String, required: true },
+    linkedAt: { type: Date, required: true },
+    redactedAt: Date,
+  },
+  { collection: 'program_group_links', versionKey: false },
+);
+linkSchema.index({ shop: 1, customerId: 1, groupId: 1 }, { unique: true });
+linkSchema.index({ groupId: 1, personId: 1, shop: 1 }, { unique: true });
+
+const linkCodeSchema = new Schema<GroupLinkCode>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    customerId: { type: String, required: true },
+    forShop: { type: String, required: true },
+    groupId: { type: String, required: true },
+    expiresAt: { type: Date, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'program_group_link_codes', versionKey: false },
+);
+linkCodeSchema.index({ shop: 1, customerId: 1, forShop: 1 });
+linkCodeSchema.index({ shop: 1, expiresAt: 1 });
+
+const linkAttemptSchema = new Schema<GroupLinkAttempt>(
+  {
+    _id: { type: String, required: true },
+    shop: { type: String, required: true },
+    customerId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'program_group_link_attempts', versionKey: false },
+);
+linkAttemptSchema.index({ shop: 1, createdAt: 1 });
+
 export function programGroupModel(connection: Connection): Model<ProgramGroup> {
   return modelOn(connection, 'ProgramGroup', groupSchema);
 }
@@ -114,4 +194,24 @@ export function groupMoveModel(connection: Connection): Model<GroupMove> {
   return modelOn(connection, 'ProgramGroupMove', moveSchema);
 }
 
-export const groupModels = [programGroupModel, groupMemberModel, groupInviteModel, groupMoveModel];
+export function groupLinkModel(connection: Connection): Model<GroupLink> {
+  return modelOn(connection, 'ProgramGroupLink', linkSchema);
+}
+
+export function groupLinkCodeModel(connection: Connection): Model<GroupLinkCode> {
+  return modelOn(connection, 'ProgramGroupLinkCode', linkCodeSchema);
+}
+
+export function groupLinkAttemptModel(connection: Connection): Model<GroupLinkAttempt> {
+  return modelOn(connection, 'ProgramGroupLinkAttempt', linkAttemptSchema);
+}
+
+export const groupModels = [
+  programGroupModel,
+  groupMemberModel,
+  groupInviteModel,
+  groupMoveModel,
+  groupLinkModel,
+  groupLinkCodeModel,
+  groupLinkAttemptModel,
+];

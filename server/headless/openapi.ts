@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { customerRequests, DELIVERY_STATUSES } from '../admin/index.js';
 import { engagementRequests } from '../engagement/index.js';
 import { groupRequests } from '../groups/index.js';
@@ -9,103 +8,26 @@ import { redemptionBody as redemptionRequest } from '../redemption/index.js';
 import { holdRequest } from '../storefront/index.js';
 import { API_KEY_SCOPES } from './api-keys.js';
 import { headlessRequests } from './routes.js';
+import {
+  anyObject,
+  customerPath,
+  dateTime,
+  errorAnswer,
+  int,
+  invalid,
+  nullable,
+  obj,
+  operation,
+  queryParameters,
+  ref,
+  requestSchema,
+  str,
+  unauthorized,
+  type Answer,
+  type Schema,
+} from './openapi-builders.js';
+import { posPaths } from './openapi-pos.js';
 
-type Schema = Record<string, unknown>;
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({ type: 'object', properties, required });
-const int: Schema = { type: 'integer' };
-const str: Schema = { type: 'string' };
-const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
-const dateTime: Schema = { type: 'string', format: 'date-time' };
-const anyObject: Schema = { type: 'object' };
-
-/**
- * A request body's schema, derived from the zod schema its route validates with (zod's JSON Schema
- * output for what the route accepts as input), so the document cannot say otherwise than the code:
- * unknown keys are dropped, not refused, and refinements zod cannot write down (a non-zero number)
- * are left to the route's 422.
- */
-export function requestSchema(schema: z.ZodType): Schema {
-  const { $schema: _dialect, ...document } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Schema;
-  return document;
-}
-
-/** The query parameters a route validates with a zod object, each with its schema derived from zod. */
-function queryParameters(schema: z.ZodObject, descriptions: Record<string, string> = {}): NonNullable<Operation['params']> {
-  const document = requestSchema(schema) as { properties: Record<string, Schema>; required?: string[] };
-  return Object.entries(document.properties).map(([name, property]) => ({
-    name,
-    in: 'query' as const,
-    schema: property,
-    required: document.required?.includes(name) ?? false,
-    ...(descriptions[name] ? { description: descriptions[name] } : {}),
-  }));
-}
-
-interface Answer {
-  description: string;
-  schema?: Schema;
-  example?: unknown;
-}
-interface Operation {
-  summary: string;
-  tags: string[];
-  security: string;
-  params?: Array<{ name: string; in: 'path' | 'query'; schema: Schema; required?: boolean; description?: string }>;
-  body?: { schema: Schema; example: unknown };
-  responses: Record<string, Answer>;
-}
-
-/** A JSON body that does not parse is a 400 on every route (the app's JSON parser); a bad customer id in the path a 422. */
-function withCommonAnswers(op: Operation): Record<string, Answer> {
-  return {
-    ...(op.body && op.body.schema !== anyObject ? { '400': notJson } : {}),
-    ...(op.params?.some((param) => param.name === 'customerId' && param.in === 'path')
-      ? { '422': invalid('customerId', 'a Shopify customer id (digits)') }
-      : {}),
-    ...op.responses,
-  };
-}
-
-function operation(op: Operation): Schema {
-  return {
-    summary: op.summary,
-    tags: op.tags,
-    security: op.security === 'none' ? [] : [{ [op.security]: [] }],
-    ...(op.params ? { parameters: op.params.map((param) => ({ ...param, required: param.in === 'path' ? true : (param.required ?? false) })) } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body.schema, example: op.body.example } } } } : {}),
-    responses: Object.fromEntries(
-      Object.entries(withCommonAnswers(op)).map(([status, answer]) => [
-        status,
-        {
-          description: answer.description,
-          ...(answer.schema
-            ? { content: { 'application/json': { schema: answer.schema, ...(answer.example !== undefined ? { example: answer.example } : {}) } } }
-            : {}),
-        },
-      ]),
-    ),
-  };
-}
-
-const customerPath = {
-  name: 'customerId',
-  in: 'path' as const,
-  schema: { type: 'string', pattern: '^\\d{1,20}$' },
-  description: "Shopify's numeric customer id, as a string",
-};
-const errorAnswer = (description: string, error: string, message: string): Answer => ({
-  description,
-  schema: ref('Error'),
-  example: { error, message },
-});
-const invalid = (field: string, message: string): Answer => ({
-  description: 'Invalid request: errors per field',
-  schema: ref('Error'),
-  example: { error: 'invalid_request', message: 'The request is invalid', errors: { [field]: message } },
-});
-const notJson = errorAnswer('The body is not JSON', 'bad_request', 'Unexpected token, the body is not valid JSON');
-const unauthorized = errorAnswer('Missing or invalid credentials', 'unauthorized', 'Authorization: Bearer <session token> is required');
 const groupExample = {
   id: '6f1c2a9e-3b7d-4e58-9a10-2c4d6e8f0a1b',
   name: 'Harbour shops',
@@ -120,6 +42,8 @@ const groupExample = {
       currency: 'USD',
       movedInPoints: 1_200,
       movedOutPoints: 3_400,
+      linkedAccounts: 140,
+      awaitingConfirmation: 12,
     },
     {
       shop: 'harbour-tea.myshopify.com',
@@ -130,6 +54,8 @@ const groupExample = {
       currency: 'EUR',
       movedInPoints: 3_400,
       movedOutPoints: 1_200,
+      linkedAccounts: 140,
+      awaitingConfirmation: 9,
     },
   ],
 };
@@ -195,6 +121,7 @@ const importStatusExample = {
   id: '4f0c2b9d7e1a4c6b8d2f0a1b3c5d7e9f',
   format: 'smile',
   dryRun: false,
+  balances: 'set',
   status: 'done',
   message: null,
   processed: 3,
@@ -247,7 +174,8 @@ const schemas: Record<string, Schema> = {
     id: str,
     format: str,
     dryRun: { type: 'boolean' },
-    status: { enum: ['running', 'done', 'failed'] },
+    balances: { enum: ['set', 'add'] },
+    status: { enum: ['running', 'done', 'failed', 'cancelled'] },
     message: nullable(str),
     processed: int,
     total: int,
@@ -282,6 +210,8 @@ const schemas: Record<string, Schema> = {
         currency: str,
         movedInPoints: int,
         movedOutPoints: int,
+        linkedAccounts: int,
+        awaitingConfirmation: int,
       }),
     },
   }),
@@ -517,16 +447,46 @@ const paths: Record<string, Record<string, Schema>> = {
   },
   '/api/stats': {
     get: operation({
-      summary: 'The last 30 days for the economics panel',
+      summary: 'The figures Home and the economics panel show, from the same functions as Analytics and accounting (docs/analytics.md)',
       tags: ['admin'],
       security: 'sessionToken',
+      params: [{ name: 'fresh', in: 'query', schema: { enum: ['1'] }, description: 'Recompute today instead of serving sums up to a minute old' }],
       responses: {
         '200': {
-          description: 'Stats',
-          schema: { type: 'object', required: ['days'] },
-          example: { days: 30, orders: 12, revenue: 54000, outstandingPoints: 4200, customersWithPoints: 9 },
+          description: 'Figures, money in minor units',
+          schema: {
+            type: 'object',
+            required: ['days', 'orders', 'revenue', 'outstandingPoints', 'pointsHeld', 'liability', 'pointValue', 'recent', 'month', 'asOf'],
+          },
+          example: {
+            days: 30,
+            orders: 12,
+            revenue: 54000,
+            outstandingPoints: 4200,
+            outstandingAsOf: '2026-11-20T10:00:00.000Z',
+            currency: 'USD',
+            pointValue: 1000,
+            pointValueBasis: 'best fixed-value reward: $5 off your order (500 points)',
+            pointsHeld: 4200,
+            liability: 4200,
+            members: 9,
+            recent: { from: '2026-10-22', to: '2026-11-20', orders: 12, revenue: 54000, refunded: 2200, averageOrder: 4500, programCost: 1500 },
+            month: {
+              from: '2026-11-01',
+              to: '2026-11-20',
+              orders: 8,
+              revenue: 36000,
+              refunded: 0,
+              averageOrder: 4500,
+              programCost: 500,
+              pointsIssued: 360,
+              pointsRedeemed: 500,
+            },
+            asOf: '2026-11-20T10:00:00.000Z',
+          },
         },
         '401': unauthorized,
+        '404': { description: 'The shop has no program yet' },
       },
     }),
   },
@@ -717,7 +677,7 @@ const paths: Record<string, Record<string, Schema>> = {
                 format: str,
                 dryRun: { type: 'boolean' },
                 total: int,
-                status: { enum: ['running', 'done', 'failed'] },
+                status: { enum: ['running', 'done', 'failed', 'cancelled'] },
                 createdAt: dateTime,
               }),
             },
@@ -748,6 +708,24 @@ const paths: Record<string, Record<string, Schema>> = {
       responses: {
         '200': { description: 'The import', schema: ref('ImportStatus'), example: importStatusExample },
         '404': errorAnswer('No such import in this shop', 'unknown_import', 'No such import in this shop'),
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/imports/{id}/cancel': {
+    post: operation({
+      summary: 'Cancels a running import before its next chunk; rows imported before keep their points',
+      tags: ['admin', 'imports'],
+      security: 'sessionToken',
+      params: [{ name: 'id', in: 'path', schema: str }],
+      responses: {
+        '200': {
+          description: 'Cancelled',
+          schema: obj({ id: str, status: { const: 'cancelled' } }),
+          example: { id: 'c0ffee42', status: 'cancelled' },
+        },
+        '404': errorAnswer('No such import in this shop', 'unknown_import', 'No such import in this shop'),
+        '409': errorAnswer('The import has ended', 'import_finished', 'This import has already ended (done)'),
         '401': unauthorized,
       },
     }),
@@ -1200,6 +1178,88 @@ const paths: Record<string, Record<string, Schema>> = {
       },
     }),
   },
+  '/proxy/group': {
+    get: operation({
+      summary: "The signed-in customer's program group: its other shops, whether this account is linked there, and the shared balance",
+      tags: ['app proxy', 'groups'],
+      security: 'appProxy',
+      responses: {
+        '200': {
+          description: 'The group (null outside one)',
+          schema: obj({ group: nullable(anyObject), balance: int, shops: int }),
+          example: {
+            group: { name: 'Harbour shops', shops: [{ shop: 'harbour-tea.myshopify.com', linked: false }] },
+            balance: 355,
+            shops: 1,
+          },
+        },
+        '401': errorAnswer('A guest, or a bad signature', 'login_required', 'Sign in to link your accounts'),
+      },
+    }),
+  },
+  '/proxy/group/codes': {
+    post: operation({
+      summary:
+        'A one-time code for the signed-in customer to link this account with theirs at another shop of the group (docs/groups.md): shown once, valid 10 minutes',
+      tags: ['app proxy', 'groups'],
+      security: 'appProxy',
+      body: { schema: requestSchema(groupRequests.linkCode), example: { shop: 'harbour-tea.myshopify.com' } },
+      responses: {
+        '201': {
+          description: 'The code, for the customer to enter signed in at that shop',
+          schema: obj({ code: str, expiresAt: dateTime, forShop: str }),
+          example: { code: 'K7QM-3XWP', expiresAt: '2026-12-02T12:10:00.000Z', forShop: 'harbour-tea.myshopify.com' },
+        },
+        '404': errorAnswer('The shop is in no group', 'not_grouped', 'This shop is not in a program group'),
+        '409': errorAnswer('Already linked there', 'already_linked', 'This account is already linked with an account at harbour-tea.myshopify.com'),
+        '422': errorAnswer('Not another shop of the group', 'unknown_shop', 'harbour-x.myshopify.com is not another shop of this program group'),
+        '401': errorAnswer('A guest, or a bad signature', 'login_required', 'Sign in to link your accounts'),
+      },
+    }),
+  },
+  '/proxy/group/links': {
+    post: operation({
+      summary: "Links the signed-in customer's account here with the account at the shop that showed the code; five codes an hour per account",
+      tags: ['app proxy', 'groups'],
+      security: 'appProxy',
+      body: { schema: requestSchema(groupRequests.link), example: { code: 'K7QM-3XWP' } },
+      responses: {
+        '201': {
+          description: 'Linked: the balance now spans the linked accounts',
+          schema: obj({ linkedShop: str, balance: int, shops: int, group: anyObject }),
+          example: {
+            linkedShop: 'harbour-coffee.myshopify.com',
+            balance: 950,
+            shops: 2,
+            group: { name: 'Harbour shops', shops: [{ shop: 'harbour-coffee.myshopify.com', linked: true }] },
+          },
+        },
+        '404': errorAnswer('The shop is in no group', 'not_grouped', 'This shop is not in a program group'),
+        '409': errorAnswer(
+          'An account is linked elsewhere already',
+          'already_linked',
+          'This account is already linked with an account at harbour-coffee.myshopify.com',
+        ),
+        '422': {
+          description: 'Wrong, used or expired code',
+          schema: ref('Error'),
+          example: { error: 'invalid_code', message: 'This code is wrong, used or expired: get a new one at the other shop', attemptsLeft: 3 },
+        },
+        '429': errorAnswer('Five codes tried this hour', 'too_many_attempts', 'Too many codes tried: try again in an hour'),
+        '401': errorAnswer('A guest, or a bad signature', 'login_required', 'Sign in to link your accounts'),
+      },
+    }),
+    delete: operation({
+      summary: "Stops sharing: the signed-in customer's account here leaves its linked accounts",
+      tags: ['app proxy', 'groups'],
+      security: 'appProxy',
+      responses: {
+        '204': { description: 'No longer linked' },
+        '404': errorAnswer('Not linked, or no group', 'not_linked', 'This account is not linked with another shop'),
+        '401': errorAnswer('A guest, or a bad signature', 'login_required', 'Sign in to link your accounts'),
+      },
+    }),
+  },
   '/proxy/redemptions': {
     post: operation({
       summary: 'The logged-in customer redeems a reward',
@@ -1433,7 +1493,31 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin'],
       security: 'sessionToken',
       responses: {
-        '200': { description: 'The endpoint', schema: anyObject, example: { url: 'https://tally.example.com/engagement/reviews', secret: 'hex' } },
+        '200': {
+          description: 'The endpoint; the secret only masked (it is shown once, when made)',
+          schema: obj({ url: str, header: str, secretHint: str, rotatedAt: nullable(dateTime) }),
+          example: {
+            url: 'https://tally.example.com/engagement/reviews',
+            header: 'X-Tally-Hmac-Sha256',
+            secretHint: '••••••••9f3a',
+            rotatedAt: null,
+          },
+        },
+        '401': unauthorized,
+      },
+    }),
+  },
+  '/api/engagement/review-endpoint/rotate': {
+    post: operation({
+      summary: 'Makes a new review signing secret and shows it this once; the old one stops working',
+      tags: ['admin'],
+      security: 'sessionToken',
+      responses: {
+        '201': {
+          description: 'The new secret',
+          schema: obj({ secret: str, secretHint: str }),
+          example: { secret: 'hex', secretHint: '••••••••9f3a' },
+        },
         '401': unauthorized,
       },
     }),
@@ -1623,7 +1707,7 @@ export function openApiDocument(appUrl: string): Schema {
       title: 'Tally',
       version: '1',
       description:
-        'Loyalty points for Shopify: the admin API (session tokens), the app proxy (Shopify-signed), UI extensions and the headless API (API keys). Money is in minor units; points are integers.',
+        'Loyalty points for Shopify: the admin API (session tokens), the app proxy (Shopify-signed), UI extensions, the POS register and the headless API (API keys). Money is in minor units; points are integers.',
     },
     servers: [{ url: appUrl }],
     tags: [
@@ -1634,10 +1718,11 @@ export function openApiDocument(appUrl: string): Schema {
       { name: 'headless' },
       { name: 'app proxy' },
       { name: 'extensions' },
+      { name: 'pos' },
       { name: 'webhooks' },
       { name: 'platform' },
     ],
-    paths,
+    paths: { ...paths, ...posPaths },
     components: {
       schemas,
       securitySchemes: {
@@ -1653,6 +1738,12 @@ export function openApiDocument(appUrl: string): Schema {
           description: `A shop's API key (tly_<id>_<secret>), created at /api/api-keys with scopes ${API_KEY_SCOPES.join(', ')}`,
         },
         extensionToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "Shopify's UI extension session token" },
+        posToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: "Shopify POS session token (shopify.session.getSessionToken()): the admin's form, verified the same way",
+        },
         appProxy: { type: 'apiKey', in: 'query', name: 'signature', description: "Shopify's app-proxy signature over the sorted query parameters" },
         flowHmac: {
           type: 'apiKey',

@@ -5,7 +5,7 @@ export { importJobs } from './jobs.js';
 export { chunkUnits, groupByCustomer, planCustomer, type CustomerUnit, type PlannedEntry } from './plan.js';
 export { backfillRequests } from './backfill-routes.js';
 export { importRequests, importsRouter } from './routes.js';
-export { drainImports, ROWS_PER_CHUNK, runShopImports, startShopImports, type ImportOptions } from './runner.js';
+export { cancelImport, drainImports, ROWS_PER_CHUNK, runShopImports, startShopImports, stopImports, type ImportOptions } from './runner.js';
 export { emailSearchQuery, EMAILS_PER_QUERY, shopifyEmailLookup, type CustomersByEmailData, type EmailLookup } from './shopify-customers.js';
 export { importedStanding, type ImportChange, type ImportedStanding } from './store.js';
 export { backfillOrdersQuery, backfillPoints, backfillSkipReason, readOrdersJsonl, type BackfillOrder } from './backfill.js';

@@ -65,7 +65,13 @@ export function historyLineHash(format: ImportFormat, row: ImportRow, occurrence
 }
 
 /**
- * What importing a customer's rows writes, given what earlier imports credited them
+ * What importing a customer's rows writes. With `balances: 'set'` (the default) the balance line
+ * sets the customer's balance: the entry moves the balance they hold now (after the file's history
+ * lines) to the file's balance, once per customer and value, so the same file again writes nothing
+ * even after the customer earned more, and an entry of 0 records a balance that was already right.
+ * With `'add'`, see below.
+ *
+ * Adding: given what earlier imports credited them
  * (`importedSoFar`, the sum of their import entries), which import keys exist, and how many
  * balance steps were taken before. History lines move the balance by their points once each (a
  * line already imported is skipped); the balance line then moves what imports credited to
@@ -77,7 +83,7 @@ export function planCustomer(
   sourceName: string,
   unit: CustomerUnit,
   customerId: string,
-  state: { importedSoFar: number; balanceSteps: number; existingKeys: ReadonlySet<string> },
+  state: { importedSoFar: number; balanceSteps: number; existingKeys: ReadonlySet<string>; balanceNow: number; balances: 'set' | 'add' },
 ): CustomerPlan {
   const entries: PlannedEntry[] = [];
   let imported = state.importedSoFar;
@@ -98,6 +104,19 @@ export function planCustomer(
     imported += row.history!.change;
   }
   const target = unit.balanceRow?.balance;
+  if (state.balances === 'set') {
+    if (target === undefined) return { entries, importedAfter: imported };
+    const key = ledgerKeys.importedBalanceSet(customerId, target);
+    if (state.existingKeys.has(key)) return { entries, importedAfter: imported };
+    const historyMoved = entries.reduce((sum, entry) => sum + entry.points, 0);
+    entries.push({
+      key,
+      points: target - (state.balanceNow + historyMoved),
+      row: unit.balanceRow!.row,
+      reason: `${sourceName} balance ${target} imported (balance set to ${target})`,
+    });
+    return { entries, importedAfter: imported + target - (state.balanceNow + historyMoved) };
+  }
   if (target !== undefined && target !== imported) {
     entries.push({
       key: ledgerKeys.importedBalance(customerId, state.balanceSteps, imported, target),

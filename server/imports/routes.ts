@@ -6,8 +6,8 @@ import { apiLocals } from '../platform/api-locals.js';
 import { fieldErrors } from '../platform/field-errors.js';
 import { backfillRouter } from './backfill-routes.js';
 import { IMPORT_FORMATS, type RowError } from './formats.js';
-import { chunkedFile, ROWS_PER_CHUNK, startShopImports, type ImportOptions } from './runner.js';
-import { chunksOf, importJobModel, importSummary, outcomeOf, outcomesOf, recentImports, type ImportJob } from './store.js';
+import { cancelImport, chunkedFile, ROWS_PER_CHUNK, startShopImports, type ImportOptions } from './runner.js';
+import { BALANCE_MODES, chunksOf, importJobModel, importSummary, outcomeOf, outcomesOf, recentImports, type ImportJob } from './store.js';
 
 /** 5 MB of CSV is about 100,000 customer rows; larger files are split by the merchant. */
 const MAX_CSV_BYTES = 5 * 1024 * 1024;
@@ -21,6 +21,7 @@ const importBody = z.object({
     .min(1, 'is required')
     .refine((csv) => Buffer.byteLength(csv) <= MAX_CSV_BYTES, 'is larger than 5 MB: split the file'),
   dryRun: z.boolean().optional(),
+  balances: z.enum(BALANCE_MODES, { message: 'must be set (replace each balance) or add (add to it)' }).optional(),
 });
 
 /** POST /api/imports and GET /api/imports[/:id]: uploads, progress, dry-run previews, per-row errors. */
@@ -35,8 +36,9 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
       res.status(422).json({ error: 'invalid_import', message: 'The import request is invalid', errors: fieldErrors(body.error) });
       return;
     }
-    const { format, csv, dryRun = false } = body.data;
-    const file = chunkedFile({ format, csv }, options.rowsPerChunk ?? ROWS_PER_CHUNK);
+    const { format, csv, dryRun = false, balances = 'set' } = body.data;
+    const rowsPerChunk = options.rowsPerChunk ?? ROWS_PER_CHUNK;
+    const file = chunkedFile({ format, csv }, rowsPerChunk);
     const total = Math.max(0, file.parsed.rows.length + new Set(file.parsed.errors.map((error) => error.row)).size);
     const inUnits = file.units.reduce((sum, unit) => sum + unit.rows.length, 0);
     const job: ImportJob = {
@@ -44,11 +46,13 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
       shop,
       format,
       dryRun,
+      balances,
       csv,
       fileHash: createHash('sha256').update(csv).digest('hex'),
       total,
       unreadRows: total - inUnits,
       chunks: file.chunks.length,
+      rowsPerChunk,
       readErrors: [...file.parsed.errors, ...file.groupErrors].slice(0, ERRORS_SHOWN),
       fileError: file.parsed.fileError ?? null,
       staffId,
@@ -83,6 +87,21 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
     });
   });
 
+  router.post('/imports/:id/cancel', async (req, res) => {
+    const { shop, staffId } = apiLocals(res);
+    const job = await importSummary(ctx.connection, shop, String(req.params.id));
+    if (!job) {
+      res.status(404).json({ error: 'unknown_import', message: 'No such import in this shop' });
+      return;
+    }
+    if (!(await cancelImport(ctx, job, staffId))) {
+      const outcome = await outcomeOf(ctx.connection, shop, job._id);
+      res.status(409).json({ error: 'import_finished', message: `This import has already ended (${outcome?.status ?? 'finished'})` });
+      return;
+    }
+    res.json({ id: job._id, status: 'cancelled' });
+  });
+
   router.get('/imports/:id', async (req, res) => {
     const { shop } = apiLocals(res);
     const job = await importSummary(ctx.connection, shop, String(req.params.id));
@@ -100,6 +119,7 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
       id: job._id,
       format: job.format,
       dryRun: job.dryRun,
+      balances: job.balances ?? 'add',
       status: outcome?.status ?? 'running',
       message: outcome?.message ?? null,
       processed: job.unreadRows + chunks.reduce((sum, chunk) => sum + chunk.rows, 0),

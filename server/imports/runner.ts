@@ -45,9 +45,12 @@ export function chunkedFile(job: Pick<ImportJob, 'format' | 'csv'>, rowsPerChunk
 }
 
 const running = new WeakMap<AppContext, Set<Promise<void>>>();
+/** Processes shutting down: their runs stop after the chunk they are writing, and none starts. */
+const stopping = new WeakSet<AppContext>();
 
 /** Starts working through the shop's unfinished imports in the background (a no-op while another process holds them). */
 export function startShopImports(ctx: AppContext, shop: string, options: ImportOptions = {}): void {
+  if (stopping.has(ctx)) return;
   let set = running.get(ctx);
   if (!set) running.set(ctx, (set = new Set()));
   const run = runShopImports(ctx, shop, options).catch((error: unknown) =>
@@ -61,6 +64,37 @@ export function startShopImports(ctx: AppContext, shop: string, options: ImportO
 export async function drainImports(ctx: AppContext): Promise<void> {
   const set = running.get(ctx);
   while (set && set.size > 0) await Promise.all([...set]);
+}
+
+/**
+ * Shutdown: each run stops after the chunk it is writing (at most ROWS_PER_CHUNK rows) and gives
+ * up its lease, so an import of any size never holds the process; the next run, in this process's
+ * successor or another one, resumes at the first chunk not recorded.
+ */
+export async function stopImports(ctx: AppContext): Promise<void> {
+  stopping.add(ctx);
+  await drainImports(ctx);
+}
+
+/**
+ * The merchant stops an import: its outcome `cancelled` is a unique insert, so it wins or loses
+ * against the run's own `done` once. The run sees it before its next chunk; rows imported before
+ * keep their points (importing the file again continues where it stopped). False when it had already ended.
+ */
+export async function cancelImport(ctx: AppContext, job: Pick<ImportJob, '_id' | 'shop'>, staffId: string): Promise<boolean> {
+  return insertOnce(importOutcomeModel(ctx.connection), {
+    _id: job._id,
+    shop: job.shop,
+    importId: job._id,
+    status: 'cancelled',
+    message: `Cancelled by staff member ${staffId}: rows imported before stay imported`,
+    at: ctx.clock(),
+  });
+}
+
+/** Whether the run should stop before its next chunk: the process is shutting down, or the import was cancelled. */
+async function shouldStop(ctx: AppContext, job: ImportJob): Promise<boolean> {
+  return stopping.has(ctx) || (await importOutcomeModel(ctx.connection).exists({ _id: job._id })) !== null;
 }
 
 async function unfinishedImports(ctx: AppContext, shop: string): Promise<ImportJob[]> {
@@ -100,14 +134,18 @@ export async function runShopImports(ctx: AppContext, shop: string, options: Imp
     // The run renews its lease chunk by chunk: whatever stops it gives up the lease it holds now.
     const held: { lease: Lease | null } = { lease: acquired };
     try {
-      for (let job = (await unfinishedImports(ctx, shop))[0]; job && held.lease; job = (await unfinishedImports(ctx, shop))[0]) {
+      for (
+        let job = (await unfinishedImports(ctx, shop))[0];
+        job && held.lease && !stopping.has(ctx);
+        job = (await unfinishedImports(ctx, shop))[0]
+      ) {
         await runImport(ctx, job, held, options);
       }
     } finally {
       if (held.lease) await releaseLease(leases, held.lease);
     }
     // An import posted while the lease was being given up found it held: look once more.
-    if ((await unfinishedImports(ctx, shop)).length === 0) return;
+    if (stopping.has(ctx) || (await unfinishedImports(ctx, shop)).length === 0) return;
   }
 }
 
@@ -120,12 +158,13 @@ async function runImport(ctx: AppContext, job: ImportJob, held: { lease: Lease |
     await finish(ctx, job, 'failed', job.fileError);
     return;
   }
-  const file = chunkedFile(job, options.rowsPerChunk ?? ROWS_PER_CHUNK);
+  const file = chunkedFile(job, job.rowsPerChunk ?? options.rowsPerChunk ?? ROWS_PER_CHUNK);
   const done = new Set((await chunksOf(ctx.connection, job.shop, job._id)).map((chunk) => chunk.chunk));
   const program = await loadProgram(ctx.connection, job.shop);
   const lookup = options.lookupEmails ?? shopifyEmailLookup(adminClientFor(ctx));
   for (const [index, chunk] of file.chunks.entries()) {
     if (done.has(index)) continue;
+    if (await shouldStop(ctx, job)) return;
     try {
       const result = await importUnits(ctx, job, file.units.slice(chunk.first, chunk.end), program, lookup);
       await insertOnce(importChunkModel(ctx.connection), {
@@ -195,12 +234,14 @@ async function importUnits(
     const earlier = (await customerEntriesOfTypes(ctx.connection, job.shop, customerId, ['adjust'], 100_000)).filter((entry) =>
       entry.key.startsWith(prefix),
     );
+    const before = (await balanceOf(ctx.connection, job.shop, customerId)).available;
     const plan = planCustomer(job.format, FORMAT_NAMES[job.format], unit, customerId, {
       importedSoFar: earlier.reduce((sum, entry) => sum + entry.available, 0),
       balanceSteps: earlier.filter((entry) => entry.key.startsWith(`${prefix}balance:`)).length,
       existingKeys: new Set(earlier.map((entry) => entry.key)),
+      balanceNow: before,
+      balances: job.balances ?? 'add',
     });
-    const before = (await balanceOf(ctx.connection, job.shop, customerId)).available;
     let moved = 0;
     for (const entry of plan.entries) {
       if (job.dryRun) {

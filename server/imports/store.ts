@@ -4,12 +4,21 @@ import { modelOn } from '../platform/models.js';
 import { backfillModels } from './backfill-store.js';
 import type { ImportFormat, RowError } from './formats.js';
 
+export const BALANCE_MODES = ['set', 'add'] as const;
+export type BalanceMode = (typeof BALANCE_MODES)[number];
+
 /** An uploaded file and what reading it found; written once, never updated. */
 export interface ImportJob {
   _id: string;
   shop: string;
   format: ImportFormat;
   dryRun: boolean;
+  /**
+   * What a balance line does: `set` the customer's balance to it (what "import balances" means to a
+   * merchant), or `add` it on top of the points the customer earned in Tally. Imports stored before
+   * the choice existed added.
+   */
+  balances?: BalanceMode;
   csv: string;
   /** sha256 of the file: shown so a merchant sees that two uploads were the same file. */
   fileHash: string;
@@ -18,6 +27,8 @@ export interface ImportJob {
   /** Rows that fall outside every chunk (errors found on reading). */
   unreadRows: number;
   chunks: number;
+  /** The chunk size the file was split with when it was posted: a resumed run splits it the same way. */
+  rowsPerChunk?: number;
   readErrors: RowError[];
   fileError: string | null;
   staffId: string;
@@ -51,7 +62,8 @@ export interface ImportOutcome {
   _id: string;
   shop: string;
   importId: string;
-  status: 'done' | 'failed';
+  /** `cancelled`: the merchant stopped it; rows imported before stay imported. */
+  status: 'done' | 'failed' | 'cancelled';
   message: string | null;
   at: Date;
 }
@@ -74,11 +86,13 @@ const jobSchema = new Schema<ImportJob>(
     shop: { type: String, required: true },
     format: { type: String, required: true },
     dryRun: { type: Boolean, required: true },
+    balances: String,
     csv: { type: String, required: true },
     fileHash: { type: String, required: true },
     total: { type: Number, required: true },
     unreadRows: { type: Number, required: true },
     chunks: { type: Number, required: true },
+    rowsPerChunk: Number,
     readErrors: { type: Schema.Types.Mixed, default: [] },
     fileError: { type: String, default: null },
     staffId: { type: String, required: true },

@@ -3,7 +3,7 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import type { AppContext } from '../platform/context.js';
 import type { AckGate } from './ack-gate.js';
 import { isShopDomain } from '../shopify/shop-domain.js';
-import { isInstalled } from '../shops/index.js';
+import { isInstalled, shopIdOf } from '../shops/index.js';
 import { parseExact, stringifyExact, type JsonValue } from './exact-json.js';
 import { inboxModel, webhookLogModel } from './store.js';
 import type { InboxWorker } from './worker.js';
@@ -52,6 +52,18 @@ async function skipReason(ctx: AppContext, topic: string, shop: string): Promise
 }
 
 /**
+ * An order on a custom domain names its shop only by id (webhook-payloads.ts): when the app knows
+ * the header shop's id, a different one is a body captured from another shop.
+ */
+async function shopIdMismatch(ctx: AppContext, topic: string, shop: string, namedShopId: string | undefined): Promise<string | undefined> {
+  if (namedShopId === undefined) return undefined;
+  const known = await shopIdOf(ctx.connection, shop);
+  return known === undefined || known === namedShopId
+    ? undefined
+    : `${topic}: the payload names shop id ${namedShopId}, the X-Shopify-Shop-Domain header ${shop} (id ${known})`;
+}
+
+/**
  * POST /webhooks: verify the HMAC on the raw bytes, check the body is JSON, the headers are
  * Shopify's and the payload fits its topic and shop, then store the delivery in the inbox (without
  * the personal fields no handler reads) and only then answer 200. An event already received (still
@@ -87,8 +99,13 @@ export function webhooksRouter(ctx: AppContext, worker: Pick<InboxWorker, 'nudge
       return;
     }
     const verdict = checkPayload(topic, shop, payload);
-    if (!verdict.fits) {
-      res.status(400).json({ error: verdict.error, message: verdict.message });
+    const mismatch = verdict.fits ? await shopIdMismatch(ctx, topic, shop, verdict.namedShopId) : undefined;
+    if (!verdict.fits || mismatch) {
+      const refusal = verdict.fits ? { error: 'shop_mismatch', message: mismatch } : { error: verdict.error, message: verdict.message };
+      // A signed body under the wrong headers is a replay or a forgery, never Shopify: the log keeps a record, the database nothing.
+      if (refusal.error === 'shop_mismatch')
+        ctx.logger.warn({ shop, topic, webhookId, refused: refusal.error }, `webhook refused: ${refusal.message}`);
+      res.status(400).json(refusal);
       return;
     }
     const triggered = header(req.headers['x-shopify-triggered-at']);

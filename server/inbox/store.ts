@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { leaseSchema, type Lease } from '../platform/atomic.js';
 import { isDuplicateKey, modelOn } from '../platform/models.js';
 
@@ -61,6 +61,32 @@ inboxSchema.index({ status: 1, availableAt: 1 });
 
 export function inboxModel(connection: Connection): Model<InboxEntry> {
   return modelOn(connection, 'InboxEntry', inboxSchema);
+}
+
+/**
+ * Entries in one of `statuses` whose `availableAt` has come, oldest first, at most `limit`. One
+ * query per status: an equality FerretDB pushes down to PostgreSQL's index, where `$in` scans the inbox.
+ */
+export async function dueEntries(
+  connection: Connection,
+  statuses: readonly InboxStatus[],
+  now: Date,
+  limit: number,
+): Promise<Array<InboxEntry & { _id: Types.ObjectId }>> {
+  const inbox = inboxModel(connection);
+  const found = await Promise.all(
+    statuses.map((status) =>
+      inbox
+        .find({ status, availableAt: { $lte: now } })
+        .sort({ availableAt: 1 })
+        .limit(limit)
+        .lean<Array<InboxEntry & { _id: Types.ObjectId }>>(),
+    ),
+  );
+  return found
+    .flat()
+    .sort((a, b) => a.availableAt.getTime() - b.availableAt.getTime())
+    .slice(0, limit);
 }
 
 /**

@@ -10,6 +10,8 @@ interface TopicPayload {
   problem(payload: JsonObject): string | null;
   /** The shop the payload itself names, when it names one. */
   namedShop?(payload: JsonObject): string | undefined;
+  /** The numeric id of the shop the payload names, when it names one only by id (an order on a custom domain). */
+  namedShopId?(payload: JsonObject): string | undefined;
   /** The customer it is about, so customers/redact can scrub stored bodies that name them. */
   customerId?(payload: JsonObject): string | undefined;
   /** The body as stored: what the handlers read, without personal data they never use. */
@@ -118,18 +120,47 @@ function wrongType(payload: JsonObject, type: string): string | null {
     : `admin_graphql_api_id must be a ${type} id`;
 }
 
+const MYSHOPIFY = /\.myshopify\.com$/;
 const complianceShop = (payload: JsonObject) => (typeof payload.shop_domain === 'string' ? payload.shop_domain : undefined);
 const requestCustomer = (payload: JsonObject) => (isJsonObject(payload.customer) ? idText(payload.customer.id) : undefined);
 
+function orderCustomerProblem(payload: JsonObject): string | null {
+  const { customer } = payload;
+  if (customer === undefined || customer === null) return null;
+  if (!isJsonObject(customer)) return 'customer must be an object or null';
+  return idText(customer.id) ? null : 'customer.id must be a numeric id';
+}
+
 const orderProblem = (payload: JsonObject) =>
-  firstProblem(
-    missingId(payload, 'id'),
-    wrongType(payload, 'Order'),
-    missingArray(payload, 'line_items'),
-    payload.customer === undefined || payload.customer === null || isJsonObject(payload.customer) ? null : 'customer must be an object or null',
-  );
+  firstProblem(missingId(payload, 'id'), wrongType(payload, 'Order'), missingArray(payload, 'line_items'), orderCustomerProblem(payload));
+
+/**
+ * An order names its shop in `order_status_url`: `https://{host}/{shop id}/orders/{token}/authenticate?key=…`,
+ * the host being the shop's myshopify.com name or, with a custom domain, that domain (the shop id
+ * then names it). A body captured from one shop and replayed under another's header is told apart by either.
+ */
+function orderStatusUrl(payload: JsonObject): URL | undefined {
+  if (typeof payload.order_status_url !== 'string') return undefined;
+  try {
+    return new URL(payload.order_status_url);
+  } catch {
+    return undefined;
+  }
+}
+const orderShop = (payload: JsonObject) => {
+  const host = orderStatusUrl(payload)?.hostname;
+  return host && MYSHOPIFY.test(host) ? host : undefined;
+};
+const orderShopId = (payload: JsonObject) => {
+  const url = orderStatusUrl(payload);
+  if (!url || MYSHOPIFY.test(url.hostname)) return undefined;
+  return /^\/(\d{1,20})\//.exec(url.pathname)?.[1];
+};
+
 const order: TopicPayload = {
   problem: orderProblem,
+  namedShop: orderShop,
+  namedShopId: orderShopId,
   customerId: (payload) => (isJsonObject(payload.customer) ? idText(payload.customer.id) : undefined),
   stored: storedOrder,
 };
@@ -163,7 +194,6 @@ const customerTags: TopicPayload = {
   stored: (payload) => payload,
 };
 
-const MYSHOPIFY = /\.myshopify\.com$/;
 const TOPICS: Record<string, TopicPayload> = {
   'orders/paid': order,
   'orders/updated': order,
@@ -218,17 +248,18 @@ const TOPICS: Record<string, TopicPayload> = {
 export const CHECKED_TOPICS: readonly string[] = Object.keys(TOPICS);
 
 export type PayloadVerdict =
-  { fits: true; stored: JsonObject; customerId: string | undefined } | { fits: false; error: 'invalid_payload' | 'shop_mismatch'; message: string };
+  | { fits: true; stored: JsonObject; customerId: string | undefined; namedShopId: string | undefined }
+  | { fits: false; error: 'invalid_payload' | 'shop_mismatch'; message: string };
 
 /** Checks a signed payload against its topic's shape and against the shop header. */
 export function checkPayload(topic: string, shop: string, payload: JsonValue): PayloadVerdict {
   const known = TOPICS[topic];
-  if (!known) return { fits: true, stored: {}, customerId: undefined };
+  if (!known) return { fits: true, stored: {}, customerId: undefined, namedShopId: undefined };
   if (!isJsonObject(payload)) return { fits: false, error: 'invalid_payload', message: `${topic}: the body must be a JSON object` };
   const problem = known.problem(payload);
   if (problem) return { fits: false, error: 'invalid_payload', message: `${topic}: ${problem}` };
   const named = known.namedShop?.(payload);
   if (named !== undefined && named !== shop)
     return { fits: false, error: 'shop_mismatch', message: `${topic}: the payload names ${named}, the X-Shopify-Shop-Domain header ${shop}` };
-  return { fits: true, stored: known.stored(payload), customerId: known.customerId?.(payload) };
+  return { fits: true, stored: known.stored(payload), customerId: known.customerId?.(payload), namedShopId: known.namedShopId?.(payload) };
 }

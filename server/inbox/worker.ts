@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../platform/context.js';
 import type { Types } from 'mongoose';
 import { acquireLease } from '../platform/atomic.js';
-import { inboxClaimModel, inboxModel, moveFinished, type InboxEntry, type InboxStatus } from './store.js';
+import { dueEntries, inboxClaimModel, inboxModel, moveFinished, type InboxEntry, type InboxStatus } from './store.js';
 import { parseJsonLosslessly } from '../platform/json.js';
 import type { AckGate } from './ack-gate.js';
 import { PermanentFailure, type TopicHandler, type WebhookDelivery } from '../platform/topic-handlers.js';
@@ -113,11 +113,7 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
       if (taken) return taken;
     }
     if (!sweep) return null;
-    for (const candidate of await inbox
-      .find({ status: { $in: due }, availableAt: { $lte: now } })
-      .sort({ availableAt: 1 })
-      .limit(concurrency)
-      .lean<StoredEntry[]>()) {
+    for (const candidate of await dueEntries(ctx.connection, due, now, concurrency)) {
       const taken = await take(candidate, now);
       if (taken) return taken;
     }

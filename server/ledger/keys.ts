@@ -22,6 +22,10 @@ export const ledgerKeys = {
   rewardReturnedOnRefund: (redemptionId: string) => `redeem_return:${redemptionId}`,
   rewardExpiredUnused: (redemptionId: string) => `redeem_expired:${redemptionId}`,
   rewardUsedAfterExpiry: (redemptionId: string) => `redeem_used_after_expiry:${redemptionId}`,
+  /** A reward given back before payment (removed from a POS sale): its points return once. */
+  rewardCancelled: (redemptionId: string) => `redeem_cancel:${redemptionId}`,
+  /** A cancelled code that an order used after all: the returned points are taken again. */
+  rewardUsedAfterCancel: (redemptionId: string) => `redeem_used_after_cancel:${redemptionId}`,
   staffAdjustment: (customerId: string, requestKey: string) => `adjust:${customerId}:${requestKey}`,
   /**
    * An adjustment sent without a request key is named by the session token that sent it and what it
@@ -42,6 +46,8 @@ export const ledgerKeys = {
   importedHistory: (customerId: string, lineHash: string) => `import:${customerId}:history:${lineHash}`,
   /** The step of what imports credited a customer from `from` to a file's balance `to`; `step` counts earlier steps. */
   importedBalance: (customerId: string, step: number, from: number, to: number) => `import:${customerId}:balance:${step}:${from}:${to}`,
+  /** An imported balance set once per customer and value: the same file again sets nothing. */
+  importedBalanceSet: (customerId: string, to: number) => `import:${customerId}:set:${to}`,
   /** An action (sign-up, birthday, newsletter, a social follow, a review) rewarded once in its period. */
   actionRewarded: (customerId: string, action: string, period: string) => `action:${customerId}:${action}:${period}`,
   surveyAnswered: (customerId: string, survey: string, period: string) => `survey:${customerId}:${survey}:${period}`,

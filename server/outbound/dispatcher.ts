@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Types } from 'mongoose';
 import type { AppContext } from '../platform/context.js';
 import { acquireLease, insertOnce, releaseLease } from '../platform/atomic.js';
 import type { AdminGraphql } from '../shopify/admin-graphql.js';
 import { FLOW_TRIGGER_RECEIVE, type FlowTriggerReceiveData } from '../shopify/operations.js';
-import { adminClientFor } from '../shops/index.js';
+import { adminClientFor, TokenDecryptionError } from '../shops/index.js';
 import { collectEvents } from './collect.js';
-import { FLOW_TRIGGER_HANDLES, flowPayload, nextAttemptAt, signBody, type OutboundEvent } from './events.js';
+import { endpointUrlProblem, guardedLookup, NonPublicAddress, systemResolver, type AddressPolicy, type ResolveHost } from './address-policy.js';
+import { FLOW_TRIGGER_HANDLES, flowPayload, nextAttemptAt, signBody, signTimed, type OutboundEvent } from './events.js';
+import { signingSecret } from './secrets.js';
 import {
   dueDeliveries,
   enabledFlowTriggers,
@@ -25,10 +29,20 @@ export interface OutboundOptions {
   timeoutMs?: number;
   /** Deliveries sent per shop per run. */
   batch?: number;
+  /** Where endpoints may point: `public` in production (address-policy.ts), `any` in dev mode. */
+  addressPolicy?: AddressPolicy;
+  /** Resolves endpoint host names (the system's resolver; tests pass their own). */
+  resolveHost?: ResolveHost;
 }
 
 /** The headers every delivery carries; docs/integrations.md describes them for receivers. */
+export const TIMED_SIGNATURE_HEADER = 'X-Tally-Signature';
+/** The body-only signature, kept for receivers written before the timed one; it does not stop replays. */
 export const SIGNATURE_HEADER = 'X-Tally-Hmac-Sha256';
+
+export function addressPolicyOf(ctx: AppContext): AddressPolicy {
+  return ctx.config.mode === 'production' ? 'public' : 'any';
+}
 
 const LEASE_MS = 2 * 60_000;
 const TIMEOUT_MS = 10_000;
@@ -36,29 +50,77 @@ const BATCH = 100;
 
 type AttemptResult = { ok: true; status: number | null } | { ok: false; status: number | null; error: string };
 
-async function postToEndpoint(endpoint: OutboundEndpoint, delivery: OutboundDelivery, attempt: number, timeoutMs: number): Promise<AttemptResult> {
-  try {
-    const response = await fetch(endpoint.url, {
+/**
+ * One POST with node's http client: no redirect is ever followed (a 3xx is a failed attempt), and
+ * the socket connects through `guardedLookup`, so under the public policy it never reaches a
+ * private, loopback, link-local or metadata address, however the name resolves.
+ */
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  options: Required<Pick<OutboundOptions, 'addressPolicy' | 'resolveHost'>> & { timeoutMs: number },
+) {
+  return new Promise<number>((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
       method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: {
+      headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
+      agent: false,
+      lookup: guardedLookup(options.resolveHost, options.addressPolicy),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    request.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+async function postToEndpoint(
+  ctx: AppContext,
+  endpoint: OutboundEndpoint,
+  delivery: OutboundDelivery,
+  attempt: number,
+  options: OutboundOptions,
+): Promise<AttemptResult> {
+  const addressPolicy = options.addressPolicy ?? addressPolicyOf(ctx);
+  const problem = endpointUrlProblem(endpoint.url, addressPolicy);
+  if (problem) return { ok: false, status: null, error: `refused: the URL ${problem}` };
+  let secret: string;
+  try {
+    secret = await signingSecret(ctx, endpoint);
+  } catch (error) {
+    if (!(error instanceof TokenDecryptionError)) throw error;
+    return {
+      ok: false,
+      status: null,
+      error: 'not signed: the signing secret does not open with the configured keys; remove the endpoint and add it again',
+    };
+  }
+  try {
+    const status = await post(
+      new URL(endpoint.url),
+      {
         'Content-Type': 'application/json',
         'User-Agent': 'Tally-Webhooks/1',
         'X-Tally-Topic': delivery.type,
         'X-Tally-Event-Id': delivery.eventId,
         'X-Tally-Shop-Domain': delivery.shop,
         'X-Tally-Delivery-Attempt': String(attempt),
-        [SIGNATURE_HEADER]: signBody(endpoint.secret, delivery.body),
+        [TIMED_SIGNATURE_HEADER]: signTimed(secret, delivery.body, ctx.clock()),
+        [SIGNATURE_HEADER]: signBody(secret, delivery.body),
       },
-      body: delivery.body,
-    });
-    await response.body?.cancel();
-    return response.status >= 200 && response.status < 300
-      ? { ok: true, status: response.status }
-      : { ok: false, status: response.status, error: `the endpoint answered ${response.status}` };
+      delivery.body,
+      { addressPolicy, resolveHost: options.resolveHost ?? systemResolver, timeoutMs: options.timeoutMs ?? TIMEOUT_MS },
+    );
+    return status >= 200 && status < 300 ? { ok: true, status } : { ok: false, status, error: `the endpoint answered ${status}` };
   } catch (error) {
-    return { ok: false, status: null, error: `no answer: ${(error as Error).message}` };
+    if (error instanceof NonPublicAddress) return { ok: false, status: null, error: 'refused: the endpoint does not resolve to a public address' };
+    // In production the same words whatever stopped it, so the log tells nothing about a network beyond "no answer".
+    const detail = addressPolicy === 'any' ? (error as Error).message : 'the endpoint could not be reached';
+    return { ok: false, status: null, error: `no answer: ${detail}` };
   }
 }
 
@@ -89,7 +151,7 @@ async function attempt(
     delivery.target === 'flow'
       ? await triggerFlow(options.admin ?? adminClientFor(ctx), delivery)
       : endpoint
-        ? await postToEndpoint(endpoint, delivery, number, options.timeoutMs ?? TIMEOUT_MS)
+        ? await postToEndpoint(ctx, endpoint, delivery, number, options)
         : { ok: false, status: null, error: 'the endpoint was removed' };
   const now = ctx.clock();
   await insertOnce(outboundAttemptModel(ctx.connection), {

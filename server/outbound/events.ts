@@ -14,7 +14,7 @@ export interface OutboundEvent {
   data: Record<string, string | number | null>;
 }
 
-/** The signature header value: base64 HMAC-SHA256 of the raw body under the endpoint's secret (as Shopify signs its webhooks). */
+/** The legacy header's value: base64 HMAC-SHA256 of the raw body alone (as Shopify signs its webhooks); it carries no time, so a copy can be replayed. */
 export function signBody(secret: string, body: string): string {
   return createHmac('sha256', secret).update(body, 'utf8').digest('base64');
 }
@@ -24,6 +24,38 @@ export function validSignature(secret: string, body: string | Buffer, given: str
   const expected = createHmac('sha256', secret).update(body).digest();
   const received = Buffer.from(given, 'base64');
   return received.length === expected.length && timingSafeEqual(received, expected);
+}
+
+/** How far a receiver should let a signature's time be from its own clock (docs/integrations.md). */
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+const timedHmac = (secret: string, timestamp: number, body: string | Buffer) =>
+  createHmac('sha256', secret).update(`${timestamp}.`, 'utf8').update(body).digest('hex');
+
+/**
+ * `X-Tally-Signature`, as Stripe signs: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`.
+ * The time is signed with the body, so a receiver that refuses old times refuses replays.
+ */
+export function signTimed(secret: string, body: string, at: Date): string {
+  const timestamp = Math.floor(at.getTime() / 1000);
+  return `t=${timestamp},v1=${timedHmac(secret, timestamp, body)}`;
+}
+
+/** What a receiver does with `X-Tally-Signature`: a v1 signature of this body whose time is within the tolerance of `now`. */
+export function validTimedSignature(
+  secret: string,
+  body: string | Buffer,
+  header: string | undefined,
+  now: Date,
+  toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
+): boolean {
+  const parts = (header ?? '').split(',').map((part) => part.trim().split('='));
+  const timestamp = Number(parts.find(([key]) => key === 't')?.[1]);
+  if (!Number.isInteger(timestamp) || Math.abs(now.getTime() / 1000 - timestamp) > toleranceSeconds) return false;
+  const expected = Buffer.from(timedHmac(secret, timestamp, body), 'hex');
+  return parts
+    .filter(([key, value]) => key === 'v1' && /^[0-9a-f]{64}$/.test(value ?? ''))
+    .some(([, value]) => timingSafeEqual(Buffer.from(value!, 'hex'), expected));
 }
 
 /** Attempts before a delivery is given up, and the wait after each failed one: 10 h 42 min from the first attempt to the last. */

@@ -5,11 +5,15 @@ export {
   flowPayload,
   nextAttemptAt,
   signBody,
+  signTimed,
+  SIGNATURE_TOLERANCE_SECONDS,
   validSignature,
+  validTimedSignature,
   type OutboundEvent,
   type OutboundEventType,
 } from './events.js';
-export { runOutbound, SIGNATURE_HEADER, startOutbound, type OutboundOptions, type OutboundWorker } from './dispatcher.js';
+export { runOutbound, SIGNATURE_HEADER, startOutbound, TIMED_SIGNATURE_HEADER, type OutboundOptions, type OutboundWorker } from './dispatcher.js';
+export { endpointUrlProblem, isNonPublicAddress, type AddressPolicy, type ResolveHost } from './address-policy.js';
 export { flowRouter } from './flow.js';
 export { outboundRequests, outboundRouter } from './routes.js';
 

@@ -4,26 +4,13 @@ import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
 import { fieldErrors } from '../platform/field-errors.js';
+import { addressPolicyOf } from './dispatcher.js';
+import { endpointUrlProblem } from './address-policy.js';
 import { OUTBOUND_EVENTS } from './events.js';
+import { sealSecret } from './secrets.js';
 import { attemptsOf, enabledFlowTriggers, endpointsOf, outboundEndpointModel, recentDeliveries, type OutboundEndpoint } from './store.js';
 
 const MAX_ENDPOINTS = 10;
-
-/** Receivers must be reachable from the internet in production: no plain http, no loopback or private ranges. */
-function urlProblem(text: string, production: boolean): string | null {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return 'must be an absolute URL';
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && !production)) return 'must be an https URL';
-  if (url.username || url.password) return 'must not carry credentials';
-  const host = url.hostname;
-  if (production && (host === 'localhost' || /^(127\.|10\.|192\.168\.|169\.254\.|172\.(1[6-9]|2\d|3[01])\.|0\.|\[)/.test(host)))
-    return 'must be a public address';
-  return null;
-}
 
 const endpointBody = z.object({
   url: z.string().max(2000),
@@ -44,7 +31,8 @@ export function outboundRouter(ctx: AppContext, onChange: () => void = () => und
   router.post('/outbound/endpoints', express.json({ limit: '10kb' }), async (req, res) => {
     const { shop } = apiLocals(res);
     const body = endpointBody.safeParse(req.body);
-    const problem = body.success ? urlProblem(body.data.url, ctx.config.mode === 'production') : null;
+    // Receivers must be reachable from the internet in production (address-policy.ts); a name is checked again as it is resolved.
+    const problem = body.success ? endpointUrlProblem(body.data.url, addressPolicyOf(ctx)) : null;
     if (!body.success || problem) {
       res.status(422).json({
         error: 'invalid_endpoint',
@@ -57,17 +45,20 @@ export function outboundRouter(ctx: AppContext, onChange: () => void = () => und
       res.status(409).json({ error: 'too_many_endpoints', message: `A shop has at most ${MAX_ENDPOINTS} endpoints: remove one first` });
       return;
     }
+    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const id = randomUUID().replace(/-/g, '');
     const endpoint: OutboundEndpoint = {
-      _id: randomUUID().replace(/-/g, ''),
+      _id: id,
       shop,
       url: body.data.url,
       events: body.data.events ?? [...OUTBOUND_EVENTS],
-      secret: `whsec_${randomBytes(24).toString('base64url')}`,
+      sealedSecret: sealSecret(ctx, { _id: id, shop }, secret),
       createdAt: ctx.clock(),
     };
     await outboundEndpointModel(ctx.connection).create(endpoint);
     onChange();
-    res.status(201).json({ ...view(endpoint), secret: endpoint.secret });
+    // The only time the secret is shown: it is stored sealed.
+    res.status(201).json({ ...view(endpoint), secret });
   });
 
   router.delete('/outbound/endpoints/:id', async (req, res) => {

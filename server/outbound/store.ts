@@ -9,8 +9,10 @@ export interface OutboundEndpoint {
   shop: string;
   url: string;
   events: OutboundEventType[];
-  /** The signing secret: shown to the merchant once, kept to sign every delivery. */
-  secret: string;
+  /** The signing secret, shown to the merchant once and kept only sealed like access tokens (secrets.ts). */
+  sealedSecret?: string;
+  /** The plain secret of an endpoint saved before secrets were sealed: sealed at its next delivery, then removed. */
+  secret?: string;
   createdAt: Date;
 }
 
@@ -67,7 +69,8 @@ const endpointSchema = new Schema<OutboundEndpoint>(
     shop: { type: String, required: true },
     url: { type: String, required: true },
     events: { type: [String], required: true },
-    secret: { type: String, required: true },
+    sealedSecret: String,
+    secret: String,
     createdAt: { type: Date, required: true },
   },
   { collection: 'outbound_endpoints', versionKey: false },

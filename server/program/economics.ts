@@ -1,5 +1,8 @@
-import { currencyDecimals } from '../platform/money.js';
+import { currencyDecimals, hundredths, mulDivFloor } from '../platform/money.js';
+import { pointValueOf, rewardValue, valueOf, type PointValue, type VariantPrices } from './point-value.js';
 import type { Program, Reward } from './program.js';
+
+export type { VariantPrices } from './point-value.js';
 
 /** The shop's recent trade, which turns a program into money. Amounts in minor units. */
 export interface RecentOrders {
@@ -31,7 +34,14 @@ export type Finding =
   | { code: 'cash_back'; values: { rate: number } }
   | { code: 'multipliers_extra' }
   | { code: 'tier_multipliers'; values: { multiplier: number; basis: TierMix['basis']; customers: number } }
-  | { code: 'product_price_assumed'; values: { reward: string } };
+  | { code: 'product_price_assumed'; values: { reward: string } }
+  | { code: 'point_values_differ'; values: { low: RewardRate; high: RewardRate; liabilityPer100: number } };
+
+/** What one reward gives per point at an average order, in minor units (fractional). */
+export interface RewardRate {
+  reward: string;
+  perPoint: number;
+}
 
 /**
  * How customers spread over the tiers, to weigh the tiers' multipliers: the shop's customers per
@@ -45,9 +55,61 @@ export interface TierMix {
   counts: Readonly<Record<string, number>>;
 }
 
+/** A way to earn beyond orders and what one occurrence costs at the point value, in minor units. */
+export interface EngagementCost {
+  kind: 'referral' | 'signup' | 'birthday' | 'newsletter' | 'social_follow' | 'review' | 'nps' | 'badge' | 'challenge';
+  points: number;
+  /** The points at `pointValueOf` (the friend's discount for a referral is `extra`). */
+  value: number;
+  /** A referral's friend discount at an average order, in minor units (0 for the others). */
+  extra: number;
+}
+
+/**
+ * What each enabled way to earn beyond orders gives once, at the point value: a referral (the
+ * referrer's points and the friend's first-order discount), sign-up, birthday, newsletter, each
+ * social follow, each review, the NPS survey, the richest badge and challenge.
+ */
+export function engagementCosts(program: Program, averageOrder: number): EngagementCost[] {
+  const perThousand = pointValueOf(program).perThousand;
+  const costs: EngagementCost[] = [];
+  const add = (kind: EngagementCost['kind'], points: number, extra = 0) => {
+    if (points > 0 || extra > 0) costs.push({ kind, points, value: valueOf(points, perThousand), extra });
+  };
+  const { referrals, actions, surveys } = program;
+  if (referrals.enabled) {
+    const discount = referrals.friendDiscount;
+    add(
+      'referral',
+      referrals.referrerPoints,
+      discount.kind === 'amount_off' ? Math.min(discount.value, averageOrder) : Math.round((averageOrder * discount.value) / 100),
+    );
+  }
+  if (actions.signup.enabled) add('signup', actions.signup.points);
+  if (actions.birthday.enabled) add('birthday', actions.birthday.points);
+  if (actions.newsletter.enabled) add('newsletter', actions.newsletter.points);
+  if (actions.socialFollow.enabled) add('social_follow', actions.socialFollow.points);
+  if (actions.review.enabled) add('review', actions.review.points);
+  if (surveys.nps.enabled) add('nps', surveys.nps.points);
+  add(
+    'badge',
+    program.badges.reduce((max, badge) => Math.max(max, badge.points), 0),
+  );
+  add(
+    'challenge',
+    program.challenges.reduce((max, challenge) => Math.max(max, challenge.points), 0),
+  );
+  return costs;
+}
+
 export interface Economics {
-  /** Money value of one point at the best-value reward, in minor units (fractional; 0 when no reward can be valued). */
+  /**
+   * What one point gives back at the best-value reward for an average order, in minor units
+   * (fractional; 0 when no reward can be valued): the basis of the give-back rate only.
+   */
   pointValue: number;
+  /** The point value every page uses for money (liability, goodwill): `pointValueOf(program)`. */
+  pointValueOf: PointValue;
   /** Points an average order earns, punch card bonus included (averaged over its cycle), tier multipliers weighted in. */
   pointsPerOrder: number;
   /** The tiers' earning multipliers weighted by the tier mix (1 without tiers). */
@@ -62,10 +124,12 @@ export interface Economics {
   ordersToFirstReward: number | null;
   /** What the shop's last `days` of orders would cost under this program, in minor units. */
   projectedCost: number;
-  /** What the points customers already hold are worth, in minor units. */
+  /** What the points customers already hold are worth, in minor units: `valueOf(points held, pointValueOf.perThousand)`. */
   liability: number;
   /** Whether the program earns points at all (cash back instead of points earns none). */
   earnsPoints: boolean;
+  /** Ways to earn beyond orders, each with what it costs once (not in the give-back, which is per order). */
+  engagement: EngagementCost[];
   verdict: Verdict;
   findings: Finding[];
 }
@@ -73,13 +137,10 @@ export interface Economics {
 /** Loyalty programs usually return 1–5 % of spend; above 10 % they eat the margin, below 1 % few notice. */
 export const BAND = { low: 0.01, high: 0.05, ceiling: 0.1 } as const;
 const MAX_ORDERS_TO_FIRST_REWARD = 10;
-/** A free-shipping reward is worth roughly one shipping charge; without the shop's figures we assume 8 % of an order. */
-const SHIPPING_SHARE_OF_ORDER = 0.08;
-/** A free product whose price is unknown is valued at a tenth of an average order. */
-const UNKNOWN_PRODUCT_SHARE_OF_ORDER = 0.1;
-
-/** Prices the admin knows (from the resource picker) by variant id, in minor units. */
-export type VariantPrices = Readonly<Record<string, number>>;
+/** Beyond this many orders the first reward is out of reach in practice. */
+const ORDERS_SIMULATED = 10_000;
+/** Rewards whose values per point differ by this factor or more are worth a warning. */
+const POINT_VALUE_SPREAD = 1.5;
 
 /**
  * The average earning multiplier of an order under the program's tiers, each tier weighted by its
@@ -97,25 +158,6 @@ function positive(value: number): boolean {
   return Number.isFinite(value) && value > 0;
 }
 
-/** The money a reward is worth to a customer with an average order, in minor units; NaN when a field is unset. */
-function rewardValue(reward: Reward, averageOrder: number, prices: VariantPrices): number {
-  switch (reward.type) {
-    case 'amount_off':
-      // A discount cannot take more than the order.
-      return Math.min(reward.amountOff, averageOrder);
-    case 'store_credit':
-      return reward.creditAmount;
-    case 'points_for_money':
-      return reward.stepAmount;
-    case 'percentage_off':
-      return (averageOrder * reward.percentageOff) / 100;
-    case 'free_shipping':
-      return averageOrder * SHIPPING_SHARE_OF_ORDER;
-    case 'free_product':
-      return prices[reward.variantId] ?? averageOrder * UNKNOWN_PRODUCT_SHARE_OF_ORDER;
-  }
-}
-
 export function bandOf(rate: number): Band {
   if (rate <= 0) return 'none';
   if (rate < BAND.low) return 'below';
@@ -127,8 +169,27 @@ export function bandOf(rate: number): Band {
 /** Points an order of `amount` earns under the base rate, the minimum order and the per-order cap (rounded down, as earning does). */
 function basePoints(earning: Program['earning'], amount: number, unit: number): number {
   if (amount < earning.minimumOrderAmount) return 0;
-  const points = Math.floor((amount * earning.pointsPerCurrencyUnit) / unit);
+  const points = mulDivFloor(Math.round(amount), hundredths(earning.pointsPerCurrencyUnit), 100 * unit);
   return earning.caps.perOrder === null ? points : Math.min(points, earning.caps.perOrder);
+}
+
+/**
+ * Orders of `base` points before a new customer holds `cost` points, order by order as earning
+ * counts them: the punch card's bonus on every nth order, the tier multiplier on both rounded
+ * down, the per-order cap last. Null when it takes more than ORDERS_SIMULATED orders.
+ */
+function ordersToReach(cost: number, base: number, earning: Program['earning'], multiplier: number): number | null {
+  const punch = earning.punchCard;
+  const bonusEvery = punch.enabled && positive(punch.everyNthOrder) && positive(punch.bonusPoints) ? punch.everyNthOrder : 0;
+  const scaled = Math.round(multiplier * 10_000);
+  let held = 0;
+  for (let order = 1; order <= ORDERS_SIMULATED; order++) {
+    const before = base + (bonusEvery > 0 && order % bonusEvery === 0 ? punch.bonusPoints : 0);
+    const points = scaled === 10_000 ? before : mulDivFloor(before, scaled, 10_000);
+    held += earning.caps.perOrder === null ? points : Math.min(points, earning.caps.perOrder);
+    if (held >= cost) return order;
+  }
+  return null;
 }
 
 /**
@@ -151,13 +212,15 @@ export function programEconomics(
   const findings: Finding[] = [];
 
   const enabledRewards = program.rewards.filter((reward) => reward.enabled);
-  const valued: Array<{ reward: Reward; value: number }> = [];
-  for (const reward of enabledRewards) {
+  const valued: Array<{ reward: Reward; name: string; value: number }> = [];
+  for (const [index, reward] of enabledRewards.entries()) {
     const value = rewardValue(reward, averageOrder, prices);
-    if (!positive(reward.pointsCost)) findings.push({ code: 'reward_without_cost', values: { reward: reward.name } });
-    else if (!positive(value)) findings.push({ code: 'reward_without_value', values: { reward: reward.name } });
+    // A reward whose name is still blank is named by its place, never as “”.
+    const name = reward.name.trim() || `Reward ${index + 1}`;
+    if (!positive(reward.pointsCost)) findings.push({ code: 'reward_without_cost', values: { reward: name } });
+    else if (!positive(value)) findings.push({ code: 'reward_without_value', values: { reward: name } });
     else {
-      valued.push({ reward, value });
+      valued.push({ reward, name, value });
       if (reward.type === 'free_product' && prices[reward.variantId] === undefined)
         findings.push({ code: 'product_price_assumed', values: { reward: reward.name } });
     }
@@ -183,7 +246,16 @@ export function programEconomics(
   const band = bandOf(Math.round(giveBackRate * 1000) / 1000);
 
   const cheapest = valued.reduce((min, { reward }) => Math.min(min, reward.pointsCost), Infinity);
-  const ordersToFirstReward = firstOrderPoints > 0 && Number.isFinite(cheapest) ? Math.ceil(cheapest / firstOrderPoints) : null;
+  const ordersToFirstReward =
+    firstOrderPoints > 0 && Number.isFinite(cheapest)
+      ? ordersToReach(cheapest, base, earning, averageTierMultiplier(program.tiers, undefined))
+      : null;
+  const moneyValue = pointValueOf(program);
+  const rates = valued.map(({ reward, name, value }): RewardRate => ({ reward: name, perPoint: value / reward.pointsCost }));
+  const low = rates.reduce<RewardRate | null>((min, rate) => (min === null || rate.perPoint < min.perPoint ? rate : min), null);
+  const high = rates.reduce<RewardRate | null>((max, rate) => (max === null || rate.perPoint > max.perPoint ? rate : max), null);
+  if (low && high && high.perPoint >= low.perPoint * POINT_VALUE_SPREAD)
+    findings.push({ code: 'point_values_differ', values: { low, high, liabilityPer100: valueOf(100, moneyValue.perThousand) } });
 
   if (earnsPoints && !earningComplete) findings.push({ code: 'earning_incomplete' });
   if (earnsPoints && earningComplete && averageOrder < earning.minimumOrderAmount)
@@ -227,6 +299,7 @@ export function programEconomics(
 
   return {
     pointValue,
+    pointValueOf: moneyValue,
     pointsPerOrder,
     tierMultiplier,
     giveBackRate,
@@ -235,8 +308,9 @@ export function programEconomics(
     averageOrder,
     ordersToFirstReward,
     projectedCost: recent.revenue * giveBackRate,
-    liability: Math.max(0, recent.outstandingPoints) * pointValue,
+    liability: valueOf(Math.max(0, recent.outstandingPoints), moneyValue.perThousand),
     earnsPoints,
+    engagement: program.enabled ? engagementCosts(program, averageOrder) : [],
     verdict,
     findings,
   };

@@ -1,5 +1,6 @@
 import { programModel } from './store.js';
 export { programEconomics, type Economics, type RecentOrders } from './economics.js';
+export { fixedRewardValue, pointValueOf, valueOf, type PointValue } from './point-value.js';
 export * from './program.js';
 export { ensureDefaultProgram, loadProgram, saveProgram, type SaveResult } from './store.js';
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { currencyDecimals, moneyFormatter } from '../platform/money.js';
+import { defaultPosSettings } from './pos-defaults.js';
+
+export { defaultPosSettings } from './pos-defaults.js';
 
 const id = z
   .string()
@@ -226,6 +229,57 @@ const engagementProgramFields = {
   transfers: engagementSchemas.transfers.default(() => defaultEngagementSettings().transfers),
 };
 
+/**
+ * Shopify POS (docs/pos.md): how sales at the register earn (as online, not at all, or at their own
+ * rate), how long a guest sale may be attached to a customer afterwards, and how many points each
+ * staff role may adjust at once. Staff not listed have the default role.
+ */
+const staffRoleId = id;
+export const posSchema = z
+  .object({
+    earning: z.enum(['same', 'excluded', 'own_rate']),
+    /** Points per currency unit at the register when `earning` is `own_rate`. */
+    pointsPerCurrencyUnit: rate,
+    /** Days after a guest sale in which staff may attach it to a customer (0: never). */
+    guestAttachDays: z.number().int().min(0).max(90),
+    roles: z
+      .array(
+        z.object({
+          id: staffRoleId,
+          name: z.string().trim().min(1).max(40),
+          /** The most points one manual adjustment may add or take; null for no limit. */
+          adjustmentLimit: points.max(10_000_000).nullable(),
+        }),
+      )
+      .min(1, 'keep at least one role')
+      .max(10),
+    defaultRoleId: staffRoleId,
+    /** Shopify staff member ids (as POS names them) and the role each holds. */
+    staff: z.array(z.object({ staffId: z.string().regex(/^\d{1,20}$/, 'a Shopify staff member id (digits)'), roleId: staffRoleId })).max(500),
+  })
+  .superRefine((pos, issue) => {
+    const roles = new Set<string>();
+    pos.roles.forEach((role, index) => {
+      if (roles.has(role.id)) issue.addIssue({ code: 'custom', path: ['roles', index, 'id'], message: 'role ids must be unique' });
+      roles.add(role.id);
+    });
+    if (!roles.has(pos.defaultRoleId)) issue.addIssue({ code: 'custom', path: ['defaultRoleId'], message: 'must be one of the roles' });
+    const staff = new Set<string>();
+    pos.staff.forEach((member, index) => {
+      if (!roles.has(member.roleId)) issue.addIssue({ code: 'custom', path: ['staff', index, 'roleId'], message: 'must be one of the roles' });
+      if (staff.has(member.staffId)) issue.addIssue({ code: 'custom', path: ['staff', index, 'staffId'], message: 'a staff member has one role' });
+      staff.add(member.staffId);
+    });
+  });
+
+export type PosSettings = z.infer<typeof posSchema>;
+
+/** The program's POS settings; a program saved before they existed reads the defaults. */
+export function posSettingsOf(program: Program): PosSettings {
+  const stored: Partial<Program> = program;
+  return stored.pos ?? defaultPosSettings();
+}
+
 export const programSchema = z
   .object({
     version: z.number().int().min(1),
@@ -265,6 +319,7 @@ export const programSchema = z
     tierRules: tierRulesSchema.default(() => defaultTierSettings().tierRules),
     membership: membershipSchema.default(() => defaultTierSettings().membership),
     ...engagementProgramFields,
+    pos: posSchema.default(defaultPosSettings),
   })
   .superRefine((program, issue) => {
     if (program.expiry.mode !== 'none' && program.expiry.reminderDaysBefore >= program.expiry.days) {
@@ -349,5 +404,6 @@ export function defaultProgram(currency: string): Program {
     widget: { primaryColor: '#1f6feb', textColor: '#ffffff', position: 'bottom-right', languages: ['en'] },
     ...defaultTierSettings(),
     ...defaultEngagementSettings(),
+    pos: defaultPosSettings(),
   };
 }

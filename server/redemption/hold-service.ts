@@ -140,14 +140,15 @@ class HoldsNotPublished extends Error {
  */
 export async function publishCustomerHolds(ctx: AppContext, shop: string, customerId: string, now: Date): Promise<boolean> {
   try {
-    let value = holdsMetafieldValue(await liveHolds(ctx, shop, customerId, now));
+    const pointsName = (await loadProgram(ctx.connection, shop))?.pointsName;
+    let value = holdsMetafieldValue(await liveHolds(ctx, shop, customerId, now), pointsName);
     for (let round = 0; round < PUBLISH_ROUNDS; round++) {
       const data = await adminClientFor(ctx)<MetafieldsSetData>(shop, METAFIELDS_SET, {
         metafields: [{ ownerId: `gid://shopify/Customer/${customerId}`, namespace: HOLDS_NAMESPACE, key: HOLDS_KEY, type: 'json', value }],
       });
       const errors = data.metafieldsSet.userErrors;
       if (errors.length > 0) throw new HoldsNotPublished(`metafieldsSet refused: ${errors.map((error) => error.message).join('; ')}`);
-      const current = holdsMetafieldValue(await liveHolds(ctx, shop, customerId, ctx.clock()));
+      const current = holdsMetafieldValue(await liveHolds(ctx, shop, customerId, ctx.clock()), pointsName);
       if (current === value) return true;
       value = current;
     }

@@ -119,9 +119,10 @@ export interface PublishedHold {
 
 /**
  * The metafield's value (extensions/tally-discount/README.md): the live holds, oldest first, with
- * the amount as a decimal string in the currency's own decimals and the expiry in UTC.
+ * the amount as a decimal string in the currency's own decimals and the expiry in UTC, and what the
+ * program calls its points (the discount's title at checkout says "500 Beans redeemed").
  */
-export function holdsMetafieldValue(holds: PublishedHold[]): string {
+export function holdsMetafieldValue(holds: PublishedHold[], pointsName = 'points'): string {
   const listed = [...holds]
     .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || a.holdId.localeCompare(b.holdId))
     .map((hold) => ({
@@ -131,7 +132,7 @@ export function holdsMetafieldValue(holds: PublishedHold[]): string {
       currencyCode: hold.currency,
       expiresAt: hold.expiresAt.toISOString(),
     }));
-  return JSON.stringify({ holds: listed });
+  return JSON.stringify({ pointsName, holds: listed });
 }
 
 /** The hold an order names in its `note_attributes`, or null when it names none. */

@@ -2,7 +2,16 @@ import { holdModel, holdOutcomeModel, redemptionEffectModel, redemptionModel, re
 export * from './quote.js';
 export { redeemAndRespond, redemptionBody } from './routes.js';
 export * from './service.js';
-export { customerRedemptions, findRedemption, issuedRedemptionsOf, type Redemption, type RedemptionStatus } from './store.js';
+export {
+  customerRedemptions,
+  findRedemption,
+  issuedRedemptionsOf,
+  redemptionsUsedOn,
+  rewardsGivenBetween,
+  type Redemption,
+  type RedemptionStatus,
+} from './store.js';
+export { cancelRedemption, RedemptionNotCancelled, type CancelRefusalCode, type CancelRequest } from './cancel.js';
 export { HOLD_ATTRIBUTE, HOLD_TTL_MS, holdIdFromNoteAttributes, type HoldTerms } from './holds.js';
 export {
   cancelHold,
@@ -18,7 +27,7 @@ export {
   settleHoldForOrder,
   type HoldRefusal,
 } from './hold-service.js';
-export { type PointsHold } from './store.js';
+export { findHoldOutcome, type PointsHold } from './store.js';
 export { CHECKOUT_FUNCTION_HANDLE, ensureCheckoutDiscount } from './checkout-discount.js';
 export { redemptionJobs } from './jobs.js';
 export { markOrderCodesUsed, returnPointsWhenOrderEnds, settleOrderHold } from './order-effects.js';

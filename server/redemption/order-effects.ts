@@ -1,4 +1,4 @@
-import type { OrderReversed } from '../earning/index.js';
+import type { OrderReversed, UsedCode } from '../earning/index.js';
 import type { AppContext } from '../platform/context.js';
 import type { BlockingSubscriber } from '../platform/events.js';
 import { returnHeldPointsForOrder, settleHoldForOrder } from './hold-service.js';
@@ -15,7 +15,7 @@ export async function settleOrderHold(
 }
 
 /** The reward codes an order used are marked used; returns how many were ours. */
-export function markOrderCodesUsed(ctx: AppContext, input: { shop: string; orderId: string; codes: string[]; now: Date }): Promise<number> {
+export function markOrderCodesUsed(ctx: AppContext, input: { shop: string; orderId: string; codes: UsedCode[]; now: Date }): Promise<number> {
   return markCodesUsed(ctx, input.shop, input.orderId, input.codes, input.now);
 }
 

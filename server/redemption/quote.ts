@@ -112,3 +112,25 @@ export function pointsCostFor(pointsCost: number, rewardType: Reward['type'], pe
   if (perks.rewardDiscountPercent === 0) return pointsCost;
   return Math.max(1, pointsCost - mulDivFloor(pointsCost, perks.rewardDiscountPercent, 100));
 }
+
+/**
+ * The money an order's use of a code took off: what the order says, never more than a fixed
+ * amount's face value; a fixed amount when the order does not say; 0 for a percentage, shipping or
+ * product discount the order does not price.
+ */
+export function discountGiven(value: RewardValue, orderSays: number | null): number {
+  const face = value.kind === 'amount_off' || value.kind === 'store_credit' ? value.amount : null;
+  if (orderSays === null || orderSays < 0) return face ?? 0;
+  return face === null ? orderSays : Math.min(face, orderSays);
+}
+
+/**
+ * What a redemption has cost the merchant, in minor units: a code once an order used it (the
+ * discount it gave), store credit once issued, a checkout hold once its order paid. Codes not
+ * used yet, refunded and expired ones have given nothing. Program cost sums this.
+ */
+export function moneyGiven(redemption: { status: string; value: RewardValue; givenAmount?: number }): number {
+  if (redemption.status === 'used') return redemption.givenAmount ?? discountGiven(redemption.value, null);
+  if (redemption.status === 'issued' && redemption.value.kind === 'store_credit') return redemption.value.amount;
+  return 0;
+}

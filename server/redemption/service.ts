@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { AppContext } from '../platform/context.js';
 import type { Program } from '../program/index.js';
-import { codeExpiresAt, discountCode, pointsCostFor, quoteRedemption, type QuoteRefusal } from './quote.js';
+import { codeExpiresAt, discountCode, discountGiven, pointsCostFor, quoteRedemption, type QuoteRefusal } from './quote.js';
 import { ShopifyApiError } from '../shopify/admin-graphql.js';
 import { adminClientFor } from '../shops/index.js';
 import { issueReward, type IssueOutcome } from './issue.js';
@@ -218,8 +218,15 @@ export function redemptionView(redemption: Redemption) {
   };
 }
 
-/** Gives a redemption's points back, once per key. */
-function returnPoints(ctx: AppContext, redemption: Redemption, key: string, reason: string, now: Date): Promise<ApplyResult> {
+/** Gives a redemption's points back, once per key; `staffId` names who gave them back. */
+export function returnPoints(
+  ctx: AppContext,
+  redemption: Redemption,
+  key: string,
+  reason: string,
+  now: Date,
+  staffId?: string,
+): Promise<ApplyResult> {
   return applyEntry(
     ctx.connection,
     {
@@ -232,6 +239,7 @@ function returnPoints(ctx: AppContext, redemption: Redemption, key: string, reas
       reason,
       source: `reward ${redemption.redemptionId}`,
       guard: 'none',
+      ...(staffId ? { staffId } : {}),
     },
     now,
   );
@@ -240,17 +248,30 @@ function returnPoints(ctx: AppContext, redemption: Redemption, key: string, reas
 /**
  * orders/paid lists the codes the order used: each of ours becomes `used`, unless another order
  * used it first. A code that expired first (its window closed while the order was on its way) is
- * used after all: if the merchant returns the points of expired codes, they are taken back.
+ * used after all: if the merchant returns the points of expired codes, they are taken back. So are
+ * the points of a code cancelled at the register that an order used anyway.
  */
-export async function markCodesUsed(ctx: AppContext, shop: string, orderId: string, codes: string[], now: Date): Promise<number> {
+export async function markCodesUsed(
+  ctx: AppContext,
+  shop: string,
+  orderId: string,
+  codes: Array<{ code: string; amount: number | null }>,
+  now: Date,
+): Promise<number> {
   let marked = 0;
-  for (const code of codes) {
+  for (const { code, amount } of codes) {
     const redemption = await findRedemption(ctx.connection, shop, code);
-    if (!redemption?.code || (redemption.status !== 'issued' && redemption.status !== 'expired')) continue;
+    if (!redemption?.code || !['issued', 'expired', 'cancelled'].includes(redemption.status)) continue;
     const outcome = await decideOutcome(ctx.connection, redemption, 'used', orderId, now);
     if (outcome.outcome === 'used' && outcome.orderId !== orderId) continue;
-    await settleRedemption(ctx.connection, redemption, { status: 'used', orderId, settledAt: now });
+    await settleRedemption(ctx.connection, redemption, {
+      status: 'used',
+      orderId,
+      settledAt: now,
+      givenAmount: discountGiven(redemption.value, amount),
+    });
     marked++;
+    if (outcome.outcome === 'cancelled') await takeBackReturnedPoints(ctx, redemption, orderId, now);
     if (outcome.outcome === 'expired' && (await loadProgram(ctx.connection, shop))?.redemption.returnPointsForExpiredCodes) {
       await applyEntry(
         ctx.connection,
@@ -271,6 +292,26 @@ export async function markCodesUsed(ctx: AppContext, shop: string, orderId: stri
     }
   }
   return marked;
+}
+
+/** The order used a code whose points were given back at cancellation: it pays for it after all. */
+async function takeBackReturnedPoints(ctx: AppContext, redemption: Redemption, orderId: string, now: Date): Promise<void> {
+  await applyEntry(
+    ctx.connection,
+    {
+      shop: redemption.shop,
+      customerId: redemption.customerId,
+      key: ledgerKeys.rewardUsedAfterCancel(redemption.redemptionId),
+      type: 'redeem',
+      available: -redemption.pointsSpent,
+      pending: 0,
+      reason: `${redemption.code} was used by order ${orderId} after it was given back`,
+      source: `order ${orderId}`,
+      orderId,
+      guard: 'none',
+    },
+    now,
+  );
 }
 
 /**

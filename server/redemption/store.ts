@@ -1,15 +1,16 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { effectSchema, insertOnce, type Effect } from '../platform/atomic.js';
-import type { RewardValue } from './quote.js';
+import { moneyGiven, type RewardValue } from './quote.js';
 import { isDuplicateKey, modelOn } from '../platform/models.js';
 
 /**
  * pending: points debited, Shopify not yet confirmed; issued: the code or credit exists;
  * used: an order paid with the code; refunded: Shopify failed and the points came back;
  * expired: the code lapsed unused (points returned when the program says so); rejected: the
- * balance did not cover it, nothing was debited.
+ * balance did not cover it, nothing was debited; cancelled: given back before any order used it
+ * (a reward removed from a POS sale), its points returned and the code deactivated.
  */
-export type RedemptionStatus = 'pending' | 'issued' | 'used' | 'refunded' | 'expired' | 'rejected';
+export type RedemptionStatus = 'pending' | 'issued' | 'used' | 'refunded' | 'expired' | 'rejected' | 'cancelled';
 
 export interface Redemption {
   /** `${shop}|${redemptionId}`: the redemption id is the discount code itself, or `CREDIT-…` for store credit. */
@@ -24,12 +25,14 @@ export interface Redemption {
   value: RewardValue;
   pointsSpent: number;
   status: RedemptionStatus;
-  source: 'storefront' | 'checkout' | 'admin';
+  source: 'storefront' | 'checkout' | 'admin' | 'pos';
   staffId?: string;
   discountId?: string;
   attempts: number;
   failure?: string;
   orderId?: string;
+  /** The money an order's use of the code took off (minor units), when the order said. */
+  givenAmount?: number;
   expiresAt: Date;
   createdAt: Date;
   settledAt?: Date;
@@ -53,6 +56,7 @@ const redemptionSchema = new Schema<Redemption>(
     attempts: { type: Number, required: true },
     failure: String,
     orderId: String,
+    givenAmount: Number,
     expiresAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
     settledAt: Date,
@@ -62,15 +66,36 @@ const redemptionSchema = new Schema<Redemption>(
 redemptionSchema.index({ shop: 1, customerId: 1, createdAt: -1 });
 redemptionSchema.index({ shop: 1, status: 1, expiresAt: 1 });
 redemptionSchema.index({ shop: 1, orderId: 1 });
+redemptionSchema.index({ shop: 1, settledAt: 1 });
 
 export function redemptionModel(connection: Connection): Model<Redemption> {
   return modelOn(connection, 'Redemption', redemptionSchema);
+}
+
+/** Money given by rewards settled in [from, to) (UTC instants), one line per redemption that gave any. */
+export async function rewardsGivenBetween(
+  connection: Connection,
+  shop: string,
+  from: Date,
+  to: Date,
+): Promise<Array<{ customerId: string; amount: number; givenAt: Date }>> {
+  const settled = await redemptionModel(connection)
+    .find({ shop, settledAt: { $gte: from, $lt: to }, status: { $in: ['used', 'issued'] } })
+    .lean();
+  return settled
+    .map((redemption) => ({ customerId: redemption.customerId, amount: moneyGiven(redemption), givenAt: redemption.settledAt! }))
+    .filter((given) => given.amount > 0);
 }
 
 export const redemptionDocId = (shop: string, redemptionId: string): string => `${shop}|${redemptionId.toUpperCase()}`;
 
 export async function findRedemption(connection: Connection, shop: string, redemptionId: string): Promise<Redemption | null> {
   return redemptionModel(connection).findById(redemptionDocId(shop, redemptionId)).lean();
+}
+
+/** The redemptions an order used (reward codes and settled checkout holds alike). */
+export async function redemptionsUsedOn(connection: Connection, shop: string, orderId: string): Promise<Redemption[]> {
+  return redemptionModel(connection).find({ shop, orderId, status: 'used' }).lean();
 }
 
 export async function customerRedemptions(connection: Connection, shop: string, customerId: string, limit = 50): Promise<Redemption[]> {
@@ -91,13 +116,14 @@ export async function settleRedemption(
 }
 
 /**
- * What became of an issued code, decided once: used by an order, or expired unused. The first
- * insert under the redemption's _id wins (a guarded status update would let both win on FerretDB).
+ * What became of an issued code, decided once: used by an order, expired unused, or cancelled
+ * (given back before payment). The first insert under the redemption's _id wins (a guarded status
+ * update would let several win on FerretDB).
  */
 export interface RedemptionOutcome {
   _id: string;
   shop: string;
-  outcome: 'used' | 'expired';
+  outcome: 'used' | 'expired' | 'cancelled';
   orderId: string | null;
   decidedAt: Date;
 }

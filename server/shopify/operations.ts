@@ -9,9 +9,9 @@ export interface UserError {
   message: string;
 }
 
-export const SHOP_QUERY = `query Shop { shop { name myshopifyDomain currencyCode ianaTimezone plan { shopifyPlus } } }`;
+export const SHOP_QUERY = `query Shop { shop { id name myshopifyDomain currencyCode ianaTimezone plan { shopifyPlus } } }`;
 export interface ShopQueryData {
-  shop: { name: string; myshopifyDomain: string; currencyCode: string; ianaTimezone: string; plan: { shopifyPlus: boolean } };
+  shop: { id: string; name: string; myshopifyDomain: string; currencyCode: string; ianaTimezone: string; plan: { shopifyPlus: boolean } };
 }
 
 export const DISCOUNT_CODE_BASIC_CREATE = `mutation DiscountCodeBasicCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
@@ -236,4 +236,29 @@ export const FLOW_TRIGGER_RECEIVE = `mutation FlowTriggerReceive($handle: String
 }`;
 export interface FlowTriggerReceiveData {
   flowTriggerReceive: { userErrors: Array<{ field: string[] | null; message: string }> };
+}
+
+/** A reward code given back before it was used (a reward removed from a POS sale): it stops working at once. */
+export const DISCOUNT_CODE_DEACTIVATE = `mutation DiscountCodeDeactivate($id: ID!) {
+  discountCodeDeactivate(id: $id) {
+    codeDiscountNode { id }
+    userErrors { field code message }
+  }
+}`;
+export interface DiscountCodeDeactivateData {
+  discountCodeDeactivate: { codeDiscountNode: { id: string } | null; userErrors: UserError[] };
+}
+
+/** A customer enrolled at the register; Shopify then sends customers/create as for any new customer. */
+export const CUSTOMER_CREATE = `mutation CustomerCreate($input: CustomerInput!) {
+  customerCreate(input: $input) {
+    customer { id firstName lastName defaultEmailAddress { emailAddress } }
+    userErrors { field message }
+  }
+}`;
+export interface CustomerCreateData {
+  customerCreate: {
+    customer: { id: string; firstName: string | null; lastName: string | null; defaultEmailAddress: { emailAddress: string } | null } | null;
+    userErrors: Array<{ field: string[] | null; message: string }>;
+  };
 }

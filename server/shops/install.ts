@@ -29,7 +29,13 @@ export function shopInstaller(ctx: AppContext, hooks: InstallHook[]): (shop: str
       ctx,
       shop,
       token,
-      { name: details.name, currency: details.currencyCode, timezone: details.ianaTimezone, shopifyPlus: details.plan.shopifyPlus },
+      {
+        shopId: details.id.replace('gid://shopify/Shop/', ''),
+        name: details.name,
+        currency: details.currencyCode,
+        timezone: details.ianaTimezone,
+        shopifyPlus: details.plan.shopifyPlus,
+      },
       now,
     );
     for (const hook of hooks) await hook(ctx, { shop, currency: details.currencyCode }, now);

@@ -10,6 +10,8 @@ import { TokenDecryptionError, tokenCipherFor } from './token-cipher.js';
  */
 export interface Shop {
   shop: string;
+  /** Shopify's numeric id of the shop (the digits of its `gid://shopify/Shop/N`), learnt at install. */
+  shopId?: string;
   name?: string;
   currency?: string;
   timezone?: string;
@@ -25,6 +27,7 @@ export interface Shop {
 const shopSchema = new Schema<Shop>(
   {
     shop: { type: String, required: true },
+    shopId: String,
     name: String,
     currency: String,
     timezone: String,
@@ -72,6 +75,19 @@ export async function isInstalled(connection: Connection, shop: string): Promise
   return installed;
 }
 
+const shopIds = new WeakMap<Connection, Map<string, string>>();
+
+/** The shop's numeric id when the app knows it (installs before it was recorded do not); a shop's id never changes, so it is read once per process. */
+export async function shopIdOf(connection: Connection, shop: string): Promise<string | undefined> {
+  let known = shopIds.get(connection);
+  if (!known) shopIds.set(connection, (known = new Map()));
+  const cached = known.get(shop);
+  if (cached) return cached;
+  const found = (await shopModel(connection).findOne({ shop }, { shopId: 1 }).lean())?.shopId;
+  if (found) known.set(shop, found);
+  return found;
+}
+
 type TokenContext = Pick<AppContext, 'connection' | 'config'>;
 
 /** Stores the offline session of a (re)install, its token sealed. */
@@ -79,7 +95,7 @@ export async function saveInstall(
   ctx: TokenContext,
   shop: string,
   session: { accessToken: string; scope: string },
-  details: Pick<Shop, 'name' | 'currency' | 'timezone' | 'shopifyPlus'>,
+  details: Pick<Shop, 'shopId' | 'name' | 'currency' | 'timezone' | 'shopifyPlus'>,
   now: Date,
 ): Promise<void> {
   await shopModel(ctx.connection).updateOne(

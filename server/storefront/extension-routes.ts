@@ -2,6 +2,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { AppContext } from '../platform/context.js';
 import { shopperView } from './shopper-view.js';
 import { findOrderPoints } from '../earning/index.js';
+import { entryForKey, ledgerKeys } from '../ledger/index.js';
 import { checkoutTokenVerifier, InvalidSessionToken, type CheckoutTokenClaims } from '../shopify/session-token.js';
 import { pointsSpentOnOrder, redeemAndRespond } from '../redemption/index.js';
 import { rateLimiter } from '../platform/rate-limit.js';
@@ -63,13 +64,16 @@ export function extensionsRouter(ctx: AppContext): Router {
   /** The shopper's view; with `orderId` (the thank-you page) also what that order earned, once credited. */
   router.get('/extensions/customer', async (req, res) => {
     const { shop, customerId } = claimsOf(res);
+    const orderId = typeof req.query.orderId === 'string' && /^\d{1,20}$/.test(req.query.orderId) ? req.query.orderId : null;
+    // The order's record is written just before its credit: it counts as credited once the ledger has
+    // the credit, and the view is read after that, so the balance shown includes what it earned.
+    const found = orderId && customerId ? await findOrderPoints(ctx.connection, shop, orderId) : null;
+    const record = found && (found.earned === 0 || (await entryForKey(ctx.connection, shop, ledgerKeys.orderEarned(found.orderId)))) ? found : null;
     const view = await shopperView(ctx, shop, customerId, ctx.clock());
     if (!view) {
       res.status(404).json({ error: 'not_installed', message: 'Tally is not installed on this shop' });
       return;
     }
-    const orderId = typeof req.query.orderId === 'string' && /^\d{1,20}$/.test(req.query.orderId) ? req.query.orderId : null;
-    const record = orderId && customerId ? await findOrderPoints(ctx.connection, shop, orderId) : null;
     const order =
       record && customerId && record.customerId === customerId
         ? {

@@ -1,10 +1,9 @@
 import { sharedAvailable } from '../groups/index.js';
 import type { AppContext } from '../platform/context.js';
 import { describeEntry, publicProgram, type EntryDescription, type PublicProgram } from './view.js';
-import { latestEntries, newestEntry } from '../ledger/index.js';
+import { latestEntries, newestEntry, type LedgerEntry } from '../ledger/index.js';
 import { loadProgram } from '../program/index.js';
-import { issuedRedemptionsOf } from '../redemption/index.js';
-import { redemptionView } from '../redemption/index.js';
+import { findHoldOutcome, issuedRedemptionsOf, redemptionView } from '../redemption/index.js';
 import { shopperTierView, type ShopperTierView } from '../tiers/index.js';
 
 const HISTORY_LENGTH = 5;
@@ -42,17 +41,38 @@ export async function shopperView(ctx: AppContext, shop: string, customerId: str
     issuedRedemptionsOf(ctx.connection, shop, customerId, 20),
   ]);
   const recent = newest ? await latestEntries(ctx.connection, shop, customerId, newest.seq, HISTORY_LENGTH) : [];
-  // In a program group the balance is the customer's one account: what they hold in every linked shop.
+  // In a program group the balance is the customer's one account: what they hold in every shop where they linked it.
   const shared = await sharedAvailable(ctx, shop, customerId, newest?.balance ?? 0);
   view.points = { balance: shared.available, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0, shops: shared.shops };
   view.codes = unused.filter((redemption) => redemption.expiresAt > now).map(redemptionView);
+  const used = await holdsUsed(ctx, shop, recent);
   view.history = recent.map((entry) => ({
     type: entry.type,
     points: entry.available,
     pending: entry.pending,
     reason: entry.reason,
-    description: describeEntry(entry),
+    description: used.get(entry.source) ?? describeEntry(entry),
     createdAt: entry.createdAt,
   }));
   return view;
+}
+
+/**
+ * Once an order is paid with a checkout hold, the hold's entry is that order's spending: it reads
+ * "Used on order #1005", no longer "Held for checkout". The order's name comes from the order's own
+ * entries among the same recent ones, when they are there. Keyed by the entries' `source`.
+ */
+async function holdsUsed(ctx: AppContext, shop: string, recent: LedgerEntry[]): Promise<Map<string, EntryDescription>> {
+  const holds = recent.filter((entry) => entry.type === 'hold' && entry.source.startsWith('hold '));
+  const used = new Map<string, EntryDescription>();
+  if (holds.length === 0) return used;
+  const names = new Map(recent.filter((entry) => entry.orderId && entry.orderName).map((entry) => [entry.orderId!, entry.orderName!]));
+  await Promise.all(
+    holds.map(async (entry) => {
+      const outcome = await findHoldOutcome(ctx.connection, shop, entry.source.slice('hold '.length));
+      if (outcome?.outcome === 'settled')
+        used.set(entry.source, { kind: 'hold_used', order: (outcome.orderId && names.get(outcome.orderId)) ?? null });
+    }),
+  );
+  return used;
 }

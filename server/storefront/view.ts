@@ -132,7 +132,7 @@ export function publicProgram(program: Program, now: Date): PublicProgram {
  * (a staff adjustment's reason).
  */
 export type EntryDescription =
-  | { kind: 'order' | 'refund' | 'cancel' | 'edit'; order: string | null }
+  | { kind: 'order' | 'refund' | 'cancel' | 'edit' | 'hold_used'; order: string | null }
   | { kind: 'release' }
   | { kind: 'redeem'; reward: string | null }
   | { kind: 'tier'; tier: string }

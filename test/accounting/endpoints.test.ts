@@ -35,6 +35,9 @@ interface AnalyticsBody {
   memberRevenue: number;
   nonMemberRevenue: number;
   programCost: number;
+  orders: number;
+  revenue: number;
+  refunded: number;
   roi: number | null;
   currency: string;
   series: Array<{ start: string; memberRevenue: number; pointsIssued: number }>;
@@ -68,8 +71,8 @@ describe('GET /api/accounting/daily and GET /api/analytics, from orders paid thr
   });
 
   /** Pays an order through the webhook and records it for analytics as the orders/paid handler is to do. */
-  async function pay(customerId: number | null, lines: Array<{ priceMinor: number; quantity?: number }>) {
-    const order = devstore.createOrder(shop, { customerId, lines });
+  async function pay(customerId: number | null, lines: Array<{ priceMinor: number; quantity?: number }>, discountCode?: string) {
+    const order = devstore.createOrder(shop, { customerId, lines, discountCode });
     const events = devstore.pay(shop, order.id);
     await deliverAndDrain(app, events);
     const paid = paidPayload(events.find((event) => event.topic === 'orders/paid')!);
@@ -105,10 +108,13 @@ describe('GET /api/accounting/daily and GET /api/analytics, from orders paid thr
 
     now = new Date('2026-11-04T15:00:00Z');
     await grantPoints(app, shop, 501, 500);
-    expect(
-      (await api(app, shop, '/customers/501/redemptions', { method: 'POST', body: { rewardId: 'five-off', requestKey: 'accounting-test-1' } }))
-        .status,
-    ).toBe(201);
+    const redeemed = await api(app, shop, '/customers/501/redemptions', {
+      method: 'POST',
+      body: { rewardId: 'five-off', requestKey: 'accounting-test-1' },
+    });
+    expect(redeemed.status).toBe(201);
+    // The code is used on a $20 order: $5 off, so it earns 15 points and the program has given $5.
+    await pay(501, [{ priceMinor: 2_000 }], ((await redeemed.json()) as { code: string }).code);
 
     const response = await api(app, shop, '/accounting/daily?from=2026-11-01&to=2026-11-04');
     expect(response.status).toBe(200);
@@ -145,17 +151,20 @@ describe('GET /api/accounting/daily and GET /api/analytics, from orders paid thr
     expect(analytics.members).toBe(2);
     expect(analytics.activeMembers).toBe(2);
     expect(analytics.participationRate).toBe(1);
-    expect(analytics.pointsIssued).toBe(165);
+    expect(analytics.pointsIssued).toBe(165 + 15);
     expect(analytics.pointsRedeemed).toBe(500);
-    expect(analytics.redemptionRate).toBe(Math.round((500 / 165) * 10_000) / 10_000);
-    // Members 501 ($120) and 502 ($45.50); a guest ($30) and 503, whose order earned nothing ($0.50).
-    expect(analytics.memberRevenue).toBe(12_000 + 4_550);
+    expect(analytics.redemptionRate).toBe(Math.round((500 / 180) * 10_000) / 10_000);
+    // Members 501 ($120, $60 of it refunded, then $15 after the reward's $5) and 502 ($45.50); a guest ($30) and 503, whose order earned nothing ($0.50).
+    expect(analytics.memberRevenue).toBe(12_000 - 6_000 + 1_500 + 4_550);
     expect(analytics.nonMemberRevenue).toBe(3_000 + 50);
+    expect(analytics).toMatchObject({ orders: 5, revenue: 12_000 - 6_000 + 1_500 + 4_550 + 3_050, refunded: 6_000 });
+    // The program's cost is the $5 the code took off the order, not the points redeemed times a value.
     expect(analytics.programCost).toBe(500);
-    const incremental = 12_000 + 4_550 - (2 * (3_000 + 50)) / 2;
+    const incremental = 12_000 - 6_000 + 1_500 + 4_550 - (2 * (3_000 + 50)) / 2;
     expect(analytics.roi).toBe((incremental - 500) / 500);
     expect(analytics.series.map((point) => point.start)).toEqual(['2026-11-02', '2026-11-03', '2026-11-04']);
-    expect(analytics.series[0]!.memberRevenue).toBe(16_550);
+    // Revenue is net of refunds on the day they are made.
+    expect(analytics.series.map((point) => point.memberRevenue)).toEqual([16_550, -6_000, 1_500]);
 
     const csv = await api(app, shop, '/analytics?from=2026-11-02&to=2026-11-04&format=csv');
     expect((await csv.text()).split('\r\n')[0]).toMatch(/^start,end,pointsIssued/);

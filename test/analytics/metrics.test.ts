@@ -28,14 +28,19 @@ describe('analytics figures', () => {
     movement('c', 2, 'expire', -10, '2026-10-04'),
     movement('d', 1, 'earn', 30, '2026-11-01'),
   ]);
-  const orders = summarizeOrders([
-    order('b', true, 10_000, '2026-10-01', 200),
-    order('b', true, 5_000, '2026-10-03'),
-    order('a', true, 3_000, '2026-10-02'),
-    order(null, false, 4_000, '2026-10-02'),
-    order(null, false, 2_000, '2026-10-03'),
-    order('x', false, 6_000, '2026-10-04'),
-  ]);
+  const orders = summarizeOrders(
+    [
+      order('b', true, 10_000, '2026-10-01', 200),
+      order('b', true, 5_000, '2026-10-03'),
+      order('a', true, 3_000, '2026-10-02'),
+      order(null, false, 4_000, '2026-10-02'),
+      order(null, false, 2_000, '2026-10-03'),
+      order('x', false, 6_000, '2026-10-04'),
+    ],
+    [],
+    // a's 50 points bought a 50-cent code, used on 2026-10-02.
+    [{ amount: 50, day: '2026-10-02' }],
+  );
   const report = analyticsReport({ from: '2026-10-01', to: '2026-10-31', currency: 'USD', pointValue: 1_000, ledgerDays: ledger, orderDays: orders });
 
   it('counts members up to the end of the range and those active in it (earning, spending or buying)', () => {
@@ -65,7 +70,7 @@ describe('analytics figures', () => {
     expect(report.repeatPurchaseRate).toBe(0.5);
   });
 
-  it('prices the program as redeemed points at their value plus cash back, and ROI as (incremental revenue − cost) / cost', () => {
+  it('prices the program as the money rewards gave plus cash back, and ROI as (incremental revenue − cost) / cost', () => {
     expect(report.rewardsCost).toBe(50);
     expect(report.cashBack).toBe(200);
     expect(report.programCost).toBe(250);
@@ -91,11 +96,37 @@ describe('analytics figures', () => {
       currency: 'USD',
       pointValue: 1_000,
       ledgerDays: summarizeDays([movement('b', 1, 'redeem', -100, '2026-10-01')]),
-      orderDays: summarizeOrders([order('b', true, 100, '2026-10-01')]),
+      orderDays: summarizeOrders([order('b', true, 100, '2026-10-01')], [], [{ amount: 100, day: '2026-10-01' }]),
     });
     expect(membersOnly.programCost).toBe(100);
     expect(membersOnly.incrementalRevenue).toBeNull();
     expect(membersOnly.roi).toBeNull();
+  });
+
+  it('takes refunds out of revenue on the day they are made, keeping the orders counted', () => {
+    const refunded = analyticsReport({
+      from: '2026-10-01',
+      to: '2026-10-02',
+      currency: 'USD',
+      pointValue: 1_000,
+      ledgerDays: [],
+      orderDays: summarizeOrders(
+        [order('b', true, 5_000, '2026-10-01'), order(null, false, 2_000, '2026-10-01')],
+        [
+          { member: true, amount: 2_200, day: '2026-10-02' },
+          { member: false, amount: 500, day: '2026-10-02' },
+        ],
+      ),
+    });
+    expect(refunded).toMatchObject({
+      orders: 2,
+      revenue: 7_000 - 2_700,
+      refunded: 2_700,
+      memberRevenue: 2_800,
+      nonMemberRevenue: 1_500,
+      averageOrder: 2_150,
+    });
+    expect(refunded.series.map((point) => point.revenue)).toEqual([7_000, -2_700]);
   });
 
   it('groups the series by day for short ranges and by ISO week for long ones, adding up to the totals', () => {

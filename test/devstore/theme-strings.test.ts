@@ -1,23 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORE_STRINGS, widgetStrings } from '../../scripts/build-theme.js';
 
 const theme = path.resolve('extensions/tally-theme');
 const read = (file: string) => readFileSync(path.join(theme, file), 'utf8');
 
-/** `{ tally: { launcher: { title } } }` → `{ 'launcher.title': … }`: the keys tally.js uses. */
-function flatten(locale: { tally: Record<string, Record<string, string>> }): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(locale.tally).flatMap(([section, strings]) => Object.entries(strings).map(([key, text]) => [`${section}.${key}`, text])),
-  );
-}
-
 describe('the widget’s strings', () => {
-  const english = flatten(JSON.parse(read('locales/en.default.json')) as { tally: Record<string, Record<string, string>> });
+  const english = widgetStrings();
 
-  it('tally.js’s English fallback is exactly the default locale', () => {
-    const fallback = /var EN = (\{.*\});/.exec(read('assets/tally.js'))?.[1];
-    expect(JSON.parse(fallback ?? 'null')).toEqual(english);
+  it('every string a block marks `data-tally-text` is one the core carries in English', () => {
+    const marked = new Set<string>();
+    for (const block of ['launcher', 'product-points', 'cart-points', 'account-points'])
+      for (const match of read(`blocks/${block}.liquid`).matchAll(/data-tally-text="([\w.]+)"/g)) marked.add(match[1]!);
+    expect([...marked].filter((key) => !CORE_STRINGS.includes(key))).toEqual([]);
+    for (const key of CORE_STRINGS) expect(english[key], key).toBeTypeOf('string');
   });
 
   it('the tally-i18n snippet hands every string to the widget under its own key', () => {
@@ -31,7 +28,7 @@ describe('the widget’s strings', () => {
 
   it('every language has every string, with the same placeholders', () => {
     for (const language of ['fr', 'es', 'de']) {
-      const strings = flatten(JSON.parse(read(`locales/${language}.json`)) as { tally: Record<string, Record<string, string>> });
+      const strings = widgetStrings(language);
       expect(Object.keys(strings).sort(), language).toEqual(Object.keys(english).sort());
       const placeholders = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1]).sort();
       for (const [key, text] of Object.entries(english)) expect(placeholders(strings[key]!), `${language} ${key}`).toEqual(placeholders(text));

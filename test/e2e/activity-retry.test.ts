@@ -57,14 +57,14 @@ describe('activity page: a failed webhook delivery retried by the merchant', () 
     await page.goto(`${app.url}/devstore/shops/${shop}/admin`);
     const frame = page.frameLocator('#app');
     await frame.getByRole('tab', { name: 'Activity' }).click();
-    const row = frame.locator('tr', { hasText: 'orders/paid' });
+    const row = frame.locator('tr', { hasText: 'Order paid' });
     await row.getByText('Failed', { exact: true }).waitFor();
     await row.getByText(/has no program/).waitFor();
 
-    await row.getByRole('button', { name: 'Retry the orders/paid delivery' }).click();
+    await row.getByRole('button', { name: 'Retry the order paid delivery' }).click();
     await row.getByText('Processed', { exact: true }).waitFor();
-    await row.getByText(`order ${order.id}: 42 points`).waitFor();
-    expect(await row.getByRole('button', { name: 'Retry the orders/paid delivery' }).count()).toBe(0);
+    await row.getByText(`Order #${order.number}: 42 points credited`).waitFor();
+    expect(await row.getByRole('button', { name: 'Retry the order paid delivery' }).count()).toBe(0);
     expect((await balanceOf(app.connection, shop, String(customer))).available).toBe(42);
     await page.close();
   });

@@ -187,7 +187,7 @@ describe('what a new merchant stumbles on in the admin (issue 15)', () => {
     await expect.poll(() => frame.locator('#home-held').textContent(), POLL).toBe('60');
     await expect.poll(() => frame.locator('#home-issued').textContent(), POLL).toBe('60');
     expect(await frame.locator('#home-members').textContent()).toMatch(/^\d+$/);
-    await frame.getByText('orders/paid').first().waitFor();
+    await frame.getByText('Order paid').first().waitFor();
     await frame.getByText('Latest webhooks').waitFor();
     await page.close();
   });

@@ -128,7 +128,7 @@ describe('merchant admin, embedded in the devstore admin frame', () => {
     await deliverAndDrain(app, devstore.pay(shop, order.id).slice(0, 1));
     const { page, frame } = await openAdmin(shop);
     await frame.getByRole('tab', { name: 'Activity' }).click();
-    await frame.getByText(`order ${order.id}: 42 points`).waitFor();
+    await frame.getByText(`Order #${order.number}: 42 points credited`).waitFor();
     expect(page.url()).toMatch(/#\/activity$/);
     await page.close();
   });

@@ -1,18 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signSessionToken } from '../../devstore/session-token.js';
 import { paidOrders } from '../support/orders.js';
 import { bootTally, type RunningApp } from '../../server/boot.js';
 import { loadConfig } from '../../server/platform/config.js';
-import { resolveDatabase, type ResolvedDatabase } from '../../server/platform/database/resolve.js';
+import type { ResolvedDatabase } from '../../server/platform/database/resolve.js';
 import { createLogger } from '../../server/platform/logger.js';
+import { startOwnDatabase, temporaryDataDir } from '../support/own-database.js';
 import { inboxModel } from '../../server/inbox/store.js';
 import { balanceOf, ledgerEntryModel } from '../../server/ledger/store.js';
 
-// Enough that deliveries keep arriving through the whole 10 s outage (the outage starts 300 ms into the stream).
 const ORDERS = 400;
+/** The database stops once this many orders are acknowledged; senders wait for the stop, so the rest arrive while it is down. */
+const STOP_AFTER = 120;
+const OUTAGE_MS = 10_000;
 
 describe('the database stops for 10 s under webhook load', () => {
   let dataDir: string;
@@ -22,8 +23,8 @@ describe('the database stops for 10 s under webhook load', () => {
 
   beforeAll(async () => {
     // This file stops its database, so it runs its own server rather than the run's shared one.
-    dataDir = await mkdtemp(path.join(tmpdir(), 'tally-outage-'));
-    database = await resolveDatabase({ mongodbUri: process.env.MONGODB_URI, dataDir, env: process.env, log: () => {} });
+    dataDir = await temporaryDataDir('outage');
+    database = await startOwnDatabase(dataDir);
     const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent' });
     app = await bootTally({ config, logger: createLogger('silent'), database, dbName: 'outage' });
   });
@@ -50,14 +51,25 @@ describe('the database stops for 10 s under webhook load', () => {
         (index) => 1_500 + (index % 7) * 250,
       );
 
+      // The embedded engine stops as a whole: FerretDB and the PostgreSQL under it.
+      let outage: Promise<void> | undefined;
+      let restarted: Promise<void> | undefined;
+      const stopOnce = (acknowledged: number): Promise<void> | undefined => {
+        if (acknowledged < STOP_AFTER) return undefined;
+        outage ??= database.stop().then(() => {
+          restarted = new Promise((resolve) => setTimeout(resolve, OUTAGE_MS)).then(() => database.restart());
+        });
+        return outage;
+      };
       // Shopify keeps retrying what is not acknowledged; here every 250 ms for up to 30 s.
-      const stream = devstore.send(events, { concurrency: 4, retryDelaysMs: Array.from({ length: 120 }, () => 250) });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      await database.stop();
-      await new Promise((resolve) => setTimeout(resolve, 10_000));
-      await database.restart();
-      const report = await stream;
+      const report = await devstore.send(events, {
+        concurrency: 4,
+        retryDelaysMs: Array.from({ length: 120 }, () => 250),
+        onAcknowledged: stopOnce,
+      });
+      await restarted;
 
+      expect(outage).toBeDefined();
       expect(report.failed).toBe(0);
       expect(report.acknowledged).toBe(ORDERS);
       expect(report.statuses['503'] ?? 0).toBeGreaterThan(0);

@@ -52,16 +52,22 @@ describe('engagement admin page', () => {
     await frame.getByRole('button', { name: 'Add cause' }).click();
     await frame.getByLabel('Name').last().fill('Coral reef restoration');
     await frame.getByLabel('Most points per transfer').fill('2000');
+    // A challenge's dates are typed or picked like any field.
+    await frame.getByRole('button', { name: 'Add challenge' }).click();
+    await frame.getByLabel('Starts', { exact: true }).last().fill('2027-03-01');
+    await frame.getByLabel('Ends', { exact: true }).last().fill('2027-03-31');
     await page.screenshot({ path: 'docs/screenshots/engagement-admin-edit.png' });
     await page.getByRole('region', { name: 'Unsaved changes' }).getByRole('button', { name: 'Save' }).click();
     await expect.poll(async () => (await loadProgram(app.connection, shop))?.referrals.referrerPoints, POLL).toBe(750);
     const saved = await loadProgram(app.connection, shop);
     expect(saved?.causes).toEqual([expect.objectContaining({ name: 'Coral reef restoration', enabled: true, moneyPer1000Points: 500 })]);
     expect(saved?.transfers.maxPerTransfer).toBe(2_000);
+    expect(saved?.challenges.at(-1)).toMatchObject({ startsAt: '2027-03-01T00:00:00.000Z', endsAt: '2027-03-31T23:59:59.000Z' });
 
     await frame.getByRole('button', { name: 'Add survey' }).click();
     await frame.getByLabel('Question').fill('Freshness');
-    await frame.getByRole('button', { name: 'Save surveys' }).click();
+    // The surveys save through the admin's save bar too, as every other setting does.
+    await page.getByRole('region', { name: 'Unsaved changes' }).getByRole('button', { name: 'Save' }).click();
     await expect
       .poll(async () => ((await (await api(app, shop, '/engagement/surveys')).json()) as { version: number; surveys: unknown[] }).surveys, POLL)
       .toEqual([

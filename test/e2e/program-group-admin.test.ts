@@ -5,7 +5,7 @@ import type { GroupReport } from '../../server/groups/index.js';
 import { moneyFormatter } from '../../server/platform/money.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
-import { api, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
+import { api, deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 
 const POLL = { timeout: 10_000 };
 const count = (value: number) => value.toLocaleString('en');
@@ -41,6 +41,8 @@ describe('program group admin', () => {
     return group.shops.map((share) => [
       `${share.shop}${share.shop === group.ownerShop ? 'Owner' : ''}${share.shop === viewer ? 'This shop' : ''}`,
       count(share.accounts),
+      count(share.linkedAccounts),
+      count(share.awaitingConfirmation),
       count(share.outstandingPoints),
       moneyFormatter(share.currency)(share.liabilityMinor),
       count(share.movedInPoints),
@@ -61,6 +63,11 @@ describe('program group admin', () => {
     }
     await grantPoints(app, coffee, 7_700_001, 500);
     await grantPoints(app, tea, 7_700_002, 300);
+    // The same verified email in both shops links nothing by itself: the admin shows it awaiting the customer.
+    await deliverAndDrain(app, [
+      devstoreOf(app).addCustomer(coffee, { id: 7_700_001, email: 'mara@example.com' }),
+      devstoreOf(app).addCustomer(tea, { id: 7_700_002, email: 'mara@example.com' }),
+    ]);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -83,12 +90,12 @@ describe('program group admin', () => {
     await b.frame.getByRole('heading', { name: 'Harbour shops' }).waitFor();
 
     const group = await groupOf(tea);
-    expect(group?.shops.map((share) => [share.shop, share.currency, share.outstandingPoints]).sort()).toEqual([
-      [coffee, 'USD', 500],
-      [tea, 'EUR', 300],
+    expect(group?.shops.map((share) => [share.shop, share.currency, share.outstandingPoints, share.awaitingConfirmation]).sort()).toEqual([
+      [coffee, 'USD', 500, 1],
+      [tea, 'EUR', 300, 1],
     ]);
     await expect.poll(() => memberRows(b.frame), POLL).toEqual(expectedRows(group!, tea));
-    const liabilities = (await memberRows(b.frame)).map((row) => row[3]);
+    const liabilities = (await memberRows(b.frame)).map((row) => row[5]);
     expect(liabilities.some((cell) => cell?.startsWith('$'))).toBe(true);
     expect(liabilities.some((cell) => cell?.startsWith('€'))).toBe(true);
 

@@ -70,7 +70,7 @@ describe('shopper widget', () => {
 
     await page.click('[data-reward="five-off"]');
     await page.click('[data-confirm="five-off"]');
-    await page.waitForSelector('.tally__code code');
+    await page.waitForSelector('[data-tally-outcome] code');
     expect(redemptions).toHaveLength(1);
     expect(await page.textContent('[data-tally-balance]')).toBe('65 points available');
     expect(await page.textContent('.tally__label')).toBe('65 points available');
@@ -194,7 +194,7 @@ describe('shopper widget', () => {
   it('speaks French, with the rules and history in French, when the merchant chose French', async () => {
     await saveProgram((program) => ({ ...program, widget: { ...program.widget, languages: ['en', 'fr'] } }));
     const page = await signedIn(grace);
-    await page.goto(`${store}/account?locale=fr`);
+    await page.goto(`${store}/fr/account`);
     await page.waitForSelector('[data-tally-history]');
     const history = await page.$$eval('[data-tally-history] li span:first-child', (items) => items.map((item) => item.textContent));
     expect(history).toEqual(
@@ -215,7 +215,7 @@ describe('shopper widget', () => {
     await english.goto(`${store}/products/951`);
     await openLauncher(english);
     const page = await browser.newPage();
-    await page.goto(`${store}/products/951?locale=fr`);
+    await page.goto(`${store}/fr/products/951`);
     await openLauncher(page);
     expect(await page.textContent('.tally__panel')).toBe(await english.textContent('.tally__panel'));
     expect(await page.textContent('.tally__label')).toBe('Rewards');

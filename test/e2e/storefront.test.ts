@@ -48,7 +48,11 @@ describe('storefront: the theme extension in the devstore online store', () => {
     const panel = await page.textContent('.tally__panel');
     expect(panel).toContain('Join our rewards program');
     expect(await page.textContent('[data-way=purchase]')).toBe('Earn points on every order: 1 per $1 spent');
-    expect(await page.textContent('.tally__reward')).toBe('$5 off your order500 points');
+    // A guest can afford nothing: the cheapest reward first.
+    expect(await page.$$eval('.tally__reward', (rows) => rows.map((row) => row.textContent))).toEqual([
+      'Free shipping300 points',
+      '$5 off your order500 points',
+    ]);
     expect(await page.getAttribute('.tally__panel a.tally__cta', 'href')).toBe(`/devstore/shops/${shop}/storefront/account/login`);
     expect(proxyCalls).toHaveLength(1);
     await page.close();
@@ -75,11 +79,13 @@ describe('storefront: the theme extension in the devstore online store', () => {
     await openLauncher(page);
     await page.click('[data-reward="five-off"]');
     await page.click('[data-confirm="five-off"]');
-    await page.waitForSelector('.tally__code code');
-    const code = (await page.textContent('.tally__code code'))!;
+    // The new code appears where the shopper clicked, with the focus on it.
+    await page.waitForSelector('[data-tally-outcome="five-off"] code');
+    const code = (await page.textContent('[data-tally-outcome] code'))!;
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-tally-outcome'))).toBe('five-off');
     expect(code).toMatch(/^TALLY-/);
     expect(await page.textContent('[data-tally-balance]')).toBe('100 points available');
-    await page.click('.tally__code a');
+    await page.click('[data-tally-outcome] a');
     await page.waitForURL(/\/cart$/);
     expect(await page.inputValue('input[name=discountCode]')).toBe(code);
 
@@ -118,7 +124,7 @@ describe('storefront: the theme extension in the devstore online store', () => {
       (await api(app, shop, '/program', { method: 'PUT', body: { ...program, widget: { ...program.widget, languages: ['en', 'fr'] } } })).status,
     ).toBe(200);
     const page = await browser.newPage();
-    await page.goto(`${store}/products/901?locale=fr`);
+    await page.goto(`${store}/fr/products/901`);
     expect(await page.textContent('.tally-earn')).toBe('Gagnez 14 points avec cet achat');
     expect(await page.textContent('.tally__label')).toBe('Récompenses');
     await page.close();

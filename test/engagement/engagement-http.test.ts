@@ -168,6 +168,27 @@ describe('engagement at the app proxy: transfers, actions, NPS, donations (signe
       expect((await send(signReview(secret, body))).status).toBe(200);
       expect(await balance(carol)).toBe(before + 50);
     });
+
+    it('the admin sees the review secret masked; a new one is shown once and the old one stops working', async () => {
+      const old = reviewSigningSecret(app.config.shopifyApiSecret, shop);
+      const shown = (await (await api(app, shop, '/engagement/review-endpoint')).json()) as Record<string, unknown>;
+      expect(shown).toMatchObject({ header: 'X-Tally-Hmac-Sha256', secretHint: `••••••••${old.slice(-4)}`, rotatedAt: null });
+      expect(JSON.stringify(shown)).not.toContain(old);
+      const rotated = await api(app, shop, '/engagement/review-endpoint/rotate', { method: 'POST' });
+      expect(rotated.status).toBe(201);
+      const { secret } = (await rotated.json()) as { secret: string };
+      expect(secret).not.toBe(old);
+      expect(JSON.stringify(await (await api(app, shop, '/engagement/review-endpoint')).json())).not.toContain(secret);
+      const body = JSON.stringify({ shop, customerId: String(carol), reviewId: 'rev-43' });
+      const send = (key: string) =>
+        fetch(`${app.url}/engagement/reviews`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Tally-Hmac-Sha256': signReview(key, body) },
+          body,
+        });
+      expect((await send(old)).status).toBe(401);
+      expect((await send(secret)).status).toBe(201);
+    });
   });
 
   describe('NPS survey', () => {

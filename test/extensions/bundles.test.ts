@@ -2,22 +2,47 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { adminChunks } from '../../scripts/admin-chunks.js';
 import { measureSizes } from '../../scripts/sizes.js';
 
 const KB = 1024;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('what shoppers and merchants download stays within budget', () => {
-  it('storefront widget ≤ 10 KB gzipped; checkout bundles under Shopify’s 64 KB and our 30 KB; admin initial JS ≤ 350 KB gzipped', async () => {
+  it('the storefront core ≤ 10,000 bytes and ≤ 3 KB gzipped; checkout, thank-you and account bundles ≤ 15 KB gzipped; POS bundles under 64 KB, tile and blocks ≤ 15 KB; admin initial JS ≤ 100 KB gzipped', async () => {
     const sizes = Object.fromEntries((await measureSizes()).map((size) => [size.name.split(' (')[0], size]));
-    expect(sizes['storefront widget']!.gzipped).toBeLessThanOrEqual(10 * KB);
+    // Shopify's theme-check (AssetSizeAppBlockJavaScript) holds the core to 10,000 bytes; the panel loads only when asked for.
+    expect(sizes['storefront core script']!.bytes).toBeLessThanOrEqual(10_000);
+    expect(sizes['storefront core script']!.gzipped).toBeLessThanOrEqual(3 * KB);
+    expect(sizes['storefront core styles']!.gzipped).toBeLessThanOrEqual(1 * KB);
+    expect(sizes['storefront panel script']!.gzipped).toBeLessThanOrEqual(10 * KB);
     for (const name of ['checkout extension', 'thank-you extension', 'customer-account extension']) {
       expect(sizes[name]!.bytes, name).toBeLessThanOrEqual(64 * KB);
-      expect(sizes[name]!.bytes, name).toBeLessThanOrEqual(30 * KB);
+      expect(sizes[name]!.gzipped, name).toBeLessThanOrEqual(15 * KB);
     }
+    // POS targets: under Shopify's 64 KB; the tile and the blocks within our 15 KB goal (the modal is the whole register workflow).
+    for (const name of ['POS tile', 'POS modal', 'POS customer block', 'POS post-purchase block'])
+      expect(sizes[name]!.bytes, name).toBeLessThanOrEqual(64 * KB);
+    for (const name of ['POS tile', 'POS customer block', 'POS post-purchase block']) expect(sizes[name]!.bytes, name).toBeLessThanOrEqual(15 * KB);
     // The test run builds the admin first (test/support/global-setup.ts).
-    expect(sizes['admin initial JS']!.gzipped).toBeLessThanOrEqual(350 * KB);
+    expect(sizes['admin initial JS']!.gzipped).toBeLessThanOrEqual(100 * KB);
   }, 60_000);
+
+  it('every admin page but Home is a chunk of its own, loaded on demand', () => {
+    const { pages } = adminChunks(path.join(root, 'web/dist'));
+    expect([...pages.keys()]).toEqual(
+      expect.arrayContaining([
+        'src/pages/ProgramPage.tsx',
+        'src/pages/engagement/EngagementPage.tsx',
+        'src/pages/CustomersPage.tsx',
+        'src/pages/ActivityPage.tsx',
+        'src/pages/analytics/AnalyticsPage.tsx',
+        'src/pages/imports/ImportsPage.tsx',
+        'src/pages/Onboarding.tsx',
+      ]),
+    );
+    expect([...pages.keys()].filter((page) => page.includes('HomePage'))).toEqual([]);
+  });
 });
 
 function installedVersion(pkg: string): string {
@@ -47,7 +72,9 @@ describe('UI extensions are on the API version their libraries are built for', (
     const [year, month] = installedVersion('@shopify/ui-extensions').split('.');
     const packageApiVersion = `${year}-${month!.padStart(2, '0')}`;
     const extensions = uiExtensionApiVersions();
-    expect(extensions.map((extension) => extension.handle)).toEqual(expect.arrayContaining(['tally-checkout', 'tally-customer-account']));
+    expect(extensions.map((extension) => extension.handle)).toEqual(
+      expect.arrayContaining(['tally-checkout', 'tally-customer-account', 'tally-pos']),
+    );
     for (const { handle, apiVersion } of extensions) {
       expect(apiVersion, handle).toBe(packageApiVersion);
       expect(apiVersion! >= '2026-01', `${handle} on ${apiVersion} can no longer be deployed`).toBe(true);

@@ -2,6 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { CheckoutRefused } from '../../devstore/devstore.js';
 import { signSessionToken } from '../../devstore/session-token.js';
 import {
+  appliedRewardCode,
+  applyHeldCode,
+  unusedRewardCodes,
   CODES_LOCKED_MESSAGE,
   checkoutRewards,
   fetchLoyalty,
@@ -11,7 +14,7 @@ import {
   type CheckoutApi,
 } from '../../extensions/tally-checkout/src/loyalty.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
+import { deliverAndDrain, devstoreOf, grantPoints, installShop, proxy } from '../support/shopify.js';
 
 /**
  * The checkout and thank-you extensions' logic, with Shopify's `shopify` global stubbed at its
@@ -42,6 +45,8 @@ describe('checkout extension logic against the real backend', () => {
   function checkout(sub: string | undefined, options: { secret?: string; canUpdateDiscountCodes?: boolean } = {}) {
     const applied: string[] = [];
     const canUpdateDiscountCodes = options.canUpdateDiscountCodes ?? true;
+    // The checkout's buyer, as the token's sub names them (a guest's checkout is the default customer's).
+    const buyer = sub ? Number(sub.slice(sub.lastIndexOf('/') + 1)) : customer;
     const api: CheckoutApi = {
       sessionToken: {
         get: async () =>
@@ -53,11 +58,16 @@ describe('checkout extension logic against the real backend', () => {
           }),
       },
       instructions: { value: { discounts: { canUpdateDiscountCodes } } },
+      discountCodes: {
+        get value() {
+          return applied.map((code) => ({ code }));
+        },
+      },
       applyDiscountCodeChange: async (change) => {
         // As Shopify documents: the change is refused when the instructions forbid discount code changes.
         if (!canUpdateDiscountCodes) return { type: 'error', message: 'Discount codes cannot be changed in this checkout' };
         try {
-          devstoreOf(app).createOrder(shop, { customerId: customer, lines: [{ priceMinor: 1_000 }], discountCode: change.code });
+          devstoreOf(app).createOrder(shop, { customerId: buyer, lines: [{ priceMinor: 1_000 }], discountCode: change.code });
           applied.push(change.code);
           return { type: 'success' };
         } catch (error) {
@@ -90,6 +100,27 @@ describe('checkout extension logic against the real backend', () => {
     expect(applied).toEqual([outcome.ok ? outcome.code : '']);
     const again = await redeemAndApply(api, app.url, 'five-off', 'checkout-test-0002');
     expect(again).toEqual({ ok: false, message: 'Not enough points for this reward' });
+  });
+
+  it('while a reward code of the shopper is applied, no second redemption is offered; an unused code is offered to apply instead', async () => {
+    const buyer = 7_600_003;
+    await deliverAndDrain(app, [devstoreOf(app).addCustomer(shop, { id: buyer })]);
+    await grantPoints(app, shop, buyer, 1_000);
+    // A code redeemed in the storefront's launcher earlier, not used yet.
+    const earlier = await proxy(app, shop, '/redemptions', { customerId: buyer, method: 'POST', body: { rewardId: 'five-off' } });
+    expect(earlier.status).toBe(201);
+    const { code } = (await earlier.json()) as { code: string };
+
+    const { api, applied } = checkout(`gid://shopify/Customer/${buyer}`);
+    let view = await fetchLoyalty(api, app.url);
+    expect(appliedRewardCode(view, api)).toBeNull();
+    expect(unusedRewardCodes(view, api).map((held) => held.code)).toEqual([code]);
+    expect(await applyHeldCode(api, code)).toEqual({ ok: true });
+    expect(applied).toEqual([code]);
+    view = await fetchLoyalty(api, app.url);
+    expect(view.points?.balance).toBe(500);
+    expect(appliedRewardCode(view, api)).toBe(code);
+    expect(unusedRewardCodes(view, api)).toEqual([]);
   });
 
   it('a guest checkout and a forged token cannot redeem', async () => {

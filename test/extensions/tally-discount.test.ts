@@ -201,6 +201,15 @@ describe('redeeming a points hold at checkout', () => {
     expect(run({ holdAttribute: 'hold-1', holds: holdsValue(HOLD) })).toEqual(orderDiscount('5.00'));
   });
 
+  it('titles the discount with the program’s points name, and "points" when the name is missing or malformed', () => {
+    const titled = (pointsName: unknown) => {
+      const result = run({ holdAttribute: 'hold-1', holds: JSON.stringify({ pointsName, holds: [HOLD] }) });
+      return (result.operations[0] as { orderDiscountsAdd: { candidates: Array<{ message: string }> } }).orderDiscountsAdd.candidates[0]!.message;
+    };
+    expect(titled('Beans')).toBe('500 Beans redeemed');
+    for (const malformed of [undefined, '', '   ', 42, 'x'.repeat(41)]) expect(titled(malformed), String(malformed)).toBe('500 points redeemed');
+  });
+
   it('finds the named hold among several', () => {
     const other = { ...HOLD, id: 'hold-2', points: 1_200, amount: '12.00' };
     expect(run({ holdAttribute: 'hold-2', holds: holdsValue(HOLD, other) })).toEqual(orderDiscount('12.00', 1_200));

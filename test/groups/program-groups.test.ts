@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devstore } from '../../devstore/devstore.js';
-import { completeGroupMoves, gatherPoints, groupMoveModel, type GroupReport } from '../../server/groups/index.js';
+import { completeGroupMoves, gatherPoints, type GroupReport } from '../../server/groups/index.js';
+import { groupMoveModel } from '../../server/groups/store.js';
 import { balanceOf, entryForKey, ledgerKeys } from '../../server/ledger/index.js';
 import { ledgerEntryModel } from '../../server/ledger/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop, proxy } from '../support/shopify.js';
 
-/** Issue 20: shops linked into one program group share one account per verified email. */
+/** Issue 20: shops linked into one program group share one account per customer who linked theirs (issue 23). */
 describe('program groups: one balance across a merchant’s shops', () => {
   let app: TestApp;
   let devstore: Devstore;
@@ -14,7 +15,7 @@ describe('program groups: one balance across a merchant’s shops', () => {
   const north = 'group-north.myshopify.com';
   const south = 'group-south.myshopify.com';
   const elsewhere = 'group-elsewhere.myshopify.com';
-  // Ada has a verified email in both shops; Bob has not verified his in south; Cy is only in north.
+  // Ada and Cy link their accounts in north and south; Bob, with the same verified email in both, does not.
   const ada = { north: 9_510_001, south: 9_520_001 };
   const bob = { north: 9_510_002, south: 9_520_002 };
   const cy = { north: 9_510_003, south: 9_520_003 };
@@ -28,7 +29,7 @@ describe('program groups: one balance across a merchant’s shops', () => {
       devstore.addCustomer(north, { id: ada.north, email: 'ada@example.com' }),
       devstore.addCustomer(south, { id: ada.south, email: 'ada@example.com' }),
       devstore.addCustomer(north, { id: bob.north, email: 'bob@example.com' }),
-      devstore.addCustomer(south, { id: bob.south, email: 'bob@example.com', verifiedEmail: false }),
+      devstore.addCustomer(south, { id: bob.south, email: 'bob@example.com' }),
       devstore.addCustomer(north, { id: cy.north, email: 'cy@example.com' }),
       devstore.addCustomer(south, { id: cy.south, email: 'cy@example.com' }),
       devstore.addCustomer(elsewhere, { id: 9_530_001, email: 'ada@example.com' }),
@@ -50,6 +51,12 @@ describe('program groups: one balance across a merchant’s shops', () => {
   const report = async (shop: string) => ((await (await api(app, shop, '/group')).json()) as { group: GroupReport | null }).group;
   const redeem = (shop: string, customerId: number, requestKey = `group-redeem-${String(++keys).padStart(4, '0')}`) =>
     storefront(shop, '/redemptions', { customerId, method: 'POST', body: { rewardId: 'five-off', requestKey } });
+  /** The customer, signed in at `from`, gets a code for `to`, and enters it signed in at `to`. */
+  const link = async (from: string, fromCustomer: number, to: string, toCustomer: number) => {
+    const issued = await storefront(from, '/group/codes', { customerId: fromCustomer, method: 'POST', body: { shop: to } });
+    const { code } = (await issued.json()) as { code: string };
+    expect((await storefront(to, '/group/links', { customerId: toCustomer, method: 'POST', body: { code } })).status).toBe(201);
+  };
 
   it('links shops with a single-use invite code; a grouped shop cannot start or join another group', async () => {
     expect((await api(app, north, '/group', { method: 'POST', body: { name: '' } })).status).toBe(422);
@@ -77,7 +84,9 @@ describe('program groups: one balance across a merchant’s shops', () => {
     expect((await api(app, north, '/group/join', { method: 'POST', body: { code: second.code } })).status).toBe(409);
   });
 
-  it('shows one balance in every shop for the same verified email, and keeps an unverified one apart', async () => {
+  it('shows one balance in every shop for the accounts a customer linked, and keeps an unlinked one apart', async () => {
+    await link(north, ada.north, south, ada.south);
+    await link(south, cy.south, north, cy.north);
     await grantPoints(app, north, ada.north, 300);
     await grantPoints(app, south, ada.south, 100);
     await grantPoints(app, elsewhere, 9_530_001, 1_000);
@@ -170,6 +179,7 @@ describe('program groups: one balance across a merchant’s shops', () => {
   it('outlives the shop that started it: shop/redact of the owner leaves the others grouped', async () => {
     const invite = (await (await api(app, north, '/group/invites', { method: 'POST' })).json()) as { code: string };
     expect((await api(app, elsewhere, '/group/join', { method: 'POST', body: { code: invite.code } })).status).toBe(200);
+    await link(north, ada.north, elsewhere, 9_530_001);
     expect(await shownBalance(elsewhere, 9_530_001)).toMatchObject({ balance: 1_000 + 20, shops: 2 });
 
     await deliverAndDrain(app, devstore.uninstall(north));

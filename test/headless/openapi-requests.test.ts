@@ -8,6 +8,7 @@ import { openApiDocument, requestSchema } from '../../server/headless/index.js';
 import { headlessRequests } from '../../server/headless/routes.js';
 import { backfillRequests, importRequests } from '../../server/imports/index.js';
 import { outboundRequests } from '../../server/outbound/index.js';
+import { posRequests } from '../../server/pos/index.js';
 import { redemptionBody } from '../../server/redemption/index.js';
 import { holdRequest } from '../../server/storefront/index.js';
 
@@ -30,6 +31,12 @@ const VALIDATED: Array<[string, z.ZodType]> = [
   ['post /api/api-keys', headlessRequests.apiKey],
   ['post /api/group', groupRequests.create],
   ['post /api/group/join', groupRequests.join],
+  ['post /proxy/group/codes', groupRequests.linkCode],
+  ['post /proxy/group/links', groupRequests.link],
+  ['post /pos/customers', posRequests.enrol],
+  ['post /pos/customers/{customerId}/redemptions', posRequests.redemption],
+  ['post /pos/customers/{customerId}/adjustments', posRequests.adjustment],
+  ['post /pos/sales/{orderId}/customer', posRequests.attach],
   ['post /proxy/holds', holdRequest],
   ['post /proxy/actions', engagementRequests.action],
   ['post /proxy/surveys/nps', engagementRequests.nps],

@@ -1,13 +1,14 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOutbound, validSignature, type OutboundEvent } from '../../server/outbound/index.js';
+import { runOutbound, SIGNATURE_TOLERANCE_SECONDS, validSignature, validTimedSignature, type OutboundEvent } from '../../server/outbound/index.js';
 import { expiryReminderModel } from '../../server/earning/reminders.js';
 import { tierChangeModel } from '../../server/tiers/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, installShop, proxy } from '../support/shopify.js';
 
 interface Received {
+  url: string;
   headers: IncomingHttpHeaders;
   body: string;
   answered: number;
@@ -33,7 +34,7 @@ async function receiver(): Promise<{ url: string; received: Received[]; close():
       const body = Buffer.concat(chunks).toString('utf8');
       const seenBefore = received.some((earlier) => earlier.headers['x-tally-event-id'] === req.headers['x-tally-event-id']);
       const answered = seenBefore ? 200 : 500;
-      received.push({ headers: req.headers, body, answered });
+      received.push({ url: req.url ?? '', headers: req.headers, body, answered });
       res.writeHead(answered).end();
     });
   });
@@ -136,6 +137,13 @@ describe("outbound events: signed webhooks to the merchant's endpoints, from a d
     expect(hooks.received).toHaveLength(8);
     for (const request of hooks.received) {
       expect(validSignature(endpoint.secret, request.body, request.headers['x-tally-hmac-sha256'] as string)).toBe(true);
+      // Issue 23, finding 6: the time is signed with the body (Stripe's t=), so a copy replayed later is refused.
+      const timed = request.headers['x-tally-signature'] as string;
+      expect(timed).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      expect(validTimedSignature(endpoint.secret, request.body, timed, app.ctx.clock())).toBe(true);
+      const later = new Date(app.ctx.clock().getTime() + (SIGNATURE_TOLERANCE_SECONDS + 60) * 1000);
+      expect(validTimedSignature(endpoint.secret, request.body, timed, later)).toBe(false);
+      expect(validTimedSignature(endpoint.secret, `${request.body} `, timed, app.ctx.clock())).toBe(false);
       const event = JSON.parse(request.body) as OutboundEvent;
       expect(request.headers['x-tally-topic']).toBe(event.type);
       expect(request.headers['x-tally-event-id']).toBe(event.id);
@@ -159,6 +167,37 @@ describe("outbound events: signed webhooks to the merchant's endpoints, from a d
     offsetMs += 60_000;
     await pass();
     expect(hooks.received).toHaveLength(8);
+  });
+
+  it('keeps signing secrets only sealed, and seals a secret stored plain before', async () => {
+    const created = await api(app, shop, '/outbound/endpoints', { method: 'POST', body: { url: `${hooks.url}/sealed`, events: ['points.earned'] } });
+    const { id, secret } = (await created.json()) as { id: string; secret: string };
+    const endpoints = app.connection.db!.collection<{ _id: string; url: string; secret?: string; sealedSecret?: string }>('outbound_endpoints');
+    const stored = await endpoints.findOne({ _id: id });
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    expect(stored?.sealedSecret).toMatch(/^v1:/);
+    expect(stored?.secret).toBeUndefined();
+    // A sealed secret copied onto another endpoint does not open there: its deliveries go unsigned, and say why.
+    await endpoints.insertOne({ ...stored!, _id: `${id}copy`, url: `${hooks.url}/copy` });
+    // An endpoint saved before secrets were sealed: its plain secret signs, then is sealed and removed.
+    await endpoints.updateOne({ _id: id }, { $unset: { sealedSecret: 1 }, $set: { secret } });
+    const order = devstoreOf(app).createOrder(shop, { customerId: customer, lines: [{ priceMinor: 1000 }] });
+    await deliverAndDrain(app, devstoreOf(app).pay(shop, order.id));
+    offsetMs += 60_000;
+    await pass();
+    const sent = hooks.received.filter((request) => request.url.endsWith('/sealed'));
+    expect(sent).toHaveLength(1);
+    expect(validSignature(secret, sent[0]!.body, sent[0]!.headers['x-tally-hmac-sha256'] as string)).toBe(true);
+    expect(hooks.received.filter((request) => request.url.endsWith('/copy'))).toEqual([]);
+    const copyLog = (await deliveries()).filter((delivery) => delivery.target === `${id}copy`).flatMap((delivery) => delivery.log);
+    expect(copyLog).toEqual([
+      expect.objectContaining({ status: null, error: expect.stringMatching(/^not signed: the signing secret does not open/) }),
+    ]);
+    const resealed = await endpoints.findOne({ _id: id });
+    expect(resealed?.secret).toBeUndefined();
+    expect(resealed?.sealedSecret).toMatch(/^v1:/);
+    expect(JSON.stringify(resealed)).not.toContain(secret);
+    for (const removed of [id, `${id}copy`]) expect((await api(app, shop, `/outbound/endpoints/${removed}`, { method: 'DELETE' })).status).toBe(204);
   });
 
   it('gives a delivery up after its last attempt and shows why', async () => {

@@ -1,12 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTally, type RunningApp } from '../../server/boot.js';
 import { loadConfig } from '../../server/platform/config.js';
-import { resolveDatabase, type ResolvedDatabase } from '../../server/platform/database/resolve.js';
+import type { ResolvedDatabase } from '../../server/platform/database/resolve.js';
 import { createLogger } from '../../server/platform/logger.js';
+import { startOwnDatabase, temporaryDataDir } from '../support/own-database.js';
 
 async function waitForStatus(url: string, status: number): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
@@ -23,8 +22,8 @@ describe('GET /healthz', () => {
 
   beforeAll(async () => {
     // This file stops its database, so it runs its own server rather than the run's shared one.
-    dataDir = await mkdtemp(path.join(tmpdir(), 'tally-health-'));
-    database = await resolveDatabase({ mongodbUri: process.env.MONGODB_URI, dataDir, env: process.env, log: () => {} });
+    dataDir = await temporaryDataDir('health');
+    database = await startOwnDatabase(dataDir);
     const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent' });
     app = await bootTally({ config, logger: createLogger('silent'), database, dbName: 'health' });
   });
@@ -34,21 +33,18 @@ describe('GET /healthz', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('answers 200 with the engine and the version the server itself reports', async () => {
+  it('answers 200 with the engine, the version the server itself reports and, embedded, the PostgreSQL it stores in', async () => {
     const client = await MongoClient.connect(database.uri);
     const buildInfo = await client.db('admin').command({ buildInfo: 1 });
     await client.close();
 
     const response = await fetch(`${app.url}/healthz`);
     expect(response.status).toBe(200);
+    const storage = database.engine === 'ferretdb' ? { storage: expect.stringMatching(/^PostgreSQL 16\.\d+$/) } : {};
     expect(await response.json()).toEqual({
       status: 'ok',
-      db: { engine: database.engine, version: String(buildInfo.version) },
+      db: { engine: database.engine, version: String(buildInfo.version), ...storage },
     });
-    // The embedded engine is named a development engine beside the contract's body.
-    const notice = response.headers.get('x-tally-database-notice');
-    if (database.engine === 'ferretdb') expect(notice).toContain('development and demo engine');
-    else expect(notice).toBeNull();
   });
 
   it.skipIf(process.env.MONGODB_URI)('answers 503 while the database is down and 200 again once it is back, without a restart', async () => {

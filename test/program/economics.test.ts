@@ -215,3 +215,77 @@ describe('program economics', () => {
     ]);
   });
 });
+
+describe('one point value, first reward by integer arithmetic, engagement costs (issue 27)', () => {
+  const drink = (pointsCost: number, amountOff: number): Reward => ({
+    ...shared,
+    id: 'drink',
+    type: 'amount_off',
+    name: 'A free drink',
+    pointsCost,
+    amountOff,
+  });
+  const slider: Reward = {
+    ...shared,
+    id: 'slider',
+    type: 'points_for_money',
+    name: 'Points for money',
+    pointsCost: 100,
+    stepAmount: 100,
+    minSteps: 1,
+    maxSteps: 10,
+  } as Reward;
+
+  it('counts orders to the first reward order by order, as earning credits them: 3 points a $3.10 order, 10 bonus every 10th order, 100 to the reward is 27 orders, not 25', () => {
+    const coffee = program((draft) => ({
+      ...withRewards(drink(100, 400))(draft),
+      earning: { ...draft.earning, punchCard: { enabled: true, everyNthOrder: 10, bonusPoints: 10 } },
+    }));
+    // 25 orders earn 75 points and two punch-card bonuses (95); the 26th 98; the 27th 101.
+    const result = programEconomics(coffee, { days: 30, orders: 10, revenue: 3_100, outstandingPoints: 0 }, FIFTY_DOLLARS);
+    expect(result.ordersToFirstReward).toBe(27);
+  });
+
+  it('rounds each order down as earning does, tier multiplier included: 7 points × 1.5 is 10 an order, so 500 points take 50 orders, not 48', () => {
+    // 0.5 points per $1 on a $14.70 order: 7 points; a new customer's tier multiplies them by 1.5, rounded down.
+    const stingy = program((draft) => ({
+      ...withRewards(fiveOff(500))(draft),
+      earning: { ...draft.earning, pointsPerCurrencyUnit: 0.5 },
+      tiers: [
+        {
+          id: 'base',
+          name: 'Base',
+          threshold: 0,
+          earnMultiplier: 1.5,
+          entryReward: 0,
+          perks: { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 },
+        },
+      ],
+    }));
+    const result = programEconomics(stingy, { days: 30, orders: 10, revenue: 14_700, outstandingPoints: 0 }, FIFTY_DOLLARS);
+    expect(result.ordersToFirstReward).toBe(50);
+  });
+
+  it('values points held with pointValueOf, the point value accounting uses, and warns when rewards value a point differently', () => {
+    const both = program(withRewards(drink(100, 400), slider));
+    const result = economics(both, { days: 30, orders: 0, revenue: 0, outstandingPoints: 428 });
+    // $4 at 100 points: 4,000 minor units per 1,000 points, so the 428 points held are worth $17.12.
+    expect(result.pointValueOf.perThousand).toBe(4_000);
+    expect(result.liability).toBe(1_712);
+    const finding = result.findings.find((candidate) => candidate.code === 'point_values_differ');
+    expect(finding).toEqual({
+      code: 'point_values_differ',
+      values: { low: { reward: 'Points for money', perPoint: 1 }, high: { reward: 'A free drink', perPoint: 4 }, liabilityPer100: 400 },
+    });
+    expect(economics(program(withRewards(drink(100, 400)))).findings.some((candidate) => candidate.code === 'point_values_differ')).toBe(false);
+  });
+
+  it('prices each way to earn beyond orders at the point value: a referral is the referrer’s points and the friend’s discount', () => {
+    const result = economics(program(withRewards(drink(100, 400))));
+    const referral = result.engagement.find((cost) => cost.kind === 'referral');
+    // 500 points at 4¢ is $20; 10 % off a $50 first order is $5.
+    expect(referral).toEqual({ kind: 'referral', points: 500, value: 2_000, extra: 500 });
+    expect(result.engagement.find((cost) => cost.kind === 'birthday')).toEqual({ kind: 'birthday', points: 100, value: 400, extra: 0 });
+    expect(economics(program((draft) => ({ ...draft, enabled: false }))).engagement).toEqual([]);
+  });
+});

@@ -273,6 +273,33 @@ describe('points holds: checkout redemption without codes, reserved on the ledge
     expect(published(id).map((entry) => entry.id)).toEqual([placed.body.holdId]);
   }, 60_000);
 
+  it('once the order is paid, the hold reads "used on order #N" in the shopper’s history, and the discount carries the program’s points name', async () => {
+    const program = (await (await api(app, shop, '/program')).json()) as Program;
+    expect((await api(app, shop, '/program', { method: 'PUT', body: { ...program, pointsName: 'Beans' } })).status).toBe(200);
+    try {
+      const id = await customerWith(900);
+      const placed = await hold(id, { points: 500, requestKey: requestKey() });
+      const history = async () =>
+        (
+          (await (await proxy(app, shop, '/customer', { customerId: id, timestamp: seconds() })).json()) as {
+            history: Array<{ type: string; description: { kind: string; order?: string | null } }>;
+          }
+        ).history.find((entry) => entry.type === 'hold')!.description;
+      expect(await history()).toEqual({ kind: 'hold' });
+      const product = devstore.addProduct(shop, { id: 94_101, title: 'Beans', priceMinor: 2_000, tags: [], giftCard: false });
+      const order = devstore.createOrder(shop, {
+        customerId: id,
+        lines: [{ productId: product.id, quantity: 1 }],
+        attributes: { _tally_hold: placed.body.holdId },
+      });
+      expect(order.appDiscounts).toEqual([{ title: '500 Beans redeemed', amountMinor: 500 }]);
+      await deliverAndDrain(app, devstore.pay(shop, order.id));
+      expect(await history()).toEqual({ kind: 'hold_used', order: `#${order.number}` });
+    } finally {
+      expect((await api(app, shop, '/program', { method: 'PUT', body: { ...program, version: program.version + 1 } })).status).toBe(200);
+    }
+  });
+
   it('bad input gets a clear 4xx and debits nothing', async () => {
     const id = await customerWith(700);
     const guest = await hold(null, { points: 500, requestKey: requestKey() });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -48,17 +48,53 @@ describe('item 8: the mode and what each mode requires', () => {
     expect(loadConfig(PRODUCTION).mode).toBe('production');
   });
 
-  it('binds dev mode to loopback unless HOST says otherwise; production binds every interface by default', () => {
+  it('binds dev mode to loopback by default; production binds every interface by default', () => {
     expect(loadConfig({}).host).toBe('127.0.0.1');
-    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    expect(loadConfig({ HOST: 'localhost' }).host).toBe('localhost');
     expect(loadConfig(PRODUCTION).host).toBeUndefined();
     expect(loadConfig({ ...PRODUCTION, HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
   });
 
-  it('refuses dev mode (which runs the devstore) with any secret but the dev one', () => {
-    expect(refusedVariables({ SHOPIFY_API_KEY: 'live-client-id', SHOPIFY_API_SECRET: 'live-client-secret' })).toEqual(['SHOPIFY_API_SECRET']);
-    expect(refusedVariables({ NODE_ENV: 'test', SHOPIFY_API_SECRET: 'live-client-secret' })).toEqual(['SHOPIFY_API_SECRET']);
-    expect(loadConfig({ SHOPIFY_API_SECRET: DEV_API_SECRET }).shopifyApiSecret).toBe(DEV_API_SECRET);
+  // Issue 23, finding 4: with the devstore on, anyone who reaches the port can take admin session
+  // tokens for any shop from /devstore/shops/<shop>/admin/id-token.
+  it('refuses HOST=0.0.0.0 (or any address but loopback) while the devstore runs, saying why and what to do instead', () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'tally.local', '[::]']) {
+      expect({ host, refused: refusedVariables({ HOST: host }) }).toEqual({ host, refused: ['HOST'] });
+      expect({ host, refused: refusedVariables({ HOST: host, SHOPIFY_API_SECRET: DEV_API_SECRET }) }).toEqual({ host, refused: ['HOST'] });
+    }
+    expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(
+      /HOST: devstore mode listens on loopback only .*got 0\.0\.0\.0.*SHOPIFY_API_SECRET \(real-store mode\) or NODE_ENV=production/,
+    );
+    for (const host of ['127.0.0.1', '127.0.0.2', '::1', 'localhost']) expect(loadConfig({ HOST: host }).host).toBe(host);
+  });
+
+  it('stops `server/main.ts` with HOST=0.0.0.0 before anything listens: exit 78 and the reason on stderr', { timeout: 60_000 }, async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        cwd: root,
+        env: { PATH: process.env.PATH, HOST: '0.0.0.0', PORT: '0', NODE_ENV: 'development' },
+        timeout: 45_000,
+      });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+    expect(result.code).toBe(78);
+    expect(result.stderr).toMatch(/HOST: devstore mode listens on loopback only .* got 0\.0\.0\.0/);
+  });
+
+  it('lets real-store mode (no devstore) bind any interface', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', SHOPIFY_API_KEY: 'live-client-id', SHOPIFY_API_SECRET: 'live-client-secret' }).host).toBe('0.0.0.0');
+  });
+
+  it('runs the devstore only with the dev secret: a real secret in dev mode selects real-store mode, which needs the real key too', () => {
+    expect(loadConfig({ SHOPIFY_API_KEY: 'live-client-id', SHOPIFY_API_SECRET: 'live-client-secret' }).shopify).toBe('shopify');
+    expect(loadConfig({ NODE_ENV: 'test', SHOPIFY_API_KEY: 'live-client-id', SHOPIFY_API_SECRET: 'live-client-secret' }).shopify).toBe('shopify');
+    expect(refusedVariables({ SHOPIFY_API_SECRET: 'live-client-secret' })).toEqual(['SHOPIFY_API_KEY']);
+    expect(refusedVariables({ SHOPIFY_API_KEY: DEV_API_KEY, SHOPIFY_API_SECRET: 'live-client-secret' })).toEqual(['SHOPIFY_API_KEY']);
+    expect(loadConfig({ SHOPIFY_API_SECRET: DEV_API_SECRET })).toMatchObject({ shopify: 'devstore', shopifyApiSecret: DEV_API_SECRET });
+    expect(loadConfig({}).shopify).toBe('devstore');
   });
 
   it('requires production to have an https app URL, non-dev credentials, MONGODB_URI and TOKEN_ENCRYPTION_KEY', () => {

@@ -10,9 +10,15 @@ import { devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/shopify/2026-10');
 
-/** Shopify's documented body for a topic, as written (never parsed, so ids above 2^53 keep their digits), for `shop`. */
+/**
+ * Shopify's documented body for a topic, as written (never parsed, so ids above 2^53 keep their
+ * digits), for `shop`: the `{shop}` placeholder and the example shop `jsmith` (an order's
+ * `order_status_url`) become its domain.
+ */
 function fixture(topic: string, shop: string): string {
-  return readFileSync(path.join(FIXTURES, `${topic.replace(/[/.]/g, '_')}.json`), 'utf8').replaceAll('{shop}.myshopify.com', shop);
+  return readFileSync(path.join(FIXTURES, `${topic.replace(/[/.]/g, '_')}.json`), 'utf8')
+    .replaceAll('{shop}.myshopify.com', shop)
+    .replaceAll('jsmith.myshopify.com', shop);
 }
 
 /** The documented order as a live, paid one of a real customer. */

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminApiRouter } from '../../devstore/admin-api.js';
-import { BUCKET_MAXIMUM, createShop, type DevShop } from '../../devstore/state.js';
+import { BUCKET_MAXIMUM, createShop, shopNumericId, type DevShop } from '../../devstore/state.js';
 import { issueReward } from '../../server/redemption/issue.js';
 import { rewardSchema } from '../../server/program/index.js';
 import {
@@ -104,7 +104,14 @@ describe("the devstore's Admin GraphQL answers from Shopify's published schema",
     const shop = addShop('cost.myshopify.com');
     const answer = await post(shop.domain, SHOP_QUERY);
     expect(answer.data).toEqual({
-      shop: { name: 'cost', myshopifyDomain: shop.domain, currencyCode: 'USD', ianaTimezone: 'America/New_York', plan: { shopifyPlus: false } },
+      shop: {
+        id: `gid://shopify/Shop/${shopNumericId(shop.domain)}`,
+        name: 'cost',
+        myshopifyDomain: shop.domain,
+        currencyCode: 'USD',
+        ianaTimezone: 'America/New_York',
+        plan: { shopifyPlus: false },
+      },
     });
     expect(answer.extensions?.cost).toEqual({
       requestedQueryCost: 2,

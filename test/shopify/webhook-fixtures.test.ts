@@ -25,9 +25,15 @@ const TOPICS = [
   'customer.tags_removed',
 ] as const;
 
-/** The documented body exactly as Shopify wrote it; never parsed here, so ids above 2^53 keep every digit. */
-function fixture(topic: string): string {
-  return readFileSync(path.join(FIXTURES, `${topic.replace(/[/.]/g, '_')}.json`), 'utf8');
+/**
+ * The documented body exactly as Shopify wrote it, as `shop`'s own: only the shop's domain is
+ * changed (the `{shop}` placeholder, and the example shop `jsmith` in an order's `order_status_url`,
+ * which the webhook route compares with the header). Never parsed here, so ids above 2^53 keep every digit.
+ */
+function fixture(topic: string, shop: string): string {
+  return readFileSync(path.join(FIXTURES, `${topic.replace(/[/.]/g, '_')}.json`), 'utf8')
+    .replaceAll('{shop}.myshopify.com', shop)
+    .replaceAll('jsmith.myshopify.com', shop);
 }
 
 interface Delivery {
@@ -84,7 +90,7 @@ describe("Shopify's documented webhook payloads through POST /webhooks", () => {
   it.each(TOPICS)('acknowledges %s with 200 and ends processed or skipped with a reason', async (topic) => {
     const shop = `fixture-${topic.replace(/[/._]/g, '-')}.myshopify.com`;
     await installShop(app, shop);
-    const { status, eventId } = await deliver(shop, topic, fixture(topic).replaceAll('{shop}.myshopify.com', shop));
+    const { status, eventId } = await deliver(shop, topic, fixture(topic, shop));
     expect(status).toBe(200);
     await app.worker.drain();
     const entry = await delivery(shop, eventId);
@@ -97,7 +103,7 @@ describe("Shopify's documented webhook payloads through POST /webhooks", () => {
   it('credits nothing for the documented orders/paid body (test order, already cancelled)', async () => {
     const shop = 'fixture-paid-as-documented.myshopify.com';
     await installShop(app, shop);
-    const body = fixture('orders/paid');
+    const body = fixture('orders/paid', shop);
     expect(body).toContain('"test": true');
     const { status, eventId } = await deliver(shop, 'orders/paid', body);
     expect(status).toBe(200);
@@ -112,7 +118,7 @@ describe("Shopify's documented webhook payloads through POST /webhooks", () => {
   it('credits 414 points to customer 115310627314723954 for the documented order when it is live and paid', async () => {
     const shop = 'fixture-paid-live.myshopify.com';
     await installShop(app, shop);
-    const documented = fixture('orders/paid');
+    const documented = fixture('orders/paid', shop);
     const live = documented
       .replace('"cancel_reason": "customer"', '"cancel_reason": null')
       .replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null')
@@ -129,11 +135,11 @@ describe("Shopify's documented webhook payloads through POST /webhooks", () => {
     expect((await pointsOf(shop, '115310627314723950')).balance).toBe(0);
   });
 
-  // Program groups link accounts only by an email Shopify reports verified: the documented body carries `verified_email`.
+  // A program group's report counts accounts sharing an email Shopify reports verified: the documented body carries `verified_email`.
   it('stores the documented customers/create body with its email marked verified', async () => {
     const shop = 'fixture-verified-email.myshopify.com';
     await installShop(app, shop);
-    const { status } = await deliver(shop, 'customers/create', fixture('customers/create'));
+    const { status } = await deliver(shop, 'customers/create', fixture('customers/create', shop));
     expect(status).toBe(200);
     await app.worker.drain();
     const profile = await customerModel(app.connection).findOne({ shop, customerId: '706405506930370084' }).lean();

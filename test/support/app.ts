@@ -1,6 +1,6 @@
 import { bootTally, type RunningApp } from '../../server/boot.js';
 import { loadConfig, type Config } from '../../server/platform/config.js';
-import { createLogger } from '../../server/platform/logger.js';
+import { createLogger, type Logger } from '../../server/platform/logger.js';
 import { freshDbName, sharedDatabase } from './database.js';
 
 export interface TestApp extends RunningApp {
@@ -12,13 +12,13 @@ export interface TestApp extends RunningApp {
 export async function startTestApp(
   label: string,
   env: NodeJS.ProcessEnv = {},
-  options: { clock?: () => Date; dbName?: string } = {},
+  options: { clock?: () => Date; dbName?: string; logger?: Logger } = {},
 ): Promise<TestApp> {
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', ...env });
   const dbName = options.dbName ?? freshDbName(label);
   const app = await bootTally({
     config,
-    logger: createLogger(config.logLevel),
+    logger: options.logger ?? createLogger(config.logLevel),
     database: sharedDatabase(),
     dbName,
     clock: options.clock,

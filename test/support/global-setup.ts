@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
-import { resolveDatabase, type ResolvedDatabase } from '../../server/platform/database/resolve.js';
+import type { ResolvedDatabase } from '../../server/platform/database/resolve.js';
+import { startOwnDatabase, temporaryDataDir } from './own-database.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,15 +19,14 @@ let dataDir: string | undefined;
  * data directory; each test file then works in a database of its own (test/support/database.ts).
  */
 export async function setup(project: TestProject): Promise<void> {
-  // The admin's browser tests run against the built admin, as npm start serves it.
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'], { stdio: 'inherit' });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'tally-test-'));
-  database = await resolveDatabase({
-    mongodbUri: process.env.MONGODB_URI,
-    dataDir,
-    env: process.env,
-    log: (message) => console.log(`[test database] ${message}`),
+  // The admin's browser tests run against the built admin, as npm start serves it: a production
+  // build, not the development React that vitest's NODE_ENV=test would give Vite.
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
   });
+  dataDir = await temporaryDataDir('test');
+  database = await startOwnDatabase(dataDir, (message) => console.log(`[test database] ${message}`));
   console.log(`[test database] ${database.source} at ${database.uri}`);
   project.provide('mongoUri', database.uri);
   project.provide('dbEngine', database.engine);

@@ -84,3 +84,11 @@ export async function grantPoints(app: TestApp, shop: string, customerId: number
   const response = await api(app, shop, `/customers/${customerId}/adjustments`, { method: 'POST', body: { points, reason: 'test grant' } });
   if (response.status !== 201) throw new Error(`grant failed: ${response.status} ${await response.text()}`);
 }
+
+/** Installs the shop and launches its default program, as a merchant past onboarding has it. */
+export async function onboardShop(app: TestApp, shop: string): Promise<void> {
+  await installShop(app, shop);
+  const program = (await (await api(app, shop, '/program')).json()) as Record<string, unknown>;
+  const saved = await api(app, shop, '/program', { method: 'PUT', body: { ...program, onboarded: true } });
+  if (saved.status !== 200) throw new Error(`onboarding ${shop} failed: ${saved.status} ${await saved.text()}`);
+}

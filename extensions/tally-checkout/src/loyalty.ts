@@ -9,6 +9,8 @@ export interface LoyaltyApi {
 export interface CheckoutApi extends LoyaltyApi {
   /** Cart instructions: draft-order checkouts, for one, refuse discount code changes. */
   instructions: { value: { discounts: { canUpdateDiscountCodes: boolean } } };
+  /** The discount codes applied to this checkout (`shopify.discountCodes`). */
+  discountCodes: { value: Array<{ code: string }> };
   applyDiscountCodeChange(change: { type: 'addDiscountCode'; code: string }): Promise<{ type: 'success' } | { type: 'error'; message: string }>;
 }
 
@@ -83,6 +85,31 @@ export async function redeemAndApply(api: CheckoutApi, appUrl: string, rewardId:
   if (applied.type === 'error')
     return { ok: false, message: `Your code ${answer.body.code} is saved in your account; it could not be applied here: ${applied.message}` };
   return { ok: true, code: answer.body.code, balance: answer.body.balance };
+}
+
+const sameCode = (a: string, b: string) => a.toUpperCase() === b.toUpperCase();
+
+/** The shopper's reward code already applied to this checkout, or null: while one is, no second redemption is offered. */
+export function appliedRewardCode(view: LoyaltyView, api: Pick<CheckoutApi, 'discountCodes'>): string | null {
+  const applied = api.discountCodes.value.map((discount) => discount.code);
+  const ours = view.codes.find((held) => held.code !== null && applied.some((code) => sameCode(code, held.code!)));
+  return ours?.code ?? null;
+}
+
+/** Codes the shopper redeemed earlier and has not used: they can apply one here instead of spending more points. */
+export function unusedRewardCodes(view: LoyaltyView, api: Pick<CheckoutApi, 'discountCodes'>): Array<{ code: string; rewardName: string }> {
+  const applied = api.discountCodes.value.map((discount) => discount.code);
+  return view.codes
+    .filter((held): held is { code: string; rewardName: string } => held.code !== null)
+    .filter((held) => !applied.some((code) => sameCode(code, held.code)));
+}
+
+/** Applies a code the shopper already holds; no points move. */
+export async function applyHeldCode(api: CheckoutApi, code: string): Promise<{ ok: true } | { ok: false; message: string }> {
+  const blocked = redeemBlockedReason(api);
+  if (blocked) return { ok: false, message: blocked };
+  const applied = await api.applyDiscountCodeChange({ type: 'addDiscountCode', code });
+  return applied.type === 'success' ? { ok: true } : { ok: false, message: `${code} could not be applied here: ${applied.message}` };
 }
 
 /** The numeric id in a Shopify GID such as gid://shopify/OrderIdentity/123. */

@@ -9,6 +9,7 @@ export function historyText(translate: Translate, description: EntryDescription,
     case 'refund':
     case 'cancel':
     case 'edit':
+    case 'hold_used':
       return description.order
         ? translate(`history.${description.kind}_named`, { order: description.order })
         : translate(`history.${description.kind}`);

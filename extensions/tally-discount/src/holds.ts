@@ -57,3 +57,15 @@ export function mayStillBeLive(hold: Hold, shopLocalDate: string): boolean {
   if (Number.isNaN(dayStartsNoEarlierThan)) return false;
   return Date.parse(hold.expiresAt) > dayStartsNoEarlierThan;
 }
+
+/** What the program calls its points (the document's `pointsName`), for the discount's title; "points" when absent or malformed. */
+export function pointsNameOf(metafieldValue: string): string {
+  let document: unknown;
+  try {
+    document = JSON.parse(metafieldValue);
+  } catch {
+    return 'points';
+  }
+  const name = isRecord(document) && typeof document.pointsName === 'string' ? document.pointsName.trim() : '';
+  return name !== '' && name.length <= 40 ? name : 'points';
+}

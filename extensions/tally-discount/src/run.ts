@@ -1,4 +1,4 @@
-import { findHold, mayStillBeLive } from './holds.js';
+import { findHold, mayStillBeLive, pointsNameOf } from './holds.js';
 import { convertMinorUnits, exactMinorUnits, flooredMinorUnits, formatMinorUnits } from './money.js';
 import type { CartInput, CartLine, CartLinesDiscountsGenerateRunResult } from './types.js';
 
@@ -53,7 +53,7 @@ export function cartLinesDiscountsGenerateRun(input: CartInput): CartLinesDiscou
           selectionStrategy: 'FIRST',
           candidates: [
             {
-              message: `${hold.points} points redeemed`,
+              message: `${hold.points} ${pointsNameOf(metafield.value)} redeemed`,
               targets: [{ orderSubtotal: { excludedCartLineIds } }],
               value: { fixedAmount: { amount: formatMinorUnits(discount, cartCurrency) } },
             },

@@ -1,8 +1,9 @@
 /**
  * The function's input (the shape `src/cart_lines_discounts_generate_run.graphql` selects from
  * Shopify's Discount Function API 2026-10) and the part of its output type this function emits.
- * Hand-written where `shopify app function typegen` would generate them into `generated/api.ts`;
- * test/extensions/tally-discount.test.ts checks both against Shopify's published schema.
+ * Hand-written where `shopify app function typegen` generates them into `generated/api.ts` (not
+ * kept); test/extensions/tally-discount.test.ts checks both against Shopify's published schema, and
+ * test/shopify/shopify-cli.test.ts runs typegen and type-checks the function against its output.
  */
 
 export type DiscountClass = 'PRODUCT' | 'ORDER' | 'SHIPPING';
@@ -23,8 +24,9 @@ export interface CartLine {
 
 export interface CartInput {
   cart: {
-    holdAttribute: { value: string | null } | null;
-    buyerIdentity: { customer: { holds: { value: string } | null } | null } | null;
+    // Nullable fields are optional, as `shopify app function typegen` generates them.
+    holdAttribute?: { value?: string | null } | null;
+    buyerIdentity?: { customer?: { holds?: { value: string } | null } | null } | null;
     cost: { subtotalAmount: MoneyV2 };
     lines: CartLine[];
   };

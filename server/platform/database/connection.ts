@@ -1,10 +1,17 @@
 import mongoose, { type Connection } from 'mongoose';
-import type { DbEngine } from './resolve.js';
+
+/** Where the database comes from: a local mongod, the embedded FerretDB, or MONGODB_URI. */
+export type DbEngine = 'mongod' | 'ferretdb' | 'external';
 
 export interface DatabaseInfo {
   engine: DbEngine;
   version: string;
+  /** What the embedded engine stores its data in, e.g. "PostgreSQL 16.14". */
+  storage?: string;
 }
+
+/** Connections each app process's driver may open; the embedded FerretDB's pool is sized above several of these. */
+export const DRIVER_POOL_SIZE = 50;
 
 export async function connectMongoose(
   uri: string,
@@ -16,7 +23,7 @@ export async function connectMongoose(
     autoIndex: false,
     autoCreate: false,
     serverSelectionTimeoutMS: 5_000,
-    maxPoolSize: 50,
+    maxPoolSize: DRIVER_POOL_SIZE,
     monitorCommands: onCommand !== undefined,
   });
   if (onCommand) {

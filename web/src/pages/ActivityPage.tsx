@@ -4,7 +4,6 @@ import {
   BlockStack,
   Button,
   Card,
-  DataTable,
   EmptyState,
   InlineStack,
   Page,
@@ -17,6 +16,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, download } from '../api.js';
 import type { Notify } from '../App.js';
 import { t } from '../i18n.js';
+import { ResponsiveTable } from './ResponsiveTable.js';
+import { topicName } from './topics.js';
 
 interface Delivery {
   id: string;
@@ -120,12 +121,13 @@ export function ActivityPage({ notify }: { notify: Notify }) {
                 <p>{t('activity.emptyText')}</p>
               </EmptyState>
             ) : (
-              <DataTable
+              <ResponsiveTable
+                label={t('activity.webhooks')}
                 columnContentTypes={['text', 'text', 'text', 'text', 'text']}
-                headings={[t('activity.received'), t('activity.topic'), t('activity.status'), t('activity.outcome'), '']}
+                headings={[t('activity.received'), t('activity.topic'), t('activity.status'), t('activity.outcome'), t('activity.action')]}
                 rows={deliveries.map((delivery) => [
                   new Date(delivery.receivedAt).toLocaleString(),
-                  delivery.topic,
+                  topicName(delivery.topic),
                   <Badge key="status" tone={TONE[delivery.status]}>
                     {t(`deliveryStatus.${delivery.status}`)}
                   </Badge>,
@@ -135,7 +137,7 @@ export function ActivityPage({ notify }: { notify: Notify }) {
                       key="retry"
                       size="slim"
                       onClick={() => void retry(delivery.id)}
-                      accessibilityLabel={t('activity.retryLabel', { topic: delivery.topic })}
+                      accessibilityLabel={t('activity.retryLabel', { topic: topicName(delivery.topic).toLowerCase() })}
                     >
                       {t('activity.retry')}
                     </Button>

@@ -4,7 +4,6 @@ import {
   BlockStack,
   Button,
   Card,
-  DataTable,
   EmptyState,
   FormLayout,
   InlineStack,
@@ -26,6 +25,8 @@ import { currentStaffId } from '../app-bridge.js';
 import { humanErrors } from '../errors.js';
 import { t } from '../i18n.js';
 import { CustomerInsightPanel } from './analytics/CustomerInsightPanel.js';
+import { ResponsiveTable } from './ResponsiveTable.js';
+import { figuresChanged } from './as-of.js';
 import { NumberField, TextInput } from './fields.js';
 
 interface CustomerRow {
@@ -66,7 +67,24 @@ interface CustomerDetail {
   }>;
 }
 
-const LEDGER_TYPES = ['earn', 'bonus', 'reverse', 'release', 'order_edit', 'redeem', 'redeem_refund', 'adjust', 'expire'] as const;
+const LEDGER_TYPES = [
+  'earn',
+  'bonus',
+  'reverse',
+  'release',
+  'order_edit',
+  'redeem',
+  'redeem_refund',
+  'hold',
+  'hold_release',
+  'adjust',
+  'expire',
+] as const;
+
+/** An entry type in words; a type the admin does not know yet reads as a plain word, never as a translation key. */
+function ledgerTypeName(type: string): string {
+  return (LEDGER_TYPES as readonly string[]).includes(type) ? t(`ledgerType.${type as (typeof LEDGER_TYPES)[number]}`) : type.replace(/_/g, ' ');
+}
 const STATUS_TONE: Record<string, 'success' | 'info' | 'attention' | 'critical' | undefined> = {
   issued: 'success',
   used: 'info',
@@ -113,6 +131,8 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
   const [rewardId, setRewardId] = useState(rewards[0]?.id ?? '');
   const [busy, setBusy] = useState(false);
   const [me, setMe] = useState<string | null>(null);
+  // Bumped after a write that moves the customer's figures, so the insight panel reads them again.
+  const [version, setVersion] = useState(0);
 
   useEffect(() => {
     currentStaffId().then(setMe, () => setMe(null));
@@ -138,6 +158,8 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
       setErrors({});
       notify(t('customer.adjusted'));
       load();
+      setVersion((current) => current + 1);
+      figuresChanged();
     } catch (error) {
       setConfirming(false);
       if (error instanceof ApiError) setErrors(humanErrors(error.errors));
@@ -166,6 +188,8 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
     } finally {
       setBusy(false);
       load();
+      setVersion((current) => current + 1);
+      figuresChanged();
     }
   };
 
@@ -248,12 +272,13 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
                     {t('customer.noEntries')}
                   </Text>
                 ) : (
-                  <DataTable
+                  <ResponsiveTable
+                    label={t('customer.ledger')}
                     columnContentTypes={['text', 'text', 'numeric', 'numeric', 'text']}
                     headings={[t('ledger.date'), t('ledger.type'), t('ledger.points'), t('ledger.balance'), t('ledger.reason')]}
                     rows={detail.ledger.map((entry) => [
                       new Date(entry.createdAt).toLocaleString(),
-                      t(`ledgerType.${entry.type as (typeof LEDGER_TYPES)[number]}`),
+                      ledgerTypeName(entry.type),
                       `${entry.points + entry.pending > 0 ? '+' : ''}${entry.points + entry.pending}${entry.pending ? ` (${t('customer.pending').toLowerCase()})` : ''}`,
                       entry.balance,
                       ledgerReason(entry, me),
@@ -266,7 +291,7 @@ export function CustomerView({ customerId, program, onBack, notify }: { customer
         </Layout.Section>
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
-            <CustomerInsightPanel customerId={customerId} currency={program.currency} />
+            <CustomerInsightPanel customerId={customerId} currency={program.currency} version={version} />
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">

@@ -1,15 +1,14 @@
-import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, Page, SkeletonBodyText, Text } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, Card, InlineGrid, InlineStack, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
-import type { Analytics } from '../../../server/analytics/metrics.js';
+import type { ShopFigures } from '../../../server/analytics/figures.js';
+import { moneyFormatter } from '../../../server/platform/money.js';
 import type { Program } from '../../../server/program/program.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
+import { PlainPage } from '../plain-page.js';
 import type { Route } from '../routes.js';
-
-interface Stats {
-  outstandingPoints: number;
-  customersWithPoints?: number;
-}
+import { asOfText, freshQuery } from './as-of.js';
+import { topicName } from './topics.js';
 interface Delivery {
   id: string;
   topic: string;
@@ -28,13 +27,7 @@ const TONE: Record<Delivery['status'], 'success' | 'info' | 'attention' | 'criti
 };
 const LAST_WEBHOOKS = 5;
 
-/** The first day of this month and today, as /api/analytics takes them (UTC days). */
-function thisMonth(now: Date): { from: string; to: string } {
-  const to = now.toISOString().slice(0, 10);
-  return { from: `${to.slice(0, 8)}01`, to };
-}
-
-function Figure({ id, label, value }: { id: string; label: string; value: number | null }) {
+function Figure({ id, label, value }: { id: string; label: string; value: number | string | null }) {
   return (
     <Card>
       <BlockStack gap="100">
@@ -42,7 +35,7 @@ function Figure({ id, label, value }: { id: string; label: string; value: number
           {label}
         </Text>
         <Text as="p" variant="headingXl" id={id}>
-          {value === null ? '—' : value.toLocaleString('en')}
+          {value === null ? '—' : typeof value === 'number' ? value.toLocaleString('en') : value}
         </Text>
       </BlockStack>
     </Card>
@@ -51,25 +44,22 @@ function Figure({ id, label, value }: { id: string; label: string; value: number
 
 /** The program's state at a glance: on or off, members, points this month, and the last webhooks. */
 export function HomePage({ program, navigate }: { program: Program; navigate(route: Route): void }) {
-  const [analytics, setAnalytics] = useState<Analytics | null | 'failed'>(null);
-  const [stats, setStats] = useState<Stats | null | 'failed'>(null);
+  const [stats, setStats] = useState<ShopFigures | null | 'failed'>(null);
   const [deliveries, setDeliveries] = useState<Delivery[] | null | 'failed'>(null);
 
   useEffect(() => {
-    const { from, to } = thisMonth(new Date());
-    api<Analytics>(`/analytics?from=${from}&to=${to}`).then(setAnalytics, () => setAnalytics('failed'));
-    api<Stats>('/stats').then(setStats, () => setStats('failed'));
+    api<ShopFigures>(`/stats${freshQuery('?')}`).then(setStats, () => setStats('failed'));
     api<{ deliveries: Delivery[] }>('/webhooks').then(
       (body) => setDeliveries(body.deliveries.slice(0, LAST_WEBHOOKS)),
       () => setDeliveries('failed'),
     );
   }, []);
 
-  const month = analytics !== null && analytics !== 'failed' ? analytics : null;
-  const held = stats !== null && stats !== 'failed' ? stats : null;
+  const figures = stats !== null && stats !== 'failed' ? stats : null;
+  const money = moneyFormatter(program.currency);
   const failed = deliveries !== null && deliveries !== 'failed' ? deliveries.filter((delivery) => delivery.status === 'failed').length : 0;
   return (
-    <Page title={t('home.title')}>
+    <PlainPage title={t('home.title')}>
       <BlockStack gap="400">
         <Banner
           tone={program.enabled ? 'success' : 'warning'}
@@ -78,17 +68,24 @@ export function HomePage({ program, navigate }: { program: Program; navigate(rou
         >
           <p>{t('home.rewards', { count: program.rewards.filter((reward) => reward.enabled).length })}</p>
         </Banner>
-        {analytics === null || stats === null ? (
+        {stats === null ? (
           <Card>
             <SkeletonBodyText lines={3} />
           </Card>
         ) : (
-          <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
-            <Figure id="home-members" label={t('home.members')} value={month?.members ?? held?.customersWithPoints ?? null} />
-            <Figure id="home-issued" label={t('home.issued')} value={month?.pointsIssued ?? null} />
-            <Figure id="home-redeemed" label={t('home.redeemed')} value={month?.pointsRedeemed ?? null} />
-            <Figure id="home-held" label={t('home.held')} value={held?.outstandingPoints ?? null} />
-          </InlineGrid>
+          <BlockStack gap="200">
+            <InlineGrid columns={{ xs: 2, md: 3 }} gap="400">
+              <Figure id="home-members" label={t('home.members')} value={figures?.members ?? null} />
+              <Figure id="home-issued" label={t('home.issued')} value={figures?.month.pointsIssued ?? null} />
+              <Figure id="home-redeemed" label={t('home.redeemed')} value={figures?.month.pointsRedeemed ?? null} />
+              <Figure id="home-held" label={t('home.held')} value={figures?.pointsHeld ?? null} />
+              <Figure id="home-liability" label={t('home.liability')} value={figures ? money(figures.liability) : null} />
+              <Figure id="home-revenue" label={t('home.revenue')} value={figures ? money(figures.month.revenue) : null} />
+            </InlineGrid>
+            <Text as="p" tone="subdued" variant="bodySm" id="home-as-of">
+              {figures ? `${t('home.monthNote')} ${asOfText(figures.asOf)}` : t('figures.unavailable')}
+            </Text>
+          </BlockStack>
         )}
         <Card>
           <BlockStack gap="300">
@@ -117,7 +114,7 @@ export function HomePage({ program, navigate }: { program: Program; navigate(rou
                   <InlineStack key={delivery.id} align="space-between" blockAlign="center" gap="200" wrap={false}>
                     <BlockStack>
                       <Text as="span" fontWeight="semibold">
-                        {delivery.topic}
+                        {topicName(delivery.topic)}
                       </Text>
                       <Text as="span" tone="subdued" variant="bodySm">
                         {new Date(delivery.receivedAt).toLocaleString()}
@@ -131,10 +128,7 @@ export function HomePage({ program, navigate }: { program: Program; navigate(rou
             )}
           </BlockStack>
         </Card>
-        <Text as="p" tone="subdued" variant="bodySm">
-          {t('home.monthNote')}
-        </Text>
       </BlockStack>
-    </Page>
+    </PlainPage>
   );
 }

@@ -12,6 +12,31 @@ import { EconomicsPanel } from './EconomicsPanel.js';
 import { ErrorSummary } from './ErrorSummary.js';
 import { FieldErrors, MoneyField, NumberField, TextInput } from './fields.js';
 
+/**
+ * What can be told about the onboarding fields before anything is sent, keyed by field path as the
+ * server's 422 is: shown under each field as the merchant types, not only after Launch.
+ */
+function draftErrors(draft: Program, earnsPoints: boolean): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!earnsPoints) {
+    const percent = draft.earning.cashBack.percent;
+    if (!Number.isFinite(percent)) errors['earning.cashBack.percent'] = t('error.number');
+    else if (percent <= 0) errors['earning.cashBack.percent'] = t('error.moreThan', { min: 0 });
+    else if (percent > 100) errors['earning.cashBack.percent'] = t('error.atMost', { max: 100 });
+    return errors;
+  }
+  if (draft.pointsName.trim() === '') errors.pointsName = t('error.required');
+  const rate = draft.earning.pointsPerCurrencyUnit;
+  if (!Number.isFinite(rate)) errors['earning.pointsPerCurrencyUnit'] = t('error.number');
+  else if (rate < 0) errors['earning.pointsPerCurrencyUnit'] = t('error.atLeast', { min: 0 });
+  draft.rewards.forEach((reward, index) => {
+    if (reward.name.trim() === '') errors[`rewards.${index}.name`] = t('error.required');
+    if (!Number.isInteger(reward.pointsCost) || reward.pointsCost <= 0) errors[`rewards.${index}.pointsCost`] = t('error.moreThan', { min: 0 });
+    if (reward.type === 'amount_off' && !(reward.amountOff > 0)) errors[`rewards.${index}.amountOff`] = t('error.moreThan', { min: 0 });
+  });
+  return errors;
+}
+
 /** First run: pick a preset, adjust its figures while the economics panel reacts, then launch. */
 export function Onboarding({ program, onDone, notify }: { program: Program; onDone(program: Program): void; notify: Notify }) {
   const unit = 10 ** currencyDecimals(program.currency);
@@ -26,6 +51,8 @@ export function Onboarding({ program, onDone, notify }: { program: Program; onDo
     setDraft(PRESETS.find((candidate) => candidate.id === id)!.apply(program, unit));
     setErrors({});
   };
+  // What the server said at Launch, then what the fields say as they change.
+  const shown = { ...errors, ...draftErrors(draft, preset.earnsPoints) };
   const setReward = (index: number, change: Partial<Reward>) =>
     setDraft({ ...draft, rewards: draft.rewards.map((reward, at) => (at === index ? ({ ...reward, ...change } as Reward) : reward)) });
 
@@ -47,7 +74,7 @@ export function Onboarding({ program, onDone, notify }: { program: Program; onDo
     <Page title={t('onboarding.title')} subtitle={t('onboarding.subtitle')}>
       <Layout>
         <Layout.Section>
-          <FieldErrors.Provider value={errors}>
+          <FieldErrors.Provider value={shown}>
             <BlockStack gap="400">
               <Card>
                 <ChoiceList
@@ -66,7 +93,7 @@ export function Onboarding({ program, onDone, notify }: { program: Program; onDo
                   <Text as="h2" variant="headingMd">
                     {t('onboarding.adjust')}
                   </Text>
-                  <ErrorSummary errors={errors} label={(path) => fieldLabel(path, draft)} />
+                  <ErrorSummary errors={shown} label={(path) => fieldLabel(path, draft)} />
                   <FormLayout>
                     {preset.earnsPoints ? (
                       <>
@@ -107,11 +134,7 @@ export function Onboarding({ program, onDone, notify }: { program: Program; onDo
                                 currency={program.currency}
                                 onChange={(amountOff) => setReward(index, { amountOff })}
                               />
-                            ) : (
-                              <Text as="p" tone="subdued">
-                                {t(`rewardType.${reward.type}`)}
-                              </Text>
-                            )}
+                            ) : null}
                           </FormLayout.Group>
                         ))}
                       </>
@@ -129,7 +152,12 @@ export function Onboarding({ program, onDone, notify }: { program: Program; onDo
                     )}
                     <Checkbox label={t('program.enabled')} checked={draft.enabled} onChange={(enabled) => setDraft({ ...draft, enabled })} />
                   </FormLayout>
-                  <Button variant="primary" onClick={launch} loading={saving}>
+                  <Button
+                    variant="primary"
+                    onClick={launch}
+                    loading={saving}
+                    disabled={Object.keys(draftErrors(draft, preset.earnsPoints)).length > 0}
+                  >
                     {t('onboarding.launch')}
                   </Button>
                 </BlockStack>

@@ -12,6 +12,7 @@ import { SaveBar } from '../save-bar.js';
 import { EconomicsPanel } from './EconomicsPanel.js';
 import { ErrorSummary } from './ErrorSummary.js';
 import { ColorField, DateField, FieldErrors, MoneyField, NumberField, ResourceField, TextInput } from './fields.js';
+import { PosSettings } from './pos/PosSettings.js';
 import { TierEditor } from './tiers/TierEditor.js';
 
 type Earning = Program['earning'];
@@ -526,6 +527,7 @@ export function ProgramPage({ program, onSaved, notify }: { program: Program; on
                 <Button onClick={() => setDraft({ ...draft, rewards: [...draft.rewards, newReward(unit)] })}>{t('rewards.add')}</Button>
               </InlineStack>
               <TierEditor program={draft} errors={errors} onChange={(tiers) => setDraft({ ...draft, ...tiers })} />
+              <PosSettings program={draft} onChange={(pos) => setDraft({ ...draft, pos })} />
               <Card>
                 <BlockStack gap="300">
                   <Text as="h2" variant="headingMd">

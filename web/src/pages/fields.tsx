@@ -1,17 +1,4 @@
-import {
-  BlockStack,
-  Box,
-  Button,
-  ColorPicker,
-  DatePicker,
-  hexToRgb,
-  InlineStack,
-  Popover,
-  rgbToHsb,
-  hsbToHex,
-  Text,
-  TextField,
-} from '@shopify/polaris';
+import { BlockStack, Box, Button, ColorPicker, hexToRgb, InlineStack, Popover, rgbToHsb, hsbToHex, Text, TextField } from '@shopify/polaris';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { numericId, pickResource, type PickedResource, type ResourceType } from '../app-bridge.js';
 import { fieldId } from '../errors.js';
@@ -159,50 +146,29 @@ export function ResourceField(
   );
 }
 
-const dateLabel = (date: Date) => date.toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
-
-/** A day chosen on Polaris' calendar; stored as an ISO instant at the start (or end) of that day, UTC. */
+/**
+ * A day, typed or chosen on the browser's own calendar (a native date field, so it can be edited
+ * from the keyboard as well as picked); stored as an ISO instant at the start (or end) of that day, UTC.
+ */
 export function DateField(props: Common & { value: string; endOfDay?: boolean; onChange(iso: string): void }) {
   const field = useField(props.path, props.error);
   const current = new Date(props.value);
   const valid = !Number.isNaN(current.getTime());
-  const day = valid ? new Date(Date.UTC(current.getUTCFullYear(), current.getUTCMonth(), current.getUTCDate())) : new Date();
-  const [open, setOpen] = useState(false);
-  const [month, setMonth] = useState({ month: day.getUTCMonth(), year: day.getUTCFullYear() });
-  const choose = (picked: Date) => {
-    const start = Date.UTC(picked.getFullYear(), picked.getMonth(), picked.getDate());
-    props.onChange(new Date(props.endOfDay ? start + 86_400_000 - 1_000 : start).toISOString());
-    setOpen(false);
-  };
   return (
-    <Popover
-      active={open}
-      onClose={() => setOpen(false)}
-      preferredAlignment="left"
-      activator={
-        <div id={field.id}>
-          <TextField
-            label={props.label}
-            value={valid ? dateLabel(current) : ''}
-            readOnly
-            onFocus={() => setOpen(true)}
-            error={field.error}
-            helpText={props.helpText}
-            autoComplete="off"
-          />
-        </div>
-      }
-    >
-      <Box padding="300">
-        <DatePicker
-          month={month.month}
-          year={month.year}
-          onMonthChange={(monthIndex, year) => setMonth({ month: monthIndex, year })}
-          selected={new Date(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate())}
-          onChange={({ start }) => choose(start)}
-        />
-      </Box>
-    </Popover>
+    <div id={field.id}>
+      <TextField
+        label={props.label}
+        type="date"
+        value={valid ? current.toISOString().slice(0, 10) : ''}
+        onChange={(day) => {
+          const start = Date.parse(`${day}T00:00:00Z`);
+          if (!Number.isNaN(start)) props.onChange(new Date(props.endOfDay ? start + 86_400_000 - 1_000 : start).toISOString());
+        }}
+        error={field.error}
+        helpText={props.helpText}
+        autoComplete="off"
+      />
+    </div>
   );
 }
 

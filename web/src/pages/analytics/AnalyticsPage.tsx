@@ -1,17 +1,4 @@
-import {
-  Banner,
-  BlockStack,
-  Card,
-  Checkbox,
-  DataTable,
-  InlineGrid,
-  InlineStack,
-  Layout,
-  Page,
-  Select,
-  SkeletonBodyText,
-  Text,
-} from '@shopify/polaris';
+import { Banner, BlockStack, Card, Checkbox, InlineGrid, InlineStack, Layout, Page, Select, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import type { AccountingReport } from '../../../../server/accounting/report.js';
 import type { Analytics } from '../../../../server/analytics/metrics.js';
@@ -21,6 +8,8 @@ import type { Notify } from '../../App.js';
 import { t, type MessageKey } from '../../i18n.js';
 import { BarChart } from './BarChart.js';
 import { Stat } from '../Stat.js';
+import { asOfText, freshQuery } from '../as-of.js';
+import { ResponsiveTable } from '../ResponsiveTable.js';
 
 const RANGES = [7, 30, 90, 365] as const;
 const DAY_MS = 86_400_000;
@@ -35,11 +24,13 @@ const percent = (rate: number) => `${(rate * 100).toFixed(1)} %`;
 
 /** A figure of the period with its change from the previous period, when there is one to compare. */
 function Figure({
+  id,
   label,
   now,
   before,
   format,
 }: {
+  id: string;
   label: string;
   now: number | null;
   before: number | null | undefined;
@@ -48,7 +39,7 @@ function Figure({
   const delta = before === undefined || before === null || now === null ? null : now - before;
   return (
     <Card>
-      <Stat label={label} value={now === null ? '—' : format(now)}>
+      <Stat label={label} value={<span id={id}>{now === null ? '—' : format(now)}</span>}>
         {delta !== null && (
           <Text as="p" variant="bodySm" tone={delta >= 0 ? 'success' : 'critical'}>
             {t('analytics.versus', { delta: `${delta >= 0 ? '+' : ''}${format(delta)}` })}
@@ -63,7 +54,7 @@ function Figure({
 export default function AnalyticsPage({ notify }: { notify: Notify }) {
   const [days, setDays] = useState<number>(30);
   const [compare, setCompare] = useState(true);
-  const [current, setCurrent] = useState<Analytics | null>(null);
+  const [current, setCurrent] = useState<TimedAnalytics | null>(null);
   const [previous, setPrevious] = useState<Analytics | null>(null);
   const [accounting, setAccounting] = useState<AccountingReport | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -74,9 +65,10 @@ export default function AnalyticsPage({ notify }: { notify: Notify }) {
     const before = rangeOf(days, days);
     setCurrent(null);
     // One after the other, so the first request brings today's sums up to date and the others reuse them.
-    const load = async (): Promise<[Analytics, Analytics | null, AccountingReport]> => {
-      const report = await api<AccountingReport>(`/accounting/daily?${query}`);
-      const now = await api<Analytics>(`/analytics?${query}`);
+    const load = async (): Promise<[TimedAnalytics, Analytics | null, AccountingReport]> => {
+      const fresh = freshQuery('&');
+      const report = await api<AccountingReport>(`/accounting/daily?${query}${fresh}`);
+      const now = await api<TimedAnalytics>(`/analytics?${query}${fresh}`);
       const then = compare ? await api<Analytics>(`/analytics?from=${before.from}&to=${before.to}&interval=${now.interval}`) : null;
       return [now, then, report];
     };
@@ -129,20 +121,37 @@ export default function AnalyticsPage({ notify }: { notify: Notify }) {
   );
 }
 
-type FigureKey = 'members' | 'activeMembers' | 'participationRate' | 'redemptionRate' | 'memberRevenue' | 'nonMemberRevenue' | 'programCost' | 'roi';
+/** The analytics answer: the figures and when their day sums were brought up to date. */
+type TimedAnalytics = Analytics & { asOf: string };
 
-function AnalyticsBody({ current, previous, accounting }: { current: Analytics; previous: Analytics | null; accounting: AccountingReport }) {
+type FigureKey =
+  | 'orders'
+  | 'revenue'
+  | 'averageOrder'
+  | 'programCost'
+  | 'members'
+  | 'activeMembers'
+  | 'participationRate'
+  | 'redemptionRate'
+  | 'memberRevenue'
+  | 'nonMemberRevenue'
+  | 'roi';
+
+function AnalyticsBody({ current, previous, accounting }: { current: TimedAnalytics; previous: Analytics | null; accounting: AccountingReport }) {
   const money = moneyFormatter(current.currency);
   const count = (value: number) => value.toLocaleString('en');
   const labels = current.series.map((point) => point.start);
   const figures: Array<[FigureKey, MessageKey, (value: number) => string]> = [
+    ['orders', 'analytics.orders', count],
+    ['revenue', 'analytics.revenue', money],
+    ['averageOrder', 'analytics.averageOrder', money],
+    ['programCost', 'analytics.programCost', money],
     ['members', 'analytics.members', count],
     ['activeMembers', 'analytics.activeMembers', count],
     ['participationRate', 'analytics.participation', percent],
     ['redemptionRate', 'analytics.redemptionRate', percent],
     ['memberRevenue', 'analytics.memberRevenue', money],
     ['nonMemberRevenue', 'analytics.nonMemberRevenue', money],
-    ['programCost', 'analytics.programCost', money],
     ['roi', 'analytics.roi', percent],
   ];
   return (
@@ -151,9 +160,12 @@ function AnalyticsBody({ current, previous, accounting }: { current: Analytics; 
         <BlockStack gap="400">
           <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
             {figures.map(([key, label, format]) => (
-              <Figure key={key} label={t(label)} now={current[key]} before={previous?.[key]} format={format} />
+              <Figure key={key} id={`analytics-${key}`} label={t(label)} now={current[key]} before={previous?.[key]} format={format} />
             ))}
           </InlineGrid>
+          <Text as="p" tone="subdued" variant="bodySm" id="analytics-as-of">
+            {t('analytics.definitions', { refunded: money(current.refunded) })} {asOfText(current.asOf)}
+          </Text>
           <Card>
             <BarChart
               title={t('analytics.pointsChart')}
@@ -182,9 +194,10 @@ function AnalyticsBody({ current, previous, accounting }: { current: Analytics; 
               <Text as="h2" variant="headingMd">
                 {t('analytics.comparison')}
               </Text>
-              <DataTable
+              <ResponsiveTable
+                label={t('analytics.comparison')}
                 columnContentTypes={['text', 'numeric', 'numeric']}
-                headings={['', t('analytics.members'), t('analytics.nonMembers')]}
+                headings={[t('analytics.figure'), t('analytics.members'), t('analytics.nonMembers')]}
                 rows={[
                   [t('analytics.orders'), count(current.memberOrders), count(current.nonMemberOrders)],
                   [t('analytics.averageOrder'), money(current.memberAverageOrder), money(current.nonMemberAverageOrder)],
@@ -218,15 +231,17 @@ function AccountingTable({ report }: { report: AccountingReport }) {
         <Text as="h2" variant="headingMd">
           {t('accounting.title')}
         </Text>
-        <InlineGrid columns={{ xs: 1, md: 3 }} gap="400">
-          <Stat label={t('accounting.liability')} value={money(report.liability)} />
+        <InlineGrid columns={{ xs: 2, md: 4 }} gap="400">
+          <Stat label={t('accounting.pointsHeld')} value={<span id="accounting-points-held">{report.pointsHeld.toLocaleString('en')}</span>} />
+          <Stat label={t('accounting.liability')} value={<span id="accounting-liability">{money(report.liability)}</span>} />
           <Stat label={t('accounting.breakage')} value={percent(report.breakageRate)} />
-          <Stat label={t('accounting.pointValue')} value={money(report.pointValue)} />
+          <Stat label={t('accounting.pointValue')} value={<span id="accounting-point-value">{money(report.pointValue)}</span>} />
         </InlineGrid>
         <Text as="p" tone="subdued" variant="bodySm">
           {t('accounting.method', { basis: report.pointValueBasis, method: report.breakageMethod, pending: report.pendingPoints })}
         </Text>
-        <DataTable
+        <ResponsiveTable
+          label={t('accounting.title')}
           columnContentTypes={['text', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric']}
           headings={[
             t('accounting.date'),

@@ -29,7 +29,7 @@ export function BarChart({
   const every = Math.ceil(labels.length / 8);
   return (
     <BlockStack gap="200">
-      <Text as="h3" variant="headingSm">
+      <Text as="h2" variant="headingSm">
         {title}
       </Text>
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT + 20}`} role="img" aria-label={title} style={{ width: '100%', height: 'auto' }}>

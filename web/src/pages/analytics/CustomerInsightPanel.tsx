@@ -20,12 +20,15 @@ function intervalText(days: number | null): string {
   return days === 1 ? t('insight.oneDay') : t('insight.days', { days });
 }
 
-/** A customer's orders, churn risk and support goodwill, for the customer page. */
-export function CustomerInsightPanel({ customerId, currency }: { customerId: string; currency: string }) {
+/**
+ * A customer's orders, churn risk and support goodwill, for the customer page. `version` changes
+ * when the page wrote something that moves these figures (an adjustment): the panel reads again.
+ */
+export function CustomerInsightPanel({ customerId, currency, version = 0 }: { customerId: string; currency: string; version?: number }) {
   const [insight, setInsight] = useState<InsightBody | null>(null);
   useEffect(() => {
     api<InsightBody>(`/customers/${customerId}/insight`).then(setInsight, () => setInsight(null));
-  }, [customerId]);
+  }, [customerId, version]);
   const money = moneyFormatter(currency);
   if (!insight)
     return (
@@ -40,15 +43,21 @@ export function CustomerInsightPanel({ customerId, currency }: { customerId: str
           {t('insight.title')}
         </Text>
         <InlineGrid columns={2} gap="300">
-          <Stat size="body" label={t('insight.orders')} value={insight.orders} />
-          <Stat size="body" label={t('insight.lifetimeValue')} value={money(insight.lifetimeValue)} />
+          <Stat size="body" label={t('insight.orders')} value={<span id="insight-orders">{insight.orders}</span>} />
+          <Stat size="body" label={t('insight.lifetimeValue')} value={<span id="insight-lifetime">{money(insight.lifetimeValue)}</span>}>
+            {insight.refunded > 0 && (
+              <Text as="p" tone="subdued" variant="bodySm">
+                {t('insight.afterRefunds', { amount: money(insight.refunded) })}
+              </Text>
+            )}
+          </Stat>
           <Stat size="body" label={t('insight.lastOrder')} value={insight.lastOrderAt ? new Date(insight.lastOrderAt).toLocaleDateString() : '—'} />
           <Stat size="body" label={t('insight.interval')} value={intervalText(insight.usualIntervalDays)} />
         </InlineGrid>
         <Text as="p">
           {t('insight.churnRisk')} <Badge tone={RISK_TONE[insight.churnRisk]}>{t(`insight.risk.${insight.churnRisk}`)}</Badge>
         </Text>
-        <Text as="p" tone="subdued" variant="bodySm">
+        <Text as="p" tone="subdued" variant="bodySm" id="insight-goodwill">
           {t('insight.goodwill', { points: insight.goodwill.points, value: money(insight.goodwill.value) })}
         </Text>
         {insight.goodwill.adjustments.map((adjustment) => (

@@ -1,4 +1,4 @@
-import { Badge, BlockStack, Button, Card, DataTable, InlineGrid, SkeletonBodyText, Text } from '@shopify/polaris';
+import { Badge, Banner, BlockStack, Button, Card, DataTable, InlineGrid, InlineStack, SkeletonBodyText, Text } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
 import type { NpsReport } from '../../../../server/engagement/surveys.js';
 import { formatAmount } from '../../../../server/platform/money.js';
@@ -168,9 +168,19 @@ export function ReferralList() {
   );
 }
 
-/** GET /api/engagement/review-endpoint: where a review app reports reviews, and the secret it signs with. */
+/**
+ * Where a review app reports reviews and the secret it signs with: shown once when it is made
+ * (Rotate), masked afterwards; rotating stops the old secret at once.
+ */
 export function ReviewEndpoint() {
-  const { data, error } = useRead<{ url: string; header: string; secret: string }>('/engagement/review-endpoint');
+  const { data, error } = useRead<{ url: string; header: string; secretHint: string; rotatedAt: string | null }>('/engagement/review-endpoint');
+  const [fresh, setFresh] = useState<string | null>(null);
+  const [rotateError, setRotateError] = useState<string | null>(null);
+  const rotate = () =>
+    api<{ secret: string }>('/engagement/review-endpoint/rotate', { method: 'POST' }).then(
+      (answer) => setFresh(answer.secret),
+      (failure: Error) => setRotateError(failure.message),
+    );
   return (
     <Card>
       <BlockStack gap="200">
@@ -182,8 +192,23 @@ export function ReviewEndpoint() {
         ) : (
           <>
             <Text as="p">{et('actions.reviewEndpoint', { url: data.url, header: data.header })}</Text>
-            <Text as="p" breakWord>
-              <code>{data.secret}</code>
+            {fresh ? (
+              <Banner tone="warning" title={et('actions.secretOnce')}>
+                <Text as="p" breakWord>
+                  <code id="review-secret">{fresh}</code>
+                </Text>
+              </Banner>
+            ) : (
+              <Text as="p" breakWord>
+                <code id="review-secret">{data.secretHint}</code>
+              </Text>
+            )}
+            {rotateError && <Banner tone="critical">{rotateError}</Banner>}
+            <InlineStack>
+              <Button onClick={() => void rotate()}>{et('actions.rotateSecret')}</Button>
+            </InlineStack>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {et('actions.rotateHelp')}
             </Text>
           </>
         )}

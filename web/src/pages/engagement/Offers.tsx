@@ -1,5 +1,6 @@
-import { BlockStack, Button, Card, Checkbox, FormLayout, Text } from '@shopify/polaris';
+import { BlockStack, Card, Checkbox, FormLayout, Text } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
+import { SaveBar } from '../../save-bar.js';
 import type { OfferSettings } from '../../../../server/engagement/index.js';
 import { ApiError, api } from '../../api.js';
 import type { Notify } from '../../App.js';
@@ -114,16 +115,13 @@ export function Offers({ notify }: { notify: Notify }) {
               />
             </FormLayout.Group>
           </FormLayout>
-          <div>
-            <Button
-              variant="primary"
-              disabled={JSON.stringify(draft) === JSON.stringify(stored.settings)}
-              loading={saving}
-              onClick={() => void save()}
-            >
-              {et('offers.save')}
-            </Button>
-          </div>
+          <SaveBar
+            id="offers-save-bar"
+            dirty={JSON.stringify(draft) !== JSON.stringify(stored.settings)}
+            saving={saving}
+            onSave={() => void save()}
+            onDiscard={() => setDraft(stored.settings)}
+          />
         </BlockStack>
       </FieldErrors.Provider>
     </Card>

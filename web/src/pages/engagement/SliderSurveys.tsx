@@ -1,5 +1,6 @@
 import { BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Text } from '@shopify/polaris';
 import { useEffect, useState } from 'react';
+import { SaveBar } from '../../save-bar.js';
 import type { SliderResults, SliderSurvey } from '../../../../server/engagement/index.js';
 import { ApiError, api } from '../../api.js';
 import type { Notify } from '../../App.js';
@@ -198,10 +199,8 @@ export function SliderSurveys({ notify }: { notify: Notify }) {
             {draft.length < 5 && (
               <Button onClick={() => setDraft([...draft, newSurvey(draft.map((survey) => survey.id))])}>{et('sliders.add')}</Button>
             )}
-            <Button variant="primary" disabled={!dirty} loading={saving} onClick={() => void save()}>
-              {et('sliders.save')}
-            </Button>
           </InlineStack>
+          <SaveBar id="slider-surveys-save-bar" dirty={dirty} saving={saving} onSave={() => void save()} onDiscard={() => setDraft(state.surveys)} />
         </BlockStack>
       </FieldErrors.Provider>
     </Card>

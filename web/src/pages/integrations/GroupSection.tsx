@@ -13,6 +13,8 @@ interface ShopShare {
   currency: string;
   movedInPoints: number;
   movedOutPoints: number;
+  linkedAccounts: number;
+  awaitingConfirmation: number;
 }
 interface Group {
   id: string;
@@ -36,7 +38,7 @@ function refusal(failure: unknown, byStatus: Record<number, string>): string {
   return (failure as Error).message;
 }
 
-/** A program group: customers with the same verified email share one balance across the merchant's linked shops. */
+/** A program group: customers who link their accounts from the storefronts share one balance across the merchant's shops. */
 export function GroupSection() {
   const [group, setGroup] = useState<Group | null | undefined>(undefined);
   const [name, setName] = useState('');
@@ -120,8 +122,9 @@ export function GroupSection() {
           Shared points across your shops
         </Text>
         <Text as="p" tone="subdued">
-          Link your shops into one program group: customers with the same verified email have one balance, earned and spent in any of the linked
-          shops. Each shop keeps its own liability, at its own point value and currency.
+          Link your shops into one program group: a customer who links their accounts has one balance, earned and spent in any of the linked shops.
+          Only the customer can link them, signed in at both shops, from the Rewards panel of your storefronts; an email address alone links nothing.
+          Each shop keeps its own liability, at its own point value and currency.
         </Text>
         {error && (
           <Banner tone="critical" onDismiss={() => setError(null)}>
@@ -165,8 +168,8 @@ export function GroupSection() {
               {group.name}
             </Text>
             <DataTable
-              columnContentTypes={['text', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric']}
-              headings={['Shop', 'Accounts', 'Outstanding points', 'Liability', 'Moved in', 'Moved out']}
+              columnContentTypes={['text', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric']}
+              headings={['Shop', 'Accounts', 'Linked', 'Awaiting confirmation', 'Outstanding points', 'Liability', 'Moved in', 'Moved out']}
               rows={group.shops.map((share) => [
                 <InlineStack key={share.shop} gap="100">
                   <Text as="span">{share.shop}</Text>
@@ -174,6 +177,8 @@ export function GroupSection() {
                   {share.shop === thisShop && <Badge>This shop</Badge>}
                 </InlineStack>,
                 count(share.accounts),
+                count(share.linkedAccounts),
+                count(share.awaitingConfirmation),
                 count(share.outstandingPoints),
                 moneyFormatter(share.currency)(share.liabilityMinor),
                 count(share.movedInPoints),
@@ -181,7 +186,9 @@ export function GroupSection() {
               ])}
             />
             <Text as="p" tone="subdued">
-              Moved in: points other shops' balances paid for redemptions in this shop. Moved out: points this shop's customers spent in other shops.
+              Linked: accounts their customer linked with an account in another shop. Awaiting confirmation: accounts with the same verified email as
+              an account in another shop, not linked by their customer: their points are not shared until the customer links them. Moved in: points
+              other shops' balances paid for redemptions in this shop. Moved out: points this shop's customers spent in other shops.
             </Text>
             {invite && (
               <TextField

@@ -88,8 +88,9 @@ export function IntegrationsSection() {
           Webhooks to your other tools
         </Text>
         <Text as="p" tone="subdued">
-          Each event is sent as JSON with an X-Tally-Hmac-Sha256 header: the base64 HMAC-SHA256 of the body with the endpoint's secret. A failed
-          delivery is retried 7 times over about 11 hours. Shopify Flow gets the same events as triggers once a workflow uses them
+          Each event is sent as JSON with an X-Tally-Signature header: t=&lt;time&gt;,v1=&lt;HMAC-SHA256 of time.body with the endpoint's secret&gt;;
+          refuse times more than 5 minutes old. The endpoint must be a public https address (port 443 or 8443). A failed delivery is retried 7 times
+          over about 11 hours. Shopify Flow gets the same events as triggers once a workflow uses them
           {flowTriggers.length > 0 ? ` (in use: ${flowTriggers.join(', ')})` : ''}.
         </Text>
         {error && (

@@ -169,19 +169,20 @@ export function TierEditor({ program, errors, onChange }: { program: Program; er
           <InlineStack gap="200">
             <Button
               onClick={() => {
-                const highest = tiers.reduce((max, tier) => Math.max(max, tier.threshold), -1);
-                const id = `tier-${Date.now().toString(36)}`;
+                // A new tier starts above the highest one, so adding it moves nobody until its threshold
+                // is chosen; the first tier comes with the base tier at 0 that everyone starts in.
+                const step = tierRules.metric === 'spend' ? 100 * unit : tierRules.metric === 'orders' ? 5 : 500;
+                const highest = tiers.reduce((max, tier) => Math.max(max, tier.threshold), 0);
+                const stamp = Date.now().toString(36);
+                const base: Tier[] =
+                  tiers.length === 0
+                    ? [{ id: `tier-base-${stamp}`, name: t('tiers.baseName'), threshold: 0, earnMultiplier: 1, entryReward: 0, perks: noPerks }]
+                    : [];
                 set({
                   tiers: [
                     ...tiers,
-                    {
-                      id,
-                      name: t('tiers.newName'),
-                      threshold: highest < 0 ? 0 : highest + (tierRules.metric === 'spend' ? 100 * unit : 100),
-                      earnMultiplier: 1,
-                      entryReward: 0,
-                      perks: noPerks,
-                    },
+                    ...base,
+                    { id: `tier-${stamp}`, name: t('tiers.newName'), threshold: highest + step, earnMultiplier: 1, entryReward: 0, perks: noPerks },
                   ],
                 });
               }}
@@ -199,12 +200,16 @@ export function TierEditor({ program, errors, onChange }: { program: Program; er
             {preview && (
               <>
                 <TierChart rows={preview.tiers} />
-                <Text as="p" tone="subdued">
-                  {t('tiers.moved', { total: preview.moved.total, up: preview.moved.up, down: preview.moved.down, customers: preview.customers })}
-                </Text>
+                <div id="tiers-moved">
+                  <Banner tone={preview.moved.total > 0 ? 'warning' : 'info'}>
+                    <p>
+                      {t('tiers.moved', { total: preview.moved.total, up: preview.moved.up, down: preview.moved.down, customers: preview.customers })}
+                    </p>
+                  </Banner>
+                </div>
                 {averageMultiplier !== null && (
                   <Text as="p" tone="subdued">
-                    {t('tiers.averageMultiplier', { multiplier: averageMultiplier.toFixed(2) })}
+                    {t('tiers.averageMultiplier', { multiplier: averageMultiplier.toFixed(2), customers: preview.customers })}
                   </Text>
                 )}
               </>
