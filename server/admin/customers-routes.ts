@@ -28,7 +28,9 @@ const search = z.object({ query: z.string().max(200).default(''), limit: z.coerc
 const page = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().optional(),
-  type: z.enum(['earn', 'bonus', 'reverse', 'release', 'order_edit', 'redeem', 'redeem_refund', 'adjust', 'expire']).optional(),
+  type: z
+    .enum(['earn', 'bonus', 'reverse', 'release', 'order_edit', 'redeem', 'redeem_refund', 'hold', 'hold_release', 'adjust', 'expire', 'tier'])
+    .optional(),
 });
 
 /** The longest a read of a growing collection may take in a request (MongoDB; FerretDB ignores it). */

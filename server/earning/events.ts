@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../platform/events.js';
 import type { AppContext } from '../platform/context.js';
+import type { CarriedStanding, LedgerEntry } from '../ledger/index.js';
 import type { Program } from '../program/index.js';
 import type { OrderPoints } from './store.js';
 
@@ -13,6 +14,8 @@ export interface OrderCredited extends DomainEvent {
   record: OrderPoints;
   /** The customer's paid orders after this one (the ledger's count), or null when the order earned nothing. */
   paidOrders: number | null;
+  /** The customer's newest ledger entry as the credit left it (its own entry), or null when it earned nothing: a subscriber that writes to the ledger next starts from it instead of reading. */
+  entry: LedgerEntry | null;
   noteAttributes: Array<{ name: string; value?: string | null }>;
   discountCodes: string[];
 }
@@ -46,8 +49,15 @@ export interface HoldSettlement {
 
 declare module '../platform/context.js' {
   interface Ports {
-    /** The tier and membership multiplier the customer holds before this order (1, with no database call, without tiers). */
-    tierMultiplier(ctx: AppContext, input: { shop: string; customerId: string; program: Program; orderId: string; now: Date }): Promise<number>;
+    /**
+     * The tier and membership multiplier the customer holds before this order: from `carried`, the
+     * standing their newest ledger entry carries, while it holds (no database call), else read; 1,
+     * with no database call, without tiers.
+     */
+    tierMultiplier(
+      ctx: AppContext,
+      input: { shop: string; customerId: string; program: Program; orderId: string; now: Date; carried: CarriedStanding | null },
+    ): Promise<number>;
     /** Spends the points of the checkout hold the order names (null when it names none). */
     settleOrderHold(
       ctx: AppContext,

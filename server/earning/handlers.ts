@@ -49,7 +49,7 @@ function collaborators(ctx: AppContext, shop: string, program: Program, facts: O
     withProductDetails: (withDetails) => withProductDetails(ctx, shop, program, withDetails),
     customerTags: (customerId) => customerTagsFor(ctx, shop, customerId),
     markCodesUsed: (codes) => ctx.ports.markCodesUsed(ctx, { shop, orderId: facts.orderId, codes, now }),
-    tierMultiplier: (customerId) => ctx.ports.tierMultiplier(ctx, { shop, customerId, program, now, orderId: facts.orderId }),
+    tierMultiplier: (customerId, carried) => ctx.ports.tierMultiplier(ctx, { shop, customerId, program, now, orderId: facts.orderId, carried }),
   };
 }
 

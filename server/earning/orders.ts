@@ -1,4 +1,13 @@
-import { applyEntry, earningHistoryOf, ledgerKeys, newestEntry, orderEntries, type EntryDraft, type LedgerEntry } from '../ledger/index.js';
+import {
+  applyEntry,
+  earningHistoryOf,
+  ledgerKeys,
+  newestEntry,
+  orderEntries,
+  type CarriedStanding,
+  type EntryDraft,
+  type LedgerEntry,
+} from '../ledger/index.js';
 import type { AppContext } from '../platform/context.js';
 import { currencyDecimals, InvalidAmount, parseAmount } from '../platform/money.js';
 import type { Program } from '../program/index.js';
@@ -40,8 +49,8 @@ export interface OrderCollaborators {
   customerTags(customerId: string): Promise<string[]>;
   /** Reward codes the order used, with the discount each gave (minor units, null when the payload does not say); returns how many were ours. */
   markCodesUsed(codes: UsedCode[]): Promise<number>;
-  /** The tier and membership multiplier the customer holds now (1, with no database call, without tiers). */
-  tierMultiplier(customerId: string): Promise<number>;
+  /** The tier and membership multiplier the customer holds now, given the standing their newest entry carries (1, with no database call, without tiers). */
+  tierMultiplier(customerId: string, carried: CarriedStanding | null): Promise<number>;
 }
 
 /** Where an order's points stand, read from its ledger entries (the source of truth). */
@@ -218,7 +227,7 @@ export async function creditPaidOrder(
       customerTags: needsTags ? await with_.customerTags(facts.customerId) : [],
       paidOrdersBefore: history.paidOrders,
       earnedToday: history.earnedToday,
-      tierMultiplier: await with_.tierMultiplier(facts.customerId),
+      tierMultiplier: await with_.tierMultiplier(facts.customerId, newest?.tierStanding ?? null),
     },
     currencyDecimals(facts.currency),
     now,
@@ -243,6 +252,7 @@ export async function creditPaidOrder(
   };
   const { record, mayHaveHeldReversals } = await recordOrderOnce(ctx.connection, candidate);
   let paidOrders: number | null = null;
+  let entry: LedgerEntry | null = null;
   if (record.earned > 0) {
     const pending = record.pendingUntil !== null && record.pendingUntil > now;
     const reason = record.notes.join('; ') || 'order paid';
@@ -253,6 +263,7 @@ export async function creditPaidOrder(
       record === candidate ? newest : undefined,
     );
     paidOrders = credited.entry?.paidOrders ?? null;
+    entry = credited.appliedNow ? credited.entry : null;
   }
   for (const held of mayHaveHeldReversals ? await heldReversalsOf(ctx.connection, shop, record.orderId) : []) {
     if (held.refundId === null || held.refund === null) await applyCancellation(ctx, program, record, now);
@@ -266,6 +277,7 @@ export async function creditPaidOrder(
       program,
       record,
       paidOrders,
+      entry,
       noteAttributes: order.note_attributes,
       discountCodes: order.discount_codes.map((discount) => discount.code),
     },

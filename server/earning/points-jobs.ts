@@ -1,6 +1,6 @@
 import type { AppContext } from '../platform/context.js';
 import { expireBatches, expireInactive } from './expiry.js';
-import { applyEntry, customerMovements, customersWithLedger, ledgerKeys, newestEntry, orderEntries } from '../ledger/index.js';
+import { applyEntry, customerMovements, customersWithLedger, ledgerKeys, newestActivity, newestEntry, orderEntries } from '../ledger/index.js';
 import type { ScheduledJob } from '../platform/jobs.js';
 import { loadProgram } from '../program/index.js';
 import { reconcileCashBack } from './cash-back.js';
@@ -79,7 +79,8 @@ export async function expireInactivePoints(ctx: AppContext, shop: string, now: D
       }
       continue;
     }
-    const lastActivity = newest.type === 'expire' ? null : newest.createdAt;
+    const active = await newestActivity(ctx.connection, newest);
+    const lastActivity = !active || active.type === 'expire' ? null : active.createdAt;
     if (!lastActivity) continue;
     const decision = expireInactive(program, { available: newest.balance, lastActivityAt: lastActivity }, now);
     if (decision.action === 'remind') {

@@ -1,4 +1,4 @@
-import { ledgerKeys, newestEntry } from '../ledger/index.js';
+import { ledgerKeys, newestEntry, type LedgerEntry } from '../ledger/index.js';
 import { insertOnce } from '../platform/atomic.js';
 import type { AppContext } from '../platform/context.js';
 import type { Program } from '../program/index.js';
@@ -21,15 +21,23 @@ async function countsOf(ctx: AppContext, shop: string, customerId: string, paidO
 
 /**
  * Awards once: the points first (exactly once by their ledger key), then the award record (a unique
- * insert), so a crash in between is finished by the next evaluation and never pays twice.
+ * insert), so a crash in between is finished by the next evaluation and never pays twice. `ledger`
+ * holds the customer's newest entry when the caller has it, and is moved on to the award's own.
  */
-async function award(ctx: AppContext, award: Omit<Award, 'awardedAt'>, points: number, name: string, now: Date): Promise<boolean> {
+async function award(
+  ctx: AppContext,
+  award: Omit<Award, 'awardedAt'>,
+  points: number,
+  name: string,
+  now: Date,
+  ledger: { newest?: LedgerEntry | null } = {},
+): Promise<boolean> {
   if (points > 0) {
     const key =
       award.kind === 'badge'
         ? ledgerKeys.badgeAwarded(award.customerId, award.awardId)
         : ledgerKeys.challengeCompleted(award.customerId, award.awardId);
-    await creditBonus(
+    const credited = await creditBonus(
       ctx,
       {
         shop: award.shop,
@@ -40,7 +48,9 @@ async function award(ctx: AppContext, award: Omit<Award, 'awardedAt'>, points: n
         source: award.kind,
       },
       now,
+      ledger.newest,
     );
+    ledger.newest = credited.appliedNow ? credited.entry : undefined;
   }
   return insertOnce(awardModel(ctx.connection), { ...award, awardedAt: now });
 }
@@ -100,12 +110,15 @@ export async function evaluateAwards(
  * A credited order uses the member's open offers (offers.ts) and counts for badges and challenges. `paidOrders` is the customer's count after it
  * (the ledger keeps it), so an order that reaches no badge threshold, in a program without
  * challenges, costs no database round trip; challenges count orders in their window from milestones.
+ * `newest`: the customer's newest ledger entry (the order's credit), so a badge's points take one
+ * insert and no read.
  */
 export async function recordPaidOrder(
   ctx: AppContext,
   program: Program,
   order: { shop: string; customerId: string; orderId: string; paidAt: Date; paidOrders: number },
   now: Date,
+  newest?: LedgerEntry | null,
 ): Promise<string[]> {
   const settings = engagementSettingsOf(program);
   await useOffers(ctx, order, now);
@@ -119,8 +132,9 @@ export async function recordPaidOrder(
     badge.milestone === 'first_order' ? order.paidOrders === 1 : badge.milestone === 'orders' && badge.count === order.paidOrders,
   );
   const awarded: string[] = [];
+  const ledger = { newest: newest ?? undefined };
   for (const badge of reached) {
-    if (await award(ctx, { shop: order.shop, customerId: order.customerId, kind: 'badge', awardId: badge.id }, badge.points, badge.name, now))
+    if (await award(ctx, { shop: order.shop, customerId: order.customerId, kind: 'badge', awardId: badge.id }, badge.points, badge.name, now, ledger))
       awarded.push(`badge:${badge.id}`);
   }
   return awarded;

@@ -16,5 +16,6 @@ export const awardsForOrder: BlockingSubscriber<OrderCredited> = async (ctx, eve
       paidOrders: event.paidOrders,
     },
     now,
+    event.entry,
   );
 };

@@ -5,8 +5,9 @@
  */
 export type BalanceGuard = 'none' | 'require' | 'clamp';
 
+/** `tier`: no points; the customer's tier standing as tiers recorded it, which later entries carry (store.ts). */
 export type EntryType =
-  'earn' | 'bonus' | 'reverse' | 'release' | 'order_edit' | 'redeem' | 'redeem_refund' | 'adjust' | 'expire' | 'hold' | 'hold_release';
+  'earn' | 'bonus' | 'reverse' | 'release' | 'order_edit' | 'redeem' | 'redeem_refund' | 'adjust' | 'expire' | 'hold' | 'hold_release' | 'tier';
 
 /** The running totals every entry carries, so the newest entry is the customer's account. */
 export interface RunningTotals {

@@ -3,7 +3,9 @@ import { ledgerEntryModel } from './store.js';
 export { nextEntry, takeWithinBalance, type EntryChange, type RunningTotals } from './balance.js';
 export { ledgerKeys } from './keys.js';
 export {
+  type CarriedStanding,
   type LedgerEntry,
+  newestActivity,
   newestEntry,
   entryForKey,
   type EntryDraft,

@@ -36,6 +36,12 @@ export const ledgerKeys = {
     `adjust:${customerId}:session-${digest(sessionToken, points, reason)}`,
   /** A tier's entry reward: once per customer and tier, whatever happens later. */
   tierEntered: (customerId: string, tierId: string) => `tier_entry:${customerId}:${tierId}`,
+  /**
+   * The tier standing tiers record in the ledger for orders to read (an entry of type `tier`): once
+   * per customer, step of their tier changes and standing, so a standing seen again is written again
+   * only after a change in between.
+   */
+  tierStanding: (customerId: string, changeSeq: number, standing: string) => `tier_standing:${customerId}:${changeSeq}:${digest(standing)}`,
   /** A tier's birthday bonus: once per customer and year, whatever tier paid it. */
   tierBirthdayBonus: (customerId: string, year: string) => `tier_birthday:${customerId}:${year}`,
   holdPlaced: (holdId: string) => `hold:${holdId}`,

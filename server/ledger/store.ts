@@ -5,6 +5,23 @@ import { nextEntry, type BalanceGuard, type EntryType } from './balance.js';
 export type { BalanceGuard, EntryType } from './balance.js';
 
 /**
+ * The customer's tier standing as tiers last recorded it (an entry of type `tier`), carried by
+ * every entry after it like the balances, so an order reads the tier it earns under with the
+ * customer's newest entry and no read of its own. The ledger only carries it; tiers decides what
+ * it means and when it no longer holds.
+ */
+export interface CarriedStanding {
+  tierId: string | null;
+  /** A paid membership's end (active until then), or null. */
+  membershipUntil: Date | null;
+  /** The standing holds until then if nothing new happens (a period's end); null for ever. */
+  validUntil: Date | null;
+  evaluatedAt: Date;
+  /** A digest of the program's tier settings it was computed under. */
+  basis: string;
+}
+
+/**
  * One line of a customer's append-only ledger. `seq` numbers the customer's entries 1, 2, 3 …
  * and each entry carries the balances after it, so the newest entry is the account.
  */
@@ -38,8 +55,21 @@ export interface LedgerEntry {
   reason: string;
   source: string;
   staffId?: string;
+  /** The tier standing at this point (carried forward from the last `tier` entry); absent before any. */
+  tierStanding?: CarriedStanding;
   createdAt: Date;
 }
+
+const standingSchema = new Schema<CarriedStanding>(
+  {
+    tierId: { type: String, default: null },
+    membershipUntil: { type: Date, default: null },
+    validUntil: { type: Date, default: null },
+    evaluatedAt: { type: Date, required: true },
+    basis: { type: String, required: true },
+  },
+  { _id: false },
+);
 
 const entrySchema = new Schema<LedgerEntry>(
   {
@@ -64,6 +94,7 @@ const entrySchema = new Schema<LedgerEntry>(
     reason: { type: String, required: true },
     source: { type: String, required: true },
     staffId: String,
+    tierStanding: { type: standingSchema, default: undefined },
     createdAt: { type: Date, required: true },
   },
   { collection: 'ledger_entries', versionKey: false },
@@ -86,6 +117,22 @@ export async function newestEntry(connection: Connection, shop: string, customer
   return ledgerEntryModel(connection).findOne({ shop, customerId }).sort({ seq: -1 }).lean();
 }
 
+/**
+ * The newest entry that is the customer's own doing, from their newest: `tier` entries are the
+ * program's bookkeeping, so it steps back over them, one read by _id each (inactivity expiry).
+ */
+export async function newestActivity(connection: Connection, newest: LedgerEntry): Promise<LedgerEntry | null> {
+  let entry: LedgerEntry | null = newest;
+  while (entry?.type === 'tier')
+    entry =
+      entry.seq > 1
+        ? await ledgerEntryModel(connection)
+            .findById(entryId(entry.shop, entry.customerId, entry.seq - 1))
+            .lean()
+        : null;
+  return entry;
+}
+
 /** The entry a business key produced, if it took effect. */
 export async function entryForKey(connection: Connection, shop: string, key: string): Promise<LedgerEntry | null> {
   return ledgerEntryModel(connection).findOne({ shop, key }).lean();
@@ -105,6 +152,8 @@ export interface EntryDraft {
   orderName?: string;
   eligible?: number;
   staffId?: string;
+  /** Only for entries of type `tier`: the standing this and later entries carry. */
+  tierStanding?: CarriedStanding;
 }
 
 export interface ApplyResult {
@@ -142,6 +191,7 @@ export async function applyEntry(connection: Connection, draft: EntryDraft, now:
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt > 0) last = await newestEntry(connection, draft.shop, draft.customerId);
     const next = nextEntry(last, draft, now);
+    const standing = draft.tierStanding ?? last?.tierStanding;
     if (next.refused) {
       const existing = await entryForKey(connection, draft.shop, draft.key);
       return existing ? { entry: existing, appliedNow: false, rejected: false } : { entry: null, appliedNow: false, rejected: true };
@@ -162,6 +212,7 @@ export async function applyEntry(connection: Connection, draft: EntryDraft, now:
       reason: draft.reason,
       source: draft.source,
       staffId: draft.staffId,
+      ...(standing ? { tierStanding: standing } : {}),
       createdAt: now,
     };
     try {

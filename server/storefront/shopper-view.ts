@@ -46,14 +46,17 @@ export async function shopperView(ctx: AppContext, shop: string, customerId: str
   view.points = { balance: shared.available, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0, shops: shared.shops };
   view.codes = unused.filter((redemption) => redemption.expiresAt > now).map(redemptionView);
   const used = await holdsUsed(ctx, shop, recent);
-  view.history = recent.map((entry) => ({
-    type: entry.type,
-    points: entry.available,
-    pending: entry.pending,
-    reason: entry.reason,
-    description: used.get(entry.source) ?? describeEntry(entry),
-    createdAt: entry.createdAt,
-  }));
+  // A `tier` entry is bookkeeping for orders (the tier they earn under); the tier block shows the tier.
+  view.history = recent
+    .filter((entry) => entry.type !== 'tier')
+    .map((entry) => ({
+      type: entry.type,
+      points: entry.available,
+      pending: entry.pending,
+      reason: entry.reason,
+      description: used.get(entry.source) ?? describeEntry(entry),
+      createdAt: entry.createdAt,
+    }));
   return view;
 }
 

@@ -172,5 +172,7 @@ export function describeEntry(entry: DescribedEntry): EntryDescription {
       const tier = entry.source === 'tiers' ? /^reached (.+)$/.exec(entry.reason)?.[1] : undefined;
       return tier === undefined ? { kind: 'other', note: entry.reason } : { kind: 'tier', tier };
     }
+    case 'tier':
+      return { kind: 'other', note: entry.reason };
   }
 }

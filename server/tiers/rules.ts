@@ -226,6 +226,40 @@ export function combineMultipliers(tierMultiplier: number, memberMultiplier: num
   return combine === 'product' ? Math.round(tierMultiplier * memberMultiplier * 10_000) / 10_000 : Math.max(tierMultiplier, memberMultiplier);
 }
 
+/**
+ * What a standing depends on besides the customer's events: the tiers' ids and thresholds, the
+ * rules and how membership is bought. Not names, perks or multipliers, which an order reads from
+ * the program when it uses a standing, so editing them leaves recorded standings good.
+ */
+export function standingBasis(settings: TierSettings): string {
+  return JSON.stringify({
+    tiers: settings.tiers.map((tier) => [tier.id, tier.threshold]),
+    rules: settings.rules,
+    membership: [settings.membership.enabled, settings.membership.variantId, settings.membership.days],
+  });
+}
+
+/** A standing as the ledger carries it for orders (ledger's CarriedStanding). */
+export interface RecordedStanding {
+  tierId: string | null;
+  membershipUntil: Date | null;
+  validUntil: Date | null;
+  evaluatedAt: Date;
+  basis: string;
+}
+
+/**
+ * The multiplier of an order paid at `now` from a recorded standing, or null when it does not hold
+ * (another basis, past its validity, evaluated after `now`, or a tier the program no longer has).
+ */
+export function multiplierOfRecorded(settings: TierSettings, recorded: RecordedStanding, basis: string, now: Date): number | null {
+  if (recorded.basis !== basis || recorded.evaluatedAt > now || (recorded.validUntil !== null && recorded.validUntil <= now)) return null;
+  const tier = settings.tiers.find((candidate) => candidate.id === recorded.tierId);
+  if (recorded.tierId !== null && !tier) return null;
+  const member = settings.membership.enabled && recorded.membershipUntil !== null && recorded.membershipUntil > now;
+  return combineMultipliers(tier?.earnMultiplier ?? 1, member ? settings.membership.earnMultiplier : 1, settings.membership.combine);
+}
+
 /** An order's points under a multiplier, rounded down (exact integer arithmetic). */
 export function multiplyPoints(points: number, multiplier: number): number {
   return mulDivFloor(points, Math.round(multiplier * 10_000), 10_000);

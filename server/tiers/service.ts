@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { AppContext } from '../platform/context.js';
-import { applyEntry, ledgerKeys } from '../ledger/index.js';
+import { applyEntry, ledgerKeys, type CarriedStanding } from '../ledger/index.js';
 import { loadProgram, type Program } from '../program/index.js';
 import {
   earningMultiplierAt,
   hasTiersOrMembership,
   standingAt,
+  standingBasis,
   standingSummary,
   tierRank,
   tierSettingsOf,
@@ -21,10 +23,11 @@ import {
   recordEventOnce,
   statesOf,
   writeKnownState,
-  writeState,
   type QualifyingKind,
   type StateFields,
   type StoredQualifyingEvent,
+  type TierChange,
+  type TierState,
 } from './store.js';
 
 const MAX_ATTEMPTS = 50;
@@ -37,7 +40,15 @@ async function programOf(ctx: AppContext, shop: string, given: Program | undefin
 }
 
 /** The stored form of a customer's standing at step `seq` of their tier changes. */
-function stateOfStanding(program: Program, shop: string, customerId: string, seq: number, standing: TierStanding, now: Date): StateFields {
+function stateOfStanding(
+  program: Program,
+  shop: string,
+  customerId: string,
+  seq: number,
+  standing: TierStanding,
+  now: Date,
+  stamped: string | undefined,
+): StateFields {
   return {
     shop,
     customerId,
@@ -47,14 +58,82 @@ function stateOfStanding(program: Program, shop: string, customerId: string, seq
     validUntil: standing.validUntil,
     programVersion: program.version,
     evaluatedAt: now,
+    ...(stamped === undefined ? {} : { stamped }),
   };
+}
+
+/** The digest of a program's standing basis (rules.ts) that the ledger carries with each standing. */
+export function basisOf(settings: TierSettings): string {
+  return createHash('sha256').update(standingBasis(settings)).digest('base64url').slice(0, 16);
+}
+
+/**
+ * Records the standing in the customer's ledger (an entry of type `tier`, no points), which every
+ * later entry carries, so an order reads the tier it earns under with the customer's newest entry
+ * (subscribers.ts). Written once per step of the customer's tier changes and standing: nothing is
+ * written when `stamped`, the state's last record, is this one. Returns the record's key.
+ */
+async function recordStandingInLedger(
+  ctx: AppContext,
+  settings: TierSettings,
+  shop: string,
+  customerId: string,
+  changeSeq: number,
+  standing: TierStanding,
+  stamped: string | undefined,
+  now: Date,
+): Promise<string> {
+  const recorded: CarriedStanding = {
+    tierId: standing.tier?.id ?? null,
+    membershipUntil: standing.membership.active ? standing.membership.until : null,
+    validUntil: standing.validUntil,
+    evaluatedAt: now,
+    basis: basisOf(settings),
+  };
+  const { evaluatedAt: _evaluatedAt, ...what } = recorded;
+  const key = ledgerKeys.tierStanding(customerId, changeSeq, JSON.stringify(what));
+  if (key === stamped) return key;
+  const member = recorded.membershipUntil ? `, member until ${recorded.membershipUntil.toISOString().slice(0, 10)}` : '';
+  await applyEntry(
+    ctx.connection,
+    {
+      shop,
+      customerId,
+      key,
+      type: 'tier',
+      available: 0,
+      pending: 0,
+      reason: `tier: ${standing.tier?.name ?? 'none'}${member}`,
+      source: 'tiers',
+      guard: 'none',
+      tierStanding: recorded,
+    },
+    now,
+  );
+  return key;
+}
+
+/** What evaluating a customer starts from: their stored standing, newest tier change and qualifying events. */
+interface CustomerTierRecords {
+  state: TierState | null;
+  newest: TierChange | null;
+  events: StoredQualifyingEvent[];
+}
+
+async function readTierRecords(ctx: AppContext, shop: string, customerId: string): Promise<CustomerTierRecords> {
+  const state = await readState(ctx.connection, shop, customerId);
+  const [newest, events] = await Promise.all([
+    newestChange(ctx.connection, shop, customerId, state?.seq ?? 0),
+    eventsOf(ctx.connection, shop, customerId),
+  ]);
+  return { state, newest, events };
 }
 
 /**
  * Re-evaluates the customers of a batch of orders, each as of its newest order, with three reads for
- * all of them (their standings, their events, the changes at and after each standing's step) and
- * one write each. A customer whose tier changes, or whose standing lags its newest change, goes
- * through evaluateCustomer's loop, which records the change.
+ * all of them (their standings, their events, the changes at and after each standing's step), one
+ * write each, and for a customer whose tier or recorded standing changes the change and its ledger
+ * record. A customer whose standing lags its newest change is evaluated on its own (evaluateCustomer).
  */
 export async function evaluateCustomers(
   ctx: AppContext,
@@ -63,7 +142,6 @@ export async function evaluateCustomers(
   customers: Array<{ customerId: string; at: Date; reason: string }>,
 ): Promise<void> {
   if (customers.length === 0) return;
-  const settings = tierSettingsOf(program);
   const ids = customers.map((customer) => customer.customerId);
   const [states, events] = await Promise.all([statesOf(ctx.connection, shop, ids), eventsOfCustomers(ctx.connection, shop, ids)]);
   const changes = await changesAtSteps(
@@ -83,22 +161,25 @@ export async function evaluateCustomers(
     const state = states.get(customerId) ?? null;
     const seq = state?.seq ?? 0;
     const newest = changes.get(`${customerId}|${seq}`) ?? null;
-    const standing = standingAt(settings, events.get(customerId) ?? [], at);
     const overtaken = changes.has(`${customerId}|${seq + 1}`) || (seq > 0 && !newest);
-    const entryRewardDue = standing.tier !== null && standing.tier.entryReward > 0 && standing.tier.threshold > 0 && newest?.direction === 'up';
-    if (overtaken || entryRewardDue || (standing.tier?.id ?? null) !== (newest?.toTierId ?? null)) {
-      await evaluateCustomer(ctx, program, shop, customerId, at, reason);
-      continue;
-    }
-    await writeKnownState(ctx.connection, stateOfStanding(program, shop, customerId, seq, standing, at), state?.syncedTierId);
+    await evaluateCustomer(
+      ctx,
+      program,
+      shop,
+      customerId,
+      at,
+      reason,
+      overtaken ? undefined : { state, newest, events: events.get(customerId) ?? [] },
+    );
   }
 }
 
 /**
  * Re-evaluates a customer and records a tier change when the tier held differs from the last one
  * recorded. Each change takes the next step of the customer's sequence with a unique insert; a
- * writer that lost the step, or that just wrote one, reads again, so the newest change always
- * ends on what the customer's events give (the loop stops when they agree).
+ * writer that lost the step reads again, so the newest change always ends on what the customer's
+ * events give (the loop stops when they agree). Then the standing is recorded in the ledger for
+ * orders (when it changed) and stored. `known`: what the caller has just read (a batch), else read.
  */
 export async function evaluateCustomer(
   ctx: AppContext,
@@ -107,23 +188,27 @@ export async function evaluateCustomer(
   customerId: string,
   now: Date,
   reason: string,
+  known?: CustomerTierRecords,
 ): Promise<TierStanding> {
   const settings = tierSettingsOf(program);
+  let records = known ?? null;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const state = await readState(ctx.connection, shop, customerId);
-    const newest = await newestChange(ctx.connection, shop, customerId, state?.seq ?? 0);
-    const standing = standingAt(settings, await eventsOf(ctx.connection, shop, customerId), now);
+    records ??= await readTierRecords(ctx, shop, customerId);
+    const { state, newest, events } = records;
+    const standing = standingAt(settings, events, now);
     const target = standing.tier;
     const current = newest?.toTierId ?? null;
     if ((target?.id ?? null) === current) {
-      await writeState(ctx.connection, stateOfStanding(program, shop, customerId, newest?.seq ?? 0, standing, now));
+      const seq = newest?.seq ?? 0;
+      const stamped = await recordStandingInLedger(ctx, settings, shop, customerId, seq, standing, state?.stamped, now);
+      await writeKnownState(ctx.connection, stateOfStanding(program, shop, customerId, seq, standing, now, stamped), state?.syncedTierId);
       if (target && target.entryReward > 0 && target.threshold > 0 && newest?.direction === 'up')
         await grantEntryReward(ctx, shop, customerId, target.id, target.name, target.entryReward, now);
       return standing;
     }
     const from = tierRank(settings, current);
     const to = tierRank(settings, target?.id ?? null);
-    await insertChange(ctx.connection, {
+    const change = await insertChange(ctx.connection, {
       shop,
       customerId,
       seq: (newest?.seq ?? 0) + 1,
@@ -135,6 +220,8 @@ export async function evaluateCustomer(
       reason,
       at: now,
     });
+    // The step is this writer's: what it read still holds. Lost: another writer moved on, read again.
+    records = change ? { state, newest: change, events } : null;
   }
   throw new Error(`the tier of customer ${customerId} of ${shop} could not be recorded after ${MAX_ATTEMPTS} attempts (contention)`);
 }

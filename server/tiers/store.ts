@@ -50,6 +50,8 @@ export interface TierState {
   validUntil: Date | null;
   programVersion: number;
   evaluatedAt: Date;
+  /** The key of the ledger entry that last recorded this standing for orders to read (ledger `tier` entries). */
+  stamped?: string;
   /** The tier last written to the Shopify customer (tag and metafield), and the tag it used. */
   syncedTierId?: string | null;
   syncedTag?: string | null;
@@ -111,6 +113,7 @@ const stateSchema = new Schema<TierState>(
     validUntil: { type: Date, default: null },
     programVersion: { type: Number, required: true },
     evaluatedAt: { type: Date, required: true },
+    stamped: { type: String },
     syncedTierId: { type: String },
     syncedTag: { type: String },
     needsSync: { type: Boolean, required: true },
@@ -149,19 +152,22 @@ export async function recordEventOnce(connection: Connection, event: Omit<Stored
   }
 }
 
-/** Inserts events not recorded yet, in one command; returns how many were new. */
-export async function recordEventsOnce(connection: Connection, events: Array<Omit<StoredQualifyingEvent, '_id'>>): Promise<number> {
-  if (events.length === 0) return 0;
+/**
+ * Inserts events not recorded yet, in one command (each under its unique _id, so an event recorded
+ * before is refused, not read first); returns the keys of those recorded now.
+ */
+export async function recordEventsOnce(connection: Connection, events: Array<Omit<StoredQualifyingEvent, '_id'>>): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
   try {
-    const result = await tierEventModel(connection).insertMany(
+    await tierEventModel(connection).insertMany(
       events.map((event) => ({ ...event, _id: `${event.shop}|${event.key}` })),
-      { ordered: false, rawResult: true },
+      { ordered: false },
     );
-    return result.insertedCount;
+    return new Set(events.map((event) => event.key));
   } catch (error) {
-    const writeErrors = (error as { writeErrors?: unknown[] }).writeErrors;
-    if (!Array.isArray(writeErrors) || !writeErrors.every(isDuplicateKey)) throw error;
-    return events.length - writeErrors.length;
+    const { writeErrors, insertedDocs } = error as { writeErrors?: unknown[]; insertedDocs?: Array<{ key: string }> };
+    if (!Array.isArray(writeErrors) || !writeErrors.every(isDuplicateKey) || !insertedDocs) throw error;
+    return new Set(insertedDocs.map((event) => event.key));
   }
 }
 
@@ -188,17 +194,18 @@ export async function newestChange(connection: Connection, shop: string, custome
   }
 }
 
-/** Inserts the change at `seq`; false when another writer took that step first. */
-export async function insertChange(connection: Connection, change: Omit<TierChange, '_id' | 'key'>): Promise<boolean> {
+/** Inserts the change at `seq` and returns it; null when another writer took that step first. */
+export async function insertChange(connection: Connection, change: Omit<TierChange, '_id' | 'key'>): Promise<TierChange | null> {
+  const inserted: TierChange = {
+    ...change,
+    _id: changeId(change.shop, change.customerId, change.seq),
+    key: tierChangeKey(change.customerId, change.seq),
+  };
   try {
-    await tierChangeModel(connection).create({
-      ...change,
-      _id: changeId(change.shop, change.customerId, change.seq),
-      key: tierChangeKey(change.customerId, change.seq),
-    });
-    return true;
+    await tierChangeModel(connection).create(inserted);
+    return inserted;
   } catch (error) {
-    if (isDuplicateKey(error)) return false;
+    if (isDuplicateKey(error)) return null;
     throw error;
   }
 }
@@ -360,15 +367,6 @@ export async function readTierCursor(connection: Connection, shop: string): Prom
 /** Batches of several processes may overlap: a cursor moved back a little only makes the next batch read again what it has counted. */
 export async function moveTierCursor(connection: Connection, shop: string, at: Date): Promise<void> {
   await tierCursorModel(connection).updateOne({ _id: shop }, { $set: { shop, at } }, { upsert: true });
-}
-
-/** The keys among `keys` already recorded as qualifying events. */
-export async function recordedEventKeys(connection: Connection, shop: string, keys: string[]): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const found = await tierEventModel(connection)
-    .find({ shop, _id: { $in: keys.map((key) => `${shop}|${key}`) } }, { key: 1 })
-    .lean();
-  return new Set(found.map((event) => event.key));
 }
 
 /** Tier changes (up or down) at or after `from`, in (at, _id) order, `skip` passed over. */

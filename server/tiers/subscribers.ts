@@ -1,10 +1,11 @@
 import { orderRecordsSince, type OrderReversed } from '../earning/index.js';
+import type { CarriedStanding } from '../ledger/index.js';
 import type { AppContext } from '../platform/context.js';
 import type { BatchSubscriber, BlockingSubscriber } from '../platform/events.js';
 import { loadProgram, type Program } from '../program/index.js';
-import { combineMultipliers, hasTiersOrMembership, tierSettingsOf } from './rules.js';
-import { evaluateCustomers, paidOrderEvent, recordQualifyingReversal } from './service.js';
-import { moveTierCursor, readTierCursor, recordEventsOnce, recordedEventKeys } from './store.js';
+import { combineMultipliers, hasTiersOrMembership, multiplierOfRecorded, tierSettingsOf } from './rules.js';
+import { basisOf, evaluateCustomers, paidOrderEvent, recordQualifyingReversal } from './service.js';
+import { moveTierCursor, readTierCursor, recordEventsOnce } from './store.js';
 import { standingOf } from './view.js';
 
 /** A writer stamps an order record with the time its delivery started: each batch looks this far behind its cursor. */
@@ -12,65 +13,78 @@ const OVERLAP_MS = 5 * 60_000;
 const PAGE = 1000;
 
 /**
- * The multiplier of an order paid at `now`, from the standing the tiers last recorded (one read by
- * _id while it holds; the customer's events replayed when there is none yet, it ran out, or it was
- * computed under another program version). Orders are counted for tiers in batches (countOrdersForTiers), so an order that
- * crosses a threshold raises the multiplier from the first order after its batch: the docs and the
- * admin say so. A program without tiers or membership answers 1 without a database call.
+ * The multiplier of an order paid at `now`, from the standing the tiers last recorded in the
+ * customer's ledger, which their newest entry carries (`carried`: no database call while it holds);
+ * else from the stored standing (one read by _id), or the customer's events replayed when there is
+ * none yet, it ran out, or it was computed under another program version. Orders are counted for
+ * tiers in batches (countOrdersForTiers), so an order that crosses a threshold raises the
+ * multiplier from the first order after its batch: the docs and the admin say so. A program
+ * without tiers or membership answers 1 without a database call.
  */
 export async function tierMultiplierHeld(
   ctx: AppContext,
-  input: { shop: string; customerId: string; program: Program; orderId: string; now: Date },
+  input: { shop: string; customerId: string; program: Program; orderId: string; now: Date; carried: CarriedStanding | null },
 ): Promise<number> {
   const settings = tierSettingsOf(input.program);
   if (!hasTiersOrMembership(settings)) return 1;
+  const recorded = input.carried ? multiplierOfRecorded(settings, input.carried, basisOf(settings), input.now) : null;
+  if (recorded !== null) return recorded;
   const standing = await standingOf(ctx, input.program, settings, input.shop, input.customerId, input.now);
   const tier = settings.tiers.find((candidate) => candidate.id === standing.tierId);
   const member = settings.membership.enabled && standing.membershipUntil !== null && standing.membershipUntil > input.now;
   return combineMultipliers(tier?.earnMultiplier ?? 1, member ? settings.membership.earnMultiplier : 1, settings.membership.combine);
 }
 
+/** How far each shop's batches of this process have read (after the first, the cursor is not read again). */
+const cursorsRead = new WeakMap<AppContext, Map<string, Date | null>>();
+
+async function cursorOf(ctx: AppContext, shop: string): Promise<Date | null> {
+  let cursors = cursorsRead.get(ctx);
+  if (!cursors) cursorsRead.set(ctx, (cursors = new Map()));
+  if (!cursors.has(shop)) cursors.set(shop, await readTierCursor(ctx.connection, shop));
+  return cursors.get(shop) ?? null;
+}
+
 /**
  * Counts the shop's credited orders for tiers, in one batch: the order records credited since the
  * cursor (less the overlap, or since `since`, the earliest order that nudged this batch), each
- * recorded once as a qualifying event, then each customer re-evaluated once as of their newest
- * order. Idempotent: a record already counted is passed over.
+ * recorded once as a qualifying event (a unique insert: one already counted is refused), then each
+ * customer with a newly counted order re-evaluated once as of their newest order. Idempotent.
  */
 export async function countOrdersForTiers(ctx: AppContext, shop: string, since: Date | null, now: Date): Promise<number> {
   const program = await loadProgram(ctx.connection, shop);
   if (!program || !hasTiersOrMembership(tierSettingsOf(program))) return 0;
-  const cursor = await readTierCursor(ctx.connection, shop);
+  const cursor = await cursorOf(ctx, shop);
   const starts = [cursor ? new Date(cursor.getTime() - OVERLAP_MS) : null, since].filter((at): at is Date => at !== null);
   let from = starts.length > 0 ? new Date(Math.min(...starts.map((at) => at.getTime()))) : new Date(now.getTime() - OVERLAP_MS);
   let counted = 0;
   let newest = cursor;
   for (;;) {
     const records = await orderRecordsSince(ctx.connection, shop, from, PAGE);
-    const known = await recordedEventKeys(
+    const recorded = await recordEventsOnce(
       ctx.connection,
-      shop,
-      records.map((record) => `order:${record.orderId}`),
+      records.map((record) => ({
+        ...paidOrderEvent(program, {
+          shop,
+          customerId: record.customerId,
+          orderId: record.orderId,
+          points: record.earned,
+          spend: record.eligible,
+          lineVariantIds: record.lineVariantIds ?? [],
+          paidAt: record.creditedAt,
+        }),
+        recordedAt: now,
+      })),
     );
     const lastOrderOf = new Map<string, { customerId: string; at: Date; reason: string }>();
-    const fresh = [];
     for (const record of records) {
       if (!newest || record.creditedAt > newest) newest = record.creditedAt;
-      if (known.has(`order:${record.orderId}`)) continue;
-      const event = paidOrderEvent(program, {
-        shop,
-        customerId: record.customerId,
-        orderId: record.orderId,
-        points: record.earned,
-        spend: record.eligible,
-        lineVariantIds: record.lineVariantIds ?? [],
-        paidAt: record.creditedAt,
-      });
-      fresh.push({ ...event, recordedAt: now });
+      if (!recorded.has(`order:${record.orderId}`)) continue;
       const last = lastOrderOf.get(record.customerId);
       if (!last || record.creditedAt >= last.at)
         lastOrderOf.set(record.customerId, { customerId: record.customerId, at: record.creditedAt, reason: `order ${record.orderId}` });
     }
-    counted += await recordEventsOnce(ctx.connection, fresh);
+    counted += recorded.size;
     await evaluateCustomers(ctx, program, shop, [...lastOrderOf.values()]);
     if (records.length < PAGE) break;
     const lastAt = records[records.length - 1]!.creditedAt;
@@ -78,7 +92,10 @@ export async function countOrdersForTiers(ctx: AppContext, shop: string, since: 
     if (lastAt.getTime() === from.getTime()) break;
     from = lastAt;
   }
-  if (newest && (!cursor || newest > cursor)) await moveTierCursor(ctx.connection, shop, newest);
+  if (newest && (!cursor || newest > cursor)) {
+    await moveTierCursor(ctx.connection, shop, newest);
+    cursorsRead.get(ctx)?.set(shop, newest);
+  }
   return counted;
 }
 

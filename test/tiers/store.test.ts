@@ -13,9 +13,11 @@ import {
   recordQualifyingOrder,
   recordQualifyingReversal,
   revisitTiers,
+  tierMultiplierHeld,
   tierSyncCalls,
   type Tier,
 } from '../../server/tiers/index.js';
+import { newestEntry } from '../../server/ledger/index.js';
 import { testContext } from '../support/context.js';
 
 const perks = { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 };
@@ -70,6 +72,51 @@ describe('tier store and hooks (real database)', () => {
       ['tier:7:2', 'bronze', 'silver', 'up'],
     ]);
     expect((await readState(ctx.connection, shop, '7'))?.tierId).toBe('silver');
+  });
+
+  it('the standing is recorded in the ledger once, orders read it from the newest entry with no database call, and a threshold change sets it aside', async () => {
+    const shop = 'carried.myshopify.com';
+    const program: Program = { ...defaultProgram('USD'), tiers };
+    await recordQualifyingOrder(ctx, {
+      shop,
+      customerId: '8',
+      orderId: '1',
+      points: 120,
+      spend: 12_000,
+      lineVariantIds: [],
+      paidAt: at('2025-04-01T00:00:00Z'),
+      program,
+    });
+    const recorded = await newestEntry(ctx.connection, shop, '8');
+    expect(recorded).toMatchObject({
+      type: 'tier',
+      available: 0,
+      balance: 0,
+      tierStanding: { tierId: 'silver', membershipUntil: null, validUntil: at('2026-01-01T00:00:00Z') },
+    });
+    // Evaluated again with nothing new: the same standing is not written twice.
+    await recordQualifyingOrder(ctx, {
+      shop,
+      customerId: '8',
+      orderId: '1',
+      points: 120,
+      spend: 12_000,
+      lineVariantIds: [],
+      paidAt: at('2025-04-01T00:00:00Z'),
+      program,
+    });
+    expect((await newestEntry(ctx.connection, shop, '8'))?.seq).toBe(recorded?.seq);
+    // A closed connection: the carried standing answers without the database.
+    const closed = await testContext('tiers-carried-closed');
+    await closed.connection.close();
+    const input = { shop, customerId: '8', orderId: '2', now: at('2025-04-02T00:00:00Z'), carried: recorded?.tierStanding ?? null };
+    expect(await tierMultiplierHeld(closed, { ...input, program })).toBe(1.25);
+    // Silver now starts at $200: the carried standing no longer holds, the events are read again.
+    const raised: Program = { ...program, version: program.version + 1, tiers: [tiers[0]!, { ...tiers[1]!, threshold: 20_000 }] };
+    expect(await tierMultiplierHeld(ctx, { ...input, program: raised })).toBe(1);
+    // A multiplier edit alone keeps the standing good and applies at once.
+    const richer: Program = { ...program, tiers: [tiers[0]!, { ...tiers[1]!, earnMultiplier: 1.5 }] };
+    expect(await tierMultiplierHeld(closed, { ...input, program: richer })).toBe(1.5);
   });
 
   it('end of period: a refund keeps the tier to the year end, and the job moves the customer down once at roll-over', async () => {

@@ -284,6 +284,7 @@ export const en = {
   'ledgerType.expire': 'Expired',
   'ledgerType.hold': 'Held for checkout',
   'ledgerType.hold_release': 'Hold returned',
+  'ledgerType.tier': 'Tier',
   'matchKind.product': 'Product',
   'matchKind.collection': 'Collection',
   'matchKind.tag': 'Product tag',

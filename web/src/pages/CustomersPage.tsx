@@ -79,6 +79,7 @@ const LEDGER_TYPES = [
   'hold_release',
   'adjust',
   'expire',
+  'tier',
 ] as const;
 
 /** An entry type in words; a type the admin does not know yet reads as a plain word, never as a translation key. */
