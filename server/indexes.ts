@@ -22,32 +22,33 @@ import { tiersCollections } from './tiers/index.js';
 /**
  * Each capability owns its collections: its store files define them (a `xxxModel(connection)`
  * function that registers the schema and its indexes on the connection once; every document and
- * index starts with `shop`), and its index.ts declares them in one list. `registerModels` collects
- * those lists so `ensureIndexes` sees every collection; the job runner's attempts are platform's.
+ * index starts with `shop`), and its index.ts hands out one function registering them all
+ * (`collectionsOf`), never a model. `registerModels` calls each so `ensureIndexes` sees every
+ * collection; the job runner's attempts are platform's.
  */
 export function registerModels(connection: Connection): void {
-  const collections: Array<(connection: Connection) => unknown> = [
+  const registrations: Array<(connection: Connection) => unknown> = [
     jobRunModel,
-    ...shopsCollections,
-    ...inboxCollections,
-    ...customersCollections,
-    ...complianceCollections,
-    ...programCollections,
-    ...ledgerCollections,
-    ...earningCollections,
-    ...redemptionCollections,
-    ...tiersCollections,
-    ...headlessCollections,
-    ...engagementCollections,
-    ...referralsCollections,
-    ...importsCollections,
-    ...outboundCollections,
-    ...groupsCollections,
-    ...posCollections,
-    ...accountingCollections,
-    ...analyticsCollections,
+    shopsCollections,
+    inboxCollections,
+    customersCollections,
+    complianceCollections,
+    programCollections,
+    ledgerCollections,
+    earningCollections,
+    redemptionCollections,
+    tiersCollections,
+    headlessCollections,
+    engagementCollections,
+    referralsCollections,
+    importsCollections,
+    outboundCollections,
+    groupsCollections,
+    posCollections,
+    accountingCollections,
+    analyticsCollections,
   ];
-  for (const collection of collections) collection(connection);
+  for (const register of registrations) register(connection);
 }
 
 /** Creates every collection's indexes; safe to run at each start and from several processes. */

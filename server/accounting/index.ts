@@ -1,4 +1,5 @@
 import { aggregateWatermarkModel, changedDayModel, ledgerDayModel } from './store.js';
+import { collectionsOf } from '../platform/models.js';
 export { COLUMN_OF_TYPE, dailyReport, daysBetween, summarizeDays, type AccountingDay, type DayMovements, type Movement } from './daily-report.js';
 export { aggregateAsOf, dayChanged, refreshDays, utcDay, type DayAggregate } from './day-aggregates.js';
 export { parseDayRange, type DayRange } from './day-range.js';
@@ -7,5 +8,5 @@ export { accountingReport, ledgerDaysAggregate, ledgerDaysUpTo, type AccountingR
 export { accountingRouter } from './routes.js';
 export { replaceById } from './store.js';
 
-/** accounting's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const accountingCollections = [aggregateWatermarkModel, changedDayModel, ledgerDayModel];
+/** accounting's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const accountingCollections = collectionsOf(aggregateWatermarkModel, changedDayModel, ledgerDayModel);

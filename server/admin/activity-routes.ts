@@ -1,10 +1,9 @@
 import { Router } from 'express';
 import { isValidObjectId } from 'mongoose';
 import type { AppContext } from '../platform/context.js';
-import { dataExportModel, EXPIRED_BODY, streamExport } from '../compliance/index.js';
+import { EXPIRED_BODY, liveExport, liveExports, streamExport } from '../compliance/index.js';
 import { once } from 'node:events';
-import { inboxModel, webhookLogModel, type InboxStatus } from '../inbox/index.js';
-import { isDuplicateKey } from '../platform/models.js';
+import { findFailedDelivery, recentDeliveries, retryFailedDelivery, type InboxStatus } from '../inbox/index.js';
 import { apiLocals } from '../platform/api-locals.js';
 
 /** The statuses `GET /api/webhooks?status=` filters by (the OpenAPI document lists them). */
@@ -18,23 +17,16 @@ function isInboxStatus(value: string): value is InboxStatus {
 /** Webhook deliveries with their outcome, a retry for failed ones, and data exports to download. */
 export function activityRouter(ctx: AppContext, nudgeWorker: () => void): Router {
   const router = Router();
-  const inbox = inboxModel(ctx.connection);
-  const log = webhookLogModel(ctx.connection);
-  const exports = dataExportModel(ctx.connection);
 
   router.get('/webhooks', async (req, res) => {
     const { shop } = apiLocals(res);
-    const status = typeof req.query.status === 'string' ? req.query.status : undefined;
-    if (status !== undefined && !isInboxStatus(status)) {
+    // A repeated `status` is an array here: refused like any value that is not one status.
+    const status = req.query.status as unknown;
+    if (status !== undefined && (typeof status !== 'string' || !isInboxStatus(status))) {
       res.status(422).json({ error: 'invalid_request', errors: { status: `must be one of ${[...STATUSES].join(', ')}` } });
       return;
     }
-    const filter = { shop, ...(status ? { status } : {}) };
-    const [waiting, finished] = await Promise.all([
-      inbox.find(filter, { body: 0 }).sort({ receivedAt: -1 }).limit(100).lean(),
-      log.find(filter, { body: 0 }).sort({ receivedAt: -1 }).limit(100).lean(),
-    ]);
-    const deliveries = [...waiting, ...finished].sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime()).slice(0, 100);
+    const deliveries = await recentDeliveries(ctx.connection, shop, status, 100);
     res.json({
       deliveries: deliveries.map((entry) => ({
         id: String(entry._id),
@@ -57,28 +49,17 @@ export function activityRouter(ctx: AppContext, nudgeWorker: () => void): Router
       return;
     }
     // A failed delivery stays in the inbox for the replay horizon, then lives in the log.
-    const recent = await inbox.findOne({ _id: req.params.id, shop, status: 'failed' }).lean();
-    const failed = recent ?? (await log.findOne({ _id: req.params.id, shop, status: 'failed' }).lean());
-    if (!failed) {
+    const found = await findFailedDelivery(ctx.connection, shop, req.params.id);
+    if (!found) {
       res.status(409).json({ error: 'not_retryable', message: 'Only a failed delivery of this shop can be retried' });
       return;
     }
+    const failed = found.delivery;
     if (failed.body === EXPIRED_BODY) {
       res.status(409).json({ error: 'not_retryable', message: 'This delivery is past its retention period; its payload is no longer stored' });
       return;
     }
-    // A manual retry starts a new round of attempts (its claims are keyed by round and attempt).
-    const again = { status: 'pending' as const, attempts: 0, retries: (failed.retries ?? 0) + 1, availableAt: ctx.clock() };
-    if (recent) {
-      await inbox.updateOne({ _id: failed._id }, { $set: again, $unset: { finishedAt: 1, outcome: 1 } });
-    } else {
-      // Back into the inbox first, then out of the log: a crash in between leaves it in both, never lost.
-      const { finishedAt: _finishedAt, outcome: _outcome, ...stored } = failed;
-      await inbox.create({ ...stored, ...again }).catch((error: unknown) => {
-        if (!isDuplicateKey(error)) throw error;
-      });
-      await log.deleteOne({ _id: failed._id });
-    }
+    await retryFailedDelivery(ctx.connection, found, ctx.clock());
     nudgeWorker();
     res.status(202).json({ id: String(failed._id), status: 'pending' });
   });
@@ -86,12 +67,7 @@ export function activityRouter(ctx: AppContext, nudgeWorker: () => void): Router
   router.get('/exports', async (_req, res) => {
     const { shop } = apiLocals(res);
     const now = ctx.clock();
-    const list = await exports
-      .find({ shop, expiresAt: { $gt: now } }, { exportId: 1, customerId: 1, requestedAt: 1, expiresAt: 1, documents: 1 })
-      .sort({ requestedAt: -1 })
-      .limit(100)
-      .maxTimeMS(5_000)
-      .lean();
+    const list = await liveExports(ctx.connection, shop, now, 100);
     res.json({
       exports: list.map((entry) => ({
         id: entry.exportId,
@@ -106,7 +82,7 @@ export function activityRouter(ctx: AppContext, nudgeWorker: () => void): Router
   /** Streams the export chunk by chunk: its size is bounded by neither a document nor this process's memory. */
   router.get('/exports/:id', async (req, res) => {
     const { shop } = apiLocals(res);
-    const found = await exports.findOne({ shop, exportId: String(req.params.id), expiresAt: { $gt: ctx.clock() } }).lean();
+    const found = await liveExport(ctx.connection, shop, String(req.params.id), ctx.clock());
     if (!found) {
       res.status(404).json({ error: 'not_found', message: 'No such export (exports are kept for 30 days)' });
       return;

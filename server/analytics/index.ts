@@ -1,4 +1,5 @@
 import { orderDayModel, paidOrderModel } from './store.js';
+import { collectionsOf } from '../platform/models.js';
 export { churnRiskOf, customerInsight, ticketOf, type ChurnRisk, type CustomerInsight } from './insight.js';
 export { analyticsJobs } from './jobs.js';
 export { analyticsReport, summarizeOrders, type Analytics, type OrderDay, type PaidOrderFact } from './metrics.js';
@@ -7,5 +8,5 @@ export { analyticsRouter } from './routes.js';
 export { analyticsFor, insightFor, recordPaidOrder, type PaidOrderInput } from './service.js';
 export { recordGuestOrder } from './handlers.js';
 
-/** analytics's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const analyticsCollections = [orderDayModel, paidOrderModel];
+/** analytics's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const analyticsCollections = collectionsOf(orderDayModel, paidOrderModel);

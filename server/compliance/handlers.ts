@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { PERSONAL_FIELDS } from '../customers/index.js';
-import { inboxModel, webhookLogModel } from '../inbox/index.js';
+import { deleteShopDeliveries, INBOX_COLLECTION, redactCustomerDeliveries } from '../inbox/index.js';
 import { dataExportChunkModel, dataExportModel } from './store.js';
 import { PermanentFailure, type TopicHandler } from '../platform/topic-handlers.js';
 import { writeExport } from './export.js';
@@ -57,25 +57,8 @@ const customerRedact: TopicHandler = async (delivery, ctx, now) => {
     if (model.schema.path('redactedAt')) update.$set = { redactedAt: now };
     if (Object.keys(update).length > 0) await model.updateMany({ shop: delivery.shop, customerId: customer.id }, update);
   }
-  const redactedBody = { $set: { body: '{"redacted":true}' } };
-  await webhookLogModel(ctx.connection).updateMany({ shop: delivery.shop, customerId: customer.id }, redactedBody);
-  const inbox = inboxModel(ctx.connection);
-  // Finished deliveries (wherever the worker keeps them) need no body any more.
-  await inbox.updateMany(
-    { shop: delivery.shop, customerId: customer.id, $or: [{ status: { $nin: ['pending', 'processing'] } }, { eventId: delivery.eventId }] },
-    redactedBody,
-  );
-  // Deliveries still to process keep what their handler needs (ids, amounts), nothing personal.
-  const waiting = await inbox
-    .find(
-      { shop: delivery.shop, customerId: customer.id, status: { $in: ['pending', 'processing'] }, eventId: { $ne: delivery.eventId } },
-      { body: 1 },
-    )
-    .lean();
-  for (const entry of waiting) {
-    const scrubbed = withoutPersonalFields(entry.body);
-    if (scrubbed !== entry.body) await inbox.updateOne({ _id: entry._id }, { $set: { body: scrubbed } });
-  }
+  // Finished deliveries need no body any more; those still to process keep what their handler needs (ids, amounts), nothing personal.
+  await redactCustomerDeliveries(ctx.connection, delivery.shop, customer.id, delivery.eventId, withoutPersonalFields);
   await removeExportsOf(ctx.connection, delivery.shop, customer.id);
   return { status: 'processed', detail: `customer ${customer.id} redacted` };
 };
@@ -86,11 +69,11 @@ const shopRedact: TopicHandler = async (delivery, ctx) => {
   dataExportChunkModel(ctx.connection);
   let deleted = 0;
   for (const model of Object.values(ctx.connection.models)) {
-    if (model.modelName === 'InboxEntry') continue;
+    if (model.collection.collectionName === INBOX_COLLECTION) continue;
     deleted += (await model.deleteMany({ shop: delivery.shop })).deletedCount;
   }
   // The inbox goes last but for this delivery itself, whose outcome the worker still records.
-  await ctx.connection.models.InboxEntry?.deleteMany({ shop: delivery.shop, eventId: { $ne: delivery.eventId } });
+  await deleteShopDeliveries(ctx.connection, delivery.shop, delivery.eventId);
   return { status: 'processed', detail: `${deleted} documents of ${delivery.shop} deleted` };
 };
 

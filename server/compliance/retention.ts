@@ -1,12 +1,11 @@
 import type { Connection } from 'mongoose';
-import { webhookLogModel } from '../inbox/index.js';
+import { EXPIRED_BODY, expireLoggedDeliveries } from '../inbox/index.js';
 import { DEFAULT_EXPORT_OPTIONS } from './export.js';
 import { dataExportChunkModel, dataExportModel } from './store.js';
 
 const DAY_MS = 86_400_000;
 
-/** What a finished delivery's body becomes once its retention ran out. */
-export const EXPIRED_BODY = '{"expired":true}';
+export { EXPIRED_BODY };
 
 export interface RetentionPolicy {
   /** Days a finished delivery keeps its body (orders carry names and addresses); its outcome stays. */
@@ -30,13 +29,12 @@ export async function expireWebhookLog(
   now: Date,
   policy: RetentionPolicy = DEFAULT_RETENTION,
 ): Promise<{ cleared: number; deleted: number }> {
-  const log = webhookLogModel(connection);
-  const deleted = await log.deleteMany({ shop, receivedAt: { $lt: new Date(now.getTime() - policy.webhookLogDays * DAY_MS) } });
-  const cleared = await log.updateMany(
-    { shop, receivedAt: { $lt: new Date(now.getTime() - policy.webhookBodyDays * DAY_MS) }, body: { $ne: EXPIRED_BODY } },
-    { $set: { body: EXPIRED_BODY } },
+  return expireLoggedDeliveries(
+    connection,
+    shop,
+    new Date(now.getTime() - policy.webhookLogDays * DAY_MS),
+    new Date(now.getTime() - policy.webhookBodyDays * DAY_MS),
   );
-  return { cleared: cleared.modifiedCount, deleted: deleted.deletedCount };
 }
 
 /** Deletes the shop's expired exports, then chunks older than any live export's. */

@@ -79,3 +79,25 @@ export function dataExportChunkModel(connection: Connection): Model<DataExportCh
 }
 
 export const exportChunkId = (shop: string, exportId: string, attempt: string, index: number): string => `${shop}|${exportId}|${attempt}|${index}`;
+
+/** The shop's exports not expired at `now`, newest first, at most `limit` (their manifests without chunks). */
+export async function liveExports(
+  connection: Connection,
+  shop: string,
+  now: Date,
+  limit: number,
+): Promise<Array<Pick<DataExport, 'exportId' | 'customerId' | 'requestedAt' | 'expiresAt' | 'documents'>>> {
+  return dataExportModel(connection)
+    .find({ shop, expiresAt: { $gt: now } }, { exportId: 1, customerId: 1, requestedAt: 1, expiresAt: 1, documents: 1 })
+    .sort({ requestedAt: -1 })
+    .limit(limit)
+    .maxTimeMS(5_000)
+    .lean();
+}
+
+/** One of the shop's exports, unless it expired by `now`. */
+export async function liveExport(connection: Connection, shop: string, exportId: string, now: Date): Promise<DataExport | null> {
+  return dataExportModel(connection)
+    .findOne({ shop, exportId, expiresAt: { $gt: now } })
+    .lean();
+}

@@ -2,6 +2,7 @@ import { customerModel } from './store.js';
 import type { TopicHandler } from '../platform/topic-handlers.js';
 import { customerTopicHandlers as profileTopicHandlers } from './handlers.js';
 import { tagTopicHandlers } from './tags.js';
+import { collectionsOf } from '../platform/models.js';
 
 export { parseTags } from './handlers.js';
 export { customerTagsFor } from './tags.js';
@@ -20,5 +21,5 @@ export {
 
 export const customerTopicHandlers: Record<string, TopicHandler> = { ...profileTopicHandlers, ...tagTopicHandlers };
 
-/** customers's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const customersCollections = [customerModel];
+/** customers's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const customersCollections = collectionsOf(customerModel);

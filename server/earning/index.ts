@@ -1,5 +1,6 @@
 import { expiryReminderModel } from './reminders.js';
 import { cashBackEffectModel, heldReversalModel, orderPointsModel, orderRefundModel } from './store.js';
+import { collectionsOf } from '../platform/models.js';
 export { CASH_BACK_STALE_MS, reconcileCashBack } from './cash-back.js';
 export * from './expiry.js';
 export { earningJobs, expireInactivePoints, releasePendingPoints } from './points-jobs.js';
@@ -26,5 +27,5 @@ export {
   type OrderRefund,
 } from './store.js';
 
-/** earning's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const earningCollections = [orderPointsModel, heldReversalModel, orderRefundModel, cashBackEffectModel, expiryReminderModel];
+/** earning's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const earningCollections = collectionsOf(orderPointsModel, heldReversalModel, orderRefundModel, cashBackEffectModel, expiryReminderModel);

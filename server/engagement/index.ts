@@ -1,6 +1,7 @@
 import { offerModel, offerSettingsModel, offerUseModel } from './offers.js';
 import { sliderAnswerModel, sliderSettingsModel } from './slider-surveys.js';
 import { engagementModels as storedModels } from './store.js';
+import { collectionsOf } from '../platform/models.js';
 
 export { actionsView, creditBirthdays, creditReview, creditSignUp, rewardAction, type ActionOutcome, type ShopperAction } from './actions.js';
 export { awardBadgeByHand, awardsView, evaluateAwards, recordPaidOrder, recordReferralMilestone } from './badges.js';
@@ -20,5 +21,5 @@ export { completeTransfers, transferPoints, type TransferFaults, type TransferOu
 
 const engagementModels = [...storedModels, sliderSettingsModel, sliderAnswerModel, offerSettingsModel, offerModel, offerUseModel];
 
-/** engagement's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const engagementCollections = engagementModels;
+/** engagement's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const engagementCollections = collectionsOf(...engagementModels);

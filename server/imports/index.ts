@@ -1,4 +1,5 @@
 import { importModels } from './store.js';
+import { collectionsOf } from '../platform/models.js';
 export { parseCsv, type CsvRecord } from './csv.js';
 export { FORMAT_NAMES, IMPORT_FORMATS, readImportFile, type ImportFormat, type ImportRow, type RowError } from './formats.js';
 export { importJobs } from './jobs.js';
@@ -11,5 +12,5 @@ export { importedStanding, type ImportChange, type ImportedStanding } from './st
 export { backfillOrdersQuery, backfillPoints, backfillSkipReason, readOrdersJsonl, type BackfillOrder } from './backfill.js';
 export { drainBackfills, runShopBackfills, startShopBackfills, type BackfillOptions } from './backfill-runner.js';
 
-/** imports's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const importsCollections = importModels;
+/** imports's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const importsCollections = collectionsOf(...importModels);

@@ -2,6 +2,9 @@ import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { leaseSchema, type Lease } from '../platform/atomic.js';
 import { isDuplicateKey, modelOn } from '../platform/models.js';
 
+/** The inbox's collection name: shop/redact deletes it last (deleteShopDeliveries), after every other collection. */
+export const INBOX_COLLECTION = 'webhook_inbox';
+
 export type InboxStatus = 'pending' | 'processing' | 'processed' | 'skipped' | 'failed';
 
 /**
@@ -52,7 +55,7 @@ const inboxSchema = new Schema<InboxEntry>(
     lastError: String,
     finishedAt: Date,
   },
-  { collection: 'webhook_inbox', versionKey: false },
+  { collection: INBOX_COLLECTION, versionKey: false },
 );
 inboxSchema.index({ shop: 1, eventId: 1 }, { unique: true });
 inboxSchema.index({ shop: 1, status: 1, receivedAt: -1 });
@@ -137,4 +140,100 @@ export function inboxClaimModel(connection: Connection): Model<Lease> {
 /** Claims of finished work, kept a day for the record; lease documents are never reused. */
 export async function forgetClaimsBefore(connection: Connection, shop: string, cutoff: Date): Promise<number> {
   return (await inboxClaimModel(connection).deleteMany({ shop, expiresAt: { $lt: cutoff } })).deletedCount;
+}
+
+/** What a finished delivery's body becomes once its retention ran out (compliance/retention.ts). */
+export const EXPIRED_BODY = '{"expired":true}';
+
+export type DeliverySummary = Omit<InboxEntry, 'body'> & { _id: Types.ObjectId };
+
+/** The shop's newest deliveries, still in the inbox or finished in the log, newest first, at most `limit`. */
+export async function recentDeliveries(
+  connection: Connection,
+  shop: string,
+  status: InboxStatus | undefined,
+  limit: number,
+): Promise<DeliverySummary[]> {
+  const filter = { shop, ...(status ? { status } : {}) };
+  const [waiting, finished] = await Promise.all(
+    [inboxModel(connection), webhookLogModel(connection)].map((model) =>
+      model.find(filter, { body: 0 }).sort({ receivedAt: -1 }).limit(limit).lean<DeliverySummary[]>(),
+    ),
+  );
+  return [...waiting!, ...finished!].sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime()).slice(0, limit);
+}
+
+/** A failed delivery of the shop, and whether it is still in the inbox (else in the log); null when there is none. */
+export async function findFailedDelivery(
+  connection: Connection,
+  shop: string,
+  id: string,
+): Promise<{ delivery: InboxEntry & { _id: Types.ObjectId }; inInbox: boolean } | null> {
+  const filter = { _id: id, shop, status: 'failed' as const };
+  const recent = await inboxModel(connection).findOne(filter).lean<InboxEntry & { _id: Types.ObjectId }>();
+  if (recent) return { delivery: recent, inInbox: true };
+  const logged = await webhookLogModel(connection).findOne(filter).lean<InboxEntry & { _id: Types.ObjectId }>();
+  return logged ? { delivery: logged, inInbox: false } : null;
+}
+
+/** Makes a failed delivery due again as a new round of attempts (its claims are keyed by round and attempt). */
+export async function retryFailedDelivery(
+  connection: Connection,
+  failed: { delivery: InboxEntry & { _id: Types.ObjectId }; inInbox: boolean },
+  now: Date,
+): Promise<void> {
+  const { delivery } = failed;
+  const again = { status: 'pending' as const, attempts: 0, retries: (delivery.retries ?? 0) + 1, availableAt: now };
+  if (failed.inInbox) {
+    await inboxModel(connection).updateOne({ _id: delivery._id }, { $set: again, $unset: { finishedAt: 1, outcome: 1 } });
+    return;
+  }
+  // Back into the inbox first, then out of the log: a crash in between leaves it in both, never lost.
+  const { finishedAt: _finishedAt, outcome: _outcome, ...stored } = delivery;
+  await inboxModel(connection)
+    .create({ ...stored, ...again })
+    .catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error;
+    });
+  await webhookLogModel(connection).deleteOne({ _id: delivery._id });
+}
+
+/**
+ * Removes what a customer's deliveries say about them: finished ones (and `eventId`, the redaction
+ * request itself) lose their body; those still to process keep what `scrub` leaves of it.
+ */
+export async function redactCustomerDeliveries(
+  connection: Connection,
+  shop: string,
+  customerId: string,
+  eventId: string,
+  scrub: (body: string) => string,
+): Promise<void> {
+  const redactedBody = { $set: { body: '{"redacted":true}' } };
+  await webhookLogModel(connection).updateMany({ shop, customerId }, redactedBody);
+  const inbox = inboxModel(connection);
+  await inbox.updateMany({ shop, customerId, $or: [{ status: { $nin: ['pending', 'processing'] } }, { eventId }] }, redactedBody);
+  const waiting = await inbox.find({ shop, customerId, status: { $in: ['pending', 'processing'] }, eventId: { $ne: eventId } }, { body: 1 }).lean();
+  for (const entry of waiting) {
+    const scrubbed = scrub(entry.body);
+    if (scrubbed !== entry.body) await inbox.updateOne({ _id: entry._id }, { $set: { body: scrubbed } });
+  }
+}
+
+/** Deletes the shop's log entries received before `deleteBefore` and clears the bodies of those before `clearBefore`. */
+export async function expireLoggedDeliveries(
+  connection: Connection,
+  shop: string,
+  deleteBefore: Date,
+  clearBefore: Date,
+): Promise<{ cleared: number; deleted: number }> {
+  const log = webhookLogModel(connection);
+  const deleted = await log.deleteMany({ shop, receivedAt: { $lt: deleteBefore } });
+  const cleared = await log.updateMany({ shop, receivedAt: { $lt: clearBefore }, body: { $ne: EXPIRED_BODY } }, { $set: { body: EXPIRED_BODY } });
+  return { cleared: cleared.modifiedCount, deleted: deleted.deletedCount };
+}
+
+/** Deletes the shop's deliveries but `keepEventId`'s (the redaction in progress, whose outcome the worker still records). */
+export async function deleteShopDeliveries(connection: Connection, shop: string, keepEventId: string): Promise<number> {
+  return (await inboxModel(connection).deleteMany({ shop, eventId: { $ne: keepEventId } })).deletedCount;
 }

@@ -1,5 +1,6 @@
 import { ledgerDayIndexModel } from './reads.js';
 import { ledgerEntryModel } from './store.js';
+import { collectionsOf } from '../platform/models.js';
 export { nextEntry, takeWithinBalance, type EntryChange, type RunningTotals } from './balance.js';
 export { ledgerKeys } from './keys.js';
 export {
@@ -30,5 +31,5 @@ export {
 export { type LedgerMovement, movementsOfDays, firstLedgerDay, customerEntriesOfTypes } from './reads.js';
 export { customerLedgerPage, type LedgerPage, type LedgerPageQuery } from './customer-reads.js';
 
-/** ledger's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const ledgerCollections = [ledgerEntryModel, ledgerDayIndexModel];
+/** ledger's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const ledgerCollections = collectionsOf(ledgerEntryModel, ledgerDayIndexModel);

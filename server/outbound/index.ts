@@ -1,4 +1,5 @@
 import { outboundModels } from './store.js';
+import { collectionsOf } from '../platform/models.js';
 export {
   OUTBOUND_EVENTS,
   FLOW_TRIGGER_HANDLES,
@@ -17,5 +18,5 @@ export { endpointUrlProblem, isNonPublicAddress, type AddressPolicy, type Resolv
 export { flowRouter } from './flow.js';
 export { outboundRequests, outboundRouter } from './routes.js';
 
-/** outbound's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const outboundCollections = outboundModels;
+/** outbound's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const outboundCollections = collectionsOf(...outboundModels);

@@ -8,3 +8,13 @@ export function modelOn<T>(connection: Connection, name: string, schema: Schema<
 export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 11000;
 }
+
+/**
+ * A capability's collections as one function that registers their schemas and indexes on a
+ * connection (boot's ensureIndexes creates the indexes), so a capability hands out no model.
+ */
+export function collectionsOf(...models: Array<(connection: Connection) => unknown>): (connection: Connection) => void {
+  return (connection) => {
+    for (const model of models) model(connection);
+  };
+}

@@ -1,4 +1,5 @@
 import { holdModel, holdOutcomeModel, redemptionEffectModel, redemptionModel, redemptionOutcomeModel } from './store.js';
+import { collectionsOf } from '../platform/models.js';
 export * from './quote.js';
 export { redeemAndRespond, redemptionBody } from './routes.js';
 export * from './service.js';
@@ -32,5 +33,5 @@ export { CHECKOUT_FUNCTION_HANDLE, ensureCheckoutDiscount } from './checkout-dis
 export { redemptionJobs } from './jobs.js';
 export { markOrderCodesUsed, returnPointsWhenOrderEnds, settleOrderHold } from './order-effects.js';
 
-/** redemption's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const redemptionCollections = [redemptionModel, holdModel, holdOutcomeModel, redemptionOutcomeModel, redemptionEffectModel];
+/** redemption's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const redemptionCollections = collectionsOf(redemptionModel, holdModel, holdOutcomeModel, redemptionOutcomeModel, redemptionEffectModel);

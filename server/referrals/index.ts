@@ -1,4 +1,5 @@
 import { referralModels } from './store.js';
+import { collectionsOf } from '../platform/models.js';
 export { referralJobs } from './jobs.js';
 export { referralAdminRouter, referralProxyRouter } from './routes.js';
 export { REFERRAL_ATTRIBUTE, referralCodeOf, samePerson, type ReferralState } from './rules.js';
@@ -14,5 +15,5 @@ export {
 export { referralDiscountInput } from './shopify.js';
 export { referralForOrder, referralForReversal } from './subscribers.js';
 
-/** referrals's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const referralsCollections = referralModels;
+/** referrals's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const referralsCollections = collectionsOf(...referralModels);

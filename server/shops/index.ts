@@ -1,5 +1,6 @@
 import { staffMemberModel } from './staff.js';
 import { shopModel } from './store.js';
+import { collectionsOf } from '../platform/models.js';
 export { adminClientFor } from './admin-client.js';
 export { apiRouter, bearerToken } from './admin-api.js';
 export { rememberStaff, staffNames, type StaffMember } from './staff.js';
@@ -8,5 +9,5 @@ export { shopInstaller, type InstalledShop, type InstallHook } from './install.j
 export { hasOfflineToken, installedShops, isInstalled, markUninstalled, offlineAccessToken, shopIdOf, type Shop } from './store.js';
 export { tokenCipher, tokenCipherFor, tokenKeyId, TokenDecryptionError, type TokenCipher } from './token-cipher.js';
 
-/** shops's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const shopsCollections = [shopModel, staffMemberModel];
+/** shops's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const shopsCollections = collectionsOf(shopModel, staffMemberModel);

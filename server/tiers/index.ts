@@ -1,10 +1,11 @@
 import { tierBackfillModel, tierChangeModel, tierCursorModel, tierEventModel, tierStateModel } from './store.js';
+import { collectionsOf } from '../platform/models.js';
 export { backfillQualifyingHistory } from './backfill.js';
 export { historyFromRecords, type CreditedOrderRecord, type HistoryEvent, type OrderLedgerEntry } from './history.js';
 export { revisitTiers, tierJobs } from './jobs.js';
 export { creditTierBirthdayBonuses, perksOf, tierBirthdayKey } from './perks.js';
 export { previewDistribution, previewTiers, type TierPreview } from './preview.js';
-export { tiersRouter } from './routes.js';
+export { tiersRequests, tiersRouter } from './routes.js';
 export * from './rules.js';
 export {
   earningMultiplierFor,
@@ -22,5 +23,5 @@ export { changesOf, readState, tierChangesSince, type TierChange, type TierState
 export { rewardCostsFor, shopperTierView, type ShopperTierView } from './view.js';
 export { countOrdersForTiers, tierMultiplierHeld, tiersCountOrders, tiersCountReversal } from './subscribers.js';
 
-/** tiers's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const tiersCollections = [tierEventModel, tierChangeModel, tierStateModel, tierBackfillModel, tierCursorModel];
+/** tiers's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
+export const tiersCollections = collectionsOf(tierEventModel, tierChangeModel, tierStateModel, tierBackfillModel, tierCursorModel);

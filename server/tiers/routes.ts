@@ -9,6 +9,8 @@ import { changesOf } from './store.js';
 import { shopperTierView } from './view.js';
 
 const draftSchema = z.object({ tiers: tiersSchema, tierRules: tierRulesSchema, membership: membershipSchema.optional() });
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const tiersRequests = { draft: draftSchema };
 const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id (digits)');
 
 function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -4,7 +4,7 @@ import { orderFacts, parseOrder } from '../../server/earning/index.js';
 import { eligibleAmount } from '../../server/earning/rules.js';
 import { refundFacts, refundedEligible, parseRefund } from '../../server/earning/order-payload.js';
 import { orderPointsModel } from '../../server/earning/store.js';
-import { inboxModel } from '../../server/inbox/index.js';
+import { inboxModel } from '../../server/inbox/store.js';
 import { balanceOf } from '../../server/ledger/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, installShop } from '../support/shopify.js';

@@ -28,7 +28,9 @@ describe('badges and challenges: awarded exactly once, shown to the shopper', ()
 
   beforeAll(async () => {
     ctx = await testContext('engagement-awards');
-    await Promise.all([...engagementCollections, ledgerEntryModel].map((model) => model(ctx.connection).createIndexes()));
+    engagementCollections(ctx.connection);
+    ledgerEntryModel(ctx.connection);
+    await Promise.all(Object.values(ctx.connection.models).map((model) => model.createIndexes()));
   });
   afterAll(async () => {
     await ctx.connection.close();

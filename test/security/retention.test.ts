@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complianceTopicHandlers, dataExportModel, expireExports, expireWebhookLog, writeExport } from '../../server/compliance/index.js';
+import { complianceTopicHandlers, expireExports, expireWebhookLog, writeExport } from '../../server/compliance/index.js';
+import { dataExportModel } from '../../server/compliance/store.js';
 import { dataExportChunkModel } from '../../server/compliance/store.js';
-import { inboxModel, webhookLogModel, type InboxEntry } from '../../server/inbox/index.js';
+import { inboxModel, webhookLogModel, type InboxEntry } from '../../server/inbox/store.js';
 import type { AppContext } from '../../server/platform/context.js';
 import { scheduledJobs } from '../../server/boot.js';
 import { registerModels } from '../../server/indexes.js';
