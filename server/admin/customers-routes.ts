@@ -18,13 +18,26 @@ const adjustment = z.object({
     .refine((points) => points !== 0, 'must not be zero')
     .min(-10_000_000, 'is too large')
     .max(10_000_000, 'is too large'),
-  reason: z.string().trim().min(1, 'is required').max(500),
+  // A pattern the document carries: some visible text and no NUL (the database refuses it: it was a 500).
+  reason: z
+    .string()
+    .regex(/^[^\u0000]*[^\s\u0000][^\u0000]*$/, 'is required, without NUL')
+    .trim()
+    .max(500),
   requestKey: z
     .string()
     .regex(/^[\w-]{8,64}$/)
     .optional(),
 });
-const search = z.object({ query: z.string().max(200).default(''), limit: z.coerce.number().int().min(1).max(100).default(25) });
+// A NUL cannot reach the database's text search (FerretDB on PostgreSQL answers it with an error).
+const search = z.object({
+  query: z
+    .string()
+    .max(200)
+    .regex(/^[^\u0000]*$/, 'must not contain NUL')
+    .default(''),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
 const page = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().optional(),
@@ -165,4 +178,4 @@ export function customersRouter(ctx: AppContext): Router {
 }
 
 /** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
-export const customerRequests = { adjustment: adjustment };
+export const customerRequests = { adjustment, search, page };

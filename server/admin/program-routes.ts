@@ -26,13 +26,13 @@ export function programRouter(ctx: AppContext): Router {
     const body: unknown = req.body;
     const given = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
     // The version travels with the program so a stale editor cannot overwrite a newer save.
-    const expectedVersion = typeof given.version === 'number' ? given.version : current.version;
+    const expectedVersion = given.version === undefined ? current.version : given.version;
     const validation = validateProgram({ ...given, version: expectedVersion, currency: current.currency });
     if (!validation.ok) {
       res.status(422).json({ error: 'invalid_program', errors: validation.errors });
       return;
     }
-    const saved = await saveProgram(ctx.connection, shop, validation.program, expectedVersion, staffId, ctx.clock());
+    const saved = await saveProgram(ctx.connection, shop, validation.program, validation.program.version, staffId, ctx.clock());
     if (!saved.saved) {
       res.status(409).json({ error: 'stale_program', message: 'The program was changed by someone else; reload it and apply your change again' });
       return;

@@ -45,6 +45,11 @@ export function analyticsRouter(ctx: AppContext): Router {
    */
   router.get('/stats', async (req, res) => {
     const { shop } = apiLocals(res);
+    // `fresh` is 1 or absent: anything else (a repeated one, another value) is refused, not read as absent.
+    if (req.query.fresh !== undefined && req.query.fresh !== '1') {
+      res.status(422).json({ error: 'invalid_request', errors: { fresh: 'must be 1' } });
+      return;
+    }
     const figures = await shopFigures(ctx, shop, ctx.clock(), freshness(req.query));
     if (!figures) {
       res.status(404).json({ error: 'not_found', message: 'This shop has no program yet' });

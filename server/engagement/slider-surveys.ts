@@ -19,12 +19,19 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, 
 
 export const sliderSurveySchema = z.object({
   id: slug.refine((id) => id !== 'nps', 'nps is the NPS survey'),
-  title: z.string().trim().min(1).max(80),
+  title: z.string().regex(/\S/, 'is required').trim().max(80),
   enabled: z.boolean(),
   points: z.number().int().min(0).max(100_000),
   periodDays: z.number().int().min(1).max(3650),
   questions: z
-    .array(z.object({ id: slug, label: z.string().trim().min(1).max(120), low: z.string().trim().max(30), high: z.string().trim().max(30) }))
+    .array(
+      z.object({
+        id: slug,
+        label: z.string().regex(/\S/, 'is required').trim().max(120),
+        low: z.string().trim().max(30),
+        high: z.string().trim().max(30),
+      }),
+    )
     .min(1)
     .max(5)
     .refine((questions) => new Set(questions.map((question) => question.id)).size === questions.length, 'question ids must differ'),

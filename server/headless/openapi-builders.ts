@@ -25,6 +25,15 @@ export function requestSchema(schema: z.ZodType): Schema {
   return document;
 }
 
+/**
+ * `schema` with `property` refusing 0 (`not: {const: 0}`): a refinement zod's JSON Schema output
+ * cannot write, so the document says it where the route checks it.
+ */
+export function withNonZero(schema: Schema, property: string): Schema {
+  const properties = schema.properties as Record<string, Schema>;
+  return { ...schema, properties: { ...properties, [property]: { ...properties[property], not: { const: 0 } } } };
+}
+
 /** The query parameters a route validates with a zod object, each with its schema derived from zod. */
 export function queryParameters(schema: z.ZodObject, descriptions: Record<string, string> = {}): NonNullable<Operation['params']> {
   const document = requestSchema(schema) as { properties: Record<string, Schema>; required?: string[] };
@@ -41,12 +50,22 @@ export interface Answer {
   description: string;
   schema?: Schema;
   example?: unknown;
+  /** The same answer in other media types (a CSV download), by content type. */
+  also?: Record<string, { schema: Schema; example?: unknown }>;
 }
 export interface Operation {
   summary: string;
   tags: string[];
   security: string;
-  params?: Array<{ name: string; in: 'path' | 'query'; schema: Schema; required?: boolean; description?: string }>;
+  /** A parameter has a `schema`, or `content` when its value is JSON (`?draft=<JSON>`). */
+  params?: Array<{
+    name: string;
+    in: 'path' | 'query';
+    schema?: Schema;
+    content?: Record<string, { schema: Schema }>;
+    required?: boolean;
+    description?: string;
+  }>;
   body?: { schema: Schema; example: unknown };
   responses: Record<string, Answer>;
 }
@@ -75,7 +94,12 @@ export function operation(op: Operation): Schema {
         {
           description: answer.description,
           ...(answer.schema
-            ? { content: { 'application/json': { schema: answer.schema, ...(answer.example !== undefined ? { example: answer.example } : {}) } } }
+            ? {
+                content: {
+                  'application/json': { schema: answer.schema, ...(answer.example !== undefined ? { example: answer.example } : {}) },
+                  ...answer.also,
+                },
+              }
             : {}),
         },
       ]),

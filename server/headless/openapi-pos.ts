@@ -10,6 +10,7 @@ import {
   operation,
   requestSchema,
   str,
+  withNonZero,
   type Answer,
   type Schema,
 } from './openapi-builders.js';
@@ -213,7 +214,7 @@ export const posPaths: Record<string, Record<string, Schema>> = {
       security,
       params: [customerPath],
       body: {
-        schema: requestSchema(posRequests.adjustment),
+        schema: withNonZero(requestSchema(posRequests.adjustment), 'points'),
         example: { points: 25, reason: 'Spilt coffee', requestKey: 'pos-adj-8d1c2e' },
       },
       responses: {

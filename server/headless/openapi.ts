@@ -23,10 +23,22 @@ import {
   requestSchema,
   str,
   unauthorized,
+  withNonZero,
   type Answer,
   type Schema,
 } from './openapi-builders.js';
 import { posPaths } from './openapi-pos.js';
+import { defaultProgram, programSchema } from '../program/index.js';
+import { tiersRequests } from '../tiers/index.js';
+
+/** The program a PUT saves: the version may be left out (the stored one is meant) and the currency is the shop's whatever is sent. */
+const savedProgramSchema: Schema = (() => {
+  const whole = requestSchema(programSchema) as Schema & { required: string[] };
+  return { ...whole, required: whole.required.filter((key) => key !== 'version' && key !== 'currency') };
+})();
+
+/** The rule of a day range that JSON Schema cannot write (one parameter against the other): the route answers 422. */
+const RANGE_RULE = 'The first day (UTC), 30 days before `to` by default; not after `to`, and the range spans at most 731 days (else 422)';
 
 const groupExample = {
   id: '6f1c2a9e-3b7d-4e58-9a10-2c4d6e8f0a1b',
@@ -286,14 +298,8 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin'],
       security: 'sessionToken',
       body: {
-        schema: { type: 'object', required: ['version'] },
-        example: {
-          version: 3,
-          enabled: true,
-          currency: 'USD',
-          earning: { pointsPerCurrencyUnit: 2 },
-          rewards: [{ id: 'five-off', type: 'amount_off', pointsCost: 500 }],
-        },
+        schema: savedProgramSchema,
+        example: { ...defaultProgram('USD'), version: 3 },
       },
       responses: {
         '200': {
@@ -312,10 +318,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Search customers by name, email or id',
       tags: ['admin'],
       security: 'sessionToken',
-      params: [
-        { name: 'query', in: 'query', schema: str },
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
-      ],
+      params: queryParameters(customerRequests.search),
       responses: {
         '200': {
           description: 'Matching customers',
@@ -355,12 +358,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: "A customer's points, ledger page and redemptions",
       tags: ['admin'],
       security: 'sessionToken',
-      params: [
-        customerPath,
-        { name: 'limit', in: 'query', schema: int },
-        { name: 'before', in: 'query', schema: int },
-        { name: 'type', in: 'query', schema: str },
-      ],
+      params: [customerPath, ...queryParameters(customerRequests.page)],
       responses: {
         '200': {
           description: 'The customer',
@@ -405,7 +403,7 @@ const paths: Record<string, Record<string, Schema>> = {
       security: 'sessionToken',
       params: [customerPath],
       body: {
-        schema: requestSchema(customerRequests.adjustment),
+        schema: withNonZero(requestSchema(customerRequests.adjustment), 'points'),
         example: { points: 100, reason: 'Sorry for the late parcel' },
       },
       responses: {
@@ -485,6 +483,7 @@ const paths: Record<string, Record<string, Schema>> = {
             asOf: '2026-11-20T10:00:00.000Z',
           },
         },
+        '422': invalid('fresh', 'must be 1'),
         '401': unauthorized,
         '404': { description: 'The shop has no program yet' },
       },
@@ -496,8 +495,8 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin'],
       security: 'sessionToken',
       params: [
-        { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
-        { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
+        { name: 'from', in: 'query', schema: { type: 'string', format: 'date' }, description: RANGE_RULE },
+        { name: 'to', in: 'query', schema: { type: 'string', format: 'date' }, description: 'The last day (UTC), today by default' },
         { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } },
       ],
       responses: {
@@ -505,6 +504,13 @@ const paths: Record<string, Record<string, Schema>> = {
           description: 'The days',
           schema: { type: 'object', required: ['currency', 'pointValue', 'days', 'liability'] },
           example: { currency: 'USD', pointValue: 1000, days: [], liability: 0, breakageRate: 0 },
+          also: {
+            'text/csv': {
+              schema: str,
+              example:
+                'date,opening,earned,redeemed,reversed,expired,adjusted,closing,closingValue,currency,pointValuePer1000\n2026-11-01,0,355,0,0,0,0,355,355,USD,1000\n',
+            },
+          },
         },
         '422': invalid('from', 'must be YYYY-MM-DD'),
         '401': unauthorized,
@@ -517,8 +523,8 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin'],
       security: 'sessionToken',
       params: [
-        { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
-        { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
+        { name: 'from', in: 'query', schema: { type: 'string', format: 'date' }, description: RANGE_RULE },
+        { name: 'to', in: 'query', schema: { type: 'string', format: 'date' }, description: 'The last day (UTC), today by default' },
       ],
       responses: {
         '200': {
@@ -547,7 +553,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Customers per tier under a draft (JSON in ?draft=)',
       tags: ['admin'],
       security: 'sessionToken',
-      params: [{ name: 'draft', in: 'query', schema: str, required: true }],
+      params: [{ name: 'draft', in: 'query', content: { 'application/json': { schema: requestSchema(tiersRequests.draft) } }, required: true }],
       responses: {
         '200': {
           description: 'The preview',
@@ -563,7 +569,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin'],
       security: 'sessionToken',
       body: {
-        schema: { type: 'object', required: ['tiers'] },
+        schema: requestSchema(tiersRequests.draft),
         example: {
           tiers: [{ id: 'base', name: 'Base', threshold: 0, earnMultiplier: 1 }],
           tierRules: { metric: 'points', period: 'lifetime', downgrade: 'immediate' },
@@ -901,7 +907,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'The delivery log: recent deliveries to endpoints and Shopify Flow, with every attempt',
       tags: ['admin', 'integrations'],
       security: 'sessionToken',
-      params: [{ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } }],
+      params: queryParameters(outboundRequests.deliveries),
       responses: {
         '200': {
           description: 'Deliveries, newest first, and the Flow triggers the shop uses',
@@ -948,6 +954,7 @@ const paths: Record<string, Record<string, Schema>> = {
             ],
           },
         },
+        '422': invalid('limit', 'Too big: expected number to be <=200'),
         '401': unauthorized,
       },
     }),

@@ -12,7 +12,12 @@ import { API_KEY_SCOPES, hashSecret, issueKey, newSalt, parseKey, pepperFrom, se
 import { apiKeyModel, findApiKey, revokeApiKey, shopApiKeys, type ApiKey } from './store.js';
 
 const newKeyBody = z.object({
-  name: z.string().trim().min(1, 'is required').max(100),
+  // Written as a pattern so the document says it: some visible text, and no NUL (the database refuses it).
+  name: z
+    .string()
+    .regex(/^[^\u0000]*[^\s\u0000][^\u0000]*$/, 'is required, without NUL')
+    .trim()
+    .max(100),
   scopes: z.array(z.enum(API_KEY_SCOPES, { message: `must be among ${API_KEY_SCOPES.join(', ')}` })).min(1, 'name at least one scope'),
 });
 

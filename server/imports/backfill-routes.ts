@@ -17,10 +17,7 @@ import {
 } from './backfill-store.js';
 
 const backfillBody = z.object({
-  since: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-    .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)), 'must be a date written YYYY-MM-DD'),
+  since: z.iso.date('must be a date written YYYY-MM-DD'),
   pointsPerCurrencyUnit: z.number().positive('must be more than 0').max(1000, 'must be at most 1000').optional(),
 });
 

@@ -13,9 +13,18 @@ import { attemptsOf, enabledFlowTriggers, endpointsOf, outboundEndpointModel, re
 const MAX_ENDPOINTS = 10;
 
 const endpointBody = z.object({
-  url: z.string().max(2000),
+  // The shape endpointUrlProblem needs (an absolute http(s) URL with a host name or address); the address policy is checked after.
+  url: z
+    .string()
+    .max(2000)
+    .regex(
+      /^https?:\/\/([a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?|\[[0-9a-fA-F:.]{2,45}\])(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?(\/[\x21-\x7e]*)?$/,
+      'must be an absolute URL',
+    ),
   events: z.array(z.enum(OUTBOUND_EVENTS)).min(1, 'needs at least one event').optional(),
 });
+
+const deliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 const view = (endpoint: OutboundEndpoint) => ({ id: endpoint._id, url: endpoint.url, events: endpoint.events, createdAt: endpoint.createdAt });
 
@@ -73,7 +82,12 @@ export function outboundRouter(ctx: AppContext, onChange: () => void = () => und
 
   router.get('/outbound/deliveries', async (req, res) => {
     const { shop } = apiLocals(res);
-    const limit = Math.min(200, Math.max(1, Number(req.query.limit) || 50));
+    const query = deliveriesQuery.safeParse(req.query);
+    if (!query.success) {
+      res.status(422).json({ error: 'invalid_request', errors: fieldErrors(query.error) });
+      return;
+    }
+    const { limit } = query.data;
     const deliveries = await recentDeliveries(ctx.connection, shop, limit);
     const [attempts, flowTriggers] = await Promise.all([
       attemptsOf(
@@ -107,4 +121,4 @@ export function outboundRouter(ctx: AppContext, onChange: () => void = () => und
 }
 
 /** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
-export const outboundRequests = { endpoint: endpointBody };
+export const outboundRequests = { endpoint: endpointBody, deliveries: deliveriesQuery };

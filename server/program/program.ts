@@ -12,11 +12,10 @@ const id = z
   .regex(/^[\w-]+$/, 'use letters, digits, - and _');
 const points = z.number().int('must be a whole number of points').min(0);
 const minor = z.number().int('must be an amount in minor units (whole number)').min(0);
-const rate = z
-  .number()
-  .min(0)
-  .max(1000)
-  .refine((value) => Number.isInteger(Math.round(value * 100)) && Math.abs(value * 100 - Math.round(value * 100)) < 1e-9, 'at most two decimals');
+/** Bounds and steps as zod checks, not refinements, so the OpenAPI document derived from zod carries them (`multipleOf: 0.01`). */
+const rateBetween = (min: number, max: number, message?: string) =>
+  z.number().min(min, message).max(max, message).multipleOf(0.01, 'at most two decimals');
+const rate = rateBetween(0, 1000);
 
 const multiplierSchema = z.object({
   id,
@@ -62,7 +61,7 @@ export const rewardSchema = z.discriminatedUnion('type', [
 ]);
 
 /** Tiers and paid membership (CONTRACT.md, docs/tiers.md); a program without tiers earns as before. */
-const earnMultiplier = rate.refine((value) => value >= 1 && value <= 20, 'between 1 and 20');
+const earnMultiplier = rateBetween(1, 20, 'between 1 and 20');
 const noPerks = { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 };
 const perksSchema = z.object({
   /** Rewards cost this share less for holders, in percent of their points. */
@@ -294,7 +293,7 @@ export const programSchema = z
       multipliers: z.array(multiplierSchema).max(50),
       promotions: z.array(promotionSchema).max(20),
       punchCard: z.object({ enabled: z.boolean(), everyNthOrder: z.number().int().min(2).max(100), bonusPoints: points }),
-      cashBack: z.object({ enabled: z.boolean(), percent: rate.refine((value) => value <= 100, 'at most 100'), insteadOfPoints: z.boolean() }),
+      cashBack: z.object({ enabled: z.boolean(), percent: rateBetween(0, 100, 'at most 100'), insteadOfPoints: z.boolean() }),
       caps: z.object({ perOrder: points.nullable(), perCustomerPerDay: points.nullable() }),
       excludedCustomerTags: z.array(z.string().trim().min(1).max(255)).max(50),
       /** Shopify's test orders (`test: true`) earn only when the merchant turns this on. */
