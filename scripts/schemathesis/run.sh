@@ -11,9 +11,16 @@ python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check 'schemathesis==4.32.5'
 
 export SHOPIFY_API_KEY=tally-dev-client-id SHOPIFY_API_SECRET=tally-dev-client-secret-not-for-production
-PORT=$port DATA_DIR="$work/data" LOG_LEVEL=warn npm exec -- node --import tsx server/main.ts >"$work/app.log" 2>&1 &
+# Node 22 from the `node` package, started directly so that the stop signal reaches the server itself
+# (through `npm exec` it stopped npm and left the server and its database running).
+PORT=$port DATA_DIR="$work/data" LOG_LEVEL=warn node_modules/.bin/node --import tsx server/main.ts >"$work/app.log" 2>&1 &
 app=$!
-trap 'kill "$app" 2>/dev/null; wait "$app" 2>/dev/null; rm -rf "$work"' EXIT
+stop_app() {
+  kill "$app" 2>/dev/null || true
+  wait "$app" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap stop_app EXIT
 for _ in $(seq 1 120); do
   curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
   sleep 1
