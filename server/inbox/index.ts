@@ -1,4 +1,4 @@
-import { inboxClaimModel, inboxModel, webhookLogModel } from './store.js';
+import { inboxClaimModel, inboxModel, webhookLogModel, workerHeartbeatModel } from './store.js';
 export { ackGate, type AckGate } from './ack-gate.js';
 export { inboxJobs } from './jobs.js';
 export { WEBHOOK_BODY_LIMIT, validWebhookHmac, webhooksRouter } from './routes.js';
@@ -7,4 +7,4 @@ export { CHECKED_TOPICS, COMPLIANCE_TOPICS } from './webhook-payloads.js';
 export { DEFAULT_MAX_ATTEMPTS, retryDelayMs, startInboxWorker, type InboxWorker, type InboxWorkerOptions } from './worker.js';
 
 /** inbox's collections, each declaring its indexes (server/indexes.ts creates them). */
-export const inboxCollections = [inboxModel, inboxClaimModel, webhookLogModel];
+export const inboxCollections = [inboxModel, inboxClaimModel, webhookLogModel, workerHeartbeatModel];
