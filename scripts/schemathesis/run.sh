@@ -6,9 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$(mktemp -d)
 port=${FUZZ_PORT:-3901}
-venv="$work/venv"
-python3 -m venv "$venv"
-"$venv/bin/pip" install --quiet --disable-pip-version-check 'schemathesis==4.32.5'
+# FUZZ_VENV names a virtualenv that scripts/schemathesis/install.sh prepared (CI does it beforehand).
+venv=${FUZZ_VENV:-$work/venv}
+[ -x "$venv/bin/schemathesis" ] || bash scripts/schemathesis/install.sh "$venv"
 
 export SHOPIFY_API_KEY=tally-dev-client-id SHOPIFY_API_SECRET=tally-dev-client-secret-not-for-production
 # Node 22 from the `node` package, started directly so that the stop signal reaches the server itself
