@@ -1,4 +1,4 @@
-import { inboxClaimModel, inboxModel, webhookLogModel } from './store.js';
+import { inboxClaimModel, inboxModel, webhookLogModel, workerHeartbeatModel } from './store.js';
 import { collectionsOf } from '../platform/models.js';
 export { ackGate, type AckGate } from './ack-gate.js';
 export { inboxJobs } from './jobs.js';
@@ -23,4 +23,4 @@ export { CHECKED_TOPICS, COMPLIANCE_TOPICS } from './webhook-payloads.js';
 export { DEFAULT_MAX_ATTEMPTS, retryDelayMs, startInboxWorker, type InboxWorker, type InboxWorkerOptions } from './worker.js';
 
 /** inbox's collections, each declaring its indexes, registered on a connection (server/indexes.ts creates them). */
-export const inboxCollections = collectionsOf(inboxModel, inboxClaimModel, webhookLogModel);
+export const inboxCollections = collectionsOf(inboxModel, inboxClaimModel, webhookLogModel, workerHeartbeatModel);
