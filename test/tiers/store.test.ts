@@ -77,7 +77,7 @@ describe('tier store and hooks (real database)', () => {
   it('the standing is recorded in the ledger once, orders read it from the newest entry with no database call, and a threshold change sets it aside', async () => {
     const shop = 'carried.myshopify.com';
     const program: Program = { ...defaultProgram('USD'), tiers };
-    await recordQualifyingOrder(ctx, {
+    const order = {
       shop,
       customerId: '8',
       orderId: '1',
@@ -86,7 +86,8 @@ describe('tier store and hooks (real database)', () => {
       lineVariantIds: [],
       paidAt: at('2025-04-01T00:00:00Z'),
       program,
-    });
+    };
+    await recordQualifyingOrder(ctx, order);
     const recorded = await newestEntry(ctx.connection, shop, '8');
     expect(recorded).toMatchObject({
       type: 'tier',
@@ -95,16 +96,7 @@ describe('tier store and hooks (real database)', () => {
       tierStanding: { tierId: 'silver', membershipUntil: null, validUntil: at('2026-01-01T00:00:00Z') },
     });
     // Evaluated again with nothing new: the same standing is not written twice.
-    await recordQualifyingOrder(ctx, {
-      shop,
-      customerId: '8',
-      orderId: '1',
-      points: 120,
-      spend: 12_000,
-      lineVariantIds: [],
-      paidAt: at('2025-04-01T00:00:00Z'),
-      program,
-    });
+    await recordQualifyingOrder(ctx, order);
     expect((await newestEntry(ctx.connection, shop, '8'))?.seq).toBe(recorded?.seq);
     // A closed connection: the carried standing answers without the database.
     const closed = await testContext('tiers-carried-closed');
