@@ -13,12 +13,14 @@ import { attemptsOf, enabledFlowTriggers, endpointsOf, outboundEndpointModel, re
 const MAX_ENDPOINTS = 10;
 
 const endpointBody = z.object({
-  // The shape endpointUrlProblem needs (an absolute http(s) URL with a host name or address); the address policy is checked after.
+  // An absolute http(s) URL that URL parses: a host name whose last label starts with a letter, an IPv4
+  // address, or an IPv6 one in full or with :: between at most three groups each side; a port; printable
+  // ASCII after. Written as a pattern so the document says it; the address policy is checked after.
   url: z
     .string()
     .max(2000)
     .regex(
-      /^https?:\/\/([a-zA-Z0-9]([a-zA-Z0-9.-]{0,251}[a-zA-Z0-9])?|\[[0-9a-fA-F:.]{2,45}\])(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?(\/[\x21-\x7e]*)?$/,
+      /^https?:\/\/(([a-zA-Z0-9-]{1,63}\.){0,8}[a-zA-Z][a-zA-Z0-9-]{0,62}|((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])|\[([0-9a-fA-F]{1,4}(:[0-9a-fA-F]{1,4}){7}|([0-9a-fA-F]{1,4}(:[0-9a-fA-F]{1,4}){0,2})?::([0-9a-fA-F]{1,4}(:[0-9a-fA-F]{1,4}){0,2})?)\])(:([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?(\/[\x21-\x7e]*)?$/,
       'must be an absolute URL',
     ),
   events: z.array(z.enum(OUTBOUND_EVENTS)).min(1, 'needs at least one event').optional(),
