@@ -1,6 +1,6 @@
 /**
  * What shoppers, staff and merchants download: the storefront's core and panel (theme extension
- * assets), the checkout, thank-you, customer-account and POS extension bundles (built here with
+ * assets) and what the blocks add to a shop's page (rendered by the devstore's Liquid), the checkout, thank-you, customer-account and POS extension bundles (built here with
  * esbuild as Shopify CLI would), and the admin's initial JS and CSS and each page's chunks
  * (web/dist, from `npm run build`).
  * `npm run sizes` prints them; test/extensions/bundles.test.ts holds them to their budgets.
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { loadBlocks, themeLiquid } from '../devstore/storefront.js';
 import { adminChunks } from './admin-chunks.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,6 +23,29 @@ export interface Size {
 
 function sizeOf(name: string, content: Uint8Array): Size {
   return { name, bytes: content.byteLength, gzipped: gzipSync(content, { level: 9 }).byteLength };
+}
+
+/** A block as a guest's page carries it, with a program like the demo shop's, in English. */
+async function blockHtml(name: string, block: string): Promise<Size> {
+  const { source, settings } = loadBlocks()[block]!;
+  const program = {
+    enabled: true,
+    pointsPerCurrencyUnit: 1,
+    unit: 100,
+    pointsName: 'points',
+    version: 1,
+    widget: { primaryColor: '#1f6feb', textColor: '#ffffff', position: 'bottom-right', languages: ['en'] },
+  };
+  const scope = {
+    customer: null,
+    routes: { root_url: '/', account_login_url: '/account/login', account_register_url: '/account/register', cart_url: '/cart' },
+    request: { locale: { iso_code: 'en', primary: true } },
+    app: { metafields: { tally: { program: { value: program } } } },
+    product: { id: 1, title: 'House blend', selected_or_first_available_variant: { id: 1, price: 1_450 } },
+    cart: { total_price: 1_450, item_count: 1, attributes: {} },
+  };
+  const html = await themeLiquid().parseAndRender(source, { block: { settings, shopify_attributes: '' } }, { globals: scope });
+  return sizeOf(name, Buffer.from(html));
 }
 
 async function bundle(name: string, entry: string): Promise<Size> {
@@ -44,9 +68,10 @@ export async function measureSizes(): Promise<Size[]> {
   const asset = (name: string, file: string) => sizeOf(name, readFileSync(path.join(assets, file)));
   const sizes = [
     asset('storefront core script (tally.js: every page with a Tally block or the embed)', 'tally.js'),
-    asset('storefront core styles (tally.css: every such page)', 'tally.css'),
     asset('storefront panel script (tally-panel.js: on opening, or a block needing it)', 'tally-panel.js'),
     asset('storefront panel styles (tally-panel.css: with the panel)', 'tally-panel.css'),
+    await blockHtml('storefront page HTML of the app embed (launcher: styles, button, config, strings, loader; every page)', 'launcher'),
+    await blockHtml('storefront page HTML of the product block (earn line, config, its strings, loader)', 'product-points'),
     await bundle('checkout extension (purchase.checkout.block.render)', 'extensions/tally-checkout/src/Checkout.tsx'),
     await bundle('thank-you extension (purchase.thank-you.block.render)', 'extensions/tally-checkout/src/ThankYou.tsx'),
     await bundle('customer-account extension (profile block)', 'extensions/tally-customer-account/src/ProfileBlock.tsx'),
