@@ -14,15 +14,17 @@ import { percentile, round } from './lib/load.js';
 import { signedOrderPaidFor } from './lib/orders.js';
 
 const SHOP = 'bench-trips.myshopify.com';
+/** A shop running the program a real merchant runs: three tiers by spend, badges that pay points, referrals on. */
+const MERCHANT_SHOP = 'bench-trips-merchant.myshopify.com';
 
 interface Counter {
   total: number;
   byCommand: Map<string, number>;
 }
 
-async function sendOrderPaid(app: RunningApp, orderId: number, customerId: number): Promise<string> {
+async function sendOrderPaid(app: RunningApp, orderId: number, customerId: number, shop = SHOP): Promise<string> {
   const eventId = randomUUID();
-  const request = signedOrderPaidFor(app.url, orderId, customerId, SHOP, eventId);
+  const request = signedOrderPaidFor(app.url, orderId, customerId, shop, eventId);
   const response = await fetch(request.url, { method: request.method, body: request.body, headers: request.headers });
   if (response.status !== 200) throw new Error(`orders/paid answered ${response.status}`);
   return eventId;
@@ -129,6 +131,52 @@ async function growthPoint(app: RunningApp, from: number, entries: number, first
   };
 }
 
+async function adminApi(app: RunningApp, shop: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
+  const token = signSessionToken({ shop, apiKey: DEV_API_KEY, apiSecret: DEV_API_SECRET });
+  return fetch(`${app.url}/api${path}`, {
+    method: init.method ?? 'GET',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+}
+
+/**
+ * Installs the merchant's shop and saves its program: Bronze, Silver from $200 and Gold from $600 of
+ * lifetime spend (x1, x1.25, x1.5), badges at the first, fifth, tenth and fifteenth order that pay 50
+ * to 400 points, and referrals on (the default program has them on).
+ */
+async function installMerchantProgram(app: RunningApp): Promise<void> {
+  const current = await adminApi(app, MERCHANT_SHOP, '/program');
+  if (!current.ok) throw new Error(`merchant shop install failed: ${current.status}`);
+  const program = (await current.json()) as Record<string, unknown> & { referrals: Record<string, unknown> };
+  const perks = { rewardDiscountPercent: 0, freeShipping: false, birthdayBonus: 0 };
+  const tier = (id: string, name: string, threshold: number, earnMultiplier: number) => ({
+    id,
+    name,
+    threshold,
+    earnMultiplier,
+    entryReward: 0,
+    perks,
+  });
+  const badge = (id: string, name: string, milestone: string, count: number, points: number) => ({ id, name, milestone, count, points });
+  const saved = await adminApi(app, MERCHANT_SHOP, '/program', {
+    method: 'PUT',
+    body: {
+      ...program,
+      tiers: [tier('bronze', 'Bronze', 0, 1), tier('silver', 'Silver', 20_000, 1.25), tier('gold', 'Gold', 60_000, 1.5)],
+      tierRules: { metric: 'spend', period: 'lifetime', downgrade: 'immediate', graceDays: 0 },
+      badges: [
+        badge('first-order', 'First order', 'first_order', 1, 50),
+        badge('five-orders', 'Five orders', 'orders', 5, 100),
+        badge('ten-orders', 'Ten orders', 'orders', 10, 200),
+        badge('fifteen-orders', 'Fifteen orders', 'orders', 15, 400),
+      ],
+      referrals: { ...program.referrals, enabled: true },
+    },
+  });
+  if (saved.status !== 200) throw new Error(`merchant program not saved: ${saved.status} ${await saved.text()}`);
+}
+
 export async function measureRoundTrips(database: ResolvedDatabase, growth: boolean): Promise<Record<string, unknown>> {
   const counter: Counter = { total: 0, byCommand: new Map() };
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', PROXY_RATE_LIMIT: '1000000' });
@@ -152,9 +200,17 @@ export async function measureRoundTrips(database: ResolvedDatabase, growth: bool
     for (let index = 0; index < 20; index++) await sendOrderPaid(app, 1 + index, 7_100_000 + (index % 4));
     await app.worker.drain();
 
+    await installMerchantProgram(app);
+    for (let index = 0; index < 20; index++) await sendOrderPaid(app, 1 + index, 7_200_000 + (index % 4), MERCHANT_SHOP);
+    await app.worker.drain();
+
     const watcher = await MongoClient.connect(database.uri);
     const perOrder = await count(counter, 50, async (index) => {
       await finished(watcher, app.connection.name, await sendOrderPaid(app, 1000 + index, 7_100_000 + (index % 4)));
+    });
+    // Each of the merchant's four customers goes from 5 to 17 orders ($210 to $714): Gold, and the ten- and fifteen-order badges.
+    const perMerchantOrder = await count(counter, 50, async (index) => {
+      await finished(watcher, app.connection.name, await sendOrderPaid(app, 1000 + index, 7_200_000 + (index % 4), MERCHANT_SHOP));
     }).finally(() => watcher.close());
     const perView = await count(counter, 20, async (index) => {
       await (await fetch(proxyUrl(app, 'customer', 7_100_000 + (index % 10)))).arrayBuffer();
@@ -168,7 +224,12 @@ export async function measureRoundTrips(database: ResolvedDatabase, growth: bool
       });
       if (response.status !== 201) throw new Error(`redemption answered ${response.status}: ${await response.text()}`);
     });
-    const result: Record<string, unknown> = { perCreditedOrder: perOrder, perStorefrontView: perView, perRedemption };
+    const result: Record<string, unknown> = {
+      perCreditedOrder: perOrder,
+      perCreditedOrderMerchantProgram: perMerchantOrder,
+      perStorefrontView: perView,
+      perRedemption,
+    };
     if (growth) {
       const sizes = [1_000, 100_000, 1_000_000].filter((size) => size <= Number(process.env.BENCH_GROWTH_MAX ?? 1_000_000));
       const points: Array<Record<string, number>> = [];

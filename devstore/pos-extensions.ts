@@ -8,10 +8,10 @@ const EXTENSION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 
 /** The targets Tally's POS UI extension declares (extensions/tally-pos/shopify.extension.toml), by their module. */
 export const POS_TARGETS = {
-  'pos.home.tile.render': 'Tile.tsx',
-  'pos.home.modal.render': 'Modal.tsx',
-  'pos.customer-details.block.render': 'CustomerBlock.tsx',
-  'pos.purchase.post.block.render': 'PostPurchase.tsx',
+  'pos.home.tile.render': 'Tile.ts',
+  'pos.home.modal.render': 'Modal.ts',
+  'pos.customer-details.block.render': 'CustomerBlock.ts',
+  'pos.purchase.post.block.render': 'PostPurchase.ts',
 } as const;
 export type PosTarget = keyof typeof POS_TARGETS;
 
@@ -140,7 +140,7 @@ export function posExtensionHostPage(data: PosHostData): string {
 <body><script type="application/json" id="host-data">${scriptJson(data)}</script><script type="module">${HOST_SCRIPT}</script></body></html>`;
 }
 
-/** The POS extension's own modules, bundled as Shopify CLI builds them. */
+/** The POS extension's own modules, one per target as ES modules the frames import (Shopify CLI bundles the same modules into one file). */
 export function posExtensionsRouter(): Router {
   return extensionBundleRouter(
     '/devstore/pos-extensions',

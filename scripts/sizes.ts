@@ -1,7 +1,8 @@
 /**
  * What shoppers, staff and merchants download: the storefront's core and panel (theme extension
- * assets) and what the blocks add to a shop's page (rendered by the devstore's Liquid), the checkout, thank-you, customer-account and POS extension bundles (built here with
- * esbuild as Shopify CLI would), and the admin's initial JS and CSS and each page's chunks
+ * assets) and what the blocks add to a shop's page (rendered by the devstore's Liquid), each UI
+ * extension's bundle (checkout and thank-you, customer account, POS: built here exactly as Shopify
+ * CLI builds them), and the admin's initial JS and CSS and each page's chunks
  * (web/dist, from `npm run build`).
  * `npm run sizes` prints them; test/extensions/bundles.test.ts holds them to their budgets.
  */
@@ -19,6 +20,8 @@ export interface Size {
   name: string;
   bytes: number;
   gzipped: number;
+  /** For a bundle: the bytes each module puts in it (esbuild's metafile), largest first. */
+  modules?: Array<{ path: string; bytes: number }>;
 }
 
 function sizeOf(name: string, content: Uint8Array): Size {
@@ -48,19 +51,56 @@ async function blockHtml(name: string, block: string): Promise<Size> {
   return sizeOf(name, Buffer.from(html));
 }
 
-async function bundle(name: string, entry: string): Promise<Size> {
+/** A UI extension's targets as its shopify.extension.toml declares them, in order. */
+export function extensionTargets(handle: string): Array<{ target: string; module: string }> {
+  const toml = readFileSync(path.join(root, 'extensions', handle, 'shopify.extension.toml'), 'utf8');
+  return toml
+    .split('[[extensions.targeting]]')
+    .slice(1)
+    .map((section) => ({ target: /^target = "([^"]+)"$/m.exec(section)![1]!, module: /^module = "([^"]+)"$/m.exec(section)![1]! }));
+}
+
+/**
+ * A UI extension's bundle as `shopify app build` and `deploy` make it (@shopify/cli 4.8, its
+ * bundleExtension): ONE file for every target in the toml, whose entry imports each target's
+ * module and registers it with `shopify.extend`, so every target downloads all of it. The esbuild
+ * options are the CLI's own: ES6, minified, no legal comments, NODE_ENV "production", a source map
+ * (its URL comment is part of the file). test/shopify/shopify-cli.test.ts checks this against the
+ * CLI's own dist/ file.
+ */
+export async function extensionBundle(handle: string): Promise<{ code: Uint8Array; modules: NonNullable<Size['modules']> }> {
+  const directory = path.join(root, 'extensions', handle);
+  const entry = extensionTargets(handle)
+    .map(({ target, module }, index) => `import Target_${index} from '${module}';shopify.extend('${target}', (...args) => Target_${index}(...args));`)
+    .join(' ');
   const result = await build({
-    entryPoints: [path.join(root, entry)],
+    stdin: { contents: entry, resolveDir: directory, loader: 'tsx' },
+    outfile: path.join(directory, 'dist', `${handle}.js`),
     bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    write: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
     jsx: 'automatic',
+    loader: { '.esnext': 'ts', '.js': 'jsx' },
+    legalComments: 'none',
+    minify: true,
+    target: 'es6',
+    resolveExtensions: ['.tsx', '.ts', '.js', '.json', '.esnext', '.mjs', '.ejs'],
+    sourcemap: true,
+    sourceRoot: `${directory}/src`,
+    metafile: true,
+    write: false,
     logLevel: 'silent',
   });
-  return sizeOf(name, result.outputFiles[0]!.contents);
+  const code = result.outputFiles.find((file) => file.path.endsWith('.js'))!.contents;
+  const output = Object.entries(result.metafile.outputs).find(([file]) => file.endsWith('.js'))![1];
+  const modules = Object.entries(output.inputs)
+    .map(([input, { bytesInOutput }]) => ({ path: input.replace(/^.*node_modules\//, ''), bytes: bytesInOutput }))
+    .sort((a, b) => b.bytes - a.bytes);
+  return { code, modules };
+}
+
+async function uiExtension(name: string, handle: string): Promise<Size> {
+  const { code, modules } = await extensionBundle(handle);
+  return { ...sizeOf(name, code), modules };
 }
 
 export async function measureSizes(): Promise<Size[]> {
@@ -72,13 +112,9 @@ export async function measureSizes(): Promise<Size[]> {
     asset('storefront panel styles (tally-panel.css: with the panel)', 'tally-panel.css'),
     await blockHtml('storefront page HTML of the app embed (launcher: styles, button, config, strings, loader; every page)', 'launcher'),
     await blockHtml('storefront page HTML of the product block (earn line, config, its strings, loader)', 'product-points'),
-    await bundle('checkout extension (purchase.checkout.block.render)', 'extensions/tally-checkout/src/Checkout.tsx'),
-    await bundle('thank-you extension (purchase.thank-you.block.render)', 'extensions/tally-checkout/src/ThankYou.tsx'),
-    await bundle('customer-account extension (profile block)', 'extensions/tally-customer-account/src/ProfileBlock.tsx'),
-    await bundle('POS tile (pos.home.tile.render)', 'extensions/tally-pos/src/Tile.tsx'),
-    await bundle('POS modal (pos.home.modal.render)', 'extensions/tally-pos/src/Modal.tsx'),
-    await bundle('POS customer block (pos.customer-details.block.render)', 'extensions/tally-pos/src/CustomerBlock.tsx'),
-    await bundle('POS post-purchase block (pos.purchase.post.block.render)', 'extensions/tally-pos/src/PostPurchase.tsx'),
+    await uiExtension('checkout extension (tally-checkout: checkout and thank-you blocks, one bundle)', 'tally-checkout'),
+    await uiExtension('customer-account extension (tally-customer-account: profile block)', 'tally-customer-account'),
+    await uiExtension('POS extension (tally-pos: tile, modal, customer and post-purchase blocks)', 'tally-pos'),
   ];
   const dist = path.join(root, 'web/dist');
   if (!existsSync(path.join(dist, '.vite/manifest.json'))) return sizes; // The admin is measured only once it has been built.
@@ -94,6 +130,8 @@ export async function measureSizes(): Promise<Size[]> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-  for (const size of await measureSizes())
+  for (const size of await measureSizes()) {
     console.log(`${size.name.padEnd(80)} ${kb(size.bytes).padStart(10)} ${kb(size.gzipped).padStart(10)} gzipped`);
+    for (const module of size.modules ?? []) console.log(`    ${module.path.padEnd(76)} ${kb(module.bytes).padStart(10)}`);
+  }
 }

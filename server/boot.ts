@@ -4,31 +4,33 @@ import type { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Devstore } from '../devstore/devstore.js';
 import { accountingJobs, accountingRouter } from './accounting/index.js';
+import { activityRouter, customersRouter, programRouter } from './admin/index.js';
 import { adminUiRouter, faviconRouter } from './admin-ui/index.js';
 import { analyticsJobs, analyticsRouter } from './analytics/index.js';
-import { customersRouter } from './customers/index.js';
-import { ackGate, activityRouter, inboxJobs, startInboxWorker, webhooksRouter, type AckGate, type InboxWorker } from './inbox/index.js';
-import { engagementAdminRouter, engagementJobs, engagementProxyRouter, reviewsRouter } from './engagement/index.js';
-import { groupJobs, groupProxyRouter, groupsRouter } from './groups/index.js';
-import { apiKeysRouter, headlessRouter, openApiRouter } from './headless/index.js';
+import { complianceJobs } from './compliance/index.js';
+import { ackGate, inboxJobs, startInboxWorker, webhooksRouter, type AckGate, type InboxWorker } from './inbox/index.js';
+import { awardsForOrder, engagementAdminRouter, engagementJobs, engagementProxyRouter, reviewsRouter } from './engagement/index.js';
+import { gatherPoints, groupJobs, groupProxyRouter, groupsRouter, sharedAvailable } from './groups/index.js';
+import { apiKeysRouter, headlessRouter, methodNotAllowedRouter, openApiRouter } from './headless/index.js';
 import { importJobs, importsRouter, stopImports } from './imports/index.js';
-import { ensureCheckoutDiscount } from './redemption/index.js';
-import { referralAdminRouter, referralJobs, referralProxyRouter } from './referrals/index.js';
-import { earningJobs } from './earning/index.js';
+import { ensureCheckoutDiscount, markOrderCodesUsed, redemptionJobs, returnPointsWhenOrderEnds, settleOrderHold } from './redemption/index.js';
+import { referralAdminRouter, referralForOrder, referralForReversal, referralJobs, referralProxyRouter } from './referrals/index.js';
+import { earningJobs, type OrderCredited, type OrderReversed } from './earning/index.js';
 import { ensureIndexes } from './indexes.js';
 import { flowRouter, outboundRouter, startOutbound } from './outbound/index.js';
 import type { Config } from './platform/config.js';
-import type { AppContext } from './platform/context.js';
+import type { AppContext, Ports } from './platform/context.js';
+import { createEventBus, type EventBus } from './platform/events.js';
+import { startScheduler, type ScheduledJob } from './platform/jobs.js';
 import { connectMongoose, redactUri, serverVersion, type DatabaseInfo } from './platform/database/connection.js';
 import { resolveDatabase, type ResolvedDatabase } from './platform/database/resolve.js';
 import { createApp } from './platform/http-app.js';
 import type { Logger } from './platform/logger.js';
-import { ensureDefaultProgram, loadProgram, programRouter } from './program/index.js';
+import { ensureDefaultProgram, loadProgram } from './program/index.js';
 import { posAdminRouter, posRouter } from './pos/index.js';
-import { pointsJobs, startScheduler } from './scheduler/index.js';
 import { apiRouter, installedShops } from './shops/index.js';
 import { extensionsRouter, proxyRouter, tryPublishProgram } from './storefront/index.js';
-import { tierJobs, tiersRouter } from './tiers/index.js';
+import { perksOf, tierJobs, tierMultiplierHeld, tiersCountOrders, tiersCountReversal, tiersRouter } from './tiers/index.js';
 import { topicHandlers } from './topic-handlers.js';
 
 export interface RunningApp {
@@ -70,6 +72,55 @@ function listen(server: Server, port: number, host: string | undefined): Promise
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 }
+
+/**
+ * The one place capabilities meet: the values a capability needs back from one above it (ports),
+ * and who reacts to whose domain events. Blocking subscribers run inside the publisher's work, in
+ * the order listed; batch subscribers lag it by one batch (docs/architecture.md).
+ */
+export function wireCapabilities(): { events: EventBus; ports: Ports } {
+  const events = createEventBus();
+  events.subscribe<OrderCredited>('OrderCredited', awardsForOrder);
+  events.subscribe<OrderCredited>('OrderCredited', referralForOrder);
+  events.subscribeInBatches(tiersCountOrders);
+  events.subscribe<OrderReversed>('OrderReversed', returnPointsWhenOrderEnds);
+  events.subscribe<OrderReversed>('OrderReversed', tiersCountReversal);
+  events.subscribe<OrderReversed>('OrderReversed', referralForReversal);
+  const ports: Ports = {
+    tierMultiplier: tierMultiplierHeld,
+    settleOrderHold,
+    markCodesUsed: markOrderCodesUsed,
+    rewardPerks: perksOf,
+    gatherGroupPoints: (ctx, request, now) => gatherPoints(ctx, request, now),
+    spendableAcrossGroup: sharedAvailable,
+  };
+  return { events, ports };
+}
+
+/** Batches nudged in a process that died before running them: every batch subscriber reads on from its cursor, hourly. */
+const catchUpBatchSubscribers: ScheduledJob = {
+  name: 'batch-subscribers-catch-up',
+  period: 'hour',
+  run: async (ctx, shop, now) => {
+    for (const subscriber of ctx.events.batchSubscribers()) await subscriber.run(ctx, shop, null, now);
+  },
+};
+
+/** Every periodic job the app runs, each in the capability it serves; platform/jobs.ts runs them once per shop and period. */
+export const scheduledJobs: ScheduledJob[] = [
+  ...earningJobs,
+  ...redemptionJobs,
+  ...complianceJobs,
+  ...inboxJobs,
+  ...tierJobs,
+  ...engagementJobs,
+  ...groupJobs,
+  ...referralJobs,
+  ...importJobs,
+  ...accountingJobs,
+  ...analyticsJobs,
+  catchUpBatchSubscribers,
+];
 
 /** Work a new install needs: the shop's default program, published to the storefront metafield. */
 const installHooks = [
@@ -119,6 +170,7 @@ export function apiSurfaces(ctx: AppContext, worker: InboxWorker, gate: AckGate)
     posRouter(ctx),
     headlessRouter(ctx),
     flowRouter(ctx),
+    methodNotAllowedRouter(ctx.config.appUrl),
   ];
 }
 
@@ -149,10 +201,23 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
 
     const port = await listen(server, options.config.port, options.config.host);
     const config: Config = { ...options.config, port, appUrl: options.config.appUrl.replace(`:${options.config.port}`, `:${port}`) };
-    const ctx: AppContext = { config, connection, dbInfo, logger, clock: options.clock ?? (() => new Date()) };
+    const ctx: AppContext = { config, connection, dbInfo, logger, clock: options.clock ?? (() => new Date()), ...wireCapabilities() };
     const gate = ackGate();
-    const startedWorker = startInboxWorker(ctx, { handlers: topicHandlers, ackGate: gate });
-    worker = startedWorker;
+    const inboxWorker = startInboxWorker(ctx, { handlers: topicHandlers, ackGate: gate });
+    worker = inboxWorker;
+    ctx.events.start(ctx);
+    // Draining the app means the deliveries and the batches they nudged (tests wait on this).
+    const startedWorker: InboxWorker = {
+      ...inboxWorker,
+      async drain() {
+        let handled = 0;
+        for (;;) {
+          const round = (await inboxWorker.drain()) + (await ctx.events.drain(ctx));
+          if (round === 0) return handled;
+          handled += round;
+        }
+      },
+    };
     // The devstore is loaded only in devstore mode, so it is never part of production's import graph,
     // and never runs with an app's real secret (real-store mode leaves /devstore unmounted: 404).
     const dev =
@@ -172,22 +237,7 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
       ...(dev ? [dev.router] : []),
     ]);
     server.on('request', app);
-    const scheduler = startScheduler(
-      ctx,
-      [
-        ...pointsJobs,
-        ...earningJobs,
-        ...inboxJobs,
-        ...tierJobs,
-        ...engagementJobs,
-        ...groupJobs,
-        ...referralJobs,
-        ...importJobs,
-        ...accountingJobs,
-        ...analyticsJobs,
-      ],
-      () => installedShops(ctx.connection),
-    );
+    const scheduler = startScheduler(ctx, scheduledJobs, () => installedShops(ctx.connection));
     const outbound = startOutbound(ctx);
 
     logger.info(
@@ -224,6 +274,8 @@ export async function bootTally(options: BootOptions): Promise<RunningApp> {
           await scheduler.stop();
           await outbound.stop();
           await startedWorker.stop();
+          await ctx.events.drain(ctx);
+          await ctx.events.stop();
           await importsStopped;
           dev?.stop();
           await openConnection.close();

@@ -1,67 +1,53 @@
 import type { Connection } from 'mongoose';
-import { aggregateWatermarkModel, changedDayModel, ledgerDayModel } from './accounting/index.js';
-import { orderDayModel, paidOrderModel } from './analytics/index.js';
-import { jobRunModel } from './scheduler/index.js';
-import { customerModel } from './customers/index.js';
-import { dataExportChunkModel, dataExportModel } from './compliance/index.js';
-import { inboxClaimModel, inboxModel, webhookLogModel } from './inbox/index.js';
-import { ledgerDayIndexModel, ledgerEntryModel } from './ledger/index.js';
-import { cashBackEffectModel, heldReversalModel, orderPointsModel, orderRefundModel } from './earning/index.js';
-import { programModel } from './program/index.js';
-import { holdModel, holdOutcomeModel, redemptionEffectModel, redemptionModel, redemptionOutcomeModel } from './redemption/index.js';
-import { expiryReminderModel } from './scheduler/index.js';
-import { engagementModels } from './engagement/index.js';
-import { groupModels } from './groups/index.js';
-import { apiKeyModel } from './headless/index.js';
-import { importModels } from './imports/index.js';
-import { outboundModels } from './outbound/index.js';
-import { posModels } from './pos/index.js';
-import { referralModels } from './referrals/index.js';
-import { shopModel, staffMemberModel } from './shops/index.js';
-import { tierBackfillModel, tierChangeModel, tierEventModel, tierStateModel } from './tiers/index.js';
+import { accountingCollections } from './accounting/index.js';
+import { analyticsCollections } from './analytics/index.js';
+import { complianceCollections } from './compliance/index.js';
+import { customersCollections } from './customers/index.js';
+import { earningCollections } from './earning/index.js';
+import { engagementCollections } from './engagement/index.js';
+import { groupsCollections } from './groups/index.js';
+import { headlessCollections } from './headless/index.js';
+import { importsCollections } from './imports/index.js';
+import { inboxCollections } from './inbox/index.js';
+import { ledgerCollections } from './ledger/index.js';
+import { outboundCollections } from './outbound/index.js';
+import { posCollections } from './pos/index.js';
+import { jobRunModel } from './platform/jobs.js';
+import { programCollections } from './program/index.js';
+import { redemptionCollections } from './redemption/index.js';
+import { referralsCollections } from './referrals/index.js';
+import { shopsCollections } from './shops/index.js';
+import { tiersCollections } from './tiers/index.js';
 
 /**
- * Each store file exports a `xxxModel(connection)` function that registers its schema on the
- * connection once and returns the model; every document and index starts with `shop`.
- * `registerModels` lists them all so `ensureIndexes` sees every collection.
+ * Each capability owns its collections: its store files define them (a `xxxModel(connection)`
+ * function that registers the schema and its indexes on the connection once; every document and
+ * index starts with `shop`), and its index.ts declares them in one list. `registerModels` collects
+ * those lists so `ensureIndexes` sees every collection; the job runner's attempts are platform's.
  */
 export function registerModels(connection: Connection): void {
-  shopModel(connection);
-  staffMemberModel(connection);
-  inboxModel(connection);
-  inboxClaimModel(connection);
-  webhookLogModel(connection);
-  customerModel(connection);
-  dataExportModel(connection);
-  dataExportChunkModel(connection);
-  jobRunModel(connection);
-  programModel(connection);
-  expiryReminderModel(connection);
-  ledgerEntryModel(connection);
-  ledgerDayIndexModel(connection);
-  orderPointsModel(connection);
-  orderRefundModel(connection);
-  heldReversalModel(connection);
-  cashBackEffectModel(connection);
-  redemptionModel(connection);
-  holdModel(connection);
-  holdOutcomeModel(connection);
-  redemptionOutcomeModel(connection);
-  redemptionEffectModel(connection);
-  [
-    tierEventModel,
-    tierChangeModel,
-    tierStateModel,
-    tierBackfillModel,
-    apiKeyModel,
-    ...engagementModels,
-    ...referralModels,
-    ...importModels,
-    ...outboundModels,
-    ...groupModels,
-    ...posModels,
-  ].forEach((model) => model(connection));
-  [ledgerDayModel, aggregateWatermarkModel, changedDayModel, paidOrderModel, orderDayModel].forEach((model) => model(connection));
+  const collections: Array<(connection: Connection) => unknown> = [
+    jobRunModel,
+    ...shopsCollections,
+    ...inboxCollections,
+    ...customersCollections,
+    ...complianceCollections,
+    ...programCollections,
+    ...ledgerCollections,
+    ...earningCollections,
+    ...redemptionCollections,
+    ...tiersCollections,
+    ...headlessCollections,
+    ...engagementCollections,
+    ...referralsCollections,
+    ...importsCollections,
+    ...outboundCollections,
+    ...groupsCollections,
+    ...posCollections,
+    ...accountingCollections,
+    ...analyticsCollections,
+  ];
+  for (const collection of collections) collection(connection);
 }
 
 /** Creates every collection's indexes; safe to run at each start and from several processes. */

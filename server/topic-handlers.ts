@@ -1,4 +1,4 @@
-import type { HandlerOutcome, TopicHandler } from './inbox/index.js';
+import type { HandlerOutcome, TopicHandler } from './platform/topic-handlers.js';
 import { recordGuestOrder } from './analytics/index.js';
 import { complianceTopicHandlers } from './compliance/index.js';
 import { customerTopicHandlers } from './customers/index.js';

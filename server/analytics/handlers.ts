@@ -1,5 +1,5 @@
 import { eligibleAmount, notEarningReason, orderFacts, parseOrder } from '../earning/index.js';
-import type { TopicHandler } from '../inbox/index.js';
+import type { TopicHandler } from '../platform/topic-handlers.js';
 import { loadProgram } from '../program/index.js';
 import { recordPaidOrder } from './service.js';
 

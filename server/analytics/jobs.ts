@@ -1,4 +1,4 @@
-import type { ScheduledJob } from '../scheduler/index.js';
+import type { ScheduledJob } from '../platform/jobs.js';
 import { refreshDays } from '../accounting/index.js';
 import { orderDaysAggregate } from './service.js';
 

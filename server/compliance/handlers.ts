@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PERSONAL_FIELDS } from '../customers/index.js';
 import { inboxModel, webhookLogModel } from '../inbox/index.js';
 import { dataExportChunkModel, dataExportModel } from './store.js';
-import { PermanentFailure, type TopicHandler } from '../inbox/index.js';
+import { PermanentFailure, type TopicHandler } from '../platform/topic-handlers.js';
 import { writeExport } from './export.js';
 import { withoutPersonalFields } from './scrub.js';
 

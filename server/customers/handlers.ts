@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { customerModel } from './store.js';
-import { PermanentFailure, type TopicHandler } from '../inbox/index.js';
+import { PermanentFailure, type TopicHandler } from '../platform/topic-handlers.js';
 
 const customerPayload = z.object({
   id: z.union([z.number(), z.string()]).transform(String),

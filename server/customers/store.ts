@@ -54,6 +54,40 @@ export function customerModel(connection: Connection): Model<CustomerProfile> {
 /** The fields customers/redact erases. */
 export const PERSONAL_FIELDS = ['email', 'firstName', 'lastName', 'phone', 'birthday', 'addresses'] as const;
 
+/** A customer's profile as Shopify last sent it, or null. */
+export async function findProfile(connection: Connection, shop: string, customerId: string): Promise<CustomerProfile | null> {
+  return customerModel(connection).findOne({ shop, customerId }).lean<CustomerProfile>();
+}
+
+/** Whether Shopify ever sent this customer's profile. */
+export async function hasProfile(connection: Connection, shop: string, customerId: string): Promise<boolean> {
+  return (await customerModel(connection).exists({ shop, customerId })) !== null;
+}
+
+/** The customers of a shop with one of these emails (as stored). */
+export async function profilesWithEmails(
+  connection: Connection,
+  shop: string,
+  emails: string[],
+): Promise<Array<{ customerId: string; email: string }>> {
+  return customerModel(connection)
+    .find({ shop, email: { $in: emails } }, { _id: 0, customerId: 1, email: 1 })
+    .lean<Array<{ customerId: string; email: string }>>();
+}
+
+/** Every customer id of a shop that has a profile. */
+export async function profileIds(connection: Connection, shop: string): Promise<string[]> {
+  return (await customerModel(connection).find({ shop }, { _id: 0, customerId: 1 }).lean()).map((profile) => profile.customerId);
+}
+
+/** A shop's customers whose email Shopify marks verified (program groups count who could link). */
+export async function verifiedProfiles(
+  connection: Connection,
+  shop: string,
+): Promise<Array<Pick<CustomerProfile, 'shop' | 'customerId' | 'email' | 'redactedAt'>>> {
+  return customerModel(connection).find({ shop, verifiedEmail: true }, { _id: 0, shop: 1, customerId: 1, email: 1, redactedAt: 1 }).lean();
+}
+
 /** A customer as a search lists them: who they are, without their addresses. */
 export interface CustomerMatch {
   customerId: string;

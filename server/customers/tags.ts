@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PermanentFailure, type TopicHandler } from '../inbox/index.js';
+import { PermanentFailure, type TopicHandler } from '../platform/topic-handlers.js';
 import type { AppContext } from '../platform/context.js';
 import { adminClientFor } from '../shops/index.js';
 import { CUSTOMER_TAGS, type CustomerTagsData } from '../shopify/operations.js';

@@ -114,12 +114,3 @@ export async function reconcileCashBack(
   }
   return settled;
 }
-
-/** Hourly: cash back claims whose holder crashed are settled (found on Shopify, or credited once). */
-export const earningJobs = [
-  {
-    name: 'reconcile-cash-back',
-    period: 'hour' as const,
-    run: async (ctx: AppContext, shop: string, now: Date) => void (await reconcileCashBack(ctx, shop, now)),
-  },
-];

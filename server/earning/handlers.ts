@@ -1,16 +1,12 @@
 import { formatAmount } from '../platform/money.js';
 import { customerTagsFor } from '../customers/index.js';
-import { PermanentFailure, type HandlerOutcome, type TopicHandler, type WebhookDelivery } from '../inbox/index.js';
+import { PermanentFailure, type HandlerOutcome, type TopicHandler, type WebhookDelivery } from '../platform/topic-handlers.js';
 import type { AppContext } from '../platform/context.js';
 import { loadProgram, type Program } from '../program/index.js';
-import { holdIdFromNoteAttributes, markCodesUsed, returnHeldPointsForOrder, returnRewardsOfOrder, settleHoldForOrder } from '../redemption/index.js';
-import { recordPaidOrder as recordOrderForAwards } from '../engagement/index.js';
-import { referralOrderPaid, referralOrderReversed } from '../referrals/index.js';
 import { adminClientFor } from '../shops/index.js';
-import { earningMultiplierFor, recordQualifyingOrder, recordQualifyingReversal } from '../tiers/index.js';
 import { PRODUCTS_FOR_MULTIPLIERS, productBatches, productsForMultipliersCost, type ProductsForMultipliersData } from '../shopify/operations.js';
-import { notEarningReason, orderFacts, parseOrder, parseRefund, refundFacts, type OrderPayload } from './order-payload.js';
-import { adjustForEdit, creditPaidOrder, reverseCancellation, reverseRefund, type OrderCollaborators, type ReversalHooks } from './orders.js';
+import { notEarningReason, orderFacts, parseOrder, parseRefund, refundFacts } from './order-payload.js';
+import { adjustForEdit, creditPaidOrder, reverseCancellation, reverseRefund, type OrderCollaborators } from './orders.js';
 import type { OrderFacts } from './rules.js';
 import { findOrderPoints } from './store.js';
 
@@ -48,75 +44,13 @@ async function withProductDetails(ctx: AppContext, shop: string, program: Progra
   };
 }
 
-function reversalHooks(ctx: AppContext, shop: string, program: Program, orderId: string, now: Date): ReversalHooks {
+function collaborators(ctx: AppContext, shop: string, program: Program, facts: OrderFacts, now: Date): OrderCollaborators {
   return {
-    returnRewards: () => returnRewards(ctx, program, shop, orderId, now),
-    orderReversed: async ({ record, key, points, spend, endsOrder }) => {
-      await recordQualifyingReversal(ctx, {
-        shop,
-        customerId: record.customerId,
-        orderId,
-        reversalKey: key,
-        points,
-        spend,
-        orders: endsOrder ? 1 : 0,
-        lineVariantIds: [],
-        reversedAt: now,
-        program,
-      });
-      if (endsOrder) await referralOrderReversed(ctx, program, { shop, orderId }, now);
-    },
-  };
-}
-
-function collaborators(ctx: AppContext, shop: string, program: Program, order: OrderPayload, facts: OrderFacts, now: Date): OrderCollaborators {
-  const lineVariantIds = facts.lines.map((line) => line.variantId).filter((id): id is string => typeof id === 'string');
-  return {
-    ...reversalHooks(ctx, shop, program, facts.orderId, now),
     withProductDetails: (withDetails) => withProductDetails(ctx, shop, program, withDetails),
     customerTags: (customerId) => customerTagsFor(ctx, shop, customerId),
-    markCodesUsed: (codes) => markCodesUsed(ctx, shop, facts.orderId, codes, now),
-    tierMultiplier: (customerId) => earningMultiplierFor(ctx, { shop, customerId, program, now, orderId: facts.orderId }),
-    orderCredited: async (record, paidOrders) => {
-      await recordQualifyingOrder(ctx, {
-        shop,
-        customerId: record.customerId,
-        orderId: record.orderId,
-        points: record.earned,
-        spend: record.eligible,
-        lineVariantIds,
-        paidAt: record.creditedAt,
-        program,
-      });
-      if (paidOrders !== null)
-        await recordOrderForAwards(
-          ctx,
-          program,
-          { shop, customerId: record.customerId, orderId: record.orderId, paidAt: record.creditedAt, paidOrders },
-          now,
-        );
-      await referralOrderPaid(
-        ctx,
-        program,
-        {
-          shop,
-          orderId: record.orderId,
-          customerId: record.customerId,
-          noteAttributes: order.note_attributes,
-          discountCodes: order.discount_codes.map((discount) => discount.code),
-          paidAt: now,
-        },
-        now,
-      );
-    },
+    markCodesUsed: (codes) => ctx.ports.markCodesUsed(ctx, { shop, orderId: facts.orderId, codes, now }),
+    tierMultiplier: (customerId) => ctx.ports.tierMultiplier(ctx, { shop, customerId, program, now, orderId: facts.orderId }),
   };
-}
-
-/** A fully refunded or cancelled order gives back its rewards' and its checkout hold's points (when the merchant says so). */
-async function returnRewards(ctx: AppContext, program: Program, shop: string, orderId: string, now: Date): Promise<number> {
-  const codes = await returnRewardsOfOrder(ctx, program, shop, orderId, now);
-  const { returned } = await returnHeldPointsForOrder(ctx, { shop, orderId, now });
-  return codes + returned;
 }
 
 /** How staff know an order: its name (#1005) when Shopify gave one, else its id. */
@@ -135,8 +69,13 @@ export async function creditPaidOrderPayload(ctx: AppContext, shop: string, payl
   if (customerId === null) return { status: 'skipped', reason: `${orderLabel(order.name, facts.orderId)}: a guest order, no customer to credit` };
   const program = await programFor(ctx, shop);
   // Points held for this checkout were spent on its discount, whatever the order earns.
-  const holdId = holdIdFromNoteAttributes(order.note_attributes);
-  const hold = holdId ? await settleHoldForOrder(ctx, { shop: shop, orderId: facts.orderId, customerId, holdId, now }) : null;
+  const hold = await ctx.ports.settleOrderHold(ctx, {
+    shop,
+    orderId: facts.orderId,
+    customerId,
+    noteAttributes: order.note_attributes,
+    now,
+  });
   const holdNote = hold ? (hold.settled ? `, ${hold.points} held points spent` : `, hold not settled: ${hold.reason ?? 'unknown'}`) : '';
   const notEarning = notEarningReason(order, program.earning.testOrders);
   if (notEarning) return { status: 'skipped', reason: `${orderLabel(order.name, facts.orderId)}: ${notEarning}${holdNote}` };
@@ -146,7 +85,7 @@ export async function creditPaidOrderPayload(ctx: AppContext, shop: string, payl
     shop,
     order,
     { ...facts, customerId },
-    collaborators(ctx, shop, program, order, facts, now),
+    collaborators(ctx, shop, program, facts, now),
     now,
   );
   return {
@@ -164,17 +103,8 @@ const refundsCreate: TopicHandler = async (delivery, ctx, now) => {
   const program = await programFor(ctx, shop);
   const record = await findOrderPoints(ctx.connection, shop, refund.order_id);
   const facts = refundFacts(refund, record?.currency ?? program.currency, record?.taxesIncluded ?? false);
+  const points = await reverseRefund(ctx, program, shop, refund.order_id, refund.id, facts, now);
   const label = orderLabel(record?.orderName, refund.order_id);
-  const points = await reverseRefund(
-    ctx,
-    program,
-    shop,
-    refund.order_id,
-    refund.id,
-    facts,
-    reversalHooks(ctx, shop, program, refund.order_id, now),
-    now,
-  );
   return {
     status: 'processed',
     detail:
@@ -191,7 +121,7 @@ const ordersCancelled: TopicHandler = async (delivery, ctx, now) => {
   if (!order.customer) return { status: 'skipped', reason: `${label}: a guest order, no points to take back` };
   const shop = delivery.shop;
   const program = await programFor(ctx, shop);
-  const points = await reverseCancellation(ctx, program, shop, order.id, reversalHooks(ctx, shop, program, order.id, now), now);
+  const points = await reverseCancellation(ctx, program, shop, order.id, now);
   return {
     status: 'processed',
     detail: points === 'held' ? `${label} cancelled: waits until the order is paid` : `${label} cancelled: ${points} points taken back`,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mulDivFloor, parseAmount } from '../platform/money.js';
-import { PermanentFailure } from '../inbox/index.js';
+import { PermanentFailure } from '../platform/topic-handlers.js';
 import type { OrderFacts } from './rules.js';
 
 /**

@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.js';
 import { currencyDecimals, InvalidAmount, parseAmount } from '../platform/money.js';
 import type { Program } from '../program/index.js';
 import { issueCashBack } from './cash-back.js';
+import type { OrderCredited, OrderReversed, UsedCode } from './events.js';
 import { paidTotal, presentmentOf, refundedEligible, refundFacts, type OrderPayload, type RefundFacts } from './order-payload.js';
 import { adjustForOrderUpdate, reverseForCancellation, reverseForRefund } from './reversal.js';
 import { earnForOrder, eligibleAmount, pointsForAmount, type OrderFacts } from './rules.js';
@@ -10,6 +11,7 @@ import {
   findOrderPoints,
   heldReversalsOf,
   holdReversal,
+  markReversalsHeld,
   orderPointsId,
   recordOrderOnce,
   recordRefundOnce,
@@ -18,12 +20,6 @@ import {
 } from './store.js';
 
 const DAY_MS = 86_400_000;
-
-/** A discount code an order used and the money it took off, as the order says. */
-export interface UsedCode {
-  code: string;
-  amount: number | null;
-}
 
 /** The order's discount codes with their amounts in shop money; an amount that does not parse is unknown. */
 function usedCodes(order: OrderPayload, currency: string): UsedCode[] {
@@ -38,31 +34,14 @@ function usedCodes(order: OrderPayload, currency: string): UsedCode[] {
   });
 }
 
-/** What the rest of the app adds to an order's earning: product details, tags, rewards used. */
-export interface OrderCollaborators extends ReversalHooks {
+/** What the rest of the app adds to an order's earning: product details, tags, rewards used, the tier held. */
+export interface OrderCollaborators {
   withProductDetails(facts: OrderFacts): Promise<OrderFacts>;
   customerTags(customerId: string): Promise<string[]>;
   /** Reward codes the order used, with the discount each gave (minor units, null when the payload does not say); returns how many were ours. */
   markCodesUsed(codes: UsedCode[]): Promise<number>;
   /** The tier and membership multiplier the customer holds now (1, with no database call, without tiers). */
   tierMultiplier(customerId: string): Promise<number>;
-  /** Tells tiers, badges and referrals what the order counted for, once it is credited; `paidOrders` is the customer's count after it (null when it earned nothing). */
-  orderCredited(record: OrderPoints, paidOrders: number | null): Promise<void>;
-}
-
-/** What reversals tell the rest of the app: rewards to give back, and what the tiers stop counting. */
-export interface ReversalHooks {
-  returnRewards(): Promise<number>;
-  orderReversed(reversal: OrderReversal): Promise<void>;
-}
-
-/** What a reversal takes back from an order, for the tiers: its points, its money and, when it ends the order, the order itself. */
-export interface OrderReversal {
-  record: OrderPoints;
-  key: string;
-  points: number;
-  spend: number;
-  endsOrder: boolean;
 }
 
 /** Where an order's points stand, read from its ledger entries (the source of truth). */
@@ -167,7 +146,6 @@ async function applyRefund(
   record: OrderPoints,
   refundId: string,
   refund: RefundFacts,
-  hooks: ReversalHooks,
   now: Date,
 ): Promise<number> {
   const state = await stateOf(ctx, record);
@@ -186,18 +164,27 @@ async function applyRefund(
   const reversed = await reverse(ctx, program, record, state, key, points, `refund ${refundId}`, now);
   // A refund that takes back the rest of the order's points refunds the order in full.
   const full = state.earned > 0 && state.reversed + reversed + state.shortfall >= state.earned;
-  if (full) await hooks.returnRewards();
-  await hooks.orderReversed({ record, key, points: reversed, spend: Math.min(refunded, state.eligible), endsOrder: full });
+  await publishReversal(ctx, program, record, { key, points: reversed, spend: Math.min(refunded, state.eligible), endsOrder: full }, now);
   return reversed;
 }
 
-async function applyCancellation(ctx: AppContext, program: Program, record: OrderPoints, hooks: ReversalHooks, now: Date): Promise<number> {
+async function applyCancellation(ctx: AppContext, program: Program, record: OrderPoints, now: Date): Promise<number> {
   const state = await stateOf(ctx, record);
   const key = ledgerKeys.orderCancelled(record.orderId);
   const reversed = await reverse(ctx, program, record, state, key, reverseForCancellation(state.earned, state.reversed), 'order cancelled', now);
-  await hooks.returnRewards();
-  await hooks.orderReversed({ record, key, points: reversed, spend: state.eligible, endsOrder: true });
+  await publishReversal(ctx, program, record, { key, points: reversed, spend: state.eligible, endsOrder: true }, now);
   return reversed;
+}
+
+/** Tells the subscribers (rewards given back when the order ends, tiers, referrals) what a reversal took back. */
+async function publishReversal(
+  ctx: AppContext,
+  program: Program,
+  record: OrderPoints,
+  reversal: Pick<OrderReversed, 'key' | 'points' | 'spend' | 'endsOrder'>,
+  now: Date,
+): Promise<void> {
+  await ctx.events.publish<OrderReversed>(ctx, { type: 'OrderReversed', shop: record.shop, program, record, ...reversal }, now);
 }
 
 export interface CreditOutcome {
@@ -250,10 +237,11 @@ export async function creditPaidOrder(
     currency: facts.currency,
     presentment: presentmentOf(order),
     notes: earning.notes,
+    lineVariantIds: facts.lines.map((line) => line.variantId).filter((id): id is string => typeof id === 'string'),
     pendingUntil: program.pendingDays > 0 ? new Date(now.getTime() + program.pendingDays * DAY_MS) : null,
     creditedAt: now,
   };
-  const record = await recordOrderOnce(ctx.connection, candidate);
+  const { record, mayHaveHeldReversals } = await recordOrderOnce(ctx.connection, candidate);
   let paidOrders: number | null = null;
   if (record.earned > 0) {
     const pending = record.pendingUntil !== null && record.pendingUntil > now;
@@ -266,11 +254,23 @@ export async function creditPaidOrder(
     );
     paidOrders = credited.entry?.paidOrders ?? null;
   }
-  for (const held of await heldReversalsOf(ctx.connection, shop, record.orderId)) {
-    if (held.refundId === null || held.refund === null) await applyCancellation(ctx, program, record, with_, now);
-    else await applyRefund(ctx, program, record, held.refundId, held.refund, with_, now);
+  for (const held of mayHaveHeldReversals ? await heldReversalsOf(ctx.connection, shop, record.orderId) : []) {
+    if (held.refundId === null || held.refund === null) await applyCancellation(ctx, program, record, now);
+    else await applyRefund(ctx, program, record, held.refundId, held.refund, now);
   }
-  await with_.orderCredited(record, paidOrders);
+  await ctx.events.publish<OrderCredited>(
+    ctx,
+    {
+      type: 'OrderCredited',
+      shop,
+      program,
+      record,
+      paidOrders,
+      noteAttributes: order.note_attributes,
+      discountCodes: order.discount_codes.map((discount) => discount.code),
+    },
+    now,
+  );
   if (record.cashBack > 0) await issueCashBack(ctx, record, now);
   return { record, rewardsUsed };
 }
@@ -284,6 +284,7 @@ async function recordOrHold(ctx: AppContext, held: HeldReversal): Promise<OrderP
   const record = await findOrderPoints(ctx.connection, held.shop, held.orderId);
   if (record) return record;
   await holdReversal(ctx.connection, held);
+  await markReversalsHeld(ctx.connection, held.shop, held.orderId);
   return findOrderPoints(ctx.connection, held.shop, held.orderId);
 }
 
@@ -295,24 +296,16 @@ export async function reverseRefund(
   orderId: string,
   refundId: string,
   refund: RefundFacts,
-  hooks: ReversalHooks,
   now: Date,
 ): Promise<number | 'held'> {
   const record = await recordOrHold(ctx, { shop, orderId, key: ledgerKeys.refundReversed(refundId), refundId, refund, receivedAt: now });
-  return record ? applyRefund(ctx, program, record, refundId, refund, hooks, now) : 'held';
+  return record ? applyRefund(ctx, program, record, refundId, refund, now) : 'held';
 }
 
 /** orders/cancelled: reverses what is left of the order's points; held until the order is credited. */
-export async function reverseCancellation(
-  ctx: AppContext,
-  program: Program,
-  shop: string,
-  orderId: string,
-  hooks: ReversalHooks,
-  now: Date,
-): Promise<number | 'held'> {
+export async function reverseCancellation(ctx: AppContext, program: Program, shop: string, orderId: string, now: Date): Promise<number | 'held'> {
   const record = await recordOrHold(ctx, { shop, orderId, key: ledgerKeys.orderCancelled(orderId), refundId: null, refund: null, receivedAt: now });
-  return record ? applyCancellation(ctx, program, record, hooks, now) : 'held';
+  return record ? applyCancellation(ctx, program, record, now) : 'held';
 }
 
 export type EditOutcome = { applied: true; delta: number } | { applied: false; reason: string };

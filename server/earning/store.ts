@@ -28,6 +28,8 @@ export interface OrderPoints {
   /** What the customer saw, in their currency: kept for display, never the basis of points. */
   presentment?: { amount: number; currency: string };
   notes: string[];
+  /** Variant ids of the order's lines (a membership variant among them buys a membership); absent on older records. */
+  lineVariantIds?: string[];
   pendingUntil: Date | null;
   creditedAt: Date;
 }
@@ -59,6 +61,7 @@ const orderPointsSchema = new Schema<OrderPoints>(
     currency: { type: String, required: true },
     presentment: { _id: false, amount: Number, currency: String },
     notes: { type: [String], default: [] },
+    lineVariantIds: { type: [String], default: undefined },
     pendingUntil: { type: Date, default: null },
     creditedAt: { type: Date, required: true },
   },
@@ -90,18 +93,60 @@ export function heldReversalModel(connection: Connection): Model<HeldReversal> {
   return modelOn(connection, 'HeldReversal', heldSchema);
 }
 
-/** Records an order's worth once: the first insert wins and every later caller reads it. */
-export async function recordOrderOnce(connection: Connection, record: OrderPoints): Promise<OrderPoints> {
+/**
+ * A refund or cancellation that arrived before the order was credited leaves this in the order's
+ * record slot (same _id), so the credit learns from its own insert that reversals wait for it and
+ * the common credit reads nothing for them. Never read as a record (findOrderPoints passes it over).
+ */
+interface HeldMarker {
+  _id: string;
+  shop: string;
+  orderId: string;
+  held: true;
+}
+
+const isMarker = (stored: OrderPoints | HeldMarker): stored is HeldMarker => 'held' in stored && stored.held === true;
+
+export interface RecordedOrder {
+  record: OrderPoints;
+  /** Reversals may be held for the order: it was recorded before (a retry), or a marker stood in its slot. */
+  mayHaveHeldReversals: boolean;
+}
+
+/**
+ * Records an order's worth once: the first insert wins and every later caller reads it. An insert
+ * that lands on the first try proves no reversal was held for the order (one that arrives later
+ * finds the record itself); a marker in the slot is deleted (judged by deletedCount, so one caller
+ * takes it) and the insert tried again.
+ */
+export async function recordOrderOnce(connection: Connection, record: OrderPoints): Promise<RecordedOrder> {
   const orders = orderPointsModel(connection);
+  let sawMarker = false;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await orders.create(record);
+      return { record, mayHaveHeldReversals: sawMarker };
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const stored = await orders.findById(record._id).lean<OrderPoints | HeldMarker>();
+    if (stored && !isMarker(stored)) return { record: stored, mayHaveHeldReversals: true };
+    sawMarker = true;
+    if (stored) await orders.deleteOne({ _id: record._id, held: true });
+  }
+  throw new Error(`order ${record.orderId} could not be recorded (its slot kept changing)`);
+}
+
+/** Marks the order's record slot: reversals wait for it (a record already there keeps it). */
+export async function markReversalsHeld(connection: Connection, shop: string, orderId: string): Promise<void> {
+  const marker: HeldMarker = { _id: orderPointsId(shop, orderId), shop, orderId, held: true };
   try {
-    await orders.create(record);
-    return record;
+    // Through the driver: the marker is not a record, and mongoose would validate it as one.
+    const slots = connection.getClient().db(connection.name).collection<HeldMarker>(orderPointsModel(connection).collection.collectionName);
+    await slots.insertOne(marker);
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }
-  const stored = await orders.findById(record._id).lean();
-  if (!stored) throw new Error(`order ${record.orderId} record missing`);
-  return stored;
 }
 
 export function orderPointsId(shop: string, orderId: string): string {
@@ -109,7 +154,8 @@ export function orderPointsId(shop: string, orderId: string): string {
 }
 
 export async function findOrderPoints(connection: Connection, shop: string, orderId: string): Promise<OrderPoints | null> {
-  return orderPointsModel(connection).findById(orderPointsId(shop, orderId)).lean();
+  const stored = await orderPointsModel(connection).findById(orderPointsId(shop, orderId)).lean<OrderPoints | HeldMarker>();
+  return stored && !isMarker(stored) ? stored : null;
 }
 
 /** Holds a reversal for an order not credited yet (insert-only, so concurrent ones all land). */
@@ -242,5 +288,37 @@ export async function creditedOrdersOf(connection: Connection, shop: string, cus
 }
 
 export async function firstCreditedAt(connection: Connection, shop: string): Promise<Date | null> {
-  return (await orderPointsModel(connection).findOne({ shop }, { creditedAt: 1 }).sort({ creditedAt: 1 }).lean())?.creditedAt ?? null;
+  return (
+    (
+      await orderPointsModel(connection)
+        .findOne({ shop, held: { $ne: true } }, { creditedAt: 1 })
+        .sort({ creditedAt: 1 })
+        .lean()
+    )?.creditedAt ?? null
+  );
+}
+
+/** Order records credited at or after `from`, oldest first (subscribers that count orders in batches read by this). */
+export async function orderRecordsSince(connection: Connection, shop: string, from: Date, limit: number): Promise<OrderPoints[]> {
+  return orderPointsModel(connection)
+    .find({ shop, creditedAt: { $gte: from } })
+    .sort({ creditedAt: 1, _id: 1 })
+    .limit(limit)
+    .lean();
+}
+
+/** How many orders were credited since `since` and their eligible money (the home page's stats). */
+export async function creditedSince(
+  connection: Connection,
+  shop: string,
+  since: Date,
+  maxTimeMS: number,
+): Promise<{ orders: number; revenue: number }> {
+  const [totals] = await orderPointsModel(connection)
+    .aggregate<{ orders: number; revenue: number }>([
+      { $match: { shop, creditedAt: { $gte: since } } },
+      { $group: { _id: null, orders: { $sum: 1 }, revenue: { $sum: '$eligible' } } },
+    ])
+    .option({ maxTimeMS });
+  return { orders: totals?.orders ?? 0, revenue: totals?.revenue ?? 0 };
 }

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { applyEntry, balanceOf, entryForKey, ledgerEntryModel, ledgerKeys } from '../ledger/index.js';
+import { applyEntry, balanceOf, entryForKey, appliedKeys, ledgerKeys } from '../ledger/index.js';
 import { deleteOnce, insertOnce } from '../platform/atomic.js';
 import type { AppContext } from '../platform/context.js';
 import type { Program } from '../program/index.js';
@@ -95,13 +95,7 @@ export interface CauseTotals {
 export async function causeTotals(ctx: AppContext, program: Program, shop: string): Promise<CauseTotals[]> {
   const donations = await donationModel(ctx.connection).find({ shop }).lean<Donation[]>();
   const keys = donations.map((donation) => ledgerKeys.pointsDonated(donation.customerId, donation.requestKey));
-  const debited = new Set(
-    (
-      await ledgerEntryModel(ctx.connection)
-        .find({ shop, key: { $in: keys } }, { _id: 0, key: 1 })
-        .lean()
-    ).map((entry) => entry.key),
-  );
+  const debited = await appliedKeys(ctx.connection, shop, keys);
   const counted = donations.filter((donation) => debited.has(ledgerKeys.pointsDonated(donation.customerId, donation.requestKey)));
   const causes = engagementSettingsOf(program).causes;
   const ids = [...new Set([...causes.map((cause) => cause.id), ...counted.map((donation) => donation.causeId)])];

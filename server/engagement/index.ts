@@ -7,9 +7,9 @@ export { awardBadgeByHand, awardsView, evaluateAwards, recordPaidOrder, recordRe
 export { causesCsv, causeTotals, donatePoints } from './donations.js';
 export { signUpOnCustomerCreate } from './handlers.js';
 export { engagementJobs } from './jobs.js';
-export { appProxyGuard, proxyRequest } from './proxy-auth.js';
+export { awardsForOrder } from './subscribers.js';
 export { EngagementRefused, REFUSAL_STATUS, type RefusalCode } from './refusals.js';
-export { engagementAdminRouter, engagementProxyRouter, reviewSigningSecret, reviewsRouter, signReview } from './routes.js';
+export { engagementAdminRouter, engagementProxyRouter, engagementRequests, reviewSigningSecret, reviewsRouter, signReview } from './routes.js';
 export * from './rules.js';
 export { engagementSettingsOf, type EngagementSettings } from './settings.js';
 export { answerSliderSurvey, sliderResults, sliderSurveysOf, type SliderResults, type SliderSurvey } from './slider-surveys.js';
@@ -18,5 +18,7 @@ export { milestonesOf } from './store.js';
 export { answerNps, npsReport } from './surveys.js';
 export { completeTransfers, transferPoints, type TransferFaults, type TransferOutcome, type TransferRequest } from './transfers.js';
 
-/** Every engagement collection, for server/indexes.ts. */
-export const engagementModels = [...storedModels, sliderSettingsModel, sliderAnswerModel, offerSettingsModel, offerModel, offerUseModel];
+const engagementModels = [...storedModels, sliderSettingsModel, sliderAnswerModel, offerSettingsModel, offerModel, offerUseModel];
+
+/** engagement's collections, each declaring its indexes (server/indexes.ts creates them). */
+export const engagementCollections = engagementModels;

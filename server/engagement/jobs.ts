@@ -1,6 +1,6 @@
 import type { AppContext } from '../platform/context.js';
 import { loadProgram } from '../program/index.js';
-import type { ScheduledJob } from '../scheduler/index.js';
+import type { ScheduledJob } from '../platform/jobs.js';
 import { creditBirthdays } from './actions.js';
 import { issueOffers } from './offers.js';
 import { completeTransfers } from './transfers.js';

@@ -1,6 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
-import { ledgerEntryModel, ledgerKeys } from '../ledger/index.js';
+import { orderCreditsSince, ledgerKeys } from '../ledger/index.js';
 import { insertOnce } from '../platform/atomic.js';
 import type { AppContext } from '../platform/context.js';
 import { modelOn } from '../platform/models.js';
@@ -177,13 +177,7 @@ export async function issueOffers(ctx: AppContext, shop: string, now: Date): Pro
   const { settings } = await offerSettingsOf(ctx, shop);
   const candidates: Offer[] = [];
   if (settings.winBack.enabled) {
-    const earns = await ledgerEntryModel(ctx.connection)
-      .find(
-        { shop, type: 'earn', orderId: { $exists: true }, createdAt: { $gte: new Date(now.getTime() - LOOKBACK_DAYS * DAY_MS) } },
-        { _id: 0, customerId: 1, orderId: 1, createdAt: 1 },
-      )
-      .lean<Array<{ customerId: string; orderId: string; createdAt: Date }>>();
-    const orders = earns.map((entry) => ({ customerId: entry.customerId, orderId: entry.orderId, at: entry.createdAt }));
+    const orders = await orderCreditsSince(ctx.connection, shop, new Date(now.getTime() - LOOKBACK_DAYS * DAY_MS));
     const { title, points, validDays } = settings.winBack;
     for (const member of lapsedMembers(orders, settings.winBack.afterDays, now))
       candidates.push({

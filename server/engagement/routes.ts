@@ -7,7 +7,7 @@ import { loadProgram, type Program } from '../program/index.js';
 import { actionsView, creditReview, rewardAction } from './actions.js';
 import { awardsView } from './badges.js';
 import { causesCsv, causeTotals, donatePoints } from './donations.js';
-import { appProxyGuard, proxyRequest } from './proxy-auth.js';
+import { appProxyGuard, proxyRequest } from '../shopify/app-proxy-guard.js';
 import { EngagementRefused, REFUSAL_STATUS } from './refusals.js';
 import { engagementSettingsOf } from './settings.js';
 import { offerSettingsOf, offerSettingsSchema, openOffers, saveOfferSettings } from './offers.js';
@@ -278,3 +278,15 @@ export function engagementAdminRouter(ctx: AppContext): Router {
   });
   return router;
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const engagementRequests = {
+  action: actionBody,
+  nps: npsBody,
+  slider: sliderBody,
+  donation: donationBody,
+  transfer: transferBody,
+  review: reviewBody,
+  sliderSettings: sliderSettingsBody,
+  offerSettings: offerSettingsBody,
+};

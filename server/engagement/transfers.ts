@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { customerModel } from '../customers/index.js';
+import { findProfile } from '../customers/index.js';
 import { applyEntry, balanceOf, entryForKey, ledgerKeys, newestEntry } from '../ledger/index.js';
 import { insertOnce } from '../platform/atomic.js';
 import type { AppContext } from '../platform/context.js';
@@ -40,7 +40,7 @@ const REFUSAL_TEXT = {
 } as const;
 
 async function isCustomerOf(ctx: AppContext, shop: string, customerId: string): Promise<boolean> {
-  const profile = await customerModel(ctx.connection).findOne({ shop, customerId }, { redactedAt: 1 }).lean();
+  const profile = await findProfile(ctx.connection, shop, customerId);
   if (profile) return !profile.redactedAt;
   return (await newestEntry(ctx.connection, shop, customerId)) !== null;
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from '../platform/context.js';
-import type { ScheduledJob } from '../scheduler/index.js';
+import type { ScheduledJob } from '../platform/jobs.js';
 import { forgetLinkCodes } from './links.js';
 import { completeGroupMoves } from './moves.js';
 

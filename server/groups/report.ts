@@ -1,5 +1,5 @@
-import { customerModel } from '../customers/index.js';
-import { customersWithLedger, ledgerEntryModel } from '../ledger/index.js';
+import { verifiedProfiles } from '../customers/index.js';
+import { customersWithLedger, availableSums } from '../ledger/index.js';
 import type { AppContext } from '../platform/context.js';
 import { loadProgram, pointValueOf, valueOf } from '../program/index.js';
 import { groupLinkModel, groupMemberModel } from './store.js';
@@ -46,11 +46,7 @@ type Standing = Pick<ShopShare, 'linkedAccounts' | 'awaitingConfirmation'>;
  */
 async function linkStanding(ctx: AppContext, membership: Membership): Promise<Map<string, Standing>> {
   const [profiles, links] = await Promise.all([
-    Promise.all(
-      membership.shops.map((shop) =>
-        customerModel(ctx.connection).find({ shop, verifiedEmail: true }, { _id: 0, shop: 1, customerId: 1, email: 1, redactedAt: 1 }).lean(),
-      ),
-    ),
+    Promise.all(membership.shops.map((shop) => verifiedProfiles(ctx.connection, shop))),
     groupLinkModel(ctx.connection).find({ groupId: membership.groupId }, { shop: 1, customerId: 1, redactedAt: 1 }).lean(),
   ]);
   const linked = new Set(links.filter((link) => !link.redactedAt).map((link) => `${link.shop}|${link.customerId}`));
@@ -66,18 +62,13 @@ async function linkStanding(ctx: AppContext, membership: Membership): Promise<Ma
 }
 
 async function shareOf(ctx: AppContext, shop: string, joinedAt: Date, standing: Standing): Promise<ShopShare> {
-  const entries = ledgerEntryModel(ctx.connection);
-  const [program, customers, totals, moves] = await Promise.all([
+  const [program, customers, sums] = await Promise.all([
     loadProgram(ctx.connection, shop),
     customersWithLedger(ctx.connection, shop),
-    entries.aggregate<{ _id: null; points: number }>([{ $match: { shop } }, { $group: { _id: null, points: { $sum: '$available' } } }]),
-    entries.aggregate<{ _id: string; points: number }>([
-      { $match: { shop, source: { $in: ['group in', 'group out'] } } },
-      { $group: { _id: '$source', points: { $sum: '$available' } } },
-    ]),
+    availableSums(ctx.connection, shop, ['group in', 'group out']),
   ]);
-  const outstandingPoints = totals[0]?.points ?? 0;
-  const moved = (source: string) => Math.abs(moves.find((group) => group._id === source)?.points ?? 0);
+  const outstandingPoints = sums.total;
+  const moved = (source: string) => Math.abs(sums.bySource.get(source) ?? 0);
   return {
     shop,
     joinedAt,

@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { appProxyGuard, proxyRequest } from '../engagement/index.js';
+import { appProxyGuard, proxyRequest } from '../shopify/app-proxy-guard.js';
 import { balanceOf } from '../ledger/index.js';
 import { apiLocals } from '../platform/api-locals.js';
 import type { AppContext } from '../platform/context.js';
@@ -153,3 +153,6 @@ export function groupProxyRouter(ctx: AppContext): Router {
   );
   return router;
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const groupRequests = { create: groupBody, join: joinBody, linkCode: codeRequestBody, link: linkBody };

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** The few builders the OpenAPI document is written with (openapi.ts, openapi-pos.ts). */
 export type Schema = Record<string, unknown>;
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -11,6 +13,29 @@ export const str: Schema = { type: 'string' };
 export const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
 export const dateTime: Schema = { type: 'string', format: 'date-time' };
 export const anyObject: Schema = { type: 'object' };
+
+/**
+ * A request body's schema, derived from the zod schema its route validates with (zod's JSON Schema
+ * output for what the route accepts as input), so the document cannot say otherwise than the code:
+ * unknown keys are dropped, not refused, and refinements zod cannot write down (a non-zero number)
+ * are left to the route's 422.
+ */
+export function requestSchema(schema: z.ZodType): Schema {
+  const { $schema: _dialect, ...document } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Schema;
+  return document;
+}
+
+/** The query parameters a route validates with a zod object, each with its schema derived from zod. */
+export function queryParameters(schema: z.ZodObject, descriptions: Record<string, string> = {}): NonNullable<Operation['params']> {
+  const document = requestSchema(schema) as { properties: Record<string, Schema>; required?: string[] };
+  return Object.entries(document.properties).map(([name, property]) => ({
+    name,
+    in: 'query' as const,
+    schema: property,
+    required: document.required?.includes(name) ?? false,
+    ...(descriptions[name] ? { description: descriptions[name] } : {}),
+  }));
+}
 
 export interface Answer {
   description: string;
@@ -26,6 +51,17 @@ export interface Operation {
   responses: Record<string, Answer>;
 }
 
+/** A JSON body that does not parse is a 400 on every route (the app's JSON parser); a bad customer id in the path a 422. */
+function withCommonAnswers(op: Operation): Record<string, Answer> {
+  return {
+    ...(op.body && op.body.schema !== anyObject ? { '400': notJson } : {}),
+    ...(op.params?.some((param) => param.name === 'customerId' && param.in === 'path')
+      ? { '422': invalid('customerId', 'a Shopify customer id (digits)') }
+      : {}),
+    ...op.responses,
+  };
+}
+
 export function operation(op: Operation): Schema {
   return {
     summary: op.summary,
@@ -34,7 +70,7 @@ export function operation(op: Operation): Schema {
     ...(op.params ? { parameters: op.params.map((param) => ({ ...param, required: param.in === 'path' ? true : (param.required ?? false) })) } : {}),
     ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body.schema, example: op.body.example } } } } : {}),
     responses: Object.fromEntries(
-      Object.entries(op.responses).map(([status, answer]) => [
+      Object.entries(withCommonAnswers(op)).map(([status, answer]) => [
         status,
         {
           description: answer.description,
@@ -63,4 +99,5 @@ export const invalid = (field: string, message: string): Answer => ({
   schema: ref('Error'),
   example: { error: 'invalid_request', message: 'The request is invalid', errors: { [field]: message } },
 });
+export const notJson = errorAnswer('The body is not JSON', 'bad_request', 'Unexpected token, the body is not valid JSON');
 export const unauthorized = errorAnswer('Missing or invalid credentials', 'unauthorized', 'Authorization: Bearer <session token> is required');

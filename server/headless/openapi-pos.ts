@@ -1,4 +1,18 @@
-import { anyObject, customerPath, errorAnswer, int, invalid, nullable, obj, operation, str, type Answer, type Schema } from './openapi-builders.js';
+import { posRequests } from '../pos/index.js';
+import {
+  anyObject,
+  customerPath,
+  errorAnswer,
+  int,
+  invalid,
+  nullable,
+  obj,
+  operation,
+  requestSchema,
+  str,
+  type Answer,
+  type Schema,
+} from './openapi-builders.js';
 
 /** The register's routes (server/pos), called by extensions/tally-pos with POS session tokens. */
 const security = 'posToken';
@@ -15,7 +29,6 @@ const refusal = (description: string, error: string, message: string, extra: Rec
   schema: { type: 'object', properties: { error: str, message: str }, required: ['error', 'message'] },
   example: { error, message, ...extra },
 });
-const requestKey: Schema = { type: 'string', pattern: '^[\\w-]{8,64}$' };
 const attachedExample = {
   orderId: '820982911946154508',
   orderName: '#1005',
@@ -102,7 +115,7 @@ export const posPaths: Record<string, Record<string, Schema>> = {
       tags,
       security,
       body: {
-        schema: obj({ firstName: str, lastName: str, email: { type: 'string', format: 'email' } }, ['firstName', 'email']),
+        schema: requestSchema(posRequests.enrol),
         example: { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' },
       },
       responses: {
@@ -141,15 +154,7 @@ export const posPaths: Record<string, Record<string, Schema>> = {
       security,
       params: [customerPath],
       body: {
-        schema: obj(
-          {
-            rewardId: { type: 'string', pattern: '^[\\w-]{1,64}$' },
-            steps: { type: 'integer', minimum: 1 },
-            requestKey,
-            cartSubtotal: { type: 'integer', minimum: 0 },
-          },
-          ['rewardId', 'requestKey'],
-        ),
+        schema: requestSchema(posRequests.redemption),
         example: { rewardId: 'free-coffee', requestKey: 'pos-5f2a9c1e', cartSubtotal: 900 },
       },
       responses: {
@@ -208,7 +213,7 @@ export const posPaths: Record<string, Record<string, Schema>> = {
       security,
       params: [customerPath],
       body: {
-        schema: obj({ points: int, reason: str, requestKey }),
+        schema: requestSchema(posRequests.adjustment),
         example: { points: 25, reason: 'Spilt coffee', requestKey: 'pos-adj-8d1c2e' },
       },
       responses: {
@@ -271,7 +276,7 @@ export const posPaths: Record<string, Record<string, Schema>> = {
       tags,
       security,
       params: [orderPath],
-      body: { schema: obj({ customerId: { type: 'string', pattern: '^\\d{1,20}$' } }), example: { customerId: '7001001' } },
+      body: { schema: requestSchema(posRequests.attach), example: { customerId: '7001001' } },
       responses: {
         '201': {
           description: 'Attached and credited',

@@ -1,6 +1,13 @@
 import { Router } from 'express';
-import { OUTBOUND_EVENTS } from '../outbound/index.js';
+import { customerRequests, DELIVERY_STATUSES } from '../admin/index.js';
+import { engagementRequests } from '../engagement/index.js';
+import { groupRequests } from '../groups/index.js';
+import { backfillRequests, importRequests } from '../imports/index.js';
+import { OUTBOUND_EVENTS, outboundRequests } from '../outbound/index.js';
+import { redemptionBody as redemptionRequest } from '../redemption/index.js';
+import { holdRequest } from '../storefront/index.js';
 import { API_KEY_SCOPES } from './api-keys.js';
+import { headlessRequests } from './routes.js';
 import {
   anyObject,
   customerPath,
@@ -11,7 +18,9 @@ import {
   nullable,
   obj,
   operation,
+  queryParameters,
   ref,
+  requestSchema,
   str,
   unauthorized,
   type Answer,
@@ -91,7 +100,7 @@ const redemptionExample = {
   balance: 355,
   replayed: false,
 };
-const redemptionBody = { schema: ref('RedemptionRequest'), example: { rewardId: 'five-off', requestKey: 'c1a2b3c4d5' } };
+const redemptionBody = { schema: requestSchema(redemptionRequest), example: { rewardId: 'five-off', requestKey: 'c1a2b3c4d5' } };
 const redemptionAnswers: Record<string, Answer> = {
   '201': {
     description: 'Debited and created on Shopify (also for a repeated requestKey, with replayed: true)',
@@ -139,16 +148,6 @@ const schemas: Record<string, Schema> = {
   }),
   Error: { type: 'object', properties: { error: str, message: str, errors: { type: 'object', additionalProperties: str } }, required: ['error'] },
   Points: obj({ balance: int, pending: int }),
-  RedemptionRequest: {
-    type: 'object',
-    properties: {
-      rewardId: { type: 'string', pattern: '^[\\w-]{1,64}$' },
-      steps: { type: 'integer', minimum: 1, maximum: 1000 },
-      requestKey: { type: 'string', pattern: '^[\\w-]{8,64}$' },
-    },
-    required: ['rewardId'],
-    additionalProperties: false,
-  },
   Redemption: {
     type: 'object',
     properties: {
@@ -170,17 +169,6 @@ const schemas: Record<string, Schema> = {
     required: ['id', 'code', 'rewardId', 'pointsSpent', 'status', 'balance'],
   },
   RowError: obj({ row: { type: 'integer', minimum: 1 }, column: str, message: str }),
-  ImportRequest: {
-    type: 'object',
-    properties: {
-      format: { enum: ['smile', 'loyaltylion', 'yotpo', 'generic'] },
-      csv: { type: 'string', minLength: 1 },
-      dryRun: { type: 'boolean' },
-      balances: { enum: ['set', 'add'], description: 'set (the default): each balance becomes the file’s; add: the file’s balance is added once' },
-    },
-    required: ['format', 'csv'],
-    additionalProperties: false,
-  },
   ImportChange: obj({ row: int, customerId: str, email: nullable(str), balanceBefore: int, points: int, balanceAfter: int, tier: nullable(str) }),
   ImportStatus: obj({
     id: str,
@@ -417,7 +405,7 @@ const paths: Record<string, Record<string, Schema>> = {
       security: 'sessionToken',
       params: [customerPath],
       body: {
-        schema: { type: 'object', properties: { points: int, reason: str, requestKey: str }, required: ['points', 'reason'] },
+        schema: requestSchema(customerRequests.adjustment),
         example: { points: 100, reason: 'Sorry for the late parcel' },
       },
       responses: {
@@ -619,8 +607,12 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: "The shop's last webhook deliveries",
       tags: ['admin'],
       security: 'sessionToken',
-      params: [{ name: 'status', in: 'query', schema: str }],
-      responses: { '200': { description: 'Deliveries', schema: anyObject, example: { deliveries: [] } }, '401': unauthorized },
+      params: [{ name: 'status', in: 'query', schema: { enum: [...DELIVERY_STATUSES] } }],
+      responses: {
+        '200': { description: 'Deliveries', schema: anyObject, example: { deliveries: [] } },
+        '422': invalid('status', `must be one of ${DELIVERY_STATUSES.join(', ')}`),
+        '401': unauthorized,
+      },
     }),
   },
   '/api/webhooks/{id}/retry': {
@@ -631,6 +623,7 @@ const paths: Record<string, Record<string, Schema>> = {
       params: [{ name: 'id', in: 'path', schema: str }],
       responses: {
         '202': { description: 'Queued', schema: anyObject, example: { status: 'received' } },
+        '404': errorAnswer('No such delivery', 'not_found', 'No such delivery'),
         '409': errorAnswer('Not a failed delivery', 'not_failed', 'Only a failed delivery can be retried'),
         '401': unauthorized,
       },
@@ -662,7 +655,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Imports customers, balances, lifetime points, tiers and history from another app (runs in the background)',
       tags: ['admin', 'imports'],
       security: 'sessionToken',
-      body: { schema: ref('ImportRequest'), example: { format: 'smile', csv: 'email,points\nada@example.com,500\n', dryRun: true } },
+      body: { schema: requestSchema(importRequests.import), example: { format: 'smile', csv: 'email,points\nada@example.com,500\n', dryRun: true } },
       responses: {
         '202': { description: 'Accepted: poll GET /api/imports/{id}', schema: obj({ id: str }), example: { id: '4f0c2b9d7e1a4c6b8d2f0a1b3c5d7e9f' } },
         '422': invalid('format', 'must be one of smile, loyaltylion, yotpo, generic'),
@@ -743,15 +736,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin', 'imports'],
       security: 'sessionToken',
       body: {
-        schema: {
-          type: 'object',
-          properties: {
-            since: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
-            pointsPerCurrencyUnit: { type: 'number', exclusiveMinimum: 0, maximum: 1000 },
-          },
-          required: ['since'],
-          additionalProperties: false,
-        },
+        schema: requestSchema(backfillRequests.backfill),
         example: { since: '2026-01-01', pointsPerCurrencyUnit: 1 },
       },
       responses: {
@@ -877,12 +862,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin', 'integrations'],
       security: 'sessionToken',
       body: {
-        schema: {
-          type: 'object',
-          properties: { url: { type: 'string', maxLength: 2000 }, events: { type: 'array', minItems: 1, items: ref('OutboundEventType') } },
-          required: ['url'],
-          additionalProperties: false,
-        },
+        schema: requestSchema(outboundRequests.endpoint),
         example: { url: 'https://hooks.example.com/tally', events: ['points.earned', 'tier.changed'] },
       },
       responses: {
@@ -1068,15 +1048,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin', 'headless'],
       security: 'sessionToken',
       body: {
-        schema: {
-          type: 'object',
-          properties: {
-            name: { type: 'string', minLength: 1, maxLength: 100 },
-            scopes: { type: 'array', minItems: 1, items: { enum: [...API_KEY_SCOPES] } },
-          },
-          required: ['name', 'scopes'],
-          additionalProperties: false,
-        },
+        schema: requestSchema(headlessRequests.apiKey),
         example: { name: 'Klaviyo sync', scopes: ['balances:read', 'history:read'] },
       },
       responses: {
@@ -1125,7 +1097,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Starts a program group with this shop in it',
       tags: ['admin', 'groups'],
       security: 'sessionToken',
-      body: { schema: obj({ name: { type: 'string', minLength: 1, maxLength: 80 } }), example: { name: 'Harbour shops' } },
+      body: { schema: requestSchema(groupRequests.create), example: { name: 'Harbour shops' } },
       responses: {
         '201': {
           description: 'The new group',
@@ -1159,7 +1131,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Joins the group an invite code names; the code is spent',
       tags: ['admin', 'groups'],
       security: 'sessionToken',
-      body: { schema: obj({ code: { type: 'string', minLength: 1, maxLength: 200 } }), example: { code: 'TALLY-q3v8Xb2kLm9PzR4sTu7w' } },
+      body: { schema: requestSchema(groupRequests.join), example: { code: 'TALLY-q3v8Xb2kLm9PzR4sTu7w' } },
       responses: {
         '200': { description: 'The group joined', schema: obj({ group: ref('ProgramGroup') }), example: { group: groupExample } },
         '404': errorAnswer('Unknown, used or expired code', 'unknown_invite', 'This invite code is unknown, used or expired'),
@@ -1231,7 +1203,7 @@ const paths: Record<string, Record<string, Schema>> = {
         'A one-time code for the signed-in customer to link this account with theirs at another shop of the group (docs/groups.md): shown once, valid 10 minutes',
       tags: ['app proxy', 'groups'],
       security: 'appProxy',
-      body: { schema: obj({ shop: { type: 'string', minLength: 1, maxLength: 255 } }), example: { shop: 'harbour-tea.myshopify.com' } },
+      body: { schema: requestSchema(groupRequests.linkCode), example: { shop: 'harbour-tea.myshopify.com' } },
       responses: {
         '201': {
           description: 'The code, for the customer to enter signed in at that shop',
@@ -1250,7 +1222,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: "Links the signed-in customer's account here with the account at the shop that showed the code; five codes an hour per account",
       tags: ['app proxy', 'groups'],
       security: 'appProxy',
-      body: { schema: obj({ code: { type: 'string', minLength: 1, maxLength: 40 } }), example: { code: 'K7QM-3XWP' } },
+      body: { schema: requestSchema(groupRequests.link), example: { code: 'K7QM-3XWP' } },
       responses: {
         '201': {
           description: 'Linked: the balance now spans the linked accounts',
@@ -1316,7 +1288,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['app proxy'],
       security: 'appProxy',
       body: {
-        schema: { type: 'object', properties: { points: int, requestKey: str, cartSubtotal: int }, required: ['points', 'requestKey'] },
+        schema: requestSchema(holdRequest),
         example: { points: 500, requestKey: 'hold-c1a2b3c4' },
       },
       responses: {
@@ -1385,11 +1357,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['app proxy'],
       security: 'appProxy',
       body: {
-        schema: {
-          type: 'object',
-          properties: { type: { type: 'string', enum: ['birthday', 'newsletter', 'social_follow', 'review'] } },
-          required: ['type'],
-        },
+        schema: requestSchema(engagementRequests.action),
         example: { type: 'newsletter' },
       },
       responses: {
@@ -1406,7 +1374,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['app proxy'],
       security: 'appProxy',
       body: {
-        schema: { type: 'object', properties: { score: { type: 'integer', minimum: 0, maximum: 10 }, comment: str }, required: ['score'] },
+        schema: requestSchema(engagementRequests.nps),
         example: { score: 9, comment: 'Love the rewards' },
       },
       responses: {
@@ -1424,7 +1392,7 @@ const paths: Record<string, Record<string, Schema>> = {
       security: 'appProxy',
       params: [{ name: 'surveyId', in: 'path', schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$' } }],
       body: {
-        schema: obj({ answers: { type: 'object', additionalProperties: { type: 'integer', minimum: 0, maximum: 10 } } }),
+        schema: requestSchema(engagementRequests.slider),
         example: { answers: { delivery: 8, packaging: 9 } },
       },
       responses: {
@@ -1441,7 +1409,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['app proxy'],
       security: 'appProxy',
       body: {
-        schema: { type: 'object', properties: { causeId: str, points: int, requestKey: str }, required: ['causeId', 'points', 'requestKey'] },
+        schema: requestSchema(engagementRequests.donation),
         example: { causeId: 'trees', points: 100, requestKey: 'donate-c1a2b3c4' },
       },
       responses: {
@@ -1458,11 +1426,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['app proxy'],
       security: 'appProxy',
       body: {
-        schema: {
-          type: 'object',
-          properties: { toCustomerId: str, points: int, requestKey: str },
-          required: ['toCustomerId', 'points', 'requestKey'],
-        },
+        schema: requestSchema(engagementRequests.transfer),
         example: { toCustomerId: '7001002', points: 100, requestKey: 'gift-c1a2b3c4' },
       },
       responses: {
@@ -1483,7 +1447,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['engagement'],
       security: 'none',
       body: {
-        schema: { type: 'object', properties: { shop: str, customerId: str, reviewId: str }, required: ['shop', 'customerId', 'reviewId'] },
+        schema: requestSchema(engagementRequests.review),
         example: { shop: 'tally-demo.myshopify.com', customerId: '7001001', reviewId: 'r-123' },
       },
       responses: {
@@ -1587,7 +1551,7 @@ const paths: Record<string, Record<string, Schema>> = {
       tags: ['admin'],
       security: 'sessionToken',
       body: {
-        schema: obj({ version: int, surveys: { type: 'array', items: anyObject, maxItems: 5 } }),
+        schema: requestSchema(engagementRequests.sliderSettings),
         example: { version: 1, surveys: [SLIDER_SURVEY_EXAMPLE] },
       },
       responses: {
@@ -1620,7 +1584,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: 'Saves the offers as the version after the one edited',
       tags: ['admin'],
       security: 'sessionToken',
-      body: { schema: obj({ version: int, settings: anyObject }), example: { version: 0, settings: OFFER_SETTINGS_EXAMPLE } },
+      body: { schema: requestSchema(engagementRequests.offerSettings), example: { version: 0, settings: OFFER_SETTINGS_EXAMPLE } },
       responses: {
         '200': {
           description: 'Saved',
@@ -1697,11 +1661,7 @@ const paths: Record<string, Record<string, Schema>> = {
       summary: "A customer's points history, newest first (scope history:read)",
       tags: ['headless'],
       security: 'apiKey',
-      params: [
-        customerPath,
-        { name: 'cursor', in: 'query', schema: str, description: 'nextCursor of the previous page' },
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
-      ],
+      params: [customerPath, ...queryParameters(headlessRequests.history, { cursor: 'nextCursor of the previous page' })],
       responses: {
         '200': {
           description: 'One page',
@@ -1807,5 +1767,27 @@ export function openApiRouter(appUrl: string): Router {
   const body = JSON.stringify(openApiDocument(appUrl));
   return Router().get('/api/openapi.json', (_req, res) => {
     res.type('application/json').set('Cache-Control', 'public, max-age=300').send(body);
+  });
+}
+
+/**
+ * Mounted after every API surface: a documented path asked with a method it does not answer (TRACE,
+ * DELETE on a list) gets 405 with `Allow`, as HTTP says, instead of the catch-all 404. HEAD follows GET.
+ */
+export function methodNotAllowedRouter(appUrl: string): Router {
+  const paths = Object.entries((openApiDocument(appUrl) as { paths: Record<string, Record<string, unknown>> }).paths).map(([path, operations]) => ({
+    pattern: new RegExp(`^${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]+\\?\}/g, '[^/]+')}$`),
+    allow: Object.keys(operations).map((method) => method.toUpperCase()),
+  }));
+  return Router().use((req, res, next) => {
+    const known = paths.find((candidate) => candidate.pattern.test(req.path));
+    if (!known || known.allow.includes(req.method) || (req.method === 'HEAD' && known.allow.includes('GET'))) {
+      next();
+      return;
+    }
+    res
+      .status(405)
+      .set('Allow', known.allow.join(', '))
+      .json({ error: 'method_not_allowed', message: `${req.path} answers ${known.allow.join(', ')}` });
   });
 }

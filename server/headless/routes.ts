@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
 import { rateLimiter } from '../platform/rate-limit.js';
-import { customerModel } from '../customers/index.js';
+import { hasProfile } from '../customers/index.js';
 import { sharedAvailable } from '../groups/index.js';
 import { balanceOf, customerLedgerPage } from '../ledger/index.js';
 import { fieldErrors } from '../platform/field-errors.js';
@@ -134,10 +134,7 @@ export function headlessRouter(ctx: AppContext, options: HeadlessOptions = {}): 
       return null;
     }
     const { shop } = headless(res);
-    const [profile, balance] = await Promise.all([
-      customerModel(ctx.connection).exists({ shop, customerId: id.data }),
-      balanceOf(ctx.connection, shop, id.data),
-    ]);
+    const [profile, balance] = await Promise.all([hasProfile(ctx.connection, shop, id.data), balanceOf(ctx.connection, shop, id.data)]);
     if (!profile && balance.available === 0 && balance.pending === 0 && balance.lifetimeEarned === 0) {
       res.status(404).json({ error: 'unknown_customer', message: 'No such customer in this shop' });
       return null;
@@ -191,3 +188,6 @@ export function headlessRouter(ctx: AppContext, options: HeadlessOptions = {}): 
 
   return Router().use('/v1', v1);
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const headlessRequests = { apiKey: newKeyBody, history: historyQuery };

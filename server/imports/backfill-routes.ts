@@ -19,7 +19,8 @@ import {
 const backfillBody = z.object({
   since: z
     .string()
-    .refine((day) => /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)), 'must be a date written YYYY-MM-DD'),
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+    .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)), 'must be a date written YYYY-MM-DD'),
   pointsPerCurrencyUnit: z.number().positive('must be more than 0').max(1000, 'must be at most 1000').optional(),
 });
 
@@ -113,3 +114,6 @@ export function backfillRouter(ctx: AppContext, options: BackfillOptions = {}): 
   });
   return router;
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const backfillRequests = { backfill: backfillBody };

@@ -4,7 +4,7 @@ import { acquireLease, insertOnce, releaseLease, renewLease, type Lease } from '
 import type { AdminGraphql } from '../shopify/admin-graphql.js';
 import { ShopifyApiError } from '../shopify/admin-graphql.js';
 import { BULK_OPERATION, BULK_OPERATION_RUN_QUERY, type BulkOperationData, type BulkOperationRunQueryData } from '../shopify/operations.js';
-import { orderPointsModel, type OrderPoints } from '../earning/index.js';
+import { recordOrderOnce, type OrderPoints } from '../earning/index.js';
 import { applyEntry, ledgerKeys } from '../ledger/index.js';
 import { loadProgram, type Program } from '../program/index.js';
 import { adminClientFor } from '../shops/index.js';
@@ -191,9 +191,7 @@ async function creditOrder(
     pendingUntil: null,
     creditedAt: order.createdAt,
   };
-  const orders = orderPointsModel(ctx.connection);
-  const stored = (await insertOnce(orders, record)) ? record : await orders.findById(record._id).lean<OrderPoints>();
-  if (!stored) return { result: 'skipped', points: 0 };
+  const { record: stored } = await recordOrderOnce(ctx.connection, record);
   if (stored.earned <= 0) return { result: stored === record ? 'credited' : 'already', points: 0 };
   const applied = await applyEntry(
     ctx.connection,

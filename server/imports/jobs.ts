@@ -1,4 +1,4 @@
-import type { ScheduledJob } from '../scheduler/index.js';
+import type { ScheduledJob } from '../platform/jobs.js';
 import { runShopBackfills } from './backfill-runner.js';
 import { runShopImports } from './runner.js';
 

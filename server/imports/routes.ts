@@ -140,3 +140,6 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
   });
   return router;
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const importRequests = { import: importBody };

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AppContext } from '../platform/context.js';
 import { acquireLease, insertOnce, releaseLease, renewLease, type Lease } from '../platform/atomic.js';
 import { ShopifyApiError } from '../shopify/admin-graphql.js';
-import { customerModel } from '../customers/index.js';
+import { profilesWithEmails } from '../customers/index.js';
 import { applyEntry, balanceOf, customerEntriesOfTypes, ledgerKeys } from '../ledger/index.js';
 import { loadProgram, type Program } from '../program/index.js';
 import { adminClientFor } from '../shops/index.js';
@@ -196,9 +196,7 @@ async function resolveCustomers(ctx: AppContext, shop: string, units: CustomerUn
   const emails = [...new Set(units.filter((unit) => !unit.customerId && unit.email).map((unit) => unit.email!))];
   const found = new Map<string, string>();
   if (emails.length === 0) return found;
-  const profiles = await customerModel(ctx.connection)
-    .find({ shop, email: { $in: emails } }, { _id: 0, customerId: 1, email: 1 })
-    .lean<Array<{ customerId: string; email: string }>>();
+  const profiles = await profilesWithEmails(ctx.connection, shop, emails);
   for (const profile of profiles) if (!found.has(profile.email.toLowerCase())) found.set(profile.email.toLowerCase(), profile.customerId);
   const unknown = emails.filter((email) => !found.has(email));
   if (unknown.length > 0) for (const [email, id] of await lookup(shop, unknown)) found.set(email, id);

@@ -1,17 +1,10 @@
+import { inboxClaimModel, inboxModel, webhookLogModel, workerHeartbeatModel } from './store.js';
 export { ackGate, type AckGate } from './ack-gate.js';
-export { activityRouter } from './activity-routes.js';
 export { inboxJobs } from './jobs.js';
 export { WEBHOOK_BODY_LIMIT, validWebhookHmac, webhooksRouter } from './routes.js';
-export {
-  findDelivery,
-  inboxClaimModel,
-  inboxModel,
-  moveFinished,
-  REPLAY_HORIZON_MS,
-  webhookLogModel,
-  type InboxEntry,
-  type InboxStatus,
-} from './store.js';
+export { findDelivery, inboxModel, moveFinished, REPLAY_HORIZON_MS, webhookLogModel, type InboxEntry, type InboxStatus } from './store.js';
 export { CHECKED_TOPICS, COMPLIANCE_TOPICS } from './webhook-payloads.js';
-export { PermanentFailure, type HandlerOutcome, type TopicHandler, type WebhookDelivery } from './topics.js';
 export { DEFAULT_MAX_ATTEMPTS, retryDelayMs, startInboxWorker, type InboxWorker, type InboxWorkerOptions } from './worker.js';
+
+/** inbox's collections, each declaring its indexes (server/indexes.ts creates them). */
+export const inboxCollections = [inboxModel, inboxClaimModel, webhookLogModel, workerHeartbeatModel];

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { leaseSchema, type Lease } from '../platform/atomic.js';
+import { deleteOnce, leaseSchema, type Lease } from '../platform/atomic.js';
 import { isDuplicateKey, modelOn } from '../platform/models.js';
 
 export type InboxStatus = 'pending' | 'processing' | 'processed' | 'skipped' | 'failed';
@@ -137,4 +137,55 @@ export function inboxClaimModel(connection: Connection): Model<Lease> {
 /** Claims of finished work, kept a day for the record; lease documents are never reused. */
 export async function forgetClaimsBefore(connection: Connection, shop: string, cutoff: Date): Promise<number> {
   return (await inboxClaimModel(connection).deleteMany({ shop, expiresAt: { $lt: cutoff } })).deletedCount;
+}
+
+/**
+ * A worker's heartbeat: the one process-level document of the app (it belongs to no shop). A live
+ * worker moves `expiresAt` forward every few seconds; once it has passed, the worker's process is
+ * taken for dead and its deliveries are claimed elsewhere. Only the worker itself writes it.
+ */
+export interface WorkerHeartbeat {
+  _id: string;
+  expiresAt: Date;
+}
+
+const heartbeatSchema = new Schema<WorkerHeartbeat>(
+  { _id: { type: String, required: true }, expiresAt: { type: Date, required: true } },
+  { collection: 'inbox_workers', versionKey: false },
+);
+heartbeatSchema.index({ expiresAt: 1 });
+
+export function workerHeartbeatModel(connection: Connection): Model<WorkerHeartbeat> {
+  return modelOn(connection, 'InboxWorkerHeartbeat', heartbeatSchema);
+}
+
+/** Records that worker `owner` is alive until `until` (an earlier time stops it at once). */
+export async function beat(connection: Connection, owner: string, until: Date): Promise<void> {
+  await workerHeartbeatModel(connection).updateOne({ _id: owner }, { $set: { expiresAt: until } }, { upsert: true });
+}
+
+/**
+ * Deliveries still held by a worker whose heartbeat stopped before `now` (its process was killed),
+ * at most `limit`; a dead worker that holds nothing more is forgotten. `self` is the asking worker,
+ * never its own orphan (its beats may lag behind a database outage).
+ */
+export async function orphanedEntries(
+  connection: Connection,
+  self: string,
+  now: Date,
+  limit: number,
+): Promise<Array<InboxEntry & { _id: Types.ObjectId }>> {
+  const heartbeats = workerHeartbeatModel(connection);
+  for (const dead of await heartbeats
+    .find({ expiresAt: { $lt: now }, _id: { $ne: self } })
+    .limit(4)
+    .lean()) {
+    const held = await inboxModel(connection)
+      .find({ status: 'processing', leaseOwner: dead._id })
+      .limit(limit)
+      .lean<Array<InboxEntry & { _id: Types.ObjectId }>>();
+    if (held.length > 0) return held;
+    await deleteOnce(heartbeats, { _id: dead._id, expiresAt: dead.expiresAt });
+  }
+  return [];
 }

@@ -2,15 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../platform/context.js';
 import type { Types } from 'mongoose';
 import { acquireLease } from '../platform/atomic.js';
-import { dueEntries, inboxClaimModel, inboxModel, moveFinished, type InboxEntry, type InboxStatus } from './store.js';
+import { beat, dueEntries, inboxClaimModel, inboxModel, moveFinished, orphanedEntries, type InboxEntry, type InboxStatus } from './store.js';
 import { parseJsonLosslessly } from '../platform/json.js';
 import type { AckGate } from './ack-gate.js';
-import { PermanentFailure, type TopicHandler, type WebhookDelivery } from './topics.js';
+import { PermanentFailure, type TopicHandler, type WebhookDelivery } from '../platform/topic-handlers.js';
 
 export interface InboxWorkerOptions {
   handlers: Record<string, TopicHandler>;
-  /** How long a claim holds before another worker may take the entry over. */
+  /**
+   * How long a claim holds before another worker may take the entry over although this worker is
+   * alive (a handler that hangs). A worker that dies is found sooner, by its heartbeat.
+   */
   leaseMs?: number;
+  /** How often the worker records that it is alive; it is taken for dead after three missed beats. */
+  heartbeatMs?: number;
   maxAttempts?: number;
   concurrency?: number;
   /** How often to sweep the whole inbox for retries, expired leases and other processes' work. */
@@ -38,6 +43,9 @@ export interface InboxWorker {
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
 
+/** A killed process's deliveries are taken over within about three beats (6 s), not a whole lease. */
+export const DEFAULT_HEARTBEAT_MS = 2_000;
+
 type StoredEntry = InboxEntry & { _id: Types.ObjectId };
 
 /** Exponential backoff with full jitter: 1 s, 2 s, 4 s ... capped at 10 minutes. */
@@ -50,7 +58,8 @@ export function retryDelayMs(attempt: number): number {
  * Claims due inbox entries, runs the topic's handler and records the outcome; any number of
  * processes can work one inbox. A claim is a lease inserted under the key (entry, attempt): the
  * attempt after the stored one is won by exactly one worker (a unique insert), who then moves the
- * entry's own lease forward; an entry whose worker died is claimed again once that lease expires.
+ * entry's own lease forward; an entry whose worker died (its heartbeat stopped) is claimed again
+ * within seconds, and one whose handler hangs once that lease expires.
  * A handler that throws is retried with backoff; after `maxAttempts`, or on a PermanentFailure,
  * the entry ends `failed` with its reason.
  */
@@ -61,12 +70,19 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const concurrency = options.concurrency ?? 8;
   const pollMs = options.pollMs ?? 1000;
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   let stopped = false;
   let active = 0;
   // Claims under way: the entry is already ours in the database but not yet in `inFlight`.
   let claiming = 0;
   let wake: (() => void) | undefined;
   const inFlight = new Set<Promise<void>>();
+  // Heartbeats: until when the last one declared this worker alive, and since when they have run
+  // unbroken. Deliveries stored before a gap may have been taken over elsewhere in it.
+  let aliveUntil = 0;
+  let aliveSince = ctx.clock().getTime();
+  let heartbeatTimer: NodeJS.Timeout | undefined;
+  let beating: Promise<void> = Promise.resolve();
 
   // Deliveries this process stored: claimed by _id, the cheapest lookup on every engine.
   const fresh: Array<string | StoredEntry> = [];
@@ -100,10 +116,12 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
     const now = ctx.clock();
     for (let next = fresh.shift(); next !== undefined; next = fresh.shift()) {
       // An entry stored by this process as already ours (the receipt is its first claim) needs no claim,
-      // unless it waited here for half its lease: then a sweep elsewhere may soon take it, so this
-      // process claims its next attempt the same way, and the unique claim picks one of the two.
+      // unless it waited here for half its lease or through a gap in the heartbeats: then a sweep
+      // elsewhere may have taken it, so this process claims its next attempt the same way, and the
+      // unique claim picks one of the two.
       if (typeof next !== 'string') {
-        if (next.availableAt.getTime() - now.getTime() > leaseMs / 2) return next;
+        const held = next.availableAt.getTime() - now.getTime() > leaseMs / 2 && next.receivedAt.getTime() >= aliveSince;
+        if (held) return next;
         const taken = await take(next, now);
         if (taken) return taken;
         continue;
@@ -113,7 +131,8 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
       if (taken) return taken;
     }
     if (!sweep) return null;
-    for (const candidate of await dueEntries(ctx.connection, due, now, concurrency)) {
+    const orphaned = await orphanedEntries(ctx.connection, owner, now, concurrency);
+    for (const candidate of [...(await dueEntries(ctx.connection, due, now, concurrency)), ...orphaned]) {
       const taken = await take(candidate, now);
       if (taken) return taken;
     }
@@ -201,6 +220,19 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
     return started;
   }
 
+  function heartbeat(): void {
+    const now = ctx.clock().getTime();
+    const until = now + 3 * heartbeatMs;
+    beating = beat(ctx.connection, owner, new Date(until))
+      .then(() => {
+        if (now > aliveUntil) aliveSince = now;
+        aliveUntil = until;
+      })
+      .catch((error: unknown) => ctx.logger.warn({ err: error }, 'inbox worker could not record its heartbeat (database unavailable?)'));
+    heartbeatTimer = setTimeout(heartbeat, heartbeatMs).unref();
+  }
+  heartbeat();
+
   let sweepDue = true;
   let movedAt = 0;
   const loop = (async () => {
@@ -259,6 +291,10 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
       wake?.();
       await loop;
       await Promise.all(inFlight);
+      // Stopped with nothing in hand: what it stored and did not start is taken over at once elsewhere.
+      clearTimeout(heartbeatTimer);
+      await beating;
+      await beat(ctx.connection, owner, ctx.clock()).catch(() => {});
     },
   };
 }

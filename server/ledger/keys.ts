@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+
+const digest = (...parts: Array<string | number>) => createHash('sha256').update(parts.join('\n')).digest('base64url').slice(0, 22);
+
 /**
  * Every business key the ledger accepts, built in one place. A key takes effect once per shop:
  * whatever retries, duplicates or crashes happen, the entry under a key is written at most once.
@@ -23,6 +27,17 @@ export const ledgerKeys = {
   /** A cancelled code that an order used after all: the returned points are taken again. */
   rewardUsedAfterCancel: (redemptionId: string) => `redeem_used_after_cancel:${redemptionId}`,
   staffAdjustment: (customerId: string, requestKey: string) => `adjust:${customerId}:${requestKey}`,
+  /**
+   * An adjustment sent without a request key is named by the session token that sent it and what it
+   * asks (points, reason): the same request sent again (a retry, a double click) counts once, never
+   * by chance. Shopify issues a new token at least every minute, and the admin sends a request key.
+   */
+  unkeyedStaffAdjustment: (customerId: string, sessionToken: string, points: number, reason: string) =>
+    `adjust:${customerId}:session-${digest(sessionToken, points, reason)}`,
+  /** A tier's entry reward: once per customer and tier, whatever happens later. */
+  tierEntered: (customerId: string, tierId: string) => `tier_entry:${customerId}:${tierId}`,
+  /** A tier's birthday bonus: once per customer and year, whatever tier paid it. */
+  tierBirthdayBonus: (customerId: string, year: string) => `tier_birthday:${customerId}:${year}`,
   holdPlaced: (holdId: string) => `hold:${holdId}`,
   holdReleased: (holdId: string) => `release:hold:${holdId}`,
   /** Every key an import writes for a customer starts so: what imports credited is their sum. */

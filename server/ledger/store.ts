@@ -223,3 +223,77 @@ export async function pointsHeld(connection: Connection, shop: string): Promise<
   ]);
   return { points: balances.reduce((sum, customer) => sum + customer.balance, 0), customers: balances.length };
 }
+
+/** Order credits since `since`, for offers that look at when customers last ordered. */
+export async function orderCreditsSince(
+  connection: Connection,
+  shop: string,
+  since: Date,
+): Promise<Array<{ customerId: string; orderId: string; at: Date }>> {
+  const earns = await ledgerEntryModel(connection)
+    .find({ shop, type: 'earn', orderId: { $exists: true }, createdAt: { $gte: since } }, { _id: 0, customerId: 1, orderId: 1, createdAt: 1 })
+    .lean<Array<{ customerId: string; orderId: string; createdAt: Date }>>();
+  return earns.map((entry) => ({ customerId: entry.customerId, orderId: entry.orderId, at: entry.createdAt }));
+}
+
+/** The keys among `keys` that have taken effect. */
+export async function appliedKeys(connection: Connection, shop: string, keys: string[]): Promise<Set<string>> {
+  return new Set(
+    (
+      await ledgerEntryModel(connection)
+        .find({ shop, key: { $in: keys } }, { _id: 0, key: 1 })
+        .lean()
+    ).map((entry) => entry.key),
+  );
+}
+
+/**
+ * The customer's latest `count` entries below and at `newestSeq`, newest first. One lookup per _id
+ * rather than `$in`: FerretDB pushes a single _id down to SQLite but scans for `$in`.
+ */
+export async function latestEntries(
+  connection: Connection,
+  shop: string,
+  customerId: string,
+  newestSeq: number,
+  count: number,
+): Promise<LedgerEntry[]> {
+  const ids = Array.from({ length: Math.min(count, newestSeq) }, (_, index) => entryId(shop, customerId, newestSeq - index));
+  const entries = ledgerEntryModel(connection);
+  const found = await Promise.all(ids.map((id) => entries.findById(id).lean<LedgerEntry>()));
+  return found.filter((entry): entry is LedgerEntry => entry !== null).sort((a, b) => b.seq - a.seq);
+}
+
+/** The sum of every entry of the shop, and the sums of the entries of some sources (one aggregation each). */
+export async function availableSums(
+  connection: Connection,
+  shop: string,
+  sources: string[],
+): Promise<{ total: number; bySource: Map<string, number> }> {
+  const entries = ledgerEntryModel(connection);
+  const [totals, bySource] = await Promise.all([
+    entries.aggregate<{ _id: null; points: number }>([{ $match: { shop } }, { $group: { _id: null, points: { $sum: '$available' } } }]),
+    entries.aggregate<{ _id: string; points: number }>([
+      { $match: { shop, source: { $in: sources } } },
+      { $group: { _id: '$source', points: { $sum: '$available' } } },
+    ]),
+  ]);
+  return { total: totals[0]?.points ?? 0, bySource: new Map(bySource.map((group) => [group._id, group.points])) };
+}
+
+/** Entries of some types at or after `from`, in (createdAt, _id) order, `skip` passed over: what outbound turns into events. */
+export async function entriesOfTypesSince(
+  connection: Connection,
+  shop: string,
+  types: EntryType[],
+  from: Date,
+  skip: number,
+  limit: number,
+): Promise<LedgerEntry[]> {
+  return ledgerEntryModel(connection)
+    .find({ shop, day: { $gte: from.toISOString().slice(0, 10) }, createdAt: { $gte: from }, type: { $in: types } })
+    .sort({ createdAt: 1, _id: 1 })
+    .skip(skip)
+    .limit(limit)
+    .lean<LedgerEntry[]>();
+}

@@ -1,9 +1,9 @@
 import type { Connection } from 'mongoose';
 import { insertOnce } from '../platform/atomic.js';
 import { offersIssuedSince, type Offer } from '../engagement/index.js';
-import { ledgerEntryModel, type LedgerEntry } from '../ledger/index.js';
-import { expiryReminderModel, type ExpiryReminder } from '../scheduler/index.js';
-import { tierChangeModel, type TierChange } from '../tiers/index.js';
+import { entriesOfTypesSince, type LedgerEntry } from '../ledger/index.js';
+import { remindersSince, type ExpiryReminder } from '../earning/index.js';
+import { tierChangesSince, type TierChange } from '../tiers/index.js';
 import { FLOW_TRIGGER_HANDLES, type OutboundEvent, type OutboundEventType } from './events.js';
 import { moveCursor, outboundDeliveryModel, readCursor, type OutboundDelivery, type OutboundEndpoint } from './store.js';
 
@@ -30,13 +30,7 @@ const iso = (date: Date) => date.toISOString();
 const ledgerSource: Source<LedgerEntry> = {
   name: 'ledger',
   types: ['points.earned', 'points.redeemed'],
-  read: (connection, shop, from, skip) =>
-    ledgerEntryModel(connection)
-      .find({ shop, day: { $gte: iso(from).slice(0, 10) }, createdAt: { $gte: from }, type: { $in: ['earn', 'bonus', 'redeem'] } })
-      .sort({ createdAt: 1, _id: 1 })
-      .skip(skip)
-      .limit(BATCH)
-      .lean<LedgerEntry[]>(),
+  read: (connection, shop, from, skip) => entriesOfTypesSince(connection, shop, ['earn', 'bonus', 'redeem'], from, skip, BATCH),
   at: (entry) => entry.createdAt,
   events: (entry, shop) => {
     const points = entry.available + entry.pending;
@@ -68,13 +62,7 @@ const ledgerSource: Source<LedgerEntry> = {
 const tierSource: Source<TierChange> = {
   name: 'tiers',
   types: ['tier.changed'],
-  read: (connection, shop, from, skip) =>
-    tierChangeModel(connection)
-      .find({ shop, at: { $gte: from }, direction: { $ne: 'same' } })
-      .sort({ at: 1, _id: 1 })
-      .skip(skip)
-      .limit(BATCH)
-      .lean<TierChange[]>(),
+  read: (connection, shop, from, skip) => tierChangesSince(connection, shop, from, skip, BATCH),
   at: (change) => change.at,
   events: (change, shop) => [
     {
@@ -97,13 +85,7 @@ const tierSource: Source<TierChange> = {
 const reminderSource: Source<ExpiryReminder> = {
   name: 'expiry_reminders',
   types: ['points.expiring'],
-  read: (connection, shop, from, skip) =>
-    expiryReminderModel(connection)
-      .find({ shop, createdAt: { $gte: from } })
-      .sort({ createdAt: 1, _id: 1 })
-      .skip(skip)
-      .limit(BATCH)
-      .lean<ExpiryReminder[]>(),
+  read: (connection, shop, from, skip) => remindersSince(connection, shop, from, skip, BATCH),
   at: (reminder) => reminder.createdAt,
   events: (reminder, shop) => [
     {

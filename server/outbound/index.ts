@@ -1,3 +1,4 @@
+import { outboundModels } from './store.js';
 export {
   OUTBOUND_EVENTS,
   FLOW_TRIGGER_HANDLES,
@@ -14,5 +15,7 @@ export {
 export { runOutbound, SIGNATURE_HEADER, startOutbound, TIMED_SIGNATURE_HEADER, type OutboundOptions, type OutboundWorker } from './dispatcher.js';
 export { endpointUrlProblem, isNonPublicAddress, type AddressPolicy, type ResolveHost } from './address-policy.js';
 export { flowRouter } from './flow.js';
-export { outboundRouter } from './routes.js';
-export { outboundModels } from './store.js';
+export { outboundRequests, outboundRouter } from './routes.js';
+
+/** outbound's collections, each declaring its indexes (server/indexes.ts creates them). */
+export const outboundCollections = outboundModels;

@@ -105,3 +105,6 @@ export function outboundRouter(ctx: AppContext, onChange: () => void = () => und
   });
   return router;
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const outboundRequests = { endpoint: endpointBody };

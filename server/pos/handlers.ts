@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TopicHandler } from '../inbox/index.js';
+import type { TopicHandler } from '../platform/topic-handlers.js';
 import { loadProgram } from '../program/index.js';
 import { forgetGuestSale, keepGuestSale } from './store.js';
 

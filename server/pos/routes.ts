@@ -273,3 +273,6 @@ export function posAdminRouter(ctx: AppContext): Router {
   });
   return router;
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi-pos.ts). */
+export const posRequests = { enrol: enrolBody, redemption: redemptionBody, adjustment: adjustmentBody, attach: attachBody };

@@ -1,12 +1,11 @@
-import type { PosSettings } from './program.js';
-
 /**
  * The register earns as the online store does; cashiers adjust up to 100 points at once, managers
- * 1,000. Apart from the schema (no zod), so the admin starts an older program from the same values.
+ * 1,000. Apart from the schema (no zod, and no import of program.ts, which checks these values
+ * against its schema where it uses them), so the admin starts an older program from the same values.
  */
-export function defaultPosSettings(): PosSettings {
+export function defaultPosSettings() {
   return {
-    earning: 'same',
+    earning: 'same' as const,
     pointsPerCurrencyUnit: 1,
     guestAttachDays: 7,
     roles: [
@@ -14,6 +13,6 @@ export function defaultPosSettings(): PosSettings {
       { id: 'manager', name: 'Manager', adjustmentLimit: 1_000 },
     ],
     defaultRoleId: 'cashier',
-    staff: [],
+    staff: [] as Array<{ staffId: string; roleId: string }>,
   };
 }

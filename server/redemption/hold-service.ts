@@ -1,9 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { gatherPoints } from '../groups/index.js';
 import type { AppContext } from '../platform/context.js';
 import { moneyFormatter } from '../platform/money.js';
 import { loadProgram, type Program } from '../program/index.js';
-import { perksOf } from '../tiers/index.js';
 import { applyEntry, entryForKey, ledgerKeys } from '../ledger/index.js';
 import { adminClientFor } from '../shops/index.js';
 import { ShopifyApiError } from '../shopify/admin-graphql.js';
@@ -70,12 +68,12 @@ function holdIdFor(ctx: AppContext, shop: string, customerId: string, requestKey
 /**
  * The hold terms at this customer's price: a step costs what redeeming the reward through the
  * launcher would (the tier's or membership's discount), so points buy the same money either way.
- * perksOf reads nothing for a program without tiers or membership; a disabled program offers
+ * The perks port reads nothing for a program without tiers or membership; a disabled program offers
  * nothing, so its customers' perks are not read at all.
  */
 async function termsFor(ctx: AppContext, program: Program, shop: string, customerId: string, now: Date): Promise<HoldTerms | null> {
   if (!program.enabled) return null;
-  return holdTerms(program, await perksOf(ctx, program, shop, customerId, now));
+  return holdTerms(program, await ctx.ports.rewardPerks(ctx, program, shop, customerId, now));
 }
 
 const checkoutRewardName = (points: number) => `${points} points at checkout`;
@@ -203,7 +201,7 @@ export async function createHold(ctx: AppContext, request: HoldRequest): Promise
   const decided = await findHoldOutcome(ctx.connection, shop, holdId);
   if (decided?.outcome === 'settled') throw new HoldRefused('hold_settled', 'This hold was already used by an order');
   if (!decided) {
-    await gatherPoints(ctx, { shop, customerId, points: hold.points, requestKey: holdId }, now);
+    await ctx.ports.gatherGroupPoints(ctx, { shop, customerId, points: hold.points, requestKey: holdId }, now);
     const placed = await applyEntry(
       ctx.connection,
       {

@@ -1,6 +1,6 @@
 import { formatAmount } from '../platform/money.js';
 import type { Program } from '../program/index.js';
-import { pointsCostFor, type Perks } from '../tiers/index.js';
+import { pointsCostFor, type RewardPerks } from './quote.js';
 
 /** How long a hold reserves points when the cart does not reach checkout (docs/api.md). */
 export const HOLD_TTL_MS = 30 * 60_000;
@@ -30,7 +30,7 @@ export interface HoldTerms {
 /** One amount-off reward of any size may be spent several times over in one checkout. */
 const MAX_STEPS_FOR_AMOUNT_OFF = 100;
 
-export function holdTerms(program: Program, perks: Perks): HoldTerms | null {
+export function holdTerms(program: Program, perks: RewardPerks): HoldTerms | null {
   if (!program.enabled) return null;
   const enabled = program.rewards.filter((reward) => reward.enabled);
   const forMoney = enabled.find((reward) => reward.type === 'points_for_money');

@@ -1,11 +1,11 @@
+import { holdModel, holdOutcomeModel, redemptionEffectModel, redemptionModel, redemptionOutcomeModel } from './store.js';
 export * from './quote.js';
 export { redeemAndRespond, redemptionBody } from './routes.js';
 export * from './service.js';
 export {
   customerRedemptions,
   findRedemption,
-  redemptionModel,
-  redemptionOutcomeModel,
+  issuedRedemptionsOf,
   redemptionsUsedOn,
   rewardsGivenBetween,
   type Redemption,
@@ -27,6 +27,10 @@ export {
   settleHoldForOrder,
   type HoldRefusal,
 } from './hold-service.js';
-export { findHoldOutcome, holdModel, holdOutcomeModel, type PointsHold } from './store.js';
+export { findHoldOutcome, type PointsHold } from './store.js';
 export { CHECKOUT_FUNCTION_HANDLE, ensureCheckoutDiscount } from './checkout-discount.js';
-export { redemptionEffectModel } from './store.js';
+export { redemptionJobs } from './jobs.js';
+export { markOrderCodesUsed, returnPointsWhenOrderEnds, settleOrderHold } from './order-effects.js';
+
+/** redemption's collections, each declaring its indexes (server/indexes.ts creates them). */
+export const redemptionCollections = [redemptionModel, holdModel, holdOutcomeModel, redemptionOutcomeModel, redemptionEffectModel];

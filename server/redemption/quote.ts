@@ -1,3 +1,4 @@
+import { mulDivFloor } from '../platform/money.js';
 import type { Program, Reward } from '../program/index.js';
 
 const DAY_MS = 86_400_000;
@@ -92,6 +93,24 @@ export function describeValue(value: RewardValue, formatMoney: (amount: number) 
     case 'store_credit':
       return `${formatMoney(value.amount)} store credit`;
   }
+}
+
+/** What a customer's tier or membership takes off reward prices (tiers fill it in through the `rewardPerks` port). */
+export interface RewardPerks {
+  /** Rewards cost this share less, in percent of their points. */
+  rewardDiscountPercent: number;
+  freeShipping: boolean;
+}
+
+/**
+ * A reward's points for a holder of `perks`: free shipping as a perk makes free-shipping rewards
+ * cost nothing; otherwise the discount is taken off, rounded in the shopper's favour but never
+ * below 1 point (a reward that costs nothing would be a perk the merchant did not choose).
+ */
+export function pointsCostFor(pointsCost: number, rewardType: Reward['type'], perks: RewardPerks): number {
+  if (rewardType === 'free_shipping' && perks.freeShipping) return 0;
+  if (perks.rewardDiscountPercent === 0) return pointsCost;
+  return Math.max(1, pointsCost - mulDivFloor(pointsCost, perks.rewardDiscountPercent, 100));
 }
 
 /**

@@ -1,15 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { gatherPoints, sharedAvailable } from '../groups/index.js';
 import type { AppContext } from '../platform/context.js';
 import type { Program } from '../program/index.js';
-import { codeExpiresAt, discountCode, discountGiven, quoteRedemption, type QuoteRefusal } from './quote.js';
+import { codeExpiresAt, discountCode, discountGiven, pointsCostFor, quoteRedemption, type QuoteRefusal } from './quote.js';
 import { ShopifyApiError } from '../shopify/admin-graphql.js';
 import { adminClientFor } from '../shops/index.js';
 import { issueReward, type IssueOutcome } from './issue.js';
 import { isDuplicateKey } from '../platform/models.js';
 import { loadProgram } from '../program/index.js';
 import { applyEntry, balanceOf, ledgerKeys, type ApplyResult } from '../ledger/index.js';
-import { perksOf, pointsCostFor } from '../tiers/index.js';
 import { decideOutcome, findRedemption, redemptionDocId, redemptionModel, settleRedemption, type Redemption } from './store.js';
 
 export interface RedeemRequest {
@@ -107,7 +105,7 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
   const now = ctx.clock();
   const program = await loadProgram(ctx.connection, request.shop);
   if (!program) throw new RedemptionRefused('unknown_reward', 'This shop has no loyalty program');
-  const perks = await perksOf(ctx, program, request.shop, request.customerId, now);
+  const perks = await ctx.ports.rewardPerks(ctx, program, request.shop, request.customerId, now);
   const quote = quoteRedemption(program, request.rewardId, request.steps, (pointsCost, reward) => pointsCostFor(pointsCost, reward.type, perks));
   if ('refused' in quote) throw new RedemptionRefused(quote.refused, quote.message);
 
@@ -142,7 +140,11 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
   }
 
   // In a program group, points the customer holds in the group's other shops come here first.
-  await gatherPoints(ctx, { shop: request.shop, customerId: request.customerId, points: quote.pointsCost, requestKey: redemptionId }, now);
+  await ctx.ports.gatherGroupPoints(
+    ctx,
+    { shop: request.shop, customerId: request.customerId, points: quote.pointsCost, requestKey: redemptionId },
+    now,
+  );
   const debit = await applyEntry(
     ctx.connection,
     {
@@ -183,7 +185,7 @@ export async function redeem(ctx: AppContext, request: RedeemRequest): Promise<R
       ...(issued.outcome.discountId ? { discountId: issued.outcome.discountId } : {}),
     };
     await settleRedemption(ctx.connection, doc, settled);
-    const balance = await sharedAvailable(ctx, request.shop, request.customerId, debit.entry?.balance ?? 0);
+    const balance = await ctx.ports.spendableAcrossGroup(ctx, request.shop, request.customerId, debit.entry?.balance ?? 0);
     return { redemption: { ...doc, ...settled }, balance: balance.available, replayed: false };
   }
   const refund = await returnPoints(

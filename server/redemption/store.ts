@@ -339,3 +339,8 @@ export async function recordHoldRedemption(connection: Connection, hold: PointsH
 export function redemptionEffectModel(connection: Connection): Model<Effect> {
   return modelOn(connection, 'RedemptionEffect', effectSchema().set('collection', 'redemption_effects'));
 }
+
+/** The customer's issued (not yet used) codes, newest first. */
+export async function issuedRedemptionsOf(connection: Connection, shop: string, customerId: string, limit: number): Promise<Redemption[]> {
+  return redemptionModel(connection).find({ shop, customerId, status: 'issued' }).sort({ createdAt: -1 }).limit(limit).lean<Redemption[]>();
+}

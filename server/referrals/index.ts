@@ -1,3 +1,4 @@
+import { referralModels } from './store.js';
 export { referralJobs } from './jobs.js';
 export { referralAdminRouter, referralProxyRouter } from './routes.js';
 export { REFERRAL_ATTRIBUTE, referralCodeOf, samePerson, type ReferralState } from './rules.js';
@@ -11,4 +12,7 @@ export {
   type PaidOrder,
 } from './service.js';
 export { referralDiscountInput } from './shopify.js';
-export { referralModels } from './store.js';
+export { referralForOrder, referralForReversal } from './subscribers.js';
+
+/** referrals's collections, each declaring its indexes (server/indexes.ts creates them). */
+export const referralsCollections = referralModels;

@@ -1,5 +1,5 @@
 import { loadProgram } from '../program/index.js';
-import type { ScheduledJob } from '../scheduler/index.js';
+import type { ScheduledJob } from '../platform/jobs.js';
 import { settleDueReferrals } from './service.js';
 
 export const referralJobs: ScheduledJob[] = [

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { appProxyGuard, engagementSettingsOf, proxyRequest } from '../engagement/index.js';
+import { engagementSettingsOf } from '../engagement/index.js';
+import { appProxyGuard, proxyRequest } from '../shopify/app-proxy-guard.js';
 import { apiLocals } from '../platform/api-locals.js';
 import type { AppContext } from '../platform/context.js';
 import { loadProgram } from '../program/index.js';

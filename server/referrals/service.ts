@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
-import { customerModel } from '../customers/index.js';
+import { findProfile } from '../customers/index.js';
 import { engagementSettingsOf, monthOf, milestonesOf, recordReferralMilestone } from '../engagement/index.js';
 import { applyEntry, customerEntriesOfTypes, entryForKey, ledgerKeys } from '../ledger/index.js';
 import { claimEffect, completeEffect, abandonEffect, findEffect, insertOnce } from '../platform/atomic.js';
@@ -91,7 +91,7 @@ export async function referralLinkFor(ctx: AppContext, program: Program, shop: s
 }
 
 async function identityOf(ctx: AppContext, shop: string, customerId: string): Promise<Identity | null> {
-  const profile = await customerModel(ctx.connection).findOne({ shop, customerId }, { email: 1, addresses: 1 }).lean();
+  const profile = await findProfile(ctx.connection, shop, customerId);
   return profile ? { email: profile.email ?? null, addresses: profile.addresses ?? [] } : null;
 }
 

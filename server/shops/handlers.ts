@@ -1,4 +1,4 @@
-import type { TopicHandler } from '../inbox/index.js';
+import type { TopicHandler } from '../platform/topic-handlers.js';
 import { markUninstalled } from './store.js';
 
 /**

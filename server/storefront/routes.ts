@@ -32,6 +32,13 @@ function proxyRequest(res: Response): AppProxyRequest {
  * together (a guest has no identity a client cannot rotate), and per address as Shopify's proxy
  * reported it, one hop beyond the operator's own proxies.
  */
+/** `POST /proxy/holds`: the OpenAPI document is derived from it (headless/openapi.ts). */
+export const holdRequest = z.object({
+  points: z.number().int('must be a whole number').min(1).max(10_000_000),
+  requestKey: z.string().regex(/^[\w-]{8,64}$/, 'must be 8-64 letters, digits, - or _'),
+  cartSubtotal: z.number().int().min(0).optional(),
+});
+
 export function proxyRouter(ctx: AppContext): Router {
   const router = Router();
   const limit = ctx.config.proxyRateLimitPerMinute;
@@ -84,11 +91,6 @@ export function proxyRouter(ctx: AppContext): Router {
     await redeemAndRespond(ctx, res, req.body, { shop, customerId, source: 'storefront' });
   });
   // Checkout redemption without codes (docs/checkout-redemption.md): reserve points, list them, take them back.
-  const holdBody = z.object({
-    points: z.number().int('must be a whole number').min(1).max(10_000_000),
-    requestKey: z.string().regex(/^[\w-]{8,64}$/, 'must be 8-64 letters, digits, - or _'),
-    cartSubtotal: z.number().int().min(0).optional(),
-  });
   const holdStatus: Record<HoldRefusal, 404 | 409 | 422> = {
     not_offered: 422,
     invalid_points: 422,
@@ -127,7 +129,7 @@ export function proxyRouter(ctx: AppContext): Router {
     '/proxy/holds',
     express.json({ limit: '10kb' }),
     holdRoute(async (req, res, shop, customerId) => {
-      const parsed = holdBody.safeParse(req.body);
+      const parsed = holdRequest.safeParse(req.body);
       if (!parsed.success)
         return void res.status(422).json({ error: 'invalid_hold', message: 'The hold request is invalid', errors: fieldErrors(parsed.error) });
       const result = await createHold(ctx, { shop, customerId, ...parsed.data });

@@ -1,9 +1,9 @@
 import { sharedAvailable } from '../groups/index.js';
 import type { AppContext } from '../platform/context.js';
 import { describeEntry, publicProgram, type EntryDescription, type PublicProgram } from './view.js';
-import { ledgerEntryModel, newestEntry, type LedgerEntry } from '../ledger/index.js';
+import { latestEntries, newestEntry, type LedgerEntry } from '../ledger/index.js';
 import { loadProgram } from '../program/index.js';
-import { findHoldOutcome, redemptionModel, redemptionView } from '../redemption/index.js';
+import { findHoldOutcome, issuedRedemptionsOf, redemptionView } from '../redemption/index.js';
 import { shopperTierView, type ShopperTierView } from '../tiers/index.js';
 
 const HISTORY_LENGTH = 5;
@@ -38,27 +38,22 @@ export async function shopperView(ctx: AppContext, shop: string, customerId: str
   if (customerId === null) return view;
   const [newest, unused] = await Promise.all([
     newestEntry(ctx.connection, shop, customerId),
-    redemptionModel(ctx.connection).find({ shop, customerId, status: 'issued' }).sort({ createdAt: -1 }).limit(20).lean(),
+    issuedRedemptionsOf(ctx.connection, shop, customerId, 20),
   ]);
-  const ids = newest ? Array.from({ length: Math.min(HISTORY_LENGTH, newest.seq) }, (_, index) => `${shop}|${customerId}|${newest.seq - index}`) : [];
-  // One lookup per _id rather than `$in`: FerretDB pushes a single _id down to PostgreSQL but scans for `$in`.
-  const entries = ledgerEntryModel(ctx.connection);
-  const recent = (await Promise.all(ids.map((id) => entries.findById(id).lean()))).filter((entry) => entry !== null);
+  const recent = newest ? await latestEntries(ctx.connection, shop, customerId, newest.seq, HISTORY_LENGTH) : [];
   // In a program group the balance is the customer's one account: what they hold in every shop where they linked it.
   const shared = await sharedAvailable(ctx, shop, customerId, newest?.balance ?? 0);
   view.points = { balance: shared.available, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0, shops: shared.shops };
   view.codes = unused.filter((redemption) => redemption.expiresAt > now).map(redemptionView);
   const used = await holdsUsed(ctx, shop, recent);
-  view.history = recent
-    .sort((a, b) => b.seq - a.seq)
-    .map((entry) => ({
-      type: entry.type,
-      points: entry.available,
-      pending: entry.pending,
-      reason: entry.reason,
-      description: used.get(entry.source) ?? describeEntry(entry),
-      createdAt: entry.createdAt,
-    }));
+  view.history = recent.map((entry) => ({
+    type: entry.type,
+    points: entry.available,
+    pending: entry.pending,
+    reason: entry.reason,
+    description: used.get(entry.source) ?? describeEntry(entry),
+    createdAt: entry.createdAt,
+  }));
   return view;
 }
 

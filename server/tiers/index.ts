@@ -1,3 +1,4 @@
+import { tierBackfillModel, tierChangeModel, tierCursorModel, tierEventModel, tierStateModel } from './store.js';
 export { backfillQualifyingHistory } from './backfill.js';
 export { historyFromRecords, type CreditedOrderRecord, type HistoryEvent, type OrderLedgerEntry } from './history.js';
 export { revisitTiers, tierJobs } from './jobs.js';
@@ -17,14 +18,9 @@ export {
   type QualifyingReversal,
 } from './service.js';
 export { syncTierToShopify, tierSyncCalls, tierTag, type TierTagsAddData, type TierTagsRemoveData } from './shopify-sync.js';
-export {
-  changesOf,
-  readState,
-  tierBackfillModel,
-  tierChangeModel,
-  tierEventModel,
-  tierStateModel,
-  type TierChange,
-  type TierState,
-} from './store.js';
+export { changesOf, readState, tierChangesSince, type TierChange, type TierState } from './store.js';
 export { rewardCostsFor, shopperTierView, type ShopperTierView } from './view.js';
+export { countOrdersForTiers, tierMultiplierHeld, tiersCountOrders, tiersCountReversal } from './subscribers.js';
+
+/** tiers's collections, each declaring its indexes (server/indexes.ts creates them). */
+export const tiersCollections = [tierEventModel, tierChangeModel, tierStateModel, tierBackfillModel, tierCursorModel];

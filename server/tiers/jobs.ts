@@ -1,6 +1,6 @@
 import type { AppContext } from '../platform/context.js';
 import { loadProgram } from '../program/index.js';
-import type { ScheduledJob } from '../scheduler/index.js';
+import type { ScheduledJob } from '../platform/jobs.js';
 import { backfillQualifyingHistory } from './backfill.js';
 import { creditTierBirthdayBonuses } from './perks.js';
 import { tierSettingsOf } from './rules.js';

@@ -5,8 +5,8 @@ import { hasTiersOrMembership, noPerks, perksHeld, tierSettingsOf, type Perks } 
 import { customersHolding } from './store.js';
 import { standingOf } from './view.js';
 
-/** The ledger key of a tier's birthday bonus: once per customer and year, whatever tier paid it. */
-export const tierBirthdayKey = (customerId: string, year: string) => `tier_birthday:${customerId}:${year}`;
+/** The ledger key of a tier's birthday bonus (ledger/keys.ts). */
+export const tierBirthdayKey = ledgerKeys.tierBirthdayBonus;
 
 /**
  * The perks a customer holds at `now`, from the tier and membership standing (read by _id while

@@ -1,5 +1,5 @@
 import type { AppContext } from '../platform/context.js';
-import { customerModel } from '../customers/index.js';
+import { profileIds } from '../customers/index.js';
 import { tierAt, tierRank, type QualifyingEvent, type TierSettings } from './rules.js';
 import { eventsOfShop } from './store.js';
 
@@ -39,11 +39,8 @@ export function previewDistribution(current: TierSettings, draft: TierSettings, 
  * qualifying history once: a merchant's preview, not a hot path.
  */
 export async function previewTiers(ctx: AppContext, shop: string, current: TierSettings, draft: TierSettings, now: Date): Promise<TierPreview> {
-  const [events, profiles] = await Promise.all([
-    eventsOfShop(ctx.connection, shop),
-    customerModel(ctx.connection).find({ shop }, { _id: 0, customerId: 1 }).lean(),
-  ]);
-  const population = new Map<string, QualifyingEvent[]>(profiles.map((profile) => [profile.customerId, []]));
+  const [events, profiles] = await Promise.all([eventsOfShop(ctx.connection, shop), profileIds(ctx.connection, shop)]);
+  const population = new Map<string, QualifyingEvent[]>(profiles.map((customerId) => [customerId, []]));
   for (const event of events) {
     const list = population.get(event.customerId);
     if (list) list.push(event);

@@ -1,11 +1,10 @@
 import { mulDivFloor } from '../platform/money.js';
-import { defaultTierSettings, type Program, type Reward } from '../program/index.js';
+import { defaultTierSettings, type Program } from '../program/index.js';
 
 export type Tier = Program['tiers'][number];
 export type TierRules = Program['tierRules'];
 export type Membership = Program['membership'];
 export type TierMetric = TierRules['metric'];
-type RewardType = Reward['type'];
 
 export interface TierSettings {
   /** Lowest threshold first. */
@@ -30,6 +29,25 @@ export interface QualifyingEvent {
   memberDays: number;
   /** This reversal ends the membership that order `orderId` bought. */
   endsMembership: boolean;
+}
+
+/** A standing as stored and shown: tiers by id and name. */
+export function standingSummary(standing: TierStanding): {
+  tierId: string | null;
+  value: number;
+  next: { id: string; name: string; remaining: number } | null;
+  retention: { id: string; name: string; remaining: number; by: Date } | null;
+  membershipUntil: Date | null;
+} {
+  return {
+    tierId: standing.tier?.id ?? null,
+    value: standing.value,
+    next: standing.next ? { id: standing.next.tier.id, name: standing.next.tier.name, remaining: standing.next.remaining } : null,
+    retention: standing.retention
+      ? { id: standing.retention.tier.id, name: standing.retention.tier.name, remaining: standing.retention.remaining, by: standing.retention.by }
+      : null,
+    membershipUntil: standing.membership.until,
+  };
 }
 
 export interface TierStanding {
@@ -320,15 +338,4 @@ export function perksHeld(tier: Tier | null, membership: Membership | null): Per
     freeShipping: from.some((perks) => perks.freeShipping),
     birthdayBonus: Math.max(0, ...from.map((perks) => perks.birthdayBonus)),
   };
-}
-
-/**
- * A reward's points for a holder of `perks`: free shipping as a perk makes free-shipping rewards
- * cost nothing; otherwise the discount is taken off, rounded in the shopper's favour but never
- * below 1 point (a reward that costs nothing would be a perk the merchant did not choose).
- */
-export function pointsCostFor(pointsCost: number, rewardType: RewardType, perks: Perks): number {
-  if (rewardType === 'free_shipping' && perks.freeShipping) return 0;
-  if (perks.rewardDiscountPercent === 0) return pointsCost;
-  return Math.max(1, pointsCost - mulDivFloor(pointsCost, perks.rewardDiscountPercent, 100));
 }

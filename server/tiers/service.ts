@@ -1,25 +1,97 @@
 import type { AppContext } from '../platform/context.js';
-import { applyEntry } from '../ledger/index.js';
+import { applyEntry, ledgerKeys } from '../ledger/index.js';
 import { loadProgram, type Program } from '../program/index.js';
-import { earningMultiplierAt, hasTiersOrMembership, standingAt, tierRank, tierSettingsOf, type TierSettings, type TierStanding } from './rules.js';
 import {
+  earningMultiplierAt,
+  hasTiersOrMembership,
+  standingAt,
+  standingSummary,
+  tierRank,
+  tierSettingsOf,
+  type TierSettings,
+  type TierStanding,
+} from './rules.js';
+import {
+  changesAtSteps,
   eventsOf,
+  eventsOfCustomers,
   insertChange,
   newestChange,
   readState,
   recordEventOnce,
+  statesOf,
+  writeKnownState,
   writeState,
   type QualifyingKind,
+  type StateFields,
   type StoredQualifyingEvent,
 } from './store.js';
 
 const MAX_ATTEMPTS = 50;
 
-/** The ledger key of a tier's entry reward: once per customer and tier, whatever happens later. */
-export const tierEntryKey = (customerId: string, tierId: string) => `tier_entry:${customerId}:${tierId}`;
+/** The ledger key of a tier's entry reward (ledger/keys.ts). */
+export const tierEntryKey = ledgerKeys.tierEntered;
 
 async function programOf(ctx: AppContext, shop: string, given: Program | undefined): Promise<Program | null> {
   return given ?? (await loadProgram(ctx.connection, shop));
+}
+
+/** The stored form of a customer's standing at step `seq` of their tier changes. */
+function stateOfStanding(program: Program, shop: string, customerId: string, seq: number, standing: TierStanding, now: Date): StateFields {
+  return {
+    shop,
+    customerId,
+    seq,
+    ...standingSummary(standing),
+    tierName: standing.tier?.name ?? null,
+    validUntil: standing.validUntil,
+    programVersion: program.version,
+    evaluatedAt: now,
+  };
+}
+
+/**
+ * Re-evaluates the customers of a batch of orders, each as of its newest order, with three reads for
+ * all of them (their standings, their events, the changes at and after each standing's step) and
+ * one write each. A customer whose tier changes, or whose standing lags its newest change, goes
+ * through evaluateCustomer's loop, which records the change.
+ */
+export async function evaluateCustomers(
+  ctx: AppContext,
+  program: Program,
+  shop: string,
+  customers: Array<{ customerId: string; at: Date; reason: string }>,
+): Promise<void> {
+  if (customers.length === 0) return;
+  const settings = tierSettingsOf(program);
+  const ids = customers.map((customer) => customer.customerId);
+  const [states, events] = await Promise.all([statesOf(ctx.connection, shop, ids), eventsOfCustomers(ctx.connection, shop, ids)]);
+  const changes = await changesAtSteps(
+    ctx.connection,
+    shop,
+    customers.flatMap(({ customerId }) => {
+      const seq = states.get(customerId)?.seq ?? 0;
+      return seq > 0
+        ? [
+            { customerId, seq },
+            { customerId, seq: seq + 1 },
+          ]
+        : [{ customerId, seq: 1 }];
+    }),
+  );
+  for (const { customerId, at, reason } of customers) {
+    const state = states.get(customerId) ?? null;
+    const seq = state?.seq ?? 0;
+    const newest = changes.get(`${customerId}|${seq}`) ?? null;
+    const standing = standingAt(settings, events.get(customerId) ?? [], at);
+    const overtaken = changes.has(`${customerId}|${seq + 1}`) || (seq > 0 && !newest);
+    const entryRewardDue = standing.tier !== null && standing.tier.entryReward > 0 && standing.tier.threshold > 0 && newest?.direction === 'up';
+    if (overtaken || entryRewardDue || (standing.tier?.id ?? null) !== (newest?.toTierId ?? null)) {
+      await evaluateCustomer(ctx, program, shop, customerId, at, reason);
+      continue;
+    }
+    await writeKnownState(ctx.connection, stateOfStanding(program, shop, customerId, seq, standing, at), state?.syncedTierId);
+  }
 }
 
 /**
@@ -44,22 +116,7 @@ export async function evaluateCustomer(
     const target = standing.tier;
     const current = newest?.toTierId ?? null;
     if ((target?.id ?? null) === current) {
-      await writeState(ctx.connection, {
-        shop,
-        customerId,
-        seq: newest?.seq ?? 0,
-        tierId: target?.id ?? null,
-        tierName: target?.name ?? null,
-        value: standing.value,
-        next: standing.next ? { id: standing.next.tier.id, name: standing.next.tier.name, remaining: standing.next.remaining } : null,
-        retention: standing.retention
-          ? { id: standing.retention.tier.id, name: standing.retention.tier.name, remaining: standing.retention.remaining, by: standing.retention.by }
-          : null,
-        membershipUntil: standing.membership.until,
-        validUntil: standing.validUntil,
-        programVersion: program.version,
-        evaluatedAt: now,
-      });
+      await writeState(ctx.connection, stateOfStanding(program, shop, customerId, newest?.seq ?? 0, standing, now));
       if (target && target.entryReward > 0 && target.threshold > 0 && newest?.direction === 'up')
         await grantEntryReward(ctx, shop, customerId, target.id, target.name, target.entryReward, now);
       return standing;
@@ -115,10 +172,10 @@ async function grantEntryReward(
 async function recordAndEvaluate(
   ctx: AppContext,
   program: Program | null,
-  event: Omit<StoredQualifyingEvent, '_id' | 'recordedAt'>,
+  event: Omit<StoredQualifyingEvent, '_id' | 'recordedAt'> | null,
   now: Date,
 ): Promise<TierStanding | null> {
-  if (!program || !hasTiersOrMembership(tierSettingsOf(program))) return null;
+  if (!program || !event || !hasTiersOrMembership(tierSettingsOf(program))) return null;
   await recordEventOnce(ctx.connection, { ...event, recordedAt: now });
   return evaluateCustomer(ctx, program, event.shop, event.customerId, now, `${event.kind} ${event.orderId ?? event.key}`);
 }
@@ -138,29 +195,29 @@ export interface QualifyingOrder {
   program?: Program;
 }
 
+/** The qualifying event of a paid order (key `order:<id>`): its points, its money, and the membership it buys. */
+export function paidOrderEvent(program: Program, order: Omit<QualifyingOrder, 'program'>): Omit<StoredQualifyingEvent, '_id' | 'recordedAt'> {
+  const membership = tierSettingsOf(program).membership;
+  const buysMembership = membership.enabled && membership.variantId !== '' && order.lineVariantIds.includes(membership.variantId);
+  return {
+    shop: order.shop,
+    customerId: order.customerId,
+    key: `order:${order.orderId}`,
+    kind: 'order',
+    at: order.paidAt,
+    points: order.points,
+    spend: order.spend,
+    orders: 1,
+    orderId: order.orderId,
+    memberDays: buysMembership ? membership.days : 0,
+    endsMembership: false,
+  };
+}
+
 /** A paid order counts once (key `order:<id>`); the customer is re-evaluated after it. Idempotent. */
 export async function recordQualifyingOrder(ctx: AppContext, order: QualifyingOrder): Promise<TierStanding | null> {
   const program = await programOf(ctx, order.shop, order.program);
-  const membership = program ? tierSettingsOf(program).membership : null;
-  const buysMembership = Boolean(membership?.enabled && membership.variantId !== '' && order.lineVariantIds.includes(membership.variantId));
-  return recordAndEvaluate(
-    ctx,
-    program,
-    {
-      shop: order.shop,
-      customerId: order.customerId,
-      key: `order:${order.orderId}`,
-      kind: 'order',
-      at: order.paidAt,
-      points: order.points,
-      spend: order.spend,
-      orders: 1,
-      orderId: order.orderId,
-      memberDays: buysMembership && membership ? membership.days : 0,
-      endsMembership: false,
-    },
-    order.paidAt,
-  );
+  return recordAndEvaluate(ctx, program, program ? paidOrderEvent(program, order) : null, order.paidAt);
 }
 
 export interface QualifyingReversal {

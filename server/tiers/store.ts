@@ -149,6 +149,22 @@ export async function recordEventOnce(connection: Connection, event: Omit<Stored
   }
 }
 
+/** Inserts events not recorded yet, in one command; returns how many were new. */
+export async function recordEventsOnce(connection: Connection, events: Array<Omit<StoredQualifyingEvent, '_id'>>): Promise<number> {
+  if (events.length === 0) return 0;
+  try {
+    const result = await tierEventModel(connection).insertMany(
+      events.map((event) => ({ ...event, _id: `${event.shop}|${event.key}` })),
+      { ordered: false, rawResult: true },
+    );
+    return result.insertedCount;
+  } catch (error) {
+    const writeErrors = (error as { writeErrors?: unknown[] }).writeErrors;
+    if (!Array.isArray(writeErrors) || !writeErrors.every(isDuplicateKey)) throw error;
+    return events.length - writeErrors.length;
+  }
+}
+
 export async function eventsOf(connection: Connection, shop: string, customerId: string): Promise<StoredQualifyingEvent[]> {
   return tierEventModel(connection).find({ shop, customerId }).sort({ at: 1 }).lean();
 }
@@ -191,7 +207,55 @@ export async function changesOf(connection: Connection, shop: string, customerId
   return tierChangeModel(connection).find({ shop, customerId }).sort({ seq: -1 }).limit(limit).lean();
 }
 
-type StateFields = Omit<TierState, '_id' | 'syncedTierId' | 'syncedTag' | 'needsSync'>;
+export type StateFields = Omit<TierState, '_id' | 'syncedTierId' | 'syncedTag' | 'needsSync'>;
+
+const needsSync = (synced: string | null | undefined, tierId: string | null) => (synced === undefined ? tierId !== null : synced !== tierId);
+
+/** Writes the evaluated standing of a customer whose stored state (and its synced tier) was just read. */
+export async function writeKnownState(connection: Connection, state: StateFields, synced: string | null | undefined): Promise<void> {
+  try {
+    await tierStateModel(connection).updateOne(
+      { _id: stateId(state.shop, state.customerId) },
+      { $set: { ...state, needsSync: needsSync(synced, state.tierId) } },
+      { upsert: true },
+    );
+  } catch (error) {
+    // Two first writes raced on the upsert: the one that reads first writes again.
+    if (!isDuplicateKey(error)) throw error;
+    await writeState(connection, state);
+  }
+}
+
+/** The stored standings of some customers, by customer id. */
+export async function statesOf(connection: Connection, shop: string, customerIds: string[]): Promise<Map<string, TierState>> {
+  const states = await tierStateModel(connection)
+    .find({ _id: { $in: customerIds.map((customerId) => stateId(shop, customerId)) } })
+    .lean();
+  return new Map(states.map((state) => [state.customerId, state]));
+}
+
+/** The qualifying events of some customers, oldest first, by customer id. */
+export async function eventsOfCustomers(connection: Connection, shop: string, customerIds: string[]): Promise<Map<string, StoredQualifyingEvent[]>> {
+  const byCustomer = new Map<string, StoredQualifyingEvent[]>();
+  for (const event of await tierEventModel(connection)
+    .find({ shop, customerId: { $in: customerIds } })
+    .sort({ at: 1 })
+    .lean())
+    byCustomer.set(event.customerId, [...(byCustomer.get(event.customerId) ?? []), event]);
+  return byCustomer;
+}
+
+/** The changes at the given steps, by `customerId|seq` (a step missing from the map has none). */
+export async function changesAtSteps(
+  connection: Connection,
+  shop: string,
+  steps: Array<{ customerId: string; seq: number }>,
+): Promise<Map<string, TierChange>> {
+  const changes = await tierChangeModel(connection)
+    .find({ _id: { $in: steps.map((step) => changeId(shop, step.customerId, step.seq)) } })
+    .lean();
+  return new Map(changes.map((change) => [`${change.customerId}|${change.seq}`, change]));
+}
 
 /** Writes the evaluated standing; a tier that differs from what Shopify has is marked for syncing. */
 export async function writeState(connection: Connection, state: StateFields): Promise<void> {
@@ -200,11 +264,7 @@ export async function writeState(connection: Connection, state: StateFields): Pr
   for (let attempt = 0; attempt < 2; attempt++) {
     const synced = (await states.findById(id, { syncedTierId: 1 }).lean())?.syncedTierId;
     try {
-      await states.updateOne(
-        { _id: id },
-        { $set: { ...state, needsSync: synced === undefined ? state.tierId !== null : synced !== state.tierId } },
-        { upsert: true },
-      );
+      await states.updateOne({ _id: id }, { $set: { ...state, needsSync: needsSync(synced, state.tierId) } }, { upsert: true });
       return;
     } catch (error) {
       // Two first writes raced on the upsert: the second one updates.
@@ -275,4 +335,48 @@ export async function recordBackfill(connection: Connection, backfill: Omit<Tier
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
   }
+}
+
+/** How far the tiers have counted a shop's credited orders (the order records' `creditedAt`). */
+interface TierCursor {
+  _id: string;
+  shop: string;
+  at: Date;
+}
+
+const cursorSchema = new Schema<TierCursor>(
+  { _id: { type: String, required: true }, shop: { type: String, required: true }, at: { type: Date, required: true } },
+  { collection: 'tier_cursors', versionKey: false },
+);
+
+export function tierCursorModel(connection: Connection): Model<TierCursor> {
+  return modelOn(connection, 'TierCursor', cursorSchema);
+}
+
+export async function readTierCursor(connection: Connection, shop: string): Promise<Date | null> {
+  return (await tierCursorModel(connection).findById(shop).lean<TierCursor>())?.at ?? null;
+}
+
+/** Batches of several processes may overlap: a cursor moved back a little only makes the next batch read again what it has counted. */
+export async function moveTierCursor(connection: Connection, shop: string, at: Date): Promise<void> {
+  await tierCursorModel(connection).updateOne({ _id: shop }, { $set: { shop, at } }, { upsert: true });
+}
+
+/** The keys among `keys` already recorded as qualifying events. */
+export async function recordedEventKeys(connection: Connection, shop: string, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const found = await tierEventModel(connection)
+    .find({ shop, _id: { $in: keys.map((key) => `${shop}|${key}`) } }, { key: 1 })
+    .lean();
+  return new Set(found.map((event) => event.key));
+}
+
+/** Tier changes (up or down) at or after `from`, in (at, _id) order, `skip` passed over. */
+export async function tierChangesSince(connection: Connection, shop: string, from: Date, skip: number, limit: number): Promise<TierChange[]> {
+  return tierChangeModel(connection)
+    .find({ shop, at: { $gte: from }, direction: { $ne: 'same' } })
+    .sort({ at: 1, _id: 1 })
+    .skip(skip)
+    .limit(limit)
+    .lean<TierChange[]>();
 }

@@ -1,12 +1,13 @@
 import type { AppContext } from '../platform/context.js';
+import { pointsCostFor } from '../redemption/index.js';
 import { moneyFormatter } from '../platform/money.js';
 import type { Program } from '../program/index.js';
 import {
   combineMultipliers,
   hasTiersOrMembership,
   perksHeld,
-  pointsCostFor,
   standingAt,
+  standingSummary,
   tierSettingsOf,
   type Perks,
   type TierMetric,
@@ -74,16 +75,7 @@ export async function standingOf(
   const state = await readState(ctx.connection, shop, customerId);
   if (state && state.programVersion === program.version && state.evaluatedAt <= now && (state.validUntil === null || state.validUntil > now))
     return state;
-  const standing = standingAt(settings, await eventsOf(ctx.connection, shop, customerId), now);
-  return {
-    tierId: standing.tier?.id ?? null,
-    value: standing.value,
-    next: standing.next ? { id: standing.next.tier.id, name: standing.next.tier.name, remaining: standing.next.remaining } : null,
-    retention: standing.retention
-      ? { id: standing.retention.tier.id, name: standing.retention.tier.name, remaining: standing.retention.remaining, by: standing.retention.by }
-      : null,
-    membershipUntil: standing.membership.until,
-  };
+  return standingSummary(standingAt(settings, await eventsOf(ctx.connection, shop, customerId), now));
 }
 
 /** What a shopper sees of tiers and membership; a program with neither costs no database read. */

@@ -2,8 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountingJobs } from '../../server/accounting/index.js';
 import { analyticsJobs } from '../../server/analytics/index.js';
-import { ledgerEntryModel, type LedgerEntry } from '../../server/ledger/index.js';
-import { runDueJobs } from '../../server/scheduler/index.js';
+import { type LedgerEntry } from '../../server/ledger/index.js';
+import { ledgerEntryModel } from '../../server/ledger/store.js';
+import { runDueJobs } from '../../server/platform/jobs.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, installShop } from '../support/shopify.js';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyticsFor, paidOrderModel, recordPaidOrder } from '../../server/analytics/index.js';
+import { analyticsFor, recordPaidOrder } from '../../server/analytics/index.js';
+import { paidOrderModel } from '../../server/analytics/store.js';
 import { ensureIndexes } from '../../server/indexes.js';
 import { applyEntry } from '../../server/ledger/index.js';
 import { ensureDefaultProgram } from '../../server/program/index.js';

@@ -1,7 +1,8 @@
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SHOP, seedDemoShop } from '../../devstore/demo.js';
-import { balanceOf, ledgerEntryModel } from '../../server/ledger/index.js';
+import { balanceOf } from '../../server/ledger/index.js';
+import { ledgerEntryModel } from '../../server/ledger/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
 import type { Program } from '../../server/program/index.js';
@@ -134,6 +135,55 @@ describe('the devstore register runs Tally’s POS extension (docs/screenshots/p
       await page.close();
     }, 90_000);
   }
+
+  it('a guest sale, then the modal without a customer: an email in use refused on screen, Alan found by name and signed on, the guest sale attached once', async () => {
+    const page = await browser.newPage(viewports[0].options);
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${app.url}/devstore/shops/${DEMO_SHOP}/pos`);
+    await page.waitForURL(/\/pos\/\w+$/);
+    if (await page.locator('#remove-customer').count()) await page.click('#remove-customer');
+    await tileReads(page, 'Look up or enrol a customer');
+    await page.click('button.product:has-text("Croissant")');
+    await page.click('#charge');
+    await page.locator('#complete:not([hidden])').waitFor();
+    await app.worker.drain();
+    const post = page.frameLocator('iframe[data-extension="pos.purchase.post.block.render"]');
+    await expect
+      .poll(() => post.locator('s-text').textContent(), { timeout: 15_000 })
+      .toMatch(/^No customer on this sale: attach one from the Tally tile until \d{4}-\d{2}-\d{2}\.$/);
+    await page.click('#new-sale');
+
+    await tile(page).click();
+    const sheet = modal(page);
+    await sheet.locator('s-text-field[label="First name"] input').fill('Ada');
+    await sheet.locator('s-text-field[label="Last name"] input').fill('Again');
+    await sheet.locator('s-email-field[label="Email"] input').fill('ada@example.com');
+    await sheet.locator('s-button', { hasText: 'Enrol and add to the sale' }).click();
+    await expect
+      .poll(() => sheet.locator('s-banner[tone=critical]').textContent())
+      .toBe('A customer with ada@example.com already exists: look them up instead');
+    expect(await page.locator('#pick-customer').count()).toBe(1);
+
+    const alan = 7001003;
+    const before = await balance(alan);
+    await sheet.locator('s-search-field input').fill('Alan');
+    const match = sheet.locator('s-button', { hasText: 'Alan Turing' });
+    expect(await match.textContent()).toBe(`Alan Turing · ${before} points`);
+    await shot(page, 'pos-register-find', viewports[0].options.viewport.width, false);
+    await match.click();
+    await expect.poll(() => page.locator('[data-customer]').textContent()).toBe('Customer: Alan Turing');
+    await sheet.locator(`s-section[heading="Alan Turing · ${before} points"]`).waitFor();
+
+    const guest = sheet.locator('s-section[heading="Recent guest sales"] s-stack', { hasText: '3.50 USD' });
+    await guest.locator('s-button', { hasText: 'Attach to Alan Turing' }).click();
+    await sheet.locator('s-banner[tone=success]').waitFor();
+    const after = await balance(alan);
+    expect(after).toBeGreaterThan(before);
+    expect(await sheet.locator('s-banner[tone=success]').textContent()).toMatch(new RegExp(`^#\\d+ attached: \\d+ points\\. Balance: ${after}\\.$`));
+    await sheet.locator(`s-section[heading="Alan Turing · ${after} points"]`).waitFor();
+    expect(await sheet.locator('s-section[heading="Recent guest sales"]').count()).toBe(0);
+    await page.close();
+  }, 60_000);
 
   it('the admin’s Point of sale card: staff seen at the register get a role, and the register then allows what the role allows', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

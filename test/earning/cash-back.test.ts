@@ -1,7 +1,8 @@
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devstore } from '../../devstore/devstore.js';
-import { CASH_BACK_STALE_MS, cashBackEffectModel, reconcileCashBack } from '../../server/earning/index.js';
+import { CASH_BACK_STALE_MS, reconcileCashBack } from '../../server/earning/index.js';
+import { cashBackEffectModel } from '../../server/earning/store.js';
 import { claimEffect } from '../../server/platform/atomic.js';
 import { formatAmount } from '../../server/platform/money.js';
 import { adminClientFor } from '../../server/shops/index.js';

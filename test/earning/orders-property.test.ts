@@ -4,7 +4,7 @@ import { Devstore } from '../../devstore/devstore.js';
 import type { WebhookEvent } from '../../devstore/webhooks.js';
 import type { AppContext } from '../../server/platform/context.js';
 import { orderTopicHandlers } from '../../server/earning/handlers.js';
-import type { WebhookDelivery } from '../../server/inbox/topics.js';
+import type { WebhookDelivery } from '../../server/platform/topic-handlers.js';
 import { ensureIndexes } from '../../server/indexes.js';
 import { balanceOf, ledgerEntryModel } from '../../server/ledger/store.js';
 import { ensureDefaultProgram } from '../../server/program/store.js';

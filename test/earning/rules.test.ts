@@ -9,7 +9,7 @@ import {
 } from '../../server/earning/index.js';
 import { defaultProgram, validateProgram, type Program } from '../../server/program/index.js';
 import { takeWithinBalance } from '../../server/ledger/index.js';
-import { expireBatches, expireInactive } from '../../server/scheduler/index.js';
+import { expireBatches, expireInactive } from '../../server/earning/index.js';
 
 const now = new Date('2026-11-22T12:00:00Z');
 const history = { customerTags: [], paidOrdersBefore: 0, earnedToday: 0 };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awardsView, creditSignUp, engagementModels, recordPaidOrder } from '../../server/engagement/index.js';
-import { balanceOf, ledgerEntryModel } from '../../server/ledger/index.js';
+import { awardsView, creditSignUp, engagementCollections, recordPaidOrder } from '../../server/engagement/index.js';
+import { balanceOf } from '../../server/ledger/index.js';
+import { ledgerEntryModel } from '../../server/ledger/store.js';
 import type { AppContext } from '../../server/platform/context.js';
 import { defaultProgram, type Program } from '../../server/program/index.js';
 import { testContext } from '../support/context.js';
@@ -27,7 +28,7 @@ describe('badges and challenges: awarded exactly once, shown to the shopper', ()
 
   beforeAll(async () => {
     ctx = await testContext('engagement-awards');
-    await Promise.all([...engagementModels, ledgerEntryModel].map((model) => model(ctx.connection).createIndexes()));
+    await Promise.all([...engagementCollections, ledgerEntryModel].map((model) => model(ctx.connection).createIndexes()));
   });
   afterAll(async () => {
     await ctx.connection.close();

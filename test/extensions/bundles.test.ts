@@ -9,7 +9,7 @@ const KB = 1024;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 describe('what shoppers and merchants download stays within budget', () => {
-  it('the storefront core ≤ 10,000 bytes and ≤ 3 KB gzipped, the HTML the embed adds to a guest’s page ≤ 2.5 KB gzipped and a block’s ≤ 1.5 KB; checkout, thank-you and account bundles ≤ 15 KB gzipped; POS bundles under 64 KB, tile and blocks ≤ 15 KB; admin initial JS ≤ 100 KB gzipped', async () => {
+  it('the storefront core ≤ 10,000 bytes and ≤ 3 KB gzipped, the HTML the embed adds to a guest’s page ≤ 2.5 KB gzipped and a block’s ≤ 1.5 KB; each UI extension’s one bundle under 64 KB, checkout and account ≤ 15 KB gzipped, POS ≤ 15 KB; admin initial JS ≤ 100 KB gzipped', async () => {
     const sizes = Object.fromEntries((await measureSizes()).map((size) => [size.name.split(' (')[0], size]));
     // Shopify's theme-check (AssetSizeAppBlockJavaScript) holds the core to 10,000 bytes; the panel loads only when asked for.
     expect(sizes['storefront core script']!.bytes).toBeLessThanOrEqual(10_000);
@@ -18,14 +18,12 @@ describe('what shoppers and merchants download stays within budget', () => {
     expect(sizes['storefront page HTML of the app embed']!.gzipped).toBeLessThanOrEqual(2.5 * KB);
     expect(sizes['storefront page HTML of the product block']!.gzipped).toBeLessThanOrEqual(1.5 * KB);
     expect(sizes['storefront panel script']!.gzipped).toBeLessThanOrEqual(10 * KB);
-    for (const name of ['checkout extension', 'thank-you extension', 'customer-account extension']) {
+    // Shopify CLI builds one bundle per UI extension, every target in it; Shopify's limit is 64 KB compressed, held here raw.
+    for (const name of ['checkout extension', 'customer-account extension', 'POS extension'])
       expect(sizes[name]!.bytes, name).toBeLessThanOrEqual(64 * KB);
-      expect(sizes[name]!.gzipped, name).toBeLessThanOrEqual(15 * KB);
-    }
-    // POS targets: under Shopify's 64 KB; the tile and the blocks within our 15 KB goal (the modal is the whole register workflow).
-    for (const name of ['POS tile', 'POS modal', 'POS customer block', 'POS post-purchase block'])
-      expect(sizes[name]!.bytes, name).toBeLessThanOrEqual(64 * KB);
-    for (const name of ['POS tile', 'POS customer block', 'POS post-purchase block']) expect(sizes[name]!.bytes, name).toBeLessThanOrEqual(15 * KB);
+    for (const name of ['checkout extension', 'customer-account extension']) expect(sizes[name]!.gzipped, name).toBeLessThanOrEqual(15 * KB);
+    // The POS extension's goal (issue 29): its one bundle, which every POS target downloads, ≤ 15 KB raw.
+    expect(sizes['POS extension']!.bytes).toBeLessThanOrEqual(15 * KB);
     // The test run builds the admin first (test/support/global-setup.ts).
     expect(sizes['admin initial JS']!.gzipped).toBeLessThanOrEqual(100 * KB);
   }, 60_000);

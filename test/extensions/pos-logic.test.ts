@@ -15,7 +15,7 @@ import {
 } from '../../extensions/tally-pos/src/register.js';
 import { balanceOf } from '../../server/ledger/index.js';
 import type { Program } from '../../server/program/index.js';
-import { redemptionModel } from '../../server/redemption/index.js';
+import { redemptionModel } from '../../server/redemption/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devstore } from '../../devstore/devstore.js';
-import { completeGroupMoves, gatherPoints, groupMoveModel, type GroupReport } from '../../server/groups/index.js';
-import { balanceOf, entryForKey, ledgerEntryModel, ledgerKeys } from '../../server/ledger/index.js';
+import { completeGroupMoves, gatherPoints, type GroupReport } from '../../server/groups/index.js';
+import { groupMoveModel } from '../../server/groups/store.js';
+import { balanceOf, entryForKey, ledgerKeys } from '../../server/ledger/index.js';
+import { ledgerEntryModel } from '../../server/ledger/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop, proxy } from '../support/shopify.js';
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../server/platform/context.js';
 import { startInboxWorker } from '../../server/inbox/worker.js';
-import { PermanentFailure, type TopicHandler } from '../../server/inbox/topics.js';
-import { findDelivery, inboxClaimModel, inboxModel, webhookLogModel } from '../../server/inbox/store.js';
+import { PermanentFailure, type TopicHandler } from '../../server/platform/topic-handlers.js';
+import { findDelivery, inboxClaimModel, inboxModel, webhookLogModel, workerHeartbeatModel } from '../../server/inbox/store.js';
 import { testContext } from '../support/context.js';
 
 describe('inbox worker', () => {
@@ -77,6 +77,51 @@ describe('inbox worker', () => {
     await live.drain();
     expect(effects).toBe(1);
     await live.stop();
+  });
+
+  it('takes over at once the deliveries of a worker whose heartbeat stopped (a killed process), and leaves a live one its own', async () => {
+    const heartbeats = workerHeartbeatModel(ctx.connection);
+    const storedBy = async (owner: string) => {
+      const eventId = randomUUID();
+      await inboxModel(ctx.connection).create({
+        shop,
+        eventId,
+        webhookId: eventId,
+        topic: 'test/orphan',
+        apiVersion: '2026-10',
+        triggeredAt: clock,
+        receivedAt: clock,
+        body: '{"id":3}',
+        status: 'processing',
+        attempts: 1,
+        leaseOwner: owner,
+        availableAt: new Date(clock.getTime() + 60_000),
+      });
+      return eventId;
+    };
+    // Both stored deliveries as their first claim, with the whole lease ahead; one process was then killed.
+    await heartbeats.create({ _id: 'killed-worker', expiresAt: new Date(clock.getTime() - 1) });
+    await heartbeats.create({ _id: 'live-worker', expiresAt: new Date(clock.getTime() + 6_000) });
+    const orphaned = await storedBy('killed-worker');
+    const held = await storedBy('live-worker');
+    let effects = 0;
+    const worker = startInboxWorker(ctx, {
+      handlers: {
+        'test/orphan': async () => {
+          effects++;
+          return { status: 'processed' };
+        },
+      },
+      pollMs: 10,
+    });
+    await worker.drain();
+    expect(effects).toBe(1);
+    expect(await findDelivery(ctx.connection, shop, orphaned)).toMatchObject({ status: 'processed', attempts: 2 });
+    expect(await findDelivery(ctx.connection, shop, held)).toMatchObject({ status: 'processing', attempts: 1, leaseOwner: 'live-worker' });
+    await worker.stop();
+    // The dead worker, holding nothing more, is forgotten.
+    expect(await heartbeats.findById('killed-worker')).toBeNull();
+    await inboxModel(ctx.connection).deleteOne({ shop, eventId: held });
   });
 
   it('does not run a delivery it stored after its first lease ran out in the queue: it and a sweep elsewhere share one claim', async () => {

@@ -2,8 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOutbound, SIGNATURE_TOLERANCE_SECONDS, validSignature, validTimedSignature, type OutboundEvent } from '../../server/outbound/index.js';
-import { expiryReminderModel } from '../../server/scheduler/index.js';
-import { tierChangeModel } from '../../server/tiers/index.js';
+import { expiryReminderModel } from '../../server/earning/reminders.js';
+import { tierChangeModel } from '../../server/tiers/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, installShop, proxy } from '../support/shopify.js';
 

@@ -62,6 +62,16 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
+/** Polls /healthz (bounded) until the app reports ready: right after it listens, a loaded machine may still answer 503. */
+async function healthStatus(url: string): Promise<number> {
+  let status = 0;
+  for (let wait = 0; wait < 300 && status !== 200; wait++) {
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    status = (await fetch(`${url}/healthz`)).status;
+  }
+  return status;
+}
+
 /** Waits (bounded) for every process of the group to be gone. */
 async function groupGone(pgid: number): Promise<boolean> {
   for (let wait = 0; wait < 600 && groupAlive(pgid); wait++) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -82,7 +92,7 @@ describe('npm start and signals', () => {
     const dir = scratchCheckout();
     const started = await npmStart(dir);
     leftovers.push({ pgid: started.npm.pid!, dir });
-    expect((await fetch(`${started.url}/healthz`)).status).toBe(200);
+    expect(await healthStatus(started.url)).toBe(200);
 
     const npmExited = new Promise<void>((resolve) => started.npm.once('exit', () => resolve()));
     process.kill(started.npm.pid!, 'SIGTERM');

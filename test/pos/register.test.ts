@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devstore } from '../../devstore/devstore.js';
-import { balanceOf, ledgerEntryModel } from '../../server/ledger/index.js';
+import { balanceOf } from '../../server/ledger/index.js';
+import { ledgerEntryModel } from '../../server/ledger/store.js';
 import type { Program } from '../../server/program/index.js';
-import { redemptionModel } from '../../server/redemption/index.js';
+import { redemptionModel } from '../../server/redemption/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop, sessionToken } from '../support/shopify.js';
 

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metafieldKey, type Devstore } from '../../devstore/devstore.js';
 import type { Program } from '../../server/program/index.js';
-import { balanceOf, ledgerEntryModel } from '../../server/ledger/index.js';
-import { findRedemption, holdModel, releaseExpiredHolds, returnHeldPointsForOrder, settleHoldForOrder } from '../../server/redemption/index.js';
+import { balanceOf } from '../../server/ledger/index.js';
+import { ledgerEntryModel } from '../../server/ledger/store.js';
+import { findRedemption, releaseExpiredHolds, returnHeldPointsForOrder, settleHoldForOrder } from '../../server/redemption/index.js';
+import { holdModel } from '../../server/redemption/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop, proxy } from '../support/shopify.js';
 

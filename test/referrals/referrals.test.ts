@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeSegmentsOf } from '../../devstore/admin-segments.js';
-import { customerModel } from '../../server/customers/index.js';
+import { customerModel } from '../../server/customers/store.js';
 import { applyEntry, balanceOf, ledgerKeys } from '../../server/ledger/index.js';
 import { loadProgram, type Program } from '../../server/program/index.js';
 import { referralOrderPaid, referralOrderReversed, settleDueReferrals } from '../../server/referrals/index.js';

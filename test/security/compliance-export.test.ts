@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataExportChunkModel, dataExportModel, streamExport, writeExport } from '../../server/compliance/index.js';
+import { dataExportModel, streamExport, writeExport } from '../../server/compliance/index.js';
+import { dataExportChunkModel } from '../../server/compliance/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, installShop } from '../support/shopify.js';
 

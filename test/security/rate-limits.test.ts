@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../server/platform/config.js';
 import { createLogger } from '../../server/platform/logger.js';
 import { clientAddress, rateLimiter } from '../../server/platform/rate-limit.js';
 import { signAppProxyQuery } from '../../server/shopify/app-proxy.js';
-import { redemptionModel } from '../../server/redemption/index.js';
+import { redemptionModel } from '../../server/redemption/store.js';
 import { freshDbName, sharedDatabase } from '../support/database.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, grantPoints, installShop, proxy } from '../support/shopify.js';

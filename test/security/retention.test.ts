@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  complianceTopicHandlers,
-  dataExportChunkModel,
-  dataExportModel,
-  expireExports,
-  expireWebhookLog,
-  writeExport,
-} from '../../server/compliance/index.js';
+import { complianceTopicHandlers, dataExportModel, expireExports, expireWebhookLog, writeExport } from '../../server/compliance/index.js';
+import { dataExportChunkModel } from '../../server/compliance/store.js';
 import { inboxModel, webhookLogModel, type InboxEntry } from '../../server/inbox/index.js';
 import type { AppContext } from '../../server/platform/context.js';
-import { pointsJobs } from '../../server/scheduler/index.js';
+import { scheduledJobs } from '../../server/boot.js';
 import { registerModels } from '../../server/indexes.js';
 import { testContext } from '../support/context.js';
 
@@ -45,8 +39,8 @@ describe('retention: webhook bodies, the webhook log and exports expire; redacti
     await ctx.connection.close();
   });
 
-  it('the daily jobs are scheduled with the points jobs', () => {
-    expect(pointsJobs.map((job) => [job.name, job.period])).toEqual(
+  it("the daily jobs are scheduled with the app's jobs", () => {
+    expect(scheduledJobs.map((job) => [job.name, job.period])).toEqual(
       expect.arrayContaining([
         ['retention-webhook-log', 'day'],
         ['retention-exports', 'day'],
@@ -62,7 +56,7 @@ describe('retention: webhook bodies, the webhook log and exports expire; redacti
       delivery('old-failed', new Date(start.getTime() - 45 * DAY), order, 'failed'),
       delivery('ancient', new Date(start.getTime() - 91 * DAY), order, 'processed'),
     ]);
-    const job = pointsJobs.find((candidate) => candidate.name === 'retention-webhook-log')!;
+    const job = scheduledJobs.find((candidate) => candidate.name === 'retention-webhook-log')!;
     await job.run(ctx, shop, start);
     const left = await webhookLogModel(ctx.connection).find({ shop }).sort({ receivedAt: -1 }).lean();
     expect(left.map((entry) => [entry.eventId, entry.body.includes('jon@example.com')])).toEqual([
@@ -83,7 +77,7 @@ describe('retention: webhook bodies, the webhook log and exports expire; redacti
     );
     expect(written.expiresAt).toEqual(new Date(start.getTime() + 30 * DAY));
     expect(await expireExports(ctx.connection, shop, new Date(start.getTime() + 29 * DAY))).toBe(0);
-    const job = pointsJobs.find((candidate) => candidate.name === 'retention-exports')!;
+    const job = scheduledJobs.find((candidate) => candidate.name === 'retention-exports')!;
     await job.run(ctx, shop, new Date(start.getTime() + 30 * DAY));
     expect(await dataExportModel(ctx.connection).countDocuments({ shop })).toBe(0);
     await expireExports(ctx.connection, shop, new Date(start.getTime() + 32 * DAY));

@@ -68,10 +68,10 @@ describe("the POS UI extension in the CLI's form", () => {
       match[1],
     ]);
     expect(targets).toEqual([
-      ['pos.home.tile.render', './src/Tile.tsx'],
-      ['pos.home.modal.render', './src/Modal.tsx'],
-      ['pos.customer-details.block.render', './src/CustomerBlock.tsx'],
-      ['pos.purchase.post.block.render', './src/PostPurchase.tsx'],
+      ['pos.home.tile.render', './src/Tile.ts'],
+      ['pos.home.modal.render', './src/Modal.ts'],
+      ['pos.customer-details.block.render', './src/CustomerBlock.ts'],
+      ['pos.purchase.post.block.render', './src/PostPurchase.ts'],
     ]);
     for (const [, module] of targets) expect(existsSync(`extensions/tally-pos/${module}`), module).toBe(true);
     expect(await readFile('shopify.app.toml', 'utf8')).toMatch(/^\[pos\]\nembedded = false$/m);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extensionBundle } from '../../scripts/sizes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(root, 'node_modules', '@shopify', 'cli', 'bin', 'run.js');
@@ -11,6 +12,8 @@ const CLI = path.join(root, 'node_modules', '@shopify', 'cli', 'bin', 'run.js');
 const FUNCTION_DIR = 'tally-discount';
 /** Types Shopify CLI learns from Shopify's API once logged in: offline its loader has no specification for them. */
 const ONLINE_ONLY_TYPES = ['flow_trigger_lifecycle_callback'];
+/** The UI extensions, each built by the CLI into dist/<handle>.js. */
+const UI_EXTENSIONS = ['tally-checkout', 'tally-customer-account', 'tally-pos'];
 
 interface Run {
   code: number;
@@ -117,7 +120,15 @@ describe('Shopify CLI (npm @shopify/cli, pinned) checks the app offline', () => 
       expect(breakdown).toEqual(countBy(declared.filter((type) => !ONLINE_ONLY_TYPES.includes(type))));
       expect(Object.values(breakdown).reduce((sum, count) => sum + count, 0)).toBe(built.length - ONLINE_ONLY_TYPES.length);
       expect({ backends: metadata('app_web_backend_count'), frontends: metadata('app_web_frontend_count') }).toEqual({ backends: 1, frontends: 1 });
-      for (const extension of ['tally-checkout', 'tally-customer-account']) expect(run.output).toContain(`${extension} successfully built`);
+      for (const extension of UI_EXTENSIONS) expect(run.output).toContain(`${extension} successfully built`);
+
+      // `npm run sizes` measures what the CLI ships: the same bytes, one bundle per extension.
+      for (const extension of UI_EXTENSIONS) {
+        const shipped = readFileSync(path.join(app, 'extensions', extension, 'dist', `${extension}.js`));
+        const measured = Buffer.from((await extensionBundle(extension)).code);
+        expect(measured.byteLength, extension).toBe(shipped.byteLength);
+        expect(measured.equals(shipped), extension).toBe(true);
+      }
     },
   );
 

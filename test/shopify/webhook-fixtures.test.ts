@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerModel } from '../../server/customers/index.js';
+import { customerModel } from '../../server/customers/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, installShop } from '../support/shopify.js';
 

@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Devstore } from '../../devstore/devstore.js';
 import type { Program } from '../../server/program/index.js';
-import {
-  backfillQualifyingHistory,
-  historyFromRecords,
-  tierEventModel,
-  tierJobs,
-  type OrderLedgerEntry,
-  type Tier,
-} from '../../server/tiers/index.js';
+import { backfillQualifyingHistory, historyFromRecords, tierJobs, type OrderLedgerEntry, type Tier } from '../../server/tiers/index.js';
+import { tierEventModel } from '../../server/tiers/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, installShop, proxy } from '../support/shopify.js';
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/platform/http-app.js';
-import { ledgerEntryModel } from '../../server/ledger/index.js';
+import { ledgerEntryModel } from '../../server/ledger/store.js';
 import { loadProgram, type Program } from '../../server/program/index.js';
 import { apiRouter } from '../../server/shops/index.js';
 import {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { defaultProgram, validateProgram, type Program } from '../../server/program/index.js';
+import { pointsCostFor } from '../../server/redemption/index.js';
 import {
   combineMultipliers,
   earningMultiplierAt,
   membershipAt,
   multiplyPoints,
   perksHeld,
-  pointsCostFor,
   standingAt,
   tierAt,
   tierSettingsOf,

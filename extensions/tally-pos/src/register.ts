@@ -95,17 +95,17 @@ export async function call<T>(api: SessionApi, path: string, method = 'GET', bod
       status: 401,
       body: { message: 'This POS account lacks the Tally app permission' } as Answer<T>['body'],
     };
+  const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
   const staff = api.session.staffMember?.value?.id;
-  const response = await fetch(`${APP_URL}/pos${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${token}`,
-      ...(staff === undefined ? {} : { 'X-Tally-Staff-Member-Id': String(staff) }),
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  if (staff !== undefined) headers['X-Tally-Staff-Member-Id'] = String(staff);
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(`${APP_URL}/pos${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   return { ok: response.ok, status: response.status, body: (await response.json()) as Answer<T>['body'] };
+}
+
+/** What Tally said when it refused, or its status. */
+export function refusal(answer: Answer<unknown>): string {
+  return answer.body.message ?? `Tally answered ${answer.status}`;
 }
 
 /** One key per tap: the same tap sent twice redeems once. */
@@ -171,12 +171,12 @@ export async function redeemOnCart(api: SessionApi & CartApi, customerId: string
       rewardId: reward.id,
       requestKey: key,
       cartSubtotal: subtotalMinor(api.cart.current.value, api.session.currentSession?.currency),
-      ...(reward.steps ? { steps: reward.steps } : {}),
+      // JSON leaves `steps` out unless the reward is points for money.
+      steps: reward.steps || undefined,
     },
   );
   const apply = answer.body.apply;
-  if (!answer.ok && !(answer.body.error === 'already_redeemed' && apply))
-    return { ok: false, message: answer.body.message ?? `Tally answered ${answer.status}` };
+  if (!answer.ok && !(answer.body.error === 'already_redeemed' && apply)) return { ok: false, message: refusal(answer) };
   if (!apply) return { ok: false, message: 'Tally gave no code to apply' };
   const cart = api.cart.current.value;
   if (answer.body.error === 'already_redeemed' && codesOnCart(cart).includes(apply.code))
@@ -201,7 +201,7 @@ export async function giveBackFromCart(api: SessionApi & CartApi, customerId: st
   const answer = await call<{ pointsReturned: number; balance: number }>(api, `/customers/${customerId}/redemptions/${code}`, 'DELETE');
   return answer.ok
     ? { ok: true, message: `${answer.body.pointsReturned} points returned`, balance: answer.body.balance }
-    : { ok: false, message: answer.body.message ?? `Tally answered ${answer.status}` };
+    : { ok: false, message: refusal(answer) };
 }
 
 /**

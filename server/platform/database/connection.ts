@@ -1,5 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
-import type { DbEngine } from './resolve.js';
+
+/** Where the database comes from: a local mongod, the embedded FerretDB, or MONGODB_URI. */
+export type DbEngine = 'mongod' | 'ferretdb' | 'external';
 
 export interface DatabaseInfo {
   engine: DbEngine;

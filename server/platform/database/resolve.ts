@@ -10,7 +10,9 @@ import {
   type EmbeddedOptions,
 } from './ferretdb.js';
 
-export type DbEngine = 'mongod' | 'ferretdb' | 'external';
+import type { DbEngine } from './connection.js';
+
+export type { DbEngine };
 
 export interface ResolvedDatabase {
   engine: DbEngine;

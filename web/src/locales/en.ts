@@ -303,6 +303,8 @@ export const en = {
   'reward.combines.productDiscounts': 'Combines with product discounts',
   'reward.combines.shippingDiscounts': 'Combines with shipping discounts',
   'tiers.title': 'VIP tiers',
+  'tiers.countedInBatches':
+    'Orders count towards tiers a few seconds after they are paid: an order that reaches a tier raises the points of the orders paid after that, and an order paid in those seconds still earns at the tier held before.',
   'tiers.metric': 'Customers qualify by',
   'tiers.metric.spend': 'Money spent',
   'tiers.metric.points': 'Points earned from orders',

@@ -86,6 +86,9 @@ export function TierEditor({ program, errors, onChange }: { program: Program; er
         <Text as="h2" variant="headingMd">
           {t('tiers.title')}
         </Text>
+        <Text as="p" tone="subdued">
+          {t('tiers.countedInBatches')}
+        </Text>
         {errors.tiers && <Banner tone="critical" title={errors.tiers} />}
         <FormLayout>
           <FormLayout.Group>

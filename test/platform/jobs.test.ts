@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../server/platform/context.js';
-import { jobRunModel, runDueJobs, type ScheduledJob } from '../../server/scheduler/scheduler.js';
+import { jobRunModel, runDueJobs, type ScheduledJob } from '../../server/platform/jobs.js';
 import { testContext } from '../support/context.js';
 
 describe('scheduled jobs', () => {

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { AppContext } from '../platform/context.js';
-import { insertOnce } from '../platform/atomic.js';
-import { modelOn } from '../platform/models.js';
+import type { AppContext } from './context.js';
+import { insertOnce } from './atomic.js';
+import { modelOn } from './models.js';
 
 /** Work that runs once per shop per period (a day, an hour), whatever the number of processes. */
 export interface ScheduledJob {

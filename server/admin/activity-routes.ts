@@ -3,11 +3,13 @@ import { isValidObjectId } from 'mongoose';
 import type { AppContext } from '../platform/context.js';
 import { dataExportModel, EXPIRED_BODY, streamExport } from '../compliance/index.js';
 import { once } from 'node:events';
-import { inboxModel, webhookLogModel, type InboxStatus } from './store.js';
+import { inboxModel, webhookLogModel, type InboxStatus } from '../inbox/index.js';
 import { isDuplicateKey } from '../platform/models.js';
 import { apiLocals } from '../platform/api-locals.js';
 
-const STATUSES: ReadonlySet<string> = new Set<InboxStatus>(['pending', 'processing', 'processed', 'skipped', 'failed']);
+/** The statuses `GET /api/webhooks?status=` filters by (the OpenAPI document lists them). */
+export const DELIVERY_STATUSES: readonly InboxStatus[] = ['pending', 'processing', 'processed', 'skipped', 'failed'];
+const STATUSES: ReadonlySet<string> = new Set<InboxStatus>(DELIVERY_STATUSES);
 
 function isInboxStatus(value: string): value is InboxStatus {
   return STATUSES.has(value);
@@ -24,7 +26,7 @@ export function activityRouter(ctx: AppContext, nudgeWorker: () => void): Router
     const { shop } = apiLocals(res);
     const status = typeof req.query.status === 'string' ? req.query.status : undefined;
     if (status !== undefined && !isInboxStatus(status)) {
-      res.status(422).json({ errors: { status: `must be one of ${[...STATUSES].join(', ')}` } });
+      res.status(422).json({ error: 'invalid_request', errors: { status: `must be one of ${[...STATUSES].join(', ')}` } });
       return;
     }
     const filter = { shop, ...(status ? { status } : {}) };

@@ -1,18 +1,15 @@
 import type { AppContext } from '../platform/context.js';
 import { expireBatches, expireInactive } from './expiry.js';
 import { applyEntry, customerMovements, customersWithLedger, ledgerKeys, newestEntry, orderEntries } from '../ledger/index.js';
-import { orderPointsModel } from '../earning/index.js';
+import type { ScheduledJob } from '../platform/jobs.js';
 import { loadProgram } from '../program/index.js';
-import { recordReminder } from './store.js';
-import { expireUnusedCodes, releaseExpiredHolds } from '../redemption/index.js';
-import type { ScheduledJob } from './scheduler.js';
-import { expireExports, expireWebhookLog } from '../compliance/index.js';
+import { reconcileCashBack } from './cash-back.js';
+import { recordReminder } from './reminders.js';
+import { ordersDueForRelease } from './store.js';
 
 /** Pending points whose return window has closed become available, once per order. */
 export async function releasePendingPoints(ctx: AppContext, shop: string, now: Date): Promise<number> {
-  const due = await orderPointsModel(ctx.connection)
-    .find({ shop, pendingUntil: { $ne: null, $lte: now } })
-    .lean();
+  const due = await ordersDueForRelease(ctx.connection, shop, now);
   let released = 0;
   for (const order of due) {
     const entries = await orderEntries(ctx.connection, shop, order.orderId);
@@ -110,11 +107,10 @@ export async function expireInactivePoints(ctx: AppContext, shop: string, now: D
   return totals;
 }
 
-export const pointsJobs: ScheduledJob[] = [
+/** Earning's periodic work: pending points released, points expired, cash back reconciled. */
+export const earningJobs: ScheduledJob[] = [
   { name: 'release-pending', period: 'hour', run: async (ctx, shop, now) => void (await releasePendingPoints(ctx, shop, now)) },
   { name: 'expire-inactive', period: 'day', run: async (ctx, shop, now) => void (await expireInactivePoints(ctx, shop, now)) },
-  { name: 'retention-webhook-log', period: 'day', run: async (ctx, shop, now) => void (await expireWebhookLog(ctx.connection, shop, now)) },
-  { name: 'retention-exports', period: 'day', run: async (ctx, shop, now) => void (await expireExports(ctx.connection, shop, now)) },
-  { name: 'expire-reward-codes', period: 'hour', run: async (ctx, shop, now) => void (await expireUnusedCodes(ctx, shop, now)) },
-  { name: 'release-expired-holds', period: 'hour', run: async (ctx, shop, now) => void (await releaseExpiredHolds(ctx, shop, now)) },
+  // Cash back claims whose holder crashed are settled (found on Shopify, or credited once).
+  { name: 'reconcile-cash-back', period: 'hour', run: async (ctx, shop, now) => void (await reconcileCashBack(ctx, shop, now)) },
 ];

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../platform/context.js';
-import { InvalidProxySignature, verifyAppProxy, type AppProxyRequest } from '../shopify/app-proxy.js';
+import { InvalidProxySignature, verifyAppProxy, type AppProxyRequest } from './app-proxy.js';
 
 /**
  * The app-proxy check for routers mounted beside storefront's proxyRouter. Mounted after it (as

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expireInactivePoints, releasePendingPoints } from '../../server/scheduler/points-jobs.js';
-import { runDueJobs } from '../../server/scheduler/scheduler.js';
-import { pointsJobs } from '../../server/scheduler/points-jobs.js';
-import { expiryReminderModel } from '../../server/scheduler/store.js';
+import { earningJobs, expireInactivePoints, releasePendingPoints } from '../../server/earning/index.js';
+import { expiryReminderModel } from '../../server/earning/reminders.js';
+import { runDueJobs } from '../../server/platform/jobs.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { api, deliverAndDrain, devstoreOf, installShop } from '../support/shopify.js';
 
@@ -40,7 +39,7 @@ describe('scheduled points jobs', () => {
 
     expect(await releasePendingPoints(app.ctx, shop, new Date(now.getTime() + 13 * DAY))).toBe(0);
     now = new Date(now.getTime() + 15 * DAY);
-    await Promise.all([runDueJobs(app.ctx, pointsJobs, [shop], now), runDueJobs(app.ctx, pointsJobs, [shop], now)]);
+    await Promise.all([runDueJobs(app.ctx, earningJobs, [shop], now), runDueJobs(app.ctx, earningJobs, [shop], now)]);
     expect(await releasePendingPoints(app.ctx, shop, now)).toBe(0);
     expect(await points(301)).toEqual({ balance: 70, pending: 0 });
     await setProgram({ pendingDays: 0 });

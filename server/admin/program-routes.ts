@@ -1,8 +1,7 @@
 import express, { Router } from 'express';
 import type { AppContext } from '../platform/context.js';
-import { validateProgram } from './program.js';
+import { loadProgram, saveProgram, validateProgram } from '../program/index.js';
 import { tryPublishProgram } from '../storefront/index.js';
-import { loadProgram, saveProgram } from './store.js';
 import { apiLocals } from '../platform/api-locals.js';
 
 /** GET/PUT /api/program: the shop's program; a change is validated whole and versioned. */

@@ -35,3 +35,13 @@ export async function recordReminder(connection: Connection, reminder: ExpiryRem
     throw error;
   }
 }
+
+/** Reminders recorded at or after `from`, in (createdAt, _id) order, `skip` passed over. */
+export async function remindersSince(connection: Connection, shop: string, from: Date, skip: number, limit: number): Promise<ExpiryReminder[]> {
+  return expiryReminderModel(connection)
+    .find({ shop, createdAt: { $gte: from } })
+    .sort({ createdAt: 1, _id: 1 })
+    .skip(skip)
+    .limit(limit)
+    .lean<ExpiryReminder[]>();
+}

@@ -1,7 +1,5 @@
-/** @jsxImportSource preact */
 import type { Api } from '@shopify/ui-extensions/pos.purchase.post.block.render';
-import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { h, show } from './elements.js';
 import { call, type SessionApi } from './register.js';
 
 declare const shopify: Api;
@@ -10,8 +8,14 @@ type Sale =
   | { status: 'credited'; earned: number; pending: boolean; pointsSpent: number; balance: number; notes: string[] }
   | { status: 'guest'; attachableUntil: string | null };
 
+/** After payment: what the sale earned, or how long a guest sale may still be attached. */
 export default function extension() {
-  render(<SaleEarned />, document.body);
+  const text = h('s-text', null, 'Checking points…');
+  document.body.append(h('s-pos-block', { heading: 'Tally loyalty' }, text));
+  saleOf(shopify.order.id).then(
+    (sale) => show(text, words(sale)),
+    () => show(text, 'Tally is unreachable'),
+  );
 }
 
 /** orders/paid reaches Tally a moment after payment: ask a few times. */
@@ -34,19 +38,4 @@ function words(sale: Sale | null): string {
   const spent = sale.pointsSpent > 0 ? `${sale.pointsSpent} points spent. ` : '';
   if (sale.earned === 0) return `${spent}This sale earned no points${sale.notes[0] ? ` (${sale.notes[0]})` : ''}. Balance: ${sale.balance}.`;
   return `${spent}This sale earned ${sale.earned} points${sale.pending ? ' (pending)' : ''}. Balance: ${sale.balance}.`;
-}
-
-function SaleEarned() {
-  const [text, setText] = useState('Checking points…');
-  useEffect(() => {
-    saleOf(shopify.order.id).then(
-      (sale) => setText(words(sale)),
-      () => setText('Tally is unreachable'),
-    );
-  }, []);
-  return (
-    <s-pos-block heading="Tally loyalty">
-      <s-text>{text}</s-text>
-    </s-pos-block>
-  );
 }

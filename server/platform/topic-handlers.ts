@@ -1,4 +1,4 @@
-import type { AppContext } from '../platform/context.js';
+import type { AppContext } from './context.js';
 
 /** One webhook delivery as the inbox stores it, handed to its topic's handler. */
 export interface WebhookDelivery {

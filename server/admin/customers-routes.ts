@@ -1,8 +1,8 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
-import { customerModel, searchCustomers } from './store.js';
-import { applyEntry, balanceOf, customerLedgerPage } from '../ledger/index.js';
+import { findProfile, searchCustomers } from '../customers/index.js';
+import { applyEntry, balanceOf, customerLedgerPage, ledgerKeys } from '../ledger/index.js';
 import { redemptionView } from '../redemption/index.js';
 import { customerRedemptions } from '../redemption/index.js';
 import { apiLocals } from '../platform/api-locals.js';
@@ -16,7 +16,8 @@ const adjustment = z.object({
     .number()
     .int('must be a whole number')
     .refine((points) => points !== 0, 'must not be zero')
-    .refine((points) => Math.abs(points) <= 10_000_000, 'is too large'),
+    .min(-10_000_000, 'is too large')
+    .max(10_000_000, 'is too large'),
   reason: z.string().trim().min(1, 'is required').max(500),
   requestKey: z
     .string()
@@ -73,7 +74,7 @@ export function customersRouter(ctx: AppContext): Router {
     const { limit, before, type } = query.data;
     const [ledger, profile, redemptions] = await Promise.all([
       customerLedgerPage(ctx.connection, shop, id.data, { limit, before, type, maxTimeMS: READ_MAX_MS }),
-      customerModel(ctx.connection).findOne({ shop, customerId: id.data }, { _id: 0, email: 1, firstName: 1, lastName: 1, tags: 1 }).lean(),
+      findProfile(ctx.connection, shop, id.data),
       customerRedemptions(ctx.connection, shop, id.data),
     ]);
     const staffIds = ledger.entries.flatMap((entry) => (entry.staffId === undefined ? [] : [entry.staffId]));
@@ -86,7 +87,7 @@ export function customersRouter(ctx: AppContext): Router {
         : { available: newest?.balance ?? 0, pending: newest?.pendingBalance ?? 0, lifetimeEarned: newest?.lifetimeEarned ?? 0 };
     res.json({
       customerId: id.data,
-      profile: profile ?? null,
+      profile: profile ? { email: profile.email, firstName: profile.firstName, lastName: profile.lastName, tags: profile.tags } : null,
       points: { balance: balance.available, pending: balance.pending },
       lifetimeEarned: balance.lifetimeEarned,
       ledger: ledger.entries.map((entry) => ({
@@ -122,7 +123,9 @@ export function customersRouter(ctx: AppContext): Router {
     }
     const staffName = await rememberStaff(ctx, shop, staffId, bearerToken(req) ?? '');
     const now = ctx.clock();
-    const key = `adjust:${id.data}:${body.data.requestKey ?? `${staffId}:${now.getTime()}:${Math.random().toString(36).slice(2, 10)}`}`;
+    const key = body.data.requestKey
+      ? ledgerKeys.staffAdjustment(id.data, body.data.requestKey)
+      : ledgerKeys.unkeyedStaffAdjustment(id.data, bearerToken(req) ?? '', body.data.points, body.data.reason);
     await applyEntry(
       ctx.connection,
       {
@@ -158,3 +161,6 @@ export function customersRouter(ctx: AppContext): Router {
   });
   return router;
 }
+
+/** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
+export const customerRequests = { adjustment: adjustment };
