@@ -91,9 +91,16 @@ import { formatNumber } from './tally-number.js';
       }
       return loaded;
     }
+    // The button grows from its fixed edge (its styles); its contents are drawn afresh, since the star
+    // moving over with a longer label would count as a layout shift and new nodes do not.
     function label() {
       var points = tally.view && tally.view.points;
-      if (button && points) button.querySelector('.tally__label').textContent = t('launcher.balance', { count: points.balance });
+      if (!button || !points) return;
+      var fresh = [].map.call(button.childNodes, function (node) {
+        return node.cloneNode(true);
+      });
+      button.replaceChildren.apply(button, fresh);
+      button.querySelector('.tally__label').textContent = t('launcher.balance', { count: points.balance });
     }
 
     // "Earn N points": per unit on a product page (following the quantity field), for the cart as a whole.
