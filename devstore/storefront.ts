@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import express, { Router, type Request, type Response } from 'express';
 import { Liquid } from 'liquidjs';
 import type { Devstore } from './devstore.js';
@@ -46,21 +47,41 @@ export function loadBlocks(): Record<string, Block> {
   return blocks;
 }
 
-const assetVersions = new Map<string, { mtimeMs: number; version: string }>();
+interface ThemeAsset {
+  mtimeMs: number;
+  version: string;
+  body: Buffer;
+  gzipped: Buffer;
+}
+const themeAssets = new Map<string, ThemeAsset>();
+
+/** An asset of the extension as the CDN holds it: its content's version and its gzipped body, read again when the file changes. */
+function themeAsset(file: string): ThemeAsset | undefined {
+  const full = path.join(THEME_EXTENSION_DIR, 'assets', path.basename(file));
+  try {
+    const { mtimeMs } = statSync(full);
+    const known = themeAssets.get(full);
+    if (known?.mtimeMs === mtimeMs) return known;
+    const body = readFileSync(full);
+    const asset = { mtimeMs, version: createHash('sha256').update(body).digest('hex').slice(0, 10), body, gzipped: gzipSync(body) };
+    themeAssets.set(full, asset);
+    return asset;
+  } catch {
+    return undefined;
+  }
+}
 
 /** An asset's URL as Shopify's CDN gives it: versioned by its content, so browsers may keep it for a year. */
 export function themeAssetUrl(file: string): string {
-  const full = path.join(THEME_EXTENSION_DIR, 'assets', path.basename(file));
-  let version = '0';
-  try {
-    const { mtimeMs } = statSync(full);
-    const known = assetVersions.get(full);
-    version = known?.mtimeMs === mtimeMs ? known.version : createHash('sha256').update(readFileSync(full)).digest('hex').slice(0, 10);
-    assetVersions.set(full, { mtimeMs, version });
-  } catch {
-    // A missing asset gets a URL all the same; the CDN answers 404 for it, as Shopify's does.
-  }
-  return `/devstore/theme-assets/${encodeURIComponent(path.basename(file))}?v=${version}`;
+  // A missing asset gets a URL all the same; the CDN answers 404 for it, as Shopify's does.
+  return `/devstore/theme-assets/${encodeURIComponent(path.basename(file))}?v=${themeAsset(file)?.version ?? '0'}`;
+}
+
+/** Sends a body gzipped when the browser takes gzip, as Shopify serves storefront pages and CDN assets. */
+function sendCompressed(req: Request, res: Response, body: Buffer, gzipped: Buffer = gzipSync(body)): void {
+  res.vary('Accept-Encoding');
+  if (req.acceptsEncodings('gzip') === 'gzip') res.set('Content-Encoding', 'gzip').send(gzipped);
+  else res.send(body);
 }
 
 export function themeOf(shop: DevShop): DevTheme {
@@ -244,12 +265,16 @@ export function storefrontRouter(devstore: Devstore): Router {
       theme.locales.length > 1
         ? `<form method="post" action="${base(shop.domain)}/localization" class="localization"><input type="hidden" name="return_to" value="${escapeHtml(req.url)}"><label>Language <select name="locale_code">${languages}</select></label> <input type="submit" value="Change"></form>`
         : '';
-    res.type('html')
-      .send(`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+    res.type('html');
+    sendCompressed(
+      req,
+      res,
+      Buffer.from(`<!doctype html><html lang="${language}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)} · ${escapeHtml(shop.name)}</title>${assets}
 <style>body{font-family:Georgia,serif;margin:0;color:#222;background:#faf7f2}header{display:flex;gap:16px;align-items:center;padding:16px 24px;background:#3b2f2f;color:#fff}header a{color:#fff}main{max-width:860px;margin:24px auto;padding:0 24px}.products{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:16px}.card{background:#fff;border-radius:8px;padding:16px;box-shadow:0 1px 3px rgba(0,0,0,.1)}button,input,select{font:inherit}.notice{background:#fff3cd;padding:8px 12px;border-radius:6px}.localization{margin-left:auto}</style></head>
 <body><header><strong><a href="${root}">${escapeHtml(shop.name)}</a></strong><a href="${root}/cart">Cart (${cartOf(req, shop).reduce((sum, line) => sum + line.quantity, 0)})</a><a href="${root}/account">${customer ? `Account (${escapeHtml(customer.firstName)})` : 'Sign in'}</a>${localization}</header>
-<main><h1>${escapeHtml(title)}</h1>${body}${section}</main>${embed}</body></html>`);
+<main><h1>${escapeHtml(title)}</h1>${body}${section}</main>${embed}</body></html>`),
+    );
   }
 
   // A published language other than the primary one is served under its own prefix (`/fr/products/1`),
@@ -453,9 +478,11 @@ export function storefrontRouter(devstore: Devstore): Router {
 export function themeAssetsRouter(): Router {
   const router = Router();
   // URLs carry the content's version (themeAssetUrl), so a changed asset is a new URL and browsers keep each for a year.
-  router.use(
-    '/devstore/theme-assets',
-    express.static(path.join(THEME_EXTENSION_DIR, 'assets'), { maxAge: '365d', immutable: true, fallthrough: false }),
-  );
+  router.get('/devstore/theme-assets/:file', (req, res) => {
+    const asset = themeAsset(String(req.params.file));
+    if (!asset) return void res.status(404).send('Not found');
+    res.type(path.extname(String(req.params.file))).set('Cache-Control', 'public, max-age=31536000, immutable');
+    sendCompressed(req, res, asset.body, asset.gzipped);
+  });
   return router;
 }

@@ -1,7 +1,8 @@
 /**
  * What shoppers, staff and merchants download: the storefront's core and panel (theme extension
- * assets), each UI extension's bundle (checkout and thank-you, customer account, POS: built here
- * exactly as Shopify CLI builds them), and the admin's initial JS and CSS and each page's chunks
+ * assets) and what the blocks add to a shop's page (rendered by the devstore's Liquid), each UI
+ * extension's bundle (checkout and thank-you, customer account, POS: built here exactly as Shopify
+ * CLI builds them), and the admin's initial JS and CSS and each page's chunks
  * (web/dist, from `npm run build`).
  * `npm run sizes` prints them; test/extensions/bundles.test.ts holds them to their budgets.
  */
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { loadBlocks, themeLiquid } from '../devstore/storefront.js';
 import { adminChunks } from './admin-chunks.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +26,29 @@ export interface Size {
 
 function sizeOf(name: string, content: Uint8Array): Size {
   return { name, bytes: content.byteLength, gzipped: gzipSync(content, { level: 9 }).byteLength };
+}
+
+/** A block as a guest's page carries it, with a program like the demo shop's, in English. */
+async function blockHtml(name: string, block: string): Promise<Size> {
+  const { source, settings } = loadBlocks()[block]!;
+  const program = {
+    enabled: true,
+    pointsPerCurrencyUnit: 1,
+    unit: 100,
+    pointsName: 'points',
+    version: 1,
+    widget: { primaryColor: '#1f6feb', textColor: '#ffffff', position: 'bottom-right', languages: ['en'] },
+  };
+  const scope = {
+    customer: null,
+    routes: { root_url: '/', account_login_url: '/account/login', account_register_url: '/account/register', cart_url: '/cart' },
+    request: { locale: { iso_code: 'en', primary: true } },
+    app: { metafields: { tally: { program: { value: program } } } },
+    product: { id: 1, title: 'House blend', selected_or_first_available_variant: { id: 1, price: 1_450 } },
+    cart: { total_price: 1_450, item_count: 1, attributes: {} },
+  };
+  const html = await themeLiquid().parseAndRender(source, { block: { settings, shopify_attributes: '' } }, { globals: scope });
+  return sizeOf(name, Buffer.from(html));
 }
 
 /** A UI extension's targets as its shopify.extension.toml declares them, in order. */
@@ -83,9 +108,10 @@ export async function measureSizes(): Promise<Size[]> {
   const asset = (name: string, file: string) => sizeOf(name, readFileSync(path.join(assets, file)));
   const sizes = [
     asset('storefront core script (tally.js: every page with a Tally block or the embed)', 'tally.js'),
-    asset('storefront core styles (tally.css: every such page)', 'tally.css'),
     asset('storefront panel script (tally-panel.js: on opening, or a block needing it)', 'tally-panel.js'),
     asset('storefront panel styles (tally-panel.css: with the panel)', 'tally-panel.css'),
+    await blockHtml('storefront page HTML of the app embed (launcher: styles, button, config, strings, loader; every page)', 'launcher'),
+    await blockHtml('storefront page HTML of the product block (earn line, config, its strings, loader)', 'product-points'),
     await uiExtension('checkout extension (tally-checkout: checkout and thank-you blocks, one bundle)', 'tally-checkout'),
     await uiExtension('customer-account extension (tally-customer-account: profile block)', 'tally-customer-account'),
     await uiExtension('POS extension (tally-pos: tile, modal, customer and post-purchase blocks)', 'tally-pos'),

@@ -249,6 +249,11 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
         ctx.logger.warn({ err: error }, 'inbox worker could not claim work (database unavailable?)');
       }
       await new Promise<void>((resolve) => {
+        // A stop that came while this pass ran has no sleep to wake: do not start one.
+        if (stopped) {
+          resolve();
+          return;
+        }
         const timer = setTimeout(() => {
           sweepDue = true;
           resolve();

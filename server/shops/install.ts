@@ -43,9 +43,12 @@ export function shopInstaller(ctx: AppContext, hooks: InstallHook[]): (shop: str
   }
 
   return async (shop, sessionToken) => {
-    if (await hasOfflineToken(ctx, shop)) return;
+    const installed = await hasOfflineToken(ctx, shop);
+    // The token is stored before the hooks run: a request that sees it while this process is still
+    // installing waits for the install to finish (the shop's program does not exist before).
     let pending = running.get(shop);
     if (!pending) {
+      if (installed) return;
       pending = install(shop, sessionToken).finally(() => running.delete(shop));
       running.set(shop, pending);
     }

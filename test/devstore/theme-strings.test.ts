@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { themeLiquid } from '../../devstore/storefront.js';
 import { CORE_STRINGS, widgetStrings } from '../../scripts/build-theme.js';
 
 const theme = path.resolve('extensions/tally-theme');
@@ -24,6 +25,32 @@ describe('the widget’s strings', () => {
     ]);
     expect(pairs.map(([key]) => key).sort()).toEqual(Object.keys(english).sort());
     for (const [key, looked] of pairs) expect(looked).toBe(key);
+  });
+
+  it('a page carries the strings its blocks need: the core’s, with the guest panel’s, or all of them for a signed-in shopper', async () => {
+    const render = async (strings?: string) =>
+      Object.keys(
+        JSON.parse(
+          await themeLiquid().parseAndRender(
+            `{% render 'tally-i18n', strings: strings %}`,
+            { strings },
+            { globals: { request: { locale: { iso_code: 'fr' } } } },
+          ),
+        ) as Record<string, string>,
+      ).sort();
+    // What the panel shows a guest: the heading, the sign-in links, the rewards with their costs and the ways to earn.
+    const guest = [
+      'launcher.guest_intro',
+      'launcher.sign_up',
+      'launcher.rewards',
+      'launcher.cost',
+      'launcher.your_codes',
+      'launcher.ways_to_earn',
+    ].concat(Object.keys(english).filter((key) => key.startsWith('ways.')));
+    expect(await render()).toEqual([...CORE_STRINGS].sort());
+    expect(await render('core')).toEqual([...CORE_STRINGS].sort());
+    expect(await render('guest')).toEqual([...CORE_STRINGS, ...guest].sort());
+    expect(await render('all')).toEqual(Object.keys(english).sort());
   });
 
   it('every language has every string, with the same placeholders', () => {

@@ -104,6 +104,56 @@ describe('storefront: the theme extension in the devstore online store', () => {
     await page.close();
   });
 
+  it('the page paints before Tally asks for anything, and nothing on it moves when the core arrives: a guest on the product and cart pages, a signed-in shopper on the product page', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8_000);
+    // Layout shifts and paints from the page's first moment, before any of the page's own scripts.
+    await context.addInitScript(() => {
+      const seen: { shifts: number[]; paint?: number } = { shifts: [] };
+      (window as unknown as { __seen: typeof seen }).__seen = seen;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) seen.shifts.push((entry as PerformanceEntry & { value: number }).value);
+      }).observe({ type: 'layout-shift', buffered: true });
+      new PerformanceObserver((list) => {
+        const paint = list.getEntriesByName('first-contentful-paint')[0];
+        if (paint) seen.paint = paint.startTime;
+      }).observe({ type: 'paint', buffered: true });
+    });
+    const visit = async (url: string) => {
+      const html = await (await page.goto(url))!.text();
+      // Nothing of Tally's in the head: no stylesheet or script there holds the first paint.
+      expect(html.slice(0, html.indexOf('<body'))).not.toMatch(/theme-assets/);
+      // The core has started and its idle work (colours, referral) has run.
+      await page.waitForFunction(() => (window as unknown as { Tally?: { t?: unknown } }).Tally?.t !== undefined);
+      await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => setTimeout(resolve, 100), { timeout: 3_000 })));
+      return page.evaluate(() => {
+        const seen = (window as unknown as { __seen: { shifts: number[]; paint?: number } }).__seen;
+        const core = performance.getEntriesByType('resource').find((entry) => /\/theme-assets\/tally\.js/.test(entry.name));
+        return { shifts: seen.shifts, paint: seen.paint ?? null, coreRequested: core?.startTime ?? null };
+      });
+    };
+    const check = (seen: { shifts: number[]; paint: number | null; coreRequested: number | null }, where: string) => {
+      expect(seen.shifts, where).toEqual([]);
+      expect(seen.paint, where).not.toBeNull();
+      expect(seen.coreRequested, where).not.toBeNull();
+      expect(seen.coreRequested!, where).toBeGreaterThan(seen.paint!);
+    };
+    check(await visit(`${store}/products/901`), 'guest, product');
+    await page.click('button:has-text("Add to cart")');
+    await page.waitForURL(/\/cart$/);
+    check(await visit(`${store}/cart`), 'guest, cart');
+    await page.goto(`${store}/account`);
+    await page.selectOption('select[name=customerId]', String(customer));
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-tally-account] ul');
+    check(await visit(`${store}/products/901`), 'signed in, product');
+    await page.waitForFunction(() => /available$/.test(document.querySelector('.tally__label')?.textContent ?? ''));
+    const shifts = await page.evaluate(() => (window as unknown as { __seen: { shifts: number[] } }).__seen.shifts);
+    expect(shifts, 'signed in, product, with the balance on the button').toEqual([]);
+    await context.close();
+  });
+
   it('the launcher takes the colours and position set in the admin', async () => {
     const program = (await (await api(app, shop, '/program')).json()) as Program;
     const saved = await api(app, shop, '/program', {

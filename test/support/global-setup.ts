@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
 import type { ResolvedDatabase } from '../../server/platform/database/resolve.js';
@@ -20,13 +21,16 @@ let dataDir: string | undefined;
  */
 export async function setup(project: TestProject): Promise<void> {
   // The admin's browser tests run against the built admin, as npm start serves it: a production
-  // build, not the development React that vitest's NODE_ENV=test would give Vite.
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'], {
-    stdio: 'inherit',
+  // build, not the development React that vitest's NODE_ENV=test would give Vite. It builds while
+  // the database starts.
+  const adminBuilt = promisify(execFile)(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts'], {
     env: { ...process.env, NODE_ENV: 'production' },
+    maxBuffer: 16 * 1024 * 1024,
   });
   dataDir = await temporaryDataDir('test');
   database = await startOwnDatabase(dataDir, (message) => console.log(`[test database] ${message}`));
+  const build = await adminBuilt;
+  process.stdout.write(build.stdout + build.stderr);
   console.log(`[test database] ${database.source} at ${database.uri}`);
   project.provide('mongoUri', database.uri);
   project.provide('dbEngine', database.engine);

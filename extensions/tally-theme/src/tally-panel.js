@@ -1,5 +1,6 @@
 /* global Tally, TALLY_EN */
 import { programGroup } from './tally-group.js';
+import { formatNumber } from './tally-number.js';
 
 /*
  * Tally's panel: rewards and redemption, codes, ways to earn, engagement, history, tiers and the
@@ -45,7 +46,7 @@ Tally.define(function (core) {
       : format.format(amount);
   }
   function number(value) {
-    return value.toLocaleString(core.lang());
+    return formatNumber(value, core.lang());
   }
   function key() {
     return 'r' + Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
