@@ -108,10 +108,12 @@ def _program_kept(value) -> bool:
             thresholds = [t.get("threshold") for t in tiers]
             if all(isinstance(x, (int, float)) for x in thresholds) and min(thresholds) != 0:
                 return False  # the lowest tier starts at 0
+            if not _distinct(tiers) or len(set(map(str, thresholds))) != len(thresholds):
+                return False  # tier ids and thresholds differ
         roles, staff = value.get("roles"), value.get("staff")
         if isinstance(roles, list) and isinstance(staff, list):
-            ids = {r.get("id") for r in roles if isinstance(r, dict)}
-            if any(isinstance(m, dict) and m.get("roleId") not in ids for m in staff):
+            ids = {str(r.get("id")) for r in roles if isinstance(r, dict)}
+            if any(isinstance(m, dict) and str(m.get("roleId")) not in ids for m in staff):
                 return False  # a staff member holds one of the roles
         return all(_program_kept(item) for item in value.values())
     if isinstance(value, list):
