@@ -115,6 +115,8 @@ def _program_kept(value) -> bool:
             ids = {str(r.get("id")) for r in roles if isinstance(r, dict)}
             if any(isinstance(m, dict) and str(m.get("roleId")) not in ids for m in staff):
                 return False  # a staff member holds one of the roles
+            if "defaultRoleId" in value and str(value.get("defaultRoleId")) not in ids:
+                return False  # and so does a new staff member
         return all(_program_kept(item) for item in value.values())
     if isinstance(value, list):
         return all(_program_kept(item) for item in value)
