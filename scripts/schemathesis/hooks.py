@@ -119,6 +119,8 @@ def _program_kept(value) -> bool:
                 return False  # and so does a new staff member
         return all(_program_kept(item) for item in value.values())
     if isinstance(value, list):
+        if any(isinstance(item, dict) and "id" in item for item in value) and not _distinct(value):
+            return False  # ids within a list (rewards, tiers, roles, multipliers, ...) differ
         return all(_program_kept(item) for item in value)
     return True
 
