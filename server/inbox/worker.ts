@@ -88,6 +88,9 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   const fresh: Array<string | StoredEntry> = [];
 
   const claims = inboxClaimModel(ctx.connection);
+  let swept: StoredEntry[] | undefined;
+  // How many entries sweeps have claimed (not counting this process's own deliveries).
+  let sweepFound = 0;
   const due: InboxStatus[] = ['pending', 'processing'];
 
   /** Takes attempt `attempts + 1` of a due entry; null when another worker has it. */
@@ -131,10 +134,16 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
       if (taken) return taken;
     }
     if (!sweep) return null;
-    const orphaned = await orphanedEntries(ctx.connection, owner, now, concurrency);
-    for (const candidate of [...(await dueEntries(ctx.connection, due, now, concurrency)), ...orphaned]) {
+    if (!swept) {
+      const orphaned = await orphanedEntries(ctx.connection, owner, now, concurrency);
+      swept = [...(await dueEntries(ctx.connection, due, now, concurrency)), ...orphaned];
+    }
+    for (let candidate = swept.shift(); candidate !== undefined; candidate = swept.shift()) {
       const taken = await take(candidate, now);
-      if (taken) return taken;
+      if (taken) {
+        sweepFound++;
+        return taken;
+      }
     }
     return null;
   }
@@ -196,6 +205,8 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   /** Starts claimed work up to the concurrency; a sweep also looks for work this process did not store. */
   async function fill(sweep: boolean): Promise<number> {
     let started = 0;
+    // One sweep's candidates serve the whole pass; a candidate another worker took since costs one insert.
+    if (sweep) swept = undefined;
     while (!stopped && active < concurrency) {
       await options.ackGate?.clear(ACK_PRIORITY_MAX_WAIT_MS);
       claiming++;
@@ -240,7 +251,11 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
       try {
         const sweep = sweepDue;
         sweepDue = false;
+        // A sweep that found work looks again as soon as a slot frees: a backlog (a dead process's
+        // deliveries, retries come due) is worked at full concurrency, not a pass per poll.
+        const foundBefore = sweepFound;
         await fill(sweep);
+        if (sweepFound > foundBefore) sweepDue = true;
         if (sweep && ctx.clock().getTime() - movedAt >= MOVE_EVERY_MS) {
           movedAt = ctx.clock().getTime();
           await moveFinished(ctx.connection, ctx.clock());

@@ -124,6 +124,27 @@ describe('inbox worker', () => {
     await inboxModel(ctx.connection).deleteOne({ shop, eventId: held });
   });
 
+  it('works a backlog a sweep finds at full concurrency, not one batch per poll', async () => {
+    const eventIds = await Promise.all(Array.from({ length: 20 }, () => enqueue('test/backlog')));
+    let effects = 0;
+    // No poll comes during the test: only sweeps chained on the work they find can reach all 20.
+    const worker = startInboxWorker(ctx, {
+      handlers: {
+        'test/backlog': async () => {
+          // Slower than a claim, as a real credit is: every slot is busy when a pass ends.
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          effects++;
+          return { status: 'processed' };
+        },
+      },
+      pollMs: 600_000,
+      concurrency: 4,
+    });
+    for (let poll = 0; poll < 200 && effects < eventIds.length; poll++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(effects).toBe(eventIds.length);
+    await worker.stop();
+  });
+
   it('does not run a delivery it stored after its first lease ran out in the queue: it and a sweep elsewhere share one claim', async () => {
     let effects = 0;
     const handlers: Record<string, TopicHandler> = {
