@@ -6,7 +6,8 @@
 // it on; package.json's `exec` makes this process the one npm signals. Whatever sits above, this
 // process stops its child when it is signalled or orphaned, and exits with the child's status.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { constants } from 'node:os';
 import './check-node.mjs';
 
@@ -33,6 +34,26 @@ setInterval(() => {
   if (process.ppid !== parent) stop('SIGTERM');
 }, 1_000).unref();
 
+const ADMIN_MANIFEST = 'web/dist/.vite/manifest.json';
+
+/** The newest modification time under `dir`, leaving out the build's own output. */
+function newestChange(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    const file = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(file) : statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+/** Whether the admin was built after the last change to `web/` or to the installed packages. */
+function adminBuildIsCurrent() {
+  if (!existsSync(ADMIN_MANIFEST)) return false;
+  const builtAt = statSync(ADMIN_MANIFEST).mtimeMs;
+  return newestChange('web') < builtAt && statSync('package-lock.json').mtimeMs < builtAt;
+}
+
 /** Runs one child to its end; resolves with its exit status. */
 function run(args) {
   return new Promise((resolve) => {
@@ -53,9 +74,12 @@ async function main() {
     }
     return run(['--enable-source-maps', BUILT_SERVER]);
   }
-  // The embedded admin is built from web/ on every dev start (about 2 s), so it is never stale.
-  const built = await run(['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts']);
-  if (built !== 0 || stopping) return stopping ? statusOf(null, stopping) : built;
+  // The embedded admin is built from web/ on a dev start whenever web/ or the packages changed
+  // since the last build (a build takes a few seconds), so it is never stale.
+  if (!adminBuildIsCurrent()) {
+    const built = await run(['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts']);
+    if (built !== 0 || stopping) return stopping ? statusOf(null, stopping) : built;
+  }
   return run(['--import', 'tsx', 'server/main.ts']);
 }
 

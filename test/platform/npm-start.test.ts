@@ -9,8 +9,9 @@ import { freshDbName, sharedDatabase } from '../support/database.js';
 const ROOT = path.resolve('.');
 
 /**
- * A scratch checkout to run `npm start` in: the sources linked, `web/` copied, so the admin build
- * that `npm start` runs writes its own `web/dist` and not the one the other test files are serving.
+ * A scratch checkout to run `npm start` in: the sources linked, `web/` copied with the admin the
+ * test run built and its times, so `npm start` finds its build current and does not build again
+ * (and, if it ever did, would write its own `web/dist`, not the one the other test files serve).
  */
 function scratchCheckout(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'tally-npm-start-'));
@@ -18,7 +19,7 @@ function scratchCheckout(): string {
     if (entry === 'web' || entry.startsWith('.')) continue;
     symlinkSync(path.join(ROOT, entry), path.join(dir, entry));
   }
-  cpSync(path.join(ROOT, 'web'), path.join(dir, 'web'), { recursive: true, filter: (source) => !source.includes(`${path.sep}dist`) });
+  cpSync(path.join(ROOT, 'web'), path.join(dir, 'web'), { recursive: true, preserveTimestamps: true });
   return dir;
 }
 
