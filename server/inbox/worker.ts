@@ -88,7 +88,6 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   const fresh: Array<string | StoredEntry> = [];
 
   const claims = inboxClaimModel(ctx.connection);
-  let swept: StoredEntry[] | undefined;
   // How many entries sweeps have claimed (not counting this process's own deliveries).
   let sweepFound = 0;
   const due: InboxStatus[] = ['pending', 'processing'];
@@ -115,7 +114,12 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
 
   const isDue = (entry: StoredEntry, now: Date) => due.includes(entry.status) && entry.availableAt <= now;
 
-  async function claim(sweep: boolean): Promise<StoredEntry | null> {
+  /**
+   * Claims the next entry: this process's own deliveries first, then, when `sweep` is given, what
+   * a sweep of the inbox finds. One sweep's candidates serve the pass that asked for them (passes
+   * can overlap: drain() beside the loop); a candidate another worker took since costs one insert.
+   */
+  async function claim(sweep: { candidates?: StoredEntry[] } | null): Promise<StoredEntry | null> {
     const now = ctx.clock();
     for (let next = fresh.shift(); next !== undefined; next = fresh.shift()) {
       // An entry stored by this process as already ours (the receipt is its first claim) needs no claim,
@@ -134,11 +138,11 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
       if (taken) return taken;
     }
     if (!sweep) return null;
-    if (!swept) {
+    if (!sweep.candidates) {
       const orphaned = await orphanedEntries(ctx.connection, owner, now, concurrency);
-      swept = [...(await dueEntries(ctx.connection, due, now, concurrency)), ...orphaned];
+      sweep.candidates = [...(await dueEntries(ctx.connection, due, now, concurrency)), ...orphaned];
     }
-    for (let candidate = swept.shift(); candidate !== undefined; candidate = swept.shift()) {
+    for (let candidate = sweep.candidates.shift(); candidate !== undefined; candidate = sweep.candidates.shift()) {
       const taken = await take(candidate, now);
       if (taken) {
         sweepFound++;
@@ -205,14 +209,13 @@ export function startInboxWorker(ctx: AppContext, options: InboxWorkerOptions): 
   /** Starts claimed work up to the concurrency; a sweep also looks for work this process did not store. */
   async function fill(sweep: boolean): Promise<number> {
     let started = 0;
-    // One sweep's candidates serve the whole pass; a candidate another worker took since costs one insert.
-    if (sweep) swept = undefined;
+    const pass = sweep ? {} : null;
     while (!stopped && active < concurrency) {
       await options.ackGate?.clear(ACK_PRIORITY_MAX_WAIT_MS);
       claiming++;
       let entry: StoredEntry | null;
       try {
-        entry = await claim(sweep);
+        entry = await claim(pass);
       } finally {
         claiming--;
       }

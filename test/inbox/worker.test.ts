@@ -145,6 +145,27 @@ describe('inbox worker', () => {
     await worker.stop();
   });
 
+  it('sweeps in passes that overlap (drains beside the background loop) each work from their own candidates', async () => {
+    const eventIds = await Promise.all(Array.from({ length: 12 }, () => enqueue('test/overlap')));
+    let effects = 0;
+    const worker = startInboxWorker(ctx, {
+      handlers: {
+        'test/overlap': async () => {
+          effects++;
+          return { status: 'processed' };
+        },
+      },
+      pollMs: 10,
+      concurrency: 4,
+    });
+    try {
+      await Promise.all([worker.drain(), worker.drain(), worker.drain()]);
+      expect(effects).toBe(eventIds.length);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('does not run a delivery it stored after its first lease ran out in the queue: it and a sweep elsewhere share one claim', async () => {
     let effects = 0;
     const handlers: Record<string, TopicHandler> = {
