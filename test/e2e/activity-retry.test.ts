@@ -6,7 +6,7 @@ import type { Program } from '../../server/program/program.js';
 import { ensureDefaultProgram } from '../../server/program/store.js';
 import { saveInstall } from '../../server/shops/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf } from '../support/shopify.js';
 
 describe('activity page: a failed webhook delivery retried by the merchant', () => {
@@ -53,7 +53,7 @@ describe('activity page: a failed webhook delivery retried by the merchant', () 
     expect((await api(app, shop, '/program', { method: 'PUT', body: { ...program, onboarded: true } })).status).toBe(200);
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${app.url}/devstore/shops/${shop}/admin`);
     const frame = page.frameLocator('#app');
     await frame.getByRole('tab', { name: 'Activity' }).click();

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { seriousViolations } from '../support/axe.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, onboardShop } from '../support/shopify.js';
 
 const SHOTS = path.resolve('.tmp/screens/admin');
@@ -62,7 +62,7 @@ describe('the admin passes axe-core on every page at both widths (issue 27)', ()
       // axe-core's Playwright runner needs a page of a context of its own.
       const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
       const page = await context.newPage();
-      page.setDefaultTimeout(20_000);
+      page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
       const found: Record<string, unknown> = {};
       try {
         for (const entry of PAGES) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Program } from '../../server/program/program.js';
 import { loadProgram } from '../../server/program/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 
 /** The browser and the app share a busy machine with other test files: give the page time to react. */
@@ -24,7 +24,7 @@ describe('what a new merchant stumbles on in the admin (issue 15)', () => {
 
   async function openAdmin(shop: string, hash = '', viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; frame: FrameLocator }> {
     const page = await browser.newPage({ viewport });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${app.url}/devstore/shops/${shop}/admin${hash}`);
     return { page, frame: page.frameLocator('#app') };
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { deliverAndDrain, devstoreOf, grantPoints, onboardShop, proxy } from '../support/shopify.js';
 
 const POLL = { timeout: 15_000 };
@@ -27,7 +27,7 @@ describe('what a new merchant stumbles on, fixed (issue 27)', () => {
   const onboarded = (shop: string) => onboardShop(app, shop);
   async function open(shop: string, hash: string, width = 1366): Promise<{ page: Page; frame: FrameLocator }> {
     const page = await browser.newPage({ viewport: { width, height: width > 500 ? 900 : 844 } });
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${app.url}/devstore/shops/${shop}/admin${hash}`);
     return { page, frame: page.frameLocator('#app') };
   }

@@ -4,7 +4,7 @@ import type { Program } from '../../server/program/program.js';
 import { ADMIN_DIST } from '../../server/admin-ui/index.js';
 import { adminChunks } from '../../scripts/admin-chunks.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, installShop } from '../support/shopify.js';
 
 const SHOP = 'admin-loading.myshopify.com';
@@ -46,7 +46,7 @@ describe('the admin loads Home first and every other page on demand, without a j
     viewport: typeof DESKTOP,
   ): Promise<{ page: Page; frame: FrameLocator; scripts: string[]; open(hash?: string): Promise<unknown> }> {
     const page = await browser.newPage({ viewport });
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     const scripts: string[] = [];
     page.on('request', (request) => {
       const url = new URL(request.url());

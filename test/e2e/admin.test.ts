@@ -4,7 +4,7 @@ import type { Program } from '../../server/program/program.js';
 import { balanceOf } from '../../server/ledger/store.js';
 import { loadProgram } from '../../server/program/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, installShop } from '../support/shopify.js';
 
 /** The browser and the app share a busy machine with other test files: give the page time to react. */
@@ -25,7 +25,7 @@ describe('merchant admin, embedded in the devstore admin frame', () => {
 
   async function openAdmin(shop: string): Promise<{ page: Page; frame: FrameLocator }> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${app.url}/devstore/shops/${shop}/admin`);
     return { page, frame: page.frameLocator('#app') };
   }

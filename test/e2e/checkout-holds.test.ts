@@ -5,7 +5,7 @@ import { balanceOf } from '../../server/ledger/index.js';
 import { findRedemption } from '../../server/redemption/index.js';
 import { holdModel } from '../../server/redemption/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 
 describe('checkout redemption without codes, in the browser: slider → hold → discount at checkout → settled', () => {
@@ -33,7 +33,7 @@ describe('checkout redemption without codes, in the browser: slider → hold →
 
   it('guest → sign in → slider → the cart and checkout show the discount → paid → thank-you and balance right', async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
 
     await page.goto(`${store}/products/977`);
     await page.click('button:has-text("Add to cart")');

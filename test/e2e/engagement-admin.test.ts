@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Program } from '../../server/program/program.js';
 import { loadProgram } from '../../server/program/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, devstoreOf, installShop, proxy } from '../support/shopify.js';
 
 const POLL = { timeout: 10_000 };
@@ -37,7 +37,7 @@ describe('engagement admin page', () => {
 
   it('shows the NPS from the answers and saves referral, cause and transfer settings into the program', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${app.url}/devstore/shops/${shop}/admin`);
     const frame = page.frameLocator('#app');
     await frame.getByRole('tab', { name: 'Engagement' }).click();

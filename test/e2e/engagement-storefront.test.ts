@@ -6,7 +6,7 @@ import { issueOffers, rewardAction, surveyPeriod } from '../../server/engagement
 import { loadProgram } from '../../server/program/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { saveOfferSettings } from '../engagement/harness.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop, proxy } from '../support/shopify.js';
 
 const DAY = 86_400_000;
@@ -99,7 +99,7 @@ describe('engagement in the storefront', () => {
 
   async function signedIn(context: BrowserContext, customerId: number): Promise<Page> {
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${store}/account`);
     await page.selectOption('select[name=customerId]', String(customerId));
     await page.click('button[type=submit]');
@@ -235,7 +235,7 @@ describe('engagement in the storefront', () => {
     const { code } = (await (await proxy(app, shop, '/referral', { customerId: ada })).json()) as { code: string };
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     const path = new URL(store).pathname;
     const updated = page.waitForResponse((response) => response.url().endsWith('/cart/update.js') && response.ok());
     await page.goto(`${store}/discount/${code}?redirect=${encodeURIComponent(`${path}/?tally_ref=${code}`)}`);

@@ -4,7 +4,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainImports } from '../../server/imports/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, onboardShop } from '../support/shopify.js';
 
 const POLL = { timeout: 15_000 };
@@ -80,7 +80,7 @@ describe('every page shows the same figure for the same thing (issue 27)', () =>
 
   async function open(hash: string, width = 1366): Promise<{ page: Page; frame: FrameLocator }> {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${app.url}/devstore/shops/${shop}/admin${hash}`);
     return { page, frame: page.frameLocator('#app') };
   }

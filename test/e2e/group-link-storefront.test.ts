@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 
 const viewports = [
@@ -64,7 +64,7 @@ describe('linking accounts across a program group’s storefronts', () => {
     async ({ suffix, options, customer }) => {
       const context = await browser.newContext(options);
       const page = await context.newPage();
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
 
       const atCoffee = await accountOf(page, coffee, customer.coffee);
       const teaRow = atCoffee.locator(`[data-tally-shop="${tea}"]`);

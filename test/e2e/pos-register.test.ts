@@ -4,7 +4,7 @@ import { DEMO_SHOP, seedDemoShop } from '../../devstore/demo.js';
 import { balanceOf } from '../../server/ledger/index.js';
 import { ledgerEntryModel } from '../../server/ledger/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import type { Program } from '../../server/program/index.js';
 import { api, devstoreOf, sessionToken } from '../support/shopify.js';
 
@@ -57,7 +57,7 @@ describe('the devstore register runs Tally’s POS extension (docs/screenshots/p
 
     it(`${customer.name} at the counter${suffix ? ' on a phone' : ''}: sign on, redeem a free coffee, a refusal, charge, refund part, the balance at each step`, async () => {
       const page = await browser.newPage(options);
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
       await page.goto(`${app.url}/devstore`);
       await page.click(`a[href="/devstore/shops/${DEMO_SHOP}/pos"]`);
       await page.waitForURL(/\/pos\/\w+$/);
@@ -138,7 +138,7 @@ describe('the devstore register runs Tally’s POS extension (docs/screenshots/p
 
   it('a guest sale, then the modal without a customer: an email in use refused on screen, Alan found by name and signed on, the guest sale attached once', async () => {
     const page = await browser.newPage(viewports[0].options);
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${app.url}/devstore/shops/${DEMO_SHOP}/pos`);
     await page.waitForURL(/\/pos\/\w+$/);
     if (await page.locator('#remove-customer').count()) await page.click('#remove-customer');
@@ -187,7 +187,7 @@ describe('the devstore register runs Tally’s POS extension (docs/screenshots/p
 
   it('the admin’s Point of sale card: staff seen at the register get a role, and the register then allows what the role allows', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${app.url}/devstore/shops/${DEMO_SHOP}/admin#/program`);
     const admin = page.frameLocator('#app');
     const card = admin.locator('#pos-settings');

@@ -4,7 +4,7 @@ import type { Program } from '../../server/program/program.js';
 import type { GroupReport } from '../../server/groups/index.js';
 import { moneyFormatter } from '../../server/platform/money.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 
 const POLL = { timeout: 10_000 };
@@ -22,7 +22,7 @@ describe('program group admin', () => {
 
   async function openGroupCard(shop: string): Promise<{ page: Page; frame: FrameLocator }> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${app.url}/devstore/shops/${shop}/admin`);
     const frame = page.frameLocator('#app');
     await frame.getByRole('tab', { name: 'Imports' }).click();

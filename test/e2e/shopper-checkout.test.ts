@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceOf } from '../../server/ledger/index.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 
 describe('devstore checkout: a checkout page with Tally’s checkout extension, a thank-you page with the thank-you extension', () => {
@@ -32,7 +32,7 @@ describe('devstore checkout: a checkout page with Tally’s checkout extension, 
 
   it('does not pay at "Check out": the extension redeems and applies a code in checkout, "Pay now" pays, the thank-you extension shows the points earned', async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${store}/account`);
     await page.selectOption('select[name=customerId]', String(customer));
     await page.click('button[type=submit]');

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SHOP, seedDemoShop } from '../../devstore/demo.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, devstoreOf } from '../support/shopify.js';
 
 const viewports = [
@@ -51,7 +51,7 @@ describe('storefront surfaces on a desktop and a phone (docs/screenshots/storefr
 
     it(`a guest${suffix ? ' on a phone' : ''}: product with the launcher open, cart`, async () => {
       const page = await browser.newPage(options);
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
       await page.goto(`${store}/products/801`);
       await openLauncher(page);
       await shot(page, `storefront-guest-launcher${suffix}`, width);
@@ -64,7 +64,7 @@ describe('storefront surfaces on a desktop and a phone (docs/screenshots/storefr
 
     it(`Ada${suffix ? ' on a phone' : ''}: launcher, redeem confirmation, account, cart, checkout, thank-you`, async () => {
       const page = await browser.newPage(options);
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
       await page.goto(`${store}/account`);
       await page.selectOption('select[name=customerId]', '7001001');
       await page.click('button[type=submit]');

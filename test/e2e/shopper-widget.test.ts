@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { entryForKey, ledgerKeys } from '../../server/ledger/index.js';
 import type { Program } from '../../server/program/program.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop, proxy } from '../support/shopify.js';
 
 /** The shopper's widget in the devstore storefront: what a shopper reads and clicks, in a real browser. */
@@ -37,7 +37,7 @@ describe('shopper widget', () => {
 
   async function signedIn(customerId: number, viewport = { width: 1100, height: 900 }): Promise<Page> {
     const page = await browser.newPage({ viewport });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     await page.goto(`${store}/account`);
     await page.selectOption('select[name=customerId]', String(customerId));
     await page.click('button[type=submit]');

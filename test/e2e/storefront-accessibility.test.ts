@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SHOP, seedDemoShop } from '../../devstore/demo.js';
 import type { Program } from '../../server/program/program.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, devstoreOf } from '../support/shopify.js';
 
 const viewports = [
@@ -55,7 +55,7 @@ describe('storefront accessibility (axe-core) with the launcher open', () => {
     it(`a guest and a signed-in shopper${suffix ? ' on a phone' : ''}: product, cart and account pages`, async () => {
       // axe-core/playwright needs a page of a context it can open frames in.
       const page = await (await browser.newContext(options)).newPage();
-      page.setDefaultTimeout(10_000);
+      page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
       await page.goto(`${store}/products/801`);
       await openLauncher(page);
       expect(await seriousViolations(page), 'guest product').toEqual([]);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Program } from '../../server/program/program.js';
 import { redemptionModel } from '../../server/redemption/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { launchBrowser } from '../support/browser.js';
+import { BROWSER_STEP_TIMEOUT_MS, launchBrowser } from '../support/browser.js';
 import { api, deliverAndDrain, devstoreOf, grantPoints, installShop } from '../support/shopify.js';
 
 describe('storefront: the theme extension in the devstore online store', () => {
@@ -60,7 +60,7 @@ describe('storefront: the theme extension in the devstore online store', () => {
 
   it('a signed-in customer sees the balance, redeems, applies the code at checkout, and the code is used', async () => {
     const page = await browser.newPage();
-    page.setDefaultTimeout(8_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     // Seen as a guest first: the cacheable guest view must not be what the signed-in customer gets.
     await page.goto(`${store}/products/901`);
     await openLauncher(page);
@@ -107,7 +107,7 @@ describe('storefront: the theme extension in the devstore online store', () => {
   it('the page paints before Tally asks for anything, and nothing on it moves when the core arrives: a guest on the product and cart pages, a signed-in shopper on the product page', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
-    page.setDefaultTimeout(8_000);
+    page.setDefaultTimeout(BROWSER_STEP_TIMEOUT_MS);
     // Layout shifts and paints from the page's first moment, before any of the page's own scripts.
     await context.addInitScript(() => {
       const seen: { shifts: number[]; paint?: number } = { shifts: [] };

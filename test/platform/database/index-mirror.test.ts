@@ -6,7 +6,10 @@ import { dueEntries, inboxModel } from '../../../server/inbox/store.js';
 import { customerLedgerPage } from '../../../server/ledger/customer-reads.js';
 import { entryForKey, ledgerEntryModel, newestEntry } from '../../../server/ledger/store.js';
 import { customerRedemptions, findHold, holdModel, openHoldsOf, redemptionModel } from '../../../server/redemption/store.js';
+import { rm } from 'node:fs/promises';
+import type { ResolvedDatabase } from '../../../server/platform/database/resolve.js';
 import { freshDbName, sharedDatabase } from '../../support/database.js';
+import { startOwnDatabase, temporaryDataDir } from '../../support/own-database.js';
 
 /*
  * The embedded engine's index mirror (server/platform/database/launcher/index-mirror.sql): FerretDB
@@ -44,12 +47,16 @@ async function insertInBatches(connection: Connection, collection: string, make:
 }
 
 describe.runIf(sharedDatabase().engine === 'ferretdb')('the index mirror of the embedded engine', () => {
-  const database = sharedDatabase();
+  // A server of its own: loading 400,000 documents would hold up every other file on the shared one.
+  let database: ResolvedDatabase;
+  let dataDir: string;
   let connection: Connection;
   const sent: CommandStartedEvent[] = [];
   let stored: number[] = [];
 
   beforeAll(async () => {
+    dataDir = await temporaryDataDir('mirror');
+    database = await startOwnDatabase(dataDir);
     connection = mongoose.createConnection(database.uri, {
       dbName: freshDbName('mirror'),
       autoIndex: false,
@@ -135,8 +142,9 @@ describe.runIf(sharedDatabase().engine === 'ferretdb')('the index mirror of the 
   }, 600_000);
 
   afterAll(async () => {
-    await connection?.dropDatabase();
     await connection?.close();
+    await database?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   /** Runs `read`, then asks FerretDB to explain each find it sent; returns the plan nodes per find. */
