@@ -38,7 +38,7 @@ key=$(curl -fs -X POST -H "Authorization: Bearer $token" -H 'Content-Type: appli
 run() {
   local examples=$1
   shift
-  "$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/openapi.json" --url "http://127.0.0.1:$port" \
+  "$venv/bin/schemathesis" --config-file scripts/schemathesis/schemathesis.toml run "http://127.0.0.1:$port/api/openapi.json" --url "http://127.0.0.1:$port" \
     --max-examples "$examples" --seed "${FUZZ_SEED:-1}" --no-color "$@"
 }
 run "${FUZZ_EXAMPLES:-50}" --include-path-regex '^/v1/' -H "Authorization: Bearer $key"

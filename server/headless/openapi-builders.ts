@@ -70,10 +70,16 @@ export interface Operation {
   responses: Record<string, Answer>;
 }
 
-/** A JSON body that does not parse is a 400 on every route (the app's JSON parser); a bad customer id in the path a 422. */
+/**
+ * A JSON body that does not parse is a 400 on every route, one over the route's size limit a 413
+ * (the app's JSON parser); a query that makes the request head too long a 431 (Node's HTTP
+ * server); a bad customer id in the path a 422.
+ */
 function withCommonAnswers(op: Operation): Record<string, Answer> {
   return {
     ...(op.body && op.body.schema !== anyObject ? { '400': notJson } : {}),
+    ...(op.body ? { '413': tooLarge } : {}),
+    ...(op.params?.some((param) => param.in === 'query') ? { '431': headTooLarge } : {}),
     ...(op.params?.some((param) => param.name === 'customerId' && param.in === 'path')
       ? { '422': invalid('customerId', 'a Shopify customer id (digits)') }
       : {}),
@@ -124,4 +130,6 @@ export const invalid = (field: string, message: string): Answer => ({
   example: { error: 'invalid_request', message: 'The request is invalid', errors: { [field]: message } },
 });
 export const notJson = errorAnswer('The body is not JSON', 'bad_request', 'Unexpected token, the body is not valid JSON');
+export const headTooLarge: Answer = { description: 'The URL and headers together exceed 16 KB (the HTTP server refuses them, without a body)' };
+export const tooLarge = errorAnswer('The body is larger than this operation accepts', 'too_large', 'request entity too large');
 export const unauthorized = errorAnswer('Missing or invalid credentials', 'unauthorized', 'Authorization: Bearer <session token> is required');

@@ -111,7 +111,7 @@ export function createApp(ctx: AppContext, routers: Router[]): Express {
     if (res.headersSent) return;
     const clientError = status >= 400 && status < 500;
     res.status(clientError ? status : 500).json({
-      error: clientError ? 'bad_request' : 'internal_error',
+      error: status === 413 ? 'too_large' : clientError ? 'bad_request' : 'internal_error',
       message: clientError ? (error as Error).message : 'Something went wrong on our side',
     });
   };

@@ -52,6 +52,21 @@ describe('the admin API and its OpenAPI document agree', () => {
     expect(operation('/api/outbound/deliveries', 'get').responses['422']).toBeDefined();
   });
 
+  it("a body over the operation's size limit is a documented 413 too_large, and nothing is stored", async () => {
+    const body = { url: `https://hooks.example.com/${'a'.repeat(20_000)}`, events: ['points.earned'] };
+    const refused = await api(app, shop, '/outbound/endpoints', { method: 'POST', body });
+    expect(refused.status).toBe(413);
+    expect(((await refused.json()) as { error: string }).error).toBe('too_large');
+    expect(((await (await api(app, shop, '/outbound/endpoints')).json()) as { endpoints: unknown[] }).endpoints).toEqual([]);
+    expect(operation('/api/outbound/endpoints', 'post').responses['413']).toBeDefined();
+  });
+
+  it('a query that makes the request head longer than the server takes is a documented 431', async () => {
+    const refused = await api(app, shop, `/tiers/preview?draft=${encodeURIComponent(JSON.stringify({ note: 'x'.repeat(20_000) }))}`);
+    expect(refused.status).toBe(431);
+    expect(operation('/api/tiers/preview', 'get').responses['431']).toBeDefined();
+  });
+
   it('documents the CSV the daily accounting report answers with ?format=csv', async () => {
     const csv = await api(app, shop, '/accounting/daily?format=csv');
     expect(csv.status).toBe(200);
