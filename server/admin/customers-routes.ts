@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { findProfile, searchCustomers } from '../customers/index.js';
@@ -9,6 +9,7 @@ import { apiLocals } from '../platform/api-locals.js';
 import { fieldErrors } from '../platform/field-errors.js';
 import { redeemAndRespond } from '../redemption/index.js';
 import { bearerToken, rememberStaff, staffNames } from '../shops/index.js';
+import { jsonBody } from '../platform/http-app.js';
 
 const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id (digits)');
 const adjustment = z.object({
@@ -125,7 +126,7 @@ export function customersRouter(ctx: AppContext): Router {
     });
   });
 
-  router.post('/customers/:customerId/adjustments', express.json({ limit: '10kb' }), async (req, res) => {
+  router.post('/customers/:customerId/adjustments', jsonBody('10kb'), async (req, res) => {
     const { shop, staffId } = apiLocals(res);
     const id = customerId.safeParse(req.params.customerId);
     const body = adjustment.safeParse(req.body);
@@ -164,7 +165,7 @@ export function customersRouter(ctx: AppContext): Router {
   });
 
   /** Staff issue a reward on a customer's behalf (a goodwill gesture, a phone request): same rules as the storefront. */
-  router.post('/customers/:customerId/redemptions', express.json({ limit: '10kb' }), async (req, res) => {
+  router.post('/customers/:customerId/redemptions', jsonBody('10kb'), async (req, res) => {
     const { shop, staffId } = apiLocals(res);
     const id = customerId.safeParse(req.params.customerId);
     if (!id.success) {

@@ -1,8 +1,9 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../platform/context.js';
 import { loadProgram, saveProgram, validateProgram } from '../program/index.js';
 import { tryPublishProgram } from '../storefront/index.js';
 import { apiLocals } from '../platform/api-locals.js';
+import { jsonBody } from '../platform/http-app.js';
 
 /** GET/PUT /api/program: the shop's program; a change is validated whole and versioned. */
 export function programRouter(ctx: AppContext): Router {
@@ -16,7 +17,7 @@ export function programRouter(ctx: AppContext): Router {
     res.json(program);
   });
 
-  router.put('/program', express.json({ limit: '200kb' }), async (req, res) => {
+  router.put('/program', jsonBody('200kb'), async (req, res) => {
     const { shop, staffId } = apiLocals(res);
     const current = await loadProgram(ctx.connection, shop);
     if (!current) {

@@ -15,6 +15,7 @@ import { answerSliderSurvey, dueSliderSurveys, saveSliderSurveys, sliderResults,
 import { answerNps, npsDue, npsReport } from './surveys.js';
 import { transferPoints } from './transfers.js';
 import { reviewSecretGeneration, rotateReviewSecret } from './store.js';
+import { jsonBody } from '../platform/http-app.js';
 
 const requestKey = z.string().regex(/^[\w-]{8,64}$/, 'must be 8-64 letters, digits, - or _');
 const customerId = z.string().regex(/^\d{1,20}$/, 'a Shopify customer id');
@@ -74,7 +75,7 @@ function shopperRoute(ctx: AppContext, handler: ShopperHandler) {
  */
 export function engagementProxyRouter(ctx: AppContext): Router {
   const router = Router();
-  const json = express.json({ limit: '10kb' });
+  const json = jsonBody('10kb');
   router.use(['/proxy/engagement', '/proxy/actions', '/proxy/surveys', '/proxy/donations', '/proxy/transfers'], appProxyGuard(ctx));
 
   router.get(
@@ -240,7 +241,7 @@ export function engagementAdminRouter(ctx: AppContext): Router {
     const [settings, results] = await Promise.all([sliderSurveysOf(ctx, shop), sliderResults(ctx, shop, from, to)]);
     res.json({ ...settings, results });
   });
-  router.put('/engagement/surveys', express.json({ limit: '50kb' }), async (req, res) => {
+  router.put('/engagement/surveys', jsonBody('50kb'), async (req, res) => {
     const body = sliderSettingsBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
     const saved = await saveSliderSurveys(ctx, apiLocals(res).shop, body.data.version, body.data.surveys, ctx.clock());
@@ -251,7 +252,7 @@ export function engagementAdminRouter(ctx: AppContext): Router {
   router.get('/engagement/offers', async (_req, res) => {
     res.json(await offerSettingsOf(ctx, apiLocals(res).shop));
   });
-  router.put('/engagement/offers', express.json({ limit: '10kb' }), async (req, res) => {
+  router.put('/engagement/offers', jsonBody('10kb'), async (req, res) => {
     const body = offerSettingsBody.safeParse(req.body);
     if (!body.success) return invalid(res, body.error);
     const saved = await saveOfferSettings(ctx, apiLocals(res).shop, body.data.version, body.data.settings, ctx.clock());

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { appProxyGuard, proxyRequest } from '../shopify/app-proxy-guard.js';
 import { balanceOf } from '../ledger/index.js';
@@ -9,6 +9,7 @@ import { sharedBalance, type Account } from './accounts.js';
 import { confirmLink, issueLinkCode, unlinkAccount } from './links.js';
 import { createGroup, createInvite, GroupRefused, joinGroup, leaveGroup, membershipOf, type GroupRefusalCode } from './membership.js';
 import { groupReport } from './report.js';
+import { jsonBody } from '../platform/http-app.js';
 
 const STATUS_OF: Record<GroupRefusalCode, number> = {
   already_grouped: 409,
@@ -41,7 +42,7 @@ export function groupsRouter(ctx: AppContext): Router {
     res.json({ group: membership ? await groupReport(ctx, membership) : null });
   });
 
-  router.post('/group', express.json({ limit: '4kb' }), async (req, res) => {
+  router.post('/group', jsonBody('4kb'), async (req, res) => {
     const body = groupBody.safeParse(req.body);
     if (!body.success) {
       res.status(422).json({ error: 'invalid_group', message: 'The group is invalid', errors: fieldErrors(body.error) });
@@ -63,7 +64,7 @@ export function groupsRouter(ctx: AppContext): Router {
     }
   });
 
-  router.post('/group/join', express.json({ limit: '4kb' }), async (req, res) => {
+  router.post('/group/join', jsonBody('4kb'), async (req, res) => {
     const body = joinBody.safeParse(req.body);
     if (!body.success) {
       res.status(422).json({ error: 'invalid_invite', message: 'The invite code is missing', errors: fieldErrors(body.error) });
@@ -108,7 +109,7 @@ const shopperRoute = (handler: ShopperHandler) => async (req: Request, res: Resp
  */
 export function groupProxyRouter(ctx: AppContext): Router {
   const router = Router();
-  const json = express.json({ limit: '4kb' });
+  const json = jsonBody('4kb');
   router.use('/proxy/group', appProxyGuard(ctx));
 
   router.get(

@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
@@ -10,6 +10,7 @@ import { fieldErrors } from '../platform/field-errors.js';
 import { redeemAndRespond } from '../redemption/index.js';
 import { API_KEY_SCOPES, hashSecret, issueKey, newSalt, parseKey, pepperFrom, secretMatches, type ApiKeyScope } from './api-keys.js';
 import { apiKeyModel, findApiKey, revokeApiKey, shopApiKeys, type ApiKey } from './store.js';
+import { jsonBody } from '../platform/http-app.js';
 
 const newKeyBody = z.object({
   // Written as a pattern so the document says it: some visible text, and no NUL (the database refuses it).
@@ -40,7 +41,7 @@ export function apiKeysRouter(ctx: AppContext): Router {
     res.json({ keys: (await shopApiKeys(ctx.connection, shop)).map(keyView) });
   });
 
-  router.post('/api-keys', express.json({ limit: '10kb' }), async (req, res) => {
+  router.post('/api-keys', jsonBody('10kb'), async (req, res) => {
     const { shop, staffId } = apiLocals(res);
     const body = newKeyBody.safeParse(req.body);
     if (!body.success) {
@@ -184,7 +185,7 @@ export function headlessRouter(ctx: AppContext, options: HeadlessOptions = {}): 
     });
   });
 
-  v1.post('/customers/:customerId/redemptions', needs('redemptions:write'), express.json({ limit: '10kb' }), async (req, res) => {
+  v1.post('/customers/:customerId/redemptions', needs('redemptions:write'), jsonBody('10kb'), async (req, res) => {
     const id = await knownCustomer(req, res);
     if (!id) return;
     const { shop, keyId } = headless(res);

@@ -1,5 +1,6 @@
+import { jsonBody } from '../platform/http-app.js';
 import { randomUUID } from 'node:crypto';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
@@ -25,7 +26,7 @@ const backfillBody = z.object({
 export function backfillRouter(ctx: AppContext, options: BackfillOptions = {}): Router {
   const router = Router();
 
-  router.post('/backfills', express.json(), async (req, res) => {
+  router.post('/backfills', jsonBody(), async (req, res) => {
     const { shop, staffId } = apiLocals(res);
     const body = backfillBody.safeParse(req.body);
     if (!body.success) {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
@@ -8,6 +8,7 @@ import { backfillRouter } from './backfill-routes.js';
 import { IMPORT_FORMATS, type RowError } from './formats.js';
 import { cancelImport, chunkedFile, ROWS_PER_CHUNK, startShopImports, type ImportOptions } from './runner.js';
 import { BALANCE_MODES, chunksOf, importJobModel, importSummary, outcomeOf, outcomesOf, recentImports, type ImportJob } from './store.js';
+import { jsonBody } from '../platform/http-app.js';
 
 /** 5 MB of CSV is about 100,000 customer rows; larger files are split by the merchant. */
 const MAX_CSV_BYTES = 5 * 1024 * 1024;
@@ -29,7 +30,7 @@ export function importsRouter(ctx: AppContext, options: ImportOptions = {}): Rou
   const router = Router();
   router.use(backfillRouter(ctx, options.backfill));
 
-  router.post('/imports', express.json({ limit: '6mb' }), async (req, res) => {
+  router.post('/imports', jsonBody('6mb'), async (req, res) => {
     const { shop, staffId } = apiLocals(res);
     const body = importBody.safeParse(req.body);
     if (!body.success) {

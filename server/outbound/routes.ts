@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
@@ -9,6 +9,7 @@ import { endpointUrlProblem } from './address-policy.js';
 import { OUTBOUND_EVENTS } from './events.js';
 import { sealSecret } from './secrets.js';
 import { attemptsOf, enabledFlowTriggers, endpointsOf, outboundEndpointModel, recentDeliveries, type OutboundEndpoint } from './store.js';
+import { jsonBody } from '../platform/http-app.js';
 
 const MAX_ENDPOINTS = 10;
 
@@ -39,7 +40,7 @@ export function outboundRouter(ctx: AppContext, onChange: () => void = () => und
     res.json({ endpoints: (await endpointsOf(ctx.connection, shop)).map(view), events: OUTBOUND_EVENTS });
   });
 
-  router.post('/outbound/endpoints', express.json({ limit: '10kb' }), async (req, res) => {
+  router.post('/outbound/endpoints', jsonBody('10kb'), async (req, res) => {
     const { shop } = apiLocals(res);
     const body = endpointBody.safeParse(req.body);
     // Receivers must be reachable from the internet in production (address-policy.ts); a name is checked again as it is resolved.

@@ -39,6 +39,21 @@ function redactedQuery(url: string): Record<string, string> {
 }
 
 /** MongoDB's MaxTimeMSExpired: a bounded read gave up. */
+/**
+ * The JSON body parser of every route: `limit` as express.json takes it. A string with a NUL
+ * character is refused as a bad body (400): the embedded database cannot store one (PostgreSQL's
+ * jsonb), and no text a merchant, shopper or client sends needs it.
+ */
+export function jsonBody(limit?: string): ReturnType<typeof express.json> {
+  return express.json({
+    ...(limit ? { limit } : {}),
+    reviver: (_key: string, value: unknown) => {
+      if (typeof value === 'string' && value.includes('\u0000')) throw new SyntaxError('Text may not contain a NUL character (\\u0000)');
+      return value;
+    },
+  });
+}
+
 function isQueryTimeout(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && error.code === 50;
 }

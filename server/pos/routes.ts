@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { apiLocals } from '../platform/api-locals.js';
 import type { AppContext } from '../platform/context.js';
@@ -22,6 +22,7 @@ import {
   type RegisterRefusalCode,
 } from './service.js';
 import { recentActions } from './store.js';
+import { jsonBody } from '../platform/http-app.js';
 
 /** The header the register sends with the staff member POS says is pinned in (`shopify.session.staffMember`). */
 export const STAFF_MEMBER_HEADER = 'X-Tally-Staff-Member-Id';
@@ -151,7 +152,7 @@ export function posRouter(ctx: AppContext): Router {
 
   router.post(
     '/pos/customers',
-    express.json({ limit: '10kb' }),
+    jsonBody('10kb'),
     answer(async (req, res) => {
       const body = enrolBody.safeParse(req.body);
       if (!body.success) return invalid(res, fieldErrors(body.error));
@@ -171,7 +172,7 @@ export function posRouter(ctx: AppContext): Router {
 
   router.post(
     '/pos/customers/:customerId/redemptions',
-    express.json({ limit: '10kb' }),
+    jsonBody('10kb'),
     answer(async (req, res) => {
       const customerId = id.safeParse(req.params.customerId);
       const body = redemptionBody.safeParse(req.body);
@@ -199,7 +200,7 @@ export function posRouter(ctx: AppContext): Router {
 
   router.post(
     '/pos/customers/:customerId/adjustments',
-    express.json({ limit: '10kb' }),
+    jsonBody('10kb'),
     answer(async (req, res) => {
       const customerId = id.safeParse(req.params.customerId);
       const body = adjustmentBody.safeParse(req.body);
@@ -231,7 +232,7 @@ export function posRouter(ctx: AppContext): Router {
 
   router.post(
     '/pos/sales/:orderId/customer',
-    express.json({ limit: '10kb' }),
+    jsonBody('10kb'),
     answer(async (req, res) => {
       const orderId = id.safeParse(req.params.orderId);
       const body = attachBody.safeParse(req.body);

@@ -1,4 +1,4 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../platform/context.js';
 import { shopperView } from './shopper-view.js';
 import { findOrderPoints } from '../earning/index.js';
@@ -6,6 +6,7 @@ import { entryForKey, ledgerKeys } from '../ledger/index.js';
 import { checkoutTokenVerifier, InvalidSessionToken, type CheckoutTokenClaims } from '../shopify/session-token.js';
 import { pointsSpentOnOrder, redeemAndRespond } from '../redemption/index.js';
 import { rateLimiter } from '../platform/rate-limit.js';
+import { jsonBody } from '../platform/http-app.js';
 
 function claimsOf(res: Response): CheckoutTokenClaims {
   return res.locals.checkout as CheckoutTokenClaims;
@@ -87,7 +88,7 @@ export function extensionsRouter(ctx: AppContext): Router {
     res.json({ ...view, order });
   });
 
-  router.post('/extensions/redemptions', express.json({ limit: '10kb' }), async (req, res) => {
+  router.post('/extensions/redemptions', jsonBody('10kb'), async (req, res) => {
     const { shop, customerId } = claimsOf(res);
     if (customerId === null) {
       res.status(401).json({ error: 'login_required', message: 'Log in to redeem points' });

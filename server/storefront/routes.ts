@@ -1,4 +1,5 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { jsonBody } from '../platform/http-app.js';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../platform/context.js';
 import { shopperView } from './shopper-view.js';
 import { InvalidProxySignature, verifyAppProxy, type AppProxyRequest } from '../shopify/app-proxy.js';
@@ -82,7 +83,7 @@ export function proxyRouter(ctx: AppContext): Router {
     res.json(view);
   });
 
-  router.post('/proxy/redemptions', express.json({ limit: '10kb' }), async (req, res) => {
+  router.post('/proxy/redemptions', jsonBody('10kb'), async (req, res) => {
     const { shop, customerId } = proxyRequest(res);
     if (customerId === null) {
       res.status(401).json({ error: 'login_required', message: 'Sign in to redeem points' });
@@ -127,7 +128,7 @@ export function proxyRouter(ctx: AppContext): Router {
   );
   router.post(
     '/proxy/holds',
-    express.json({ limit: '10kb' }),
+    jsonBody('10kb'),
     holdRoute(async (req, res, shop, customerId) => {
       const parsed = holdRequest.safeParse(req.body);
       if (!parsed.success)

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context.js';
 import { apiLocals } from '../platform/api-locals.js';
@@ -7,6 +7,7 @@ import { previewTiers } from './preview.js';
 import { tierSettingsOf, type TierSettings } from './rules.js';
 import { changesOf } from './store.js';
 import { shopperTierView } from './view.js';
+import { jsonBody } from '../platform/http-app.js';
 
 const draftSchema = z.object({ tiers: tiersSchema, tierRules: tierRulesSchema, membership: membershipSchema.optional() });
 /** The request schemas of these routes: the OpenAPI document is derived from them (headless/openapi.ts). */
@@ -55,7 +56,7 @@ export function tiersRouter(ctx: AppContext): Router {
     res.json(await previewTiers(ctx, shop, current, draft, ctx.clock()));
   };
   router.get('/tiers/preview', preview);
-  router.post('/tiers/preview', express.json({ limit: '100kb' }), preview);
+  router.post('/tiers/preview', jsonBody('100kb'), preview);
 
   router.get('/tiers/customers/:customerId', async (req, res) => {
     const { shop } = apiLocals(res);

@@ -61,6 +61,14 @@ describe('the admin API and its OpenAPI document agree', () => {
     expect(operation('/api/outbound/endpoints', 'post').responses['413']).toBeDefined();
   });
 
+  it('a NUL in any text of a JSON body is refused with 400 and nothing changes (the database refused it with a 500)', async () => {
+    const before = (await (await api(app, shop, '/program')).json()) as { version: number; pointsName: string };
+    const refused = await api(app, shop, '/program', { method: 'PUT', body: { ...before, pointsName: 'stars\u0000' } });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { message: string }).message).toContain('NUL');
+    expect(await (await api(app, shop, '/program')).json()).toEqual(before);
+  });
+
   it('a query that makes the request head longer than the server takes is a documented 431', async () => {
     const refused = await api(app, shop, `/tiers/preview?draft=${encodeURIComponent(JSON.stringify({ note: 'x'.repeat(20_000) }))}`);
     expect(refused.status).toBe(431);
